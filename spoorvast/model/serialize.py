@@ -1,0 +1,78 @@
+"""Records to and from plain JSON values (for storage columns and custody payloads).
+
+Instants become their ``to_json`` dicts, enums their values, tuples lists. The result
+only holds str, int, float, bool, None, list and dict, so it canonicalises (RFC 8785).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from typing import Any, TypeVar
+
+from spoorvast.model.instant import Instant
+from spoorvast.model.records import FileFacts, Location, MediaFacts
+
+T = TypeVar("T")
+
+
+def to_json(value: object) -> Any:
+    if isinstance(value, Instant):
+        return value.to_json()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (tuple, list)):
+        return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_json(v) for k, v in value.items()}
+    return value
+
+
+def _instant(data: object) -> Instant | None:
+    return Instant.from_json(data) if isinstance(data, dict) else None
+
+
+def file_facts(data: dict[str, Any] | None) -> FileFacts | None:
+    if data is None:
+        return None
+    return FileFacts(
+        original_name=data["original_name"],
+        size=int(data["size"]),
+        media_type=data["media_type"],
+        modified_at=_instant(data.get("modified_at")),
+        changed_at=_instant(data.get("changed_at")),
+    )
+
+
+def media_facts(data: dict[str, Any] | None) -> MediaFacts | None:
+    if data is None:
+        return None
+    return MediaFacts(
+        width=data.get("width"),
+        height=data.get("height"),
+        taken_at=_instant(data.get("taken_at")),
+        device=data.get("device"),
+        gps_present=data.get("gps_present"),
+        perceptual_hash=data.get("perceptual_hash"),
+        duration_seconds=data.get("duration_seconds"),
+        codecs=tuple(data.get("codecs") or ()),
+        recorded_at=_instant(data.get("recorded_at")),
+        page_count=data.get("page_count"),
+        frame_count=data.get("frame_count"),
+    )
+
+
+def location(data: dict[str, Any] | None) -> Location | None:
+    if data is None:
+        return None
+    region = data.get("region")
+    return Location(
+        artifact_sha256=data.get("artifact_sha256"),
+        line=data.get("line"),
+        byte_start=data.get("byte_start"),
+        byte_end=data.get("byte_end"),
+        field=data.get("field"),
+        region=tuple(region) if region else None,
+    )
