@@ -1,0 +1,281 @@
+"""The encrypted, content-addressed blob store of the embedded vault.
+
+Each blob is one original or derived file, addressed by the SHA-256 of its plaintext.
+The file name is ``HMAC-SHA256(name_key, sha256)``, so the directory listing does not
+reveal which known file is stored.
+
+File format (written by hand: no maintained Python library does streamed, chunked AEAD
+over files; this is the STREAM construction of Hoang, Reyhanitabar, Rogaway and Vizár
+with AES-256-GCM from ``cryptography``)::
+
+    magic  b"SPVBLOB1"         8 bytes
+    salt   random              24 bytes   per-blob key = HKDF(blob_key, salt)
+    chunks AES-GCM(chunk_i)    1 MiB plaintext + 16 byte tag each
+           nonce = i (11 bytes big-endian) || last-flag (1 byte); AAD = magic || salt
+
+The last chunk carries the flag (an empty file is one empty last chunk), so truncation,
+reordering and splicing between blobs all fail authentication.
+
+Blobs are written to ``tmp/`` and renamed into ``blobs/`` only when whole. Memory use is
+a few chunks, whatever the file size.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import hashlib
+import hmac
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from spoorvast.errors import StorageFull
+from spoorvast.i18n import _
+
+MAGIC = b"SPVBLOB1"
+SALT_SIZE = 24
+CHUNK = 1 << 20
+TAG = 16
+HEADER = len(MAGIC) + SALT_SIZE
+
+Progress = Callable[[int], None]
+
+
+class SourceUnreadable(Exception):
+    """Reading the input (not writing the vault) failed."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error.strerror or type(error).__name__)
+        self.error = error
+
+
+class BlobDamaged(Exception):
+    """A blob failed authentication, is missing or is truncated."""
+
+    def __init__(self, reason: str, offset: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.offset = offset
+
+
+@dataclass(frozen=True, slots=True)
+class StoredBlob:
+    sha256: str
+    size: int
+    fresh: bool  # False: the same bytes were already stored
+
+
+def _nonce(index: int, last: bool) -> bytes:
+    return index.to_bytes(11, "big") + (b"\x01" if last else b"\x00")
+
+
+def _blob_cipher(blob_key: bytes, salt: bytes) -> AESGCM:
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=b"spoorvast blob chunk v1")
+    return AESGCM(hkdf.derive(blob_key))
+
+
+def _syncfs(directory: Path) -> None:
+    """Flush the whole file system holding ``directory`` (one call for a batch)."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        if not hasattr(_libc, "syncfs") or _libc.syncfs(fd) != 0:
+            os.sync()
+    finally:
+        os.close(fd)
+
+
+class BlobStore:
+    def __init__(self, root: Path, blob_key: bytes, name_key: bytes) -> None:
+        self.root = root
+        self.blob_dir = root / "blobs"
+        self.tmp_dir = root / "tmp"
+        self._blob_key = blob_key
+        self._name_key = name_key
+
+    def create_dirs(self) -> None:
+        self.blob_dir.mkdir(parents=True, exist_ok=True)
+        self.tmp_dir.mkdir(parents=True, exist_ok=True)
+
+    def name(self, sha256: str) -> str:
+        return hmac.new(self._name_key, bytes.fromhex(sha256), hashlib.sha256).hexdigest()
+
+    def path(self, sha256: str) -> Path:
+        name = self.name(sha256)
+        return self.blob_dir / name[:2] / name
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).exists()
+
+    def clean_tmp(self) -> int:
+        """Remove leftovers of an interrupted write (only ciphertext ever lands there)."""
+        removed = 0
+        for leftover in self.tmp_dir.glob("*"):
+            leftover.unlink(missing_ok=True)
+            removed += 1
+        return removed
+
+    def stored_names(self) -> Iterator[str]:
+        for path in self.blob_dir.glob("*/*"):
+            yield path.name
+
+    # -- writing ----------------------------------------------------------------
+
+    def ingest(self, source: BinaryIO, *, durable: bool = True,
+               progress: Progress | None = None) -> StoredBlob:
+        """Hash and encrypt ``source`` in one streamed pass; store it under its SHA-256."""
+        tmp = self.tmp_dir / secrets.token_hex(16)
+        try:
+            sha256, size = self._write_tmp(source, tmp, durable, progress)
+            return self._publish(tmp, sha256, size, durable)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+                raise StorageFull(_("The disk holding the vault is full; nothing was "
+                                    "stored. Free some space and try again.")) from exc
+            raise
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    def ingest_bytes(self, data: bytes, *, durable: bool = True) -> StoredBlob:
+        import io
+
+        return self.ingest(io.BytesIO(data), durable=durable)
+
+    def _write_tmp(self, source: BinaryIO, tmp: Path, durable: bool,
+                   progress: Progress | None) -> tuple[str, int]:
+        """One pass: SHA-256 of chunk i runs on a helper thread (hashlib releases the
+        GIL) while chunk i is encrypted and written."""
+        salt = secrets.token_bytes(SALT_SIZE)
+        cipher, aad = _blob_cipher(self._blob_key, salt), MAGIC + salt
+        digest, size, hashing = hashlib.sha256(), 0, None
+        with tmp.open("xb", buffering=0) as out:
+            _write_all(out, aad)
+            for index, chunk, last in _chunks(source):
+                if hashing is not None:
+                    hashing.result()
+                hashing = _HASHER.submit(digest.update, chunk)
+                _write_all(out, cipher.encrypt(_nonce(index, last), chunk, aad))
+                size += len(chunk)
+                if progress:
+                    progress(len(chunk))
+            if hashing is not None:
+                hashing.result()
+            if durable:
+                os.fsync(out.fileno())
+        return digest.hexdigest(), size
+
+    def _publish(self, tmp: Path, sha256: str, size: int, durable: bool) -> StoredBlob:
+        """Link the finished temp file into place; exactly one writer of the same bytes
+        gets ``fresh=True`` even when several write them at once."""
+        final = self.path(sha256)
+        final.parent.mkdir(exist_ok=True)
+        try:
+            os.link(tmp, final)
+        except FileExistsError:
+            tmp.unlink()
+            return StoredBlob(sha256, size, fresh=False)
+        tmp.unlink()
+        if durable:
+            _syncfs(final.parent)
+        return StoredBlob(sha256, size, fresh=True)
+
+    def sync(self) -> None:
+        """Make every blob written with ``durable=False`` durable (one syncfs)."""
+        _syncfs(self.blob_dir)
+
+    def remove(self, sha256: str) -> None:
+        self.path(sha256).unlink(missing_ok=True)
+
+    def remove_name(self, name: str) -> None:
+        (self.blob_dir / name[:2] / name).unlink(missing_ok=True)
+
+    # -- reading ----------------------------------------------------------------
+
+    def read_chunks(self, sha256: str) -> Iterator[bytes]:
+        """Plaintext chunks; raises BlobDamaged on any tampering or truncation."""
+        path = self.path(sha256)
+        try:
+            handle = path.open("rb")
+        except FileNotFoundError as exc:
+            raise BlobDamaged("missing") from exc
+        with handle:
+            yield from self._decrypt(handle)
+
+    def _decrypt(self, handle: BinaryIO) -> Iterator[bytes]:
+        header = handle.read(HEADER)
+        if len(header) != HEADER or not header.startswith(MAGIC):
+            raise BlobDamaged("bad-header", 0)
+        cipher, index, offset = _blob_cipher(self._blob_key, header[len(MAGIC):]), 0, HEADER
+        block = handle.read(CHUNK + TAG)
+        while True:
+            following = handle.read(CHUNK + TAG)
+            last = not following
+            try:
+                yield cipher.decrypt(_nonce(index, last), block, header)
+            except InvalidTag as exc:
+                raise BlobDamaged("authentication-failed", offset) from exc
+            if last:
+                return
+            index, offset, block = index + 1, offset + len(block), following
+
+    def read_bytes(self, sha256: str) -> bytes:
+        return b"".join(self.read_chunks(sha256))
+
+    def check(self, sha256: str) -> str | None:
+        """None when the blob decrypts whole and hashes to ``sha256``; else a reason."""
+        digest = hashlib.sha256()
+        try:
+            for chunk in self.read_chunks(sha256):
+                digest.update(chunk)
+        except BlobDamaged as exc:
+            return exc.reason if exc.offset is None else f"{exc.reason}@{exc.offset}"
+        return None if digest.hexdigest() == sha256 else "content-hash-mismatch"
+
+
+_HASHER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="spoorvast-hash")
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _write_all(out: BinaryIO, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = out.write(view)
+        if written is None:
+            raise BlockingIOError("write would block")
+        view = view[written:]
+
+
+def _chunks(source: BinaryIO) -> Iterator[tuple[int, bytes, bool]]:
+    """(index, chunk, is_last) over a stream, one chunk of look-ahead; at least one."""
+    index, current = 0, _read_full(source)
+    while True:
+        following = _read_full(source) if len(current) == CHUNK else b""
+        yield index, current, not following
+        if not following:
+            return
+        index, current = index + 1, following
+
+
+def _read_full(source: BinaryIO) -> bytes:
+    parts, wanted = [], CHUNK
+    while wanted:
+        try:
+            part = source.read(wanted)
+        except OSError as exc:
+            raise SourceUnreadable(exc) from exc
+        if not part:
+            break
+        parts.append(part)
+        wanted -= len(part)
+    return b"".join(parts)

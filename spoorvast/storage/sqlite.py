@@ -1,0 +1,358 @@
+"""The embedded metadata store: one SQLCipher database, encrypted at rest.
+
+The raw 256-bit database key comes from the vault's keyring (no passphrase KDF inside
+SQLCipher: Argon2id already ran). Temporary tables and sorts stay in memory, so no
+plaintext reaches a temp file. Writes happen in ``BEGIN IMMEDIATE`` transactions, one
+writer at a time; every mutation appends its custody entry in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from spoorvast import __version__
+from spoorvast.errors import StorageFull, UserError
+from spoorvast.i18n import _
+from spoorvast.model import custody as chainlib
+from spoorvast.model.custody import canonical
+from spoorvast.model.records import (
+    Artifact,
+    Case,
+    CustodyEntry,
+    Event,
+    Finding,
+    Identifier,
+    Item,
+    Party,
+    Problem,
+)
+from spoorvast.model.serialize import to_json
+from spoorvast.storage import sqlite_rows as rows
+from spoorvast.storage.base import VAULT_CHAIN, case_chain
+from spoorvast.storage.sqlite_schema import migrate
+
+ACTOR = "owner"
+
+
+def connect(path: Path, key: bytes) -> Any:
+    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher3.DatabaseError as exc:
+        conn.close()
+        raise UserError(_("The vault database cannot be opened: it is damaged or does not "
+                          "belong to this key file.")) from exc
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+@contextmanager
+def _disk_full_is_storage_full() -> Iterator[None]:
+    try:
+        yield
+    except sqlcipher3.OperationalError as exc:
+        if "full" not in str(exc) and "I/O" not in str(exc):
+            raise
+        raise StorageFull(_("The disk holding the vault is full; nothing was stored. Free "
+                            "some space and try again.")) from exc
+
+
+def record_payload(record: str, record_id: int | None, value: object) -> dict[str, object]:
+    return {"record": record, "id": record_id, "data": to_json(value)}
+
+
+def events_digest(events: Sequence[Event]) -> dict[str, object]:
+    digest = hashlib.sha256()
+    for event in events:
+        digest.update(canonical(to_json(event)))
+        digest.update(b"\n")
+    return {"count": len(events), "sha256": digest.hexdigest()}
+
+
+class SqliteTransaction:
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self._heads: dict[str, CustodyEntry | None] = {}
+
+    def _insert(self, table: str, columns: str, values: Sequence[object]) -> int:
+        marks = ", ".join("?" for _ in values)
+        cursor = self.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
+        return int(cursor.lastrowid)
+
+    def _head(self, chain: str) -> CustodyEntry | None:
+        if chain not in self._heads:
+            row = self.conn.execute(
+                f"SELECT {rows.CUSTODY_COLUMNS} FROM custody WHERE chain = ? "
+                "ORDER BY seq DESC LIMIT 1", (chain,)).fetchone()
+            self._heads[chain] = None if row is None else rows.custody(row)
+        return self._heads[chain]
+
+    def log(self, chain: str, action: str, subject: str,
+            payload: dict[str, object]) -> CustodyEntry:
+        payload = {**payload, "tool": f"spoorvast {__version__}"}
+        entry = chainlib.chain_next(self._head(chain), chain, action, subject, payload, ACTOR)
+        self.conn.execute(
+            f"INSERT INTO custody ({rows.CUSTODY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)",
+            (entry.chain, entry.seq, entry.at, entry.actor, entry.action, entry.subject,
+             json.dumps(entry.payload, ensure_ascii=False), entry.prev_hash, entry.hash))
+        self.conn.execute("INSERT OR REPLACE INTO chain_heads VALUES (?, ?, ?)",
+                          (chain, entry.seq, entry.hash))
+        self._heads[chain] = entry
+        return entry
+
+    def add_case(self, case: Case) -> Case:
+        case_id = self._insert("cases", "title, language, time_zone, created_at, description",
+                               (case.title, case.language, case.time_zone,
+                                rows.dumps(case.created_at), case.description))
+        stored = replace(case, id=case_id)
+        payload = record_payload("case", case_id, stored)
+        self.log(VAULT_CHAIN, "case.created", f"case-{case_id}", payload)
+        self.log(case_chain(case_id), "case.created", f"case-{case_id}", payload)
+        return stored
+
+    def _next_number(self, case_id: int) -> int:
+        row = self.conn.execute("SELECT max(number) FROM items WHERE case_id = ?",
+                                (case_id,)).fetchone()
+        return int(row[0] or 0) + 1
+
+    def add_item(self, item: Item, artifacts: Sequence[Artifact],
+                 problems: Sequence[Problem] = ()) -> Item:
+        number = self._next_number(item.case_id)
+        item_id = self._insert(
+            "items", "case_id, number, kind, title, acquired_at, importer, file, media",
+            (item.case_id, number, item.kind.value, item.title, rows.dumps(item.acquired_at),
+             item.importer, rows.dumps(item.file), rows.dumps(item.media)))
+        stored = replace(item, id=item_id, number=number)
+        self.log(case_chain(item.case_id), "item.added", stored.label,
+                 record_payload("item", item_id, stored))
+        for artifact in artifacts:
+            self.add_artifact(stored, artifact)
+        for problem in problems:
+            self.add_finding(stored, problem)
+        return stored
+
+    def add_artifact(self, item: Item, artifact: Artifact) -> Artifact:
+        artifact_id = self._insert(
+            "artifacts", rows.ARTIFACT_COLUMNS.removeprefix("id, "),
+            (item.id, artifact.role.value, artifact.media_type, artifact.size, artifact.sha256,
+             artifact.name, rows.dumps(artifact.created_at), artifact.derived_from))
+        stored = replace(artifact, id=artifact_id, item_id=item.id)
+        self.log(case_chain(item.case_id), "artifact.sealed", item.label,
+                 record_payload("artifact", artifact_id, stored))
+        return stored
+
+    def add_finding(self, item: Item, problem: Problem) -> Finding:
+        finding = Finding(None, item.case_id, item.id, problem.severity, problem.code,
+                          problem.params, problem.location)
+        finding_id = self._insert(
+            "findings", rows.FINDING_COLUMNS.removeprefix("id, "),
+            (item.case_id, item.id, problem.severity.value, problem.code,
+             json.dumps([list(p) for p in problem.params]), rows.dumps(problem.location)))
+        stored = replace(finding, id=finding_id)
+        self.log(case_chain(item.case_id), "finding.recorded", item.label,
+                 record_payload("finding", finding_id, stored))
+        return stored
+
+    def add_party(self, party: Party) -> Party:
+        party_id = self._insert("parties", "case_id, role, name, notes",
+                                (party.case_id, party.role.value, party.name, party.notes))
+        stored = replace(party, id=party_id)
+        self.log(case_chain(party.case_id), "party.added", f"party-{party_id}",
+                 record_payload("party", party_id, stored))
+        return stored
+
+    def add_identifier(self, identifier: Identifier) -> Identifier:
+        i = identifier
+        identifier_id = self._insert(
+            "identifiers", rows.IDENTIFIER_COLUMNS.removeprefix("id, "),
+            (i.case_id, i.kind.value, i.value, i.party_id, i.platform, i.stable_id,
+             i.status.value, i.item_id, rows.dumps(i.location)))
+        stored = replace(identifier, id=identifier_id)
+        self.log(case_chain(i.case_id), "identifier.added", f"identifier-{identifier_id}",
+                 record_payload("identifier", identifier_id, stored))
+        return stored
+
+    def add_events(self, item: Item | None, events: Sequence[Event]) -> int:
+        self.conn.executemany(
+            "INSERT INTO events (case_id, item_id, kind, instant_utc, instant, text, "
+            "actor_identifier_id, location, marked) VALUES (?,?,?,?,?,?,?,?,?)",
+            [(e.case_id, e.item_id, e.kind,
+              e.instant.utc.isoformat() if e.instant else None, rows.dumps(e.instant),
+              e.text, e.actor_identifier_id, rows.dumps(e.location), int(e.marked))
+             for e in events])
+        if events:
+            case_id = events[0].case_id
+            item_id = item.id if item else None
+            stored = SqliteStore.events_of(self.conn, case_id, item_id)
+            self.log(case_chain(case_id), "events.added", item.label if item else "case",
+                     {"record": "events", "id": item_id, "data": events_digest(stored)})
+        return len(events)
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, value))
+
+
+class SqliteStore:
+    """The embedded MetadataStore."""
+
+    def __init__(self, path: Path, key: bytes) -> None:
+        self.path = path
+        self.conn = connect(path, key)
+        with self.transaction():
+            self.migrated = migrate(self.conn)
+
+    @contextmanager
+    def transaction(self) -> Iterator[SqliteTransaction]:
+        with _disk_full_is_storage_full():
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield SqliteTransaction(self.conn)
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _all(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+        return list(self.conn.execute(sql, params).fetchall())
+
+    def _one(self, sql: str, params: Sequence[object] = ()) -> Any:
+        return self.conn.execute(sql, params).fetchone()
+
+    def cases(self) -> list[Case]:
+        return [rows.case(r) for r in self._all(f"SELECT {rows.CASE_COLUMNS} FROM cases "
+                                                 "ORDER BY id")]
+
+    def case(self, case_id: int) -> Case | None:
+        row = self._one(f"SELECT {rows.CASE_COLUMNS} FROM cases WHERE id = ?", (case_id,))
+        return None if row is None else rows.case(row)
+
+    def items(self, case_id: int) -> list[Item]:
+        return [rows.item(r) for r in self._all(
+            f"SELECT {rows.ITEM_COLUMNS} FROM items WHERE case_id = ? ORDER BY number",
+            (case_id,))]
+
+    def item(self, case_id: int, number: int) -> Item | None:
+        row = self._one(f"SELECT {rows.ITEM_COLUMNS} FROM items WHERE case_id = ? AND "
+                        "number = ?", (case_id, number))
+        return None if row is None else rows.item(row)
+
+    def item_by_id(self, item_id: int) -> Item | None:
+        row = self._one(f"SELECT {rows.ITEM_COLUMNS} FROM items WHERE id = ?", (item_id,))
+        return None if row is None else rows.item(row)
+
+    def item_with_original(self, case_id: int, sha256: str) -> Item | None:
+        row = self._one(
+            f"SELECT {', '.join('i.' + c for c in rows.ITEM_COLUMNS.split(', '))} "
+            "FROM items i JOIN artifacts a ON a.item_id = i.id WHERE i.case_id = ? AND "
+            "a.sha256 = ? AND a.role = 'original' ORDER BY i.number LIMIT 1", (case_id, sha256))
+        return None if row is None else rows.item(row)
+
+    def has_artifact(self, sha256: str) -> bool:
+        return self._one("SELECT 1 FROM artifacts WHERE sha256 = ? LIMIT 1",
+                         (sha256,)) is not None
+
+    def artifacts(self, item_id: int) -> list[Artifact]:
+        return [rows.artifact(r) for r in self._all(
+            f"SELECT {rows.ARTIFACT_COLUMNS} FROM artifacts WHERE item_id = ? ORDER BY id",
+            (item_id,))]
+
+    def all_artifacts(self) -> Iterator[Artifact]:
+        for row in self.conn.execute(f"SELECT {rows.ARTIFACT_COLUMNS} FROM artifacts "
+                                     "ORDER BY id"):
+            yield rows.artifact(row)
+
+    def parties(self, case_id: int) -> list[Party]:
+        return [rows.party(r) for r in self._all(
+            f"SELECT {rows.PARTY_COLUMNS} FROM parties WHERE case_id = ? ORDER BY id",
+            (case_id,))]
+
+    def identifiers(self, case_id: int) -> list[Identifier]:
+        return [rows.identifier(r) for r in self._all(
+            f"SELECT {rows.IDENTIFIER_COLUMNS} FROM identifiers WHERE case_id = ? ORDER BY id",
+            (case_id,))]
+
+    @staticmethod
+    def events_of(conn: Any, case_id: int, item_id: int | None) -> list[Event]:
+        where = "item_id = ?" if item_id is not None else "item_id IS NULL"
+        params = (case_id, item_id) if item_id is not None else (case_id,)
+        return [rows.event(r) for r in conn.execute(
+            f"SELECT {rows.EVENT_COLUMNS} FROM events WHERE case_id = ? AND {where} "
+            "ORDER BY id", params)]
+
+    def events(self, case_id: int, item_id: int | None = None) -> list[Event]:
+        if item_id is not None:
+            return self.events_of(self.conn, case_id, item_id)
+        return [rows.event(r) for r in self._all(
+            f"SELECT {rows.EVENT_COLUMNS} FROM events WHERE case_id = ? "
+            "ORDER BY instant_utc, id", (case_id,))]
+
+    def findings(self, case_id: int, item_id: int | None = None) -> list[Finding]:
+        sql = f"SELECT {rows.FINDING_COLUMNS} FROM findings WHERE case_id = ?"
+        params: tuple[int, ...] = (case_id,)
+        if item_id is not None:
+            sql, params = sql + " AND item_id = ?", (case_id, item_id)
+        return [rows.finding(r) for r in self._all(sql + " ORDER BY id", params)]
+
+    def chains(self) -> list[str]:
+        names = {r[0] for r in self._all("SELECT DISTINCT chain FROM custody")}
+        names |= {r[0] for r in self._all("SELECT chain FROM chain_heads")}
+        return sorted(names)
+
+    def custody(self, chain: str) -> list[CustodyEntry]:
+        return [rows.custody(r) for r in self._all(
+            f"SELECT {rows.CUSTODY_COLUMNS} FROM custody WHERE chain = ? ORDER BY seq",
+            (chain,))]
+
+    def chain_head(self, chain: str) -> tuple[int, str] | None:
+        row = self._one("SELECT seq, hash FROM chain_heads WHERE chain = ?", (chain,))
+        return None if row is None else (int(row[0]), str(row[1]))
+
+    def custody_for(self, chain: str, subject: str) -> list[CustodyEntry]:
+        return [rows.custody(r) for r in self._all(
+            f"SELECT {rows.CUSTODY_COLUMNS} FROM custody WHERE chain = ? AND subject = ? "
+            "ORDER BY seq", (chain, subject))]
+
+    def setting(self, key: str) -> str | None:
+        row = self._one("SELECT value FROM settings WHERE key = ?", (key,))
+        return None if row is None else row[0]
+
+    def record_rows(self) -> Iterator[tuple[str, int, dict[str, object]]]:
+        """Every row as (record kind, id, canonical data) for verify to compare."""
+        for case in self.cases():
+            assert case.id is not None
+            yield "case", case.id, to_json(case)
+            yield from self._case_rows(case.id)
+
+    def _case_rows(self, case_id: int) -> Iterator[tuple[str, int, dict[str, object]]]:
+        for item in self.items(case_id):
+            assert item.id is not None
+            yield "item", item.id, to_json(item)
+            for artifact in self.artifacts(item.id):
+                yield "artifact", int(artifact.id or 0), to_json(artifact)
+        for finding in self.findings(case_id):
+            yield "finding", int(finding.id or 0), to_json(finding)
+        for party in self.parties(case_id):
+            yield "party", int(party.id or 0), to_json(party)
+        for identifier in self.identifiers(case_id):
+            yield "identifier", int(identifier.id or 0), to_json(identifier)
+        item_ids = {r[0] for r in self._all(
+            "SELECT DISTINCT item_id FROM events WHERE case_id = ? AND item_id IS NOT NULL",
+            (case_id,))}
+        for item_id in sorted(item_ids):
+            yield "events", item_id, events_digest(self.events_of(self.conn, case_id, item_id))

@@ -1,0 +1,99 @@
+"""The encrypted blob store: round trips, streaming, and every kind of damage."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import secrets
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from spoorvast.storage.blobs import CHUNK, HEADER, TAG, BlobDamaged, BlobStore
+
+
+@pytest.fixture
+def blobs(tmp_path: Path) -> BlobStore:
+    store = BlobStore(tmp_path, secrets.token_bytes(32), secrets.token_bytes(32))
+    store.create_dirs()
+    return store
+
+
+SIZES = [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_round_trip_at_chunk_boundaries(blobs: BlobStore, size: int) -> None:
+    data = secrets.token_bytes(size)
+    stored = blobs.ingest(io.BytesIO(data))
+    assert stored.sha256 == hashlib.sha256(data).hexdigest() and stored.size == size
+    assert blobs.read_bytes(stored.sha256) == data
+    assert blobs.check(stored.sha256) is None
+    expected_chunks = max(1, -(-size // CHUNK)) if size % CHUNK else size // CHUNK or 1
+    assert blobs.path(stored.sha256).stat().st_size == HEADER + size + TAG * expected_chunks
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=5000))
+def test_round_trip_any_bytes(blobs: BlobStore, data: bytes) -> None:
+    stored = blobs.ingest_bytes(data)
+    assert blobs.read_bytes(stored.sha256) == data
+
+
+def test_same_bytes_are_stored_once(blobs: BlobStore) -> None:
+    first = blobs.ingest_bytes(b"synthetic")
+    second = blobs.ingest_bytes(b"synthetic")
+    assert first.fresh and not second.fresh
+    assert len(list(blobs.stored_names())) == 1
+    assert list(blobs.tmp_dir.iterdir()) == []
+
+
+def test_ciphertext_differs_each_time_and_hides_content(blobs: BlobStore,
+                                                        tmp_path: Path) -> None:
+    data = b"SYNTHETIC-PLAINTEXT" * 100
+    stored = blobs.ingest_bytes(data)
+    raw = blobs.path(stored.sha256).read_bytes()
+    assert b"SYNTHETIC-PLAINTEXT" not in raw
+    other = BlobStore(tmp_path / "other", secrets.token_bytes(32), secrets.token_bytes(32))
+    other.create_dirs()
+    assert other.path(stored.sha256).name != blobs.path(stored.sha256).name
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_any_single_bit_flip_is_detected(blobs: BlobStore, data: st.DataObject) -> None:
+    stored = blobs.ingest_bytes(b"x" * (CHUNK + 100))
+    path = blobs.path(stored.sha256)
+    raw = bytearray(path.read_bytes())
+    position = data.draw(st.integers(0, len(raw) - 1))
+    raw[position] ^= 1 << data.draw(st.integers(0, 7))
+    path.write_bytes(bytes(raw))
+    assert blobs.check(stored.sha256) is not None
+    path.unlink()
+
+
+def test_swapped_and_dropped_chunks_are_detected(blobs: BlobStore) -> None:
+    stored = blobs.ingest_bytes(secrets.token_bytes(3 * CHUNK))
+    path = blobs.path(stored.sha256)
+    raw = path.read_bytes()
+    body = [raw[HEADER + i * (CHUNK + TAG): HEADER + (i + 1) * (CHUNK + TAG)]
+            for i in range(3)]
+    for tampered in (raw[:HEADER] + body[1] + body[0] + body[2],
+                     raw[:HEADER] + body[0] + body[1],
+                     raw[:HEADER] + body[0] + body[1] + body[2] + body[2]):
+        path.write_bytes(tampered)
+        with pytest.raises(BlobDamaged):
+            blobs.read_bytes(stored.sha256)
+
+
+def test_wrong_key_cannot_read(blobs: BlobStore, tmp_path: Path) -> None:
+    stored = blobs.ingest_bytes(b"synthetic")
+    thief = BlobStore(tmp_path, secrets.token_bytes(32), secrets.token_bytes(32))
+    target = thief.path(stored.sha256)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(blobs.path(stored.sha256).read_bytes())
+    assert thief.check(stored.sha256) == f"authentication-failed@{HEADER}"

@@ -1,0 +1,144 @@
+"""The storage contract: every metadata backend must pass these tests.
+
+Today the embedded SQLCipher backend runs them; the PostgreSQL backend will be added to
+the ``store`` fixture's parameters and must pass the same suite unchanged.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from spoorvast.model import instant
+from spoorvast.model.custody import GENESIS, check_chain
+from spoorvast.model.records import (
+    Artifact,
+    ArtifactRole,
+    Case,
+    Event,
+    FileFacts,
+    Identifier,
+    IdentifierKind,
+    Item,
+    ItemKind,
+    Location,
+    MediaFacts,
+    Party,
+    PartyRole,
+    Problem,
+    Severity,
+)
+from spoorvast.storage.base import MetadataStore, case_chain
+from spoorvast.storage.sqlite import SqliteStore
+
+
+@pytest.fixture(params=["sqlite"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MetadataStore]:
+    backend = SqliteStore(tmp_path / "db", secrets.token_bytes(32))
+    yield backend
+    backend.close()
+
+
+def a_case(store: MetadataStore) -> Case:
+    with store.transaction() as tx:
+        return tx.add_case(Case(None, "Synthetic case", "nl", "Europe/Brussels",
+                                instant.now("Europe/Brussels")))
+
+
+def an_item(case: Case, sha: str = "ab" * 32) -> tuple[Item, list[Artifact]]:
+    at = instant.now(case.time_zone)
+    item = Item(None, case.id or 0, 0, ItemKind.IMAGE, "shot.png", at, "file",
+                FileFacts("shot.png", 10, "image/png", at, at),
+                MediaFacts(width=10, height=20, codecs=("PNG",), gps_present=False))
+    return item, [Artifact(None, None, ArtifactRole.ORIGINAL, "image/png", 10, sha,
+                           "shot.png", at)]
+
+
+def test_case_round_trip_and_custody(store: MetadataStore) -> None:
+    case = a_case(store)
+    assert case.id is not None
+    assert store.case(case.id) == case
+    assert store.cases() == [case]
+    entries = store.custody(case_chain(case.id))
+    assert [e.action for e in entries] == ["case.created"]
+    assert entries[0].prev_hash == GENESIS
+    assert store.chain_head(case_chain(case.id)) == (1, entries[0].hash)
+
+
+def test_items_are_numbered_per_case_and_round_trip(store: MetadataStore) -> None:
+    first, second = a_case(store), a_case(store)
+    with store.transaction() as tx:
+        a = tx.add_item(*an_item(first))
+        b = tx.add_item(*an_item(first, "cd" * 32))
+        c = tx.add_item(*an_item(second))
+    assert (a.number, b.number, c.number) == (1, 2, 1)
+    assert a.label == "E-0001"
+    assert store.item(first.id or 0, 2) == b
+    assert store.items(first.id or 0) == [a, b]
+    assert store.item_by_id(c.id or 0) == c
+    stored = store.artifacts(a.id or 0)
+    assert [x.sha256 for x in stored] == ["ab" * 32] and stored[0].item_id == a.id
+
+
+def test_item_with_original_finds_duplicates_within_a_case(store: MetadataStore) -> None:
+    case, other = a_case(store), a_case(store)
+    with store.transaction() as tx:
+        item = tx.add_item(*an_item(case))
+    assert store.item_with_original(case.id or 0, "ab" * 32) == item
+    assert store.item_with_original(other.id or 0, "ab" * 32) is None
+
+
+def test_failed_transaction_leaves_nothing(store: MetadataStore) -> None:
+    case = a_case(store)
+    head = store.chain_head(case_chain(case.id or 0))
+    with pytest.raises(RuntimeError), store.transaction() as tx:
+        tx.add_item(*an_item(case))
+        raise RuntimeError("boom")
+    assert store.items(case.id or 0) == []
+    assert store.chain_head(case_chain(case.id or 0)) == head
+    assert len(store.custody(case_chain(case.id or 0))) == 1
+
+
+def test_findings_parties_identifiers_events(store: MetadataStore) -> None:
+    case = a_case(store)
+    cid = case.id or 0
+    problem = Problem(Severity.WARNING, "media.image-unreadable", (("reason", "X"),),
+                      Location(field="DateTimeOriginal", byte_start=3, byte_end=9))
+    with store.transaction() as tx:
+        item = tx.add_item(*an_item(case), problems=[problem])
+        party = tx.add_party(Party(None, cid, PartyRole.SUSPECT, "X"))
+        ident = tx.add_identifier(Identifier(None, cid, IdentifierKind.PHONE, "+32470123456",
+                                             party_id=party.id, item_id=item.id))
+        moment = instant.from_epoch(1_770_000_000, "Europe/Brussels")
+        tx.add_events(item, [Event(None, cid, item.id, "message", moment, "hello",
+                                   ident.id, Location(line=3))])
+    finding = store.findings(cid, item.id)[0]
+    assert (finding.code, finding.params, finding.location) == (
+        problem.code, problem.params, problem.location)
+    assert store.parties(cid) == [party]
+    assert store.identifiers(cid) == [ident]
+    events = store.events(cid, item.id)
+    assert [(e.text, e.instant, e.location) for e in events] == [
+        ("hello", moment, Location(line=3))]
+
+
+def test_every_row_matches_its_last_custody_state(store: MetadataStore) -> None:
+    case = a_case(store)
+    with store.transaction() as tx:
+        tx.add_item(*an_item(case), problems=[Problem(Severity.INFO, "x")])
+    entries = store.custody(case_chain(case.id or 0))
+    assert list(check_chain(entries)) == []
+    logged = {(e.payload["record"], e.payload["id"]): e.payload["data"]
+              for e in entries if "record" in e.payload}
+    for record, record_id, data in store.record_rows():
+        assert logged[(record, record_id)] == data
+
+
+def test_settings(store: MetadataStore) -> None:
+    assert store.setting("current_case") is None
+    with store.transaction() as tx:
+        tx.set_setting("current_case", "3")
+    assert store.setting("current_case") == "3"
