@@ -1,0 +1,37 @@
+"""Finding codes and their (translatable) messages.
+
+A module that records problems declares its codes once with :func:`register_codes`
+(duplicate codes raise). A stored Finding holds only the code and parameters; the
+message is rendered in the reader's language when shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from spoorvast.i18n import _
+from spoorvast.model.records import Finding
+
+_CODES: dict[str, str] = {}
+
+
+def register_codes(codes: Mapping[str, str]) -> None:
+    for code, template in codes.items():
+        if code in _CODES:
+            raise ValueError(f"finding code registered twice: {code}")
+        _CODES[code] = template
+
+
+def registered_codes() -> dict[str, str]:
+    return dict(_CODES)
+
+
+def render(finding: Finding) -> str:
+    template = _CODES.get(finding.code)
+    if template is None:
+        return finding.code
+    params = dict(finding.params)
+    try:
+        return _(template).format(**params)
+    except (KeyError, IndexError, ValueError):
+        return _(template)

@@ -1,0 +1,94 @@
+"""Translations (gettext catalogs for nl, fr, de, en).
+
+Every user-facing string goes through :func:`_` (or :func:`ngettext`). Strings defined at
+import time are marked with :func:`N_` and translated where they are shown.
+
+The catalogs are the ``.po`` files under ``spoorvast/locale/<lang>/LC_MESSAGES/``, one
+file per part of the program (``core.po``, ``email.po``, …) so that parts can be worked
+on apart; all files of a language are merged and compiled in memory on first use (a few
+milliseconds), so there is no build step and no binary file in the repository.
+The language is chosen once per process by :func:`set_language`
+(CLI ``--lang``, ``SPOORVAST_LANG``, then the locale environment), English otherwise.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import os
+from functools import cache
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LANGUAGES = ("nl", "fr", "de", "en")
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "spoorvast"
+
+_current = "en"
+
+
+def po_paths(language: str) -> list[Path]:
+    return sorted((LOCALE_DIR / language / "LC_MESSAGES").glob("*.po"))
+
+
+def merged_catalog(language: str) -> Catalog:
+    merged = Catalog(locale=language, domain=DOMAIN)
+    for path in po_paths(language):
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale=language):
+                if message.id and message.string:
+                    merged[message.id] = message
+    return merged
+
+
+@cache
+def translations(language: str) -> gettext.NullTranslations:
+    catalog = merged_catalog(language)
+    if not len(catalog):
+        return gettext.NullTranslations()
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def pick_language(explicit: str | None = None) -> str:
+    """The first supported language among explicit, SPOORVAST_LANG and the locale."""
+    candidates = [explicit, os.environ.get("SPOORVAST_LANG")]
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        candidates.extend((os.environ.get(var) or "").split(":"))
+    for candidate in candidates:
+        code = (candidate or "").split("_")[0].split(".")[0].lower()
+        if code in LANGUAGES:
+            return code
+    return "en"
+
+
+def set_language(language: str) -> None:
+    global _current
+    _current = language if language in LANGUAGES else "en"
+
+
+def current_language() -> str:
+    return _current
+
+
+def _(message: str) -> str:
+    return translations(_current).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(_current).ngettext(singular, plural, n)
+
+
+def gettext_in(language: str, message: str) -> str:
+    """Translate into a given language (the dossier uses the case language)."""
+    return translations(language).gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; translate it later with :func:`_`."""
+    return message

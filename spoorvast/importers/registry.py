@@ -1,0 +1,47 @@
+"""The importer registry: explicit registration, duplicate names raise, order declared.
+
+Built-in importers are registered by :func:`builtin_registry`; others come through the
+``spoorvast.importers`` entry-point group (a module-level ``register(registry)``).
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+from spoorvast.importers.base import Importer, Source
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._importers: dict[str, Importer] = {}
+
+    def register(self, importer: Importer) -> None:
+        if importer.name in self._importers:
+            raise ValueError(f"importer registered twice: {importer.name}")
+        self._importers[importer.name] = importer
+
+    def names(self) -> list[str]:
+        return [i.name for i in self.ordered()]
+
+    def ordered(self) -> list[Importer]:
+        return sorted(self._importers.values(), key=lambda i: (-i.priority, i.name))
+
+    def get(self, name: str) -> Importer:
+        return self._importers[name]
+
+    def detect(self, source: Source) -> Importer:
+        """The first importer (by priority) that claims the source."""
+        for importer in self.ordered():
+            if importer.detect(source):
+                return importer
+        raise LookupError("no importer claims this input")  # the plain-file one always does
+
+
+def builtin_registry() -> Registry:
+    from spoorvast.importers import files
+
+    registry = Registry()
+    files.register(registry)
+    for entry in entry_points(group="spoorvast.importers"):
+        entry.load()(registry)
+    return registry

@@ -1,0 +1,159 @@
+"""``verify``: recompute everything the vault claims.
+
+1. every custody chain links and hashes correctly, and ends at its recorded head;
+2. every row (case, item, artifact, finding, party, identifier, events per item) equals
+   the last state the custody log recorded for it, and every logged record has a row;
+3. every artifact's blob decrypts (AEAD) and hashes to its recorded SHA-256;
+4. SQLCipher's own page authentication (``cipher_integrity_check``) finds nothing.
+
+Blobs that no artifact refers to (left by an add that was interrupted before it
+committed) are reported as a notice, not a failure: they hold no item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from spoorvast.i18n import N_, _
+from spoorvast.model.custody import check_chain
+from spoorvast.model.records import Artifact, CustodyEntry
+from spoorvast.storage.base import VAULT_CHAIN
+from spoorvast.storage.vault import Vault
+
+MESSAGES = {
+    "gap": N_("custody log {subject}: entry {seq} is missing"),
+    "broken-link": N_("custody log {subject}: entry {seq} does not link to the one before"),
+    "hash-mismatch": N_("custody log {subject}: entry {seq} was changed after it was written"),
+    "head-mismatch": N_("custody log {subject}: entries at the end were removed"),
+    "row-changed": N_("{subject}: the stored record differs from the custody log"),
+    "row-without-custody": N_("{subject}: a record exists that the custody log never recorded"),
+    "row-missing": N_("{subject}: the custody log records it, but it is gone"),
+    "blob-missing": N_("{subject}: the stored file {sha} is missing"),
+    "blob-damaged": N_("{subject}: the stored file {sha} is damaged ({detail})"),
+    "database-damaged": N_("the database failed its integrity check ({detail})"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyProblem:
+    code: str
+    subject: str
+    seq: int | None = None
+    sha: str | None = None
+    detail: str = ""
+
+    def message(self) -> str:
+        return _(MESSAGES[self.code]).format(subject=self.subject, seq=self.seq,
+                                             sha=(self.sha or "")[:16], detail=self.detail)
+
+
+@dataclass
+class VerifyReport:
+    problems: list[VerifyProblem] = field(default_factory=list)
+    chains: int = 0
+    entries: int = 0
+    records: int = 0
+    blobs: int = 0
+    bytes: int = 0
+    unreferenced_blobs: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+Progress = Callable[[int], None]
+
+
+def verify(vault: Vault, progress: Progress | None = None) -> VerifyReport:
+    report = VerifyReport()
+    states = _check_chains(vault, report)
+    _check_records(vault, states, report)
+    _check_blobs(vault, report, progress)
+    _check_database(vault, report)
+    return report
+
+
+def total_bytes(vault: Vault) -> int:
+    return sum({a.sha256: a.size for a in vault.store.all_artifacts()}.values())
+
+
+def _check_chains(vault: Vault, report: VerifyReport) -> dict[tuple[str, int], object]:
+    states: dict[tuple[str, int], object] = {}
+    for chain in vault.store.chains():
+        entries = vault.store.custody(chain)
+        report.chains += 1
+        report.entries += len(entries)
+        report.problems.extend(VerifyProblem(p.code, chain, p.seq) for p in check_chain(entries))
+        _check_head(vault, chain, entries, report)
+        if chain != VAULT_CHAIN:
+            states.update(_states(entries))
+    return states
+
+
+def _check_head(vault: Vault, chain: str, entries: list[CustodyEntry],
+                report: VerifyReport) -> None:
+    head = vault.store.chain_head(chain)
+    last = (entries[-1].seq, entries[-1].hash) if entries else None
+    if head != last:
+        report.problems.append(VerifyProblem("head-mismatch", chain, head[0] if head else None))
+
+
+def _states(entries: Iterable[CustodyEntry]) -> dict[tuple[str, int], object]:
+    states: dict[tuple[str, int], object] = {}
+    for entry in entries:
+        record, record_id = entry.payload.get("record"), entry.payload.get("id")
+        if isinstance(record, str) and isinstance(record_id, int):
+            states[(record, record_id)] = entry.payload.get("data")
+    return states
+
+
+def _check_records(vault: Vault, states: dict[tuple[str, int], object],
+                   report: VerifyReport) -> None:
+    seen = set()
+    for record, record_id, data in vault.store.record_rows():
+        key = (record, record_id)
+        seen.add(key)
+        report.records += 1
+        if key not in states:
+            report.problems.append(VerifyProblem("row-without-custody", _name(key)))
+        elif states[key] != data:
+            report.problems.append(VerifyProblem("row-changed", _name(key)))
+    for key in sorted(set(states) - seen):
+        report.problems.append(VerifyProblem("row-missing", _name(key)))
+
+
+def _name(key: tuple[str, int]) -> str:
+    return f"{key[0]} #{key[1]}"
+
+
+def _check_blobs(vault: Vault, report: VerifyReport, progress: Progress | None) -> None:
+    by_sha: dict[str, list[Artifact]] = {}
+    for artifact in vault.store.all_artifacts():
+        by_sha.setdefault(artifact.sha256, []).append(artifact)
+    for sha256, artifacts in by_sha.items():
+        reason = vault.blobs.check(sha256)
+        report.blobs += 1
+        report.bytes += artifacts[0].size
+        if progress:
+            progress(artifacts[0].size)
+        if reason is not None:
+            report.problems.extend(_blob_problem(vault, a, reason) for a in artifacts)
+    names = {vault.blobs.name(sha) for sha in by_sha}
+    report.unreferenced_blobs = sum(1 for n in vault.blobs.stored_names() if n not in names)
+
+
+def _blob_problem(vault: Vault, artifact: Artifact, reason: str) -> VerifyProblem:
+    item = vault.store.item_by_id(artifact.item_id) if artifact.item_id else None
+    subject = f"{item.label} ({artifact.role.value})" if item else f"artifact #{artifact.id}"
+    if reason == "missing":
+        return VerifyProblem("blob-missing", subject, sha=artifact.sha256)
+    return VerifyProblem("blob-damaged", subject, sha=artifact.sha256, detail=reason)
+
+
+def _check_database(vault: Vault, report: VerifyReport) -> None:
+    rows = vault.store.conn.execute("PRAGMA cipher_integrity_check").fetchall()
+    if rows:
+        report.problems.append(VerifyProblem("database-damaged", "database",
+                                             detail=f"{len(rows)} pages"))
