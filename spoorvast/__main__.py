@@ -1,0 +1,3 @@
+from spoorvast.cli.app import main
+
+main()

@@ -1,0 +1,208 @@
+"""Item commands: add, items, show, export-original.
+
+JSON keys (stable, documented in the README): ``item``, ``kind``, ``title``,
+``acquired_at``, ``importer``, ``size``, ``sha256``, ``artifacts`` (each: ``role``,
+``media_type``, ``size``, ``sha256``, ``name``), and for ``show`` also ``file``,
+``media``, ``findings`` and ``custody``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from spoorvast.cli import context, output
+from spoorvast.findings import render
+from spoorvast.i18n import _
+from spoorvast.importers.registry import builtin_registry
+from spoorvast.model.records import Artifact, ArtifactRole, Item
+from spoorvast.model.serialize import to_json
+from spoorvast.services import cases as case_service
+from spoorvast.services import export as export_service
+from spoorvast.services.intake import AddResult, Intake, Status, expand
+from spoorvast.storage.base import case_chain
+from spoorvast.storage.vault import Vault
+
+CaseOption = Annotated[int | None, typer.Option("--case", help=_(
+    "The case number (default: the current case)."))]
+JsonOption = Annotated[bool, typer.Option("--json", help=_("Output JSON."))]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("add", help=_("Seal files (or folders of files) as evidence in the current "
+                              "case."))(add)
+    app.command("items", help=_("List the items of the case."))(items)
+    app.command("show", help=_("Everything about one item: metadata, stored files, "
+                               "findings, custody."))(show)
+    app.command("export-original", help=_("Write an item's original bytes to a folder."))(
+        export_original)
+
+
+class CliObserver:
+    """Progress bar over bytes, and one line per finished input."""
+
+    def __init__(self, progress: Progress, task: TaskID, quiet: bool) -> None:
+        self.progress, self.task, self.quiet = progress, task, quiet
+        self.results: list[AddResult] = []
+
+    def started(self, path: Path, size: int) -> None:
+        self.progress.update(self.task, description=path.name[:40])
+
+    def advanced(self, nbytes: int) -> None:
+        self.progress.advance(self.task, nbytes)
+
+    def finished(self, result: AddResult) -> None:
+        self.results.append(result)
+        if not self.quiet:
+            self.progress.console.print(_result_line(result), highlight=False, markup=False)
+
+
+def _result_line(result: AddResult) -> str:
+    if result.status is Status.ADDED:
+        return "{labels}  {kind:<8} {size:>9}  {sha}…  {name}".format(
+            labels=", ".join(result.labels), kind=result.kind or "",
+            size=output.human_size(result.size or 0), sha=(result.sha256 or "")[:12],
+            name=result.path.name)
+    if result.status is Status.DUPLICATE:
+        return _("{name}: already in this case as {label}; stored once.").format(
+            name=result.path.name, label=result.labels[0])
+    return _("{name}: not added. {reason}").format(name=result.path.name,
+                                                    reason=result.message)
+
+
+def add(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(
+        help=_("Files or folders."), metavar="FILES", readable=False, exists=False)],
+    case_id: CaseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    files = list(expand(paths))
+    total = sum(_size(p) for p in files)
+    with context.open_vault(ctx) as vault:
+        case = case_service.current_case(vault, case_id)
+        observer = _run_add(vault, case, files, total, quiet=as_json)
+    order = {path: index for index, path in reversed(list(enumerate(files)))}
+    results = sorted(observer.results, key=lambda r: order.get(r.path, len(files)))
+    if as_json:
+        output.as_json([_result_json(r) for r in results])
+    refused = [r for r in results if r.status is Status.REFUSED]
+    if refused:
+        raise typer.Exit(7)
+
+
+def _run_add(vault: Vault, case: object, files: list[Path], total: int,
+             quiet: bool) -> CliObserver:
+    columns = (TextColumn("{task.description:<40}"), BarColumn(), DownloadColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=output.stderr_console(), transient=True) as progress:
+        observer = CliObserver(progress, progress.add_task("", total=total), quiet)
+        with Intake(vault, case, builtin_registry(), observer) as intake:  # type: ignore[arg-type]
+            for path in files:
+                intake.add(path)
+    return observer
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _result_json(result: AddResult) -> dict[str, object]:
+    return {"path": str(result.path), "status": result.status.value,
+            "items": list(result.labels), "sha256": result.sha256, "size": result.size,
+            "kind": result.kind, "message": result.message or None}
+
+
+def item_json(vault: Vault, item: Item) -> dict[str, object]:
+    assert item.id is not None
+    artifacts = vault.store.artifacts(item.id)
+    original = next((a for a in artifacts if a.role is ArtifactRole.ORIGINAL), None)
+    return {
+        "item": item.label, "kind": item.kind.value, "title": item.title,
+        "acquired_at": {**item.acquired_at.to_json(), "local": item.acquired_at.isoformat()},
+        "importer": item.importer,
+        "size": original.size if original else None,
+        "sha256": original.sha256 if original else None,
+        "artifacts": [_artifact_json(a) for a in artifacts],
+    }
+
+
+def _artifact_json(artifact: Artifact) -> dict[str, object]:
+    return {"role": artifact.role.value, "media_type": artifact.media_type,
+            "size": artifact.size, "sha256": artifact.sha256, "name": artifact.name,
+            "derived_from": artifact.derived_from}
+
+
+def items(ctx: typer.Context, case_id: CaseOption = None, as_json: JsonOption = False) -> None:
+    with context.open_vault(ctx, writable=False) as vault:
+        case = case_service.current_case(vault, case_id)
+        listed = [item_json(vault, i) for i in vault.store.items(case.id or 0)]
+    if as_json:
+        output.as_json(listed)
+        return
+    table = Table(_("Item"), _("Kind"), _("Size"), _("SHA-256"), _("Acquired at"), _("Title"))
+    for row in listed:
+        acquired = row["acquired_at"]
+        assert isinstance(acquired, dict)
+        size = row["size"]
+        table.add_row(str(row["item"]), str(row["kind"]),
+                      output.human_size(size if isinstance(size, int) else 0),
+                      str(row["sha256"] or "")[:12] + "…", str(acquired["local"]),
+                      str(row["title"]))
+    output.stdout_console().print(table)
+
+
+def show(ctx: typer.Context, label: Annotated[str, typer.Argument(help=_("E-0001 or 1."))],
+         case_id: CaseOption = None, as_json: JsonOption = False) -> None:
+    with context.open_vault(ctx, writable=False) as vault:
+        case = case_service.current_case(vault, case_id)
+        item = case_service.find_item(vault, case, label)
+        data = _show_json(vault, item)
+    if as_json:
+        output.as_json(data)
+        return
+    from spoorvast.cli.show_text import print_item
+
+    print_item(data)
+
+
+def _show_json(vault: Vault, item: Item) -> dict[str, object]:
+    data = item_json(vault, item)
+    findings = vault.store.findings(item.case_id, item.id)
+    custody = vault.store.custody_for(case_chain(item.case_id), item.label)
+    return {
+        **data, "file": to_json(item.file), "media": to_json(item.media),
+        "findings": [{"severity": f.severity.value, "code": f.code, "message": render(f),
+                      "location": to_json(f.location)} for f in findings],
+        "custody": [{"seq": e.seq, "at": e.at, "action": e.action, "hash": e.hash}
+                    for e in custody],
+    }
+
+
+def export_original(
+    ctx: typer.Context,
+    label: Annotated[str, typer.Argument(help=_("E-0001 or 1."))],
+    to: Annotated[Path, typer.Option("--to", help=_("The folder to write to."))],
+    case_id: CaseOption = None,
+) -> None:
+    with context.open_vault(ctx) as vault:
+        case = case_service.current_case(vault, case_id)
+        item = case_service.find_item(vault, case, label)
+        done = export_service.export_original(vault, case, item, to)
+    for exported in done:
+        output.line(_("{path}  SHA-256 {sha} (checked)").format(
+            path=exported.path, sha=exported.artifact.sha256))

@@ -1,0 +1,113 @@
+"""Vault commands: init, verify, passphrase change, and the guided start."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+from spoorvast.cli import context, output, passphrase
+from spoorvast.errors import IntegrityError
+from spoorvast.i18n import _, ngettext
+from spoorvast.services import verify as verify_service
+from spoorvast.storage import vault as vaultlib
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init", help=_("Create a new encrypted vault (asks for a passphrase "
+                               "twice)."))(init)
+    app.command("verify", help=_("Re-hash every stored file and check the custody log."))(
+        verify)
+    pp = typer.Typer(help=_("Change the vault passphrase."), no_args_is_help=True)
+    pp.command("change", help=_("Choose a new passphrase (nothing is re-encrypted)."))(
+        change_passphrase)
+    app.add_typer(pp, name="passphrase")
+
+
+def init(ctx: typer.Context) -> None:
+    path = context.vault_path(ctx)
+    if vaultlib.is_vault(path):
+        output.info(_("There is already a vault at {path}.").format(path=path))
+        raise typer.Exit(3)
+    secret = passphrase.ask_new(ctx.find_root().obj.passphrase_fd)
+    vaultlib.create(path, secret).close()
+    output.line(_("Vault created at {path}.").format(path=path))
+    output.line(_("Keep your passphrase safe: without it nobody, not even us, can open "
+                  "the vault."))
+    output.line(_("Next: spoorvast case new \"a short title\""))
+
+
+def verify(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help=_("Output JSON."))] = False,
+) -> None:
+    with context.open_vault(ctx, writable=False) as vault:
+        report = _run_verify(vault, show_progress=not as_json)
+    if as_json:
+        output.as_json(_report_json(report))
+    else:
+        _print_report(report)
+    if not report.ok:
+        raise IntegrityError(ngettext("verify found {n} problem.",
+                                      "verify found {n} problems.",
+                                      len(report.problems)).format(n=len(report.problems)))
+
+
+def _run_verify(vault: vaultlib.Vault, show_progress: bool) -> verify_service.VerifyReport:
+    total = verify_service.total_bytes(vault)
+    with Progress("{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                  console=output.stderr_console(), transient=True,
+                  disable=not show_progress) as progress:
+        task = progress.add_task(_("Checking"), total=total)
+        return verify_service.verify(vault, lambda n: progress.advance(task, n))
+
+
+def _report_json(report: verify_service.VerifyReport) -> dict[str, object]:
+    return {
+        "ok": report.ok, "chains": report.chains, "custody_entries": report.entries,
+        "records": report.records, "blobs": report.blobs, "bytes": report.bytes,
+        "unreferenced_blobs": report.unreferenced_blobs,
+        "problems": [{"code": p.code, "subject": p.subject, "seq": p.seq, "sha256": p.sha,
+                      "detail": p.detail, "message": p.message()} for p in report.problems],
+    }
+
+
+def _print_report(report: verify_service.VerifyReport) -> None:
+    output.line(_("Checked {entries} custody entries in {chains} logs, {records} records and "
+                  "{blobs} stored files ({size}).").format(
+        entries=report.entries, chains=report.chains, records=report.records,
+        blobs=report.blobs, size=output.human_size(report.bytes)))
+    if report.unreferenced_blobs:
+        output.line(_("Note: {n} stored files belong to no item (left by an interrupted "
+                      "add); they are harmless.").format(n=report.unreferenced_blobs))
+    for problem in report.problems:
+        output.line("✗ " + problem.message(), style="red")
+    if report.ok:
+        output.line(_("OK: everything matches."), style="green")
+
+
+def change_passphrase(ctx: typer.Context) -> None:
+    path = context.vault_path(ctx)
+    old = passphrase.ask(ctx.find_root().obj.passphrase_fd)
+    new = passphrase.ask_new(None, _("New passphrase"), env="SPOORVAST_NEW_PASSPHRASE")
+    vaultlib.change_passphrase(path, old, new)
+    output.line(_("Passphrase changed."))
+
+
+def guided_start(ctx: typer.Context) -> None:
+    """What ``spoorvast`` alone (and the README's run command) does: a short guided start."""
+    output.line(_("spoorvast keeps online traces as sealed evidence, on this computer, "
+                  "encrypted. Nothing leaves this computer unless you ask."))
+    if not passphrase.interactive():
+        output.line(_("Start with: spoorvast init, then spoorvast case new \"title\", then "
+                      "spoorvast add FILES. See spoorvast --help for everything."))
+        return
+    path = context.vault_path(ctx)
+    if not vaultlib.is_vault(path):
+        if not typer.confirm(_("There is no vault yet. Create one now?"), default=True):
+            return
+        init(ctx)
+    from spoorvast.cli.cmd_cases import guided_case
+
+    guided_case(ctx)

@@ -1,0 +1,27 @@
+"""Opening the vault for a command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from spoorvast.cli import passphrase
+from spoorvast.storage import vault as vaultlib
+
+
+def options(ctx: typer.Context) -> object:
+    return ctx.find_root().obj
+
+
+def vault_path(ctx: typer.Context) -> Path:
+    opts = ctx.find_root().obj
+    return opts.vault if opts.vault is not None else vaultlib.default_location()
+
+
+def open_vault(ctx: typer.Context, *, writable: bool = True) -> vaultlib.Vault:
+    path = vault_path(ctx)
+    if not vaultlib.is_vault(path):
+        return vaultlib.open_vault(path, "", writable=writable)  # raises VaultNotFound
+    secret = passphrase.ask(ctx.find_root().obj.passphrase_fd)
+    return vaultlib.open_vault(path, secret, writable=writable)
