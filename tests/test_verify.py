@@ -1,0 +1,111 @@
+"""verify detects every kind of tampering and names what it found."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from spoorvast.storage.vault import open_vault
+from tests.conftest import PASSPHRASE, Cli
+
+
+@pytest.fixture
+def filled(case_vault: Path, cli: Cli, samples: dict[str, Path]) -> Path:
+    assert cli("add", *(str(p) for p in samples.values())).code == 0
+    assert cli("verify").code == 0
+    return case_vault
+
+
+def sql(vault_dir: Path, statement: str, params: tuple[object, ...] = ()) -> None:
+    with open_vault(vault_dir, PASSPHRASE) as vault:
+        vault.store.conn.execute(statement, params)
+
+
+def blob_of(vault_dir: Path, label_number: int) -> Path:
+    with open_vault(vault_dir, PASSPHRASE, writable=False) as vault:
+        item = vault.store.item(1, label_number)
+        assert item is not None and item.id is not None
+        return vault.blobs.path(vault.store.artifacts(item.id)[0].sha256)
+
+
+def problems(cli: Cli) -> list[dict[str, object]]:
+    result = cli("verify", "--json")
+    assert result.code == 9
+    report = json.loads(result.out)
+    assert report["ok"] is False
+    return list(report["problems"])
+
+
+def test_one_flipped_byte_in_a_blob(filled: Path, cli: Cli) -> None:
+    path = blob_of(filled, 2)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    found = problems(cli)
+    assert [(p["code"], p["subject"]) for p in found] == [("blob-damaged", "E-0002 (original)")]
+    assert "authentication-failed" in str(found[0]["detail"])
+    human = cli("verify")
+    assert human.code == 9 and "E-0002" in human.out and "verify found 1 problem" in human.err
+
+
+def test_removed_blob(filled: Path, cli: Cli) -> None:
+    blob_of(filled, 3).unlink()
+    assert [(p["code"], p["subject"]) for p in problems(cli)] == [
+        ("blob-missing", "E-0003 (original)")]
+
+
+def test_truncated_blob(filled: Path, cli: Cli) -> None:
+    path = blob_of(filled, 1)
+    path.write_bytes(path.read_bytes()[:-5])
+    assert [p["code"] for p in problems(cli)] == ["blob-damaged"]
+
+
+def test_deleted_custody_entry_in_the_middle(filled: Path, cli: Cli) -> None:
+    sql(filled, "DELETE FROM custody WHERE chain = 'case-1' AND seq = 3")
+    codes = {p["code"] for p in problems(cli)}
+    assert "gap" in codes and "broken-link" in codes
+
+
+def test_deleted_last_custody_entry(filled: Path, cli: Cli) -> None:
+    sql(filled, "DELETE FROM custody WHERE chain = 'case-1' AND "
+                "seq = (SELECT max(seq) FROM custody WHERE chain = 'case-1')")
+    codes = {p["code"] for p in problems(cli)}
+    assert "head-mismatch" in codes
+    assert "row-without-custody" in codes
+
+
+def test_edited_item_row(filled: Path, cli: Cli) -> None:
+    sql(filled, "UPDATE items SET title = 'something else' WHERE number = 2")
+    assert [(p["code"], p["subject"]) for p in problems(cli)] == [("row-changed", "item #2")]
+
+
+def test_edited_artifact_hash_row(filled: Path, cli: Cli) -> None:
+    sql(filled, "UPDATE artifacts SET sha256 = ? WHERE id = 1", ("0" * 64,))
+    codes = sorted(p["code"] for p in problems(cli))
+    assert codes == ["blob-missing", "row-changed"]
+
+
+def test_edited_custody_payload(filled: Path, cli: Cli) -> None:
+    sql(filled, "UPDATE custody SET payload = replace(payload, 'screenshot', 'xcreenshot') "
+                "WHERE chain = 'case-1' AND seq = 2")
+    codes = {p["code"] for p in problems(cli)}
+    assert "hash-mismatch" in codes
+
+
+def test_deleted_item_row(filled: Path, cli: Cli) -> None:
+    sql(filled, "PRAGMA foreign_keys = OFF")
+    with open_vault(filled, PASSPHRASE) as vault:
+        vault.store.conn.execute("PRAGMA foreign_keys = OFF")
+        vault.store.conn.execute("DELETE FROM items WHERE number = 4")
+    found = problems(cli)
+    assert ("row-missing", "item #4") in [(p["code"], p["subject"]) for p in found]
+
+
+def test_interrupted_add_leftover_is_a_notice_not_a_failure(filled: Path, cli: Cli) -> None:
+    with open_vault(filled, PASSPHRASE) as vault:
+        vault.blobs.ingest_bytes(b"orphan bytes from an interrupted add")
+    result = cli("verify", "--json")
+    assert result.code == 0
+    assert json.loads(result.out)["unreferenced_blobs"] == 1
