@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +23,10 @@ from spoorvast.errors import SpoorvastError, UserError
 from spoorvast.i18n import _, pick_language, set_language
 
 EXIT_BUG = 70
+
+# More command modules, each with ``register(app: typer.Typer)``: one line per feature.
+COMMAND_MODULES: list[str] = [
+]
 
 
 @dataclass
@@ -61,9 +66,10 @@ def build_app() -> typer.Typer:
         if ctx.invoked_subcommand is None:
             cmd_vault.guided_start(ctx)
 
-    cmd_vault.register(app)
-    cmd_cases.register(app)
-    cmd_items.register(app)
+    for module in (cmd_vault, cmd_cases, cmd_items):
+        module.register(app)
+    for name in COMMAND_MODULES:
+        import_module(name).register(app)
     return app
 
 

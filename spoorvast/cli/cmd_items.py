@@ -23,6 +23,7 @@ from rich.progress import (
 from rich.table import Table
 
 from spoorvast.cli import context, output
+from spoorvast.cli.sections import section_for
 from spoorvast.findings import render
 from spoorvast.i18n import _
 from spoorvast.importers.registry import builtin_registry
@@ -64,8 +65,8 @@ class CliObserver:
 
     def finished(self, result: AddResult) -> None:
         self.results.append(result)
-        if not self.quiet:
-            self.progress.console.print(_result_line(result), highlight=False, markup=False)
+        if not self.quiet:  # stdout (Rich keeps the progress bar on stderr below it)
+            output.line(_result_line(result))
 
 
 def _result_line(result: AddResult) -> str:
@@ -172,12 +173,16 @@ def show(ctx: typer.Context, label: Annotated[str, typer.Argument(help=_("E-0001
         case = case_service.current_case(vault, case_id)
         item = case_service.find_item(vault, case, label)
         data = _show_json(vault, item)
+        section = section_for(item)
+        extra, printer = section(vault, item) if section else (None, None)
     if as_json:
-        output.as_json(data)
+        output.as_json({**data, "analysis": extra} if section else data)
         return
     from spoorvast.cli.show_text import print_item
 
     print_item(data)
+    if printer is not None:
+        printer()
 
 
 def _show_json(vault: Vault, item: Item) -> dict[str, object]:

@@ -6,6 +6,7 @@ Built-in importers are registered by :func:`builtin_registry`; others come throu
 
 from __future__ import annotations
 
+from importlib import import_module
 from importlib.metadata import entry_points
 
 from spoorvast.importers.base import Importer, Source
@@ -37,11 +38,18 @@ class Registry:
         raise LookupError("no importer claims this input")  # the plain-file one always does
 
 
-def builtin_registry() -> Registry:
-    from spoorvast.importers import files
+# Built-in importer modules, each with a module-level ``register(registry)``.
+# Adding a format = one module + one line here (+ its tests). Order does not matter:
+# ``priority`` decides which importer claims an input first.
+BUILTIN_MODULES = [
+    "spoorvast.importers.files",
+]
 
+
+def builtin_registry() -> Registry:
     registry = Registry()
-    files.register(registry)
+    for name in BUILTIN_MODULES:
+        import_module(name).register(registry)
     for entry in entry_points(group="spoorvast.importers"):
         entry.load()(registry)
     return registry
