@@ -164,7 +164,10 @@ class BlobStore:
             for index, chunk, last in _chunks(source):
                 if hashing is not None:
                     hashing.result()
-                hashing = _HASHER.submit(digest.update, chunk)
+                if index == 0 and last:  # one chunk: a thread would only cost time
+                    digest.update(chunk)
+                else:
+                    hashing = _HASHER.submit(digest.update, chunk)
                 _write_all(out, cipher.encrypt(_nonce(index, last), chunk, aad))
                 size += len(chunk)
                 if progress:

@@ -85,6 +85,15 @@ class SqliteTransaction:
     def __init__(self, conn: Any) -> None:
         self.conn = conn
         self._heads: dict[str, CustodyEntry | None] = {}
+        self._moved: set[str] = set()
+        self._numbers: dict[int, int] = {}
+
+    def finish(self) -> None:
+        """Record the new chain heads (once per transaction, before COMMIT)."""
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO chain_heads VALUES (?, ?, ?)",
+            [(c, e.seq, e.hash) for c in sorted(self._moved) if (e := self._heads[c])])
+        self._moved.clear()
 
     def _insert(self, table: str, columns: str, values: Sequence[object]) -> int:
         marks = ", ".join("?" for _ in values)
@@ -107,9 +116,8 @@ class SqliteTransaction:
             f"INSERT INTO custody ({rows.CUSTODY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)",
             (entry.chain, entry.seq, entry.at, entry.actor, entry.action, entry.subject,
              json.dumps(entry.payload, ensure_ascii=False), entry.prev_hash, entry.hash))
-        self.conn.execute("INSERT OR REPLACE INTO chain_heads VALUES (?, ?, ?)",
-                          (chain, entry.seq, entry.hash))
         self._heads[chain] = entry
+        self._moved.add(chain)
         return entry
 
     def add_case(self, case: Case) -> Case:
@@ -123,9 +131,12 @@ class SqliteTransaction:
         return stored
 
     def _next_number(self, case_id: int) -> int:
-        row = self.conn.execute("SELECT max(number) FROM items WHERE case_id = ?",
-                                (case_id,)).fetchone()
-        return int(row[0] or 0) + 1
+        if case_id not in self._numbers:
+            row = self.conn.execute("SELECT max(number) FROM items WHERE case_id = ?",
+                                    (case_id,)).fetchone()
+            self._numbers[case_id] = int(row[0] or 0)
+        self._numbers[case_id] += 1
+        return self._numbers[case_id]
 
     def add_item(self, item: Item, artifacts: Sequence[Artifact],
                  problems: Sequence[Problem] = ()) -> Item:
@@ -218,7 +229,9 @@ class SqliteStore:
         with _disk_full_is_storage_full():
             self.conn.execute("BEGIN IMMEDIATE")
             try:
-                yield SqliteTransaction(self.conn)
+                tx = SqliteTransaction(self.conn)
+                yield tx
+                tx.finish()
                 self.conn.execute("COMMIT")
             except BaseException:
                 if self.conn.in_transaction:
