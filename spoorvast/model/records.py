@@ -22,6 +22,11 @@ class ItemKind(enum.StrEnum):
     PDF = "pdf"
     DOCUMENT = "document"
     FILE = "file"
+    CAPTURE = "capture"
+    EMAIL = "email"
+    CONVERSATION = "conversation"
+    CALL_LOG = "call-log"
+    NOTE = "note"
 
 
 class ArtifactRole(enum.StrEnum):
@@ -35,6 +40,9 @@ class ArtifactRole(enum.StrEnum):
     TIMESTAMP_TOKEN = "timestamp-token"
     ATTACHMENT = "attachment"
     THUMBNAIL = "thumbnail"
+    BLURRED_PREVIEW = "blurred-preview"  # an item marked harmful: shown blurred by default
+    DOM = "dom"  # web capture: the page's DOM after load
+    TIMESTAMP_CERTS = "timestamp-certificates"  # web capture: the TSA's certificate chain
 
 
 class PartyRole(enum.StrEnum):
@@ -183,6 +191,11 @@ class Event:
     actor_identifier_id: int | None = None
     location: Location | None = None
     marked: bool = False
+    # who, as a key: "phone:+32470123456", "account:telegram:user42", "name:Jan" (weak)
+    actor: str | None = None
+    attachments: tuple[str, ...] = ()  # sha256 of the attachment artifacts
+    details: tuple[tuple[str, str], ...] = ()  # typed per kind (direction, duration…)
+    seq: int | None = None  # position in its item (1, 2, …), set by storage: E-0012:m4711
 
 
 @dataclass(frozen=True, slots=True)

@@ -223,7 +223,7 @@ def _write(tx: Transaction, draft: ItemDraft, case: Case, at: instant.Instant) -
         Item(None, case.id, 0, draft.kind, draft.title, at, draft.importer, draft.file,
              draft.media), draft.artifacts, draft.problems)
     if draft.events:
-        tx.add_events(item, [replace(e, item_id=item.id) for e in draft.events])
+        tx.add_events(item, draft.events)  # storage sets item_id and seq
     for identifier in draft.identifiers:
         tx.add_identifier(replace(identifier, item_id=item.id))
     return item

@@ -32,6 +32,7 @@ MESSAGES = {
     "blob-missing": N_("{subject}: the stored file {sha} is missing"),
     "blob-damaged": N_("{subject}: the stored file {sha} is damaged ({detail})"),
     "database-damaged": N_("the database failed its integrity check ({detail})"),
+    "timestamp-invalid": N_("{subject}: the trusted timestamp does not verify ({detail})"),
 }
 
 
@@ -72,6 +73,7 @@ def verify(vault: Vault, progress: Progress | None = None) -> VerifyReport:
     _check_records(vault, states, report)
     _check_blobs(vault, report, progress)
     _check_database(vault, report)
+    _check_timestamps(vault, report)
     return report
 
 
@@ -121,7 +123,8 @@ def _check_records(vault: Vault, states: dict[tuple[str, int], object],
         elif states[key] != data:
             report.problems.append(VerifyProblem("row-changed", _name(key)))
     for key in sorted(set(states) - seen):
-        report.problems.append(VerifyProblem("row-missing", _name(key)))
+        if states[key] is not None:  # None: the log records that it was removed
+            report.problems.append(VerifyProblem("row-missing", _name(key)))
 
 
 def _name(key: tuple[str, int]) -> str:
@@ -157,3 +160,11 @@ def _check_database(vault: Vault, report: VerifyReport) -> None:
     if rows:
         report.problems.append(VerifyProblem("database-damaged", "database",
                                              detail=f"{len(rows)} pages"))
+
+
+def _check_timestamps(vault: Vault, report: VerifyReport) -> None:
+    """RFC 3161 tokens of web captures: each must match its record (openssl ts)."""
+    from spoorvast.capture.timestamps import check_tokens
+
+    for subject, detail in check_tokens(vault):
+        report.problems.append(VerifyProblem("timestamp-invalid", subject, detail=detail))

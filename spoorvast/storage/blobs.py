@@ -101,6 +101,7 @@ class BlobStore:
         self.tmp_dir = root / "tmp"
         self._blob_key = blob_key
         self._name_key = name_key
+        self._fanout: set[str] = set()  # blobs/xx folders known to exist
 
     def create_dirs(self) -> None:
         self.blob_dir.mkdir(parents=True, exist_ok=True)
@@ -182,7 +183,9 @@ class BlobStore:
         """Link the finished temp file into place; exactly one writer of the same bytes
         gets ``fresh=True`` even when several write them at once."""
         final = self.path(sha256)
-        final.parent.mkdir(exist_ok=True)
+        if final.parent.name not in self._fanout:
+            final.parent.mkdir(exist_ok=True)
+            self._fanout.add(final.parent.name)
         try:
             os.link(tmp, final)
         except FileExistsError:

@@ -8,7 +8,6 @@ writer at a time; every mutation appends its custody entry in the same transacti
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -22,7 +21,7 @@ from spoorvast import __version__
 from spoorvast.errors import StorageFull, UserError
 from spoorvast.i18n import _
 from spoorvast.model import custody as chainlib
-from spoorvast.model.custody import canonical
+from spoorvast.model.conversation import ActorCount, DayCount, EventHit, EventQuery
 from spoorvast.model.records import (
     Artifact,
     Case,
@@ -35,6 +34,7 @@ from spoorvast.model.records import (
     Problem,
 )
 from spoorvast.model.serialize import to_json
+from spoorvast.storage import sqlite_events
 from spoorvast.storage import sqlite_rows as rows
 from spoorvast.storage.base import VAULT_CHAIN, case_chain
 from spoorvast.storage.sqlite_schema import migrate
@@ -71,14 +71,6 @@ def _disk_full_is_storage_full() -> Iterator[None]:
 
 def record_payload(record: str, record_id: int | None, value: object) -> dict[str, object]:
     return {"record": record, "id": record_id, "data": to_json(value)}
-
-
-def events_digest(events: Sequence[Event]) -> dict[str, object]:
-    digest = hashlib.sha256()
-    for event in events:
-        digest.update(canonical(to_json(event)))
-        digest.update(b"\n")
-    return {"count": len(events), "sha256": digest.hexdigest()}
 
 
 class SqliteTransaction:
@@ -196,20 +188,38 @@ class SqliteTransaction:
         return stored
 
     def add_events(self, item: Item | None, events: Sequence[Event]) -> int:
-        self.conn.executemany(
-            "INSERT INTO events (case_id, item_id, kind, instant_utc, instant, text, "
-            "actor_identifier_id, location, marked) VALUES (?,?,?,?,?,?,?,?,?)",
-            [(e.case_id, e.item_id, e.kind,
-              e.instant.utc.isoformat() if e.instant else None, rows.dumps(e.instant),
-              e.text, e.actor_identifier_id, rows.dumps(e.location), int(e.marked))
-             for e in events])
-        if events:
-            case_id = events[0].case_id
-            item_id = item.id if item else None
-            stored = SqliteStore.events_of(self.conn, case_id, item_id)
-            self.log(case_chain(case_id), "events.added", item.label if item else "case",
-                     {"record": "events", "id": item_id, "data": events_digest(stored)})
-        return len(events)
+        """Store events of ``item`` (their ``item_id`` and ``seq`` are set here)."""
+        chain = case_chain(events[0].case_id) if events else ""
+        return sqlite_events.insert(self.conn, self.log, chain, item, events)
+
+    def set_event_marks(self, case_id: int, event_ids: Sequence[int], marked: bool) -> int:
+        return sqlite_events.set_marks(self.conn, self.log, case_chain(case_id), event_ids,
+                                       marked)
+
+    def update_identifier(self, identifier: Identifier) -> Identifier:
+        i = identifier
+        self.conn.execute(
+            "UPDATE identifiers SET kind = ?, value = ?, party_id = ?, platform = ?, "
+            "stable_id = ?, status = ?, item_id = ?, location = ? WHERE id = ?",
+            (i.kind.value, i.value, i.party_id, i.platform, i.stable_id, i.status.value,
+             i.item_id, rows.dumps(i.location), i.id))
+        self.log(case_chain(i.case_id), "identifier.updated", f"identifier-{i.id}",
+                 record_payload("identifier", i.id, i))
+        return identifier
+
+    def update_party(self, party: Party) -> Party:
+        self.conn.execute("UPDATE parties SET role = ?, name = ?, notes = ? WHERE id = ?",
+                          (party.role.value, party.name, party.notes, party.id))
+        self.log(case_chain(party.case_id), "party.updated", f"party-{party.id}",
+                 record_payload("party", party.id, party))
+        return party
+
+    def remove_party(self, party: Party, reason: str) -> None:
+        """Remove a party that holds no identifiers any more (after a merge). The log
+        records the removal (``data`` null), so verify expects the row to be gone."""
+        self.conn.execute("DELETE FROM parties WHERE id = ?", (party.id,))
+        self.log(case_chain(party.case_id), "party.removed", f"party-{party.id}",
+                 {"record": "party", "id": party.id, "data": None, "reason": reason})
 
     def set_setting(self, key: str, value: str | None) -> None:
         self.conn.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, value))
@@ -300,20 +310,25 @@ class SqliteStore:
             f"SELECT {rows.IDENTIFIER_COLUMNS} FROM identifiers WHERE case_id = ? ORDER BY id",
             (case_id,))]
 
-    @staticmethod
-    def events_of(conn: Any, case_id: int, item_id: int | None) -> list[Event]:
-        where = "item_id = ?" if item_id is not None else "item_id IS NULL"
-        params = (case_id, item_id) if item_id is not None else (case_id,)
-        return [rows.event(r) for r in conn.execute(
-            f"SELECT {rows.EVENT_COLUMNS} FROM events WHERE case_id = ? AND {where} "
-            "ORDER BY id", params)]
-
     def events(self, case_id: int, item_id: int | None = None) -> list[Event]:
         if item_id is not None:
-            return self.events_of(self.conn, case_id, item_id)
-        return [rows.event(r) for r in self._all(
-            f"SELECT {rows.EVENT_COLUMNS} FROM events WHERE case_id = ? "
-            "ORDER BY instant_utc, id", (case_id,))]
+            return sqlite_events.of_item(self.conn, case_id, item_id)
+        return sqlite_events.of_case(self.conn, case_id)
+
+    def search_events(self, query: EventQuery) -> list[EventHit]:
+        return sqlite_events.search(self.conn, query)
+
+    def count_events(self, query: EventQuery) -> int:
+        return sqlite_events.count(self.conn, query)
+
+    def event_by_ref(self, case_id: int, item_number: int, seq: int) -> Event | None:
+        return sqlite_events.by_ref(self.conn, case_id, item_number, seq)
+
+    def actor_counts(self, case_id: int, item_id: int | None = None) -> list[ActorCount]:
+        return sqlite_events.actor_counts(self.conn, case_id, item_id)
+
+    def day_counts(self, case_id: int) -> list[DayCount]:
+        return sqlite_events.day_counts(self.conn, case_id)
 
     def findings(self, case_id: int, item_id: int | None = None) -> list[Finding]:
         sql = f"SELECT {rows.FINDING_COLUMNS} FROM findings WHERE case_id = ?"
@@ -345,6 +360,24 @@ class SqliteStore:
         row = self._one("SELECT value FROM settings WHERE key = ?", (key,))
         return None if row is None else row[0]
 
+    def event_kinds_by_item(self, case_id: int, kinds_wanted: Sequence[str]
+                            ) -> dict[int, set[str]]:
+        """item id -> which of ``kinds_wanted`` its events hold (for the checklist)."""
+        kinds: dict[int, set[str]] = {}
+        marks = ", ".join("?" for _ in kinds_wanted)
+        for item_id, kind in self._all(
+                f"SELECT DISTINCT item_id, kind FROM events WHERE case_id = ? AND kind IN "
+                f"({marks})", (case_id, *kinds_wanted)):
+            kinds.setdefault(item_id or 0, set()).add(kind)
+        return kinds
+
+    def event_rows(self, case_id: int) -> Iterator[tuple[str | None, str, str | None, int]]:
+        """(utc iso, kind, actor key, item id) of every event, in time order: the light
+        rows that pattern charts count."""
+        yield from self.conn.execute(
+            "SELECT utc, kind, actor, item_id FROM events "
+            "WHERE case_id = ? ORDER BY utc", (case_id,))
+
     def record_rows(self) -> Iterator[tuple[str, int, dict[str, object]]]:
         """Every row as (record kind, id, canonical data) for verify to compare."""
         for case in self.cases():
@@ -364,8 +397,4 @@ class SqliteStore:
             yield "party", int(party.id or 0), to_json(party)
         for identifier in self.identifiers(case_id):
             yield "identifier", int(identifier.id or 0), to_json(identifier)
-        item_ids = {r[0] for r in self._all(
-            "SELECT DISTINCT item_id FROM events WHERE case_id = ? AND item_id IS NOT NULL",
-            (case_id,))}
-        for item_id in sorted(item_ids):
-            yield "events", item_id, events_digest(self.events_of(self.conn, case_id, item_id))
+        yield from sqlite_events.record_rows(self.conn, case_id)

@@ -12,7 +12,6 @@ from spoorvast.model.records import (
     ArtifactRole,
     Case,
     CustodyEntry,
-    Event,
     Finding,
     Identifier,
     IdentifierKind,
@@ -95,19 +94,6 @@ def identifier(row: Row) -> Identifier:
         id=row[0], case_id=row[1], kind=IdentifierKind(row[2]), value=row[3], party_id=row[4],
         platform=row[5], stable_id=row[6], status=IdentifierStatus(row[7]), item_id=row[8],
         location=serialize.location(loads(row[9])),
-    )
-
-
-EVENT_COLUMNS = (
-    "id, case_id, item_id, kind, instant, text, actor_identifier_id, location, marked"
-)
-
-
-def event(row: Row) -> Event:
-    return Event(
-        id=row[0], case_id=row[1], item_id=row[2], kind=row[3], instant=instant(row[4]),
-        text=row[5], actor_identifier_id=row[6], location=serialize.location(loads(row[7])),
-        marked=bool(row[8]),
     )
 
 

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from spoorvast.storage.sqlite_events_schema import m0002_events_columns_fts
+
 Connection = Any  # sqlcipher3.Connection (no stubs)
 
 
@@ -73,6 +75,9 @@ def m0001_initial(conn: Connection) -> None:
 
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_initial", m0001_initial),
+    ("0002_events_columns_fts", m0002_events_columns_fts),
+    ("0003_events_kind_index", lambda conn: conn.execute(
+        "CREATE INDEX events_case_kind ON events(case_id, kind, item_id)")),
 ]
 
 

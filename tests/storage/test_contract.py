@@ -142,3 +142,39 @@ def test_settings(store: MetadataStore) -> None:
     with store.transaction() as tx:
         tx.set_setting("current_case", "3")
     assert store.setting("current_case") == "3"
+
+
+def test_events_search_marks_and_counts(store: MetadataStore) -> None:
+    from spoorvast.model.conversation import EventQuery
+
+    case = a_case(store)
+    cid = case.id or 0
+    moment = instant.from_epoch(1_770_000_000, "Europe/Brussels")
+    later = instant.from_epoch(1_770_090_000, "Europe/Brussels")
+    with store.transaction() as tx:
+        item = tx.add_item(*an_item(case))
+        tx.add_events(item, [
+            Event(None, cid, None, "message", moment, "Waar is mijn géld", actor="name:x:Jan",
+                  location=Location(line=1), details=(("edited", "1"),), attachments=("ab",)),
+            Event(None, cid, None, "message", later, "niets", actor="name:x:Anna"),
+            Event(None, cid, None, "call", later, "", actor="phone:+32470123456")])
+    hits = store.search_events(EventQuery(cid, text="GELD"))
+    assert [(h.event.text, h.event.seq, str(h.ref)) for h in hits] == [
+        ("Waar is mijn géld", 1, "E-0001:m1")]
+    assert hits[0].event.details == (("edited", "1"),) and hits[0].event.attachments == ("ab",)
+    assert store.count_events(EventQuery(cid, actors=("name:x:Anna",))) == 1
+    assert store.count_events(EventQuery(cid, since=later.utc)) == 2
+    assert store.count_events(EventQuery(cid, kinds=("call",))) == 1
+    event = store.event_by_ref(cid, 1, 2)
+    assert event is not None and event.text == "niets"
+    with store.transaction() as tx:
+        assert tx.set_event_marks(cid, [event.id or 0], True) == 1
+        assert tx.set_event_marks(cid, [event.id or 0], True) == 0
+    assert [h.event.seq for h in store.search_events(EventQuery(cid, marked_only=True))] == [2]
+    assert {(c.actor, c.count) for c in store.actor_counts(cid)} == {
+        ("name:x:Jan", 1), ("name:x:Anna", 1), ("phone:+32470123456", 1)}
+    assert sum(d.count for d in store.day_counts(cid)) == 3
+    logged = {(e.payload["record"], e.payload["id"]): e.payload["data"]
+              for e in store.custody(case_chain(cid)) if "record" in e.payload}
+    for record, record_id, data in store.record_rows():
+        assert logged[(record, record_id)] == data

@@ -1,0 +1,76 @@
+"""Phone numbers: the default region of a case, E.164 normalisation, number facts.
+
+One place for what every importer and analyser needs (chats, e-mail bodies, OCR, typed
+identifiers): the country of the case's IANA zone (from the system's ``zone.tab``, with
+a small built-in table for the zones our users live in when the system has none), and
+``phonenumbers`` (Apache-2.0) for parsing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from zoneinfo import TZPATH
+
+import phonenumbers
+
+_KNOWN = {
+    "Europe/Brussels": "BE", "Europe/Amsterdam": "NL", "Europe/Paris": "FR",
+    "Europe/Berlin": "DE", "Europe/Luxembourg": "LU", "Europe/Vienna": "AT",
+    "Europe/Zurich": "CH", "Europe/London": "GB", "America/New_York": "US",
+}
+_PHONE_SHAPE = re.compile(r"^\+?[\d\s\u00a0\u202f\-().]{6,24}$")
+
+
+@cache
+def _zone_countries() -> dict[str, str]:
+    found = dict(_KNOWN)
+    for folder in (*TZPATH, "/usr/share/zoneinfo"):
+        table = Path(folder) / "zone.tab"
+        if table.is_file():
+            for row in table.read_text(encoding="utf-8", errors="replace").splitlines():
+                cells = row.split("\t")
+                if len(cells) >= 3 and not row.startswith("#"):
+                    found.setdefault(cells[2].strip(), cells[0])
+            break
+    return found
+
+
+def zone_country(zone_name: str) -> str | None:
+    """The ISO 3166 country of an IANA zone (the default region for phone numbers)."""
+    return _zone_countries().get(zone_name)
+
+
+def e164(text: str, region: str | None) -> str | None:
+    """``text`` as an E.164 number, or None when it is not a plausible phone number."""
+    if not _PHONE_SHAPE.match(text) or sum(c.isdigit() for c in text) < 6:
+        return None
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneFacts:
+    e164: str
+    region: str | None
+    kind: str  # mobile, fixed-line, voip, …
+
+
+_TYPE_NAMES = {value: name.lower().replace("_", "-")
+               for name, value in vars(phonenumbers.PhoneNumberType).items() if name.isupper()}
+
+
+def phone_facts(number_e164: str) -> PhoneFacts | None:
+    try:
+        number = phonenumbers.parse(number_e164, None)
+    except phonenumbers.NumberParseException:
+        return None
+    return PhoneFacts(number_e164, phonenumbers.region_code_for_number(number),
+                      _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown"))
