@@ -1,0 +1,190 @@
+"""Chat import and search benchmark (not a test): prints ratios to the bare baseline.
+
+1. Generates a WhatsApp export of N messages (default 1,000,000; ≈80 characters each).
+2. spoorvast, end to end (read, parse, seal, store, index) in a fresh process:
+   ``add_paths`` on a new vault; peak RSS reported.
+3. The bare baseline in the same run: ``sqlite3`` executemany of the same texts into a
+   plain table, then one FTS5 ``rebuild`` (DESIGN.md: ≈240,000 rows/s on this machine).
+4. Ranked full-text search over the imported messages (``ORDER BY rank LIMIT 50``)
+   through spoorvast's storage API: median and p90 over common and rare words.
+
+Usage: .venv/bin/python -P benchmarks/chat.py [--messages 1000000] [--telegram 200000]
+       [--dir /real/disk]   (-P: benchmarks/email.py would shadow the stdlib email)
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PASSPHRASE = "benchmark passphrase 42"
+WORDS = ("geld", "morgen", "waar", "ben", "je", "ik", "weet", "waar", "jij", "woont",
+         "betaal", "nu", "of", "anders", "zie", "foto", "iedereen", "school", "café",
+         "straat", "niemand", "gelooft", "jou", "bericht", "vanavond", "huis", "zus")
+NAMES = ("Jan Peeters", "+32 470 12 34 56", "~ Anna", "Sofie")
+
+
+def vocabulary(rng: random.Random, size: int = 20_000) -> list[str]:
+    """The sample words plus invented ones: word frequencies follow Zipf's law, as in
+    real messages (a common word matches a few per cent of the messages, not half)."""
+    letters = "abcdefghijklmnopqrstuvwxyzéè"
+    invented = {"".join(rng.choice(letters) for _ in range(rng.randint(2, 9)))
+                for _ in range(size)}
+    return [*WORDS, *sorted(invented - set(WORDS))]
+
+
+def texts(count: int) -> list[str]:
+    rng = random.Random(42)
+    words = vocabulary(rng)
+    weights = [1 / (rank + 10) for rank in range(len(words))]
+    rng.shuffle(words)
+    cumulative = list(itertools.accumulate(weights))
+    return [" ".join(rng.choices(words, cum_weights=cumulative, k=14))[:80]
+            for _ in range(count)]
+
+
+def make_export(path: Path, bodies: list[str]) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for n, body in enumerate(bodies):
+            minute = n // 4
+            day, hour, mm = 1 + (minute // 1440) % 28, (minute // 60) % 24, minute % 60
+            month = 1 + (minute // (1440 * 28)) % 12
+            out.write(f"{day:02d}/{month:02d}/2025, {hour:02d}:{mm:02d} - "
+                      f"{NAMES[n % 4]}: {body}\n")
+
+
+def make_telegram(path: Path, bodies: list[str]) -> None:
+    """A Telegram Desktop single-chat export (one-space indentation, as Telegram writes
+    it) with one message per body; every tenth text is an entity array."""
+    people = (("Jan Peeters", "user111111111"), ("Anna De Smet", "user222222222"))
+    messages = []
+    for n, body in enumerate(bodies):
+        name, from_id = people[n % 2]
+        stamp = 1735689600 + n * 15
+        text: object = body if n % 10 else [body, {"type": "link", "text": "https://e.org/"}]
+        messages.append({"id": n + 1, "type": "message",
+                         "date": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(stamp + 3600)),
+                         "date_unixtime": str(stamp), "from": name, "from_id": from_id,
+                         "text": text})
+    path.write_text(json.dumps({"name": "Jan Peeters", "type": "personal_chat",
+                                "id": 111111111, "messages": messages},
+                               ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def bare(bodies: list[str], work: Path) -> float:
+    db = work / "bare.db"
+    db.unlink(missing_ok=True)
+    start = time.perf_counter()
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE m (id INTEGER PRIMARY KEY, text TEXT)")
+    conn.execute("CREATE VIRTUAL TABLE f USING fts5(text, content='m', content_rowid='id', "
+                 "tokenize='unicode61 remove_diacritics 2')")
+    with conn:
+        conn.executemany("INSERT INTO m (text) VALUES (?)", ((t,) for t in bodies))
+        conn.execute("INSERT INTO f(f) VALUES('rebuild')")
+    conn.close()
+    return time.perf_counter() - start
+
+
+def new_vault(root: Path) -> None:
+    from spoorvast.services.cases import create_case
+    from spoorvast.storage.vault import create
+
+    with create(root, PASSPHRASE) as vault:
+        create_case(vault, "benchmark", "en", "Europe/Brussels")
+
+
+IMPORT = """
+import sys, time, resource
+from pathlib import Path
+from spoorvast.storage.vault import open_vault
+from spoorvast.importers.registry import builtin_registry
+from spoorvast.services.intake import add_paths
+v = open_vault(Path(sys.argv[1]), sys.argv[3]); case = v.store.cases()[0]
+t = time.perf_counter(); r = add_paths(v, case, [Path(sys.argv[2])], builtin_registry())
+d = time.perf_counter() - t
+assert r[0].status.value == "added", r
+# VmHWM, not ru_maxrss: ru_maxrss survives exec and would count the parent's memory
+hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")]
+print(d, int(hwm[0].split()[1]) / 1024 if hwm else
+      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def spoorvast_import(vault: Path, export: Path) -> tuple[float, float]:
+    out = subprocess.run([sys.executable, "-c", IMPORT, str(vault), str(export), PASSPHRASE],
+                         check=True, capture_output=True, text=True).stdout.split()
+    return float(out[0]), float(out[1])
+
+
+def search_times(vault_root: Path) -> list[float]:
+    from spoorvast.model.conversation import EventQuery
+    from spoorvast.storage.vault import open_vault
+
+    times = []
+    with open_vault(vault_root, PASSPHRASE, writable=False) as vault:
+        case_id = vault.store.cases()[0].id or 0
+        for word in [*WORDS, "geld morgen", "cafe", "niemand school"] * 3:
+            start = time.perf_counter()
+            hits = vault.store.search_events(EventQuery(case_id, text=word, limit=50))
+            times.append(time.perf_counter() - start)
+            assert hits or " " in word, word
+    return times
+
+
+def telegram(work: Path, count: int) -> None:
+    bodies = texts(count)
+    export = work / "result.json"
+    make_telegram(export, bodies)
+    base = min(bare(bodies, work) for _ in range(2))
+    new_vault(work / "vault-telegram")
+    ours, rss = spoorvast_import(work / "vault-telegram", export)
+    print(f"Telegram JSON, {count} messages ({export.stat().st_size / 1e6:.0f} MB): bare "
+          f"{count / base:,.0f} rows/s; spoorvast add {ours:.2f} s ({count / ours:,.0f} "
+          f"rows/s), peak RSS {rss:.0f} MB (the JSON is parsed whole)")
+    print(f"  ratio {base / ours:.2f}x of the bare rate (budget >= 0.5x)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--telegram", type=int, default=200_000,
+                        help="messages in the Telegram JSON (0: skip)")
+    parser.add_argument("--dir", type=Path, default=None)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="spoorvast-chat-bench-", dir=args.dir))
+    try:
+        bodies = texts(args.messages)
+        export = work / "WhatsApp Chat with Jan.txt"
+        make_export(export, bodies)
+        base = min(bare(bodies, work) for _ in range(2))
+        new_vault(work / "vault")
+        ours, rss = spoorvast_import(work / "vault", export)
+        n = args.messages
+        print(f"{n} messages ({export.stat().st_size / 1e6:.0f} MB): bare sqlite3 "
+              f"executemany + FTS5 rebuild {base:.2f} s ({n / base:,.0f} rows/s); spoorvast "
+              f"add {ours:.2f} s ({n / ours:,.0f} rows/s), peak RSS {rss:.0f} MB")
+        print(f"  ratio {base / ours:.2f}x of the bare rate (budget >= 0.5x)")
+        if args.telegram:
+            telegram(work, args.telegram)
+        times = sorted(search_times(work / "vault"))
+        p90 = times[int(len(times) * 0.9)]
+        print(f"ranked search (ORDER BY rank LIMIT 50), {len(times)} queries: median "
+              f"{statistics.median(times) * 1000:.1f} ms, p90 {p90 * 1000:.1f} ms, max "
+              f"{times[-1] * 1000:.1f} ms (budget median < 30 ms, p90 < 100 ms)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

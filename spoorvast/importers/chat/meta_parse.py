@@ -1,0 +1,140 @@
+"""Instagram / Facebook "Download your information" message JSON -> events.
+
+``timestamp_ms`` is UTC (EPOCH). Meta writes UTF-8 text as if each byte were a Latin-1
+character ("g\\u00c3\\u00a9ld" for "géld"): every string is repaired on its own with
+``s.encode('latin-1').decode('utf-8')`` when that round trip works, and the event keeps
+the original string in ``original_text``. Messages are listed newest first; events are
+returned in time order, each pointing at its original index (``/messages/17``).
+Senders are display names only (weak identities).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from spoorvast.importers.chat.common import Participants, Tally, phone_or_name, without_surrogates
+from spoorvast.importers.chat.jsonload import JsonObject, arr, get_str, integer, obj, pointer
+from spoorvast.model.instant import Instant, Precision, from_epoch
+from spoorvast.model.records import Event, Location, Problem, Severity
+
+MEDIA_LISTS = ("photos", "videos", "audio_files", "gifs", "files")
+Resolver = Callable[[str], str | None]
+
+
+def repair(text: str) -> str:
+    """The mojibake-free string, or ``text`` itself when it is not mojibake."""
+    try:
+        fixed = text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+    return fixed
+
+
+@dataclass
+class MetaParser:
+    case_id: int
+    zone_name: str
+    platform: str
+    resolve: Resolver | None  # None when the export is not an archive
+    tally: Tally
+    participants: Participants
+    problems: list[Problem] = field(default_factory=list)
+    repaired: int = 0
+    newest_first: int = 0
+    _keyed: list[tuple[int, int, int, Event]] = field(default_factory=list)
+
+    def text(self, value: str | None) -> tuple[str, str | None]:
+        """(repaired text, original when it was changed)."""
+        if value is None:
+            return "", None
+        fixed = without_surrogates(repair(value))[0]
+        if fixed == value:
+            return fixed, None
+        self.repaired += 1
+        return fixed, value
+
+    def document(self, root: JsonObject, sha256: str, number: int) -> None:
+        for person in arr(root.get("participants")):
+            name = self.text(get_str(obj(person) or {}, "name"))[0]
+            if name:
+                self.participants.note(phone_or_name(name, self.platform, None),
+                                       Location(sha256, field="/participants"))
+        records = arr(root.get("messages"))
+        stamps = [integer((obj(r) or {}).get("timestamp_ms")) for r in records]
+        known = [s for s in stamps if s is not None]
+        if len(known) > 1 and known[0] > known[-1]:
+            self.newest_first += 1
+        thread = get_str(root, "thread_path") or get_str(root, "title") or ""
+        for index, record in enumerate(records):
+            self._record(obj(record), Location(sha256, field=pointer("messages", index)),
+                         (number, index), self.text(thread)[0])
+
+    def _record(self, record: JsonObject | None, where: Location, order: tuple[int, int],
+                thread: str) -> None:
+        self.tally.read += 1
+        stamp = None if record is None else integer(record.get("timestamp_ms"))
+        moment = None if stamp is None else self._instant(stamp)
+        if record is None or moment is None or stamp is None:
+            self.tally.unreadable(where, where.field or "", "no timestamp_ms")
+            return
+        self.tally.events += 1
+        event = self._event(record, moment, where, thread)
+        self._keyed.append((stamp, order[0], -order[1], event))
+
+    def _instant(self, stamp: int) -> Instant | None:
+        try:
+            return from_epoch(stamp / 1000, self.zone_name, Precision.MILLISECOND, str(stamp))
+        except (OverflowError, OSError, ValueError):
+            return None
+
+    def _event(self, record: JsonObject, moment: Instant, where: Location,
+               thread: str) -> Event:
+        text, original = self.text(get_str(record, "content"))
+        sender = self.text(get_str(record, "sender_name"))[0]
+        actor = (self.participants.note(phone_or_name(sender, self.platform, None), where)
+                 if sender else None)
+        details: list[tuple[str, str]] = [("thread", thread)] if thread else []
+        if original is not None:
+            details.append(("original_text", original))
+        kind = "message"
+        if "call_duration" in record:
+            kind = "call"
+            details.append(("duration", str(integer(record.get("call_duration")) or 0)))
+        details += self._extras(record)
+        attachments = self._media(record, where, details)
+        return Event(None, self.case_id, None, kind, moment, text, location=where,
+                     actor=actor, attachments=attachments, details=tuple(details))
+
+    def _extras(self, record: JsonObject) -> list[tuple[str, str]]:
+        found = []
+        share = obj(record.get("share"))
+        if share is not None and get_str(share, "link"):
+            found.append(("link", get_str(share, "link") or ""))
+        if record.get("is_unsent") is True:
+            found.append(("deleted", "1"))
+        for reaction in arr(record.get("reactions")):
+            item = obj(reaction) or {}
+            found.append(("reaction", "{} {}".format(
+                self.text(get_str(item, "reaction"))[0], self.text(get_str(item, "actor"))[0])))
+        return found
+
+    def _media(self, record: JsonObject, where: Location,
+               details: list[tuple[str, str]]) -> tuple[str, ...]:
+        found: list[str] = []
+        uris = [get_str(obj(m) or {}, "uri") for key in MEDIA_LISTS for m in arr(record.get(key))]
+        sticker = obj(record.get("sticker"))
+        uris.append(None if sticker is None else get_str(sticker, "uri"))
+        for uri in filter(None, uris):
+            details.append(("attachment", uri))
+            sha = None if self.resolve is None else self.resolve(uri)
+            if sha is not None:
+                found.append(sha)
+            elif self.resolve is not None:
+                self.problems.append(Problem(Severity.WARNING, "chat.attachment-missing",
+                                             (("where", where.field or ""),), where))
+        return tuple(found)
+
+    def events(self) -> list[Event]:
+        """All events in time order (oldest first; ties keep the export's order)."""
+        return [e for *_key, e in sorted(self._keyed, key=lambda k: k[:3])]

@@ -1,0 +1,255 @@
+"""Telegram Desktop JSON records -> events.
+
+``date_unixtime`` is the UTC truth (EPOCH); ``date`` is the exporting computer's local
+time without offset and is kept as the raw text. Older exports have no
+``date_unixtime``: their ``date`` is read in the case zone (ASSUMED_ZONE, reported).
+``from_id`` (``user123456789``, ``channel…``) is the stable account ID. Text is a string
+or an array of strings and entity objects, concatenated exactly; links, mentions, phone
+numbers and e-mail addresses in entities become proposed identifiers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from spoorvast.importers.chat.common import (
+    Actor,
+    Participants,
+    Tally,
+    account,
+    e164,
+    phone_or_name,
+    without_surrogates,
+)
+from spoorvast.importers.chat.jsonload import (
+    JsonObject,
+    arr,
+    get_str,
+    integer,
+    obj,
+    pointer,
+    scalar,
+    string,
+)
+from spoorvast.model.conversation import actor_key
+from spoorvast.model.instant import EpochClock, Instant, Precision, ZoneClock, from_epoch
+from spoorvast.model.records import Event, IdentifierKind, Location, Problem, Severity
+
+PLATFORM = "telegram"
+NOT_INCLUDED = "(File not included."
+MEDIA_FIELDS = ("photo", "file", "thumbnail")
+MEDIA_DETAILS = ("media_type", "mime_type", "sticker_emoji", "forwarded_from")
+Resolver = Callable[[str], str | None]
+Path = tuple[str | int, ...]
+
+
+@dataclass
+class TelegramParser:
+    case_id: int
+    sha256: str
+    zone_name: str
+    region: str | None
+    resolve: Resolver
+    holder: str | None = None  # from_id of the account holder (full export)
+    archive: bool = False  # media can be resolved (the export came as a zip)
+    events: list[Event] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    tally: Tally = field(init=False)
+    participants: Participants = field(init=False)
+    without_epoch: int = 0
+    surrogates: int = 0
+    _clock: ZoneClock = field(init=False)
+    _epochs: EpochClock = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.tally = Tally(self.sha256)
+        self.participants = Participants(self.case_id)
+        self._clock = ZoneClock(self.zone_name)
+        self._epochs = EpochClock(self.zone_name)
+
+    def chat(self, chat: JsonObject, path: Path) -> None:
+        context = (("chat", get_str(chat, "name") or ""),
+                   ("chat_id", scalar(chat.get("id")) or ""))
+        records = arr(chat.get("messages"))
+        for index, record in enumerate(records):
+            records[index] = None  # each parsed message is freed once it is an event
+            self.tally.read += 1
+            where = Location(self.sha256, field=pointer(*path, "messages", index))
+            message = obj(record)
+            moment = None if message is None else self._instant(message, where)
+            if message is None or moment is None:
+                self.tally.unreadable(where, where.field or "", "not a dated message")
+                continue
+            self._emit(message, moment, where, context)
+
+    def _instant(self, message: JsonObject, where: Location) -> Instant | None:
+        raw = get_str(message, "date")
+        epoch = integer(message.get("date_unixtime"))
+        if epoch is not None:
+            try:
+                return self._epochs.resolve(epoch, Precision.SECOND, raw)
+            except (OverflowError, OSError, ValueError):
+                return None
+        if raw is None:
+            return None
+        try:
+            wall = datetime.fromisoformat(raw)
+        except ValueError:
+            return None
+        if wall.tzinfo is not None:
+            return None
+        self.without_epoch += 1
+        return self._clock.resolve(wall, Precision.SECOND, raw)
+
+    def _emit(self, message: JsonObject, moment: Instant, where: Location,
+              context: tuple[tuple[str, str], ...]) -> None:
+        details: list[tuple[str, str]] = [*(p for p in context if p[1])]
+        details += _ids(message)
+        text = self._text(message.get("text"), where)
+        actor = self._actor(message, where)
+        kind = "message"
+        if get_str(message, "type") == "service":
+            kind = self._service(message, actor, details)
+        attachments = self._media(message, where, details)
+        details += self._edited(message)
+        self.tally.events += 1
+        self.events.append(Event(None, self.case_id, None, kind, moment, text,
+                                 location=where, actor=actor, attachments=attachments,
+                                 details=tuple(details)))
+
+    def _actor(self, message: JsonObject, where: Location) -> str | None:
+        stable = get_str(message, "from_id") or get_str(message, "actor_id")
+        name = get_str(message, "from") or get_str(message, "actor") or ""
+        if stable:
+            return self.participants.note(account(PLATFORM, stable, name), where)
+        if name:
+            return self.participants.note(phone_or_name(name, PLATFORM, self.region), where)
+        return None
+
+    def _service(self, message: JsonObject, actor: str | None,
+                 details: list[tuple[str, str]]) -> str:
+        action = get_str(message, "action") or "other"
+        if action != "phone_call":
+            self.tally.system += 1
+            details.append(("system", action))
+            return "system"
+        reason = get_str(message, "discard_reason") or ""
+        details.append(("media", "voice"))
+        direction = _direction(reason, actor, self.holder)
+        if direction:
+            details.append(("direction", direction))
+        if reason:
+            details.append(("discard_reason", reason))
+        duration = integer(message.get("duration_seconds"))
+        if duration is not None:
+            details.append(("duration", str(duration)))
+        return "call"
+
+    def _missing(self, where: Location) -> None:
+        self.problems.append(Problem(Severity.WARNING, "chat.attachment-missing",
+                                     (("where", where.field or ""),), where))
+
+    def _media(self, message: JsonObject, where: Location,
+               details: list[tuple[str, str]]) -> tuple[str, ...]:
+        found: list[str] = []
+        for key in MEDIA_FIELDS:
+            value = get_str(message, key) if key in message else None
+            if value is None:
+                continue
+            if value.startswith(NOT_INCLUDED):
+                details.append((key, "not-included"))
+                continue
+            details.append((key, value))
+            sha = self.resolve(value) if self.archive else None
+            if sha is not None and key != "thumbnail":
+                found.append(sha)
+            elif self.archive:
+                self._missing(where)
+        for key in MEDIA_DETAILS:
+            value = get_str(message, key) if key in message else None
+            if value:
+                details.append((key, value))
+        return tuple(found)
+
+    def _edited(self, message: JsonObject) -> list[tuple[str, str]]:
+        epoch = integer(message.get("edited_unixtime"))
+        raw = get_str(message, "edited")
+        if epoch is None and raw is None:
+            return []
+        if epoch is None:
+            return [("edited", raw or "")]
+        try:
+            return [("edited", from_epoch(epoch, self.zone_name).isoformat())]
+        except (OverflowError, OSError, ValueError):
+            return [("edited", raw or "")]
+
+    def _text(self, value: object, where: Location) -> str:
+        if isinstance(value, str):
+            return self._clean(value)
+        parts: list[str] = []
+        for part in arr(value):
+            entity = obj(part)
+            piece = string(part) if entity is None else get_str(entity, "text")
+            parts.append(piece or "")
+            if entity is not None:
+                self._entity(entity, where)
+        return self._clean("".join(parts))
+
+    def _clean(self, text: str) -> str:
+        cleaned, replaced = without_surrogates(text)
+        self.surrogates += replaced
+        return cleaned
+
+    def _entity(self, entity: JsonObject, where: Location) -> None:
+        found = entity_identifier(entity, self.region)
+        if found is not None:
+            self.participants.note(found, where)
+
+
+def _ids(message: JsonObject) -> list[tuple[str, str]]:
+    found = []
+    for key, name in (("id", "message_id"), ("reply_to_message_id", "reply_to")):
+        value = scalar(message.get(key))
+        if value is not None:
+            found.append((name, value))
+    return found
+
+
+def _direction(reason: str, actor: str | None, holder: str | None) -> str | None:
+    if reason in ("missed", "busy"):
+        return "missed"
+    if holder is None or actor is None:
+        return None
+    return "out" if actor == actor_key("account", "", PLATFORM, holder) else "in"
+
+
+def entity_identifier(entity: JsonObject, region: str | None) -> Actor | None:
+    """A proposed identifier from a text entity (link, mention, phone, e-mail)."""
+    kind, text = get_str(entity, "type"), get_str(entity, "text") or ""
+    if kind in ("link", "text_link"):
+        url = get_str(entity, "href") if kind == "text_link" else text
+        return None if not url else Actor(f"url:{PLATFORM}:{url}", IdentifierKind.URL, url,
+                                          PLATFORM)
+    if kind == "mention" and text.startswith("@"):
+        return Actor(actor_key("account", text, PLATFORM, None), IdentifierKind.ACCOUNT,
+                     text, PLATFORM)
+    if kind == "mention_name":
+        user = integer(entity.get("user_id"))
+        return None if user is None else account(PLATFORM, f"user{user}", text)
+    if kind == "phone":
+        number = e164(text, region)
+        return None if number is None else Actor(actor_key("phone", number, PLATFORM, None),
+                                                 IdentifierKind.PHONE, number, PLATFORM)
+    if kind == "email" and "@" in text:
+        return Actor(actor_key("email", text, PLATFORM, None), IdentifierKind.EMAIL, text,
+                     PLATFORM)
+    return None
+
+
+def surrogate_problem(count: int, sha256: str) -> list[Problem]:
+    if not count:
+        return []
+    return [Problem(Severity.WARNING, "chat.surrogates", (("where", f"{count} texts"),),
+                    Location(artifact_sha256=sha256))]

@@ -1,0 +1,191 @@
+"""WhatsApp "Export chat": a .txt, or a .zip with the .txt and the media files.
+
+The chat text inside an archive is sealed as its own artifact, so every event's location
+(artifact + line) points at bytes in the vault. Attachments are resolved both ways: a
+message naming a file that is not in the archive, and a file in the archive that no
+message names, are each reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from spoorvast.importers.base import ImportContext, ItemDraft, Source
+from spoorvast.importers.chat import whatsapp_tables as tables
+from spoorvast.importers.chat.common import zone_country
+from spoorvast.importers.chat.textfile import quiet_gc, split_lines
+from spoorvast.importers.chat.whatsapp_lines import detect_layout
+from spoorvast.importers.chat.whatsapp_parse import ChatResult, WhatsAppParser
+from spoorvast.importers.chat.zipsafe import SafeZip, is_zip
+from spoorvast.importers.files import file_facts
+from spoorvast.importers.registry import Registry
+from spoorvast.model.instant import ZoneClock
+from spoorvast.model.records import (
+    Artifact,
+    ArtifactRole,
+    ItemKind,
+    Location,
+    Problem,
+    Severity,
+)
+
+NAME = "whatsapp"
+
+
+def looks_like_chat(head: bytes) -> bool:
+    start = head[:8192]  # the first 20 lines are plenty
+    text = start.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
+    lines = [line for line in text.split("\n")[:-1] if line.strip()][:20]
+    return bool(lines) and detect_layout(lines[:5]) is not None
+
+
+def chat_entry(names: list[str]) -> str | None:
+    texts = [n for n in names if n.lower().endswith(".txt") and "/" not in n.strip("/")]
+    for name in texts:
+        base = name.rsplit("/", 1)[-1]
+        if base in tables.CHAT_FILE_NAMES or base.casefold().startswith(
+                tables.CHAT_FILE_PREFIXES):
+            return name
+    return texts[0] if len(texts) == 1 else None
+
+
+@dataclass
+class Media:
+    """Archive entries other than the chat, sealed on first use."""
+
+    archive: SafeZip | None
+    context: ImportContext
+    derived_from: str
+    by_name: dict[str, str] = field(default_factory=dict)  # base name -> entry name
+    sealed: dict[str, Artifact] = field(default_factory=dict)
+
+    def resolve(self, name: str) -> str | None:
+        entry = self.by_name.get(name)
+        if entry is None or self.archive is None:
+            return None
+        if entry not in self.sealed:
+            data = self.archive.read(entry)
+            if data is None:
+                return None
+            self.sealed[entry] = self.context.seal(data, ArtifactRole.ATTACHMENT, name,
+                                                   "application/octet-stream",
+                                                   self.derived_from)
+        return self.sealed[entry].sha256
+
+    def unreferenced(self, named: set[str]) -> list[Problem]:
+        problems = []
+        for base, _entry in sorted(self.by_name.items()):
+            if base in named:
+                continue
+            self.resolve(base)
+            problems.append(Problem(Severity.INFO, "chat.attachment-unreferenced",
+                                    (("name", base),), Location(artifact_sha256=self.derived_from)))
+        return problems
+
+
+class WhatsAppImporter:
+    name = NAME
+    priority = 50
+
+    def detect(self, source: Source) -> bool:
+        if source.head.startswith(b"PK\x03\x04"):
+            return self._zip_chat(source) is not None
+        return looks_like_chat(source.head)
+
+    def _zip_chat(self, source: Source) -> str | None:
+        if not is_zip(source.path):
+            return None
+        try:
+            entry = chat_entry(SafeZip(source.path, "").names())
+        except (OSError, ValueError):
+            return None
+        return entry
+
+    def read(self, context: ImportContext, source: Source) -> Iterator[ItemDraft]:
+        archive, media = None, None
+        artifacts = [source.original]
+        if source.head.startswith(b"PK\x03\x04"):
+            archive = SafeZip(source.path, source.original.sha256)
+            data, chat = self._chat_from_zip(context, source, archive)
+            artifacts.append(chat)
+            media = self._media(context, archive, source)
+        else:
+            data, chat = source.path.read_bytes(), source.original
+        media = media or Media(None, context, source.original.sha256)
+        result = parse(context, data, chat.sha256, media)
+        problems = self._problems(context, result, archive, media)
+        artifacts.extend(media.sealed.values())
+        yield ItemDraft(kind=ItemKind.CONVERSATION, title=source.name, importer=NAME,
+                        artifacts=artifacts, file=file_facts(source, context.case_zone),
+                        problems=problems, events=result.events,
+                        identifiers=result.participants.identifiers())
+
+    def _chat_from_zip(self, context: ImportContext, source: Source,
+                       archive: SafeZip) -> tuple[bytes, Artifact]:
+        entry = chat_entry(archive.names())
+        data = archive.read(entry) if entry else None
+        if entry is None or data is None:
+            raise ValueError("no readable chat text in the archive")
+        chat = context.seal(data, ArtifactRole.ATTACHMENT, entry.rsplit("/", 1)[-1],
+                            "text/plain", source.original.sha256)
+        return data, chat
+
+    def _media(self, context: ImportContext, archive: SafeZip, source: Source) -> Media:
+        chat = chat_entry(archive.names())
+        names = {n.rsplit("/", 1)[-1]: n for n in archive.names() if n != chat}
+        return Media(archive, context, source.original.sha256, names)
+
+    def _problems(self, context: ImportContext, result: ChatResult,
+                  archive: SafeZip | None, media: Media) -> list[Problem]:
+        problems = list(result.problems)
+        problems.extend(media.unreferenced(result.attachment_names))
+        if archive is not None:
+            problems.extend(archive.problems)
+        problems.extend(_order_problems(result, media.derived_from))
+        problems.extend(_truncation(result, bool(media.by_name), media.derived_from))
+        if result.events:
+            problems.append(Problem(Severity.INFO, "chat.zone-assumed",
+                                    (("zone", context.case_zone),),
+                                    Location(artifact_sha256=media.derived_from)))
+        problems.extend(result.tally.finish())
+        return problems
+
+
+def parse(context: ImportContext, data: bytes, sha256: str, media: Media) -> ChatResult:
+    lines = split_lines(data, sha256)
+    parser = WhatsAppParser(context.case_id, sha256, ZoneClock(context.case_zone),
+                            zone_country(context.case_zone), media.resolve)
+    with quiet_gc():
+        result = parser.parse(lines)
+    result.problems[:0] = lines.problems
+    return result
+
+
+def _order_problems(result: ChatResult, sha256: str) -> list[Problem]:
+    order = result.order
+    if order is None:
+        return []
+    shown = {"dmy": "day/month/year", "mdy": "month/day/year", "ymd": "year-month-day"}
+    where = Location(artifact_sha256=sha256, line=order.line)
+    if order.ambiguous:
+        return [Problem(Severity.WARNING, "chat.date-order-ambiguous",
+                        (("order", shown[order.order]),), where)]
+    rule = order.rule if order.line is None else f"{order.rule}, line {order.line}"
+    return [Problem(Severity.INFO, "chat.date-order",
+                    (("order", shown[order.order]), ("rule", rule)), where)]
+
+
+def _truncation(result: ChatResult, with_media: bool, sha256: str) -> list[Problem]:
+    limit = tables.LIMIT_WITH_MEDIA if with_media else tables.LIMIT_WITHOUT_MEDIA
+    count = len(result.events)
+    if count < limit * 0.95:
+        return []
+    media = "with media" if with_media else "without media"
+    return [Problem(Severity.WARNING, "chat.truncated",
+                    (("count", str(count)), ("limit", str(limit)), ("media", media)),
+                    Location(artifact_sha256=sha256))]
+
+
+def register(registry: Registry) -> None:
+    registry.register(WhatsAppImporter())

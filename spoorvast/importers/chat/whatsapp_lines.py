@@ -1,0 +1,135 @@
+"""WhatsApp export lines: the header shapes, and the day/month order decided from the
+whole file.
+
+Android: ``04/03/2026, 22:15 - Jan: text`` (also ``04-03-2026 22:15``, ``04.03.26, 22:15``,
+``04/03/2026 à 22:15``, ``3/4/26, 10:15 PM`` with U+202F before ``PM``).
+iOS: ``[04/03/2026, 22:15:07] Jan: text`` (also ``[3/4/26, 10:15:07 PM]``).
+Lines may start with U+200E / U+FEFF marks. A line that matches neither continues the
+message before it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff\u2068\u2069"
+_DATE = r"(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})"
+_TIME = (r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?"
+         r"(?:[ \u00a0\u202f]?([AaPp])\.?[ \u00a0\u202f]?[Mm]\.?)?")
+ANDROID = re.compile(rf"[{_MARKS}]*{_DATE},?[ \u00a0](?:à |om |um )?{_TIME} [-–] ")
+IOS = re.compile(rf"[{_MARKS}]*\[{_DATE},?[ \u00a0]{_TIME}\] ")
+LAYOUTS = {"android": ANDROID, "ios": IOS}
+
+
+def detect_layout(lines: list[str]) -> str | None:
+    """The layout whose header matches most of the first lines (None if neither)."""
+    scores = {name: sum(1 for line in lines if rx.match(line)) for name, rx in LAYOUTS.items()}
+    best = max(scores, key=lambda name: scores[name])
+    return best if scores[best] else None
+
+
+@dataclass(frozen=True, slots=True)
+class DateOrder:
+    order: str  # "dmy", "mdy" or "ymd"
+    rule: str  # "year-first", "first-above-12", "second-above-12", "chronological",
+    #            "separator", "12-hour-slash", "assumed"
+    line: int | None = None  # the line that decided, when one did
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.rule in ("assumed", "12-hour-slash")
+
+
+@dataclass
+class DateSurvey:
+    """Everything about the dates of a file needed to decide the order, gathered in one
+    pass: the first line where each position exceeds 12, and the sequence of distinct
+    consecutive dates (for the chronological rule)."""
+
+    year_first: int | None = None
+    first_big: int | None = None
+    second_big: int | None = None
+    separator: str = ""
+    twelve_hour: bool = False
+    sequence: list[tuple[int, int, int]] | None = None
+
+    def add(self, a: str, sep: str, b: str, c: str, line: int) -> None:
+        if self.sequence is None:
+            self.sequence, self.separator = [], sep
+        if len(a) == 4 and self.year_first is None:
+            self.year_first = line
+        x, y = int(a), int(b)
+        if x > 12 and self.first_big is None:
+            self.first_big = line
+        if y > 12 and self.second_big is None:
+            self.second_big = line
+        key = (x, y, int(c))
+        if not self.sequence or self.sequence[-1] != key:
+            self.sequence.append(key)
+
+    def decide(self) -> DateOrder:
+        if self.year_first is not None:
+            return DateOrder("ymd", "year-first", self.year_first)
+        if self.first_big is not None and self.second_big is None:
+            return DateOrder("dmy", "first-above-12", self.first_big)
+        if self.second_big is not None and self.first_big is None:
+            return DateOrder("mdy", "second-above-12", self.second_big)
+        by_time = self._chronological()
+        if by_time is not None:
+            return DateOrder(by_time, "chronological")
+        if self.separator in (".", "-"):
+            return DateOrder("dmy", "separator")
+        if self.twelve_hour:
+            return DateOrder("mdy", "12-hour-slash")  # the US layout; still a guess
+        return DateOrder("dmy", "assumed")
+
+    def _chronological(self) -> str | None:
+        seq = self.sequence or []
+        backwards = {order: sum(1 for p, q in itertools.pairwise(seq)
+                                if _ordinal(q, order) < _ordinal(p, order))
+                     for order in ("dmy", "mdy")}
+        if backwards["dmy"] == backwards["mdy"]:
+            return None
+        return "dmy" if backwards["dmy"] < backwards["mdy"] else "mdy"
+
+
+def _ordinal(date: tuple[int, int, int], order: str) -> tuple[int, int, int]:
+    first, second, year = date
+    return (year, second, first) if order == "dmy" else (year, first, second)
+
+
+def wall_time(groups: tuple[str | None, ...], order: str) -> datetime:
+    """The wall-clock time of a header match (ValueError if it is not a real time)."""
+    a, _sep, b, c, hh, mm, ss, ampm = groups
+    assert a is not None and b is not None and c is not None and hh is not None
+    if order == "ymd":
+        year, month, day = int(a), int(b), int(c)
+    elif order == "dmy":
+        day, month, year = int(a), int(b), int(c)
+    else:
+        month, day, year = int(a), int(b), int(c)
+    if year < 100:
+        year += 2000
+    hour = int(hh)
+    if ampm is not None:
+        if not 1 <= hour <= 12:
+            raise ValueError("hour out of range for a 12-hour clock")
+        hour = hour % 12 + (12 if ampm in "Pp" else 0)
+    return datetime(year, month, day, hour, int(mm or 0), int(ss or 0))
+
+
+_SENDER_LIMIT = 80
+
+
+def split_sender(body: str) -> tuple[str | None, str]:
+    """``Jan: text`` -> (``Jan``, ``text``); a system line -> (None, body)."""
+    at = body.find(": ")
+    if at <= 0 or at > _SENDER_LIMIT:
+        return None, body
+    sender = body[:at]
+    if '"' in sender or "\u201c" in sender:
+        return None, body
+    return sender, body[at + 2:]

@@ -1,0 +1,191 @@
+"""Events of a case: search, mark/unmark (through the custody log), calls, typed call
+records, participants and counts per day per party."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from spoorvast.errors import NoSuchItem, UserError
+from spoorvast.i18n import _
+from spoorvast.importers.chat.common import e164, zone_country
+from spoorvast.model import instant
+from spoorvast.model.conversation import (
+    DayCount,
+    EventHit,
+    EventQuery,
+    EventRef,
+    actor_key,
+)
+from spoorvast.model.custody import canonical
+from spoorvast.model.instant import Instant
+from spoorvast.model.records import (
+    Artifact,
+    ArtifactRole,
+    Case,
+    Event,
+    Identifier,
+    IdentifierKind,
+    IdentifierStatus,
+    Item,
+    ItemKind,
+)
+from spoorvast.services.parties import identifiers_of, party_named
+from spoorvast.storage.vault import Vault
+
+PAGE_SIZE = 50
+DIRECTIONS = ("in", "out", "missed")
+TYPED_CALL = "typed-call"
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    hits: list[EventHit]
+    total: int
+    page: int
+    page_size: int
+
+
+@dataclass(frozen=True, slots=True)
+class CallRecord:
+    ref: EventRef
+    at: Instant | None
+    number: str | None  # E.164 when known
+    actor: str | None
+    direction: str | None  # in, out, missed, rejected…
+    duration_seconds: int | None
+    media: str | None  # voice, video
+    source: str  # importer of the item
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    identifier: Identifier
+    key: str
+    events: int
+    party: str | None
+
+
+def user_time(text: str, zone_name: str) -> datetime:
+    try:
+        return instant.from_user_text(text, zone_name).utc
+    except ValueError as exc:
+        raise UserError(_("{text} is not a date and time (for example 2026-03-04 22:15).")
+                        .format(text=text)) from exc
+
+
+def party_actors(vault: Vault, case: Case, name: str) -> tuple[str, ...]:
+    """Actor keys of a party (by name), or of identifiers with that value."""
+    party = party_named(vault, case, name)
+    idents = (identifiers_of(vault, case, party) if party else
+              [i for i in vault.store.identifiers(case.id or 0) if i.value == name.strip()])
+    if not idents:
+        raise UserError(_("No party or identifier is called {name}. 'spoorvast participants "
+                          "E-0001' shows who speaks in an export.").format(name=name))
+    return tuple({key_of(i) for i in idents})
+
+
+def key_of(identifier: Identifier) -> str:
+    return actor_key(identifier.kind.value, identifier.value, identifier.platform,
+                     identifier.stable_id)
+
+
+def search(vault: Vault, case: Case, query: EventQuery, page: int = 1) -> SearchPage:
+    limit = max(1, query.limit)
+    paged = replace(query, limit=limit, offset=(page - 1) * limit)
+    return SearchPage(vault.store.search_events(paged), vault.store.count_events(paged),
+                      page, limit)
+
+
+def resolve_refs(vault: Vault, case: Case, refs: list[str]) -> list[Event]:
+    found = []
+    for text in refs:
+        ref = EventRef.parse(text)
+        event = None if ref is None else vault.store.event_by_ref(case.id or 0,
+                                                                  ref.item_number, ref.seq)
+        if event is None:
+            raise NoSuchItem(_("There is no message {ref} in this case (they look like "
+                               "E-0012:m4711).").format(ref=text))
+        found.append(event)
+    return found
+
+
+def mark(vault: Vault, case: Case, refs: list[str], marked: bool = True) -> int:
+    """Mark (or unmark) events; returns how many changed. Each change is logged."""
+    events = resolve_refs(vault, case, refs)
+    with vault.store.transaction() as tx:
+        return tx.set_event_marks(case.id or 0, [e.id or 0 for e in events], marked)
+
+
+def calls(vault: Vault, case: Case, limit: int = 100_000) -> list[CallRecord]:
+    query = EventQuery(case.id or 0, kinds=("call",), limit=limit)
+    importers = {i.id: i.importer for i in vault.store.items(case.id or 0)}
+    return [call_record(hit, importers.get(hit.event.item_id, ""))
+            for hit in vault.store.search_events(query)]
+
+
+def call_record(hit: EventHit, source: str) -> CallRecord:
+    details = dict(hit.event.details)
+    actor = hit.event.actor
+    number = actor.removeprefix("phone:") if actor and actor.startswith("phone:") else None
+    duration = details.get("duration")
+    return CallRecord(hit.ref, hit.event.instant, number, actor, details.get("direction"),
+                      int(duration) if duration and duration.isdigit() else None,
+                      details.get("media"), source)
+
+
+def add_call(vault: Vault, case: Case, number: str, at: str, direction: str,
+             duration: int | None = None) -> Item:
+    """A call the user types in (from memory or the phone's screen): one item holding the
+    typed record as its sealed original, one call event, the number as identifier."""
+    if direction not in DIRECTIONS:
+        raise UserError(_("The direction is in, out or missed."))
+    normalised = e164(number, zone_country(case.time_zone))
+    if normalised is None:
+        raise UserError(_("{number} is not a phone number.").format(number=number))
+    try:
+        moment = instant.from_user_text(at, case.time_zone)
+    except ValueError as exc:
+        raise UserError(_("{text} is not a date and time (for example 2026-03-04 22:15).")
+                        .format(text=at)) from exc
+    record = {"record": TYPED_CALL, "number_as_typed": number, "number": normalised,
+              "at": moment.to_json(), "direction": direction, "duration_seconds": duration}
+    return _store_call(vault, case, canonical(record), normalised, moment, direction, duration)
+
+
+def _store_call(vault: Vault, case: Case, data: bytes, number: str, moment: Instant,
+                direction: str, duration: int | None) -> Item:
+    blob = vault.blobs.ingest_bytes(data)
+    now = instant.now(case.time_zone)
+    original = Artifact(None, None, ArtifactRole.ORIGINAL, "application/json", blob.size,
+                        blob.sha256, "typed-call.json", now)
+    details = [("direction", direction), ("typed", "1")]
+    if duration is not None:
+        details.append(("duration", str(duration)))
+    cid = case.id or 0
+    with vault.store.transaction() as tx:
+        item = tx.add_item(Item(None, cid, 0, ItemKind.CALL_LOG, _("Typed call record"),
+                                now, TYPED_CALL), [original])
+        tx.add_events(item, [Event(None, cid, item.id, "call", moment, "",
+                                   actor=f"phone:{number}", details=tuple(details))])
+        tx.add_identifier(Identifier(None, cid, IdentifierKind.PHONE, number,
+                                     platform="phone", status=IdentifierStatus.PROPOSED,
+                                     item_id=item.id))
+    return item
+
+
+def participants(vault: Vault, case: Case, item: Item) -> list[Participant]:
+    counts = {c.actor: c.count for c in vault.store.actor_counts(case.id or 0, item.id)}
+    parties = {p.id: p.name for p in vault.store.parties(case.id or 0)}
+    found = []
+    for identifier in vault.store.identifiers(case.id or 0):
+        if identifier.item_id != item.id:
+            continue
+        key = key_of(identifier)
+        party = parties.get(identifier.party_id) if identifier.party_id else None
+        found.append(Participant(identifier, key, counts.get(key, 0), party))
+    return found
+
+
+def day_counts(vault: Vault, case: Case) -> list[DayCount]:
+    return vault.store.day_counts(case.id or 0)

@@ -1,0 +1,57 @@
+"""Running a chat importer directly, without a vault (sealing is recorded in memory)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spoorvast.importers.base import ImportContext, ItemDraft, Source
+from spoorvast.importers.chat.common import counts_of
+from spoorvast.model import instant
+from spoorvast.model.records import Artifact, ArtifactRole
+
+ZONE = "Europe/Brussels"
+
+
+@dataclass
+class Sealed:
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    def __call__(self, data: bytes, role: ArtifactRole, name: str, media_type: str,
+                 derived_from: str | None) -> Artifact:
+        sha = hashlib.sha256(data).hexdigest()
+        self.files[name] = data
+        return Artifact(None, None, role, media_type, len(data), sha, name,
+                        instant.now(ZONE), derived_from)
+
+
+def source_for(path: Path) -> Source:
+    data = path.read_bytes()
+    original = Artifact(None, None, ArtifactRole.ORIGINAL, "text/plain", len(data),
+                        hashlib.sha256(data).hexdigest(), path.name, instant.now(ZONE))
+    return Source(path, path.name, "text/plain", data[:65536], path.stat(), original)
+
+
+def run(importer: object, path: Path, zone: str = ZONE) -> tuple[ItemDraft, Sealed]:
+    sealed = Sealed()
+    context = ImportContext(1, zone, instant.now(zone), sealed)
+    source = source_for(path)
+    assert importer.detect(source)  # type: ignore[attr-defined]
+    drafts = list(importer.read(context, source))  # type: ignore[attr-defined]
+    assert len(drafts) == 1
+    return drafts[0], sealed
+
+
+def counts(draft: ItemDraft) -> dict[str, int]:
+    return counts_of(draft.problems)
+
+
+def closes(draft: ItemDraft) -> bool:
+    c = counts(draft)
+    return c["read"] == c["events"] + c["continued"] + c["problems"] and c["events"] == len(
+        draft.events)
+
+
+def codes(draft: ItemDraft) -> list[str]:
+    return [p.code for p in draft.problems]

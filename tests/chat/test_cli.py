@@ -1,0 +1,99 @@
+"""The conversation commands end to end on a real vault."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from spoorvast.storage.vault import open_vault
+from tests.chat.whatsapp_samples import SAMPLES
+from tests.conftest import PASSPHRASE, Cli
+
+
+def add_chat(cli: Cli, tmp_path: Path) -> Path:
+    path = tmp_path / "WhatsApp-chat met Jan.txt"
+    path.write_bytes(SAMPLES[1].text.encode())
+    result = cli("add", "--json", str(path))
+    assert result.code == 0, result.err
+    assert json.loads(result.out)[0]["kind"] == "conversation"
+    return path
+
+
+def test_search_folds_diacritics_and_filters(case_vault: Path, cli: Cli, tmp_path: Path) -> None:
+    add_chat(cli, tmp_path)
+    found = json.loads(cli("search", "geld", "--json").out)
+    assert [h["text"] for h in found["hits"]] == ["Waar is mijn géld"]
+    assert found["hits"][0]["ref"] == "E-0001:m2"
+    assert json.loads(cli("search", "GÉLD", "--json").out)["total"] == 1
+    assert json.loads(cli("search", "--from", "2026-03-05", "--json").out)["total"] == 1
+    assert json.loads(cli("search", "ge*", "--json").out)["total"] == 1
+    assert json.loads(cli("search", '"geld" OR', "--json").out)["total"] == 0
+    assert cli("search", "x", "--party", "Nobody").code == 2
+
+
+def test_participants_assign_and_party_filter(case_vault: Path, cli: Cli,
+                                              tmp_path: Path) -> None:
+    add_chat(cli, tmp_path)
+    listed = json.loads(cli("participants", "E-0001", "--json").out)
+    assert [(p["value"], p["events"]) for p in listed] == [("Jan Peeters", 2), ("Anna", 1)]
+    result = cli("participants", "E-0001", "--suspect", "Jan Peeters", "--party", "X",
+                 "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)[0]["party"] == "X"
+    hits = json.loads(cli("search", "--party", "X", "--json").out)["hits"]
+    assert {h["actor"] for h in hits} == {"name:whatsapp:Jan Peeters"}
+    assert cli("verify").code == 0
+
+
+def test_mark_and_unmark_go_through_custody(case_vault: Path, cli: Cli,
+                                            tmp_path: Path) -> None:
+    add_chat(cli, tmp_path)
+    assert cli("mark", "E-0001:m2", "E-0001:m3").code == 0
+    assert json.loads(cli("search", "--marked", "--json").out)["total"] == 2
+    assert cli("unmark", "E-0001:m3").code == 0
+    assert json.loads(cli("search", "--marked", "--json").out)["total"] == 1
+    assert cli("mark", "E-0001:m99").code == 6
+    shown = json.loads(cli("show", "E-0001", "--json").out)
+    assert [e["action"] for e in shown["custody"]].count("event.marked") == 0  # per message
+    with open_vault(case_vault, PASSPHRASE) as vault:
+        actions = [e.action for e in vault.store.custody("case-1")]
+    assert actions.count("event.marked") == 2 and actions.count("event.unmarked") == 1
+    assert cli("verify").code == 0
+
+
+def test_tampering_with_events_or_marks_is_found(case_vault: Path, cli: Cli,
+                                                 tmp_path: Path) -> None:
+    add_chat(cli, tmp_path)
+    cli("mark", "E-0001:m2")
+    with open_vault(case_vault, PASSPHRASE) as vault:
+        vault.store.conn.execute("UPDATE events SET marked = NULL WHERE seq = 2")
+        vault.store.conn.execute("UPDATE events SET marked = 1 WHERE seq = 4")
+        vault.store.conn.execute("UPDATE events SET text = 'changed' WHERE seq = 3")
+    result = cli("verify", "--json")
+    assert result.code == 9
+    problems = {(p["code"], p["subject"]) for p in json.loads(result.out)["problems"]}
+    assert ("row-missing", "event-mark #2") in problems
+    assert ("row-without-custody", "event-mark #4") in problems
+    assert ("row-changed", "events #1") in problems
+
+
+def test_same_export_twice_is_a_duplicate(case_vault: Path, cli: Cli, tmp_path: Path) -> None:
+    path = add_chat(cli, tmp_path)
+    again = json.loads(cli("add", "--json", str(path)).out)
+    assert again[0]["status"] == "duplicate"
+    assert json.loads(cli("search", "geld", "--json").out)["total"] == 1
+
+
+def test_typed_call_and_calls(case_vault: Path, cli: Cli, tmp_path: Path) -> None:
+    result = cli("call", "add", "--number", "0470 12 34 56", "--at", "2026-03-04 22:15",
+                 "--direction", "in", "--duration", "75")
+    assert result.code == 0, result.err
+    add_chat(cli, tmp_path)
+    calls = json.loads(cli("calls", "--json").out)
+    assert calls == [{"ref": "E-0001:m1", "at": "2026-03-04T22:15+01:00",
+                      "number": "+32470123456", "actor": "phone:+32470123456",
+                      "direction": "in", "duration_seconds": 75, "media": None,
+                      "source": "typed-call"}]
+    assert cli("call", "add", "--number", "hello", "--at", "2026-03-04 22:15",
+               "--direction", "in").code == 2
+    assert cli("verify").code == 0
