@@ -1,0 +1,172 @@
+"""A byte-exact header splitter, next to (not instead of) the stdlib parser.
+
+``email`` pushes every header after one malformed line into the body and
+``policy.default`` can raise on real mail. This splitter never raises: it walks the
+header block line by line (CR, LF or CRLF), keeps each field's exact bytes with its
+folding, offset, line number and line ending, and reports every line it cannot place
+as a :class:`Defect` with its byte range.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_LINE = re.compile(rb"([^\r\n]*)(\r\n|\r|\n|)")
+_NAME = re.compile(rb"([\x21-\x39\x3b-\x7e]+)([ \t]*):")
+_BREAK = re.compile(rb"\r\n|\r|\n")
+_ENDINGS = {b"\r\n": "crlf", b"\n": "lf", b"\r": "cr", b"": ""}
+
+
+@dataclass(frozen=True, slots=True)
+class RawHeader:
+    """One header field exactly as written."""
+
+    name: str
+    raw: bytes  # name, colon, value and folding; without the final line ending
+    start: int  # byte offset of the first byte of the field
+    end: int  # byte offset after the field's final line ending
+    line: int  # 1-based line number of the first line
+    ending: str  # "crlf", "lf", "cr" or "" (no line ending: end of input)
+    space_before_colon: bool = False
+    key: str = ""  # the name in lower case
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", self.name.lower())
+
+    @property
+    def value_bytes(self) -> bytes:
+        """The value with folding removed (line breaks dropped, whitespace kept)."""
+        value = self.raw[self.raw.index(b":") + 1:]
+        return _BREAK.sub(b"", value)
+
+    @property
+    def value(self) -> str:
+        return decode_bytes(self.value_bytes).strip()
+
+    @property
+    def eight_bit(self) -> bool:
+        return not self.raw.isascii()
+
+    @property
+    def folded(self) -> bool:
+        return _BREAK.search(self.raw) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Defect:
+    """A line of the header block that is not a header field."""
+
+    code: str  # "not-a-field", "continuation-first", "no-body-separator"
+    start: int
+    end: int
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderBlock:
+    fields: tuple[RawHeader, ...]
+    body_start: int
+    envelope: bytes | None  # an mbox "From " line before the headers
+    endings: frozenset[str]
+    defects: tuple[Defect, ...]
+    by_key: dict[str, list[RawHeader]] = field(default_factory=dict, compare=False,
+                                               repr=False)
+
+    def __post_init__(self) -> None:
+        for header in self.fields:
+            self.by_key.setdefault(header.key, []).append(header)
+
+    def all(self, name: str) -> list[RawHeader]:
+        return list(self._index().get(name.lower(), ()))
+
+    def first(self, name: str) -> RawHeader | None:
+        found = self._index().get(name.lower())
+        return found[0] if found else None
+
+    def _index(self) -> dict[str, list[RawHeader]]:
+        return self.by_key
+
+    def value(self, name: str) -> str | None:
+        found = self.first(name)
+        return None if found is None else found.value
+
+
+def decode_bytes(data: bytes) -> str:
+    """ASCII, else UTF-8, else Latin-1 (which maps every byte: nothing is lost)."""
+    try:
+        return data.decode("ascii")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+@dataclass
+class _Builder:
+    data: bytes
+    fields: list[RawHeader]
+    defects: list[Defect]
+    endings: set[str]
+    current: tuple[int, int, int, str, bool] | None = None  # start, end, line, name, space
+
+    def close(self) -> None:
+        if self.current is None:
+            return
+        start, end, line, name, space = self.current
+        raw = self.data[start:end]
+        stripped = raw.rstrip(b"\r\n")
+        ending = _ENDINGS.get(raw[len(stripped):], "crlf")
+        self.fields.append(RawHeader(name, stripped, start, end, line, ending, space))
+        self.current = None
+
+    def line(self, content: bytes, start: int, end: int, number: int) -> None:
+        if content[:1] in (b" ", b"\t"):
+            if self.current is None:
+                self.defects.append(Defect("continuation-first", start, end, number))
+            else:
+                self.current = (self.current[0], end, *self.current[2:])
+            return
+        self.close()
+        match = _NAME.match(content)
+        if match is None:
+            self.defects.append(Defect("not-a-field", start, end, number))
+            return
+        name = match.group(1).decode("ascii")
+        self.current = (start, end, number, name, bool(match.group(2)))
+
+
+def split_headers(data: bytes) -> HeaderBlock:
+    """Split the header block of a message; never raises, offsets stay inside ``data``."""
+    builder = _Builder(data, [], [], set())
+    pos, number, envelope = 0, 1, None
+    if data.startswith(b"From "):
+        match = _LINE.match(data, 0)
+        assert match is not None
+        envelope, pos, number = match.group(1), match.end(), 2
+        builder.endings.add(_ENDINGS[match.group(2)])
+    body_start = len(data)
+    while pos < len(data):
+        match = _LINE.match(data, pos)
+        assert match is not None
+        content, ending = match.group(1), match.group(2)
+        if ending:
+            builder.endings.add(_ENDINGS[ending])
+        if not content:
+            body_start = match.end()
+            break
+        builder.line(content, pos, match.end(), number)
+        pos, number = match.end(), number + 1
+        if not ending:
+            break
+    builder.close()
+    if body_start == len(data) and builder.fields and not _ends_blank(data):
+        builder.defects.append(Defect("no-body-separator", len(data), len(data), number))
+    return HeaderBlock(tuple(builder.fields), body_start, envelope,
+                       frozenset(builder.endings), tuple(builder.defects))
+
+
+def _ends_blank(data: bytes) -> bool:
+    return data.endswith((b"\n\n", b"\r\n\r\n", b"\r\r"))

@@ -1,0 +1,97 @@
+"""One message (exact bytes) into one ItemDraft: analysis, parts, event, identifiers.
+
+Shared by the .eml, mbox, .msg and pasted-header readers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from spoorvast.analysis.email.analyse import EmailAnalysis, Options, analyse
+from spoorvast.analysis.email.identifiers import in_text
+from spoorvast.analysis.email.report import report_bytes
+from spoorvast.importers.base import ImportContext, ItemDraft
+from spoorvast.importers.email.parts import Parts, read_parts
+from spoorvast.model.records import (
+    Artifact,
+    ArtifactRole,
+    Event,
+    FileFacts,
+    Identifier,
+    IdentifierKind,
+    ItemKind,
+    Location,
+    Problem,
+)
+
+ANALYSIS_NAME = "email-analysis.json"
+_TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass
+class MessageInput:
+    """What a reader knows about one message besides its bytes."""
+
+    data: bytes
+    artifact: Artifact  # the sealed exact bytes (the original, or derived from a container)
+    title: str
+    importer: str
+    file: FileFacts | None = None
+    extra: Mapping[str, object] = field(default_factory=dict)  # goes into the JSON
+    problems: list[Problem] = field(default_factory=list)
+    mime: bool = True  # False for header-only inputs (pasted, .msg): no MIME body to walk
+    parts: Parts = field(default_factory=Parts)  # parts a reader found itself (.msg)
+    first: list[Artifact] = field(default_factory=list)  # artifacts listed before all
+
+
+def message_draft(context: ImportContext, message: MessageInput,
+                  options: Options | None = None) -> ItemDraft:
+    sha = message.artifact.sha256
+    options = options or Options(context.case_zone, verify_signatures=message.mime)
+    analysis = analyse(message.data, sha, options)
+    parts = read_parts(context, message.data, sha) if message.mime else Parts()
+    parts.artifacts[:0] = message.parts.artifacts
+    parts.text[:0], parts.html[:0] = message.parts.text, message.parts.html
+    json_artifact = context.seal(report_bytes(analysis, context.case_zone, message.extra),
+                                 ArtifactRole.ANALYSIS, ANALYSIS_NAME, "application/json", sha)
+    return ItemDraft(
+        kind=ItemKind.EMAIL, title=message.title, importer=message.importer,
+        artifacts=[*message.first, message.artifact, *parts.artifacts, json_artifact],
+        file=message.file,
+        problems=[*message.problems, *analysis.problems, *parts.problems],
+        events=[_event(context, analysis)],
+        identifiers=identifiers(context, analysis, parts),
+    )
+
+
+def _event(context: ImportContext, analysis: EmailAnalysis) -> Event:
+    moment = (analysis.date.instant if analysis.date else None) or analysis.delivered_at
+    sender = analysis.from_[0].mailbox if analysis.from_ else ""
+    text = f"{sender}: {analysis.subject or ''}".strip(": ")
+    return Event(None, context.case_id, None, "email", moment, text,
+                 location=Location(artifact_sha256=analysis.sha256, field="Date"))
+
+
+def identifiers(context: ImportContext, analysis: EmailAnalysis,
+                parts: Parts) -> list[Identifier]:
+    seen: set[tuple[IdentifierKind, str]] = set()
+    found: list[Identifier] = []
+
+    def add(kind: IdentifierKind, value: str, where: str) -> None:
+        if value and (kind, value.lower()) not in seen:
+            seen.add((kind, value.lower()))
+            found.append(Identifier(None, context.case_id, kind, value, location=Location(
+                artifact_sha256=analysis.sha256, field=where)))
+
+    for name, addresses in (("From", analysis.from_), ("Sender", analysis.sender),
+                            ("Reply-To", analysis.reply_to),
+                            ("Return-Path", analysis.return_path)):
+        for address in addresses:
+            add(IdentifierKind.EMAIL, address.mailbox, name)
+    text = "\n".join(parts.text) or _TAG.sub(" ", "\n".join(parts.html))
+    for item in in_text(text, context.case_zone):
+        kind = IdentifierKind.EMAIL if item.kind == "email" else IdentifierKind.PHONE
+        add(kind, item.value, "body")
+    return found

@@ -1,0 +1,200 @@
+"""The mbox reader: indexes messages by byte offset itself (no ``mailbox.mbox``).
+
+``mailbox.mbox`` rewrites line endings and drops the From_ line, so it cannot give the
+exact bytes. Here the file is read through once in 1 MiB blocks (hashed on the way and
+compared with the sealed original) to find the From_ lines, then each message is read
+on its own, sealed as exact bytes derived from the mbox, and analysed. Memory holds one
+message at a time (``ImportContext.seal`` takes bytes, so the largest message is held
+once) plus a small record per message.
+
+Items: the first item is the mailbox itself (its original and the byte index, so the
+whole file stays findable and re-adding it is recognised as a duplicate); then one item
+per message. A message is the bytes after its From_ line up to the next From_ line,
+without the one empty separator line; every byte of the file is a From_ line, a
+message, a separator, or reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import orjson
+
+from spoorvast.analysis.email.headers import split_headers
+from spoorvast.findings import register_codes
+from spoorvast.i18n import N_
+from spoorvast.importers.base import ImportContext, ItemDraft, Source
+from spoorvast.importers.email.common import MessageInput, message_draft
+from spoorvast.importers.email.detect import is_mbox
+from spoorvast.importers.email.eml import ChangedWhileRead
+from spoorvast.importers.files import file_facts
+from spoorvast.importers.registry import Registry
+from spoorvast.model.records import ArtifactRole, ItemKind, Location, Problem, Severity
+
+BLOCK = 1 << 20
+INDEX_FORMAT = "spoorvast.mbox-index/1"
+_FROM_LINE = re.compile(rb"From \S+.*\d{1,2}:\d{2}")
+
+register_codes({
+    "email.mbox-duplicate": N_(
+        "Message {number} (byte {offset}) has exactly the same bytes as message {first}; "
+        "it was kept once."),
+    "email.mbox-same-message-id": N_(
+        "Message {number} has the same Message-ID as message {first} but other bytes (a "
+        "second copy as delivered, or a changed copy)."),
+    "email.mbox-leading-bytes": N_(
+        "Bytes 0 to {end} come before the first From_ line and belong to no message."),
+})
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    number: int
+    from_line_offset: int
+    byte_start: int  # first byte of the message (after the From_ line)
+    byte_end: int  # after the message (before the separator line)
+    envelope: str
+
+
+def from_lines(handle: BinaryIO, digest: hashlib._Hash) -> Iterator[tuple[int, bytes]]:
+    """(offset, line) of each From_ line; reads the file once, in blocks."""
+    carry, base = b"", 0  # base: file offset of carry[0]; carry starts a line
+    while True:
+        data = handle.read(BLOCK)
+        digest.update(data)
+        buffer = carry + data
+        cut = len(buffer) if not data else buffer.rfind(b"\n") + 1
+        done = buffer[:cut]
+        if done.startswith(b"From "):
+            yield from _checked(done, 0, base)
+        for match in re.finditer(rb"\nFrom ", done):
+            yield from _checked(done, match.start() + 1, base)
+        carry, base = buffer[cut:], base + cut
+        if not data:
+            return
+
+
+def _checked(buffer: bytes, start: int, base: int) -> Iterator[tuple[int, bytes]]:
+    end = buffer.find(b"\n", start)
+    line = buffer[start:len(buffer) if end < 0 else end + 1]
+    if _FROM_LINE.match(line):
+        yield base + start, line
+
+
+def entries(found: list[tuple[int, bytes]], size: int) -> list[Entry]:
+    result = []
+    for number, (offset, line) in enumerate(found, 1):
+        nxt = found[number][0] if number < len(found) else size
+        result.append(Entry(number, offset, offset + len(line), nxt,
+                            line.rstrip(b"\r\n").decode("latin-1")))
+    return result
+
+
+def _trim_separator(data: bytes) -> bytes:
+    for ending in (b"\r\n", b"\n"):
+        if data.endswith(ending * 2):
+            return data[: -len(ending)]
+    return data
+
+
+class MboxImporter:
+    name = "mbox"
+    priority = 50
+
+    def detect(self, source: Source) -> bool:
+        return is_mbox(source)
+
+    def read(self, context: ImportContext, source: Source) -> Iterator[ItemDraft]:
+        with source.path.open("rb") as handle:
+            digest = hashlib.sha256()
+            found = list(from_lines(handle, digest))
+            if digest.hexdigest() != source.original.sha256:
+                raise ChangedWhileRead(source.name)
+            index = entries(found, source.original.size)
+            drafts, problems, rows = self._messages(context, source, handle, index)
+        yield self._container(context, source, index, problems, rows)
+        yield from drafts
+
+    def _messages(self, context: ImportContext, source: Source, handle: BinaryIO,
+                  index: list[Entry]) -> tuple[list[ItemDraft], list[Problem],
+                                               list[dict[str, object]]]:
+        drafts: list[ItemDraft] = []
+        problems: list[Problem] = []
+        rows: list[dict[str, object]] = []
+        by_sha: dict[str, int] = {}
+        by_id: dict[str, int] = {}
+        for entry in index:
+            handle.seek(entry.byte_start)
+            data = _trim_separator(handle.read(entry.byte_end - entry.byte_start))
+            sha = hashlib.sha256(data).hexdigest()
+            rows.append({"number": entry.number, "from_line_offset": entry.from_line_offset,
+                         "byte_start": entry.byte_start,
+                         "byte_end": entry.byte_start + len(data), "sha256": sha,
+                         "duplicate_of": by_sha.get(sha)})
+            if sha in by_sha:
+                problems.append(_problem("email.mbox-duplicate", source, entry,
+                                         by_sha[sha]))
+                continue
+            by_sha[sha] = entry.number
+            draft = self._message(context, source, entry, data)
+            message_id = split_headers(data).value("Message-ID")
+            if message_id and message_id in by_id:
+                problems.append(_problem("email.mbox-same-message-id", source, entry,
+                                         by_id[message_id]))
+            by_id.setdefault(message_id or f"#{entry.number}", entry.number)
+            drafts.append(draft)
+        return drafts, problems, rows
+
+    def _message(self, context: ImportContext, source: Source, entry: Entry,
+                 data: bytes) -> ItemDraft:
+        artifact = context.seal(data, ArtifactRole.ORIGINAL,
+                                f"{source.name}-{entry.number:05d}.eml", "message/rfc822",
+                                source.original.sha256)
+        extra = {"mbox": {"sha256": source.original.sha256, "number": entry.number,
+                          "from_line_offset": entry.from_line_offset,
+                          "byte_start": entry.byte_start,
+                          "byte_end": entry.byte_start + len(data),
+                          "envelope": entry.envelope}}
+        message = MessageInput(data, artifact, f"{source.name} #{entry.number}", "email",
+                               extra=extra)
+        draft = message_draft(context, message)
+        draft.title = _title(draft, source, entry)
+        return draft
+
+    def _container(self, context: ImportContext, source: Source, index: list[Entry],
+                   problems: list[Problem], rows: list[dict[str, object]]) -> ItemDraft:
+        if (index and index[0].from_line_offset > 0) or not index:
+            end = index[0].from_line_offset if index else source.original.size
+            problems.insert(0, Problem(Severity.WARNING, "email.mbox-leading-bytes",
+                                       (("end", str(end)),),
+                                       Location(source.original.sha256, byte_start=0,
+                                                byte_end=end)))
+        body = {"format": INDEX_FORMAT, "source_sha256": source.original.sha256,
+                "messages": len(index), "index": rows,
+                "duplicates": [r for r in rows if r["duplicate_of"] is not None]}
+        analysis = context.seal(orjson.dumps(body, option=orjson.OPT_INDENT_2),
+                                ArtifactRole.ANALYSIS, "mbox-index.json", "application/json",
+                                source.original.sha256)
+        return ItemDraft(ItemKind.EMAIL, source.name, self.name, [source.original, analysis],
+                         file=file_facts(source, context.case_zone), problems=problems)
+
+
+def _problem(code: str, source: Source, entry: Entry, first: int) -> Problem:
+    return Problem(Severity.INFO, code, (("number", str(entry.number)),
+                                         ("offset", str(entry.from_line_offset)),
+                                         ("first", str(first))),
+                   Location(source.original.sha256, byte_start=entry.byte_start,
+                            byte_end=entry.byte_end))
+
+
+def _title(draft: ItemDraft, source: Source, entry: Entry) -> str:
+    text = draft.events[0].text if draft.events else ""
+    return f"{source.name} #{entry.number}" + (f" — {text[:80]}" if text else "")
+
+
+def register(registry: Registry) -> None:
+    registry.register(MboxImporter())

@@ -1,0 +1,148 @@
+"""DKIM and ARC verified by spoorvast itself, with keys supplied offline."""
+
+from __future__ import annotations
+
+import dkim
+import pytest
+
+from spoorvast.analysis.email.analyse import Options, analyse
+from spoorvast.analysis.email.verdict import verdict
+from tests.email.helpers import BASE, Key, delivered, ed25519_key, rsa_key, signed
+
+ZONE = "Europe/Brussels"
+
+
+@pytest.fixture(scope="module")
+def rsa() -> Key:
+    return rsa_key()
+
+
+@pytest.fixture(scope="module")
+def ed() -> Key:
+    return ed25519_key()
+
+
+def check(data: bytes, keys: dict[str, str] | None = None, resolver=None):  # type: ignore[no-untyped-def]
+    return analyse(data, "0" * 64, Options(ZONE, keys=keys or {}, resolver=resolver))
+
+
+def test_rsa_signature_passes_with_the_supplied_key(rsa: Key) -> None:
+    data = delivered(signed(BASE.encode(), rsa))
+    result = check(data, {"s1._domainkey.example.org": rsa.record})
+    assert [(c.domain, c.selector, c.status) for c in result.dkim] == [
+        ("example.org", "s1", "pass")]
+    assert result.dkim[0].key is not None and result.dkim[0].key.outcome == "supplied"
+    assert result.alignment.result == "pass" and result.alignment.reason == "dkim-aligned"
+    assert verdict(result, "en", ZONE)[3].startswith("Authenticated: yes. A DKIM signature")
+
+
+def test_two_signatures_rsa_and_ed25519_each_checked(rsa: Key, ed: Key) -> None:
+    message = signed(BASE.encode(), rsa, b"example.org", b"s1")
+    message = signed(message, ed, b"mailer.example.com", b"ed", b"ed25519-sha256")
+    keys = {"s1._domainkey.example.org": rsa.record, "ed._domainkey.mailer.example.com":
+            ed.record}
+    result = check(delivered(message), keys)
+    assert [(c.domain, c.algorithm, c.status) for c in result.dkim] == [
+        ("mailer.example.com", "ed25519-sha256", "pass"), ("example.org", "rsa-sha256", "pass")]
+    assert result.alignment.dkim_aligned == ("example.org",)
+
+
+def test_changed_body_and_changed_header_are_told_apart(rsa: Key) -> None:
+    data = delivered(signed(BASE.encode(), rsa))
+    keys = {"s1._domainkey.example.org": rsa.record}
+    body = check(data.replace(b"0470 12 34 56", b"0470 99 99 99"), keys)
+    assert body.dkim[0].status == "body-changed"
+    header = check(data.replace(b"Synthetic test message", b"Synthetic test massage"), keys)
+    assert header.dkim[0].status == "fail"
+    assert header.alignment.result == "fail"
+    assert any(i.code == "dkim-fail" for i in header.indicators)
+
+
+def test_without_key_and_without_dns_it_is_not_checked_not_forged(rsa: Key) -> None:
+    result = check(delivered(signed(BASE.encode(), rsa)))
+    assert result.dkim[0].status == "key-not-supplied"
+    assert result.alignment.result == "unknown"
+    assert result.alignment.reason == "unchecked-keys"
+    text = " ".join(verdict(result, "en", ZONE))
+    assert "does not mean they are forged" in text
+    assert "may be forged" not in text
+
+
+def test_a_key_no_longer_published_cannot_be_checked_any_more(rsa: Key) -> None:
+    asked: list[str] = []
+
+    def resolver(name: str) -> str | None:
+        asked.append(name)
+        return None
+
+    result = check(delivered(signed(BASE.encode(), rsa)), resolver=resolver)
+    assert asked == ["s1._domainkey.example.org"]
+    assert result.dkim[0].status == "key-gone"
+    assert result.dkim[0].key is not None and result.dkim[0].key.outcome == "not-published"
+    nl = " ".join(verdict(result, "nl", ZONE))
+    en = " ".join(verdict(result, "en", ZONE))
+    assert "cannot be checked any more" in en
+    assert nl != en
+
+
+def test_dns_answers_are_recorded(rsa: Key) -> None:
+    result = check(delivered(signed(BASE.encode(), rsa)),
+                   resolver=lambda name: rsa.record)
+    assert result.dkim[0].status == "pass"
+    assert result.dkim[0].key is not None
+    assert (result.dkim[0].key.outcome, result.dkim[0].key.record) == ("dns", rsa.record)
+
+
+@pytest.mark.parametrize("ending", [b"\n", b"\r"])
+def test_lf_and_cr_copies_verify_like_crlf(rsa: Key, ending: bytes) -> None:
+    data = delivered(signed(BASE.encode(), rsa)).replace(b"\r\n", ending)
+    result = check(data, {"s1._domainkey.example.org": rsa.record})
+    assert result.dkim[0].status == "pass"
+
+
+def test_signature_of_another_domain_is_not_aligned(rsa: Key) -> None:
+    data = delivered(signed(BASE.encode(), rsa, b"bulk.example.com"))
+    result = check(data, {"s1._domainkey.bulk.example.com": rsa.record})
+    assert result.dkim[0].status == "pass"
+    assert result.alignment.dkim_aligned == ()
+    assert any(i.code == "dkim-not-aligned" for i in result.indicators)
+
+
+def test_arc_chain_of_a_forwarder(rsa: Key) -> None:
+    message = signed(BASE.encode(), rsa)
+    message = (b"Authentication-Results: lists.example.com; dkim=pass "
+               b"header.d=example.org\r\n" + message)
+    arc = dkim.arc_sign(message, b"arc", b"lists.example.com", rsa.private,
+                        b"lists.example.com")
+    forwarded = delivered(b"".join(arc) + message)
+    keys = {"arc._domainkey.lists.example.com": rsa.record,
+            "s1._domainkey.example.org": rsa.record}
+    result = check(forwarded, keys)
+    assert result.arc is not None and result.arc.status == "pass"
+    assert result.arc.instances[0][:3] == (1, True, True)
+    without_key = check(forwarded, {"s1._domainkey.example.org": rsa.record})
+    assert without_key.arc is not None and without_key.arc.status == "key-not-supplied"
+
+
+def test_authentication_results_trusted_only_from_the_recipients_authserv_id() -> None:
+    forged = ("Authentication-Results: mx.example.net; dkim=pass header.d=bank.example; "
+              "dmarc=pass header.from=bank.example\r\n")
+    data = delivered((forged + BASE).encode())
+    result = check(data)
+    trusted = [(h.authserv_id, h.position, h.trusted) for h in result.auth_results]
+    # the recipient's own header (above its Received line) is trusted; the copy the
+    # sender wrote below it, with the same authserv-id, is not
+    assert trusted == [("mx.example.net", 0, True), ("mx.example.net", 2, False)]
+    assert result.alignment.spf_result == "pass"
+    assert result.alignment.reported_dmarc is None
+    assert any(i.code == "untrusted-auth-results" for i in result.indicators)
+
+
+def test_own_header_right_below_the_hand_over_line_is_trusted_when_none_is_above() -> None:
+    from tests.email.helpers import AUTH_OWN, RECEIVED
+
+    data = (RECEIVED + AUTH_OWN + BASE).encode()
+    result = check(data)
+    assert [(h.position, h.trusted) for h in result.auth_results] == [(1, True)]
+    other = check((RECEIVED + BASE.replace("MIME", AUTH_OWN + "MIME", 1)).encode())
+    assert [h.trusted for h in other.auth_results] == [False]
