@@ -1,0 +1,109 @@
+"""A finished visit → the files to seal (bytes with role, name and media type), the WACZ
+built from every HTTP exchange of the visit, and the findings the visit implies."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+from spoorvast import __version__
+from spoorvast.capture.browser import BrowserInfo
+from spoorvast.capture.draft import Draft
+from spoorvast.capture.exchanges import Exchange, main_document, read_har, with_original
+from spoorvast.capture.options import CaptureOptions
+from spoorvast.capture.page import Visit
+from spoorvast.capture.wacz import PackageInfo, PageEntry, build_wacz, check_wacz
+from spoorvast.capture.warc import write_warc
+from spoorvast.model.records import ArtifactRole, Location, Problem, Severity
+
+REMOVED_STATUSES = (404, 410, 451)
+MEDIA_SUFFIX = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg",
+                "image/gif": ".gif", "image/webp": ".webp", "video/mp4": ".mp4",
+                "text/html": ".html", "application/xhtml+xml": ".xhtml"}
+
+
+def original_of(visit: Visit, exchanges: list[Exchange]) -> Exchange | None:
+    if visit.direct is not None:
+        return visit.direct
+    found = main_document(exchanges, visit.main.url) if visit.main else None
+    if found is not None and not found.body and visit.main_body:
+        return replace(found, body=visit.main_body)  # the HAR lost it (page went away)
+    return found
+
+
+def _original_name(exchange: Exchange) -> str:
+    stem = PurePosixPath(urlsplit(exchange.url).path).name or "page"
+    suffix = MEDIA_SUFFIX.get(exchange.media_type, "")
+    return stem if not suffix or stem.lower().endswith(suffix) else stem + suffix
+
+
+def _lost(visit: Visit, original: Exchange | None) -> bool:
+    """The page replaced itself before its own bytes could be read (a finding says so):
+    store no empty stand-in as if it were the original."""
+    failed = any(p.code == "capture.step-failed" and ("step", "original") in p.params
+                 for p in visit.problems)
+    return original is not None and not original.body and failed
+
+
+def drafts_of(visit: Visit, exchanges: list[Exchange]) -> list[Draft]:
+    original = original_of(visit, exchanges)
+    if _lost(visit, original):
+        original = None
+    found = [
+        (ArtifactRole.ORIGINAL, _original_name(original) if original else "",
+         original.media_type if original else "", original.body if original else None),
+        (ArtifactRole.SCREENSHOT, "full-page.png", "image/png",
+         visit.full.png if visit.full else None),
+        (ArtifactRole.SCREENSHOT, "viewport.png", "image/png", visit.viewport_png),
+        (ArtifactRole.MHTML, "page.mhtml", "multipart/related", visit.mhtml),
+        (ArtifactRole.PDF, "page.pdf", "application/pdf", visit.pdf),
+        (ArtifactRole.DOM, "dom.html", "text/html", visit.dom),
+    ]
+    return [Draft(role, name, media or "application/octet-stream", data)
+            for role, name, media, data in found if data is not None]
+
+
+def visit_exchanges(visit: Visit) -> list[Exchange]:
+    exchanges = read_har(visit.har)
+    if visit.direct:
+        return with_original(exchanges, visit.direct)
+    original = original_of(visit, exchanges)
+    if original is None:
+        return exchanges
+    return [original if e.url == original.url and e.method == "GET" and not e.body else e
+            for e in exchanges]
+
+
+def wacz_of(visit: Visit, exchanges: list[Exchange], browser: BrowserInfo) -> Draft:
+    software = (f"spoorvast {__version__}; Playwright {browser.playwright_version}; "
+                f"Chromium {browser.version}")
+    started = visit.started.utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    warc = write_warc(exchanges, {"software": software, "format": "WARC File Format 1.1",
+                                  "isPartOf": "spoorvast capture"})
+    url = visit.main.url if visit.main else visit.requested_url
+    page = PageEntry(url, started, visit.title)
+    data = build_wacz(warc, [page], PackageInfo(visit.title or url, started, software))
+    return Draft(ArtifactRole.WACZ, "capture.wacz", "application/wacz", data)
+
+
+def visit_problems(visit: Visit, options: CaptureOptions, wacz: Draft) -> list[Problem]:
+    problems = list(visit.problems)
+    status = visit.main.status if visit.main else None
+    if status in REMOVED_STATUSES:
+        problems.append(Problem(Severity.WARNING, "capture.removed", (("status", str(status)),)))
+    elif status is not None and status >= 400:
+        problems.append(Problem(Severity.WARNING, "capture.http-error",
+                                (("status", str(status)),)))
+    if len(visit.navigations) > 1:
+        problems.append(Problem(Severity.WARNING, "capture.navigated-away",
+                                (("url", visit.navigations[-1][:300]),)))
+    if visit.full is not None and visit.full.truncated:
+        problems.append(Problem(Severity.INFO, "capture.height-capped", (
+            ("height", str(visit.full.page_height)), ("cap", str(options.height_cap)))))
+    if visit.blocked_hosts:
+        problems.append(Problem(Severity.WARNING, "capture.blocked",
+                                (("count", str(len(set(visit.blocked_hosts)))),)))
+    problems.extend(Problem(Severity.ERROR, "capture.wacz-invalid", (("detail", d[:200]),),
+                            Location(field="capture.wacz")) for d in check_wacz(wacz.data))
+    return problems

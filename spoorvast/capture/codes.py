@@ -1,0 +1,35 @@
+"""Finding codes of web capture (messages translated when shown)."""
+
+from __future__ import annotations
+
+from spoorvast.findings import register_codes
+from spoorvast.i18n import N_
+
+register_codes({
+    "capture.removed": N_(
+        "The page answered {status}: it is not (or no longer) there. This answer was "
+        "captured; it can show that the content was taken down."),
+    "capture.http-error": N_(
+        "The server answered {status} instead of the page. This answer was captured as "
+        "it was."),
+    "capture.load-timeout": N_(
+        "The page did not finish loading within {seconds} seconds; what had arrived by "
+        "then was captured."),
+    "capture.navigated-away": N_(
+        "During the capture the page went to another address by itself ({url}); some "
+        "stored files may show that other page. The capture record lists every address."),
+    "capture.height-capped": N_(
+        "The page is {height} pixels tall; the full-page screenshot stops at {cap} pixels "
+        "(the other files hold the whole page)."),
+    "capture.step-failed": N_(
+        "The {step} of the page could not be made ({error}); the rest of the capture "
+        "was kept."),
+    "capture.blocked": N_(
+        "The page asked for content from {count} local or private network address(es); "
+        "those requests were blocked for your safety."),
+    "capture.timestamp-failed": N_(
+        "No trusted timestamp: the time-stamp authority could not be reached or refused "
+        "({error}). The capture itself was kept."),
+    "capture.wacz-invalid": N_(
+        "The web archive (WACZ) of this capture failed its own check ({detail})."),
+})

@@ -1,0 +1,33 @@
+"""The options of one capture run (recorded in every provenance record)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_HEIGHT_CAP = 16_000  # px; WebP fails silently above 16,383, PNG gets huge
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureOptions:
+    viewport_width: int = 1280
+    viewport_height: int = 800
+    height_cap: int = DEFAULT_HEIGHT_CAP
+    timeout_seconds: float = 60.0  # the whole visit, artifacts included
+    load_timeout_seconds: float = 20.0  # waiting for the page's load event
+    settle_seconds: float = 1.5  # waiting for lazy content after scrolling, at most
+    allow_private_network: bool = False
+    logged_in: bool = False
+    pdf: bool = True
+    tsa_url: str | None = None
+    tsa_ca: Path | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "viewport": [self.viewport_width, self.viewport_height],
+            "height_cap": self.height_cap, "timeout_seconds": self.timeout_seconds,
+            "load_timeout_seconds": self.load_timeout_seconds,
+            "settle_seconds": self.settle_seconds,
+            "allow_private_network": self.allow_private_network,
+            "logged_in": self.logged_in, "pdf": self.pdf, "tsa_url": self.tsa_url,
+        }

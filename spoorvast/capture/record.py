@@ -1,0 +1,103 @@
+"""The provenance record of a capture: what the browser saw, how, when, and what that
+proves. Stored as canonical JSON (sorted keys) in the ANALYSIS artifact ``capture.json``;
+its SHA-256 is what a trusted timestamp covers.
+
+Session secrets (cookies, ``Authorization``) never enter the record: their values are
+replaced by ``[removed]``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from spoorvast import __version__
+from spoorvast.capture.browser import BrowserInfo
+from spoorvast.capture.navigation import MainResponse
+from spoorvast.capture.options import CaptureOptions
+from spoorvast.capture.page import Visit
+from spoorvast.capture.platforms import PlatformFacts
+from spoorvast.capture.secrets import redact_headers
+from spoorvast.i18n import N_
+from spoorvast.model.serialize import to_json
+
+SCHEMA = "spoorvast.capture-record/1"
+
+PROVES = (
+    N_("This browser (versions below) received these bytes from the address below, at the "
+    "times below as read from this computer's clock."),
+    N_("Each stored file has the SHA-256 listed here; the vault's custody log and, where "
+    "present, a trusted timestamp show that the files were not changed afterwards."),
+)
+DOES_NOT_PROVE = (
+    N_("A TLS connection authenticates the server to the browser during the visit only; it "
+    "is not a signature of the server over the content, so a third party cannot check "
+    "from these files alone that the server sent them."),
+    N_("Who wrote or posted the content, or who controls the account."),
+    N_("That the computer's clock was right (a trusted timestamp, when present, bounds the "
+    "time independently)."),
+    N_("That the page looks the same for other people, other countries or logged-in users."),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ArtifactEntry:
+    role: str
+    name: str
+    media_type: str
+    size: int
+    sha256: str
+
+
+def _main_json(main: MainResponse | None) -> dict[str, object] | None:
+    if main is None:
+        return None
+    return {
+        "url": main.url, "status": main.status, "status_text": main.status_text,
+        "server_ip": main.server_ip, "server_port": main.server_port,
+        "tls": to_json(main.tls),
+        "headers": [list(h) for h in redact_headers(main.headers)],
+        "request_headers": [list(h) for h in redact_headers(main.request_headers)],
+    }
+
+
+def _screenshot_json(visit: Visit, options: CaptureOptions) -> dict[str, object]:
+    full = visit.full
+    return {"height_cap": options.height_cap,
+            "page_height": full.page_height if full else None,
+            "captured_height": full.captured_height if full else None,
+            "width": full.width if full else None,
+            "truncated": full.truncated if full else None}
+
+
+def build_record(visit: Visit, options: CaptureOptions, browser: BrowserInfo,
+                 artifacts: list[ArtifactEntry], platform: PlatformFacts) -> dict[str, object]:
+    main = visit.main
+    return {
+        "schema": SCHEMA, "requested_url": visit.requested_url,
+        "redirects": [to_json(h) for h in visit.hops],
+        "final_url": main.url if main else None, "status": main.status if main else None,
+        "response": _main_json(main), "title": visit.title,
+        "started": _when(visit.started), "ended": _when(visit.ended),
+        "navigations": visit.navigations, "blocked_hosts": sorted(set(visit.blocked_hosts)),
+        "browser": {"name": browser.name, "version": browser.version,
+                    "user_agent": browser.user_agent, "executable": browser.executable},
+        "playwright_version": browser.playwright_version,
+        "tool": {"name": "spoorvast", "version": __version__},
+        "options": options.to_json(), "screenshot": _screenshot_json(visit, options),
+        "platform": to_json(platform), "problems": [p.code for p in visit.problems],
+        "artifacts": [to_json(a) for a in artifacts],
+        "statement": {"proves": list(PROVES), "does_not_prove": list(DOES_NOT_PROVE)},
+    }
+
+
+def _when(moment: object) -> object:
+    from spoorvast.model.instant import Instant
+
+    if not isinstance(moment, Instant):
+        return None
+    return {**moment.to_json(), "local": moment.isoformat()}
+
+
+def record_bytes(record: dict[str, object]) -> bytes:
+    return json.dumps(record, sort_keys=True, indent=1, ensure_ascii=False).encode("utf-8")

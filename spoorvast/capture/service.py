@@ -1,0 +1,151 @@
+"""Capture service: visit a URL, seal every file it produced, write one item.
+
+Order (nothing half-written is ever kept): guard the address → visit (browser) → build
+the WACZ and the provenance record → optional trusted timestamp over the record → seal
+every file (encrypted, hashed; durable once for all with ``blobs.sync()``) → one
+transaction writes the item, its artifacts, findings and identifiers with their custody
+entries. When anything fails before the commit, the blobs this capture created are
+removed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import BrowserContext, Playwright
+
+from spoorvast.capture import codes as _codes  # noqa: F401  (registers finding codes)
+from spoorvast.capture import platforms, timestamps
+from spoorvast.capture.assemble import drafts_of, visit_exchanges, visit_problems, wacz_of
+from spoorvast.capture.browser import BrowserInfo
+from spoorvast.capture.draft import Draft
+from spoorvast.capture.guard import check_url
+from spoorvast.capture.identifiers import identifiers_of
+from spoorvast.capture.options import CaptureOptions
+from spoorvast.capture.page import Visit, run_visit
+from spoorvast.capture.record import ArtifactEntry, build_record, record_bytes
+from spoorvast.model import instant
+from spoorvast.model.records import (
+    Artifact,
+    ArtifactRole,
+    Case,
+    Item,
+    ItemKind,
+    MediaFacts,
+    Problem,
+)
+from spoorvast.storage.vault import Vault
+
+IMPORTER = "capture"
+ContextFactory = Callable[[Path], BrowserContext]
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureResult:
+    url: str
+    label: str
+    final_url: str | None
+    status: int | None
+    problems: tuple[Problem, ...]
+
+
+@dataclass
+class Sealer:
+    """Seals drafts as blobs; remembers the fresh ones to remove if the item fails."""
+
+    vault: Vault
+    zone: str
+    fresh: list[str] = field(default_factory=list)
+
+    def seal(self, draft: Draft, derived_from: str | None = None) -> Artifact:
+        blob = self.vault.blobs.ingest_bytes(draft.data, durable=False)
+        if blob.fresh:
+            self.fresh.append(blob.sha256)
+        return Artifact(None, None, draft.role, draft.media_type, blob.size, blob.sha256,
+                        draft.name, instant.now(self.zone), derived_from)
+
+    def discard(self) -> None:
+        for sha256 in self.fresh:
+            if not self.vault.store.has_artifact(sha256):
+                self.vault.blobs.remove(sha256)
+        self.fresh.clear()
+
+
+class CaptureService:
+    """Captures URLs into one case with one browser (``open_context`` per capture)."""
+
+    def __init__(self, vault: Vault, case: Case, options: CaptureOptions,
+                 browser: BrowserInfo, open_context: ContextFactory,
+                 playwright: Playwright) -> None:
+        self.vault, self.case, self.options = vault, case, options
+        self.browser, self.open_context, self.playwright = browser, open_context, playwright
+
+    def capture(self, url: str) -> CaptureResult:
+        url = url.strip()
+        check_url(url, allow_private=self.options.allow_private_network)
+        visit = run_visit(self.open_context, url, self.options, self.case.time_zone,
+                          self.playwright)
+        sealer = Sealer(self.vault, self.case.time_zone)
+        try:
+            return self._store(visit, sealer)
+        except BaseException:
+            sealer.discard()
+            raise
+
+    def _store(self, visit: Visit, sealer: Sealer) -> CaptureResult:
+        exchanges = visit_exchanges(visit)
+        wacz = wacz_of(visit, exchanges, self.browser)
+        drafts = [*drafts_of(visit, exchanges), wacz]
+        artifacts = [sealer.seal(d) for d in drafts]
+        facts = platforms.detect(visit.main.url if visit.main else visit.requested_url,
+                                 visit.dom or _original_body(drafts))
+        record = record_bytes(build_record(visit, self.options, self.browser,
+                                           [_entry(a) for a in artifacts], facts))
+        record_artifact = sealer.seal(Draft(ArtifactRole.ANALYSIS, "capture.json",
+                                            "application/json", record))
+        artifacts.append(record_artifact)
+        problems = [*visit_problems(visit, self.options, wacz), *platforms.problems(facts)]
+        stamped = timestamps.stamp_record(self.options, record, sealer, problems)
+        artifacts.extend(stamped)
+        return self._write(visit, artifacts, problems, facts)
+
+    def _write(self, visit: Visit, artifacts: list[Artifact], problems: list[Problem],
+               facts: platforms.PlatformFacts) -> CaptureResult:
+        assert self.case.id is not None
+        self.vault.blobs.sync()
+        item = Item(None, self.case.id, 0, ItemKind.CAPTURE, _title(visit), visit.started,
+                    IMPORTER, None, _media(visit))
+        with self.vault.store.transaction() as tx:
+            stored = tx.add_item(item, artifacts, problems)
+            for identifier in identifiers_of(stored, visit, facts):
+                tx.add_identifier(identifier)
+        return CaptureResult(visit.requested_url, stored.label,
+                             visit.main.url if visit.main else None,
+                             visit.main.status if visit.main else None, tuple(problems))
+
+
+def _original_body(drafts: list[Draft]) -> bytes | None:
+    return next((d.data for d in drafts if d.role is ArtifactRole.ORIGINAL), None)
+
+
+def _entry(artifact: Artifact) -> ArtifactEntry:
+    return ArtifactEntry(artifact.role.value, artifact.name, artifact.media_type,
+                         artifact.size, artifact.sha256)
+
+
+def _title(visit: Visit) -> str:
+    text = " ".join((visit.title or "").split())
+    return (text or (visit.main.url if visit.main else visit.requested_url))[:200]
+
+
+def _media(visit: Visit) -> MediaFacts | None:
+    if visit.full is None:
+        return None
+    return MediaFacts(width=visit.full.width, height=visit.full.captured_height)
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,87 @@
+"""The ``show`` section of a capture: the provenance record, printed and in JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from rich.table import Table
+
+from spoorvast.cli import output
+from spoorvast.i18n import _
+from spoorvast.model.records import ArtifactRole, Item
+from spoorvast.storage.vault import Vault
+
+
+def _record(vault: Vault, item: Item) -> dict[str, Any] | None:
+    assert item.id is not None
+    found = next((a for a in vault.store.artifacts(item.id)
+                  if a.role is ArtifactRole.ANALYSIS and a.name == "capture.json"), None)
+    if found is None:
+        return None
+    value = json.loads(vault.blobs.read_bytes(found.sha256))
+    return value if isinstance(value, dict) else None
+
+
+def section(vault: Vault, item: Item) -> tuple[Any, Callable[[], None] | None]:
+    record = _record(vault, item)
+    if record is None:
+        return None, None
+    return record, lambda: print_record(record)
+
+
+def _rows(record: dict[str, Any]) -> list[tuple[str, str]]:
+    response = record.get("response") or {}
+    shot = record.get("screenshot") or {}
+    platform = record.get("platform") or {}
+    browser = record.get("browser") or {}
+    rows = [
+        (_("Requested URL"), record.get("requested_url")),
+        *[(_("Redirect"), f"{h['status']} {h['url']}") for h in record.get("redirects", [])],
+        (_("Final URL"), record.get("final_url")),
+        (_("HTTP status"), f"{response.get('status', '')} {response.get('status_text', '')}"),
+        (_("Server address"), f"{response.get('server_ip')}:{response.get('server_port')}"),
+        (_("TLS"), _tls(response.get("tls"))),
+        (_("Page title"), record.get("title")),
+        (_("Capture started"), (record.get("started") or {}).get("local")),
+        (_("Capture ended"), (record.get("ended") or {}).get("local")),
+        (_("Browser"), f"Chromium {browser.get('version')} · Playwright "
+                       f"{record.get('playwright_version')}"),
+        (_("User agent"), browser.get("user_agent")),
+        (_("Full-page screenshot"), _shot(shot)),
+        (_("Platform"), platform.get("platform")),
+        (_("Handle"), platform.get("handle")),
+        (_("Stable account ID"), platform.get("stable_id")),
+        (_("Post ID"), platform.get("post_id")),
+    ]
+    return [(k, str(v)) for k, v in rows if v not in (None, "", "None:None")]
+
+
+def _tls(tls: dict[str, Any] | None) -> str | None:
+    if not tls:
+        return None
+    return _("{protocol}; certificate for {subject}, issued by {issuer}").format(
+        protocol=tls.get("protocol"), subject=tls.get("subject"), issuer=tls.get("issuer"))
+
+
+def _shot(shot: dict[str, Any]) -> str | None:
+    if not shot.get("page_height"):
+        return None
+    text = _("{width} × {height} px (page {page} px, cap {cap} px)").format(
+        width=shot.get("width"), height=shot.get("captured_height"),
+        page=shot.get("page_height"), cap=shot.get("height_cap"))
+    return text
+
+
+def print_record(record: dict[str, Any]) -> None:
+    table = Table(show_header=False, box=None, title=_("Capture record"))
+    for key, value in _rows(record):
+        table.add_row(key, value)
+    output.stdout_console().print(table)
+    output.line(_("What this capture proves, and what it does not:"), style="bold")
+    statement = record.get("statement") or {}
+    for line in statement.get("proves", []):
+        output.line(f"  + {_(line)}")
+    for line in statement.get("does_not_prove", []):
+        output.line(f"  − {_(line)}")

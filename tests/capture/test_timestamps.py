@@ -1,0 +1,142 @@
+"""RFC 3161: a real TSA (``openssl ts -reply``) on 127.0.0.1 with a CA and a TSA
+certificate made here; tokens checked by ``spoorvast verify`` and by openssl itself."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from spoorvast.capture.browser import BrowserSession
+from spoorvast.capture.options import CaptureOptions
+from spoorvast.capture.timestamps import (
+    TimestampError,
+    check_tokens,
+    request_token,
+    verify_reply,
+)
+from spoorvast.model.records import Case
+from spoorvast.services.verify import verify
+from spoorvast.storage.vault import Vault
+from tests.capture.helpers import blob, capture, stored
+from tests.capture.site import Site
+
+TSA_CONFIG = """
+[ tsa ]
+default_tsa = tsa_config
+[ tsa_config ]
+dir = {dir}
+serial = $dir/serial
+crypto_device = builtin
+signer_digest = sha256
+default_policy = 1.2.3.4.1
+digests = sha256, sha384, sha512
+accuracy = secs:1
+ordering = yes
+tsa_name = no
+ess_cert_id_chain = no
+ess_cert_id_alg = sha256
+"""
+
+
+def _run(*args: str) -> None:
+    subprocess.run(args, check=True, capture_output=True)
+
+
+def make_pki(folder: Path) -> Path:
+    _run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=Synthetic Test Root CA", "-keyout", str(folder / "ca.key"),
+         "-out", str(folder / "ca.pem"), "-addext", "basicConstraints=critical,CA:TRUE",
+         "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+    _run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=Synthetic TSA",
+         "-keyout", str(folder / "tsa.key"), "-out", str(folder / "tsa.csr"))
+    (folder / "ext.cnf").write_text("extendedKeyUsage=critical,timeStamping\n"
+                                    "keyUsage=critical,digitalSignature\n")
+    _run("openssl", "x509", "-req", "-in", str(folder / "tsa.csr"), "-CA",
+         str(folder / "ca.pem"), "-CAkey", str(folder / "ca.key"), "-CAcreateserial",
+         "-days", "2", "-extfile", str(folder / "ext.cnf"), "-out", str(folder / "tsa.pem"))
+    (folder / "serial").write_text("01\n")
+    (folder / "tsa.cnf").write_text(TSA_CONFIG.format(dir=folder))
+    return folder
+
+
+def tsa_server(folder: Path) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            query = self.rfile.read(int(self.headers["Content-Length"]))
+            done = subprocess.run(
+                ["openssl", "ts", "-reply", "-config", str(folder / "tsa.cnf"),
+                 "-queryfile", "/dev/stdin", "-signer", str(folder / "tsa.pem"),
+                 "-inkey", str(folder / "tsa.key"), "-chain", str(folder / "ca.pem")],
+                input=query, capture_output=True, check=True)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(done.stdout)))
+            self.end_headers()
+            self.wfile.write(done.stdout)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="module")
+def tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    folder = make_pki(tmp_path_factory.mktemp("tsa"))
+    server = tsa_server(folder)
+    yield f"http://127.0.0.1:{server.server_address[1]}/tsa", folder
+    server.shutdown()
+    server.server_close()
+
+
+def test_token_verifies_with_openssl(tsa: tuple[str, Path]) -> None:
+    url, folder = tsa
+    digest = hashlib.sha256(b"synthetic record").hexdigest()
+    token = request_token(url, digest, folder / "ca.pem")
+    assert b"Status: Granted." in subprocess.run(
+        ["openssl", "ts", "-reply", "-in", "/dev/stdin", "-text"], input=token.reply,
+        capture_output=True, check=True).stdout
+    assert b"Synthetic TSA" in token.chain_pem and b"Synthetic Test Root CA" in token.chain_pem
+
+
+def test_capture_is_stamped_and_verify_checks_the_token(
+        vault: Vault, case: Case, session: BrowserSession, site: Site,
+        tsa: tuple[str, Path], tmp_path: Path) -> None:
+    url, folder = tsa
+    options = CaptureOptions(allow_private_network=True, pdf=False, tsa_url=url,
+                             tsa_ca=folder / "ca.pem")
+    result = capture(vault, case, session, site.url("/profile"), options)
+    assert result.problems == ()
+    _item, files = stored(vault, case, result.label)
+    token, chain = files["capture.json.tsr"], files["tsa-chain.pem"]
+    assert token.derived_from == files["capture.json"].sha256
+    for name in ("capture.json", "capture.json.tsr", "tsa-chain.pem"):
+        (tmp_path / name).write_bytes(blob(vault, files[name]))
+    done = subprocess.run(  # the documented command, with openssl alone
+        ["openssl", "ts", "-verify", "-data", "capture.json", "-in", "capture.json.tsr",
+         "-CAfile", "tsa-chain.pem"], cwd=tmp_path, capture_output=True, check=False)
+    assert done.returncode == 0 and b"Verification: OK" in done.stdout
+    assert list(check_tokens(vault)) == []
+    assert verify(vault).ok
+    # the token does not fit other bytes
+    with pytest.raises(TimestampError):
+        verify_reply(blob(vault, token), hashlib.sha256(b"other").hexdigest(),
+                     blob(vault, chain))
+
+
+def test_unreachable_tsa_keeps_the_capture_with_a_finding(
+        vault: Vault, case: Case, session: BrowserSession, site: Site) -> None:
+    options = CaptureOptions(allow_private_network=True, pdf=False,
+                             tsa_url="http://127.0.0.1:9/tsa")
+    result = capture(vault, case, session, site.url("/profile"), options)
+    assert [p.code for p in result.problems] == ["capture.timestamp-failed"]
+    _item, files = stored(vault, case, result.label)
+    assert "capture.json.tsr" not in files
