@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from spoorvast.cli import context, output
+from spoorvast.guidance import ADVICE
 from spoorvast.i18n import _, current_language
 from spoorvast.model.records import Case
 from spoorvast.model.serialize import to_json
@@ -43,6 +44,8 @@ def new(
         return
     output.line(_("Case {id} created: {title} ({lang}, {tz}). It is now the current case.")
                 .format(id=case.id, title=case.title, lang=case.language, tz=case.time_zone))
+    advice = ADVICE["not-alone"]
+    output.line(_(advice) + " " + _("See: spoorvast guidance"), style="dim")
 
 
 def case_json(case: Case) -> dict[str, object]:

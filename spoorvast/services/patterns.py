@@ -1,0 +1,163 @@
+"""Patterns of contact: per-day counts, an hour × weekday heatmap, first and last
+contact and the longest run of days with contact — what shows persistence (belaging).
+
+Counting reads only (time, kind, actor) of each event, in the case zone; the charts are
+drawn with matplotlib (Agg, no display) as PNG and SVG.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from spoorvast.i18n import N_, _
+from spoorvast.model.conversation import actor_key
+from spoorvast.model.instant import zone
+from spoorvast.model.records import Case
+from spoorvast.storage.vault import Vault
+
+CATEGORIES = {"call": N_("calls"), "email": N_("e-mails")}
+MESSAGES = N_("messages")
+NOT_CONTACT = {"observation", "requested-action", "police-report", "platform-report",
+               "helpline-report", "impact", "other", "proposed-message"}
+
+
+def category(kind: str) -> str | None:
+    if kind in NOT_CONTACT:
+        return None
+    return kind if kind in CATEGORIES else "message"
+
+
+@dataclass
+class Patterns:
+    per_day: dict[date, Counter[str]] = field(default_factory=dict)
+    heatmap: list[list[int]] = field(default_factory=lambda: [[0] * 24 for _ in range(7)])
+    first: datetime | None = None
+    last: datetime | None = None
+    total: int = 0
+
+    def add(self, local: datetime, what: str) -> None:
+        self.per_day.setdefault(local.date(), Counter())[what] += 1
+        self.heatmap[local.weekday()][local.hour] += 1
+        self.first = self.first or local
+        self.last = local
+        self.total += 1
+
+    def longest_streak(self) -> tuple[int, date | None]:
+        """(days, first day) of the longest run of consecutive days with contact."""
+        best, best_start, run, start, previous = 0, None, 0, None, None
+        for day in sorted(self.per_day):
+            run, start = (run + 1, start) if previous and day - previous == timedelta(1) \
+                else (1, day)
+            if run > best:
+                best, best_start = run, start
+            previous = day
+        return best, best_start
+
+
+def compute(vault: Vault, case: Case, actors: set[str] | None = None) -> Patterns:
+    """Contact events (messages, calls, e-mails) of the case, or of these actor keys."""
+    tz, result = zone(case.time_zone), Patterns()
+    for utc_text, kind, actor, _item in vault.store.event_rows(case.id or 0):
+        what = category(kind)
+        if utc_text is None or what is None or (actors is not None and actor not in actors):
+            continue
+        result.add(datetime.fromisoformat(utc_text).astimezone(tz), what)
+    return result
+
+
+def party_actors(vault: Vault, case: Case, party_id: int) -> set[str]:
+    """The actor keys events carry for the party's identifiers."""
+    return {actor_key(i.kind.value, i.value, i.platform, i.stable_id)
+            for i in vault.store.identifiers(case.id or 0) if i.party_id == party_id}
+
+
+def draw(patterns: Patterns, out: Path, title: str) -> list[Path]:
+    """Write per-day.{png,svg} and heatmap.{png,svg} into ``out``; return the paths."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: searchable, checkable
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, figure in (("per-day", _per_day_figure(patterns, title)),
+                         ("heatmap", _heatmap_figure(patterns, title))):
+        for suffix in ("png", "svg"):
+            path = out / f"{name}.{suffix}"
+            figure.savefig(path, dpi=150, bbox_inches="tight",
+                           metadata=_metadata(suffix))
+            written.append(path)
+        _close(figure)
+    return written
+
+
+def _metadata(suffix: str) -> dict[str, str | None]:
+    # no creation date or software stamp: the same data gives the same file
+    return {"Date": None} if suffix == "svg" else {"Software": None}
+
+
+def _close(figure: object) -> None:
+    import matplotlib.pyplot as plt
+
+    plt.close(figure)  # type: ignore[arg-type]
+
+
+def _per_day_figure(patterns: Patterns, title: str) -> Any:
+    import matplotlib.pyplot as plt
+
+    days = _all_days(patterns.per_day)
+    figure, axes = plt.subplots(figsize=(10, 3.2))
+    bottom = [0] * len(days)
+    for what, label in (("message", MESSAGES), *CATEGORIES.items()):
+        counts = [patterns.per_day.get(d, Counter())[what] for d in days]
+        if any(counts):
+            axes.bar(days, counts, bottom=bottom, label=_(label), width=0.9)  # type: ignore[arg-type]
+            bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
+    axes.set_title(title)
+    axes.set_ylabel(_("contacts per day"))
+    if days:
+        axes.legend(loc="upper left", frameon=False)
+    figure.autofmt_xdate()
+    return figure
+
+
+def _all_days(per_day: dict[date, Counter[str]]) -> list[date]:
+    if not per_day:
+        return []
+    first, last = min(per_day), max(per_day)
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+
+
+def _heatmap_figure(patterns: Patterns, title: str) -> Any:
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(10, 3.2))
+    image = axes.imshow(patterns.heatmap, aspect="auto", cmap="Reds")
+    axes.set_yticks(range(7), [_(d) for d in WEEKDAYS])
+    axes.set_xticks(range(0, 24, 2), [f"{h:02d}h" for h in range(0, 24, 2)])
+    for day, row in enumerate(patterns.heatmap):
+        for hour, count in enumerate(row):
+            if count:
+                axes.text(hour, day, str(count), ha="center", va="center", fontsize=7)
+    axes.set_title(title)
+    figure.colorbar(image, ax=axes, label=_("contacts"))
+    return figure
+
+
+def summary_lines(patterns: Patterns) -> Iterable[str]:
+    streak, since = patterns.longest_streak()
+    if patterns.first is None or patterns.last is None:
+        yield _("No contact events in this case yet.")
+        return
+    yield _("{n} contacts between {first} and {last}.").format(
+        n=patterns.total, first=patterns.first.isoformat(timespec="minutes"),
+        last=patterns.last.isoformat(timespec="minutes"))
+    yield _("Contact on {days} different days; longest run: {streak} days in a row "
+            "(from {since}).").format(days=len(patterns.per_day), streak=streak, since=since)
