@@ -1,0 +1,163 @@
+"""Make the dossier: gather the case, write the bundle, index it, render the PDF, zip.
+
+Order matters for the hashes: the bundle files and their index (SHA256SUMS) come first,
+then the PDF, which prints the SHA-256 of SHA256SUMS on its cover. The folder is built
+under a hidden ``.…partial`` name and renamed when complete; a failure removes it.
+What touches the disk: the bundle folder and ZIP the user asked for (``--out``), and the
+private scratch directory of :mod:`spoorvast.dossier.scratch` (removed at the end).
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from spoorvast.dossier import bundle, files, manifest, pdf, pdf_data, timestamps
+from spoorvast.dossier.charts import Charts
+from spoorvast.dossier.gather import gather
+from spoorvast.dossier.model import Dossier, DossierOptions, Placed, Transform
+from spoorvast.dossier.scratch import in_language, private_dir
+from spoorvast.dossier.verify_text import verify_txt
+from spoorvast.errors import UserError
+from spoorvast.i18n import _
+from spoorvast.model.records import Case
+from spoorvast.storage.base import case_chain
+from spoorvast.storage.vault import Vault
+
+FIXED_STEPS = 8  # gathering (3), charts, SHA256SUMS, PDF (2), ZIP
+
+
+class Observer(Protocol):
+    def start(self, total: int) -> None: ...
+    def step(self, description: str) -> None: ...
+
+
+class Silent:
+    def start(self, total: int) -> None:
+        pass
+
+    def step(self, description: str) -> None:
+        pass
+
+
+@dataclass(frozen=True, slots=True)
+class DossierResult:
+    folder: Path
+    pdf: Path
+    zip: Path | None
+    bundle_sha256: str
+    pdf_sha256: str
+    pages: int
+    files: int
+
+
+def folder_name(case: Case, dossier: Dossier) -> str:
+    return f"dossier-{case.id}-{dossier.generated_at.utc.strftime('%Y%m%dT%H%M%SZ')}"
+
+
+def make_dossier(vault: Vault, case: Case, options: DossierOptions, out: Path,
+                 observer: Observer | None = None) -> DossierResult:
+    observer = observer or Silent()
+    observer.start(len(vault.store.items(case.id or 0)) * 2 + FIXED_STEPS)
+    with in_language(options.language), private_dir() as scratch:
+        dossier = gather(vault, case, options, lambda what: observer.step(_("reading")))
+        result = _write(vault, dossier, out, scratch, observer)
+    with vault.store.transaction() as tx:
+        tx.log(case_chain(case.id or 0), "dossier.created", result.folder.name,
+               {"bundle_sha256": result.bundle_sha256, "pdf_sha256": result.pdf_sha256,
+                "language": options.language,
+                "redact_third_parties": options.redact_third_parties,
+                "include_gps": options.include_gps})
+    return result
+
+
+def _write(vault: Vault, dossier: Dossier, out: Path, scratch: Path,
+           observer: Observer) -> DossierResult:
+    name = folder_name(dossier.case, dossier)
+    final, staging = out / name, out / f".{name}.partial"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        staging.mkdir(mode=0o700)
+    except OSError as exc:
+        raise UserError(_("Cannot write to {path} ({reason}).").format(
+            path=out, reason=exc.strerror)) from exc
+    try:
+        bundle_sha, pdf_sha, pages, count = _fill(vault, dossier, staging, scratch, observer)
+        staging.rename(final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    archive = None
+    if dossier.options.make_zip:
+        observer.step("ZIP")
+        archive = out / f"{name}.zip"
+        bundle.make_zip(final, archive)
+    return DossierResult(final, final / bundle.PDF, archive, bundle_sha, pdf_sha, pages, count)
+
+
+def _fill(vault: Vault, dossier: Dossier, root: Path, scratch: Path,
+          observer: Observer) -> tuple[str, str, int, int]:
+    charts = Charts(dossier.patterns, root / "charts", _("Contacts in this case"),
+                    dossier.options.language, scratch)
+    try:
+        with pdf.worker_pool() as pool:
+            previews = pdf.start_previews(pool, vault, dossier, scratch)
+            return _fill_with(vault, dossier, root, scratch, observer, previews, charts)
+    finally:
+        charts.close()
+
+
+def _fill_with(vault: Vault, dossier: Dossier, root: Path, scratch: Path, observer: Observer,
+               previews: pdf.Previews, drawing: Charts) -> tuple[str, str, int, int]:
+    placement = bundle.place_items(vault, dossier, root, lambda: observer.step(_("copying")))
+    charts = drawing.result()
+    observer.step(_("charts"))
+    stamps = timestamps.find(placement)
+    index = _index_files(vault, dossier, root, placement, stamps)
+    bundle_sha = bundle.write_sums(root, {p.path: p.sha256 for p in
+                                          [*placement.placed, *index]})
+    observer.step("SHA256SUMS")
+    photos = _photo_counts(placement.placed)
+    data = pdf_data.build(dossier, bundle_sha, pdf.collect(previews),
+                          _paths(placement.placed), pdf.copy_charts(charts, scratch),
+                          stamps, photos)
+    observer.step("PDF")
+    attach = None if dossier.options.redact_third_parties else (root / bundle.MANIFEST)
+    pdf.compile_pdf(scratch, data, root / bundle.PDF,
+                    attach.read_bytes() if attach else None,
+                    dossier.generated_at.utc.replace(microsecond=0))
+    observer.step("PDF")
+    pdf_sha = bundle.write_pdf_sum(root)
+    return bundle_sha, pdf_sha, count_pages(root / bundle.PDF), len(files.walk(root))
+
+
+def _index_files(vault: Vault, dossier: Dossier, root: Path, placement: bundle.Placement,
+                 stamps: list[timestamps.TimestampCheck]) -> list[Placed]:
+    cid = dossier.case.id or 0
+    content = manifest.build(dossier, placement, vault.store.parties(cid),
+                             vault.store.identifiers(cid), stamps)
+    return [bundle.write_custody(dossier, root),
+            files.write_bytes(root, bundle.MANIFEST, manifest.dumps(content)),
+            files.write_bytes(root, bundle.VERIFY,
+                              verify_txt(stamps, dossier.case.title).encode("utf-8"))]
+
+
+def _paths(placed: list[Placed]) -> dict[str, str]:
+    paths: dict[str, str] = {}
+    for p in placed:
+        if p.artifact is not None and p.transform is not Transform.METADATA_REMOVED:
+            paths.setdefault(p.artifact.sha256, p.path)
+    return paths
+
+
+def _photo_counts(placed: list[Placed]) -> tuple[int, int]:
+    copies = [p for p in placed if p.transform is Transform.METADATA_REMOVED]
+    return len(copies), sum(1 for p in copies if "gps" in p.removed)
+
+
+def count_pages(path: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(path).pages)

@@ -1,0 +1,205 @@
+"""Gather one case from the vault into a :class:`Dossier` (already in the dossier
+language, already redacted where asked). Reads only; touches no file."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+
+from spoorvast import __version__
+from spoorvast.dossier.disclosure import gps_coordinates
+from spoorvast.dossier.model import (
+    ChecklistRow,
+    Dossier,
+    DossierOptions,
+    EventView,
+    IdentifierView,
+    InfoSection,
+    ItemView,
+    PartyView,
+    Redactions,
+)
+from spoorvast.dossier.redact import Redactor
+from spoorvast.dossier.sections import item_sections
+from spoorvast.findings import render
+from spoorvast.i18n import _
+from spoorvast.model import instant
+from spoorvast.model.conversation import EventHit, EventQuery
+from spoorvast.model.records import (
+    Artifact,
+    ArtifactRole,
+    Case,
+    Event,
+    Identifier,
+    Item,
+    ItemKind,
+    Party,
+    PartyRole,
+)
+from spoorvast.services import checklist, patterns
+from spoorvast.storage.base import case_chain
+from spoorvast.storage.vault import Vault
+
+PAGE = 5000
+CONTEXT = 2  # messages shown before and after each marked one
+LOAD_WHOLE_ITEM = 50_000
+MAX_PHOTO = 64 << 20  # up to this many events, an item's events are read at once
+
+Tick = Callable[[str], None]
+
+
+def gather(vault: Vault, case: Case, options: DossierOptions, tick: Tick) -> Dossier:
+    cid = case.id or 0
+    parties = {p.id or 0: p for p in vault.store.parties(cid)}
+    identifiers = vault.store.identifiers(cid)
+    redactor = Redactor(options.redact_third_parties, parties, identifiers)
+    redactor.prime(a.actor for a in vault.store.actor_counts(cid))
+    dossier = Dossier(case, options, options.generated_at or instant.now(case.time_zone),
+                      __version__, _complainant(parties.values()))
+    labels = {i.id or 0: i.label for i in vault.store.items(cid)}
+    dossier.parties = _parties(parties.values(), identifiers, redactor, labels)
+    tick("parties")
+    dossier.marked = [_event_view(h.event, str(h.ref), labels, redactor)
+                      for h in _marked(vault, cid)]
+    tick("events")
+    dossier.items = _items(vault, case, options, redactor, tick)
+    dossier.notes = [v.note for v in dossier.items if v.note is not None]
+    dossier.checklist = [ChecklistRow(e.id, e.status.value, e.items, e.identifiers, e.reason)
+                         for e in checklist.compute(vault, case)]
+    dossier.custody = vault.store.custody(case_chain(cid))
+    dossier.patterns = patterns.compute(vault, case)
+    dossier.pattern_lines = list(patterns.summary_lines(dossier.patterns))
+    tick("checklist")
+    dossier.redactions = Redactions(third_parties=redactor.people,
+                                    identifiers=redactor.replaced_identifiers)
+    return dossier
+
+
+def _complainant(parties: Iterable[Party]) -> str:
+    return ", ".join(p.name for p in parties if p.role is PartyRole.VICTIM)
+
+
+def _source(identifier: Identifier, labels: dict[int, str]) -> str:
+    if identifier.item_id is None:
+        return _("typed by the user")
+    where = labels.get(identifier.item_id, "?")
+    loc = identifier.location
+    if loc is not None and loc.line is not None:
+        return _("{item}, line {line}").format(item=where, line=loc.line)
+    if loc is not None and loc.field:
+        return f"{where}, {loc.field}"
+    return where
+
+
+def _parties(parties: Iterable[Party], identifiers: list[Identifier], redactor: Redactor,
+             labels: dict[int, str]) -> list[PartyView]:
+    by_party: dict[int | None, list[Identifier]] = defaultdict(list)
+    for identifier in identifiers:
+        by_party[identifier.party_id].append(identifier)
+    order = {PartyRole.VICTIM: 1, PartyRole.SUSPECT: 0}
+    views = []
+    for party in sorted(parties, key=lambda p: (order.get(p.role, 2), p.id or 0)):
+        idents = tuple(_ident_view(i, redactor, labels) for i in by_party.get(party.id, []))
+        views.append(PartyView(party.id or 0, party.role.value, redactor.party_name(party),
+                               idents, redactor.enabled and party.role not in
+                               (PartyRole.VICTIM, PartyRole.SUSPECT)))
+    return views
+
+
+def _ident_view(identifier: Identifier, redactor: Redactor,
+                labels: dict[int, str]) -> IdentifierView:
+    return IdentifierView(identifier.kind.value, redactor.identifier_value(identifier),
+                          identifier.status.value, identifier.platform,
+                          None if redactor.is_third(identifier) else identifier.stable_id,
+                          _source(identifier, labels), redactor.is_third(identifier))
+
+
+def _marked(vault: Vault, case_id: int, item_id: int | None = None) -> Iterator[EventHit]:
+    offset = 0
+    items = (item_id,) if item_id is not None else None
+    while True:
+        hits = vault.store.search_events(EventQuery(case_id, item_ids=items, marked_only=True,
+                                                    limit=PAGE, offset=offset))
+        yield from hits
+        if len(hits) < PAGE:
+            return
+        offset += PAGE
+
+
+def _event_view(event: Event, ref: str, labels: dict[int, str],
+                redactor: Redactor) -> EventView:
+    actor, role = redactor.actor(event.actor, event.actor_identifier_id)
+    return EventView(ref, event, labels.get(event.item_id or 0), actor,
+                     role.value if role else None, redactor.text(event.text))
+
+
+def _items(vault: Vault, case: Case, options: DossierOptions, redactor: Redactor,
+           tick: Tick) -> list[ItemView]:
+    cid = case.id or 0
+    findings = defaultdict(list)
+    for finding in vault.store.findings(cid):
+        findings[finding.item_id].append(render(finding))
+    views = []
+    for item in vault.store.items(cid):
+        views.append(_item_view(vault, item, options, redactor,
+                                tuple(findings.get(item.id, []))))
+        tick("item")
+    return views
+
+
+def _item_view(vault: Vault, item: Item, options: DossierOptions, redactor: Redactor,
+               findings: tuple[str, ...]) -> ItemView:
+    artifacts = tuple(vault.store.artifacts(item.id or 0))
+    sections, note = item_sections(vault, item, artifacts, options.language)
+    if options.include_gps and item.kind is ItemKind.IMAGE:
+        sections += _gps_sections(vault, artifacts)
+    total = vault.store.count_events(EventQuery(item.case_id, item_ids=(item.id or 0,)))
+    marked = [h.event for h in _marked(vault, item.case_id, item.id)] if total else []
+    runs = _runs(vault, item, marked, total, redactor) if total > 1 and marked else ()
+    return ItemView(item, artifacts, findings, sections, runs, len(marked), total, note)
+
+
+def _gps_sections(vault: Vault, artifacts: tuple[Artifact, ...]) -> tuple[InfoSection, ...]:
+    found = []
+    for artifact in artifacts:
+        if artifact.role is ArtifactRole.ORIGINAL and artifact.size <= MAX_PHOTO:
+            where = gps_coordinates(vault.blobs.read_bytes(artifact.sha256))
+            if where is not None:
+                found.append(InfoSection(_("Location (GPS)"), (
+                    (artifact.name, f"{where[0]:.6f}, {where[1]:.6f}"),)))
+    return tuple(found)
+
+
+def _runs(vault: Vault, item: Item, marked: list[Event], total: int,
+          redactor: Redactor) -> tuple[tuple[EventView, ...], ...]:
+    wanted = sorted({s for e in marked for s in range((e.seq or 0) - CONTEXT,
+                                                      (e.seq or 0) + CONTEXT + 1) if s > 0})
+    events = _events_by_seq(vault, item, wanted, total)
+    labels = {item.id or 0: item.label}
+    runs: list[list[EventView]] = []
+    previous = None
+    for seq in wanted:
+        event = events.get(seq)
+        if event is None:
+            continue
+        view = _event_view(event, f"{item.label}:m{seq}", labels, redactor)
+        if previous is None or seq != previous + 1:
+            runs.append([])
+        runs[-1].append(view)
+        previous = seq
+    return tuple(tuple(r) for r in runs)
+
+
+def _events_by_seq(vault: Vault, item: Item, wanted: list[int],
+                   total: int) -> dict[int, Event]:
+    if total <= LOAD_WHOLE_ITEM:
+        chosen = set(wanted)
+        return {e.seq or 0: e for e in vault.store.events(item.case_id, item.id)
+                if e.seq in chosen}
+    found = {}
+    for seq in wanted:
+        event = vault.store.event_by_ref(item.case_id, item.number, seq)
+        if event is not None:
+            found[seq] = event
+    return found
+

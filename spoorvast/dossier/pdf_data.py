@@ -1,0 +1,160 @@
+"""The data the Typst template reads (``data.json``): plain strings, lists and numbers.
+
+Evidence text reaches the PDF only through this file, read by the template with
+``json()`` and shown as text values: it is never parsed as Typst markup, so ``#``,
+``]``, ``$``, ``@``, ``<`` and backslashes in messages or file names print as written.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC
+
+from spoorvast.dossier.labels import KIND_NAMES, PROSECUTION_REQUEST, ROLE_NAMES, STATUS_NAMES
+from spoorvast.dossier.labels import labels as fixed_labels
+from spoorvast.dossier.model import Dossier
+from spoorvast.dossier.pdf_items import item_json
+from spoorvast.dossier.pdf_text import breakable, event_row
+from spoorvast.dossier.thumbs import Preview
+from spoorvast.dossier.timestamps import TimestampCheck
+from spoorvast.dossier.verify_text import steps
+from spoorvast.guidance import HOWTO, TITLES
+from spoorvast.i18n import _, ngettext
+from spoorvast.model.custody import check_chain
+
+TIMELINE_TEXT = 160
+
+
+def cover(dossier: Dossier, bundle_sha: str) -> dict[str, object]:
+    when = dossier.generated_at
+    utc = when.utc.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    rows = [[_("Complainant"), dossier.complainant or "—"],
+            [_("Case"), dossier.case.title],
+            [_("Generated (UTC)"), utc],
+            [_("Generated (local time)"),
+             f"{when.local.isoformat(timespec='seconds')} ({dossier.case.time_zone})"],
+            [_("Made with"), f"spoorvast {dossier.tool_version}"],
+            [_("Contents"), _summary(dossier)]]
+    return {"title": dossier.case.title, "rows": rows, "bundle_sha": bundle_sha,
+            "bundle_note": _("The SHA-256 of the file SHA256SUMS in the bundle. SHA256SUMS "
+                             "lists the SHA-256 of every file of the bundle except this PDF; "
+                             "so this one value fixes all of them. See 'How to verify this "
+                             "dossier' at the end.")}
+
+
+def _summary(dossier: Dossier) -> str:
+    items = ngettext("{n} item", "{n} items", len(dossier.items)).format(n=len(dossier.items))
+    marked = ngettext("{n} marked event", "{n} marked events",
+                      len(dossier.marked)).format(n=len(dossier.marked))
+    return f"{items}, {marked}"
+
+
+def statement(dossier: Dossier) -> dict[str, object]:
+    notes = dossier.notes
+    def texts(kind: str) -> list[dict[str, object]]:
+        return [{"when": n.at.isoformat() if n.at else "", "text": breakable(n.text),
+                 "extra": ", ".join(x for x in (n.amount and f"{n.amount} {n.currency or ''}",
+                                                n.to_account, n.url) if x)}
+                for n in notes if n.kind == kind]
+    reports = [{"reference": n.reference or "", "authority": n.authority or "",
+                "when": n.at.isoformat() if n.at else "", "kind": n.label,
+                "text": breakable(n.text)}
+               for n in notes if n.kind in ("police-report", "platform-report",
+                                            "helpline-report")]
+    return {"facts": _facts(dossier), "request": _(PROSECUTION_REQUEST),
+            "reports": reports, "actions": texts("requested-action"),
+            "impact": texts("impact"), "observations": texts("observation"),
+            "patterns": dossier.pattern_lines}
+
+
+def _facts(dossier: Dossier) -> list[str]:
+    suspects = [p.name for p in dossier.parties if p.role == "suspect"]
+    facts = [_("I, {name}, am the victim of repeated unwanted contact and harassment.")
+             .format(name=dossier.complainant or "—")]
+    if suspects:
+        facts.append(_("I name as suspect(s): {names}.").format(names=", ".join(suspects)))
+    if dossier.case.description:
+        facts.append(dossier.case.description)
+    facts.append(_("The facts, my earlier reports, the actions the suspect made me perform "
+                   "and the impact on my life are set out below and in the evidence that "
+                   "follows."))
+    return facts
+
+
+def checklist(dossier: Dossier) -> list[dict[str, object]]:
+    return [{"id": row.id, "title": _(TITLES.get(row.id, row.id)),
+             "status": row.status, "status_label": _(STATUS_NAMES.get(row.status, row.status)),
+             "by": ", ".join(row.items + row.identifiers)[:400] or row.reason,
+             "howto": _(HOWTO[row.id]) if row.status == "missing" and row.id in HOWTO else ""}
+            for row in dossier.checklist]
+
+
+def parties(dossier: Dossier) -> list[dict[str, object]]:
+    return [{"name": p.name, "role": _(ROLE_NAMES.get(p.role, p.role)),
+             "identifiers": [{"kind": _(KIND_NAMES.get(i.kind, i.kind)),
+                              "value": breakable(i.value + (f" ({i.platform}: {i.stable_id})"
+                                                            if i.stable_id else "")),
+                              "status": i.status, "source": i.source}
+                             for i in p.identifiers]}
+            for p in dossier.parties]
+
+
+def custody(dossier: Dossier) -> dict[str, object]:
+    entries = dossier.custody
+    problems = list(check_chain(entries))
+    counts = Counter(e.action for e in entries).most_common()
+    return {"chain": f"case-{dossier.case.id}", "entries": len(entries),
+            "first": entries[0].at if entries else "", "last": entries[-1].at if entries else "",
+            "head": entries[-1].hash if entries else "",
+            "ok": not problems,
+            "result": _("The chain was recomputed while this dossier was made: every entry "
+                        "links to the one before and hashes correctly.") if not problems else
+            _("The chain does NOT check out: {n} problems.").format(n=len(problems)),
+            "actions": [[a, str(n)] for a, n in counts]}
+
+
+def disclosure(dossier: Dossier, photos: int, gps: int) -> list[str]:
+    lines = []
+    if dossier.options.include_gps:
+        lines.append(_("On request, the victim's photos are shown with their location "
+                       "(GPS) data."))
+    elif photos:
+        lines.append(_("Previews of the victim's own photos are shown without their "
+                       "metadata (location, device). {gps} of {n} photos had GPS "
+                       "coordinates. Copies without that metadata are in the bundle's "
+                       "disclosure/ folder; the complete originals, metadata included, are "
+                       "in originals/.").format(gps=gps, n=photos))
+    r = dossier.redactions
+    if dossier.options.redact_third_parties:
+        lines.append(_("Other people (not the victim or a suspect) are shown as 'third party "
+                       "1', 'third party 2'…: {people} people, {values} identifier values. "
+                       "Their data is complete in the bundle (originals, manifest.json), "
+                       "which is therefore not attached to this PDF.")
+                     .format(people=r.third_parties, values=r.identifiers))
+    lines.append(_("Session cookies and login tokens are removed from web archives (WACZ, "
+                   "HAR) in the bundle; the capture record says what the browser received."))
+    return lines
+
+
+def verify_steps(bundle_sha: str, stamps: list[TimestampCheck]) -> list[dict[str, object]]:
+    return [{"title": s.title, "text": s.text, "commands": list(s.commands)}
+            for s in steps(bundle_sha, stamps)]
+
+
+def build(dossier: Dossier, bundle_sha: str, previews: dict[int, Preview],
+          paths: dict[str, str], charts: list[str], stamps: list[TimestampCheck],
+          photos: tuple[int, int]) -> dict[str, object]:
+    return {
+        "lang": dossier.options.language, "labels": fixed_labels(),
+        "footer": f"{dossier.case.title} · {bundle_sha[:16]}…",
+        "cover": cover(dossier, bundle_sha), "statement": statement(dossier),
+        "checklist": checklist(dossier), "parties": parties(dossier),
+        "timeline": [event_row(v, TIMELINE_TEXT) for v in dossier.marked],
+        "charts": charts,
+        "items": [item_json(v, previews.get(v.item.id or 0), paths, dossier.options)
+                  for v in dossier.items],
+        "custody": custody(dossier),
+        "disclosure": disclosure(dossier, *photos),
+        "verify": verify_steps(bundle_sha, stamps),
+    }
+

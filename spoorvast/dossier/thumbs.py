@@ -1,0 +1,69 @@
+"""Downscaled previews for the PDF, written only into the private scratch directory.
+
+A preview is re-encoded (JPEG), so it never carries EXIF/GPS. Very tall screenshots are
+cut to their top part (the complete file is in the bundle); what cannot be read gets
+no preview rather than an error.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+from spoorvast.model.records import Artifact, ArtifactRole, ItemKind
+from spoorvast.storage.vault import Vault
+
+MAX_WIDTH = 800
+MAX_HEIGHT = 1100
+TALL = 2.2  # height / width above which only the top part is shown
+MAX_SOURCE_BYTES = 64 << 20
+IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif", "image/bmp",
+               "image/tiff")
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    path: str  # relative to the scratch root
+    cropped: bool
+    source_sha256: str
+
+
+def source_for(kind: ItemKind, artifacts: tuple[Artifact, ...]) -> Artifact | None:
+    """The artifact to preview: a capture's screenshot, an image item's original."""
+    order = (ArtifactRole.SCREENSHOT, ArtifactRole.ORIGINAL, ArtifactRole.ATTACHMENT)
+    for role in order:
+        for artifact in artifacts:
+            if (artifact.role is role and artifact.media_type in IMAGE_TYPES
+                    and artifact.size <= MAX_SOURCE_BYTES):
+                return artifact
+    return None
+
+
+def make_preview(vault: Vault, artifact: Artifact, scratch: Path, name: str) -> Preview | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image, cropped = _scaled(vault.blobs.read_bytes(artifact.sha256))
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombWarning,
+            Image.DecompressionBombError):
+        return None
+    rel = f"img/{name}.jpg"
+    (scratch / "img").mkdir(mode=0o700, exist_ok=True)
+    image.save(scratch / rel, "JPEG", quality=78, optimize=False)
+    return Preview(rel, cropped, artifact.sha256)
+
+
+def _scaled(data: bytes) -> tuple[Image.Image, bool]:
+    with Image.open(io.BytesIO(data)) as opened:
+        opened.draft("RGB", (MAX_WIDTH, MAX_WIDTH))
+        rotates = opened.format in ("JPEG", "TIFF", "WEBP", "MPO")
+        image = (ImageOps.exif_transpose(opened) if rotates else opened).convert("RGB")
+    cropped = image.height > image.width * TALL
+    if cropped:
+        image = image.crop((0, 0, image.width, int(image.width * TALL)))
+    image.thumbnail((MAX_WIDTH, MAX_HEIGHT), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return image, cropped
