@@ -1,0 +1,31 @@
+"""Events: search with ranking, mark/unmark (spoorvast/services/events.py)."""
+
+from __future__ import annotations
+
+from spoorvast.model.conversation import EventQuery
+from spoorvast.model.records import Case
+from spoorvast.storage.vault import Vault
+from spoorvast.web.adapters import present
+
+PAGE_SIZE = 50
+
+
+def available() -> bool:
+    return present("spoorvast.services.events")
+
+
+def search(vault: Vault, case: Case, text: str | None, item_id: int | None,
+           marked_only: bool, page: int) -> tuple[list[object], int]:
+    """(hits, total) of one page."""
+    from spoorvast.services import events
+
+    query = EventQuery(case.id or 0, text=text or None, marked_only=marked_only,
+                       item_ids=(item_id,) if item_id is not None else None, limit=PAGE_SIZE)
+    found = events.search(vault, case, query, page)
+    return list(found.hits), found.total
+
+
+def mark(vault: Vault, case: Case, refs: list[str], marked: bool) -> int:
+    from spoorvast.services import events
+
+    return events.mark(vault, case, refs, marked)

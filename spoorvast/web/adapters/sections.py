@@ -1,0 +1,72 @@
+"""Per-importer analysis (e-mail header analysis, capture record, OCR text…) through the
+``show`` sections registry, and the OCR picture care (harmful pictures, proposals)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spoorvast.model.records import Case, Item
+from spoorvast.storage.vault import Vault
+from spoorvast.web.adapters import present
+
+
+def analysis(vault: Vault, item: Item) -> object | None:
+    """The JSON the item's importer gives ``spoorvast show --json`` (shown as text)."""
+    from spoorvast.cli.sections import section_for
+
+    section = section_for(item)
+    if section is None:
+        return None
+    data: object = section(vault, item)[0]
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalView:
+    ref: str
+    kind: str
+    state: str
+    text: str
+    where: str
+
+
+def ocr_proposals(vault: Vault, case: Case, item: Item) -> list[ProposalView]:
+    if not present("spoorvast.services.ocr_review"):
+        return []
+    from spoorvast.services import ocr_review
+
+    return [ProposalView(p.ref, p.kind.value, p.state.value, p.text,
+                         ocr_review.provenance(p.item.label, p.region))
+            for p in ocr_review.proposals(vault, case, item)]
+
+
+def decide_proposal(vault: Vault, case: Case, ref: str, confirm: bool) -> None:
+    from spoorvast.services import ocr_review
+
+    proposal = ocr_review.find(vault, case, ref)
+    if confirm:
+        ocr_review.confirm(vault, case, proposal)
+    else:
+        ocr_review.reject(vault, case, proposal)
+
+
+def can_mark_harmful() -> bool:
+    return present("spoorvast.services.ocr_care")
+
+
+def mark_harmful(vault: Vault, case: Case, item: Item) -> None:
+    from spoorvast.services import ocr_care
+
+    ocr_care.mark_harmful(vault, case, item)
+
+
+def can_read_text() -> bool:
+    return present("spoorvast.services.ocr")
+
+
+def read_text(vault: Vault, case: Case, progress: Callable[[int, int, Item], None]) -> int:
+    """OCR every picture not read yet; returns how many were read."""
+    from spoorvast.services import ocr
+
+    return len(ocr.run_ocr(vault, case, progress))

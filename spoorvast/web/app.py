@@ -1,0 +1,113 @@
+"""``create_app(settings)``: the FastAPI application, its middleware and routers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+
+from spoorvast.errors import UserError
+from spoorvast.i18n import _
+from spoorvast.web import render, security
+from spoorvast.web.deps import Forbidden, Redirect
+from spoorvast.web.jobs import JobRegistry
+from spoorvast.web.private import PrivateDirs
+from spoorvast.web.session import Locked, VaultSession, Watchdog
+from spoorvast.web.settings import WebSettings
+from spoorvast.web.static_dir import STATIC
+
+ROUTERS = ("routes_auth", "routes_cases", "routes_items", "routes_add", "routes_work",
+           "routes_timeline", "routes_vault", "routes_features")
+NOT_ACTIVITY = ("/jobs/", "/static/", "/favicon")
+
+
+def create_app(settings: WebSettings) -> FastAPI:
+    session = VaultSession(settings)
+    watchdog = Watchdog(session)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        watchdog.start()
+        try:
+            yield
+        finally:
+            watchdog.stop()
+            session.lock()
+
+    app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    _state(app, settings, session)
+    app.middleware("http")(_guard)
+    _handlers(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    _include_routers(app)
+    return app
+
+
+def _state(app: FastAPI, settings: WebSettings, session: VaultSession) -> None:
+    app.state.settings = settings
+    app.state.session = session
+    app.state.jobs = JobRegistry(session)
+    app.state.private = PrivateDirs()
+    app.state.env = render.environment()
+    app.state.thumbnails = {}
+    app.state.charts = {}
+    app.state.dossiers = {}
+    session.on_lock(app.state.private.wipe_all)
+    session.on_lock(app.state.thumbnails.clear)
+    session.on_lock(app.state.charts.clear)
+    session.on_lock(app.state.dossiers.clear)
+
+
+def _include_routers(app: FastAPI) -> None:
+    from importlib import import_module
+
+    for name in ROUTERS:
+        app.include_router(import_module(f"spoorvast.web.{name}").router)
+
+
+async def _guard(request: Request, call_next: security.Next) -> Response:
+    settings: WebSettings = request.app.state.settings
+    refused = security.refusal(request, settings)
+    if refused is not None:
+        return security.add_headers(refused)
+    sid = request.cookies.get(security.SESSION_COOKIE)
+    request.state.sid = sid or security.new_session_id()
+    session: VaultSession = request.app.state.session
+    session.lock_if_idle()
+    if session.owns(sid) and not request.url.path.startswith(NOT_ACTIVITY):
+        session.touch()
+    started = time.perf_counter()
+    try:
+        response = await call_next(request)
+    except Exception:  # the web boundary: a bug becomes an error page, never a traceback
+        response = render.page(request, "error.html", status=500, message=_(
+            "Something unexpected went wrong (a bug in spoorvast). Your evidence is safe: "
+            "nothing half-written was kept."))
+    if sid is None and security.SESSION_COOKIE not in response.headers.get("set-cookie", ""):
+        security.set_session_cookie(response, request.state.sid)
+    response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+    return security.add_headers(response)
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(Redirect)
+    async def redirect(request: Request, exc: Redirect) -> Response:
+        return RedirectResponse(exc.location, status_code=303)
+
+    @app.exception_handler(Locked)
+    async def locked(request: Request, exc: Locked) -> Response:
+        if request.url.path.startswith("/jobs/"):
+            return PlainTextResponse("locked", status_code=401)
+        return RedirectResponse("/?msg=locked", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        return PlainTextResponse("Bad form token", status_code=403)
+
+    @app.exception_handler(UserError)
+    async def user_error(request: Request, exc: UserError) -> Response:
+        return render.page(request, "error.html", status=400, message=exc.message)

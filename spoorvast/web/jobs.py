@@ -1,0 +1,159 @@
+"""Background jobs with progress the page polls.
+
+A job runs on its own thread with its own vault handle (see ``session.py``); one job
+runs at a time (a semaphore), so the vault never has more than two connections. The
+page polls ``GET /jobs/<id>`` and draws what :meth:`Job.to_json` returns (with
+``textContent``: nothing in it is ever parsed as HTML).
+
+Locking the vault asks every job to stop: work functions check ``job.cancelled``
+between steps (between files, between URLs); the job closes its handle when it ends.
+"""
+
+from __future__ import annotations
+
+import enum
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from spoorvast.errors import UserError
+from spoorvast.i18n import _
+from spoorvast.storage.vault import Vault
+from spoorvast.web.session import VaultSession
+
+MAX_KEPT = 50
+
+
+class State(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+@dataclass
+class FileProgress:
+    name: str
+    size: int
+    done: int = 0
+    status: str = "waiting"  # waiting, sealing, added, duplicate, refused
+    labels: tuple[str, ...] = ()
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    label: str
+    href: str
+
+
+@dataclass
+class Job:
+    id: str
+    kind: str
+    case_id: int | None
+    state: State = State.QUEUED
+    total: int = 0
+    done: int = 0
+    message: str = ""
+    files: list[FileProgress] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    cancel_event: threading.Event = field(default_factory=threading.Event)
+    finished_event: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel_event.is_set()
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (State.DONE, State.FAILED, State.CANCELLED)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id, "kind": self.kind, "state": self.state.value,
+            "total": self.total, "done": self.done, "message": self.message,
+            "files": [{"name": f.name, "size": f.size, "done": f.done, "status": f.status,
+                       "labels": list(f.labels), "message": f.message} for f in self.files],
+            "lines": list(self.lines),
+            "links": [{"label": link.label, "href": link.href} for link in self.links],
+        }
+
+
+Work = Callable[[Job, Vault], None]
+
+
+class JobRegistry:
+    def __init__(self, session: VaultSession) -> None:
+        self.session = session
+        self._jobs: dict[str, Job] = {}
+        self._one_at_a_time = threading.Semaphore(1)
+        self._guard = threading.Lock()
+        session.on_lock(self.cancel_all)
+
+    def submit(self, kind: str, case_id: int | None, work: Work,
+               cleanup: Callable[[], None] | None = None,
+               files: list[FileProgress] | None = None) -> Job:
+        job = Job(secrets.token_urlsafe(12), kind, case_id, files=files or [])
+        job.total = sum(f.size for f in job.files)
+        with self._guard:
+            self._forget_old()
+            self._jobs[job.id] = job
+        thread = threading.Thread(target=self._run, args=(job, work, cleanup),
+                                  name=f"spoorvast-job-{kind}", daemon=True)
+        thread.start()
+        return job
+
+    def get(self, job_id: str) -> Job | None:
+        return self._jobs.get(job_id)
+
+    def running(self) -> list[Job]:
+        return [j for j in self._jobs.values() if not j.finished]
+
+    def cancel_all(self) -> None:
+        for job in list(self._jobs.values()):
+            job.cancel_event.set()
+        with self._guard:  # a locked vault keeps no trace of what was done
+            self._jobs = {k: j for k, j in self._jobs.items() if not j.finished}
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        return all(job.finished_event.wait(timeout) for job in list(self._jobs.values()))
+
+    def _forget_old(self) -> None:
+        finished = [k for k, j in self._jobs.items() if j.finished]
+        for key in finished[:max(0, len(self._jobs) - MAX_KEPT)]:
+            del self._jobs[key]
+
+    def _run(self, job: Job, work: Work, cleanup: Callable[[], None] | None) -> None:
+        try:
+            with self._one_at_a_time:
+                self._run_with_handle(job, work)
+        finally:
+            if cleanup is not None:
+                cleanup()
+            job.finished_event.set()
+
+    def _run_with_handle(self, job: Job, work: Work) -> None:
+        if job.cancelled:
+            job.state = State.CANCELLED
+            return
+        try:
+            handle = self.session.job_handle()
+        except UserError as exc:
+            job.state, job.message = State.FAILED, exc.message
+            return
+        job.state = State.RUNNING
+        try:
+            work(job, handle)
+            job.state = State.CANCELLED if job.cancelled else State.DONE
+        except UserError as exc:
+            job.state, job.message = State.FAILED, exc.message
+        except Exception:  # the job boundary: a bug becomes a message, never evidence
+            job.state = State.FAILED
+            job.message = _("Something unexpected went wrong (a bug in spoorvast). Your "
+                            "evidence is safe: nothing half-written was kept.")
+        finally:
+            handle.close()

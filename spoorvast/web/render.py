@@ -1,0 +1,115 @@
+"""Templates and the page frame: translations for the request, the CSRF token, the nav.
+
+Jinja2 autoescapes everything (``autoescape=True`` for every template): evidence text,
+file names, party names and JSON are always shown as text. Translated strings are plain
+``str`` too, so a translation cannot inject markup either.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import Request
+from starlette.responses import HTMLResponse
+
+from spoorvast.i18n import LANGUAGES, N_, _, ngettext, pick_language, set_language
+from spoorvast.model.instant import Instant
+from spoorvast.web.security import csrf_token
+
+TEMPLATES = Path(__file__).parent / "templates"
+LANG_COOKIE = "sv_lang"
+_FRACTION = re.compile(r"\.\d+(?=[+-]\d\d:\d\d$|Z$)")  # shown to the second
+LANGUAGE_NAMES = {"nl": "Nederlands", "fr": "Français", "de": "Deutsch", "en": "English"}
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True,
+                             lstrip_blocks=True)
+    env.globals.update(_=lambda message: _(message), ngettext=ngettext,
+                       language_names=LANGUAGE_NAMES, languages=LANGUAGES)
+    env.filters.update(when=when, size=human_size, pretty_json=pretty_json)
+    return env
+
+
+def when(value: Instant | None) -> str:
+    if value is None:
+        return _("no date")
+    return _FRACTION.sub("", value.isoformat().replace("T", " "))
+
+
+def human_size(size: int | None) -> str:
+    value = float(size or 0)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} TB"
+
+
+def pretty_json(value: object) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str, sort_keys=True)
+
+
+KIND_NAMES = {
+    "image": N_("picture"), "audio": N_("recording"), "video": N_("video"),
+    "pdf": N_("PDF"), "document": N_("document"), "file": N_("file"),
+    "capture": N_("web page"), "email": N_("e-mail"), "conversation": N_("conversation"),
+    "call-log": N_("calls"), "note": N_("note"),
+}
+ROLE_NAMES = {"victim": N_("victim (you)"), "suspect": N_("suspect"),
+              "witness": N_("witness"), "other": N_("other")}
+ID_KIND_NAMES = {"email": N_("e-mail address"), "phone": N_("phone number"),
+                 "account": N_("account"), "ip": N_("IP address"), "name": N_("name"),
+                 "url": N_("web address")}
+STATUS_NAMES = {"proposed": N_("proposed"), "confirmed": N_("confirmed"),
+                "rejected": N_("rejected")}
+FLASHES = {
+    "locked": N_("The vault was locked. Enter your passphrase to continue."),
+    "case-created": N_("The case was created."),
+    "note-added": N_("The note was sealed and added."),
+    "party-added": N_("Saved."),
+    "passphrase-changed": N_("Passphrase changed."),
+    "saved": N_("Saved."),
+}
+
+
+def translated(names: dict[str, str]) -> dict[str, str]:
+    return {key: _(value) for key, value in names.items()}
+
+
+def flash(code: str) -> str:
+    message = FLASHES.get(code)
+    return _(message) if message else ""
+
+
+def language_of(request: Request) -> str:
+    chosen = request.cookies.get(LANG_COOKIE)
+    return chosen if chosen in LANGUAGES else pick_language()
+
+
+def use_language(request: Request) -> str:
+    """Pick the request's language for ``_()`` (one user: a process-wide choice)."""
+    language = language_of(request)
+    set_language(language)
+    return language
+
+
+def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    state = request.app.state
+    language = use_language(request)
+    base = {
+        "request": request, "lang": language,
+        "csrf": csrf_token(state.session.secret, request.state.sid),
+        "unlocked": state.session.owns(request.cookies.get("sv")),
+        "autolock": int(state.session.autolock_seconds),
+        "kind_names": translated(KIND_NAMES), "role_names": translated(ROLE_NAMES),
+        "id_kind_names": translated(ID_KIND_NAMES), "status_names": translated(STATUS_NAMES),
+        "case": None, "active": "", "flash": flash(request.query_params.get("msg", "")),
+    }
+    html = state.env.get_template(template).render({**base, **context})
+    return HTMLResponse(html, status_code=status)

@@ -1,0 +1,167 @@
+"""Feature screens, each wired through its adapter when the feature is present:
+capture a URL, search and mark messages, read text from pictures (OCR), the dossier."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from starlette.responses import RedirectResponse, Response, StreamingResponse
+
+from spoorvast.i18n import _
+from spoorvast.model.records import Case, Item
+from spoorvast.services import cases as case_service
+from spoorvast.storage.vault import Vault
+from spoorvast.web import render
+from spoorvast.web.adapters import capture as capture_adapter
+from spoorvast.web.adapters import dossier as dossier_adapter
+from spoorvast.web.adapters import events as event_adapter
+from spoorvast.web.adapters import sections
+from spoorvast.web.deps import case_of, check_csrf, jobs_of, vault_for
+from spoorvast.web.jobs import Job, Link, Work
+
+router = APIRouter()
+Text = Annotated[str, Form()]
+CSRF = [Depends(check_csrf)]
+
+
+# -- capture ---------------------------------------------------------------------------
+
+@router.get("/c/{case_id}/capture")
+def capture_page(request: Request, case_id: int, job: str = "") -> Response:
+    with vault_for(request) as vault:
+        case = case_of(vault, case_id)
+        tsa = vault.store.setting(capture_adapter.TSA_SETTING) or ""
+    return render.page(request, "capture.html", case=case, job=job, tsa=tsa,
+                       available=capture_adapter.available(), active="capture")
+
+
+@router.post("/c/{case_id}/capture", dependencies=CSRF)
+def start_capture(request: Request, case_id: int, url: Text = "", private: Text = "",
+                  tsa: Text = "") -> Response:
+    with vault_for(request) as vault:
+        case_of(vault, case_id)
+        if tsa.strip():
+            with vault.store.transaction() as tx:
+                tx.set_setting(capture_adapter.TSA_SETTING, tsa.strip())
+    job = jobs_of(request).submit("capture", case_id,
+                                  _capture_work(case_id, url.strip(), bool(private),
+                                                tsa.strip()))
+    return RedirectResponse(f"/c/{case_id}/capture?job={job.id}", status_code=303)
+
+
+def _capture_work(case_id: int, url: str, allow_private: bool, tsa: str) -> Work:
+    def work(job: Job, vault: Vault) -> None:
+        case = case_service.get_case(vault, case_id)
+        job.total = 1
+        outcome = capture_adapter.capture(vault, case, url, allow_private, tsa or None)
+        job.done = 1
+        if outcome.label is None:
+            job.message = outcome.message
+            return
+        job.lines.append(_("Captured as {label}.").format(label=outcome.label))
+        job.lines.extend(outcome.problems)
+        job.links.append(Link(_("See the capture"), f"/c/{case_id}/items/{outcome.label}"))
+
+    return work
+
+
+# -- search and mark ---------------------------------------------------------------------
+
+@router.get("/c/{case_id}/search")
+def search_page(request: Request, case_id: int, q: str = "", item: str = "",
+                marked: int = 0, page: int = 1) -> Response:
+    hits: list[object] = []
+    total = 0
+    with vault_for(request) as vault:
+        case = case_of(vault, case_id)
+        found = _item(vault, case, item)
+        if event_adapter.available() and (q.strip() or found or marked):
+            hits, total = event_adapter.search(vault, case, q.strip(),
+                                               found.id if found else None, bool(marked),
+                                               max(1, page))
+    return render.page(request, "search.html", case=case, q=q, item=item, marked=marked,
+                       page=max(1, page), events=hits, total=total,
+                       size=event_adapter.PAGE_SIZE, available=event_adapter.available(),
+                       active="search")
+
+
+def _item(vault: Vault, case: Case, label: str) -> Item | None:
+    if not label.strip():
+        return None
+    try:
+        return case_service.find_item(vault, case, label)
+    except Exception:
+        return None
+
+
+# -- OCR -----------------------------------------------------------------------------------
+
+@router.post("/c/{case_id}/read-text", dependencies=CSRF)
+def read_text(request: Request, case_id: int) -> Response:
+    with vault_for(request) as vault:
+        case_of(vault, case_id)
+
+    def work(job: Job, vault: Vault) -> None:
+        case = case_service.get_case(vault, case_id)
+
+        def progress(done: int, total: int, item: Item) -> None:
+            job.done, job.total = done, total
+
+        count = sections.read_text(vault, case, progress)
+        job.lines.append(_("Text read from {n} pictures.").format(n=count))
+        job.links.append(Link(_("See the items"), f"/c/{case_id}/items"))
+
+    job = jobs_of(request).submit("ocr", case_id, work)
+    return RedirectResponse(f"/c/{case_id}/dossier?job={job.id}", status_code=303)
+
+
+# -- dossier -------------------------------------------------------------------------------
+
+@router.get("/c/{case_id}/dossier")
+def dossier_page(request: Request, case_id: int, job: str = "") -> Response:
+    with vault_for(request) as vault:
+        case = case_of(vault, case_id)
+    return render.page(request, "dossier.html", case=case, job=job,
+                       available=dossier_adapter.available(),
+                       ocr_available=sections.can_read_text(), active="dossier")
+
+
+@router.post("/c/{case_id}/dossier", dependencies=CSRF)
+def make_dossier(request: Request, case_id: int) -> Response:
+    with vault_for(request) as vault:
+        case_of(vault, case_id)
+    private = request.app.state.private
+    folder = private.create()
+    made: dict[str, Path] = request.app.state.dossiers
+
+    def work(job: Job, vault: Vault) -> None:
+        case = case_service.get_case(vault, case_id)
+
+        def progress(done: int, total: int) -> None:
+            job.done, job.total = done, total
+
+        made[job.id] = dossier_adapter.make(vault, case, folder, progress)
+        job.lines.append(_("The dossier is ready."))
+        job.links.append(Link(_("Download the dossier"), f"/c/{case_id}/dossier/{job.id}"))
+
+    job = jobs_of(request).submit("dossier", case_id, work)
+    return RedirectResponse(f"/c/{case_id}/dossier?job={job.id}", status_code=303)
+
+
+@router.get("/c/{case_id}/dossier/{job_id}")
+def download_dossier(request: Request, case_id: int, job_id: str) -> Response:
+    with vault_for(request):
+        path = request.app.state.dossiers.get(job_id)
+    if path is None or not Path(path).is_file():
+        return Response(status_code=404)
+
+    def chunks() -> object:
+        with Path(path).open("rb") as handle:
+            while block := handle.read(1 << 20):
+                yield block
+
+    return StreamingResponse(chunks(), media_type="application/zip",  # type: ignore[arg-type]
+                             headers={"Content-Disposition":
+                                      f"attachment; filename=\"{Path(path).name}\""})

@@ -1,0 +1,177 @@
+"""Workspace screens: checklist with how-to, notes, parties and identifiers, and the
+small actions on items and events (mark, proposals, harmful pictures)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from starlette.responses import RedirectResponse, Response
+
+from spoorvast import guidance
+from spoorvast.errors import UserError
+from spoorvast.i18n import _
+from spoorvast.model.records import IdentifierKind, IdentifierStatus, PartyRole
+from spoorvast.services import checklist, identities
+from spoorvast.services import notes as note_service
+from spoorvast.services.parties import party_role
+from spoorvast.web import render
+from spoorvast.web.adapters import events as event_adapter
+from spoorvast.web.adapters import sections
+from spoorvast.web.deps import case_of, check_csrf, vault_for
+from spoorvast.web.routes_items import find
+
+router = APIRouter()
+Text = Annotated[str, Form()]
+CSRF = [Depends(check_csrf)]
+
+
+def _back(target: str, fallback: str) -> str:
+    return target if target.startswith("/") and not target.startswith(("//", "/\\")) \
+        else fallback
+
+
+# -- checklist ------------------------------------------------------------------------
+
+@router.get("/c/{case_id}/checklist")
+def checklist_page(request: Request, case_id: int) -> Response:
+    with vault_for(request) as vault:
+        case = case_of(vault, case_id)
+        elements = checklist.compute(vault, case)
+    return render.page(request, "checklist.html", case=case, elements=elements,
+                       titles=guidance.TITLES, howto=guidance.HOWTO, advice=guidance.ADVICE,
+                       help_lines=guidance.HELP_LINES, active="checklist")
+
+
+@router.post("/c/{case_id}/checklist/{element}", dependencies=CSRF)
+def checklist_mark(request: Request, case_id: int, element: str, reason: Text = "",
+                   applicable: Text = "") -> Response:
+    render.use_language(request)
+    with vault_for(request) as vault:
+        case = case_of(vault, case_id)
+        checklist.mark_not_applicable(vault, case, element, None if applicable else reason)
+    return RedirectResponse(f"/c/{case_id}/checklist#el-{element}", status_code=303)
+
+
+# -- notes -----------------------------------------------------------------------------
+
+@router.get("/c/{case_id}/notes")
+def notes_page(request: Request, case_id: int) -> Response:
+    with vault_for(request) as vault:
+        case = case_of(vault, case_id)
+        written = note_service.notes(vault, case)
+    return render.page(request, "notes.html", case=case, written=written, error="",
+                       kinds=note_service.KIND_LABELS, form={}, active="notes")
+
+
+@router.post("/c/{case_id}/notes", dependencies=CSRF)
+def add_note(request: Request, case_id: int, kind: Text = "observation", text: Text = "",
+             at: Text = "", url: Text = "", reference: Text = "") -> Response:
+    render.use_language(request)
+    with vault_for(request) as vault:
+        case = case_of(vault, case_id)
+        try:
+            note = note_service.Note(note_service.NoteKind(kind), text,
+                                     note_service.parse_at(at.replace("T", " "),
+                                                           case.time_zone),
+                                     url=url.strip() or None,
+                                     reference=reference.strip() or None)
+            note_service.add_note(vault, case, note)
+        except (UserError, ValueError) as exc:
+            written = note_service.notes(vault, case)
+            message = exc.message if isinstance(exc, UserError) else str(exc)
+            return render.page(request, "notes.html", status=400, case=case,
+                               written=written, error=message, kinds=note_service.KIND_LABELS,
+                               form={"kind": kind, "text": text, "at": at}, active="notes")
+    return RedirectResponse(f"/c/{case_id}/notes?msg=note-added", status_code=303)
+
+
+# -- parties and identifiers -----------------------------------------------------------
+
+@router.get("/c/{case_id}/parties")
+def parties_page(request: Request, case_id: int) -> Response:
+    with vault_for(request) as vault:
+        case = case_of(vault, case_id)
+        parties = vault.store.parties(case_id)
+        idents = vault.store.identifiers(case_id)
+        labels = {i.id: i.label for i in vault.store.items(case_id)}
+    return render.page(request, "parties.html", case=case, parties=parties, error="",
+                       identifiers=idents, item_labels=labels, roles=list(PartyRole),
+                       id_kinds=list(IdentifierKind), active="parties")
+
+
+@router.post("/c/{case_id}/parties", dependencies=CSRF)
+def add_party(request: Request, case_id: int, role: Text = "suspect",
+              name: Text = "") -> Response:
+    render.use_language(request)
+    with vault_for(request) as vault:
+        case = case_of(vault, case_id)
+        identities.add_party(vault, case, party_role(role), name)
+    return RedirectResponse(f"/c/{case_id}/parties?msg=party-added", status_code=303)
+
+
+@router.post("/c/{case_id}/identifiers", dependencies=CSRF)
+def add_identifier(request: Request, case_id: int, party: Text = "", kind: Text = "email",
+                   value: Text = "", platform: Text = "", stable_id: Text = "") -> Response:
+    render.use_language(request)
+    with vault_for(request) as vault:
+        case = case_of(vault, case_id)
+        owner = identities.find_party(vault, case, party)
+        identities.add_identifier(vault, case, owner, _id_kind(kind), value,
+                                  platform.strip() or None, stable_id.strip() or None)
+    return RedirectResponse(f"/c/{case_id}/parties?msg=saved", status_code=303)
+
+
+@router.post("/c/{case_id}/identifiers/{identifier_id}", dependencies=CSRF)
+def decide_identifier(request: Request, case_id: int, identifier_id: int,
+                      decision: Text = "confirm", party: Text = "") -> Response:
+    render.use_language(request)
+    status = IdentifierStatus.CONFIRMED if decision == "confirm" else IdentifierStatus.REJECTED
+    with vault_for(request) as vault:
+        case = case_of(vault, case_id)
+        owner = identities.find_party(vault, case, party) if party else None
+        identities.set_status(vault, case, identifier_id, status, owner)
+    return RedirectResponse(f"/c/{case_id}/parties#id-{identifier_id}", status_code=303)
+
+
+def _id_kind(text: str) -> IdentifierKind:
+    try:
+        return IdentifierKind(text)
+    except ValueError as exc:
+        raise UserError(_("Choose a kind from the list.")) from exc
+
+
+# -- marks, proposals, harmful pictures ------------------------------------------------
+
+@router.post("/c/{case_id}/mark", dependencies=CSRF)
+def mark(request: Request, case_id: int, ref: Text = "", marked: Text = "1",
+         back: Text = "") -> Response:
+    render.use_language(request)
+    with vault_for(request) as vault:
+        case = case_of(vault, case_id)
+        event_adapter.mark(vault, case, [ref], marked == "1")
+    return RedirectResponse(_back(back, f"/c/{case_id}/timeline"), status_code=303)
+
+
+@router.post("/c/{case_id}/proposals", dependencies=CSRF)
+def proposal(request: Request, case_id: int, ref: Text = "", decision: Text = "confirm",
+             back: Text = "") -> Response:
+    render.use_language(request)
+    with vault_for(request) as vault:
+        case = case_of(vault, case_id)
+        sections.decide_proposal(vault, case, ref, decision == "confirm")
+    return RedirectResponse(f"/c/{case_id}/items/{find_label(back)}", status_code=303)
+
+
+def find_label(text: str) -> str:
+    return text if text.replace("-", "").isalnum() else ""
+
+
+@router.post("/c/{case_id}/items/{label}/harmful", dependencies=CSRF)
+def harmful(request: Request, case_id: int, label: str) -> Response:
+    render.use_language(request)
+    with vault_for(request) as vault:
+        case = case_of(vault, case_id)
+        sections.mark_harmful(vault, case, find(vault, case, label))
+    request.app.state.thumbnails.clear()
+    return RedirectResponse(f"/c/{case_id}/items/{label}", status_code=303)

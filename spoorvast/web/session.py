@@ -1,0 +1,161 @@
+"""The vault while the app is unlocked, and the one browser session allowed to use it.
+
+Decision (one process, one writer): the app keeps **one open Vault** from unlock to
+lock. Opening costs an Argon2id derivation (tenths of a second) and takes the vault's
+exclusive flock, so opening per request would be slow and would let another spoorvast
+process slip in between requests. Request handlers run on a thread pool and the
+SQLCipher connection is not safe for concurrent use, so every use goes through
+:meth:`VaultSession.use`, which holds a re-entrant lock for the duration.
+
+Background jobs get **their own handle** (:meth:`VaultSession.job_handle`): a second
+SQLCipher connection and blob store built from the same unlocked keys, and a duplicate
+of the lock file descriptor, so the flock stays held while either is open and no other
+process can enter. SQLite's WAL mode lets pages read while a job writes; two writers
+wait on each other through SQLite's busy timeout.
+
+Locking (quick exit, auto-lock, the lock button) closes the Vault, drops every
+reference to its keys, forgets the browser session and tells listeners (jobs are asked
+to stop, in-memory thumbnails are dropped, private upload folders are wiped). Python
+cannot scrub the key bytes from memory; dropping the last reference is what it allows.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from spoorvast.errors import UserError
+from spoorvast.i18n import _
+from spoorvast.storage import vault as vaultlib
+from spoorvast.storage.blobs import BlobStore
+from spoorvast.storage.sqlite import SqliteStore
+from spoorvast.web.settings import WebSettings
+
+
+class Locked(UserError):
+    """The vault is locked (or this browser is not the one that unlocked it)."""
+
+
+Listener = Callable[[], None]
+
+
+class VaultSession:
+    def __init__(self, settings: WebSettings) -> None:
+        self.settings = settings
+        self.secret = secrets.token_bytes(32)  # per start: cookies and CSRF die with it
+        self._lock = threading.RLock()
+        self._vault: vaultlib.Vault | None = None
+        self._token: str | None = None
+        self._last_activity = time.monotonic()
+        self._listeners: list[Listener] = []
+        self.exited = False  # set by quick exit: app pages lead to the neutral page
+        self.autolock_seconds = settings.autolock_seconds  # the user may change it
+
+    # -- state ---------------------------------------------------------------------
+
+    @property
+    def unlocked(self) -> bool:
+        return self._vault is not None
+
+    def vault_exists(self) -> bool:
+        return vaultlib.is_vault(self.settings.vault_root)
+
+    def owns(self, token: str | None) -> bool:
+        """Is this browser session the one that unlocked the vault?"""
+        current = self._token
+        return (token is not None and current is not None
+                and hmac.compare_digest(token.encode(), current.encode()))
+
+    def on_lock(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    # -- unlock / create / lock ---------------------------------------------------
+
+    def unlock(self, passphrase: str) -> str:
+        """Open the vault; returns the new browser session token."""
+        with self._lock:
+            if self._vault is None:
+                self._vault = vaultlib.open_vault(self.settings.vault_root, passphrase)
+            return self._begin()
+
+    def create(self, passphrase: str) -> str:
+        with self._lock:
+            if self._vault is not None:
+                raise UserError(_("The vault is already open."))
+            self._vault = vaultlib.create(self.settings.vault_root, passphrase)
+            return self._begin()
+
+    def _begin(self) -> str:
+        self._token = secrets.token_urlsafe(32)
+        self.exited = False
+        self.touch()
+        return self._token
+
+    def lock(self) -> None:
+        """Close the vault and forget the session. Safe to call at any time."""
+        with self._lock:
+            vault, self._vault, self._token = self._vault, None, None
+            if vault is not None:
+                vault.close()
+        for listener in self._listeners:
+            listener()
+
+    # -- use ----------------------------------------------------------------------
+
+    @contextmanager
+    def use(self) -> Iterator[vaultlib.Vault]:
+        with self._lock:
+            if self._vault is None:
+                raise Locked(_("The vault is locked."))
+            yield self._vault
+
+    def job_handle(self) -> vaultlib.Vault:
+        """A second handle on the open vault for a background job (close it after)."""
+        with self.use() as vault:
+            keys = vault.keyring
+            store = SqliteStore(vault.root / vaultlib.DATABASE, keys.db_key)
+            blobs = BlobStore(vault.root, keys.blob_key, keys.name_key)
+            return vaultlib.Vault(vault.root, keys, store, blobs, os.dup(vault._lock_fd),
+                                  vault.writable)
+
+    # -- inactivity ---------------------------------------------------------------
+
+    def touch(self) -> None:
+        self._last_activity = time.monotonic()
+
+    def idle_seconds(self) -> float:
+        return time.monotonic() - self._last_activity
+
+    def lock_if_idle(self) -> bool:
+        if self.unlocked and self.idle_seconds() >= self.autolock_seconds:
+            self.lock()
+            return True
+        return False
+
+
+class Watchdog:
+    """Locks the vault after inactivity even when no request arrives."""
+
+    def __init__(self, session: VaultSession) -> None:
+        self.session = session
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="spoorvast-autolock",
+                                        daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        interval = min(self.session.settings.watchdog_seconds,
+                       max(0.2, self.session.settings.autolock_seconds / 4))
+        while not self._stop.wait(interval):
+            self.session.lock_if_idle()
