@@ -26,6 +26,14 @@ EXIT_BUG = 70
 
 # More command modules, each with ``register(app: typer.Typer)``: one line per feature.
 COMMAND_MODULES: list[str] = [
+    "spoorvast.cli.cmd_chat",
+    "spoorvast.cli.cmd_workspace",
+    "spoorvast.cli.cmd_parties",
+    "spoorvast.cli.cmd_capture",
+    "spoorvast.cli.cmd_ocr",
+    "spoorvast.cli.cmd_email",
+    "spoorvast.cli.cmd_dossier",
+    "spoorvast.cli.cmd_ui",
 ]
 
 

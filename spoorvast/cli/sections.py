@@ -17,6 +17,13 @@ from spoorvast.storage.vault import Vault
 # importer name -> "module:function"; the function is
 #   (vault, item) -> (json_value, print_function_or_None)
 SECTIONS: dict[str, str] = {
+    "email": "spoorvast.cli.cmd_email:section",
+    "email-headers": "spoorvast.cli.cmd_email:section",
+    "mbox": "spoorvast.cli.cmd_email:section",
+    "outlook-msg": "spoorvast.cli.cmd_email:section",
+    "note": "spoorvast.cli.cmd_workspace:note_section",
+    "capture": "spoorvast.capture.show:section",
+    "file": "spoorvast.cli.cmd_ocr:section",
 }
 
 Section = Callable[[Vault, Item], tuple[Any, Callable[[], None] | None]]

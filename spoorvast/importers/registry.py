@@ -43,6 +43,16 @@ class Registry:
 # ``priority`` decides which importer claims an input first.
 BUILTIN_MODULES = [
     "spoorvast.importers.files",
+    "spoorvast.importers.email.eml",
+    "spoorvast.importers.email.mbox",
+    "spoorvast.importers.email.msg",
+    "spoorvast.importers.chat.whatsapp",
+    "spoorvast.importers.chat.telegram",
+    "spoorvast.importers.chat.smsxml",
+    "spoorvast.importers.chat.meta",
+    "spoorvast.importers.chat.discord",
+    "spoorvast.importers.chat.discord_package",
+    "spoorvast.importers.chat.calllog_csv",
 ]
 
 
