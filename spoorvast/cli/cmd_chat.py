@@ -21,6 +21,7 @@ from spoorvast.model.records import Case, Item
 from spoorvast.services import cases as case_service
 from spoorvast.services import events as event_service
 from spoorvast.services import parties as party_service
+from spoorvast.services.ocr import find_in_pictures
 from spoorvast.storage.vault import Vault
 
 CaseOption = Annotated[int | None, typer.Option("--case", help=_(
@@ -111,13 +112,21 @@ def search(
             item_ids=(case_service.find_item(vault, case, item).id or 0,) if item else None,
             marked_only=marked, limit=event_service.PAGE_SIZE)
         found = event_service.search(vault, case, query, page)
+        only_text = not (party or since or until or item or marked)
+        pictures = find_in_pictures(vault, case, text) if text and only_text else []
     if as_json:
         output.as_json({"total": found.total, "page": found.page,
-                        "page_size": found.page_size, "hits": [_hit_json(h) for h in found.hits]})
+                        "page_size": found.page_size, "hits": [_hit_json(h) for h in found.hits],
+                        "pictures": [{"item": p.item.label, "snippet": p.snippet}
+                                     for p in pictures]})
         return
     _print_hits(found.hits)
     output.info(ngettext("{count} event found", "{count} events found", found.total)
                 .format(count=found.total))
+    if pictures:
+        output.line(_("In the text read from pictures:"), style="bold")
+        for hit in pictures:
+            output.line(f"  {hit.item.label}  {hit.snippet}")
 
 
 def _hit_json(hit: EventHit) -> dict[str, object]:

@@ -22,6 +22,7 @@ is not read again.
 from __future__ import annotations
 
 import time
+import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -283,3 +284,38 @@ def ocr_texts(vault: Vault, case: Case) -> Iterator[tuple[Item, str]]:
     for item, _artifact, document in documents(vault, case):
         if document.text:
             yield item, document.text
+
+
+@dataclass(frozen=True, slots=True)
+class PictureHit:
+    """A picture whose read text holds every searched word."""
+
+    item: Item
+    snippet: str
+
+
+def _fold(text: str) -> str:
+    """Case and diacritics folded, for matching only (the stored text is untouched)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def find_in_pictures(vault: Vault, case: Case, words: str, limit: int = 50) -> list[PictureHit]:
+    """Pictures whose OCR text holds all ``words`` (folded like the message search)."""
+    wanted = [_fold(w) for w in words.split() if w.strip()]
+    hits: list[PictureHit] = []
+    for item, text in ocr_texts(vault, case):
+        folded = _fold(text)
+        if wanted and all(w in folded for w in wanted):
+            hits.append(PictureHit(item, _snippet(text, folded, wanted[0])))
+            if len(hits) >= limit:
+                break
+    return hits
+
+
+def _snippet(text: str, folded: str, word: str, width: int = 60) -> str:
+    at = folded.find(word)
+    if len(folded) != len(text) or at < 0:  # folding changed lengths: show the start
+        return " ".join(text[: width * 2].split())
+    start = max(0, at - width)
+    return ("…" if start else "") + " ".join(text[start: at + len(word) + width].split()) + "…"

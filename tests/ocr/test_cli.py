@@ -32,3 +32,19 @@ def test_missing_language_data_is_named(case_vault: Path, cli: Cli, tmp_path: Pa
     result = cli("ocr", "--languages", "nld+xyz")
     assert result.code == 2 and "tesseract-ocr-xyz" in result.err
     assert cli("ocr-text", "E-0001").code == 2
+
+
+def test_text_read_from_pictures_is_searchable(case_vault: Path, cli: Cli,
+                                               tmp_path: Path) -> None:
+    picture = tmp_path / "dreiging.png"
+    picture.write_bytes(encoded(text_picture("Betaal of ik kom langs"), "PNG"))
+    assert cli("add", str(picture)).code == 0
+    assert cli("ocr").code == 0
+    import json
+
+    found = json.loads(cli("search", "betaal langs", "--json").out)
+    assert [p["item"] for p in found["pictures"]] == ["E-0001"]
+    assert "Betaal" in found["pictures"][0]["snippet"]
+    assert json.loads(cli("search", "nowhere", "--json").out)["pictures"] == []
+    shown = cli("search", "BETAAL")
+    assert "E-0001" in shown.out
