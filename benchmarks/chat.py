@@ -8,8 +8,8 @@
 4. Ranked full-text search over the imported messages (``ORDER BY rank LIMIT 50``)
    through spoorvast's storage API: median and p90 over common and rare words.
 
-Usage: .venv/bin/python -P benchmarks/chat.py [--messages 1000000] [--telegram 200000]
-       [--dir /real/disk]   (-P: benchmarks/email.py would shadow the stdlib email)
+Usage: .venv/bin/python benchmarks/chat.py [--messages 1000000] [--telegram 200000]
+       [--dir /real/disk]
 """
 
 from __future__ import annotations

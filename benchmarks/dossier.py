@@ -23,9 +23,6 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-# benchmarks/email.py would shadow the standard library's email package (imported later)
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent]
-
 PASSPHRASE = "benchmark passphrase 1234"
 ZONE = "Europe/Brussels"
 

@@ -4,7 +4,7 @@ Budget (DESIGN.md): importing and analysing 5,000 messages takes at most 3x the 
 ``email.parser.BytesParser(policy=email.policy.default)`` needs to parse the same bytes,
 measured in the same run; memory stays flat for a large mbox.
 
-    .venv/bin/python benchmarks/email.py [--messages 5000] [--mbox-mib 512] [--dir DIR]
+    .venv/bin/python benchmarks/email_import.py [--messages 5000] [--mbox-mib 512] [--dir DIR]
 
 Three numbers for the messages: the bare parse (baseline), our reading + analysis +
 MIME walk with the sealing replaced by hashing (``analyse``), and ``spoorvast add`` of
@@ -18,7 +18,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# This file is named email.py: keep its own folder off the path, or it hides the stdlib.
+# The repository root first on the path (the benchmark reuses the tests' helpers).
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
