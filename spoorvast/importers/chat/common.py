@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import phonenumbers
-
+from spoorvast.analysis.phones import e164 as e164  # re-exported for the chat importers
+from spoorvast.analysis.phones import zone_country as zone_country
 from spoorvast.importers.chat import codes as _codes  # noqa: F401  (registers codes)
 from spoorvast.model.conversation import actor_key
 from spoorvast.model.records import (
@@ -20,46 +18,6 @@ from spoorvast.model.records import (
 )
 
 MAX_LISTED_PROBLEMS = 100
-_ZONE_TAB = Path("/usr/share/zoneinfo/zone.tab")
-_KNOWN_ZONES = {
-    "Europe/Brussels": "BE", "Europe/Amsterdam": "NL", "Europe/Paris": "FR",
-    "Europe/Berlin": "DE", "Europe/Luxembourg": "LU", "Europe/Vienna": "AT",
-    "Europe/Zurich": "CH", "Europe/London": "GB", "America/New_York": "US",
-}
-
-
-@functools.cache
-def zone_country(zone_name: str) -> str | None:
-    """The country of an IANA zone (zone.tab), for phone numbers without +."""
-    if zone_name in _KNOWN_ZONES:
-        return _KNOWN_ZONES[zone_name]
-    try:
-        lines = _ZONE_TAB.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return None
-    for line in lines:
-        parts = line.split("\t")
-        if len(parts) >= 3 and parts[2] == zone_name:
-            return parts[0]
-    return None
-
-
-_PHONE_SHAPE = re.compile(r"^\+?[\d\s\u00a0\u202f\-().]{6,24}$")
-
-
-def e164(text: str, region: str | None) -> str | None:
-    """``text`` as an E.164 number, or None when it is not a plausible phone number."""
-    if not _PHONE_SHAPE.match(text) or sum(c.isdigit() for c in text) < 6:
-        return None
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
 _MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff\u2068\u2069"
 _SPACES = " \u00a0\u202f"
 
