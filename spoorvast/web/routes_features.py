@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 from spoorvast.i18n import _
 from spoorvast.model.records import Case, Item
 from spoorvast.services import cases as case_service
+from spoorvast.services.ocr import find_in_pictures
 from spoorvast.storage.vault import Vault
 from spoorvast.web import render
 from spoorvast.web.adapters import capture as capture_adapter
@@ -81,8 +82,10 @@ def search_page(request: Request, case_id: int, q: str = "", item: str = "",
             hits, total = event_adapter.search(vault, case, q.strip(),
                                                found.id if found else None, bool(marked),
                                                max(1, page))
+        pictures = (find_in_pictures(vault, case, q) if q.strip() and not (item or marked)
+                    and page <= 1 else [])
     return render.page(request, "search.html", case=case, q=q, item=item, marked=marked,
-                       page=max(1, page), events=hits, total=total,
+                       page=max(1, page), events=hits, total=total, pictures=pictures,
                        size=event_adapter.PAGE_SIZE, available=event_adapter.available(),
                        active="search")
 

@@ -301,3 +301,19 @@ def test_dossier_is_made_and_downloaded_as_a_verifiable_zip(client: Browserish,
     assert any(n.endswith("SHA256SUMS") for n in names)
     assert any(n.endswith("DOSSIER.pdf") for n in names)
     assert verify_bundle(archive).ok
+
+
+def test_read_text_from_pictures_then_find_it(client: Browserish) -> None:
+    from tests.ocr.test_bad_input import encoded, text_picture
+
+    client.unlock()
+    case_id = client.new_case()
+    upload(client, case_id, {"dreiging.png": encoded(text_picture("Betaal of ik kom langs"),
+                                                     "PNG")})
+    started = client.post(f"/c/{case_id}/read-text")
+    job = started.headers["location"].split("job=")[1]
+    assert wait_job(client, job, timeout=120)["state"] == "done"
+    page = client.get(f"/c/{case_id}/search?q=betaal").text
+    assert 'id="search-pictures"' in page and "E-0001" in page
+    assert "Betaal of ik kom langs" in page
+    assert 'id="search-pictures"' not in client.get(f"/c/{case_id}/search?q=nothing").text
