@@ -8,6 +8,8 @@ import sys
 from rich.console import Console
 from rich.markup import escape
 
+from spoorvast.units import human_size as human_size  # used as output.human_size
+
 
 def _stdout() -> Console:
     return Console(file=sys.stdout, highlight=False, soft_wrap=True)
@@ -42,10 +44,3 @@ def as_json(value: object) -> None:
     sys.stdout.flush()
 
 
-def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{value:.1f} TB"

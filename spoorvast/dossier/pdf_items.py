@@ -7,15 +7,7 @@ from spoorvast.dossier.pdf_text import event_row, section_json
 from spoorvast.dossier.thumbs import Preview
 from spoorvast.i18n import _
 from spoorvast.model.records import Item, ItemKind
-
-
-def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{value:.1f} TB"
+from spoorvast.units import human_size
 
 
 def _facts(item: Item, options: DossierOptions) -> list[list[str]]:

@@ -16,6 +16,7 @@ import jinja2
 from fastapi import Request
 from starlette.responses import HTMLResponse
 
+from spoorvast import units
 from spoorvast.i18n import LANGUAGES, N_, _, ngettext, pick_language, set_language
 from spoorvast.model.instant import Instant
 from spoorvast.web.security import csrf_token
@@ -43,12 +44,7 @@ def when(value: Instant | None) -> str:
 
 
 def human_size(size: int | None) -> str:
-    value = float(size or 0)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} TB"
+    return units.human_size(size or 0)
 
 
 def pretty_json(value: object) -> str:

@@ -25,44 +25,7 @@ from spoorvast.services.verify import verify
 from spoorvast.storage.vault import Vault
 from tests.capture.helpers import blob, capture, stored
 from tests.capture.site import Site
-
-TSA_CONFIG = """
-[ tsa ]
-default_tsa = tsa_config
-[ tsa_config ]
-dir = {dir}
-serial = $dir/serial
-crypto_device = builtin
-signer_digest = sha256
-default_policy = 1.2.3.4.1
-digests = sha256, sha384, sha512
-accuracy = secs:1
-ordering = yes
-tsa_name = no
-ess_cert_id_chain = no
-ess_cert_id_alg = sha256
-"""
-
-
-def _run(*args: str) -> None:
-    subprocess.run(args, check=True, capture_output=True)
-
-
-def make_pki(folder: Path) -> Path:
-    _run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-         "-subj", "/CN=Synthetic Test Root CA", "-keyout", str(folder / "ca.key"),
-         "-out", str(folder / "ca.pem"), "-addext", "basicConstraints=critical,CA:TRUE",
-         "-addext", "keyUsage=critical,keyCertSign,cRLSign")
-    _run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=Synthetic TSA",
-         "-keyout", str(folder / "tsa.key"), "-out", str(folder / "tsa.csr"))
-    (folder / "ext.cnf").write_text("extendedKeyUsage=critical,timeStamping\n"
-                                    "keyUsage=critical,digitalSignature\n")
-    _run("openssl", "x509", "-req", "-in", str(folder / "tsa.csr"), "-CA",
-         str(folder / "ca.pem"), "-CAkey", str(folder / "ca.key"), "-CAcreateserial",
-         "-days", "2", "-extfile", str(folder / "ext.cnf"), "-out", str(folder / "tsa.pem"))
-    (folder / "serial").write_text("01\n")
-    (folder / "tsa.cnf").write_text(TSA_CONFIG.format(dir=folder))
-    return folder
+from tests.pki import make_pki
 
 
 def tsa_server(folder: Path) -> ThreadingHTTPServer:

@@ -25,8 +25,8 @@ from spoorvast.model.records import (
     ItemKind,
 )
 from spoorvast.storage.vault import Vault, open_vault
+from tests import pki
 from tests.conftest import PASSPHRASE, Cli
-from tests.dossier import pki
 
 HOSTILE = "#emph[x] ]) $x^2$ <script>alert(1)</script> @ref \\ #{1+1} =head"
 HOSTILE_NAME = "photo #1 ]) $x$ @y <script> back\\slash.jpg"

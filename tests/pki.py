@@ -1,4 +1,5 @@
-"""A throw-away CA + TSA certificate and RFC 3161 tokens made with ``openssl ts``."""
+"""A throw-away CA + TSA certificate and RFC 3161 tokens made with ``openssl ts`` (shared
+by the capture and dossier tests)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ serial = $dir/serial
 crypto_device = builtin
 signer_digest = sha256
 default_policy = 1.2.3.4.1
-digests = sha256
+digests = sha256, sha384, sha512
 accuracy = secs:1
 ordering = yes
 tsa_name = no
@@ -31,7 +32,7 @@ def _run(*args: str, data: bytes | None = None) -> bytes:
 def make_pki(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     _run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-         "-subj", "/CN=Synthetic Dossier Test CA", "-keyout", str(folder / "ca.key"),
+         "-subj", "/CN=Synthetic Test Root CA", "-keyout", str(folder / "ca.key"),
          "-out", str(folder / "ca.pem"), "-addext", "basicConstraints=critical,CA:TRUE",
          "-addext", "keyUsage=critical,keyCertSign,cRLSign")
     _run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=Synthetic TSA",
