@@ -209,3 +209,59 @@ def test_kill_9_during_add_leaves_whole_items_or_none(case_vault: Path, tmp_path
     verified = subprocess.run([*SPOORVAST, "verify", "--json"], env=env,
                               capture_output=True, text=True, timeout=300, check=False)
     assert verified.returncode == 0, verified.stdout
+
+
+@pytest.mark.slow
+def test_a_folder_of_10000_files(case_vault: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(10_000):
+        (folder / f"shot-{n:05d}.txt").write_bytes(f"synthetic file {n}\n".encode())
+    with open_vault(case_vault, PASSPHRASE) as vault:
+        case = vault.store.cases()[0]
+        from spoorvast.services.intake import add_paths
+
+        results = add_paths(vault, case, [folder], builtin_registry())
+        assert len(results) == 10_000
+        assert {r.status for r in results} == {Status.ADDED}
+        assert len(vault.store.items(case.id or 0)) == 10_000
+        assert vault.store.items(case.id or 0)[-1].label == "E-10000"
+        from spoorvast.services.verify import verify
+
+        report = verify(vault)
+        assert report.ok and report.blobs == 10_000
+
+
+@pytest.mark.slow
+def test_a_4_gib_file_streams_with_flat_memory(case_vault: Path, tmp_path: Path) -> None:
+    big = tmp_path / "recording.bin"
+    with big.open("wb") as handle:  # sparse: the bytes read are real zeros, 4 GiB of them
+        handle.truncate(4 << 30)
+        handle.seek((4 << 30) - 16)
+        handle.write(b"synthetic end!!!")
+    code = (
+        "import sys, json; from pathlib import Path;"
+        "from spoorvast.storage.vault import open_vault;"
+        "from spoorvast.importers.registry import builtin_registry;"
+        "from spoorvast.services.intake import add_paths;"
+        "v = open_vault(Path(sys.argv[1]), sys.argv[2]); case = v.store.cases()[0];"
+        "reg = builtin_registry();"
+        # reset the peak (VmHWM) after unlocking: Argon2id alone takes its 64 MiB
+        "Path('/proc/self/clear_refs').write_text('5');"
+        "r = add_paths(v, case, [Path(sys.argv[3])], reg);"
+        "hwm = [l for l in Path('/proc/self/status').read_text().splitlines()"
+        " if l.startswith('VmHWM')][0].split()[1];"
+        "print(json.dumps([r[0].status.value, r[0].sha256, r[0].size, int(hwm) // 1024]))"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(case_vault), PASSPHRASE, str(big)],
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    status, sha, size, peak_mb = json.loads(done.stdout)
+    expected = hashlib.sha256()
+    with big.open("rb") as handle:
+        while block := handle.read(1 << 24):
+            expected.update(block)
+    assert (status, sha, size) == ("added", expected.hexdigest(), 4 << 30)
+    assert peak_mb < 200, f"peak RSS {peak_mb} MB"
+    with open_vault(case_vault, PASSPHRASE, writable=False) as vault:
+        assert vault.blobs.check(sha) is None
