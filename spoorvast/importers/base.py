@@ -3,16 +3,26 @@
 The intake service seals the input's original bytes *before* any importer runs; the
 importer then turns the input into one or more :class:`ItemDraft` records (an mbox
 gives one item per message, a plain file one item). Importers never touch storage:
-``ImportContext.seal`` stores a derived file and returns its Artifact record.
+``ImportContext.seal`` stores a derived file and returns its Artifact record, and
+``ImportContext.open_sealed`` reads a sealed file back (the bytes the events must point
+at, whatever happens to the input file meanwhile).
+
+Events may be lazy. A chat export of a million messages should not become a list of a
+million records: an importer may give ``ItemDraft.events`` as a generator, which the
+intake consumes once, while it writes the item (the next chunk is parsed while SQLite
+indexes the last). While it yields events the generator may append to the draft's
+``problems``, ``artifacts`` and ``identifiers``: those lists are read only after the
+events are exhausted. An exception raised by the generator stops the item's events
+there, with a Finding that says how many were read; the sealed original is unaffected.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from spoorvast.model.instant import Instant
 from spoorvast.model.records import (
@@ -48,7 +58,7 @@ class ItemDraft:
     file: FileFacts | None = None
     media: MediaFacts | None = None
     problems: list[Problem] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
+    events: Iterable[Event] = field(default_factory=list)  # a list, or lazy (see above)
     identifiers: list[Identifier] = field(default_factory=list)
 
 
@@ -61,6 +71,7 @@ class ImportContext:
     case_zone: str
     acquired_at: Instant
     seal: Sealer  # (data, role, name, media_type, derived_from sha256) -> Artifact
+    open_sealed: Callable[[str], BinaryIO] | None = None  # sha256 -> plaintext reader
 
 
 class Importer(Protocol):
@@ -70,3 +81,11 @@ class Importer(Protocol):
     def detect(self, source: Source) -> bool: ...
 
     def read(self, context: ImportContext, source: Source) -> Iterator[ItemDraft]: ...
+
+
+def open_original(context: ImportContext, source: Source) -> BinaryIO:
+    """The sealed original as a reader (the input file itself where no vault is open,
+    as in unit tests of a parser)."""
+    if context.open_sealed is not None:
+        return context.open_sealed(source.original.sha256)
+    return source.path.open("rb")

@@ -159,7 +159,8 @@ class Preparer:
                             instant.now(self.case.time_zone), derived_from)
 
         assert self.case.id is not None
-        return ImportContext(self.case.id, self.case.time_zone, at, seal)
+        return ImportContext(self.case.id, self.case.time_zone, at, seal,
+                             self.vault.blobs.open)
 
 
 def _seal(vault: Vault, path: Path, handle: BinaryIO, observer: IntakeObserver) -> StoredBlob:
@@ -218,12 +219,18 @@ def _open(path: Path) -> BinaryIO:
 
 
 def _write(tx: Transaction, draft: ItemDraft, case: Case, at: instant.Instant) -> Item:
+    """One item; lazy events are parsed now, and what the importer appended to the
+    draft while parsing (findings, sealed attachments, identifiers) is written after."""
     assert case.id is not None
+    artifacts, problems = list(draft.artifacts), list(draft.problems)
     item = tx.add_item(
         Item(None, case.id, 0, draft.kind, draft.title, at, draft.importer, draft.file,
-             draft.media), draft.artifacts, draft.problems)
-    if draft.events:
-        tx.add_events(item, draft.events)  # storage sets item_id and seq
+             draft.media), artifacts, problems)
+    tx.add_events(item, draft.events)  # storage sets item_id and seq
+    for artifact in draft.artifacts[len(artifacts):]:
+        tx.add_artifact(item, artifact)
+    for problem in draft.problems[len(problems):]:
+        tx.add_finding(item, problem)
     for identifier in draft.identifiers:
         tx.add_identifier(replace(identifier, item_id=item.id))
     return item
@@ -248,10 +255,10 @@ class Batch:
     def commit(self) -> None:
         if not self.pending:
             return
-        self.vault.blobs.sync()
         with self.vault.store.transaction() as tx:
             written = [(p, [_write(tx, d, self.case, p.at) for d in p.drafts])
                        for p in self.pending]
+            self.vault.blobs.sync()  # after the writes: lazy events may seal attachments
         self._clear()
         for prepared, items in written:
             self._report_written(prepared, items)

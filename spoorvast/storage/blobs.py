@@ -26,13 +26,14 @@ import ctypes
 import errno
 import hashlib
 import hmac
+import io
 import os
 import secrets
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -235,6 +236,11 @@ class BlobStore:
                 return
             index, offset, block = index + 1, offset + len(block), following
 
+    def open(self, sha256: str) -> BinaryIO:
+        """A buffered reader over the plaintext (lines, ``read(n)``); decrypts as it goes,
+        and raises BlobDamaged where the stored bytes fail authentication."""
+        return io.BufferedReader(_ChunkStream(self.read_chunks(sha256)), CHUNK)
+
     def read_bytes(self, sha256: str) -> bytes:
         return b"".join(self.read_chunks(sha256))
 
@@ -251,6 +257,33 @@ class BlobStore:
 
 _HASHER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="spoorvast-hash")
 _libc = ctypes.CDLL(None, use_errno=True)
+
+
+class _ChunkStream(io.RawIOBase):
+    """Decrypted chunks as a raw stream (for ``io.BufferedReader``)."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks, self._left = chunks, memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._left:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._left = memoryview(chunk)
+        n = min(len(buffer), len(self._left))
+        buffer[:n] = self._left[:n]
+        self._left = self._left[n:]
+        return n
+
+    def close(self) -> None:
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
+        super().close()
 
 
 def _write_all(out: BinaryIO, data: bytes) -> None:

@@ -8,8 +8,9 @@ writer at a time; every mutation appends its custody entry in the same transacti
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -42,6 +43,14 @@ from spoorvast.storage.sqlite_schema import migrate
 ACTOR = "owner"
 
 
+# Binding None goes through the adapter protocol (failed attribute lookups) unless an
+# adapter is registered for it: 800 ns per NULL in sqlcipher3, 125 ns with this one —
+# an event row has about ten NULLs, so this alone is ~40 % of a bulk insert.
+sqlcipher3.register_adapter(type(None), {}.get)
+
+CACHE_KIB = 65536  # page cache (64 MiB): a bulk insert keeps its index pages in memory
+
+
 def connect(path: Path, key: bytes) -> Any:
     conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
@@ -55,6 +64,7 @@ def connect(path: Path, key: bytes) -> Any:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     return conn
 
 
@@ -187,10 +197,16 @@ class SqliteTransaction:
                  record_payload("identifier", identifier_id, stored))
         return stored
 
-    def add_events(self, item: Item | None, events: Sequence[Event]) -> int:
-        """Store events of ``item`` (their ``item_id`` and ``seq`` are set here)."""
-        chain = case_chain(events[0].case_id) if events else ""
-        return sqlite_events.insert(self.conn, self.log, chain, item, events)
+    def add_events(self, item: Item | None, events: Iterable[Event]) -> int:
+        """Store events of ``item`` (their ``item_id`` and ``seq`` are set here);
+        ``events`` may be a lazy iterable, consumed once."""
+        stream = iter(events)
+        first = next(stream, None)
+        if first is None:
+            return 0
+        case_id = item.case_id if item is not None else first.case_id
+        return sqlite_events.insert(self.conn, self.log, case_chain(case_id), case_id, item,
+                                    itertools.chain((first,), stream))
 
     def set_event_marks(self, case_id: int, event_ids: Sequence[int], marked: bool) -> int:
         return sqlite_events.set_marks(self.conn, self.log, case_chain(case_id), event_ids,

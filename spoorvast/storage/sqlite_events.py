@@ -22,6 +22,7 @@ import orjson
 from spoorvast.model.conversation import ActorCount, DayCount, EventHit, EventQuery
 from spoorvast.model.instant import Instant, OffsetSource, Precision
 from spoorvast.model.records import Event, Item, Location
+from spoorvast.storage.prefetch import Prefetch
 
 Row = tuple[Any, ...]
 
@@ -97,23 +98,27 @@ def content_row(seq: int, e: Event, times: Any = _instant_columns) -> Row:
 
 
 class _Digesting:
-    """Content rows made one at a time for ``executemany`` (no list of a million
-    tuples), hashed on the way exactly as :func:`row_digest` hashes them."""
+    """Content rows made one at a time (no list of a million tuples), hashed on the way
+    exactly as :func:`row_digest` hashes them; which of them arrive marked is noted."""
 
     def __init__(self, case_id: int, item_id: int | None, start: int,
-                 events: Sequence[Event]) -> None:
+                 events: Iterable[Event]) -> None:
         self.case_id, self.item_id, self.start, self.events = case_id, item_id, start, events
         self.digest, self.count = hashlib.sha256(), 0
+        self.marked: list[int] = []  # positions (0-based) of events that came marked
 
     def __iter__(self) -> Iterator[Row]:
         times, dumps, update = _TimeColumns(), orjson.dumps, self.digest.update
-        case_id, item_id = self.case_id, self.item_id
-        for seq, e in enumerate(self.events, self.start + 1):
-            row = content_row(seq, e, times)
+        case_id, item_id, start = self.case_id, self.item_id, self.start
+        n = -1
+        for n, e in enumerate(self.events):
+            row = content_row(start + n + 1, e, times)
             update(dumps(row))
             update(b"\n")
+            if e.marked:
+                self.marked.append(n)
             yield (case_id, item_id, *row)
-        self.count = len(self.events)
+        self.count = n + 1
 
     def result(self) -> dict[str, object]:
         return {"count": self.count, "sha256": self.digest.hexdigest()}
@@ -167,31 +172,43 @@ def stored_digest(conn: Any, case_id: int, item_id: int | None) -> dict[str, obj
 # -- writing --------------------------------------------------------------------------
 
 
-def insert(conn: Any, log: Logger, chain: str, item: Item | None,
-           events: Sequence[Event]) -> int:
-    """Store events (they all belong to ``item``, or to the case when None)."""
-    if not events:
-        return 0
-    case_id, item_id = events[0].case_id, (item.id if item else None)
+CHUNK = 8192
+_FTS_RANGE = ("INSERT INTO events_fts(rowid, text) SELECT id, text FROM events "
+              "WHERE id BETWEEN ? AND ?")
+
+
+def insert(conn: Any, log: Logger, chain: str, case_id: int, item: Item | None,
+           events: Iterable[Event]) -> int:
+    """Store events (they all belong to ``item``, or to the case when None).
+
+    ``events`` may be a lazy iterable of any length (an importer still parsing): it is
+    consumed in chunks, the next chunk made while SQLite indexes the last one
+    (:class:`Prefetch`), so memory stays flat and the parse overlaps the FTS5 work.
+    """
+    item_id = item.id if item else None
     start = int(conn.execute("SELECT coalesce(max(seq), 0) FROM events WHERE case_id = ? "
                              "AND item_id IS ?", (case_id, item_id)).fetchone()[0])
     rows = _Digesting(case_id, item_id, start, events)
-    before = int(conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0])
-    conn.executemany(_INSERT, rows)
-    first, last = before + 1, int(conn.execute("SELECT max(id) FROM events").fetchone()[0])
-    if last - first + 1 != len(events):  # ids are assigned max(id) + 1 in one transaction
-        first, last = conn.execute(
-            "SELECT min(id), max(id) FROM events WHERE item_id IS ? AND case_id = ? AND "
-            "seq > ?", (item_id, case_id, start)).fetchone()
-    conn.execute("INSERT INTO events_fts(rowid, text) SELECT id, text FROM events "
-                 "WHERE id BETWEEN ? AND ?", (first, last))
+    first = int(conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]) + 1
+    with Prefetch(rows, CHUNK) as chunks:
+        for chunk in chunks:
+            conn.executemany(_INSERT, chunk)
+            chunks.release()
+            last = int(conn.execute("SELECT max(id) FROM events").fetchone()[0])
+            if last - first + 1 != len(chunk):  # ids are max(id) + 1 within a transaction
+                raise RuntimeError("event ids are not consecutive")
+            conn.execute(_FTS_RANGE, (first, last))
+            first = last + 1
+    if rows.count == 0:
+        return 0
     digest = rows.result() if start == 0 else stored_digest(conn, case_id, item_id)
     log(chain, "events.added", item.label if item else "case",
         {"record": "events", "id": item_id, "data": digest})
-    marked = [first + n for n, e in enumerate(events) if e.marked]
-    if marked:
-        set_marks(conn, log, chain, marked, True)
-    return len(events)
+    if rows.marked:
+        ids = conn.execute("SELECT id FROM events WHERE case_id = ? AND item_id IS ? AND "
+                           "seq > ? ORDER BY seq", (case_id, item_id, start)).fetchall()
+        set_marks(conn, log, chain, [ids[n][0] for n in rows.marked], True)
+    return rows.count
 
 
 def mark_state(event_id: int, item_id: int | None, seq: int, marked: bool

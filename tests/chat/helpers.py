@@ -40,6 +40,7 @@ def run(importer: object, path: Path, zone: str = ZONE) -> tuple[ItemDraft, Seal
     assert importer.detect(source)  # type: ignore[attr-defined]
     drafts = list(importer.read(context, source))  # type: ignore[attr-defined]
     assert len(drafts) == 1
+    drafts[0].events = list(drafts[0].events)  # lazy events: parsed now, as the intake does
     return drafts[0], sealed
 
 

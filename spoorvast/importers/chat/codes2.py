@@ -8,6 +8,9 @@ from spoorvast.findings import register_codes
 from spoorvast.i18n import N_
 
 register_codes({
+    "chat.layout-unknown": N_("The file is named like a WhatsApp export, but none of its "
+                              "first lines has the shape of a message; it is kept "
+                              "unchanged as a plain file. Its first lines: {lines}"),
     "chat.json-invalid": N_("The JSON is not valid at byte {offset}; the records before "
                             "that point were read, the rest is kept in the original."),
     "chat.not-an-export": N_("The file does not have the shape of a {format} export "

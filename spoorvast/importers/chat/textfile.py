@@ -11,72 +11,90 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from spoorvast.model.records import Location, Problem, Severity
 
 MAX_ENCODING_FINDINGS = 100
 
 
-@dataclass
-class Lines:
-    contents: list[str]
-    endings: list[str]  # "\n", "\r\n" or "" (last line without one)
-    problems: list[Problem] = field(default_factory=list)
+BLOCK = 1 << 20
 
 
-def split_lines(data: bytes, sha256: str) -> Lines:
-    if data.startswith(b"\xef\xbb\xbf"):
+def text_lines(reader: BinaryIO, decoding: Decoding) -> Iterator[tuple[str, str]]:
+    """(content, ending) of every line, ending ``"\n"``, ``"\r\n"`` or ``""`` (the last
+    line without one). Read and decoded a block at a time, so a million lines cost a few
+    C calls per block instead of a decode per line; a block that is not UTF-8 is decoded
+    line by line, with :class:`Decoding` reporting each line it had to read otherwise."""
+    carry, number = b"", 0
+    while True:
+        block = reader.read(BLOCK)
+        data = carry + block
+        if not block:
+            break
+        cut = data.rfind(b"\n") + 1
+        if cut == 0:
+            carry = data
+            continue
+        carry = data[cut:]
+        lines = _decode_lines(data[:cut], decoding, number)
+        lines.pop()  # the empty string after the block's last "\n"
+        number += len(lines)
+        yield from _with_endings(lines, "\n")
+    if data:
+        last = _decode_lines(data, decoding, number)[0]
+        yield (last[:-1], "\r") if last.endswith("\r") else (last, "")
+
+
+def _decode_lines(data: bytes, decoding: Decoding, before: int) -> list[str]:
+    if before == 0 and data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        text = data.decode("utf-8")
+        return data.decode().split("\n")
     except UnicodeDecodeError:
-        return _split_mixed(data, sha256)
-    return _split_text(text)
+        lines = []
+        for n, raw in enumerate(data.split(b"\n"), before + 1):
+            try:
+                lines.append(raw.decode())
+            except UnicodeDecodeError:
+                lines.append(decoding.fallback(raw, n))
+        return lines
 
 
-def _split_text(text: str) -> Lines:
-    raw = text.split("\n")
-    endings = ["\n"] * len(raw)
-    if raw and raw[-1] == "":
-        raw.pop()
-        endings.pop()
-    else:
-        endings[-1] = ""
-    if "\r" in text:
-        for n, line in enumerate(raw):
-            if line.endswith("\r"):
-                raw[n], endings[n] = line[:-1], "\r" + endings[n]
-    return Lines(raw, endings)
+def _with_endings(lines: list[str], ending: str) -> Iterator[tuple[str, str]]:
+    for line in lines:
+        if line[-1:] == "\r":
+            yield line[:-1], "\r" + ending
+        else:
+            yield line, ending
 
 
-def _split_mixed(data: bytes, sha256: str) -> Lines:
-    parts = data.split(b"\n")
-    lines = Lines([], [])
-    bad = 0
-    for number, part in enumerate(parts, 1):
-        if number == len(parts) and part == b"":
-            break
-        try:
-            line = part.decode("utf-8")
-        except UnicodeDecodeError:
-            line = part.decode("cp1252", errors="replace")
-            bad += 1
-            if bad <= MAX_ENCODING_FINDINGS:
-                lines.problems.append(Problem(
-                    Severity.WARNING, "chat.encoding",
-                    (("where", f"line {number}"), ("encoding", "Windows-1252")),
-                    Location(artifact_sha256=sha256, line=number)))
-        ending = "\n" if number < len(parts) else ""
-        if line.endswith("\r"):
-            line, ending = line[:-1], "\r" + ending
-        lines.contents.append(line)
-        lines.endings.append(ending)
-    if bad > MAX_ENCODING_FINDINGS:
-        lines.problems.append(Problem(
+@dataclass
+class Decoding:
+    """Lines read one at a time: those that are not UTF-8 are read as Windows-1252 (which
+    maps every byte) and reported, the first hundred each by line, the rest counted."""
+
+    sha256: str
+    bad: int = 0
+    listed: list[Problem] = field(default_factory=list)
+
+    def fallback(self, raw: bytes, number: int) -> str:
+        self.bad += 1
+        if self.bad <= MAX_ENCODING_FINDINGS:
+            self.listed.append(Problem(
+                Severity.WARNING, "chat.encoding",
+                (("where", f"line {number}"), ("encoding", "Windows-1252")),
+                Location(artifact_sha256=self.sha256, line=number)))
+        return raw.decode("cp1252", errors="replace")
+
+    def problems(self) -> list[Problem]:
+        more = self.bad - MAX_ENCODING_FINDINGS
+        if more <= 0:
+            return list(self.listed)
+        return [*self.listed, Problem(
             Severity.WARNING, "chat.encoding",
-            (("where", f"{bad - MAX_ENCODING_FINDINGS} more lines"),
-             ("encoding", "Windows-1252")), Location(artifact_sha256=sha256)))
-    return lines
+            (("where", f"{more} more lines"), ("encoding", "Windows-1252")),
+            Location(artifact_sha256=self.sha256))]
 
 
 @contextmanager

@@ -8,15 +8,17 @@ message names, are each reported.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
-from spoorvast.importers.base import ImportContext, ItemDraft, Source
+from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
 from spoorvast.importers.chat import whatsapp_tables as tables
-from spoorvast.importers.chat.common import zone_country
-from spoorvast.importers.chat.textfile import quiet_gc, split_lines
-from spoorvast.importers.chat.whatsapp_lines import detect_layout
-from spoorvast.importers.chat.whatsapp_parse import ChatResult, WhatsAppParser
+from spoorvast.importers.chat.common import Participants, Tally, zone_country
+from spoorvast.importers.chat.textfile import quiet_gc
+from spoorvast.importers.chat.whatsapp_lines import LAYOUTS, detect_layout
+from spoorvast.importers.chat.whatsapp_parse import ChatResult, WhatsAppParser, survey
 from spoorvast.importers.chat.zipsafe import SafeZip, is_zip
 from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry
@@ -24,6 +26,7 @@ from spoorvast.model.instant import ZoneClock
 from spoorvast.model.records import (
     Artifact,
     ArtifactRole,
+    Event,
     ItemKind,
     Location,
     Problem,
@@ -34,10 +37,15 @@ NAME = "whatsapp"
 
 
 def looks_like_chat(head: bytes) -> bool:
-    start = head[:8192]  # the first 20 lines are plenty
-    text = start.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
-    lines = [line for line in text.split("\n")[:-1] if line.strip()][:20]
-    return bool(lines) and detect_layout(lines[:5]) is not None
+    lines = head_lines(head[:8192], 5)  # the first lines are plenty
+    return bool(lines) and detect_layout(lines) is not None
+
+
+def named_like_export(name: str) -> bool:
+    base = name.rsplit("/", 1)[-1]
+    return base.lower().endswith(".txt") and (
+        base in tables.CHAT_FILE_NAMES or base.casefold().startswith(
+            tables.CHAT_FILE_PREFIXES))
 
 
 def chat_entry(names: list[str]) -> str | None:
@@ -91,7 +99,7 @@ class WhatsAppImporter:
     def detect(self, source: Source) -> bool:
         if source.head.startswith(b"PK\x03\x04"):
             return self._zip_chat(source) is not None
-        return looks_like_chat(source.head)
+        return looks_like_chat(source.head) or named_like_export(source.name)
 
     def _zip_chat(self, source: Source) -> str | None:
         if not is_zip(source.path):
@@ -110,16 +118,38 @@ class WhatsAppImporter:
             data, chat = self._chat_from_zip(context, source, archive)
             artifacts.append(chat)
             media = self._media(context, archive, source)
+            opener: Callable[[], BinaryIO] = lambda: io.BytesIO(data)  # noqa: E731
+            head = data[:HEAD]
         else:
-            data, chat = source.path.read_bytes(), source.original
+            chat, head = source.original, source.head
+            opener = lambda: open_original(context, source)  # noqa: E731
         media = media or Media(None, context, source.original.sha256)
-        result = parse(context, data, chat.sha256, media)
-        problems = self._problems(context, result, archive, media)
-        artifacts.extend(media.sealed.values())
-        yield ItemDraft(kind=ItemKind.CONVERSATION, title=source.name, importer=NAME,
-                        artifacts=artifacts, file=file_facts(source, context.case_zone),
-                        problems=problems, events=result.events,
-                        identifiers=result.participants.identifiers())
+        draft = ItemDraft(kind=ItemKind.CONVERSATION, title=source.name, importer=NAME,
+                          artifacts=artifacts, file=file_facts(source, context.case_zone))
+        layout = detect_layout(head_lines(head))
+        if layout is None:  # named like an export, but no line reads as one
+            draft.kind, draft.problems = ItemKind.FILE, [_layout_unknown(head, chat.sha256)]
+            yield draft
+            return
+        draft.events = self._events(context, draft, Stream(opener, chat.sha256, layout),
+                                    archive, media)
+        yield draft
+
+    def _events(self, context: ImportContext, draft: ItemDraft, stream: Stream,
+                archive: SafeZip | None, media: Media) -> Iterator[Event]:
+        """The events, parsed as they are stored; the draft is completed at the end."""
+        with stream.open() as reader:
+            order = survey(reader, stream.layout).decide()
+        result = ChatResult(Tally(stream.sha256), Participants(context.case_id), order,
+                            stream.layout)
+        parser = WhatsAppParser(context.case_id, stream.sha256,
+                                ZoneClock(context.case_zone), zone_country(context.case_zone),
+                                media.resolve, result, order.order)
+        with stream.open() as reader, quiet_gc():
+            yield from parser.events(reader, LAYOUTS[stream.layout])
+        draft.problems.extend(self._problems(context, result, archive, media))
+        draft.artifacts.extend(media.sealed.values())
+        draft.identifiers.extend(result.participants.identifiers())
 
     def _chat_from_zip(self, context: ImportContext, source: Source,
                        archive: SafeZip) -> tuple[bytes, Artifact]:
@@ -144,7 +174,7 @@ class WhatsAppImporter:
             problems.extend(archive.problems)
         problems.extend(_order_problems(result, media.derived_from))
         problems.extend(_truncation(result, bool(media.by_name), media.derived_from))
-        if result.events:
+        if result.tally.events:
             problems.append(Problem(Severity.INFO, "chat.zone-assumed",
                                     (("zone", context.case_zone),),
                                     Location(artifact_sha256=media.derived_from)))
@@ -152,14 +182,36 @@ class WhatsAppImporter:
         return problems
 
 
-def parse(context: ImportContext, data: bytes, sha256: str, media: Media) -> ChatResult:
-    lines = split_lines(data, sha256)
-    parser = WhatsAppParser(context.case_id, sha256, ZoneClock(context.case_zone),
-                            zone_country(context.case_zone), media.resolve)
-    with quiet_gc():
-        result = parser.parse(lines)
-    result.problems[:0] = lines.problems
-    return result
+@dataclass(frozen=True, slots=True)
+class Stream:
+    """Where the chat text is read from (twice: the date survey, then the parse)."""
+
+    opener: Callable[[], BinaryIO]
+    sha256: str
+    layout: str
+
+    def open(self) -> BinaryIO:
+        return self.opener()
+
+
+HEAD = 64 * 1024
+QUOTED_LINES, QUOTED_CHARS = 3, 120
+
+
+def head_lines(head: bytes, count: int = 200) -> list[str]:
+    """The first complete, non-empty lines of a file's head (for detection)."""
+    text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
+    lines = text.split("\n")
+    if len(head) >= HEAD:
+        lines = lines[:-1]  # the last one may be cut
+    return [line.rstrip("\r") for line in lines if line.strip()][:count]
+
+
+def _layout_unknown(head: bytes, sha256: str) -> Problem:
+    """The first lines, quoted (shortened), so the user sees what could not be read."""
+    quoted = " | ".join(line[:QUOTED_CHARS] for line in head_lines(head, QUOTED_LINES))
+    return Problem(Severity.WARNING, "chat.layout-unknown", (("lines", quoted),),
+                   Location(artifact_sha256=sha256, line=1))
 
 
 def _order_problems(result: ChatResult, sha256: str) -> list[Problem]:
@@ -178,7 +230,7 @@ def _order_problems(result: ChatResult, sha256: str) -> list[Problem]:
 
 def _truncation(result: ChatResult, with_media: bool, sha256: str) -> list[Problem]:
     limit = tables.LIMIT_WITH_MEDIA if with_media else tables.LIMIT_WITHOUT_MEDIA
-    count = len(result.events)
+    count = result.tally.events
     if count < limit * 0.95:
         return []
     media = "with media" if with_media else "without media"

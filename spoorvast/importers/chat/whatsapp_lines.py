@@ -55,6 +55,7 @@ class DateSurvey:
     separator: str = ""
     twelve_hour: bool = False
     sequence: list[tuple[int, int, int]] | None = None
+    last_key: str = ""  # the last date text seen (a survey in blocks continues from it)
 
     def add(self, a: str, sep: str, b: str, c: str, line: int) -> None:
         if self.sequence is None:

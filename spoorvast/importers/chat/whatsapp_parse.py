@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import BinaryIO
 
 from spoorvast.importers.chat import whatsapp_tables as tables
 from spoorvast.importers.chat.common import Participants, Tally, clean_name, phone_or_name
-from spoorvast.importers.chat.textfile import Lines
+from spoorvast.importers.chat.textfile import Decoding, text_lines
 from spoorvast.importers.chat.whatsapp_lines import (
     LAYOUTS,
     DateOrder,
     DateSurvey,
-    detect_layout,
     split_sender,
     wall_time,
 )
@@ -25,13 +25,17 @@ _MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff\u2068\u2069"
 _ATTACHED_IOS = re.compile(r"^<[^<>:]{2,40}:[ \u00a0\u202f]?([^<>]+)>$")
 _ATTACHED_ANDROID = re.compile(r"^([^\s<>:/\\]+\.[A-Za-z0-9]{1,5}) \([^()]{2,40}\)$")
 
+# a message longer than every marker is none of them (no casefold of every message)
+_MARKER_MAX = 1 + max(len(m) for m in (*tables.MISSED_CALLS, *tables.MEDIA_OMITTED,
+                                          *tables.DELETED))
 _FLAGS = frozenset({"media", "deleted", "attachment", "direction"})
 Resolver = Callable[[str], str | None]  # attachment name -> sha256 of the sealed file
 
 
 @dataclass
 class ChatResult:
-    events: list[Event]
+    """What a parse found besides its events (complete once the events are exhausted)."""
+
     tally: Tally
     participants: Participants
     order: DateOrder | None
@@ -39,105 +43,111 @@ class ChatResult:
     problems: list[Problem] = field(default_factory=list)
     attachment_names: set[str] = field(default_factory=set)
 
-    @property
-    def messages(self) -> int:
-        return sum(1 for e in self.events if e.kind == "message")
-
 
 @dataclass
 class WhatsAppParser:
+    """Lines in, events out, one at a time: the file is never held whole. The header of a
+    message is known only when the next header (or the end) arrives, so each event is
+    given one line late."""
+
     case_id: int
     sha256: str
     clock: ZoneClock
     region: str | None
     resolve: Resolver
-    events: list[Event] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    names: set[str] = field(default_factory=set)
+    result: ChatResult
+    order: str  # "dmy", "mdy" or "ymd"
     _actors: dict[str, tuple[str, bool]] = field(default_factory=dict)
     _last_utc: datetime | None = None
+    _last_head: str = ""
+    _last_instant: Instant | None = None
 
-    def parse(self, lines: Lines) -> ChatResult:
-        tally = Tally(self.sha256, read=len(lines.contents))
-        participants = Participants(self.case_id)
-        layout = detect_layout(lines.contents[:200])
-        if layout is None:
-            tally.unreadable(Location(self.sha256, 1), "line 1", "no known layout",
-                             units=tally.read)
-            return ChatResult([], tally, participants, None, None)
-        order = survey(lines, layout).decide()
-        self._participants, self._tally, self._order = participants, tally, order.order
-        self._walk(lines, LAYOUTS[layout])
-        return ChatResult(self.events, tally, participants, order, layout,
-                          self.problems, self.names)
-
-    def _walk(self, lines: Lines, header: re.Pattern[str]) -> None:
-        match = header.match
-        contents, endings = lines.contents, lines.endings
-        start, head, body = 0, None, ""
+    def events(self, reader: BinaryIO, header: re.Pattern[str]) -> Iterator[Event]:
+        """Events of the chat text, in order (the lines are read a block at a time)."""
+        match, tally = header.match, self.result.tally
+        encoding = Decoding(self.sha256)
+        start, head, body, ending, index = 0, None, "", "", 0
         parts: list[str] = []
-        for index, line in enumerate(contents):
+        for line, next_ending in text_lines(reader, encoding):
+            index += 1
+            previous, ending = ending, next_ending
             found = match(line)
             if found is None:
                 if head is None:
-                    self._tally.unreadable(Location(self.sha256, index + 1),
-                                           f"line {index + 1}", "before the first message")
+                    tally.unreadable(Location(self.sha256, index), f"line {index}",
+                                     "before the first message")
                 else:
-                    parts.append(endings[index - 1] + line)
+                    parts.append(previous + line)
                 continue
             if head is not None:
-                self._emit(start, head, body, parts)
-            start, head, body, parts = index + 1, found, line[found.end():], []
+                event = self._emit(start, head, body, parts)
+                if event is not None:
+                    yield event
+            start, head, body, parts = index, found, line[found.end():], []
+        tally.read += index
+        self.result.problems[:0] = encoding.problems()
         if head is not None:
-            self._emit(start, head, body, parts)
+            event = self._emit(start, head, body, parts)
+            if event is not None:
+                yield event
 
-    def _emit(self, line: int, head: re.Match[str], body: str, parts: list[str]) -> None:
+    def _emit(self, line: int, head: re.Match[str], body: str, parts: list[str]
+              ) -> Event | None:
         where = Location(self.sha256, line)
-        try:
-            wall = wall_time(head.groups(), self._order)
-        except ValueError:
-            self._tally.unreadable(where, f"line {line}", "not a real date or time",
-                                   units=1 + len(parts))
-            return
-        moment = self._instant(wall, head, where)
+        moment = self._instant(head, where)
+        if moment is None:
+            self.result.tally.unreadable(where, f"line {line}", "not a real date or time",
+                                         units=1 + len(parts))
+            return None
         sender, first = split_sender(body)
         text = first + "".join(parts) if parts else first
-        self._tally.events += 1
-        self._tally.continued += len(parts)
+        tally = self.result.tally
+        tally.events += 1
+        tally.continued += len(parts)
         if sender is None:
-            self._tally.system += 1
-            self.events.append(Event(None, self.case_id, None, "system", moment, text,
-                                     location=where, details=(("system", system_type(text)),)))
-            return
+            tally.system += 1
+            return Event(None, self.case_id, None, "system", moment, text,
+                         location=where, details=(("system", system_type(text)),))
         event = self._message(sender, first, text, moment, where)
         if first.startswith("\u200e") and event.kind == "message" and not any(
                 k in _FLAGS for k, _v in event.details):
-            self._tally.system += 1
+            tally.system += 1
             event = Event(None, self.case_id, None, "system", moment, text, location=where,
                           actor=event.actor, details=(("system", system_type(text)),))
-        self.events.append(event)
+        return event
 
-    def _instant(self, wall: datetime, head: re.Match[str], where: Location) -> Instant:
+    def _instant(self, head: re.Match[str], where: Location) -> Instant | None:
+        """The header's instant; consecutive messages of one minute share it (the same
+        header text resolves to the same instant unless it falls in a DST change)."""
+        text = head.group(0)
+        if text == self._last_head and self._last_instant is not None:
+            return self._last_instant
+        try:
+            wall = wall_time(head.groups(), self.order)
+        except ValueError:
+            return None
         precision = Precision.MINUTE if head.group(7) is None else Precision.SECOND
-        raw = head.group(0).strip(_MARKS + " []-–")
+        raw = text.strip(_MARKS + " []-–")
         fold = 0
         ambiguity = self.clock.ambiguity(wall)
         if ambiguity is not None:
             fold = self._fold(wall, ambiguity, where, raw)
         moment = self.clock.resolve(wall, precision, raw, fold)
         self._last_utc = moment.utc
+        self._last_head, self._last_instant = (text, moment) if ambiguity is None else ("", None)
         return moment
 
     def _fold(self, wall: datetime, ambiguity: str, where: Location, raw: str) -> int:
         label = f"line {where.line}"
         params = (("where", label), ("time", raw), ("zone", self.clock.zone_name))
         if ambiguity == "gap":
-            self.problems.append(Problem(Severity.WARNING, "chat.dst-gap", params, where))
+            self.result.problems.append(Problem(Severity.WARNING, "chat.dst-gap", params,
+                                                where))
             return 0
         first = self.clock.resolve(wall, Precision.SECOND, None, 0)
         fold = 1 if self._last_utc is not None and self._last_utc > first.utc else 0
         which = "second" if fold else "first"
-        self.problems.append(Problem(Severity.WARNING, "chat.dst-overlap",
+        self.result.problems.append(Problem(Severity.WARNING, "chat.dst-overlap",
                                      (*params, ("which", which)), where))
         return fold
 
@@ -145,7 +155,7 @@ class WhatsAppParser:
         known = self._actors.get(sender)
         if known is None:
             actor = phone_or_name(sender, "whatsapp", self.region)
-            known = (self._participants.note(actor, where), clean_name(sender)[1])
+            known = (self.result.participants.note(actor, where), clean_name(sender)[1])
             self._actors[sender] = known
         return known
 
@@ -154,9 +164,9 @@ class WhatsAppParser:
         actor, non_contact = self._actor(sender, where)
         details: list[tuple[str, str]] = [("non_contact", "1")] if non_contact else []
         shown = first.strip(_MARKS + " ")
-        folded = shown.rstrip(".").casefold()
         kind = "message"
         attachments: tuple[str, ...] = ()
+        folded = shown.rstrip(".").casefold() if len(shown) <= _MARKER_MAX else ""
         if folded in tables.MISSED_CALLS:
             kind = "call"
             details += [("direction", "missed"), ("media", tables.MISSED_CALLS[folded])]
@@ -164,9 +174,10 @@ class WhatsAppParser:
             details.append(("media", "omitted"))
         elif folded in tables.DELETED:
             details.append(("deleted", "1"))
-        else:
+        elif shown[:1] == "<" or shown[-1:] == ")":
             attachments = self._attachment(shown, where, details)
-        if text.rstrip(_MARKS + " ").casefold().endswith(tables.EDITED):
+        tail = text.rstrip(_MARKS + " ")
+        if tail[-1:] == ">" and tail.casefold().endswith(tables.EDITED):
             details.append(("edited", "1"))
         return Event(None, self.case_id, None, kind, moment, text, location=where,
                      actor=actor, attachments=attachments, details=tuple(details))
@@ -177,11 +188,11 @@ class WhatsAppParser:
         if found is None:
             return ()
         name = found.group(1).strip(_MARKS + " ")
-        self.names.add(name)
+        self.result.attachment_names.add(name)
         details.append(("attachment", name))
         sha = self.resolve(name)
         if sha is None:
-            self.problems.append(Problem(Severity.WARNING, "chat.attachment-missing",
+            self.result.problems.append(Problem(Severity.WARNING, "chat.attachment-missing",
                                          (("where", f"line {where.line}"),), where))
             return ()
         return (sha,)
@@ -198,20 +209,39 @@ def system_type(text: str) -> str:
     return "other"
 
 
-def survey(lines: Lines, layout: str) -> DateSurvey:
-    """One pass over the headers to decide the day/month order."""
+SURVEY_BLOCK = 1 << 20
+
+
+def survey(reader: BinaryIO, layout: str) -> DateSurvey:
+    """One pass over the headers to decide the day/month order: the text is searched a
+    megabyte at a time (no per-line Python work), line numbers are counted only where
+    the date changes."""
     found = DateSurvey()
-    match = LAYOUTS[layout].match
-    last = ""
-    for number, line in enumerate(lines.contents, 1):
-        head = match(line)
-        if head is None:
-            continue
+    header = re.compile("^" + LAYOUTS[layout].pattern, re.MULTILINE)
+    last, line_base, carry = "", 0, b""
+    while block := reader.read(SURVEY_BLOCK):
+        block = carry + block
+        cut = block.rfind(b"\n") + 1 or len(block)
+        text, carry = block[:cut].decode("utf-8", errors="replace"), block[cut:]
+        line_base = _survey_text(found, header, text, line_base, last)
+        last = found.last_key
+    if carry:
+        _survey_text(found, header, carry.decode("utf-8", errors="replace"), line_base, last)
+    return found
+
+
+def _survey_text(found: DateSurvey, header: re.Pattern[str], text: str, line_base: int,
+                 last: str) -> int:
+    counted_to, line = 0, line_base
+    for head in header.finditer(text):
         a, sep, b, c = head.group(1, 2, 3, 4)
+        key = a + sep + b + sep + c
+        if key == last:
+            continue
         if head.group(8) is not None:
             found.twelve_hour = True
-        key = f"{a}{sep}{b}{sep}{c}"
-        if key != last:
-            found.add(a, sep, b, c, number)
-            last = key
-    return found
+        line += text.count("\n", counted_to, head.start())
+        counted_to = head.start()
+        found.add(a, sep, b, c, line + 1)
+        found.last_key = last = key
+    return line_base + text.count("\n")

@@ -192,7 +192,8 @@ def _problem(code: str, source: Source, entry: Entry, first: int) -> Problem:
 
 
 def _title(draft: ItemDraft, source: Source, entry: Entry) -> str:
-    text = draft.events[0].text if draft.events else ""
+    first = next(iter(draft.events), None)  # e-mail drafts hold a list
+    text = first.text if first is not None else ""
     return f"{source.name} #{entry.number}" + (f" — {text[:80]}" if text else "")
 
 

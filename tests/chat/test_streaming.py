@@ -1,0 +1,188 @@
+"""Lazy events through the real intake: parsed while stored, from the sealed bytes, with
+flat memory; a reader that fails half-way keeps what it read; an export whose layout is
+unknown is kept as a plain file that quotes its first lines."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from spoorvast.importers.base import ImportContext, ItemDraft, Source
+from spoorvast.importers.registry import Registry, builtin_registry
+from spoorvast.model.conversation import EventQuery
+from spoorvast.model.records import Event, ItemKind
+from spoorvast.services.intake import add_paths
+from spoorvast.services.verify import verify
+from spoorvast.storage.prefetch import Prefetch
+from spoorvast.storage.vault import open_vault
+from tests.conftest import PASSPHRASE, Cli
+
+
+def whatsapp_lines(count: int, start: int = 0) -> str:
+    return "".join(f"{1 + (n // 1440) % 28:02d}/03/2026, {(n // 60) % 24:02d}:{n % 60:02d} - "
+                   f"{'Jan Peeters' if n % 2 else 'Anna'}: bericht {n}\n"
+                   for n in range(start, start + count))
+
+
+def test_a_long_export_is_stored_in_chunks_and_verifies(case_vault: Path, cli: Cli,
+                                                        tmp_path: Path) -> None:
+    path = tmp_path / "WhatsApp Chat with Jan.txt"
+    path.write_text(whatsapp_lines(20_000), encoding="utf-8")  # more than two chunks
+    assert cli("add", str(path)).code == 0
+    path.write_text("overwritten after sealing", encoding="utf-8")  # events use the seal
+    with open_vault(case_vault, PASSPHRASE) as vault:
+        case = vault.store.cases()[0]
+        events = vault.store.events(case.id or 0)
+        assert [e.seq for e in events[:3]] == [1, 2, 3] and len(events) == 20_000
+        assert events[-1].text == "bericht 19999"
+        hits = vault.store.search_events(EventQuery(case.id or 0, text="19999"))
+        assert [h.event.seq for h in hits] == [20_000]
+    assert cli("verify").code == 0
+
+
+class Failing:
+    """An importer whose events stop with a bug half-way."""
+
+    name, priority = "failing", 1000
+
+    def detect(self, source: Source) -> bool:
+        return source.name.endswith(".fail")
+
+    def read(self, context: ImportContext, source: Source) -> Iterator[ItemDraft]:
+        draft = ItemDraft(ItemKind.CONVERSATION, source.name, self.name, [source.original])
+
+        def events() -> Iterator[Event]:
+            for n in range(10_000):
+                yield Event(None, context.case_id, None, "message", None, f"m{n}")
+            raise KeyError("bug")
+
+        draft.events = events()
+        yield draft
+
+
+def test_a_reader_failing_half_way_keeps_what_it_read(case_vault: Path, tmp_path: Path
+                                                      ) -> None:
+    registry = builtin_registry()
+    registry.register(Failing())
+    path = tmp_path / "chat.fail"
+    path.write_bytes(b"anything")
+    with open_vault(case_vault, PASSPHRASE) as vault:
+        case = vault.store.cases()[0]
+        [result] = add_paths(vault, case, [path], registry)
+        assert result.status.value == "added"
+        findings = vault.store.findings(case.id or 0)
+        stopped = [f for f in findings if f.code == "import.stopped"]
+        assert [dict(f.params) for f in stopped] == [
+            {"importer": "failing", "count": "10000", "error": "KeyError"}]
+        assert len(vault.store.events(case.id or 0)) == 10_000
+        assert not verify(vault).problems
+
+
+def test_an_error_in_storage_stops_the_reader_and_stores_nothing(
+        case_vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def disk_gone(self: Prefetch[object]) -> None:
+        raise OSError("disk gone")
+
+    path = tmp_path / "WhatsApp Chat with Jan.txt"
+    path.write_text(whatsapp_lines(20_000), encoding="utf-8")
+    monkeypatch.setattr(Prefetch, "release", disk_gone)
+    with open_vault(case_vault, PASSPHRASE) as vault:
+        case = vault.store.cases()[0]
+        with pytest.raises(OSError):
+            add_paths(vault, case, [path], builtin_registry())
+        assert vault.store.items(case.id or 0) == []
+        assert vault.store.events(case.id or 0) == []
+
+
+def test_prefetch_hands_over_chunks_and_errors() -> None:
+    with Prefetch(range(10), 4) as chunks:
+        got = []
+        for chunk in chunks:
+            got.append(chunk)
+            chunks.release()
+    assert got == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+
+    def broken() -> Iterator[int]:
+        yield 1
+        raise ValueError("x")
+
+    with pytest.raises(ValueError), Prefetch(broken(), 4) as chunks:
+        for _chunk in chunks:
+            chunks.release()
+
+
+def test_prefetch_stops_a_producer_nobody_reads() -> None:
+    closed = []
+
+    def endless() -> Iterator[int]:
+        try:
+            n = 0
+            while True:
+                n += 1
+                yield n
+        finally:
+            closed.append(True)
+
+    with Prefetch(endless(), 100) as chunks:
+        for _chunk in chunks:
+            break
+    assert closed == [True]
+
+
+def test_unknown_layout_is_a_plain_file_quoting_its_first_lines(
+        case_vault: Path, cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "WhatsApp Chat with Jan.txt"
+    path.write_text("2026-03-04T22:15 Jan >> hallo\n" * 3 + "nog iets\n", encoding="utf-8")
+    added = json.loads(cli("add", "--json", str(path)).out)
+    assert added[0]["kind"] == "file"
+    shown = json.loads(cli("show", "E-0001", "--json").out)
+    [finding] = [f for f in shown["findings"] if f["code"] == "chat.layout-unknown"]
+    assert "2026-03-04T22:15 Jan >> hallo | 2026-03-04T22:15 Jan >> hallo" in finding["message"]
+
+
+def test_unreadable_named_file_is_not_taken_for_a_chat(tmp_path: Path) -> None:
+    registry: Registry = builtin_registry()
+    path = tmp_path / "notes.txt"
+    path.write_text("just text\n", encoding="utf-8")
+    from tests.chat.helpers import source_for
+
+    assert registry.detect(source_for(path)).name == "file"
+
+
+MEMORY = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from spoorvast.importers.registry import builtin_registry
+    from spoorvast.services.cases import create_case
+    from spoorvast.services.intake import add_paths
+    from spoorvast.storage.vault import create
+    with create(Path(sys.argv[1]), "pass phrase 42") as vault:
+        case = create_case(vault, "m", "en", "Europe/Brussels")
+        [r] = add_paths(vault, case, [Path(sys.argv[2])], builtin_registry())
+        assert r.status.value == "added", r
+    hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")]
+    print(int(hwm[0].split()[1]) // 1024)
+""")
+
+
+def _peak_mb(tmp_path: Path, name: str, count: int) -> int:
+    path = tmp_path / f"{name}.txt"
+    with path.open("w", encoding="utf-8") as out:
+        for start in range(0, count, 50_000):
+            out.write(whatsapp_lines(min(50_000, count - start), start))
+    done = subprocess.run([sys.executable, "-c", MEMORY, str(tmp_path / name), str(path)],
+                          capture_output=True, text=True, check=True)
+    return int(done.stdout.split()[-1])
+
+
+@pytest.mark.slow
+def test_peak_memory_does_not_grow_with_the_export(tmp_path: Path) -> None:
+    small = _peak_mb(tmp_path, "WhatsApp Chat small", 20_000)
+    large = _peak_mb(tmp_path, "WhatsApp Chat large", 300_000)  # 15x the messages
+    assert large < small + 60, (small, large)  # a list of events would add ~250 MB
