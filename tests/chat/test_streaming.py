@@ -186,3 +186,17 @@ def test_peak_memory_does_not_grow_with_the_export(tmp_path: Path) -> None:
     small = _peak_mb(tmp_path, "WhatsApp Chat small", 20_000)
     large = _peak_mb(tmp_path, "WhatsApp Chat large", 300_000)  # 15x the messages
     assert large < small + 60, (small, large)  # a list of events would add ~250 MB
+
+
+@pytest.mark.parametrize("block", [97, 1 << 20])
+def test_date_survey_names_the_deciding_line_across_blocks(
+        block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from spoorvast.importers.chat import whatsapp_parse
+
+    monkeypatch.setattr(whatsapp_parse, "SURVEY_BLOCK", block)
+    text = "\ufeff" + whatsapp_lines(3000).replace(": bericht 7\n", ": bericht 7\nnog\n")
+    text += "13/04/2026, 10:00 - Jan: groot\n"
+    found = whatsapp_parse.survey(io.BytesIO(text.encode()), "android").decide()
+    assert (found.order, found.rule, found.line) == ("dmy", "first-above-12", 3002)

@@ -73,7 +73,7 @@ def test_day_month_rules() -> None:
         survey = DateSurvey(twelve_hour=twelve)
         for n, d in enumerate(dates, 1):
             a, b, c = d.replace(".", "/").split("/")
-            survey.add(a, "." if "." in d else "/", b, c, n)
+            survey.add(a, "." if "." in d else "/", b, c, lambda n=n: n)  # type: ignore[misc]
         found = survey.decide()
         return found.order, found.rule
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -57,16 +58,18 @@ class DateSurvey:
     sequence: list[tuple[int, int, int]] | None = None
     last_key: str = ""  # the last date text seen (a survey in blocks continues from it)
 
-    def add(self, a: str, sep: str, b: str, c: str, line: int) -> None:
+    def add(self, a: str, sep: str, b: str, c: str, line: Callable[[], int]) -> None:
+        """A date that differs from the one before; ``line`` finds its line number (only
+        asked for the first date that triggers each rule)."""
         if self.sequence is None:
             self.sequence, self.separator = [], sep
         if len(a) == 4 and self.year_first is None:
-            self.year_first = line
+            self.year_first = line()
         x, y = int(a), int(b)
         if x > 12 and self.first_big is None:
-            self.first_big = line
+            self.first_big = line()
         if y > 12 and self.second_big is None:
-            self.second_big = line
+            self.second_big = line()
         key = (x, y, int(c))
         if not self.sequence or self.sequence[-1] != key:
             self.sequence.append(key)

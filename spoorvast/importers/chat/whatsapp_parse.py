@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -213,11 +215,10 @@ SURVEY_BLOCK = 1 << 20
 
 
 def survey(reader: BinaryIO, layout: str) -> DateSurvey:
-    """One pass over the headers to decide the day/month order: the text is searched a
-    megabyte at a time (no per-line Python work), line numbers are counted only where
-    the date changes."""
+    """One pass over the headers to decide the day/month order, a megabyte at a time
+    (the header pattern is searched from each newline: no per-line Python work)."""
     found = DateSurvey()
-    header = re.compile("^" + LAYOUTS[layout].pattern, re.MULTILINE)
+    header = re.compile("\n" + LAYOUTS[layout].pattern)
     last, line_base, carry = "", 0, b""
     while block := reader.read(SURVEY_BLOCK):
         block = carry + block
@@ -232,16 +233,20 @@ def survey(reader: BinaryIO, layout: str) -> DateSurvey:
 
 def _survey_text(found: DateSurvey, header: re.Pattern[str], text: str, line_base: int,
                  last: str) -> int:
-    counted_to, line = 0, line_base
-    for head in header.finditer(text):
-        a, sep, b, c = head.group(1, 2, 3, 4)
+    """``findall`` gives the header fields of a whole block in one C call; the line of a
+    header is worked out only for the few that decide a rule."""
+    text = "\n" + text
+
+    def line_of(n: int) -> int:
+        head = next(itertools.islice(header.finditer(text), n, None))
+        return line_base + text.count("\n", 0, head.start() + 1)
+
+    for n, (a, sep, b, c, _h, _m, _s, ampm) in enumerate(header.findall(text)):
         key = a + sep + b + sep + c
         if key == last:
             continue
-        if head.group(8) is not None:
+        if ampm:
             found.twelve_hour = True
-        line += text.count("\n", counted_to, head.start())
-        counted_to = head.start()
-        found.add(a, sep, b, c, line + 1)
+        found.add(a, sep, b, c, functools.partial(line_of, n))
         found.last_key = last = key
-    return line_base + text.count("\n")
+    return line_base + text.count("\n") - 1
