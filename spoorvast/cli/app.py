@@ -27,6 +27,7 @@ EXIT_BUG = 70
 # More command modules, each with ``register(app: typer.Typer)``: one line per feature.
 COMMAND_MODULES: list[str] = [
     "spoorvast.cli.cmd_chat",
+    "spoorvast.cli.cmd_reread",
     "spoorvast.cli.cmd_workspace",
     "spoorvast.cli.cmd_parties",
     "spoorvast.cli.cmd_capture",

@@ -23,7 +23,9 @@ from rich.progress import (
 from rich.table import Table
 
 from spoorvast.cli import context, output
+from spoorvast.cli.cmd_reread import ask_date_order
 from spoorvast.cli.sections import section_for
+from spoorvast.errors import UserError
 from spoorvast.findings import render
 from spoorvast.i18n import _
 from spoorvast.importers.registry import builtin_registry
@@ -32,6 +34,7 @@ from spoorvast.model.serialize import to_json
 from spoorvast.services import cases as case_service
 from spoorvast.services import export as export_service
 from spoorvast.services.intake import AddResult, Intake, Status, expand
+from spoorvast.services.reread import ORDERS
 from spoorvast.storage.base import case_chain
 from spoorvast.storage.vault import Vault
 
@@ -88,12 +91,24 @@ def add(
         help=_("Files or folders."), metavar="FILES", readable=False, exists=False)],
     case_id: CaseOption = None,
     as_json: JsonOption = False,
+    date_order: Annotated[str | None, typer.Option(
+        "--date-order", help=_("For chat exports whose dates are ambiguous: day-first, "
+                               "month-first or year-first (default: decided from the "
+                               "file)."))] = None,
 ) -> None:
+    if date_order is not None and date_order not in ORDERS:
+        raise UserError(_("Unknown date order {order}; use day-first, month-first or "
+                          "year-first.").format(order=date_order))
     files = list(expand(paths))
     total = sum(_size(p) for p in files)
     with context.open_vault(ctx) as vault:
         case = case_service.current_case(vault, case_id)
-        observer = _run_add(vault, case, files, total, quiet=as_json)
+        observer = _run_add(vault, case, files, total, quiet=as_json,
+                            date_order=ORDERS.get(date_order or ""))
+        if not as_json:
+            ask_date_order(vault, case, [label for r in observer.results
+                                         for label in r.labels[:1]
+                                         if r.status is Status.ADDED])
     order = {path: index for index, path in reversed(list(enumerate(files)))}
     results = sorted(observer.results, key=lambda r: order.get(r.path, len(files)))
     if as_json:
@@ -104,12 +119,13 @@ def add(
 
 
 def _run_add(vault: Vault, case: object, files: list[Path], total: int,
-             quiet: bool) -> CliObserver:
+             quiet: bool, date_order: str | None = None) -> CliObserver:
     columns = (TextColumn("{task.description:<40}"), BarColumn(), DownloadColumn(),
                TimeRemainingColumn())
     with Progress(*columns, console=output.stderr_console(), transient=True) as progress:
         observer = CliObserver(progress, progress.add_task("", total=total), quiet)
-        with Intake(vault, case, builtin_registry(), observer) as intake:  # type: ignore[arg-type]
+        with Intake(vault, case, builtin_registry(), observer,  # type: ignore[arg-type]
+                    date_order=date_order) as intake:
             for path in files:
                 intake.add(path)
     return observer

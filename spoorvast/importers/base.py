@@ -72,6 +72,7 @@ class ImportContext:
     acquired_at: Instant
     seal: Sealer  # (data, role, name, media_type, derived_from sha256) -> Artifact
     open_sealed: Callable[[str], BinaryIO] | None = None  # sha256 -> plaintext reader
+    date_order: str | None = None  # "dmy", "mdy" or "ymd" when the user said which
 
 
 class Importer(Protocol):

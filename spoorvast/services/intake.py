@@ -124,6 +124,7 @@ class Preparer:
     case: Case
     registry: Registry
     observer: IntakeObserver
+    date_order: str | None = None
 
     def __call__(self, path: Path) -> Prepared | Refused:
         fresh: list[str] = []
@@ -160,7 +161,7 @@ class Preparer:
 
         assert self.case.id is not None
         return ImportContext(self.case.id, self.case.time_zone, at, seal,
-                             self.vault.blobs.open)
+                             self.vault.blobs.open, self.date_order)
 
 
 def _seal(vault: Vault, path: Path, handle: BinaryIO, observer: IntakeObserver) -> StoredBlob:
@@ -285,10 +286,11 @@ class Intake:
     """Adds files to one case. Use as a context manager; results go to the observer."""
 
     def __init__(self, vault: Vault, case: Case, registry: Registry,
-                 observer: IntakeObserver | None = None, workers: int = WORKERS) -> None:
+                 observer: IntakeObserver | None = None, workers: int = WORKERS,
+                 date_order: str | None = None) -> None:
         self.vault, self.case = vault, case
         self.observer = observer or SilentObserver()
-        self.prepare = Preparer(vault, case, registry, self.observer)
+        self.prepare = Preparer(vault, case, registry, self.observer, date_order)
         self.batch = Batch(vault, case, self._report)
         self.results: list[AddResult] = []
         self.unreferenced: set[str] = set()

@@ -208,6 +208,10 @@ class SqliteTransaction:
         return sqlite_events.insert(self.conn, self.log, case_chain(case_id), case_id, item,
                                     itertools.chain((first,), stream))
 
+    def replace_events(self, item: Item, events: Iterable[Event], reason: str) -> int:
+        return sqlite_events.replace(self.conn, self.log, case_chain(item.case_id), item,
+                                     events, reason)
+
     def set_event_marks(self, case_id: int, event_ids: Sequence[int], marked: bool) -> int:
         return sqlite_events.set_marks(self.conn, self.log, case_chain(case_id), event_ids,
                                        marked)

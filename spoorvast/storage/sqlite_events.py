@@ -177,8 +177,33 @@ _FTS_RANGE = ("INSERT INTO events_fts(rowid, text) SELECT id, text FROM events "
               "WHERE id BETWEEN ? AND ?")
 
 
+def replace(conn: Any, log: Logger, chain: str, item: Item, events: Iterable[Event],
+            reason: str) -> int:
+    """Put new events in place of an item's events (the same export read again, e.g. with
+    the day/month order the user chose). Marks move to the new event read from the same
+    source line; the log records the old marks as removed, then the new events and marks."""
+    assert item.id is not None
+    marked = dict(conn.execute(
+        "SELECT id, loc_line FROM events WHERE item_id = ? AND marked = 1", (item.id,)))
+    for event_id in conn.execute("SELECT id FROM events WHERE item_id = ? AND marked IS NOT "
+                                 "NULL ORDER BY id", (item.id,)).fetchall():
+        log(chain, "event.mark-removed", item.label,
+            {"record": "event-mark", "id": event_id[0], "data": None, "reason": reason})
+    conn.execute("INSERT INTO events_fts(events_fts, rowid, text) SELECT 'delete', id, text "
+                 "FROM events WHERE item_id = ?", (item.id,))
+    conn.execute("DELETE FROM events WHERE item_id = ?", (item.id,))
+    count = insert(conn, log, chain, item.case_id, item, events, "events.replaced", reason)
+    lines = set(marked.values())
+    again = [row[0] for row in conn.execute(
+        "SELECT id, loc_line FROM events WHERE item_id = ? ORDER BY seq", (item.id,))
+        if row[1] in lines]
+    set_marks(conn, log, chain, again, True)
+    return count
+
+
 def insert(conn: Any, log: Logger, chain: str, case_id: int, item: Item | None,
-           events: Iterable[Event]) -> int:
+           events: Iterable[Event], action: str = "events.added",
+           reason: str | None = None) -> int:
     """Store events (they all belong to ``item``, or to the case when None).
 
     ``events`` may be a lazy iterable of any length (an importer still parsing): it is
@@ -202,8 +227,10 @@ def insert(conn: Any, log: Logger, chain: str, case_id: int, item: Item | None,
     if rows.count == 0:
         return 0
     digest = rows.result() if start == 0 else stored_digest(conn, case_id, item_id)
-    log(chain, "events.added", item.label if item else "case",
-        {"record": "events", "id": item_id, "data": digest})
+    payload: dict[str, object] = {"record": "events", "id": item_id, "data": digest}
+    if reason is not None:
+        payload["reason"] = reason
+    log(chain, action, item.label if item else "case", payload)
     if rows.marked:
         ids = conn.execute("SELECT id FROM events WHERE case_id = ? AND item_id IS ? AND "
                            "seq > ? ORDER BY seq", (case_id, item_id, start)).fetchall()

@@ -24,7 +24,9 @@ register_codes({
     "chat.date-order": N_("Dates were read as {order} ({rule})."),
     "chat.date-order-ambiguous": N_("No date in the export tells whether it is "
                                     "day/month or month/day; {order} was assumed. Check "
-                                    "a few messages against the phone."),
+                                    "a few messages against the phone; if it is wrong, "
+                                    "read the export again with spoorvast reread and "
+                                    "--date-order."),
     "chat.truncated": N_("This export holds {count} messages; WhatsApp exports at most "
                          "about {limit} ({media}), keeping the most recent ones, so older "
                          "messages may be missing. Export again in parts, or keep the "

@@ -17,7 +17,7 @@ from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_orig
 from spoorvast.importers.chat import whatsapp_tables as tables
 from spoorvast.importers.chat.common import Participants, Tally, zone_country
 from spoorvast.importers.chat.textfile import quiet_gc
-from spoorvast.importers.chat.whatsapp_lines import LAYOUTS, detect_layout
+from spoorvast.importers.chat.whatsapp_lines import LAYOUTS, DateOrder, detect_layout
 from spoorvast.importers.chat.whatsapp_parse import ChatResult, WhatsAppParser, survey
 from spoorvast.importers.chat.zipsafe import SafeZip, is_zip
 from spoorvast.importers.files import file_facts
@@ -67,8 +67,11 @@ class Media:
     derived_from: str
     by_name: dict[str, str] = field(default_factory=dict)  # base name -> entry name
     sealed: dict[str, Artifact] = field(default_factory=dict)
+    known: dict[str, str] = field(default_factory=dict)  # sealed before: name -> sha256
 
     def resolve(self, name: str) -> str | None:
+        if name in self.known:
+            return self.known[name]
         entry = self.by_name.get(name)
         if entry is None or self.archive is None:
             return None
@@ -138,8 +141,11 @@ class WhatsAppImporter:
     def _events(self, context: ImportContext, draft: ItemDraft, stream: Stream,
                 archive: SafeZip | None, media: Media) -> Iterator[Event]:
         """The events, parsed as they are stored; the draft is completed at the end."""
-        with stream.open() as reader:
-            order = survey(reader, stream.layout).decide()
+        if context.date_order is not None:
+            order = DateOrder(context.date_order, "chosen")
+        else:
+            with stream.open() as reader:
+                order = survey(reader, stream.layout).decide()
         result = ChatResult(Tally(stream.sha256), Participants(context.case_id), order,
                             stream.layout)
         parser = WhatsAppParser(context.case_id, stream.sha256,
@@ -173,7 +179,8 @@ class WhatsAppImporter:
         if archive is not None:
             problems.extend(archive.problems)
         problems.extend(_order_problems(result, media.derived_from))
-        problems.extend(_truncation(result, bool(media.by_name), media.derived_from))
+        problems.extend(_truncation(result, bool(media.by_name or media.known),
+                                    media.derived_from))
         if result.tally.events:
             problems.append(Problem(Severity.INFO, "chat.zone-assumed",
                                     (("zone", context.case_zone),),
@@ -212,6 +219,28 @@ def _layout_unknown(head: bytes, sha256: str) -> Problem:
     quoted = " | ".join(line[:QUOTED_CHARS] for line in head_lines(head, QUOTED_LINES))
     return Problem(Severity.WARNING, "chat.layout-unknown", (("lines", quoted),),
                    Location(artifact_sha256=sha256, line=1))
+
+
+def read_again(context: ImportContext, title: str, artifacts: list[Artifact]) -> ItemDraft:
+    """The draft of an export read again from what its item holds (the chat text sealed
+    on its own when the export was a zip, the attachments by name), with
+    ``context.date_order``; nothing outside the vault is read."""
+    original = next(a for a in artifacts if a.role is ArtifactRole.ORIGINAL)
+    parts = [a for a in artifacts if a.role is ArtifactRole.ATTACHMENT]
+    chat = next((a for a in parts if a.media_type == "text/plain"
+                 and a.derived_from == original.sha256), original)
+    media = Media(None, context, original.sha256,
+                  known={a.name: a.sha256 for a in parts if a is not chat})
+    assert context.open_sealed is not None
+    opener = context.open_sealed
+    with opener(chat.sha256) as reader:
+        layout = detect_layout(head_lines(reader.read(HEAD)))
+    draft = ItemDraft(kind=ItemKind.CONVERSATION, title=title, importer=NAME, artifacts=[])
+    if layout is None:
+        raise ValueError("the sealed chat text has no known layout")
+    stream = Stream(lambda: opener(chat.sha256), chat.sha256, layout)
+    draft.events = WhatsAppImporter()._events(context, draft, stream, None, media)
+    return draft
 
 
 def _order_problems(result: ChatResult, sha256: str) -> list[Problem]:

@@ -36,7 +36,7 @@ def detect_layout(lines: list[str]) -> str | None:
 class DateOrder:
     order: str  # "dmy", "mdy" or "ymd"
     rule: str  # "year-first", "first-above-12", "second-above-12", "chronological",
-    #            "separator", "12-hour-slash", "assumed"
+    #            "separator", "12-hour-slash", "assumed", "chosen" (by the user)
     line: int | None = None  # the line that decided, when one did
 
     @property

@@ -1,0 +1,81 @@
+"""``spoorvast reread E-0012 --date-order month-first``: read an export again from its
+sealed original, with the day/month order the user checked against the phone; and the
+question ``add`` asks when an export's dates cannot tell (interactive terminals only)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import click
+import typer
+
+from spoorvast.cli import context, output
+from spoorvast.i18n import _
+from spoorvast.model.records import Case, Item
+from spoorvast.services import cases as case_service
+from spoorvast.services.reread import ORDERS, reread
+from spoorvast.storage.vault import Vault
+
+CaseOption = Annotated[int | None, typer.Option("--case", help=_(
+    "The case number (default: the current case)."))]
+OrderOption = Annotated[str, typer.Option("--date-order", help=_(
+    "How the export writes dates: day-first (04/03 = 4 March), month-first (04/03 = "
+    "April 3) or year-first."))]
+AMBIGUOUS = "chat.date-order-ambiguous"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("reread", help=_("Read a WhatsApp export again with the day/month order "
+                                 "you checked against the phone."))(reread_command)
+
+
+def reread_command(ctx: typer.Context, label: Annotated[str, typer.Argument(
+        metavar="ITEM", help=_("The export, e.g. E-0012."))], order: OrderOption,
+                   case_id: CaseOption = None) -> None:
+    with context.open_vault(ctx, writable=True) as vault:
+        case = case_service.current_case(vault, case_id)
+        item = case_service.find_item(vault, case, label)
+        done = reread(vault, case, item, order)
+    output.line(_("{item} read again as {order}: {events} events; marks kept on the same "
+                  "lines.").format(item=done.item.label, order=order, events=done.events))
+
+
+def ambiguous_items(vault: Vault, case: Case, labels: list[str]) -> list[tuple[Item, str]]:
+    """Items just added whose dates did not tell day/month from month/day, each with the
+    order that was assumed (day-first or month-first)."""
+    found = []
+    for label in labels:
+        item = case_service.find_item(vault, case, label)
+        for finding in vault.store.findings(case.id or 0, item.id):
+            if finding.code == AMBIGUOUS:
+                shown = dict(finding.params).get("order", "")
+                found.append((item, "month-first" if shown.startswith("month") else
+                              "day-first"))
+                break
+    return found
+
+
+def ask_date_order(vault: Vault, case: Case, labels: list[str]) -> None:
+    """After ``add``: name each export with an undecided date order; on a terminal, ask
+    which order is right and read it again at once."""
+    for item, assumed in ambiguous_items(vault, case, labels):
+        other = "month-first" if assumed == "day-first" else "day-first"
+        output.line(_("{item}: the dates do not show whether the day or the month comes "
+                      "first; {assumed} was assumed. Compare one message with the phone; "
+                      "if it is wrong: spoorvast reread {item} --date-order {other}")
+                    .format(item=item.label, assumed=assumed, other=other), style="yellow")
+        if not _interactive():
+            continue
+        answer = typer.prompt(_("Which order is right for {item}?").format(item=item.label),
+                              type=click.Choice(list(ORDERS)), default=assumed)
+        if answer != assumed:
+            done = reread(vault, case, item, answer)
+            output.line(_("{item} read again as {order}: {events} events; marks kept on "
+                          "the same lines.").format(item=item.label, order=answer,
+                                                    events=done.events))
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty() and not os.environ.get("CI")
