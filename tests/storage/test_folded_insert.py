@@ -1,0 +1,36 @@
+"""Columns folded into the statement store exactly what binding them would store."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from spoorvast.storage.sqlite_events import _INSERT, _INSERT_COLUMNS, folded_chunks
+
+VALUE = st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1), st.text(max_size=8),
+                  st.sampled_from(["'", "''", "x'); DROP TABLE events; --", "\x00", "é"]))
+
+
+def _table() -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:")
+    conn.execute(f"CREATE TABLE events (id INTEGER PRIMARY KEY, {', '.join(_INSERT_COLUMNS)})")
+    return conn
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(VALUE, min_size=len(_INSERT_COLUMNS), max_size=len(_INSERT_COLUMNS))
+                .map(tuple), min_size=1, max_size=12),
+       st.integers(1, 5), st.booleans())
+def test_folding_changes_nothing(rows: list[tuple[object, ...]], size: int,
+                                 constant: bool) -> None:
+    if constant:  # every row the same: every column folds
+        rows = [rows[0]] * len(rows)
+    plain, folded = _table(), _table()
+    plain.executemany(_INSERT, rows)
+    for sql, chunk in folded_chunks(rows, size):
+        folded.executemany(sql, chunk)
+    types = ", ".join(f"typeof({c})" for c in _INSERT_COLUMNS)
+    query = f"SELECT {', '.join(_INSERT_COLUMNS)}, {types} FROM events ORDER BY id"
+    assert plain.execute(query).fetchall() == folded.execute(query).fetchall()
