@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from spoorvast.model.fastinit import fast_init
 from spoorvast.model.instant import Instant
 
 LANGUAGES = ("nl", "fr", "de", "en")
@@ -73,6 +74,7 @@ class Severity(enum.StrEnum):
     ERROR = "error"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Location:
     """Where in a source something comes from. Every field is optional."""
@@ -180,6 +182,7 @@ def item_label(number: int) -> str:
     return f"E-{number:04d}"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Event:
     id: int | None

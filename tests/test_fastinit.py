@@ -1,0 +1,39 @@
+"""The generated ``__init__`` of the hot records behaves like the dataclass one."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from spoorvast.model.fastinit import fast_init
+from spoorvast.model.records import Event, Location
+
+
+def test_records_equal_and_frozen() -> None:
+    where = Location("ab", 3)
+    assert (where.artifact_sha256, where.line, where.byte_start, where.region) == (
+        "ab", 3, None, None)
+    event = Event(None, 1, None, "message", None, "tekst", location=where, actor="x",
+                  details=(("k", "v"),))
+    assert event == Event(id=None, case_id=1, item_id=None, kind="message", instant=None,
+                          text="tekst", location=Location(artifact_sha256="ab", line=3),
+                          actor="x", details=(("k", "v"),))
+    assert (event.marked, event.attachments, event.seq) == (False, (), None)
+    assert dataclasses.replace(event, seq=4).seq == 4
+    assert hash(event) == hash(dataclasses.replace(event))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        event.text = "anders"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        Event(None, 1)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Location(nope=1)  # type: ignore[call-arg]
+
+
+def test_refuses_what_it_cannot_do() -> None:
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class WithFactory:
+        items: list[int] = dataclasses.field(default_factory=list)
+
+    with pytest.raises(TypeError):
+        fast_init(WithFactory)
