@@ -29,9 +29,26 @@ def registered_codes() -> dict[str, str]:
 def render(finding: Finding) -> str:
     template = _CODES.get(finding.code)
     if template is None:
+        _register_builtin_codes()
+        template = _CODES.get(finding.code)
+    if template is None:
         return finding.code
     params = dict(finding.params)
     try:
         return _(template).format(**params)
     except (KeyError, IndexError, ValueError):
         return _(template)
+
+
+_BUILTINS_LOADED: list[bool] = []
+
+
+def _register_builtin_codes() -> None:
+    """Codes are registered by the modules that make them; a command that shows findings
+    without having imported (e.g. ``show``) loads every built-in importer once."""
+    if _BUILTINS_LOADED:
+        return
+    from spoorvast.importers.registry import builtin_registry
+
+    builtin_registry()
+    _BUILTINS_LOADED.append(True)

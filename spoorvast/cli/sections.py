@@ -24,6 +24,13 @@ SECTIONS: dict[str, str] = {
     "note": "spoorvast.cli.cmd_workspace:note_section",
     "capture": "spoorvast.capture.show:section",
     "file": "spoorvast.cli.cmd_ocr:section",
+    "whatsapp": "spoorvast.cli.chat_show:section",
+    "telegram": "spoorvast.cli.chat_show:section",
+    "sms-backup-restore": "spoorvast.cli.chat_show:section",
+    "meta-messages": "spoorvast.cli.chat_show:section",
+    "discord-chat-exporter": "spoorvast.cli.chat_show:section",
+    "discord-package": "spoorvast.cli.chat_show:section",
+    "call-log-csv": "spoorvast.cli.chat_show:section",
 }
 
 Section = Callable[[Vault, Item], tuple[Any, Callable[[], None] | None]]

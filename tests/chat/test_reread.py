@@ -92,3 +92,17 @@ def test_only_whatsapp_exports_can_be_read_again(case_vault: Path, cli: Cli,
     chat.write_text(AMBIGUOUS, encoding="utf-8")
     add(cli, chat)
     assert cli("reread", "E-0002", "--date-order", "sideways").code == 2
+
+
+def test_show_tells_the_chosen_order_after_reread(case_vault: Path, cli: Cli,
+                                                  tmp_path: Path) -> None:
+    path = tmp_path / "WhatsApp Chat with Jan.txt"
+    path.write_text(AMBIGUOUS, encoding="utf-8")
+    add(cli, path)
+    before = json.loads(cli("show", "E-0001", "--json").out)["analysis"]
+    assert any(h["step"] == "reread" for h in before["next_steps"])
+    assert cli("reread", "E-0001", "--date-order", "month-first").code == 0
+    after = json.loads(cli("show", "E-0001", "--json").out)["analysis"]
+    assert not any(h["step"] == "reread" for h in after["next_steps"])
+    assert after["facts"]["date_order"]["ambiguous"] is False
+    assert after["accounting"]["closes"] and after["accounting"]["read"] == 4
