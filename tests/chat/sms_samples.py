@@ -19,13 +19,14 @@ def sms(date_ms: int, kind: int, address: str, body: str, readable: str,
             f'readable_date="{readable}" contact_name="{contact}" />\n')
 
 
-def mms(date_ms: int, box: int, sender: str, text: str, readable: str) -> str:
+def mms(date_ms: int, box: int, sender: str, text: str, readable: str,
+        data: str = PIXEL) -> str:
     return (f'  <mms date="{date_ms}" ct_t="application/vnd.wap.multipart.related" '
             f'msg_box="{box}" address="{sender}" sub="null" readable_date="{readable}" '
             f'contact_name="Jan">\n    <parts>\n'
             '      <part seq="-1" ct="application/smil" name="null" text="&lt;smil/&gt;" />\n'
             f'      <part seq="0" ct="text/plain" name="null" cl="text0.txt" text="{text}" />\n'
-            f'      <part seq="1" ct="image/png" name="null" cl="image0.png" data="{PIXEL}" />\n'
+            f'      <part seq="1" ct="image/png" name="null" cl="image0.png" data="{data}" />\n'
             '    </parts>\n    <addrs>\n'
             f'      <addr address="{sender}" type="137" charset="106" />\n'
             '      <addr address="+32471987654" type="151" charset="106" />\n'

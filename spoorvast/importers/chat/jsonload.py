@@ -43,12 +43,12 @@ class Loaded:
 
 def load_json(data: bytes, sha256: str) -> Loaded:
     skip = len(_BOM) if data.startswith(_BOM) else 0
-    body, shifts = _repair_escapes(data[skip:])
+    body, shifts = repair_escapes(data[skip:])
     loaded = Loaded(None, repaired=len(shifts))
     try:
         loaded.value = orjson.loads(body)
     except orjson.JSONDecodeError:
-        _slow_load(body, loaded, sha256, lambda pos: skip + _unshift(pos, shifts))
+        _slow_load(body, loaded, sha256, lambda pos: skip + unshift(pos, shifts))
     if shifts:
         loaded.problems.insert(0, Problem(Severity.WARNING, "chat.escapes-repaired",
                                           (("count", str(len(shifts))),),
@@ -56,7 +56,7 @@ def load_json(data: bytes, sha256: str) -> Loaded:
     return loaded
 
 
-def _repair_escapes(body: bytes) -> tuple[bytes, list[int]]:
+def repair_escapes(body: bytes) -> tuple[bytes, list[int]]:
     """``\\xHH`` -> ``\\u00HH``; the positions (in the repaired text) of each repair."""
     if b"\\x" not in body:
         return body, []
@@ -69,7 +69,7 @@ def _repair_escapes(body: bytes) -> tuple[bytes, list[int]]:
     return _BAD_ESCAPE.sub(fix, body), shifts
 
 
-def _unshift(pos: int, shifts: list[int]) -> int:
+def unshift(pos: int, shifts: list[int]) -> int:
     """A byte offset in the repaired text, as an offset in the original."""
     return pos - 2 * bisect.bisect_left(shifts, pos)
 

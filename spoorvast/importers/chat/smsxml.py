@@ -5,7 +5,9 @@ Read as a stream with defusedxml's ``iterparse`` (a DTD, entities and external
 references are refused: a billion-laughs or XXE file is not read, and says so); each
 record is cleared once turned into an event, so memory does not grow with the XML.
 Each record's location is its element index (``/smses/*[17]``); the root ``count`` is
-reconciled with the records found.
+reconciled with the records found. The events are lazy: a 1 GB backup of MMS with
+base64 parts is read from the sealed original while it is stored, each attachment
+sealed as its record is read.
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml
 from defusedxml.ElementTree import iterparse
 
-from spoorvast.importers.base import ImportContext, ItemDraft, Source
+from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
 from spoorvast.importers.chat import codes2 as _codes2  # noqa: F401  (registers codes)
 from spoorvast.importers.chat.common import Participants, Tally, zone_country
 from spoorvast.importers.chat.smsxml_records import OffsetHints, RecordReader
@@ -62,33 +65,41 @@ class SmsBackupImporter:
         return looks_like_backup(source.head)
 
     def read(self, context: ImportContext, source: Source) -> Iterator[ItemDraft]:
-        sha = source.original.sha256
-        sealed = []
-
-        def seal(data: bytes, name: str, media_type: str) -> str:
-            artifact = context.seal(data, ArtifactRole.ATTACHMENT, name, media_type, sha)
-            sealed.append(artifact)
-            return artifact.sha256
-
-        participants = Participants(context.case_id)
-        reader = RecordReader(context.case_id, sha, context.case_zone,
-                              zone_country(context.case_zone), seal, participants,
-                              OffsetHints(context.case_zone))
-        walk = Walk(reader, Tally(sha))
-        with quiet_gc():
-            events, problems = stream(source, walk)
-        yield ItemDraft(kind=ROOTS.get(walk.root, ItemKind.CONVERSATION), title=source.name,
-                        importer=NAME, artifacts=[source.original, *sealed],
-                        file=file_facts(source, context.case_zone), problems=problems,
-                        events=events, identifiers=participants.identifiers())
+        found = _ROOT.search(source.head)
+        kind = ROOTS[found.group(1).decode()] if found else ItemKind.CONVERSATION
+        draft = ItemDraft(kind=kind, title=source.name, importer=NAME,
+                          artifacts=[source.original],
+                          file=file_facts(source, context.case_zone))
+        draft.events = _events(context, source, draft)
+        yield draft
 
 
-def stream(source: Source, walk: Walk) -> tuple[list[Event], list[Problem]]:
+def _events(context: ImportContext, source: Source, draft: ItemDraft) -> Iterator[Event]:
+    """The records as events, parsed as they are stored; attachments are sealed as they
+    come, and the draft's findings and identifiers are completed at the end."""
     sha = source.original.sha256
-    events: list[Event] = []
-    problems: list[Problem] = []
+
+    def seal(data: bytes, name: str, media_type: str) -> str:
+        artifact = context.seal(data, ArtifactRole.ATTACHMENT, name, media_type, sha)
+        draft.artifacts.append(artifact)
+        return artifact.sha256
+
+    participants = Participants(context.case_id)
+    reader = RecordReader(context.case_id, sha, context.case_zone,
+                          zone_country(context.case_zone), seal, participants,
+                          OffsetHints(context.case_zone))
+    walk = Walk(reader, Tally(sha))
+    with open_original(context, source) as handle, quiet_gc():
+        yield from stream(handle, walk, draft.problems)
+    draft.identifiers.extend(participants.identifiers())
+
+
+def stream(handle: BinaryIO, walk: Walk, problems: list[Problem]) -> Iterator[Event]:
+    """The events of one backup; its findings (XML refused or broken, count, offsets,
+    accounting) are appended to ``problems`` once the events are exhausted."""
+    sha = walk.reader.sha256
     try:
-        events.extend(_records(source, walk))
+        yield from _records(handle, walk)
     except defusedxml.DefusedXmlException as exc:
         problems.append(Problem(Severity.ERROR, "chat.xml-refused",
                                 (("reason", type(exc).__name__),), Location(sha)))
@@ -101,12 +112,11 @@ def stream(source: Source, walk: Walk) -> tuple[list[Event], list[Problem]]:
     problems.extend(_count_problem(walk, sha))
     problems.extend(walk.reader.hints.problem(sha))
     problems.extend(walk.tally.finish())
-    return events, problems
 
 
-def _records(source: Source, walk: Walk) -> Iterator[Event]:
+def _records(handle: BinaryIO, walk: Walk) -> Iterator[Event]:
     depth, root = 0, None
-    parse = iterparse(str(source.path), events=("start", "end"), forbid_dtd=True)
+    parse = iterparse(handle, events=("start", "end"), forbid_dtd=True)
     for kind, element in parse:
         if kind == "start":
             depth += 1

@@ -7,16 +7,21 @@ it is sealed as its own artifact and the photos and files messages name are reso
 against the archive. Each export is one item; each message one event whose location is
 a JSON pointer (``/chats/list/3/messages/17``) into the sealed JSON.
 
-The whole document is parsed in memory (orjson: a 60 MB, 200,000-message export takes
-about 1 GB peak; measured in benchmarks/chat.py).
+The export is read in blocks with flat memory (see :mod:`telegram_stream`: Telegram
+Desktop's one-space layout lets the message arrays be cut at element boundaries by
+their lines); a document in another layout (minified, re-indented) is parsed whole,
+with a finding that says so. The events are lazy in both cases.
 """
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
 
-from spoorvast.importers.base import ImportContext, ItemDraft, Source
+from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
+from spoorvast.importers.chat import codes_stream as _codes_stream  # noqa: F401
 from spoorvast.importers.chat.archive import ZipFiles, open_files, zip_names
 from spoorvast.importers.chat.common import (
     Actor,
@@ -34,10 +39,18 @@ from spoorvast.importers.chat.jsonload import (
     load_json,
     obj,
 )
+from spoorvast.importers.chat.jsonskeleton import OBJECT, Skeleton
 from spoorvast.importers.chat.telegram_parse import (
     PLATFORM,
     TelegramParser,
+    chat_context,
     surrogate_problem,
+)
+from spoorvast.importers.chat.telegram_stream import (
+    BLOCK,
+    CHAT_LISTS,
+    NotStreamable,
+    Splitter,
 )
 from spoorvast.importers.chat.textfile import quiet_gc
 from spoorvast.importers.files import file_facts
@@ -45,6 +58,7 @@ from spoorvast.importers.registry import Registry
 from spoorvast.model.conversation import actor_key
 from spoorvast.model.records import (
     Artifact,
+    Event,
     IdentifierKind,
     ItemKind,
     Location,
@@ -57,6 +71,7 @@ _SINGLE = re.compile(rb'^\s*\{\s*"name":.{0,2000}?"type":\s*"[a-z_]+",\s*"id":\s
                      rb'\s*"messages":\s*\[', re.DOTALL)
 _FULL = re.compile(rb'^\s*\{\s*"about":\s*"[^"]*Telegram', re.DOTALL)
 _FIELDS = (b'"date_unixtime"', b'"from_id"', b'"text_entities"')
+Opener = Callable[[], BinaryIO]
 
 
 def looks_like_telegram(head: bytes) -> bool:
@@ -77,6 +92,10 @@ class TelegramImporter:
     name = NAME
     priority = 50
 
+    def __init__(self, whole: bool = False, block: int = BLOCK) -> None:
+        self.whole = whole  # read every document whole (the fallback path; for tests)
+        self.block = block  # bytes read at a time by the streamed path
+
     def detect(self, source: Source) -> bool:
         names = zip_names(source)
         if names is not None:
@@ -85,59 +104,124 @@ class TelegramImporter:
 
     def read(self, context: ImportContext, source: Source) -> Iterator[ItemDraft]:
         files = open_files(context, source)
-        loaded, document, base = self._load(source, files)
+        opener, document, base = self._document(context, source, files)
         parser = TelegramParser(context.case_id, document.sha256, context.case_zone,
                                 zone_country(context.case_zone),
                                 lambda path: files.resolve(path, base),
                                 archive=files.archive is not None)
-        with quiet_gc():
-            problems = walk(parser, loaded, document.sha256)
-        artifacts = [source.original, *files.sealed.values()]
-        if files.archive is not None:
-            problems[:0] = files.archive.problems
-        yield ItemDraft(kind=ItemKind.CONVERSATION, title=source.name, importer=NAME,
-                        artifacts=artifacts, file=file_facts(source, context.case_zone),
-                        problems=problems, events=parser.events,
-                        identifiers=parser.participants.identifiers())
+        draft = ItemDraft(kind=ItemKind.CONVERSATION, title=source.name, importer=NAME,
+                          artifacts=[source.original, *files.sealed.values()],
+                          file=file_facts(source, context.case_zone))
+        draft.events = self._events(draft, parser, opener, files)
+        yield draft
 
-    def _load(self, source: Source, files: ZipFiles) -> tuple[Loaded, Artifact, str]:
-        """The parsed document (its bytes are not kept), its artifact and its folder."""
-        data, document, base = self._document(source, files)
-        return load_json(data, document.sha256), document, base
-
-    def _document(self, source: Source, files: ZipFiles) -> tuple[bytes, Artifact, str]:
+    def _document(self, context: ImportContext, source: Source,
+                  files: ZipFiles) -> tuple[Opener, Artifact, str]:
+        """How to open the JSON, its sealed artifact, and its folder in the archive."""
         if files.archive is None:
-            return source.path.read_bytes(), source.original, ""
+            return (lambda: open_original(context, source)), source.original, ""
         entry = result_entry(sorted(files.names))
         found = None if entry is None else files.read_sealed(entry, "application/json")
         if entry is None or found is None:
             raise ValueError("no readable result.json in the archive")
-        return found[0], found[1], entry[: -len("result.json")]
+        data = found[0]
+        return (lambda: io.BytesIO(data)), found[1], entry[: -len("result.json")]
+
+    def _events(self, draft: ItemDraft, parser: TelegramParser, opener: Opener,
+                files: ZipFiles) -> Iterator[Event]:
+        """The events, read as they are stored; the draft is completed at the end."""
+        problems: list[Problem] = []
+        with quiet_gc():
+            if self.whole:
+                yield from whole(parser, opener, problems)
+            else:
+                yield from streamed(parser, opener, problems, self.block)
+        if files.archive is not None:
+            problems[:0] = files.archive.problems
+        problems.extend(parser.problems)
+        problems.extend(surrogate_problem(parser.surrogates, parser.sha256))
+        problems.extend(_zone_problems(parser, parser.sha256))
+        problems.extend(parser.tally.finish())
+        draft.problems.extend(problems)
+        listed = {a.sha256 for a in draft.artifacts}
+        draft.artifacts.extend(a for a in files.sealed.values() if a.sha256 not in listed)
+        draft.identifiers.extend(parser.participants.identifiers())
 
 
-def walk(parser: TelegramParser, loaded: Loaded, sha256: str) -> list[Problem]:
-    """Every chat of the document through the parser; the findings, counts last."""
+def streamed(parser: TelegramParser, opener: Opener, problems: list[Problem],
+             block: int = BLOCK) -> Iterator[Event]:
+    """The document in blocks; read whole (and said so) when its layout is not
+    Telegram Desktop's."""
+    try:
+        with opener() as reader:
+            splitter = Splitter(reader, parser.sha256, block)
+            yield from _batches(parser, splitter)
+    except NotStreamable:  # raised before the first message: nothing was read
+        problems.append(Problem(Severity.INFO, "chat.json-read-whole", (),
+                                Location(artifact_sha256=parser.sha256)))
+        yield from whole(parser, opener, problems)
+        return
+    problems.extend(_escapes(splitter.repaired, parser.sha256))
+    problems.extend(splitter.problems)
+    problems.extend(_structure(splitter.skeleton, parser, parser.sha256))
+
+
+def _batches(parser: TelegramParser, splitter: Splitter) -> Iterator[Event]:
+    holder_read = False
+    for batch in splitter.batches():
+        if batch.path and not holder_read:
+            holder_read = True
+            parser.holder = _holder(splitter.skeleton.value("personal_information"),
+                                    parser.participants, parser.sha256)
+        yield from parser.messages(batch.records, batch.path, batch.start,
+                                   chat_context(batch.header))
+    if not holder_read and "messages" not in splitter.skeleton.keys:
+        parser.holder = _holder(splitter.skeleton.value("personal_information"),
+                                parser.participants, parser.sha256)
+
+
+def _structure(skeleton: Skeleton, parser: TelegramParser, sha256: str) -> list[Problem]:
+    if skeleton.root != OBJECT:
+        return [_not_export(sha256, "no JSON object")]
+    if "messages" not in skeleton.keys and not skeleton.lists & set(CHAT_LISTS):
+        return [_not_export(sha256, "no messages or chats")]
+    return []
+
+
+def _escapes(count: int, sha256: str) -> list[Problem]:
+    if not count:
+        return []
+    return [Problem(Severity.WARNING, "chat.escapes-repaired", (("count", str(count)),),
+                    Location(artifact_sha256=sha256))]
+
+
+def whole(parser: TelegramParser, opener: Opener, problems: list[Problem]) -> Iterator[Event]:
+    """The whole document parsed at once (any layout; a truncated one is repaired)."""
+    with opener() as reader:
+        loaded = load_json(reader.read(), parser.sha256)
+    problems.extend(loaded.problems)
+    yield from walk(parser, loaded, parser.sha256, problems)
+
+
+def walk(parser: TelegramParser, loaded: Loaded, sha256: str,
+         problems: list[Problem]) -> Iterator[Event]:
+    """Every chat of a parsed document through the parser."""
     root = obj(loaded.value)
-    problems = list(loaded.problems)
     if root is None:
         problems.append(_not_export(sha256, "no JSON object"))
-    elif "messages" in root:
-        parser.chat(root, ())
-    else:
-        parser.holder = _holder(root, parser.participants, sha256)
-        lists = _chat_lists(root)
-        for key, chats in lists:
-            for index, chat in enumerate(chats):
-                record = obj(chat)
-                if record is not None:
-                    parser.chat(record, (key, "list", index))
-        if not lists:
-            problems.append(_not_export(sha256, "no messages or chats"))
-    problems.extend(parser.problems)
-    problems.extend(surrogate_problem(parser.surrogates, sha256))
-    problems.extend(_zone_problems(parser, sha256))
-    problems.extend(parser.tally.finish())
-    return problems
+        return
+    if "messages" in root:
+        yield from parser.chat(root, ())
+        return
+    parser.holder = _holder(root.get("personal_information"), parser.participants, sha256)
+    lists = _chat_lists(root)
+    if not lists:
+        problems.append(_not_export(sha256, "no messages or chats"))
+    for key, chats in lists:
+        for index, chat in enumerate(chats):
+            record = obj(chat)
+            if record is not None:
+                yield from parser.chat(record, (key, "list", index))
 
 
 def _chat_lists(root: JsonObject) -> list[tuple[str, list[object]]]:
@@ -150,9 +234,9 @@ def _chat_lists(root: JsonObject) -> list[tuple[str, list[object]]]:
     return found
 
 
-def _holder(root: JsonObject, participants: Participants, sha256: str) -> str | None:
+def _holder(value: object, participants: Participants, sha256: str) -> str | None:
     """The account holder (``personal_information``) as proposed identifiers."""
-    info = obj(root.get("personal_information"))
+    info = obj(value)
     user = None if info is None else integer(info.get("user_id"))
     if info is None or user is None:
         return None

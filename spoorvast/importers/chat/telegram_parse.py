@@ -10,7 +10,7 @@ numbers and e-mail addresses in entities become proposed identifiers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -41,8 +41,14 @@ PLATFORM = "telegram"
 NOT_INCLUDED = "(File not included."
 MEDIA_FIELDS = ("photo", "file", "thumbnail")
 MEDIA_DETAILS = ("media_type", "mime_type", "sticker_emoji", "forwarded_from")
+MEDIA_KEYS = frozenset((*MEDIA_FIELDS, *MEDIA_DETAILS))
 Resolver = Callable[[str], str | None]
 Path = tuple[str | int, ...]
+Context = tuple[tuple[str, str], ...]  # the chat's name and id, as event details
+
+
+def chat_context(chat: JsonObject) -> Context:
+    return (("chat", get_str(chat, "name") or ""), ("chat_id", scalar(chat.get("id")) or ""))
 
 
 @dataclass
@@ -54,7 +60,6 @@ class TelegramParser:
     resolve: Resolver
     holder: str | None = None  # from_id of the account holder (full export)
     archive: bool = False  # media can be resolved (the export came as a zip)
-    events: list[Event] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     tally: Tally = field(init=False)
     participants: Participants = field(init=False)
@@ -62,6 +67,7 @@ class TelegramParser:
     surrogates: int = 0
     _clock: ZoneClock = field(init=False)
     _epochs: EpochClock = field(init=False)
+    _actors: dict[tuple[str | None, str], str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.tally = Tally(self.sha256)
@@ -69,20 +75,31 @@ class TelegramParser:
         self._clock = ZoneClock(self.zone_name)
         self._epochs = EpochClock(self.zone_name)
 
-    def chat(self, chat: JsonObject, path: Path) -> None:
-        context = (("chat", get_str(chat, "name") or ""),
-                   ("chat_id", scalar(chat.get("id")) or ""))
-        records = arr(chat.get("messages"))
-        for index, record in enumerate(records):
-            records[index] = None  # each parsed message is freed once it is an event
-            self.tally.read += 1
-            where = Location(self.sha256, field=pointer(*path, "messages", index))
-            message = obj(record)
-            moment = None if message is None else self._instant(message, where)
-            if message is None or moment is None:
-                self.tally.unreadable(where, where.field or "", "not a dated message")
-                continue
-            self._emit(message, moment, where, context)
+    def chat(self, chat: JsonObject, path: Path) -> Iterator[Event]:
+        """The events of one parsed chat (the whole-document path)."""
+        return self.messages(arr(chat.get("messages")), path, 0, chat_context(chat))
+
+    def messages(self, records: list[object], path: Path, start: int,
+                 context: Context) -> Iterator[Event]:
+        """The events of ``records``, the messages ``start``… of the chat at ``path``;
+        each parsed message is freed once it is an event."""
+        prefix = pointer(*path, "messages") + "/"
+        for offset, record in enumerate(records):
+            records[offset] = None
+            event = self.message(record, f"{prefix}{start + offset}", context)
+            if event is not None:
+                yield event
+
+    def message(self, record: object, field: str, context: Context) -> Event | None:
+        """The event of one message at the JSON pointer ``field``, or None (counted)."""
+        self.tally.read += 1
+        where = Location(self.sha256, field=field)
+        message = obj(record)
+        moment = None if message is None else self._instant(message, where)
+        if message is None or moment is None:
+            self.tally.unreadable(where, where.field or "", "not a dated message")
+            return None
+        return self._emit(message, moment, where, context)
 
     def _instant(self, message: JsonObject, where: Location) -> Instant | None:
         raw = get_str(message, "date")
@@ -104,7 +121,7 @@ class TelegramParser:
         return self._clock.resolve(wall, Precision.SECOND, raw)
 
     def _emit(self, message: JsonObject, moment: Instant, where: Location,
-              context: tuple[tuple[str, str], ...]) -> None:
+              context: Context) -> Event:
         details: list[tuple[str, str]] = [*(p for p in context if p[1])]
         details += _ids(message)
         text = self._text(message.get("text"), where)
@@ -115,18 +132,23 @@ class TelegramParser:
         attachments = self._media(message, where, details)
         details += self._edited(message)
         self.tally.events += 1
-        self.events.append(Event(None, self.case_id, None, kind, moment, text,
-                                 location=where, actor=actor, attachments=attachments,
-                                 details=tuple(details)))
+        return Event(None, self.case_id, None, kind, moment, text, location=where,
+                     actor=actor, attachments=attachments, details=tuple(details))
 
     def _actor(self, message: JsonObject, where: Location) -> str | None:
         stable = get_str(message, "from_id") or get_str(message, "actor_id")
         name = get_str(message, "from") or get_str(message, "actor") or ""
+        known = self._actors.get((stable, name))  # a participant is noted once, anyway
+        if known is not None:
+            return known
+        key = None
         if stable:
-            return self.participants.note(account(PLATFORM, stable, name), where)
-        if name:
-            return self.participants.note(phone_or_name(name, PLATFORM, self.region), where)
-        return None
+            key = self.participants.note(account(PLATFORM, stable, name), where)
+        elif name:
+            key = self.participants.note(phone_or_name(name, PLATFORM, self.region), where)
+        if key is not None:
+            self._actors[(stable, name)] = key
+        return key
 
     def _service(self, message: JsonObject, actor: str | None,
                  details: list[tuple[str, str]]) -> str:
@@ -154,6 +176,8 @@ class TelegramParser:
     def _media(self, message: JsonObject, where: Location,
                details: list[tuple[str, str]]) -> tuple[str, ...]:
         found: list[str] = []
+        if message.keys().isdisjoint(MEDIA_KEYS):
+            return ()
         for key in MEDIA_FIELDS:
             value = get_str(message, key) if key in message else None
             if value is None:
@@ -174,6 +198,8 @@ class TelegramParser:
         return tuple(found)
 
     def _edited(self, message: JsonObject) -> list[tuple[str, str]]:
+        if "edited" not in message and "edited_unixtime" not in message:
+            return []
         epoch = integer(message.get("edited_unixtime"))
         raw = get_str(message, "edited")
         if epoch is None and raw is None:
