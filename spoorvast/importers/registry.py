@@ -50,6 +50,7 @@ BUILTIN_MODULES = [
     "spoorvast.importers.chat.telegram",
     "spoorvast.importers.chat.smsxml",
     "spoorvast.importers.chat.meta",
+    "spoorvast.importers.chat.messenger_e2ee",
     "spoorvast.importers.chat.discord",
     "spoorvast.importers.chat.discord_package",
     "spoorvast.importers.chat.calllog_csv",

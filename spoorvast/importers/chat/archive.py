@@ -5,6 +5,8 @@ named by messages are resolved against the archive and sealed on first use."""
 from __future__ import annotations
 
 import mimetypes
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from spoorvast.importers.base import ImportContext, Source
@@ -22,6 +24,17 @@ def zip_names(source: Source) -> list[str] | None:
         return SafeZip(source.path, "").names()
     except (OSError, ValueError):
         return None
+
+
+def entry_head(source: Source, name: str, size: int = 4096) -> bytes:
+    """The first ``size`` bytes of one archive entry (for detection by shape); empty
+    when it cannot be read. Reads at most ``size`` bytes, whatever the entry claims."""
+    try:
+        with zipfile.ZipFile(source.path) as archive, archive.open(name) as handle:
+            return handle.read(size)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, zlib.error, RuntimeError,
+            NotImplementedError, EOFError):
+        return b""
 
 
 @dataclass

@@ -1,10 +1,20 @@
 """Discord, as exported by DiscordChatExporter (JSON).
 
 Times are ISO 8601 with their offset (EXPLICIT); ``author.id`` is the stable account ID
-(snowflake), ``name`` the handle. Mentions become proposed account identifiers;
-attachments are linked by their URL or exported file name (the files themselves are
-not in the JSON). ``messageCount`` is reconciled with the messages found. Discord's own
-data package (only the account holder's messages) is read by ``discord_package``.
+(snowflake), ``name`` the handle. Mentions become proposed account identifiers.
+``messageCount`` is reconciled with the messages found. Discord's own data package
+(only the account holder's messages) is read by ``discord_package``.
+
+Attachments: every attachment keeps its ``url`` (or ``fileName``) as a detail. Without
+``--media`` the url is Discord's CDN (``https://cdn.discordapp.com/…``): it is never
+fetched. With ``--media`` DiscordChatExporter downloads the files into a folder next to
+the JSON (by default ``<export file name>_Files/``) and writes each ``url`` as the path
+relative to the JSON's folder (with the platform's separators; an absolute path when
+the media folder lies outside it). Those relative paths are read from disk, only inside
+the JSON's own (real) folder, and sealed as attachments of the conversation, with their
+sha256 on the event (see :mod:`localfiles` for the rules and caps); absolute paths are
+refused with a finding, a file that is not there is a finding. Avatars, emoji and embed
+images that ``--media`` also downloads are not read.
 """
 
 from __future__ import annotations
@@ -26,6 +36,7 @@ from spoorvast.importers.chat.jsonload import (
     pointer,
     scalar,
 )
+from spoorvast.importers.chat.localfiles import AttachmentReport, LocalFiles, Resolver, real_folder
 from spoorvast.importers.chat.textfile import quiet_gc
 from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry
@@ -62,6 +73,7 @@ class DiscordParser:
     sha256: str
     tally: Tally
     participants: Participants
+    resolve: Resolver | None = None  # files named by a relative path, next to the JSON
     events: list[Event] = field(default_factory=list)
 
     def message(self, record: JsonObject | None, where: Location) -> None:
@@ -77,14 +89,30 @@ class DiscordParser:
         for mention in arr(record.get("mentions")):
             if (person := obj(mention)) is not None:
                 self._person(person, where)
-        attachments = [get_str(obj(a) or {}, "url") or get_str(obj(a) or {}, "fileName")
-                       for a in arr(record.get("attachments"))]
-        details += [("attachment", a) for a in attachments if a]
+        sealed = self._attachments(record, where, details)
         text = without_surrogates(get_str(record, "content") or "")[0]
         self.tally.events += 1
         self.tally.system += kind == "system"
         self.events.append(Event(None, self.case_id, None, kind, moment, text,
-                                 location=where, actor=actor, details=tuple(details)))
+                                 location=where, actor=actor, attachments=sealed,
+                                 details=tuple(details)))
+
+    def _attachments(self, record: JsonObject, where: Location,
+                     details: list[tuple[str, str]]) -> tuple[str, ...]:
+        """Each attachment's url (or file name) as a detail; the sha256 of the files
+        found next to the JSON."""
+        found: list[str] = []
+        for index, value in enumerate(arr(record.get("attachments"))):
+            item = obj(value) or {}
+            url = get_str(item, "url")
+            named = url or get_str(item, "fileName")
+            if named:
+                details.append(("attachment", named))
+            if url and self.resolve is not None:
+                at = Location(where.artifact_sha256, field=f"{where.field}/attachments/{index}")
+                sha = self.resolve(url, at)
+                found += [sha] if sha is not None and sha not in found else []
+        return tuple(found)
 
     def _kind(self, record: JsonObject) -> str:
         kind = get_str(record, "type") or "Default"
@@ -124,16 +152,20 @@ class DiscordExporterImporter:
     def read(self, context: ImportContext, source: Source) -> Iterator[ItemDraft]:
         sha = source.original.sha256
         loaded = load_json(source.path.read_bytes(), sha)
-        parser = DiscordParser(context.case_id, sha, Tally(sha), Participants(context.case_id))
+        folder = real_folder(source.path)
+        files = LocalFiles(context, sha, AttachmentReport(sha))
+        parser = DiscordParser(context.case_id, sha, Tally(sha), Participants(context.case_id),
+                               lambda url, where: files.resolve_in(folder, url, where))
         root = obj(loaded.value) or {}
         records = arr(root.get("messages"))
         with quiet_gc():
             for index, record in enumerate(records):
                 parser.message(obj(record), Location(sha, field=pointer("messages", index)))
         problems = [*loaded.problems, *_count(root, len(records), sha),
-                    *parser.tally.finish()]
+                    *files.report.finish(), *parser.tally.finish()]
         yield ItemDraft(kind=ItemKind.CONVERSATION, title=source.name, importer=NAME,
-                        artifacts=[source.original], file=file_facts(source, context.case_zone),
+                        artifacts=[source.original, *files.artifacts()],
+                        file=file_facts(source, context.case_zone),
                         problems=problems, events=parser.events,
                         identifiers=parser.participants.identifiers())
 

@@ -4,7 +4,9 @@ One ``message_1.json`` (old layout ``messages/inbox/<thread>/message_1.json``; A
 Center layout ``your_instagram_activity/messages/inbox/<thread>/…`` or
 ``your_activity_across_facebook/messages/inbox/…``), or the whole download as a zip:
 then every ``message_N.json`` inside is sealed as its own artifact and read, and the
-photos, videos and audio files messages name are resolved against the archive.
+photos, videos and audio files messages name are resolved against the archive. A loose
+``message_N.json`` from an unzipped download has its media read from the download's
+folders on disk (see ``meta_local`` for what is read and why); URLs are never fetched.
 """
 
 from __future__ import annotations
@@ -16,6 +18,14 @@ from spoorvast.importers.base import ImportContext, ItemDraft, Source
 from spoorvast.importers.chat.archive import ZipFiles, open_files, zip_names
 from spoorvast.importers.chat.common import Participants, Tally
 from spoorvast.importers.chat.jsonload import load_json, obj
+from spoorvast.importers.chat.localfiles import (
+    AttachmentReport,
+    LocalFiles,
+    Resolver,
+    is_url,
+    real_folder,
+)
+from spoorvast.importers.chat.meta_local import DyiFolder
 from spoorvast.importers.chat.meta_parse import MetaParser
 from spoorvast.importers.chat.textfile import quiet_gc
 from spoorvast.importers.files import file_facts
@@ -67,7 +77,10 @@ class MetaImporter:
         documents = self._documents(source, files, names)
         tally = Tally(source.original.sha256)
         participants = Participants(context.case_id)
-        resolve = files.resolve if files.archive is not None else None
+        report = AttachmentReport(source.original.sha256)
+        local = LocalFiles(context, source.original.sha256, report)
+        resolve = (_in_archive(files, report) if files.archive is not None
+                   else DyiFolder(local, real_folder(source.path)).resolve)
         parser = MetaParser(context.case_id, context.case_zone,
                             platform_of(source, names), resolve, tally, participants)
         problems: list[Problem] = []
@@ -76,11 +89,13 @@ class MetaImporter:
                 problems.extend(self._document(parser, data, artifact, number))
             events = parser.events()
         problems.extend(parser.problems)
+        problems.extend(report.finish())
         problems.extend([] if files.archive is None else files.archive.problems)
         problems.extend(_summary(parser, source.original.sha256))
         problems.extend(tally.finish())
         yield ItemDraft(kind=ItemKind.CONVERSATION, title=source.name, importer=NAME,
-                        artifacts=[source.original, *files.sealed.values()],
+                        artifacts=[source.original, *files.sealed.values(),
+                                   *local.artifacts()],
                         file=file_facts(source, context.case_zone), problems=problems,
                         events=events, identifiers=participants.identifiers())
 
@@ -106,6 +121,15 @@ class MetaImporter:
                 Location(artifact.sha256))]
         parser.document(root, artifact.sha256, number)
         return loaded.problems
+
+
+def _in_archive(files: ZipFiles, report: AttachmentReport) -> Resolver:
+    def resolve(uri: str, where: Location) -> str | None:
+        sha = None if is_url(uri) else files.resolve(uri)
+        if sha is None and not is_url(uri):
+            report.missing(where)
+        return sha
+    return resolve
 
 
 def _summary(parser: MetaParser, sha256: str) -> list[Problem]:

@@ -5,21 +5,22 @@ character ("g\\u00c3\\u00a9ld" for "géld"): every string is repaired on its own
 ``s.encode('latin-1').decode('utf-8')`` when that round trip works, and the event keeps
 the original string in ``original_text``. Messages are listed newest first; events are
 returned in time order, each pointing at its original index (``/messages/17``).
-Senders are display names only (weak identities).
+Senders are display names only (weak identities). Media uris are handed to a resolver
+(the archive's entries, or files next to a loose JSON: see ``meta_local``), which seals
+what it finds and reports what is missing or refused.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spoorvast.importers.chat.common import Participants, Tally, phone_or_name, without_surrogates
 from spoorvast.importers.chat.jsonload import JsonObject, arr, get_str, integer, obj, pointer
+from spoorvast.importers.chat.localfiles import Resolver
 from spoorvast.model.instant import Instant, Precision, from_epoch
-from spoorvast.model.records import Event, Location, Problem, Severity
+from spoorvast.model.records import Event, Location, Problem
 
 MEDIA_LISTS = ("photos", "videos", "audio_files", "gifs", "files")
-Resolver = Callable[[str], str | None]
 
 
 def repair(text: str) -> str:
@@ -36,7 +37,7 @@ class MetaParser:
     case_id: int
     zone_name: str
     platform: str
-    resolve: Resolver | None  # None when the export is not an archive
+    resolve: Resolver | None  # (uri, where) -> sha256 of the sealed file, or None
     tally: Tally
     participants: Participants
     problems: list[Problem] = field(default_factory=list)
@@ -121,20 +122,27 @@ class MetaParser:
 
     def _media(self, record: JsonObject, where: Location,
                details: list[tuple[str, str]]) -> tuple[str, ...]:
+        """Each media uri as a detail; the sha256 of the files the resolver found (it
+        reports the missing and refused ones itself)."""
         found: list[str] = []
-        uris = [get_str(obj(m) or {}, "uri") for key in MEDIA_LISTS for m in arr(record.get(key))]
-        sticker = obj(record.get("sticker"))
-        uris.append(None if sticker is None else get_str(sticker, "uri"))
-        for uri in filter(None, uris):
+        for pointer_tail, uri in _media_uris(record):
             details.append(("attachment", uri))
-            sha = None if self.resolve is None else self.resolve(uri)
-            if sha is not None:
+            at = Location(where.artifact_sha256, field=f"{where.field}/{pointer_tail}")
+            sha = None if self.resolve is None else self.resolve(uri, at)
+            if sha is not None and sha not in found:
                 found.append(sha)
-            elif self.resolve is not None:
-                self.problems.append(Problem(Severity.WARNING, "chat.attachment-missing",
-                                             (("where", where.field or ""),), where))
         return tuple(found)
 
     def events(self) -> list[Event]:
         """All events in time order (oldest first; ties keep the export's order)."""
         return [e for *_key, e in sorted(self._keyed, key=lambda k: k[:3])]
+
+
+def _media_uris(record: JsonObject) -> list[tuple[str, str]]:
+    """(JSON pointer below the message, uri) of every photo, video, audio file, gif,
+    file and sticker a message names."""
+    found = [(f"{key}/{index}", get_str(obj(m) or {}, "uri"))
+             for key in MEDIA_LISTS for index, m in enumerate(arr(record.get(key)))]
+    sticker = obj(record.get("sticker"))
+    found.append(("sticker", None if sticker is None else get_str(sticker, "uri")))
+    return [(tail, uri) for tail, uri in found if uri]
