@@ -31,6 +31,7 @@ SECTIONS: dict[str, str] = {
     "discord-chat-exporter": "spoorvast.cli.chat_show:section",
     "discord-package": "spoorvast.cli.chat_show:section",
     "call-log-csv": "spoorvast.cli.chat_show:section",
+    "messenger-e2ee": "spoorvast.cli.chat_show:section",
 }
 
 Section = Callable[[Vault, Item], tuple[Any, Callable[[], None] | None]]

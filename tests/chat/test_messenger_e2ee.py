@@ -150,6 +150,7 @@ def test_end_to_end(case_vault: Path, cli: Cli, tmp_path: Path) -> None:
     assert result.code == 0, result.err
     shown = json.loads(cli("show", "E-0001", "--json").out)
     assert shown["importer"] == "messenger-e2ee"
+    assert shown["analysis"]["accounting"]["closes"]  # the conversation section of show
     attached = sorted(a["sha256"] for a in shown["artifacts"] if a["role"] == "attachment")
     assert attached == sorted([hashlib.sha256(PHOTO).hexdigest(),
                                hashlib.sha256(VOICE).hexdigest()])
