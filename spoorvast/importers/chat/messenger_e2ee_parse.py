@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from spoorvast.importers.chat.common import Actor, Participants, Tally, without_surrogates
+from spoorvast.importers.chat.epochms import Keyed, in_time_order, keep
 from spoorvast.importers.chat.jsonload import JsonObject, arr, get_str, integer, obj, pointer
 from spoorvast.importers.chat.localfiles import Resolver
 from spoorvast.model.conversation import actor_key
-from spoorvast.model.instant import Instant, Precision, from_epoch
+from spoorvast.model.instant import Instant
 from spoorvast.model.records import Event, IdentifierKind, Location
 
 PLATFORM = "facebook"
@@ -34,7 +35,7 @@ class E2eeParser:
     tally: Tally
     participants: Participants
     newest_first: int = 0
-    _keyed: list[tuple[int, int, int, Event]] = field(default_factory=list)
+    _keyed: Keyed = field(default_factory=list)
 
     def document(self, root: JsonObject, sha256: str, number: int) -> None:
         for name in arr(root.get("participants")):
@@ -52,21 +53,8 @@ class E2eeParser:
 
     def _record(self, record: JsonObject | None, where: Location, order: tuple[int, int],
                 thread: str) -> None:
-        self.tally.read += 1
-        stamp = None if record is None else integer(record.get("timestamp"))
-        moment = None if stamp is None else self._instant(stamp)
-        if record is None or moment is None or stamp is None:
-            self.tally.unreadable(where, where.field or "", "no timestamp")
-            return
-        self.tally.events += 1
-        self._keyed.append((stamp, order[0], order[1], self._event(record, moment, where,
-                                                                   thread)))
-
-    def _instant(self, stamp: int) -> Instant | None:
-        try:
-            return from_epoch(stamp / 1000, self.zone_name, Precision.MILLISECOND, str(stamp))
-        except (OverflowError, OSError, ValueError):
-            return None
+        keep(self._keyed, self.tally, record, where, "timestamp", order, self.zone_name,
+             lambda r, moment: self._event(r, moment, where, thread))
 
     def _event(self, record: JsonObject, moment: Instant, where: Location,
                thread: str) -> Event:
@@ -110,4 +98,4 @@ class E2eeParser:
 
     def events(self) -> list[Event]:
         """All events in time order (ties keep the export's order)."""
-        return [e for *_key, e in sorted(self._keyed, key=lambda k: k[:3])]
+        return in_time_order(self._keyed)

@@ -15,9 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from spoorvast.importers.chat.common import Participants, Tally, phone_or_name, without_surrogates
+from spoorvast.importers.chat.epochms import Keyed, in_time_order, keep
 from spoorvast.importers.chat.jsonload import JsonObject, arr, get_str, integer, obj, pointer
 from spoorvast.importers.chat.localfiles import Resolver
-from spoorvast.model.instant import Instant, Precision, from_epoch
+from spoorvast.model.instant import Instant
 from spoorvast.model.records import Event, Location, Problem
 
 MEDIA_LISTS = ("photos", "videos", "audio_files", "gifs", "files")
@@ -43,7 +44,7 @@ class MetaParser:
     problems: list[Problem] = field(default_factory=list)
     repaired: int = 0
     newest_first: int = 0
-    _keyed: list[tuple[int, int, int, Event]] = field(default_factory=list)
+    _keyed: Keyed = field(default_factory=list)
 
     def text(self, value: str | None) -> tuple[str, str | None]:
         """(repaired text, original when it was changed)."""
@@ -73,21 +74,9 @@ class MetaParser:
 
     def _record(self, record: JsonObject | None, where: Location, order: tuple[int, int],
                 thread: str) -> None:
-        self.tally.read += 1
-        stamp = None if record is None else integer(record.get("timestamp_ms"))
-        moment = None if stamp is None else self._instant(stamp)
-        if record is None or moment is None or stamp is None:
-            self.tally.unreadable(where, where.field or "", "no timestamp_ms")
-            return
-        self.tally.events += 1
-        event = self._event(record, moment, where, thread)
-        self._keyed.append((stamp, order[0], -order[1], event))
-
-    def _instant(self, stamp: int) -> Instant | None:
-        try:
-            return from_epoch(stamp / 1000, self.zone_name, Precision.MILLISECOND, str(stamp))
-        except (OverflowError, OSError, ValueError):
-            return None
+        """Files list messages newest first: a lower position is a later message."""
+        keep(self._keyed, self.tally, record, where, "timestamp_ms", (order[0], -order[1]),
+             self.zone_name, lambda r, moment: self._event(r, moment, where, thread))
 
     def _event(self, record: JsonObject, moment: Instant, where: Location,
                thread: str) -> Event:
@@ -135,7 +124,7 @@ class MetaParser:
 
     def events(self) -> list[Event]:
         """All events in time order (oldest first; ties keep the export's order)."""
-        return [e for *_key, e in sorted(self._keyed, key=lambda k: k[:3])]
+        return in_time_order(self._keyed)
 
 
 def _media_uris(record: JsonObject) -> list[tuple[str, str]]:
