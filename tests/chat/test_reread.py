@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from spoorvast.storage.vault import open_vault
 from tests.chat.test_whatsapp import make_zip
 from tests.conftest import PASSPHRASE, Cli
@@ -106,3 +108,23 @@ def test_show_tells_the_chosen_order_after_reread(case_vault: Path, cli: Cli,
     assert not any(h["step"] == "reread" for h in after["next_steps"])
     assert after["facts"]["date_order"]["ambiguous"] is False
     assert after["accounting"]["closes"] and after["accounting"]["read"] == 4
+
+
+def test_on_a_terminal_add_asks_and_reads_again(case_vault: Path, cli: Cli, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from spoorvast.cli import cmd_reread
+
+    asked: list[str] = []
+
+    def answer(text: str, **options: object) -> str:
+        asked.append(text)
+        return "month-first"
+
+    monkeypatch.setattr(cmd_reread, "_interactive", lambda: True)
+    monkeypatch.setattr(cmd_reread.typer, "prompt", answer)
+    path = tmp_path / "WhatsApp Chat with Jan.txt"
+    path.write_text(AMBIGUOUS, encoding="utf-8")
+    out, _err = add(cli, path)
+    assert asked == ["Which order is right for E-0001?"]
+    assert "E-0001 read again as month-first" in out
+    assert instants(cli)[0].startswith("2026-03-04T10:15")

@@ -24,6 +24,8 @@ from spoorvast.model.instant import Instant, Precision, ZoneClock
 from spoorvast.model.records import Event, Location, Problem, Severity
 
 _MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff\u2068\u2069"
+_EDGE = _MARKS + " "  # stripped around a message's first line
+_HEADER_EDGE = _MARKS + " []-–"  # stripped around a header to keep its time as written
 _ATTACHED_IOS = re.compile(r"^<[^<>:]{2,40}:[ \u00a0\u202f]?([^<>]+)>$")
 _ATTACHED_ANDROID = re.compile(r"^([^\s<>:/\\]+\.[A-Za-z0-9]{1,5}) \([^()]{2,40}\)$")
 
@@ -129,7 +131,7 @@ class WhatsAppParser:
         except ValueError:
             return None
         precision = Precision.MINUTE if head.group(7) is None else Precision.SECOND
-        raw = text.strip(_MARKS + " []-–")
+        raw = text.strip(_HEADER_EDGE)
         fold = 0
         ambiguity = self.clock.ambiguity(wall)
         if ambiguity is not None:
@@ -165,7 +167,7 @@ class WhatsAppParser:
                  where: Location) -> Event:
         actor, non_contact = self._actor(sender, where)
         details: list[tuple[str, str]] = [("non_contact", "1")] if non_contact else []
-        shown = first.strip(_MARKS + " ")
+        shown = first.strip(_EDGE)
         kind = "message"
         attachments: tuple[str, ...] = ()
         folded = shown.rstrip(".").casefold() if len(shown) <= _MARKER_MAX else ""
@@ -178,7 +180,8 @@ class WhatsAppParser:
             details.append(("deleted", "1"))
         elif shown[:1] == "<" or shown[-1:] == ")":
             attachments = self._attachment(shown, where, details)
-        tail = text.rstrip(_MARKS + " ")
+        last = text[-1:]
+        tail = text.rstrip(_EDGE) if last in _EDGE else text  # ("" is in every string)
         if tail[-1:] == ">" and tail.casefold().endswith(tables.EDITED):
             details.append(("edited", "1"))
         return Event(None, self.case_id, None, kind, moment, text, location=where,
@@ -189,7 +192,7 @@ class WhatsAppParser:
         found = _ATTACHED_IOS.match(shown) or _ATTACHED_ANDROID.match(shown)
         if found is None:
             return ()
-        name = found.group(1).strip(_MARKS + " ")
+        name = found.group(1).strip(_EDGE)
         self.result.attachment_names.add(name)
         details.append(("attachment", name))
         sha = self.resolve(name)
@@ -201,7 +204,7 @@ class WhatsAppParser:
 
 
 def system_type(text: str) -> str:
-    folded = text.strip(_MARKS + " ").casefold()
+    folded = text.strip(_EDGE).casefold()
     for prefix, subtype in tables.SYSTEM_PREFIXES:
         if folded.startswith(prefix):
             return subtype
