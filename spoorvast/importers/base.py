@@ -63,6 +63,7 @@ class ItemDraft:
 
 
 Sealer = Callable[[bytes, ArtifactRole, str, str, str | None], Artifact]
+StreamSealer = Callable[[BinaryIO, ArtifactRole, str, str, str | None], Artifact]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,15 @@ class ImportContext:
     seal: Sealer  # (data, role, name, media_type, derived_from sha256) -> Artifact
     open_sealed: Callable[[str], BinaryIO] | None = None  # sha256 -> plaintext reader
     date_order: str | None = None  # "dmy", "mdy" or "ymd" when the user said which
+    seal_stream: StreamSealer | None = None  # like ``seal``, reading a file object
+
+    def seal_from(self, reader: BinaryIO, role: ArtifactRole, name: str, media_type: str,
+                  derived_from: str | None) -> Artifact:
+        """Seal what ``reader`` gives, streamed where the vault allows it (flat memory for
+        a big archive member), else read whole."""
+        if self.seal_stream is not None:
+            return self.seal_stream(reader, role, name, media_type, derived_from)
+        return self.seal(reader.read(), role, name, media_type, derived_from)
 
 
 class Importer(Protocol):
@@ -82,6 +92,11 @@ class Importer(Protocol):
     def detect(self, source: Source) -> bool: ...
 
     def read(self, context: ImportContext, source: Source) -> Iterator[ItemDraft]: ...
+
+
+def original_opener(context: ImportContext, source: Source) -> Callable[[], BinaryIO]:
+    """Opens the sealed original (seekable: an archive can be read in place)."""
+    return lambda: open_original(context, source)
 
 
 def open_original(context: ImportContext, source: Source) -> BinaryIO:

@@ -159,9 +159,17 @@ class Preparer:
             return Artifact(None, None, role, media_type, blob.size, blob.sha256, name,
                             instant.now(self.case.time_zone), derived_from)
 
+        def seal_stream(reader: BinaryIO, role: ArtifactRole, name: str, media_type: str,
+                        derived_from: str | None) -> Artifact:
+            blob = self.vault.blobs.ingest(reader, durable=False)
+            if blob.fresh:
+                fresh.append(blob.sha256)
+            return Artifact(None, None, role, media_type, blob.size, blob.sha256, name,
+                            instant.now(self.case.time_zone), derived_from)
+
         assert self.case.id is not None
         return ImportContext(self.case.id, self.case.time_zone, at, seal,
-                             self.vault.blobs.open, self.date_order)
+                             self.vault.blobs.open, self.date_order, seal_stream)
 
 
 def _seal(vault: Vault, path: Path, handle: BinaryIO, observer: IntakeObserver) -> StoredBlob:

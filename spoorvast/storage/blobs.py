@@ -237,9 +237,19 @@ class BlobStore:
             index, offset, block = index + 1, offset + len(block), following
 
     def open(self, sha256: str) -> BinaryIO:
-        """A buffered reader over the plaintext (lines, ``read(n)``); decrypts as it goes,
-        and raises BlobDamaged where the stored bytes fail authentication."""
-        return io.BufferedReader(_ChunkStream(self.read_chunks(sha256)), CHUNK)
+        """A buffered, seekable reader over the plaintext (lines, ``read(n)``, ``seek``);
+        decrypts as it goes, and raises BlobDamaged where the stored bytes fail
+        authentication (a truncated blob fails on its last chunk, which then is not)."""
+        try:
+            handle = self.path(sha256).open("rb")
+        except FileNotFoundError as exc:
+            raise BlobDamaged("missing") from exc
+        try:
+            raw = _BlobReader(handle, self._blob_key)
+        except BaseException:
+            handle.close()
+            raise
+        return io.BufferedReader(raw, CHUNK)
 
     def read_bytes(self, sha256: str) -> bytes:
         return b"".join(self.read_chunks(sha256))
@@ -259,30 +269,61 @@ _HASHER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="spoorvast-hash")
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
-class _ChunkStream(io.RawIOBase):
-    """Decrypted chunks as a raw stream (for ``io.BufferedReader``)."""
+class _BlobReader(io.RawIOBase):
+    """The plaintext of one blob as a seekable raw stream: a read decrypts (and
+    authenticates) only the chunk it falls in, so ``zipfile`` can seek through a sealed
+    archive without the archive ever being written out in the clear."""
 
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks, self._left = chunks, memoryview(b"")
+    def __init__(self, handle: BinaryIO, blob_key: bytes) -> None:
+        self._handle = handle
+        header = handle.read(HEADER)
+        if len(header) != HEADER or not header.startswith(MAGIC):
+            raise BlobDamaged("bad-header", 0)
+        self._header, self._cipher = header, _blob_cipher(blob_key, header[len(MAGIC):])
+        stored = os.fstat(handle.fileno()).st_size - HEADER
+        self._count = max(1, -(-stored // (CHUNK + TAG)))
+        self._size = stored - self._count * TAG
+        self._pos, self._index, self._plain = 0, -1, b""
 
     def readable(self) -> bool:
         return True
 
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
     def readinto(self, buffer: Any) -> int:
-        while not self._left:
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                return 0
-            self._left = memoryview(chunk)
-        n = min(len(buffer), len(self._left))
-        buffer[:n] = self._left[:n]
-        self._left = self._left[n:]
+        if self._pos >= self._size:
+            return 0
+        index, start = divmod(self._pos, CHUNK)
+        plain = self._chunk(index)
+        n = min(len(buffer), len(plain) - start)
+        buffer[:n] = plain[start:start + n]
+        self._pos += n
         return n
 
+    def _chunk(self, index: int) -> bytes:
+        if index != self._index:
+            offset = HEADER + index * (CHUNK + TAG)
+            self._handle.seek(offset)
+            block = self._handle.read(CHUNK + TAG)
+            try:
+                self._plain = self._cipher.decrypt(_nonce(index, index == self._count - 1),
+                                                   block, self._header)
+            except InvalidTag as exc:
+                raise BlobDamaged("authentication-failed", offset) from exc
+            self._index = index
+        return self._plain
+
     def close(self) -> None:
-        close = getattr(self._chunks, "close", None)
-        if close is not None:
-            close()
+        self._handle.close()
         super().close()
 
 

@@ -200,3 +200,40 @@ def test_date_survey_names_the_deciding_line_across_blocks(
     text += "13/04/2026, 10:00 - Jan: groot\n"
     found = whatsapp_parse.survey(io.BytesIO(text.encode()), "android").decide()
     assert (found.order, found.rule, found.line) == ("dmy", "first-above-12", 3002)
+
+
+ZIPPED = textwrap.dedent("""
+    import os, sys, zipfile
+    from pathlib import Path
+    from spoorvast.importers.registry import builtin_registry
+    from spoorvast.services.cases import create_case
+    from spoorvast.services.intake import add_paths
+    from spoorvast.storage.vault import create
+    export = Path(sys.argv[2])
+    with zipfile.ZipFile(export, "w", zipfile.ZIP_STORED) as archive:
+        line = "[04/03/2026, 22:15:07] Jan: <attached: 00000012-VIDEO.mp4>\\n"
+        archive.writestr("_chat.txt", line)
+        with archive.open("00000012-VIDEO.mp4", "w", force_zip64=True) as member:
+            block = os.urandom(1 << 20)
+            for _ in range(int(sys.argv[3])):
+                member.write(block)
+    with create(Path(sys.argv[1]), "pass phrase 42") as vault:
+        case = create_case(vault, "m", "en", "Europe/Brussels")
+        [r] = add_paths(vault, case, [export], builtin_registry())
+        assert r.status.value == "added", r
+        [event] = vault.store.events(case.id)
+        assert len(event.attachments) == 1
+    hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")]
+    print(int(hwm[0].split()[1]) // 1024)
+""")
+
+
+@pytest.mark.slow
+def test_a_big_archive_member_is_sealed_with_flat_memory(tmp_path: Path) -> None:
+    peaks = []
+    for megabytes in (8, 256):
+        done = subprocess.run([sys.executable, "-c", ZIPPED, str(tmp_path / f"v{megabytes}"),
+                               str(tmp_path / f"WhatsApp Chat {megabytes}.zip"),
+                               str(megabytes)], capture_output=True, text=True, check=True)
+        peaks.append(int(done.stdout.split()[-1]))
+    assert peaks[1] < peaks[0] + 40, peaks  # read whole, the video alone would add 256 MB

@@ -97,3 +97,24 @@ def test_wrong_key_cannot_read(blobs: BlobStore, tmp_path: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(blobs.path(stored.sha256).read_bytes())
     assert thief.check(stored.sha256) == f"authentication-failed@{HEADER}"
+
+
+def test_open_is_seekable_and_authenticated(tmp_path: Path) -> None:
+    import os
+
+    store = BlobStore(tmp_path, secrets.token_bytes(32), secrets.token_bytes(32))
+    store.create_dirs()
+    for size in (0, 1, CHUNK, CHUNK + 1, 3 * CHUNK + 5):
+        data = os.urandom(size)
+        sha = store.ingest_bytes(data).sha256
+        with store.open(sha) as reader:
+            assert reader.read() == data
+            for offset in (0, size // 2, max(0, size - 3)):
+                reader.seek(offset)
+                assert reader.read(10) == data[offset:offset + 10]
+            assert reader.seek(0, io.SEEK_END) == size
+    path = store.path(sha)
+    path.write_bytes(path.read_bytes()[:-(CHUNK // 2)])  # the last chunk cut short
+    with store.open(sha) as reader, pytest.raises(BlobDamaged):
+        reader.seek(-1, io.SEEK_END)  # what is now the last chunk was not sealed as last
+        reader.read()

@@ -9,7 +9,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 
-from spoorvast.importers.base import ImportContext, Source
+from spoorvast.importers.base import ImportContext, Source, original_opener
 from spoorvast.importers.chat.zipsafe import SafeZip, is_zip
 from spoorvast.model.records import Artifact, ArtifactRole
 
@@ -66,13 +66,14 @@ class ZipFiles:
              media_type: str | None = None) -> Artifact | None:
         if entry in self.sealed:
             return self.sealed[entry]
-        data = None if self.archive is None else self.archive.read(entry)
-        if data is None:
+        if self.archive is None:
             return None
         name = entry.rsplit("/", 1)[-1]
         kind = media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
-        artifact = self.context.seal(data, role, name, kind, self.derived_from)
-        self.sealed[entry] = artifact
+        artifact = self.archive.seal(entry, lambda reader: self.context.seal_from(
+            reader, role, name, kind, self.derived_from))
+        if artifact is not None:
+            self.sealed[entry] = artifact
         return artifact
 
     def read_sealed(self, entry: str, media_type: str) -> tuple[bytes, Artifact] | None:
@@ -97,5 +98,5 @@ def open_files(context: ImportContext, source: Source) -> ZipFiles:
     """The input's archive (when it is a zip), or an empty one."""
     archive = None
     if source.head.startswith(ZIP_MAGIC) and is_zip(source.path):
-        archive = SafeZip(source.path, source.original.sha256)
+        archive = SafeZip(original_opener(context, source), source.original.sha256)
     return ZipFiles(archive, context, source.original.sha256)

@@ -121,11 +121,14 @@ class TelegramImporter:
         if files.archive is None:
             return (lambda: open_original(context, source)), source.original, ""
         entry = result_entry(sorted(files.names))
-        found = None if entry is None else files.read_sealed(entry, "application/json")
+        found = None if entry is None else files.seal(entry, media_type="application/json")
         if entry is None or found is None:
             raise ValueError("no readable result.json in the archive")
-        data = found[0]
-        return (lambda: io.BytesIO(data)), found[1], entry[: -len("result.json")]
+        if context.open_sealed is None:  # no vault (unit tests): read it from the archive
+            data = files.archive.read(entry) if files.archive else None
+            return (lambda: io.BytesIO(data or b"")), found, entry[: -len("result.json")]
+        sealed_open = context.open_sealed
+        return (lambda: sealed_open(found.sha256)), found, entry[: -len("result.json")]
 
     def _events(self, draft: ItemDraft, parser: TelegramParser, opener: Opener,
                 files: ZipFiles) -> Iterator[Event]:

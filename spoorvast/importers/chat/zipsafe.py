@@ -8,13 +8,16 @@ the bytes come out, not taken from the (forgeable) headers.
 
 from __future__ import annotations
 
+import io
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import IO, Any, BinaryIO
 
-from spoorvast.model.records import Location, Problem, Severity
+from spoorvast.model.records import Artifact, Location, Problem, Severity
 
 MAX_ENTRIES = 100_000
 MAX_ENTRY_BYTES = 512 << 20
@@ -41,18 +44,55 @@ def is_zip(path: Path) -> bool:
         return False
 
 
+class CapExceeded(OSError):
+    """An archive member gave more bytes than its caps allow (raised while streaming)."""
+
+
+class _Capped(io.RawIOBase):
+    """A member's bytes, counted as they come out; past a cap the read fails (so a
+    streamed seal is abandoned and leaves nothing behind)."""
+
+    def __init__(self, handle: IO[bytes], check: Callable[[int], bool]) -> None:
+        self._handle, self._check, self.got = handle, check, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._handle.read(len(buffer))
+        self.got += len(data)
+        if self._check(self.got):
+            raise CapExceeded("archive member over its caps")
+        buffer[:len(data)] = data
+        return len(data)
+
+
 @dataclass
 class SafeZip:
-    """An archive opened for reading with caps; problems collected as findings."""
+    """An archive opened for reading with caps; problems collected as findings.
 
-    path: Path
+    ``source`` is the archive's path, or (better) a function opening the sealed original
+    as a seekable reader: then nothing reads the input file again after it was sealed.
+    """
+
+    source: Path | Callable[[], BinaryIO]
     sha256: str
     problems: list[Problem] = field(default_factory=list)
     total: int = 0
 
+    @contextmanager
+    def _open(self) -> Iterator[zipfile.ZipFile]:
+        """The archive (``zipfile`` does not close a file object it was given: we do)."""
+        if isinstance(self.source, Path):
+            with zipfile.ZipFile(self.source) as archive:
+                yield archive
+            return
+        with self.source() as handle, zipfile.ZipFile(handle) as archive:
+            yield archive
+
     def names(self) -> list[str]:
         """Names of the regular, safely named entries (at most MAX_ENTRIES)."""
-        with zipfile.ZipFile(self.path) as archive:
+        with self._open() as archive:
             infos = archive.infolist()[:MAX_ENTRIES]
         names = []
         for info in infos:
@@ -64,9 +104,30 @@ class SafeZip:
             names.append(info.filename)
         return names
 
+    def seal(self, name: str, seal: Callable[[BinaryIO], Artifact]) -> Artifact | None:
+        """The entry streamed into the vault by ``seal``, or None (with a finding) when it
+        breaks a cap or is bad; memory stays flat whatever the entry's size."""
+        with self._open() as archive:
+            info = archive.getinfo(name)
+            if self._too_big(info.file_size, info.compress_size):
+                self._problem("chat.zip-too-big", (("name", name),))
+                return None
+            limit = min(MAX_ENTRY_BYTES, info.file_size)
+            try:
+                with archive.open(info) as handle:
+                    capped = _Capped(handle, lambda got: got > limit or self._too_big(
+                        got, info.compress_size))
+                    artifact = seal(io.BufferedReader(capped, CHUNK))
+            except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError,
+                    EOFError, CapExceeded):
+                self._problem("chat.zip-too-big", (("name", name),))
+                return None
+        self.total += capped.got
+        return artifact
+
     def read(self, name: str) -> bytes | None:
         """The entry's bytes, or None (with a finding) when it breaks a cap or is bad."""
-        with zipfile.ZipFile(self.path) as archive:
+        with self._open() as archive:
             info = archive.getinfo(name)
             if self._too_big(info.file_size, info.compress_size):
                 self._problem("chat.zip-too-big", (("name", name),))
