@@ -96,6 +96,31 @@ def bare(bodies: list[str], work: Path) -> float:
     return time.perf_counter() - start
 
 
+def bare_wide(bodies: list[str], work: Path) -> float:
+    """The same baseline with rows as wide as spoorvast's event rows (21 columns: time,
+    offset, zone, raw time, actor, source artifact and line…; plain table, no index),
+    to tell the cost of the row layout from the cost of spoorvast's own work."""
+    db = work / "bare-wide.db"
+    db.unlink(missing_ok=True)
+    columns = ", ".join(f"c{n}" for n in range(20))
+    start = time.perf_counter()
+    conn = sqlite3.connect(db)
+    conn.execute(f"CREATE TABLE m (id INTEGER PRIMARY KEY, text TEXT, {columns})")
+    conn.execute("CREATE VIRTUAL TABLE f USING fts5(text, content='m', content_rowid='id', "
+                 "tokenize='unicode61 remove_diacritics 2')")
+    sha = "ab" * 32
+    rows = ((t, 1, 2, n + 1, "message", f"2025-01-01T{n // 240 % 24:02d}:{n // 4 % 60:02d}:00."
+             "000000+00:00", 3600, "assumed-zone", "minute", "Europe/Brussels",
+             "01/01/2025, 11:00", NAMES[n % 4], None, sha, n + 1, None, None, None, None,
+             None, None) for n, t in enumerate(bodies))
+    with conn:
+        conn.executemany(f"INSERT INTO m (text, {columns}) VALUES ({', '.join('?' * 21)})",
+                         rows)
+        conn.execute("INSERT INTO f(f) VALUES('rebuild')")
+    conn.close()
+    return time.perf_counter() - start
+
+
 def new_vault(root: Path) -> None:
     from spoorvast.services.cases import create_case
     from spoorvast.storage.vault import create
@@ -175,6 +200,9 @@ def main() -> None:
               f"executemany + FTS5 rebuild {base:.2f} s ({n / base:,.0f} rows/s); spoorvast "
               f"add {ours:.2f} s ({n / ours:,.0f} rows/s), peak RSS {rss:.0f} MB")
         print(f"  ratio {base / ours:.2f}x of the bare rate (budget >= 0.5x)")
+        wide = bare_wide(bodies, work)
+        print(f"  for comparison, bare with rows as wide as spoorvast's: {n / wide:,.0f} "
+              f"rows/s; spoorvast {wide / ours:.2f}x of that")
         if args.telegram:
             telegram(work, args.telegram)
         times = sorted(search_times(work / "vault"))
