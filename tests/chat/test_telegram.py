@@ -154,3 +154,22 @@ def test_epoch_clock_equals_from_epoch(seconds: int, zone: str) -> None:
     clock = EpochClock(zone)
     for moment in (seconds, seconds - seconds % 3600, seconds - seconds % 3600 + 3599):
         assert clock.resolve(moment, raw="r") == from_epoch(moment, zone, raw="r")
+
+
+def test_desktop_folder_export_seals_the_files_next_to_result_json(tmp_path: Path) -> None:
+    """Telegram Desktop's usual export is a folder: result.json with photos/ beside it."""
+    folder = tmp_path / "ChatExport_2026-03-05"
+    (folder / "photos").mkdir(parents=True)
+    (folder / "photos" / "photo_1@04-03-2026_22-18-00.jpg").write_bytes(b"\xff\xd8photo")
+    (tmp_path / "secret.txt").write_bytes(b"outside the export")
+    chat = single_chat()
+    chat["messages"].append({**chat["messages"][3], "id": 99,  # type: ignore[index]
+                             "photo": "../secret.txt"})
+    draft, sealed = run(TelegramImporter(), write(folder, "result.json", dump(chat)))
+    assert sealed.files == {"photo_1@04-03-2026_22-18-00.jpg": b"\xff\xd8photo"}
+    with_photo = [e for e in draft.events if e.attachments]
+    assert len(with_photo) == 1
+    assert with_photo[0].attachments[0] in {a.sha256 for a in draft.artifacts}
+    assert codes(draft).count("chat.attachment-refused") == 1  # ../secret.txt
+    assert codes(draft).count("chat.attachments-read") == 1
+    assert closes(draft)

@@ -40,6 +40,7 @@ from spoorvast.importers.chat.jsonload import (
     obj,
 )
 from spoorvast.importers.chat.jsonskeleton import OBJECT, Skeleton
+from spoorvast.importers.chat.localfiles import AttachmentReport, LocalFiles, real_folder
 from spoorvast.importers.chat.telegram_parse import (
     PLATFORM,
     TelegramParser,
@@ -105,14 +106,16 @@ class TelegramImporter:
     def read(self, context: ImportContext, source: Source) -> Iterator[ItemDraft]:
         files = open_files(context, source)
         opener, document, base = self._document(context, source, files)
+        local = None if files.archive is not None else LocalFiles(
+            context, source.original.sha256, AttachmentReport(source.original.sha256))
         parser = TelegramParser(context.case_id, document.sha256, context.case_zone,
                                 zone_country(context.case_zone),
-                                lambda path: files.resolve(path, base),
-                                archive=files.archive is not None)
+                                _resolver(files, base, local, source), archive=True,
+                                reports_missing=local is None)
         draft = ItemDraft(kind=ItemKind.CONVERSATION, title=source.name, importer=NAME,
                           artifacts=[source.original, *files.sealed.values()],
                           file=file_facts(source, context.case_zone))
-        draft.events = self._events(draft, parser, opener, files)
+        draft.events = self._events(draft, parser, opener, files, local)
         yield draft
 
     def _document(self, context: ImportContext, source: Source,
@@ -131,7 +134,7 @@ class TelegramImporter:
         return (lambda: sealed_open(found.sha256)), found, entry[: -len("result.json")]
 
     def _events(self, draft: ItemDraft, parser: TelegramParser, opener: Opener,
-                files: ZipFiles) -> Iterator[Event]:
+                files: ZipFiles, local: LocalFiles | None) -> Iterator[Event]:
         """The events, read as they are stored; the draft is completed at the end."""
         problems: list[Problem] = []
         with quiet_gc():
@@ -145,10 +148,23 @@ class TelegramImporter:
         problems.extend(surrogate_problem(parser.surrogates, parser.sha256))
         problems.extend(_zone_problems(parser, parser.sha256))
         problems.extend(parser.tally.finish())
+        if local is not None:
+            problems.extend(local.report.finish())
         draft.problems.extend(problems)
         listed = {a.sha256 for a in draft.artifacts}
-        draft.artifacts.extend(a for a in files.sealed.values() if a.sha256 not in listed)
+        found = [*files.sealed.values(), *(local.artifacts() if local else [])]
+        draft.artifacts.extend(a for a in found if a.sha256 not in listed)
         draft.identifiers.extend(parser.participants.identifiers())
+
+
+def _resolver(files: ZipFiles, base: str, local: LocalFiles | None,
+              source: Source) -> Callable[[str, Location], str | None]:
+    """Media named by a message: entries of the zip, or (Telegram Desktop's usual export,
+    a folder) files next to ``result.json``, read only from inside that folder."""
+    if local is None:
+        return lambda path, where: files.resolve(path, base)
+    folder = real_folder(source.path)
+    return lambda path, where: local.resolve_in(folder, path, where)
 
 
 def streamed(parser: TelegramParser, opener: Opener, problems: list[Problem],

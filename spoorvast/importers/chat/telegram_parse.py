@@ -42,7 +42,7 @@ NOT_INCLUDED = "(File not included."
 MEDIA_FIELDS = ("photo", "file", "thumbnail")
 MEDIA_DETAILS = ("media_type", "mime_type", "sticker_emoji", "forwarded_from")
 MEDIA_KEYS = frozenset((*MEDIA_FIELDS, *MEDIA_DETAILS))
-Resolver = Callable[[str], str | None]
+Resolver = Callable[[str, Location], str | None]  # (path named, where) -> sha256
 Path = tuple[str | int, ...]
 Context = tuple[tuple[str, str], ...]  # the chat's name and id, as event details
 
@@ -59,7 +59,8 @@ class TelegramParser:
     region: str | None
     resolve: Resolver
     holder: str | None = None  # from_id of the account holder (full export)
-    archive: bool = False  # media can be resolved (the export came as a zip)
+    archive: bool = False  # media can be resolved (a zip, or files next to the JSON)
+    reports_missing: bool = True  # False: the resolver reports missing files itself
     problems: list[Problem] = field(default_factory=list)
     tally: Tally = field(init=False)
     participants: Participants = field(init=False)
@@ -186,10 +187,10 @@ class TelegramParser:
                 details.append((key, "not-included"))
                 continue
             details.append((key, value))
-            sha = self.resolve(value) if self.archive else None
+            sha = self.resolve(value, where) if self.archive else None
             if sha is not None and key != "thumbnail":
                 found.append(sha)
-            elif self.archive:
+            elif self.archive and sha is None and self.reports_missing:
                 self._missing(where)
         for key in MEDIA_DETAILS:
             value = get_str(message, key) if key in message else None
