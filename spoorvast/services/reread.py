@@ -9,12 +9,15 @@ messages of the same source lines. The original and its artifacts do not change.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 
 from spoorvast.errors import UserError
 from spoorvast.i18n import _
 from spoorvast.importers.base import ImportContext, ItemDraft
 from spoorvast.importers.chat import whatsapp
+from spoorvast.model.conversation import EventQuery
 from spoorvast.model.records import Artifact, ArtifactRole, Case, Item
 from spoorvast.storage.vault import Vault
 
@@ -64,3 +67,46 @@ def _draft(vault: Vault, case: Case, item: Item, order: str) -> ItemDraft:
         return whatsapp.read_again(context, item.title, vault.store.artifacts(item.id))
     except (StopIteration, ValueError) as exc:
         raise UserError(_("{item} could not be read again.").format(item=item.label)) from exc
+
+
+_DATE = re.compile(r"(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})")
+
+
+@dataclass(frozen=True, slots=True)
+class DateQuestion:
+    """What to ask about an export whose dates did not tell day from month."""
+
+    assumed: str  # day-first or month-first
+    example: str  # the time of its first message, as written in the export
+    readings: tuple[tuple[str, date], ...]  # (order, the example's date read that way)
+
+
+def date_question(vault: Vault, case: Case, item: Item) -> DateQuestion | None:
+    """The question, when the item's last word on its date order is an assumption."""
+    if item.importer not in REREADABLE or case.id is None or item.id is None:
+        return None
+    orders = [f for f in vault.store.findings(case.id, item.id)
+              if f.code in ("chat.date-order", "chat.date-order-ambiguous")]
+    if not orders or orders[-1].code != "chat.date-order-ambiguous":
+        return None
+    shown = dict(orders[-1].params).get("order", "")
+    assumed = "month-first" if shown.startswith("month") else "day-first"
+    first = vault.store.search_events(EventQuery(case.id, item_ids=(item.id,), limit=1))
+    moment = first[0].event.instant if first else None
+    example = (moment.raw or "") if moment is not None else ""
+    return DateQuestion(assumed, example, _readings(example))
+
+
+def _readings(example: str) -> tuple[tuple[str, date], ...]:
+    found = _DATE.search(example)
+    if found is None:
+        return ()
+    a, _sep, b, c = found.groups()
+    year = int(c) + (2000 if len(c) <= 2 else 0)
+    readings = []
+    for order, (day, month) in (("day-first", (a, b)), ("month-first", (b, a))):
+        try:
+            readings.append((order, date(year, int(month), int(day))))
+        except ValueError:
+            continue
+    return tuple(readings)

@@ -21,7 +21,7 @@ from spoorvast.web.settings import WebSettings
 from spoorvast.web.static_dir import STATIC
 
 ROUTERS = ("routes_auth", "routes_cases", "routes_items", "routes_add", "routes_work",
-           "routes_timeline", "routes_vault", "routes_features")
+           "routes_timeline", "routes_vault", "routes_features", "routes_reread")
 NOT_ACTIVITY = ("/jobs/", "/static/", "/favicon")
 
 

@@ -87,7 +87,14 @@ def _detail(vault: Vault, case: Case, item: Item) -> dict[str, Any]:
         "analysis": sections.analysis(vault, item),
         "proposals": sections.ocr_proposals(vault, case, item),
         "harmful_available": sections.can_mark_harmful(),
+        "date_question": _date_question(vault, case, item),
     }
+
+
+def _date_question(vault: Vault, case: Case, item: Item) -> dict[str, object] | None:
+    from spoorvast.web.routes_reread import question_view
+
+    return question_view(vault, case, item)
 
 
 @router.get("/c/{case_id}/items/{label}/thumb")
