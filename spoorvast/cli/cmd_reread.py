@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date
 from typing import Annotated
 
 import click
 import typer
+from babel.dates import format_date
 
 from spoorvast.cli import context, output
-from spoorvast.i18n import _
+from spoorvast.i18n import _, current_language
 from spoorvast.model.records import Case, Item
 from spoorvast.services import cases as case_service
-from spoorvast.services.reread import ORDERS, reread
+from spoorvast.services.reread import ORDERS, date_question, reread
 from spoorvast.storage.vault import Vault
 
 CaseOption = Annotated[int | None, typer.Option("--case", help=_(
@@ -66,6 +68,11 @@ def ask_date_order(vault: Vault, case: Case, labels: list[str]) -> None:
                       "first; {assumed} was assumed. Compare one message with the phone; "
                       "if it is wrong: spoorvast reread {item} --date-order {other}")
                     .format(item=item.label, assumed=assumed, other=other), style="yellow")
+        question = date_question(vault, case, item)
+        if question is not None and question.readings:
+            readings = "; ".join(f"{order}: {_long(day)}" for order, day in question.readings)
+            output.line(_("The first message says {example}, which reads as {readings}.")
+                        .format(example=question.example, readings=readings))
         if not _interactive():
             continue
         answer = typer.prompt(_("Which order is right for {item}?").format(item=item.label),
@@ -75,6 +82,10 @@ def ask_date_order(vault: Vault, case: Case, labels: list[str]) -> None:
             output.line(_("{item} read again as {order}: {events} events; marks kept on "
                           "the same lines.").format(item=item.label, order=answer,
                                                     events=done.events))
+
+
+def _long(day: date) -> str:
+    return format_date(day, format="long", locale=current_language())
 
 
 def _interactive() -> bool:

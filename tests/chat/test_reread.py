@@ -36,6 +36,7 @@ def test_add_names_the_ambiguity_and_reread_fixes_it(case_vault: Path, cli: Cli,
     path.write_text(AMBIGUOUS, encoding="utf-8")
     out, _err = add(cli, path)
     assert "spoorvast reread E-0001 --date-order month-first" in out
+    assert "03/04/2026, 10:15" in out and "April 3, 2026" in out and "March 4, 2026" in out
     assert instants(cli)[0].startswith("2026-04-03T10:15")  # day-first: 3 April
     assert cli("mark", "E-0001:m2").code == 0
     path.unlink()  # the file on disk is gone: reading again uses the sealed original
