@@ -25,14 +25,14 @@ def print_summary(summary: ChatSummary) -> None:
     console = output.stdout_console()
     console.print(Text(_("Conversation"), style="bold"))
     facts = Table(show_header=False, box=None)
-    for label, value, style in _rows(summary):
+    for label, value, style in rows(summary):
         facts.add_row(Text(label), Text(value, style=style or ""))
     console.print(facts)
     _print_participants(summary)
     _next_steps(summary)
 
 
-def _rows(summary: ChatSummary) -> list[Row]:
+def rows(summary: ChatSummary) -> list[Row]:
     rows: list[Row] = [(_("Events"), _events(summary.events, summary.kinds), None)]
     if summary.time_range is not None:
         rows.append((_("First event"), _moment(summary.time_range.first), None))
@@ -187,25 +187,25 @@ def _participants(speakers: list[Speaker]) -> Table:
     table = Table(_("Participant"), _("Kind"), _("Messages and calls"),
                   _("Assigned to party"), title=_("Participants"))
     for s in speakers:
-        table.add_row(Text(_shown(s)), Text(_kind(s), style=WARN if s.weak else ""),
-                      Text(str(s.events)), Text(_party(s)))
+        table.add_row(Text(shown(s)), Text(kind(s), style=WARN if s.weak else ""),
+                      Text(str(s.events)), Text(party(s)))
     return table
 
 
-def _shown(speaker: Speaker) -> str:
+def shown(speaker: Speaker) -> str:
     if speaker.key is None:
         return _("(no sender recorded: own messages, system lines, hidden numbers)")
     return speaker.shown
 
 
-def _kind(speaker: Speaker) -> str:
+def kind(speaker: Speaker) -> str:
     labels = {"phone": _("phone number"), "account": _("account"),
               "email": _("e-mail address"), "name": _("name only (weak identity)"),
               "url": _("web address"), "ip": _("IP address")}
     return labels.get(speaker.kind or "", speaker.kind or "")
 
 
-def _party(speaker: Speaker) -> str:
+def party(speaker: Speaker) -> str:
     if speaker.party is None:
         return ""
     roles = {"victim": _("victim"), "suspect": _("suspect"), "witness": _("witness"),

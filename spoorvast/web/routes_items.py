@@ -85,6 +85,7 @@ def _detail(vault: Vault, case: Case, item: Item) -> dict[str, Any]:
         "custody": vault.store.custody_for(case_chain(case.id or 0), item.label),
         "facts": {"file": to_json(item.file), "media": to_json(item.media)},
         "analysis": sections.analysis(vault, item),
+        "conversation": sections.conversation(vault, item),
         "proposals": sections.ocr_proposals(vault, case, item),
         "harmful_available": sections.can_mark_harmful(),
         "date_question": _date_question(vault, case, item),

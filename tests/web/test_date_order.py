@@ -16,6 +16,8 @@ def test_item_page_asks_and_the_answer_reads_the_export_again(client: Browserish
     assert state["state"] == "done"
     page = client.http.get(f"/c/{case_id}/items/E-0001").text
     assert "Day or month first?" in page and "03/04/2026, 10:15" in page
+    assert 'id="conversation"' in page and "Jan Peeters" in page  # the summary, as text
+    assert "name only (weak identity)" in page and 'class="attention"' in page
     assert "April 3, 2026 (as read now)" in page and "March 4, 2026" in page
     refused = client.http.post(f"/c/{case_id}/items/E-0001/date-order",
                                data={"order": "month-first"})

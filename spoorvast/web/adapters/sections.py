@@ -70,3 +70,29 @@ def read_text(vault: Vault, case: Case, progress: Callable[[int, int, Item], Non
     from spoorvast.services import ocr
 
     return len(ocr.run_ocr(vault, case, progress))
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationView:
+    """A conversation item's summary for its page (the ``show`` section, as text)."""
+
+    rows: list[tuple[str, str, bool]]  # label, value, needs attention
+    speakers: list[tuple[str, str, int, str]]  # who, kind, events, party
+    more: int  # identifiers without events of their own, not listed
+
+
+def conversation(vault: Vault, item: Item) -> ConversationView | None:
+    from spoorvast.cli import chat_show
+    from spoorvast.cli import chat_show_text as text
+    from spoorvast.cli.sections import SECTIONS
+    from spoorvast.model.records import ItemKind
+
+    if SECTIONS.get(item.importer) != "spoorvast.cli.chat_show:section" or item.kind not in (
+            ItemKind.CONVERSATION, ItemKind.CALL_LOG):
+        return None
+    summary = chat_show.summarise(vault, item)
+    listed = [s for s in summary.participants if s.events or s.party]
+    return ConversationView(
+        [(label, value, style is not None) for label, value, style in text.rows(summary)],
+        [(text.shown(s), text.kind(s), s.events, text.party(s)) for s in listed],
+        len(summary.participants) - len(listed))
