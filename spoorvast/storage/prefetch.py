@@ -5,10 +5,10 @@ formatted and hashed), and SQLite stores them (``executemany``, then one FTS5
 ``INSERT … SELECT`` per chunk). Running both at once on two threads looks obvious but is
 slower than one thread: ``executemany`` releases the GIL around every row's
 ``sqlite3_step`` and must then wait up to the switch interval (5 ms) to get it back
-from a busy producer. So the producer runs only while the consumer is inside one long
-C call (the FTS5 statement of the previous chunk, which holds no GIL), and waits while
-the consumer binds rows. At most two chunks exist at any time, so memory stays flat
-however long the input is.
+from a busy producer. So the producer runs only while the consumer is inside long C
+calls that hold no GIL (one ``INSERT … SELECT`` over the chunk as JSON, then the FTS5
+statement), and waits while the consumer binds rows (the ``executemany`` fallback). At
+most two chunks exist at any time, so memory stays flat however long the input is.
 
 Usage::
 

@@ -15,6 +15,7 @@ import hashlib
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -200,27 +201,79 @@ def _literal(value: object) -> str | None:
     return None
 
 
+def _fold(chunk: list[Row]) -> tuple[dict[int, str], list[tuple[Any, ...]]]:
+    """The columns holding one value throughout the chunk, as SQL literals, and the
+    other columns (transposition and comparison run in C: ``zip``, ``tuple.count``)."""
+    columns = list(zip(*chunk, strict=True))
+    fixed: dict[int, str] = {}
+    for n, column in enumerate(columns):
+        if column.count(column[0]) == len(column):
+            literal = _literal(column[0])
+            if literal is not None:
+                fixed[n] = literal
+    return fixed, [columns[n] for n in range(len(columns)) if n not in fixed]
+
+
 def folded_chunks(rows: Iterable[Row], size: int) -> Iterator[tuple[str, list[Row]]]:
     """Chunks of rows with the columns that hold one value throughout the chunk (the case,
     the item, the source artifact, the zone, NULLs…) written into the statement, so only
-    the columns that vary are bound: binding is most of the Python cost of a bulk insert
-    (the transposition and comparison run in C: ``zip``, ``tuple.count``)."""
+    the columns that vary are bound: binding is most of the Python cost of a bulk insert."""
     stream = iter(rows)
     while chunk := list(itertools.islice(stream, size)):
-        columns = list(zip(*chunk, strict=True))
-        fixed: dict[int, str] = {}
-        for n, column in enumerate(columns):
-            if column.count(column[0]) == len(column):
-                literal = _literal(column[0])
-                if literal is not None:
-                    fixed[n] = literal
+        fixed, varying = _fold(chunk)
         if not fixed:
             yield _INSERT, chunk
             continue
-        values = ", ".join(fixed.get(n, "?") for n in range(len(columns)))
+        values = ", ".join(fixed.get(n, "?") for n in range(len(_INSERT_COLUMNS)))
         sql = f"INSERT INTO events ({', '.join(_INSERT_COLUMNS)}) VALUES ({values})"
-        varying = [columns[n] for n in range(len(columns)) if n not in fixed]
         yield sql, list(zip(*varying, strict=True)) if varying else [()] * len(chunk)
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Rows ready for the database: one statement over a JSON array of the varying
+    columns (``blob``; SQLite reads it in C, without the GIL, so the producer keeps
+    parsing meanwhile), or, for values JSON cannot carry exactly, ``executemany``."""
+
+    sql: str
+    count: int
+    blob: bytes | None = None
+    rows: list[Row] = field(default_factory=list)
+
+
+def insert_chunks(rows: Iterable[Row], size: int) -> Iterator[Chunk]:
+    stream = iter(rows)
+    while chunk := list(itertools.islice(stream, size)):
+        fixed, varying = _fold(chunk)
+        blob = _json_rows(varying, len(chunk))
+        if blob is None:
+            sql, bound = next(folded_chunks(chunk, size))
+            yield Chunk(sql, len(chunk), rows=bound)
+            continue
+        picks, k = [], 0
+        for n in range(len(_INSERT_COLUMNS)):
+            if n in fixed:
+                picks.append(fixed[n])
+            else:
+                picks.append(f"value ->> {k}")
+                k += 1
+        sql = (f"INSERT INTO events ({', '.join(_INSERT_COLUMNS)}) SELECT {', '.join(picks)} "
+               "FROM jsonb_each(jsonb(?)) ORDER BY key")
+        yield Chunk(sql, len(chunk), blob)
+
+
+def _json_rows(varying: list[tuple[Any, ...]], count: int) -> bytes | None:
+    """The varying columns as a JSON array of rows, when JSON carries them exactly:
+    str (no NUL, no lone surrogate), int within 64 bits, None."""
+    rows = list(zip(*varying, strict=True)) if varying else [()] * count
+    for column in varying:
+        if not all(type(v) is str or type(v) is int or v is None for v in column):
+            return None
+    try:
+        blob = orjson.dumps(rows)
+    except (TypeError, orjson.JSONEncodeError):
+        return None  # a lone surrogate, an int beyond 64 bits
+    return None if b"\\u0000" in blob else blob
 
 
 def replace(conn: Any, log: Logger, chain: str, item: Item, events: Iterable[Event],
@@ -253,20 +306,25 @@ def insert(conn: Any, log: Logger, chain: str, case_id: int, item: Item | None,
     """Store events (they all belong to ``item``, or to the case when None).
 
     ``events`` may be a lazy iterable of any length (an importer still parsing): it is
-    consumed in chunks, the next chunk made while SQLite indexes the last one
-    (:class:`Prefetch`), so memory stays flat and the parse overlaps the FTS5 work.
+    consumed in chunks, the next chunk made while SQLite stores and indexes the last one
+    (:class:`Prefetch`, :func:`insert_chunks`), so memory stays flat and the parse
+    overlaps the database work.
     """
     item_id = item.id if item else None
     start = int(conn.execute("SELECT coalesce(max(seq), 0) FROM events WHERE case_id = ? "
                              "AND item_id IS ?", (case_id, item_id)).fetchone()[0])
     rows = _Digesting(case_id, item_id, start, events)
     first = int(conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]) + 1
-    with Prefetch(folded_chunks(rows, CHUNK), 1) as made:
-        for [(sql, chunk)] in made:
-            conn.executemany(sql, chunk)
-            made.release()
+    with Prefetch(insert_chunks(rows, CHUNK), 1) as made:
+        for [chunk] in made:
+            if chunk.blob is not None:
+                made.release()  # one statement, no GIL held: the producer may run now
+                conn.execute(chunk.sql, (chunk.blob,))
+            else:
+                conn.executemany(chunk.sql, chunk.rows)  # releases the GIL row by row:
+                made.release()  # the producer waits until it is done (no convoy)
             last = int(conn.execute("SELECT max(id) FROM events").fetchone()[0])
-            if last - first + 1 != len(chunk):  # ids are max(id) + 1 within a transaction
+            if last - first + 1 != chunk.count:  # ids are max(id) + 1 within a transaction
                 raise RuntimeError("event ids are not consecutive")
             conn.execute(_FTS_RANGE, (first, last))
             first = last + 1

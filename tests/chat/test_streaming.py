@@ -183,9 +183,13 @@ def _peak_mb(tmp_path: Path, name: str, count: int) -> int:
 
 @pytest.mark.slow
 def test_peak_memory_does_not_grow_with_the_export(tmp_path: Path) -> None:
+    from spoorvast.storage.sqlite import CACHE_KIB
+
     small = _peak_mb(tmp_path, "WhatsApp Chat small", 20_000)
     large = _peak_mb(tmp_path, "WhatsApp Chat large", 300_000)  # 15x the messages
-    assert large < small + 60, (small, large)  # a list of events would add ~250 MB
+    # the page cache fills up to its bound as the database grows; a list of the events
+    # (what the import held before) would add ~250 MB more
+    assert large < small + CACHE_KIB // 1024 + 30, (small, large)
 
 
 @pytest.mark.parametrize("block", [97, 1 << 20])

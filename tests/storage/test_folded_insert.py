@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 
+import sqlcipher3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spoorvast.storage.sqlite_events import _INSERT, _INSERT_COLUMNS, folded_chunks
+from spoorvast.storage.sqlite_events import _INSERT, _INSERT_COLUMNS, folded_chunks, insert_chunks
 
 VALUE = st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1), st.text(max_size=8),
                   st.sampled_from(["'", "''", "x'); DROP TABLE events; --", "\x00", "é"]))
@@ -34,3 +35,34 @@ def test_folding_changes_nothing(rows: list[tuple[object, ...]], size: int,
     types = ", ".join(f"typeof({c})" for c in _INSERT_COLUMNS)
     query = f"SELECT {', '.join(_INSERT_COLUMNS)}, {types} FROM events ORDER BY id"
     assert plain.execute(query).fetchall() == folded.execute(query).fetchall()
+
+
+JSON_VALUE = st.one_of(VALUE, st.sampled_from(["\ud800", "a\x00b", "\\u0000", "\U0001f642",
+                                               "\u202f\u200e", "1e5", "null", "true"]),
+                       st.integers(2**63, 2**70), st.booleans())
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(JSON_VALUE, min_size=len(_INSERT_COLUMNS),
+                         max_size=len(_INSERT_COLUMNS)).map(tuple), min_size=1, max_size=12),
+       st.integers(1, 5))
+def test_json_chunks_store_what_binding_stores(rows: list[tuple[object, ...]],
+                                               size: int) -> None:
+    """Values JSON cannot carry exactly (NUL, lone surrogates, big ints) fall back to
+    binding; everything else goes through one JSON statement per chunk, unchanged."""
+    plain, chunked = sqlcipher3.connect(":memory:"), sqlcipher3.connect(":memory:")
+    for conn in (plain, chunked):
+        conn.execute(f"CREATE TABLE events (id INTEGER PRIMARY KEY, "
+                     f"{', '.join(_INSERT_COLUMNS)})")
+    try:
+        plain.executemany(_INSERT, rows)
+    except (OverflowError, UnicodeEncodeError):
+        return  # a value no insert can store (an int beyond 64 bits, a lone surrogate)
+    for chunk in insert_chunks(rows, size):
+        if chunk.blob is not None:
+            chunked.execute(chunk.sql, (chunk.blob,))
+        else:
+            chunked.executemany(chunk.sql, chunk.rows)
+    types = ", ".join(f"typeof({c})" for c in _INSERT_COLUMNS)
+    query = f"SELECT {', '.join(_INSERT_COLUMNS)}, {types} FROM events ORDER BY id"
+    assert plain.execute(query).fetchall() == chunked.execute(query).fetchall()
