@@ -230,8 +230,10 @@ def _hints(vault: Vault, item: Item, speakers: tuple[Speaker, ...],
         hints.append(Hint("assign",
                           f'spoorvast participants {item.label} --suspect "<name>"{case}'))
     if total:
-        first = span.first.ref if span else f"{item.label}:m1"
         hints.append(Hint("search", f'spoorvast search --item {item.label} "<words>"{case}'))
+        message = vault.store.search_events(_query(item, kinds=("message", "call")))
+        first = (f"{item.label}:m{message[0].event.seq}" if message
+                 else span.first.ref if span else f"{item.label}:m1")
         hints.append(Hint("mark", f"spoorvast mark {first}{case}"))
     return tuple(hints)
 

@@ -92,7 +92,7 @@ def test_whatsapp_printed_before_and_after_a_party_is_assigned(
                  "day/month/year (separator)", "local times read in Europe/Brussels",
                  "1 missing from the export", "name only (weak identity)",
                  'spoorvast participants E-0001 --suspect "<name>"',
-                 'spoorvast search --item E-0001 "<words>"', "spoorvast mark E-0001:m1"):
+                 'spoorvast search --item E-0001 "<words>"', "spoorvast mark E-0001:m2"):
         assert fact in text, fact
     assert text.index("Custody log") < text.index("Conversation")  # after the generic part
     assert cli("participants", label, "--suspect", "Jan Peeters", "--party", "X").code == 0
