@@ -238,7 +238,7 @@ class Chunk:
 
     sql: str
     count: int
-    blob: bytes | None = None
+    blob: str | None = None  # JSON text (a BLOB would be taken for SQLite's JSONB)
     rows: list[Row] = field(default_factory=list)
 
 
@@ -263,7 +263,7 @@ def insert_chunks(rows: Iterable[Row], size: int) -> Iterator[Chunk]:
         yield Chunk(sql, len(chunk), blob)
 
 
-def _json_rows(varying: list[tuple[Any, ...]], count: int) -> bytes | None:
+def _json_rows(varying: list[tuple[Any, ...]], count: int) -> str | None:
     """The varying columns as a JSON array of rows, when JSON carries them exactly:
     str (no NUL, no lone surrogate), int within 64 bits, None."""
     rows = list(zip(*varying, strict=True)) if varying else [()] * count
@@ -274,7 +274,7 @@ def _json_rows(varying: list[tuple[Any, ...]], count: int) -> bytes | None:
         blob = orjson.dumps(rows)
     except (TypeError, orjson.JSONEncodeError):
         return None  # a lone surrogate, an int beyond 64 bits
-    return None if b"\\u0000" in blob else blob
+    return None if b"\\u0000" in blob else blob.decode()
 
 
 def replace(conn: Any, log: Logger, chain: str, item: Item, events: Iterable[Event],
