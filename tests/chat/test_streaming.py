@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from spoorvast.importers.base import ImportContext, ItemDraft, Source
 from spoorvast.importers.registry import Registry, builtin_registry
@@ -241,3 +243,42 @@ def test_a_big_archive_member_is_sealed_with_flat_memory(tmp_path: Path) -> None
                                str(megabytes)], capture_output=True, text=True, check=True)
         peaks.append(int(done.stdout.split()[-1]))
     assert peaks[1] < peaks[0] + 40, peaks  # read whole, the video alone would add 256 MB
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(["04/03/2026, 22:15 - Jan: ", "[4/3/26, 10:15:07] Anna: ",
+                                           "05/03/2026, 09:00 - ", ""]),
+                          st.binary(max_size=30).map(lambda b: b.replace(b"\n", b" ")),
+                          st.sampled_from([b"\n", b"\r\n"])), min_size=1, max_size=25),
+       st.sampled_from([1, 2, 7, 64, 1 << 20]), st.booleans())
+def test_events_do_not_depend_on_where_the_blocks_are_cut(
+        chunks: list[tuple[str, bytes, bytes]], block: int, bom: bool) -> None:
+    """Lines are read a block at a time; CRLF, a BOM, bytes that are not UTF-8 and lines
+    longer than a block give the same events, findings and accounting at any block size."""
+    import io
+
+    from spoorvast.importers.chat import textfile
+    from spoorvast.importers.chat.common import Participants, Tally
+    from spoorvast.importers.chat.whatsapp_lines import LAYOUTS
+    from spoorvast.importers.chat.whatsapp_parse import ChatResult, WhatsAppParser
+    from spoorvast.model.instant import ZoneClock
+
+    data = (b"\xef\xbb\xbf" if bom else b"") + b"04/03/2026, 22:15 - Jan: start\n" + b"".join(
+        h.encode() + text + end for h, text, end in chunks)
+
+    def parse(size: int) -> tuple[list[Event], list[str], int]:
+        original = textfile.BLOCK
+        textfile.BLOCK = size
+        try:
+            result = ChatResult(Tally("ab" * 32), Participants(1), None, "android")
+            parser = WhatsAppParser(1, "ab" * 32, ZoneClock("Europe/Brussels"), "BE",
+                                    lambda name: None, result, "dmy")
+            events = list(parser.events(io.BytesIO(data), LAYOUTS["android"]))
+        finally:
+            textfile.BLOCK = original
+        codes = [p.code for p in (*result.problems, *result.tally.problems)]
+        return events, codes, result.tally.read
+
+    whole = parse(1 << 20)
+    assert parse(block) == whole
+    assert whole[2] == data.count(b"\n")
