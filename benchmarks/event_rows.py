@@ -15,15 +15,14 @@ from __future__ import annotations
 import argparse
 import gc
 import shutil
-import sqlite3
 import tempfile
 import time
 from pathlib import Path
 
 import sqlcipher3
-from chat import texts
+from chat import bare, texts
 
-from spoorvast.storage.sqlite_events import folded_chunks
+from spoorvast.storage.sqlite_event_chunks import folded_chunks
 from spoorvast.storage.sqlite_events_schema import EVENTS_TABLE
 
 KEY = "x'" + "ab" * 32 + "'"
@@ -32,20 +31,6 @@ FTS = ("CREATE VIRTUAL TABLE events_fts USING fts5(text, content='events', "
 INDEXES = ("events_case_time ON events(case_id, utc)", "events_item_seq ON events(item_id, seq)",
            "events_case_kind ON events(case_id, kind, item_id)")
 CHUNK = 8192
-
-
-def bare(bodies: list[str], work: Path) -> float:
-    db = work / "bare.db"
-    db.unlink(missing_ok=True)
-    start = time.perf_counter()
-    conn = sqlite3.connect(db)
-    conn.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, text TEXT)")
-    conn.execute(FTS)
-    with conn:
-        conn.executemany("INSERT INTO events (text) VALUES (?)", ((t,) for t in bodies))
-        conn.execute("INSERT INTO events_fts(events_fts) VALUES('rebuild')")
-    conn.close()
-    return time.perf_counter() - start
 
 
 def current_rows(bodies: list[str]) -> list[tuple[object, ...]]:

@@ -16,6 +16,7 @@ share one blob, so an earlier removal could pull it from under the other).
 from __future__ import annotations
 
 import enum
+import io
 import os
 import stat as statmod
 import time
@@ -151,14 +152,8 @@ class Preparer:
         return Prepared(path, blob.sha256, blob.size, at, drafts, fresh)
 
     def _context(self, at: instant.Instant, fresh: list[str]) -> ImportContext:
-        def seal(data: bytes, role: ArtifactRole, name: str, media_type: str,
-                 derived_from: str | None) -> Artifact:
-            blob = self.vault.blobs.ingest_bytes(data, durable=False)
-            if blob.fresh:
-                fresh.append(blob.sha256)
-            return Artifact(None, None, role, media_type, blob.size, blob.sha256, name,
-                            instant.now(self.case.time_zone), derived_from)
-
+        """Derived files are sealed streamed (``seal_stream``) or from bytes (``seal``);
+        the blobs this input creates are noted, for clean-up if it is not kept."""
         def seal_stream(reader: BinaryIO, role: ArtifactRole, name: str, media_type: str,
                         derived_from: str | None) -> Artifact:
             blob = self.vault.blobs.ingest(reader, durable=False)
@@ -166,6 +161,10 @@ class Preparer:
                 fresh.append(blob.sha256)
             return Artifact(None, None, role, media_type, blob.size, blob.sha256, name,
                             instant.now(self.case.time_zone), derived_from)
+
+        def seal(data: bytes, role: ArtifactRole, name: str, media_type: str,
+                 derived_from: str | None) -> Artifact:
+            return seal_stream(io.BytesIO(data), role, name, media_type, derived_from)
 
         assert self.case.id is not None
         return ImportContext(self.case.id, self.case.time_zone, at, seal,

@@ -8,7 +8,12 @@ import sqlcipher3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spoorvast.storage.sqlite_events import _INSERT, _INSERT_COLUMNS, folded_chunks, insert_chunks
+from spoorvast.storage.sqlite_event_chunks import (
+    _INSERT,
+    _INSERT_COLUMNS,
+    folded_chunks,
+    insert_chunks,
+)
 
 VALUE = st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1), st.text(max_size=8),
                   st.sampled_from(["'", "''", "x'); DROP TABLE events; --", "\x00", "é"]))
