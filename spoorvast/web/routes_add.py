@@ -53,14 +53,34 @@ def new_batch(request: Request, case_id: int) -> Response:
     return JSONResponse({"batch": batch})
 
 
-def safe_name(raw: str, folder: Path) -> Path:
-    """The browser's file name, as a plain name inside ``folder`` (never a path)."""
-    name = _UNSAFE.sub("_", unquote(raw)).strip(" .") or "file"
-    name = name[:200]
-    candidate, stem, suffix, n = folder / name, Path(name).stem, Path(name).suffix, 2
+MAX_DEPTH = 8
+
+
+def safe_name(raw: str, folder: Path, relative: bool = False) -> Path:
+    """The browser's file name, inside ``folder``. A file chosen with its folder (an
+    unzipped Telegram or Facebook export; the page sends its relative path) keeps that
+    path, so the export finds the photos it names: every part is cleaned, ``..`` and empty
+    parts are dropped, and nothing can land outside ``folder``. A plain name is one part
+    (a ``/`` in it is not a separator)."""
+    text = unquote(raw)
+    pieces = text.split("/") if relative else [text]
+    parts = [_UNSAFE.sub("_", part).strip(" .")[:200] for part in pieces]
+    parts = [part for part in parts if part][-MAX_DEPTH:] or ["file"]
+    parent = folder.joinpath(*parts[:-1])
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a part of the path was received as a file: keep the name only
+        parent = folder
+    name = parts[-1]
+    candidate, stem, suffix, n = parent / name, Path(name).stem, Path(name).suffix, 2
     while candidate.exists():
-        candidate, n = folder / f"{stem} ({n}){suffix}", n + 1
+        candidate, n = parent / f"{stem} ({n}){suffix}", n + 1
     return candidate
+
+
+def shown_name(path: Path, folder: Path) -> str:
+    """A received file as the person chose it (its path inside the batch)."""
+    return path.relative_to(folder).as_posix()
 
 
 @router.post("/c/{case_id}/add/upload/{batch}", dependencies=[Depends(check_csrf)])
@@ -69,7 +89,9 @@ async def upload(request: Request, case_id: int, batch: str) -> Response:
     folder = _batches(request).get(batch)
     if folder is None:
         return Response(status_code=404)
-    target = safe_name(request.headers.get("x-file-name", "file"), folder)
+    relative = request.headers.get("x-file-path", "")
+    target = (safe_name(relative, folder, relative=True) if relative else
+              safe_name(request.headers.get("x-file-name", "file"), folder))
     with target.open("xb") as out:
         async for chunk in request.stream():
             out.write(chunk)
@@ -91,10 +113,10 @@ def seal(request: Request, case_id: int, batch: str) -> Response:
     folder = _batches(request).pop(batch, None)
     if folder is None:
         return Response(status_code=404)
-    paths = sorted(folder.iterdir())
+    paths = sorted(p for p in folder.rglob("*") if p.is_file())
     private: PrivateDirs = request.app.state.private
-    files = [FileProgress(p.name, p.stat().st_size) for p in paths]
-    job = jobs_of(request).submit("add", case_id, _add_work(case_id, paths),
+    files = [FileProgress(shown_name(p, folder), p.stat().st_size) for p in paths]
+    job = jobs_of(request).submit("add", case_id, _add_work(case_id, paths, folder),
                                   cleanup=lambda: private.wipe(folder), files=files)
     return JSONResponse({"job": job.id})
 
@@ -102,13 +124,16 @@ def seal(request: Request, case_id: int, batch: str) -> Response:
 class JobObserver:
     """Intake progress into the job: bytes per file (worker threads), then results."""
 
-    def __init__(self, job: Job) -> None:
-        self.job = job
+    def __init__(self, job: Job, folder: Path) -> None:
+        self.job, self.folder = job, folder
         self.by_name = {f.name: f for f in job.files}
         self.local = threading.local()
 
+    def _file(self, path: Path) -> FileProgress | None:
+        return self.by_name.get(shown_name(path, self.folder))
+
     def started(self, path: Path, size: int) -> None:
-        current = self.by_name.get(path.name)
+        current = self._file(path)
         self.local.current = current
         if current is not None:
             current.status = "sealing"
@@ -120,19 +145,19 @@ class JobObserver:
         self.job.done += nbytes
 
     def finished(self, result: AddResult) -> None:
-        current = self.by_name.get(result.path.name)
+        current = self._file(result.path)
         if current is None:
             return
         current.status, current.labels = result.status.value, result.labels
         current.done = current.size
         if result.status is Status.REFUSED:
-            current.message = result.message.replace(str(result.path.parent) + os.sep, "")
+            current.message = result.message.replace(str(self.folder) + os.sep, "")
 
 
-def _add_work(case_id: int, paths: list[Path]) -> Work:
+def _add_work(case_id: int, paths: list[Path], folder: Path) -> Work:
     def work(job: Job, vault: Vault) -> None:
         case = case_service.get_case(vault, case_id)
-        observer = JobObserver(job)
+        observer = JobObserver(job, folder)
         with Intake(vault, case, builtin_registry(), observer) as intake:
             for path in paths:
                 if job.cancelled:

@@ -23,14 +23,19 @@ def csrf_header(client: Browserish, path: str = "/cases") -> dict[str, str]:
     return {"X-CSRF-Token": client.csrf(path)}
 
 
-def upload(client: Browserish, case_id: int, files: dict[str, bytes]) -> dict[str, object]:
-    """Upload like the page does (one request per file), seal, wait for the job."""
+def upload(client: Browserish, case_id: int, files: dict[str, bytes],
+           folder: bool = False) -> dict[str, object]:
+    """Upload like the page does (one request per file), seal, wait for the job. With
+    ``folder``, the names are paths in a chosen folder (sent as the browser does)."""
     headers = csrf_header(client)
     batch = client.http.post(f"/c/{case_id}/add/batch", headers=headers).json()["batch"]
     for name, data in files.items():
+        named = {"X-File-Name": quote(name.rsplit("/", 1)[-1] if folder else name)}
+        if folder:
+            named["X-File-Path"] = quote(name)
         response = client.http.post(
             f"/c/{case_id}/add/upload/{batch}", content=data,
-            headers={**headers, "X-File-Name": quote(name), "X-File-Modified": "1700000000000",
+            headers={**headers, **named, "X-File-Modified": "1700000000000",
                      "Content-Type": "application/octet-stream"})
         assert response.status_code == 204, response.text
     job = client.http.post(f"/c/{case_id}/add/seal/{batch}", headers=headers).json()["job"]

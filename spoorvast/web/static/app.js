@@ -174,6 +174,9 @@
         xhr.open("POST", base + "/upload/" + encodeURIComponent(batch));
         xhr.setRequestHeader("X-CSRF-Token", csrf);
         xhr.setRequestHeader("X-File-Name", encodeURIComponent(file.name));
+        if (file.webkitRelativePath) {
+          xhr.setRequestHeader("X-File-Path", encodeURIComponent(file.webkitRelativePath));
+        }
         xhr.setRequestHeader("X-File-Modified", String(file.lastModified || 0));
         xhr.setRequestHeader("Content-Type", "application/octet-stream");
         xhr.upload.onprogress = function (e) { bar.value = e.loaded; };
@@ -204,6 +207,8 @@
       });
     };
     input.addEventListener("change", function () { sendAll(input.files); });
+    var folderInput = document.getElementById("folder-input");
+    if (folderInput) { folderInput.addEventListener("change", function () { sendAll(folderInput.files); }); }
     ["dragenter", "dragover"].forEach(function (name) {
       drop.addEventListener(name, function (e) { e.preventDefault(); drop.classList.add("over"); });
     });
