@@ -242,14 +242,12 @@ def _reread(vault: Vault, item: Item, findings: list[Finding]) -> tuple[Hint, ..
     """When the day/month order was assumed, how to read the export again with the other
     one (only where the ``reread`` command is part of the CLI)."""
     from spoorvast.cli.app import COMMAND_MODULES
+    from spoorvast.services.reread import assumed_order
 
-    orders = [f for f in findings if f.code in ("chat.date-order", "chat.date-order-ambiguous")]
-    if not orders or orders[-1].code != "chat.date-order-ambiguous":
+    assumed = assumed_order(findings)
+    if assumed is None or "spoorvast.cli.cmd_reread" not in COMMAND_MODULES:
         return ()  # decided, or chosen by the user since
-    assumed = dict(orders[-1].params).get("order", "")
-    if "spoorvast.cli.cmd_reread" not in COMMAND_MODULES:
-        return ()
-    other = "day-first" if assumed.startswith("month") else "month-first"
+    other = "day-first" if assumed == "month-first" else "month-first"
     return (Hint("reread", f"spoorvast reread {item.label} --date-order {other}"
                            f"{_case_option(vault, item)}"),)
 

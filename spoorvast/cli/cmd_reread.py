@@ -15,7 +15,7 @@ from babel.dates import format_date
 
 from spoorvast.cli import context, output
 from spoorvast.i18n import _, current_language
-from spoorvast.model.records import Case, Item
+from spoorvast.model.records import Case
 from spoorvast.services import cases as case_service
 from spoorvast.services.reread import ORDERS, date_question, reread
 from spoorvast.storage.vault import Vault
@@ -25,7 +25,6 @@ CaseOption = Annotated[int | None, typer.Option("--case", help=_(
 OrderOption = Annotated[str, typer.Option("--date-order", help=_(
     "How the export writes dates: day-first (04/03 = 4 March), month-first (04/03 = "
     "April 3) or year-first."))]
-AMBIGUOUS = "chat.date-order-ambiguous"
 
 
 def register(app: typer.Typer) -> None:
@@ -44,32 +43,21 @@ def reread_command(ctx: typer.Context, label: Annotated[str, typer.Argument(
                   "lines.").format(item=done.item.label, order=order, events=done.events))
 
 
-def ambiguous_items(vault: Vault, case: Case, labels: list[str]) -> list[tuple[Item, str]]:
-    """Items just added whose dates did not tell day/month from month/day, each with the
-    order that was assumed (day-first or month-first)."""
-    found = []
-    for label in labels:
-        item = case_service.find_item(vault, case, label)
-        for finding in vault.store.findings(case.id or 0, item.id):
-            if finding.code == AMBIGUOUS:
-                shown = dict(finding.params).get("order", "")
-                found.append((item, "month-first" if shown.startswith("month") else
-                              "day-first"))
-                break
-    return found
-
-
 def ask_date_order(vault: Vault, case: Case, labels: list[str]) -> None:
     """After ``add``: name each export with an undecided date order; on a terminal, ask
     which order is right and read it again at once."""
-    for item, assumed in ambiguous_items(vault, case, labels):
+    for label in labels:
+        item = case_service.find_item(vault, case, label)
+        question = date_question(vault, case, item)
+        if question is None:
+            continue
+        assumed = question.assumed
         other = "month-first" if assumed == "day-first" else "day-first"
         output.line(_("{item}: the dates do not show whether the day or the month comes "
                       "first; {assumed} was assumed. Compare one message with the phone; "
                       "if it is wrong: spoorvast reread {item} --date-order {other}")
                     .format(item=item.label, assumed=assumed, other=other), style="yellow")
-        question = date_question(vault, case, item)
-        if question is not None and question.readings:
+        if question.readings:
             readings = "; ".join(f"{order}: {_long(day)}" for order, day in question.readings)
             output.line(_("The first message says {example}, which reads as {readings}.")
                         .format(example=question.example, readings=readings))

@@ -17,8 +17,9 @@ from spoorvast.errors import UserError
 from spoorvast.i18n import _
 from spoorvast.importers.base import ImportContext, ItemDraft
 from spoorvast.importers.chat import whatsapp
+from spoorvast.importers.chat.whatsapp_lines import DATE
 from spoorvast.model.conversation import EventQuery
-from spoorvast.model.records import Artifact, ArtifactRole, Case, Item
+from spoorvast.model.records import Artifact, ArtifactRole, Case, Finding, Item
 from spoorvast.storage.vault import Vault
 
 ORDERS = {"day-first": "dmy", "month-first": "mdy", "year-first": "ymd"}
@@ -69,7 +70,7 @@ def _draft(vault: Vault, case: Case, item: Item, order: str) -> ItemDraft:
         raise UserError(_("{item} could not be read again.").format(item=item.label)) from exc
 
 
-_DATE = re.compile(r"(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})")
+_DATE = re.compile(DATE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,16 +82,23 @@ class DateQuestion:
     readings: tuple[tuple[str, date], ...]  # (order, the example's date read that way)
 
 
+def assumed_order(findings: list[Finding]) -> str | None:
+    """``day-first`` or ``month-first`` when the last word of an item's findings on its
+    date order is an assumption (a ``reread`` with the user's choice comes after it)."""
+    orders = [f for f in findings if f.code in ("chat.date-order", "chat.date-order-ambiguous")]
+    if not orders or orders[-1].code != "chat.date-order-ambiguous":
+        return None
+    shown = dict(orders[-1].params).get("order", "")
+    return "month-first" if shown.startswith("month") else "day-first"
+
+
 def date_question(vault: Vault, case: Case, item: Item) -> DateQuestion | None:
     """The question, when the item's last word on its date order is an assumption."""
     if item.importer not in REREADABLE or case.id is None or item.id is None:
         return None
-    orders = [f for f in vault.store.findings(case.id, item.id)
-              if f.code in ("chat.date-order", "chat.date-order-ambiguous")]
-    if not orders or orders[-1].code != "chat.date-order-ambiguous":
+    assumed = assumed_order(vault.store.findings(case.id, item.id))
+    if assumed is None:
         return None
-    shown = dict(orders[-1].params).get("order", "")
-    assumed = "month-first" if shown.startswith("month") else "day-first"
     first = vault.store.search_events(EventQuery(case.id, item_ids=(item.id,), limit=1))
     moment = first[0].event.instant if first else None
     example = (moment.raw or "") if moment is not None else ""

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 _MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff\u2068\u2069"
-_DATE = r"(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})"
+DATE = r"(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})"  # day, month and year in some order
 _TIME = (r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?"
          r"(?:[ \u00a0\u202f]?([AaPp])\.?[ \u00a0\u202f]?[Mm]\.?)?")
-ANDROID = re.compile(rf"[{_MARKS}]*{_DATE},?[ \u00a0](?:à |om |um )?{_TIME} [-–] ")
-IOS = re.compile(rf"[{_MARKS}]*\[{_DATE},?[ \u00a0]{_TIME}\] ")
+ANDROID = re.compile(rf"[{_MARKS}]*{DATE},?[ \u00a0](?:à |om |um )?{_TIME} [-–] ")
+IOS = re.compile(rf"[{_MARKS}]*\[{DATE},?[ \u00a0]{_TIME}\] ")
 LAYOUTS = {"android": ANDROID, "ios": IOS}
 
 
