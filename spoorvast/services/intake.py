@@ -263,7 +263,7 @@ class Batch:
     def commit(self) -> None:
         if not self.pending:
             return
-        with self.vault.store.transaction() as tx:
+        with self.vault.store.transaction(bulk=True) as tx:
             written = [(p, [_write(tx, d, self.case, p.at) for d in p.drafts])
                        for p in self.pending]
             self.vault.blobs.sync()  # after the writes: lazy events may seal attachments

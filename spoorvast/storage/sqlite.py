@@ -79,6 +79,28 @@ def _disk_full_is_storage_full() -> Iterator[None]:
                             "some space and try again.")) from exc
 
 
+@contextmanager
+def _rollback_journal(conn: Any, wanted: bool) -> Iterator[None]:
+    """A large transaction with a rollback journal instead of the WAL, then back to WAL.
+
+    In WAL mode every page is written twice (to the WAL, then copied into the database
+    by the checkpoint): for a chat import of 200,000 messages that copy was 0.4 s of a
+    0.8 s COMMIT. A rollback journal writes new pages once, in place (the journal holds
+    only the few pages that existed before, encrypted like every page). SQLite changes
+    the mode only when no other connection has the database open, so while the web app
+    reads through another connection the batch simply stays in WAL mode; the vault's
+    exclusive lock keeps other processes out either way."""
+    if not wanted:
+        yield
+        return
+    switched = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
+    try:
+        yield
+    finally:
+        if switched:
+            conn.execute("PRAGMA journal_mode = WAL")
+
+
 def record_payload(record: str, record_id: int | None, value: object) -> dict[str, object]:
     return {"record": record, "id": record_id, "data": to_json(value)}
 
@@ -255,8 +277,11 @@ class SqliteStore:
             self.migrated = migrate(self.conn)
 
     @contextmanager
-    def transaction(self) -> Iterator[SqliteTransaction]:
-        with _disk_full_is_storage_full():
+    def transaction(self, bulk: bool = False) -> Iterator[SqliteTransaction]:
+        """One atomic change. ``bulk``: a large one (an intake batch), written with a
+        rollback journal when this is the only connection to the database (see
+        :func:`_rollback_journal`)."""
+        with _disk_full_is_storage_full(), _rollback_journal(self.conn, bulk):
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 tx = SqliteTransaction(self.conn)

@@ -39,17 +39,28 @@ def _literal(value: object) -> str | None:
     return None
 
 
-def _fold(chunk: list[Row]) -> tuple[dict[int, str], list[tuple[Any, ...]]]:
-    """The columns holding one value throughout the chunk, as SQL literals, and the
-    other columns (transposition and comparison run in C: ``zip``, ``tuple.count``)."""
-    columns = list(zip(*chunk, strict=True))
+def _fold(columns: list[list[Any]], count: int) -> tuple[dict[int, str], list[list[Any]]]:
+    """The columns holding one value throughout the chunk, as SQL literals, and the other
+    columns (the comparison runs in C: ``list.count``)."""
     fixed: dict[int, str] = {}
     for n, column in enumerate(columns):
-        if column.count(column[0]) == len(column):
+        first = column[0]  # most varying columns differ at the end already
+        if column[-1] == first and column.count(first) == count:
             literal = _literal(column[0])
             if literal is not None:
                 fixed[n] = literal
     return fixed, [columns[n] for n in range(len(columns)) if n not in fixed]
+
+
+def _bound_statement(fixed: dict[int, str]) -> str:
+    if not fixed:
+        return _INSERT
+    values = ", ".join(fixed.get(n, "?") for n in range(len(_INSERT_COLUMNS)))
+    return f"INSERT INTO events ({', '.join(_INSERT_COLUMNS)}) VALUES ({values})"
+
+
+def _columns(chunk: list[Row]) -> list[list[Any]]:
+    return [list(column) for column in zip(*chunk, strict=True)]
 
 
 def folded_chunks(rows: Iterable[Row], size: int) -> Iterator[tuple[str, list[Row]]]:
@@ -58,13 +69,12 @@ def folded_chunks(rows: Iterable[Row], size: int) -> Iterator[tuple[str, list[Ro
     the columns that vary are bound: binding is most of the Python cost of a bulk insert."""
     stream = iter(rows)
     while chunk := list(itertools.islice(stream, size)):
-        fixed, varying = _fold(chunk)
-        if not fixed:
-            yield _INSERT, chunk
-            continue
-        values = ", ".join(fixed.get(n, "?") for n in range(len(_INSERT_COLUMNS)))
-        sql = f"INSERT INTO events ({', '.join(_INSERT_COLUMNS)}) VALUES ({values})"
-        yield sql, list(zip(*varying, strict=True)) if varying else [()] * len(chunk)
+        fixed, varying = _fold(_columns(chunk), len(chunk))
+        yield _bound_statement(fixed), _bound_rows(varying, len(chunk))
+
+
+def _bound_rows(varying: list[list[Any]], count: int) -> list[Row]:
+    return list(zip(*varying, strict=True)) if varying else [()] * count
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,33 +90,41 @@ class Chunk:
 
 
 def insert_chunks(rows: Iterable[Row], size: int) -> Iterator[Chunk]:
+    """Chunks of ``size`` rows (in :data:`_INSERT_COLUMNS` order)."""
     stream = iter(rows)
     while chunk := list(itertools.islice(stream, size)):
-        fixed, varying = _fold(chunk)
-        blob = _json_rows(varying, len(chunk))
-        if blob is None:
-            sql, bound = next(folded_chunks(chunk, size))
-            yield Chunk(sql, len(chunk), rows=bound)
-            continue
-        picks, k = [], 0
-        for n in range(len(_INSERT_COLUMNS)):
-            if n in fixed:
-                picks.append(fixed[n])
-            else:
-                picks.append(f"value ->> {k}")
-                k += 1
-        sql = (f"INSERT INTO events ({', '.join(_INSERT_COLUMNS)}) SELECT {', '.join(picks)} "
-               "FROM jsonb_each(jsonb(?)) ORDER BY key")
-        yield Chunk(sql, len(chunk), blob)
+        yield column_chunk(_columns(chunk), len(chunk))
 
 
-def _json_rows(varying: list[tuple[Any, ...]], count: int) -> str | None:
+def column_chunk(columns: list[list[Any]], count: int) -> Chunk:
+    """One chunk from its columns (in :data:`_INSERT_COLUMNS` order): the columns that
+    hold one value throughout become literals, the others travel as one JSON array."""
+    fixed, varying = _fold(columns, count)
+    blob = _json_rows(varying, count)
+    if blob is None:
+        return Chunk(_bound_statement(fixed), count, rows=_bound_rows(varying, count))
+    picks, k = [], 0
+    for n in range(len(_INSERT_COLUMNS)):
+        if n in fixed:
+            picks.append(fixed[n])
+        else:
+            picks.append(f"value ->> {k}")
+            k += 1
+    sql = (f"INSERT INTO events ({', '.join(_INSERT_COLUMNS)}) SELECT {', '.join(picks)} "
+           "FROM jsonb_each(jsonb(?)) ORDER BY key")
+    return Chunk(sql, count, blob)
+
+
+_EXACT = frozenset({str, int, type(None)})
+
+
+def _json_rows(varying: list[list[Any]], count: int) -> str | None:
     """The varying columns as a JSON array of rows, when JSON carries them exactly:
     str (no NUL, no lone surrogate), int within 64 bits, None."""
-    rows = list(zip(*varying, strict=True)) if varying else [()] * count
     for column in varying:
-        if not all(type(v) is str or type(v) is int or v is None for v in column):
+        if not set(map(type, column)) <= _EXACT:
             return None
+    rows = _bound_rows(varying, count)
     try:
         blob = orjson.dumps(rows)
     except (TypeError, orjson.JSONEncodeError):

@@ -12,6 +12,7 @@ for events never marked, so a mark set or cleared behind the log's back is found
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -22,10 +23,17 @@ import orjson
 from spoorvast.model.conversation import ActorCount, DayCount, EventHit, EventQuery
 from spoorvast.model.instant import Instant, OffsetSource, Precision
 from spoorvast.model.records import Event, Item, Location
+from spoorvast.storage.base import case_chain
 from spoorvast.storage.prefetch import Prefetch
-from spoorvast.storage.sqlite_event_chunks import CONTENT_COLUMNS, Row, insert_chunks
+from spoorvast.storage.sqlite_event_chunks import CONTENT_COLUMNS, Chunk, Row, column_chunk
+from spoorvast.storage.sqlite_event_columns import (
+    ColumnsDigest,
+    event_columns,
+    marked_positions,
+)
 
 COLUMNS = f"id, case_id, item_id, {CONTENT_COLUMNS}, marked"
+CONTENT_WIDTH = CONTENT_COLUMNS.count(",") + 1
 _E_COLUMNS = ", ".join("e." + c.strip() for c in COLUMNS.split(","))
 
 
@@ -37,91 +45,28 @@ class Logger(Protocol):
 # -- rows <-> records -----------------------------------------------------------------
 
 
-def _instant_columns(moment: Instant | None) -> tuple[Any, ...]:
-    if moment is None:
-        return (None, None, None, None, None, None)
-    return (moment.utc.isoformat(timespec="microseconds"), moment.offset_seconds,
-            moment.source.value, moment.precision.value, moment.zone, moment.raw)
-
-
-class _TimeColumns:
-    """:func:`_instant_columns` for millions of events: messages of one minute usually
-    share their Instant (or an equal one), so the columns are reused instead of
-    formatted again (``isoformat`` was the largest Python cost of a bulk insert)."""
-
-    def __init__(self) -> None:
-        self._last: Instant | None = None
-        self._columns: tuple[Any, ...] = _instant_columns(None)
-        self._iso: dict[datetime, str] = {}
-
-    def __call__(self, moment: Instant | None) -> tuple[Any, ...]:
-        if moment is None:
-            return _instant_columns(None)
-        if moment is self._last or moment == self._last:
-            return self._columns
-        iso = self._iso.get(moment.utc)
-        if iso is None:
-            if len(self._iso) > 65536:
-                self._iso.clear()
-            iso = self._iso[moment.utc] = moment.utc.isoformat(timespec="microseconds")
-        self._last = moment
-        self._columns = (iso, moment.offset_seconds, moment.source.value,
-                         moment.precision.value, moment.zone, moment.raw)
-        return self._columns
-
-
-def _location_columns(loc: Location | None) -> tuple[Any, ...]:
-    if loc is None:
-        return (None, None, None, None, None, None)
-    region = None if loc.region is None else ",".join(str(v) for v in loc.region)
-    return (loc.artifact_sha256, loc.line, loc.byte_start, loc.byte_end, loc.field, region)
-
-
-def _pairs(value: tuple[tuple[str, str], ...]) -> str | None:
-    return orjson.dumps(value).decode() if value else None
-
-
-def content_row(seq: int, e: Event, times: Any = _instant_columns) -> Row:
-    """The content columns of one event, in :data:`CONTENT_COLUMNS` order."""
-    return (seq, e.kind, *times(e.instant), e.text, e.actor,
-            e.actor_identifier_id, *_location_columns(e.location),
-            orjson.dumps(e.attachments).decode() if e.attachments else None,
-            _pairs(e.details))
-
-
-class _Digesting:
-    """Content rows made one at a time (no list of a million tuples), hashed on the way
-    exactly as :func:`row_digest` hashes them; which of them arrive marked is noted."""
+class _Chunks:
+    """The events as insert-ready chunks (made on the producer thread), digested on the
+    way (:class:`ColumnsDigest`); which of them arrive marked is noted."""
 
     def __init__(self, case_id: int, item_id: int | None, start: int,
                  events: Iterable[Event]) -> None:
         self.case_id, self.item_id, self.start, self.events = case_id, item_id, start, events
-        self.digest, self.count = hashlib.sha256(), 0
+        self.digest = ColumnsDigest(CONTENT_WIDTH)
         self.marked: list[int] = []  # positions (0-based) of events that came marked
+        self.count = 0
 
-    def __iter__(self) -> Iterator[Row]:
-        """:func:`content_row` inlined (this loop runs once per message of an export)."""
-        times, dumps, update = _TimeColumns(), orjson.dumps, self.digest.update
-        case_id, item_id, start = self.case_id, self.item_id, self.start
-        no_place = _location_columns(None)
-        n = -1
-        for n, e in enumerate(self.events):
-            loc = e.location
-            place = no_place if loc is None else (
-                loc.artifact_sha256, loc.line, loc.byte_start, loc.byte_end, loc.field,
-                None if loc.region is None else ",".join(str(v) for v in loc.region))
-            row = (start + n + 1, e.kind, *times(e.instant), e.text, e.actor,
-                   e.actor_identifier_id, *place,
-                   dumps(e.attachments).decode() if e.attachments else None,
-                   dumps(e.details).decode() if e.details else None)
-            update(dumps(row) + b"\n")
-            if e.marked:
-                self.marked.append(n)
-            yield (case_id, item_id, *row)
-        self.count = n + 1
-
-    def result(self) -> dict[str, object]:
-        return {"count": self.count, "sha256": self.digest.hexdigest()}
+    def __iter__(self) -> Iterator[Chunk]:
+        stream = iter(self.events)
+        while events := list(itertools.islice(stream, CHUNK)):
+            columns = event_columns(events, self.case_id, self.item_id,
+                                    self.start + self.count + 1)
+            chunk = column_chunk(columns, len(events))
+            if chunk.blob is not None:  # JSON carries the values exactly: digest them now
+                self.digest.add_columns(columns[2:])
+            self.marked.extend(self.count + n for n in marked_positions(events))
+            self.count += len(events)
+            yield chunk
 
 
 def _instant(row: Row) -> Instant | None:
@@ -162,11 +107,27 @@ def row_digest(rows: Iterable[Row]) -> dict[str, object]:
     return {"count": count, "sha256": digest.hexdigest()}
 
 
-def stored_digest(conn: Any, case_id: int, item_id: int | None) -> dict[str, object]:
+def stored_digest(conn: Any, case_id: int, item_id: int | None,
+                  form: str | None = ColumnsDigest.FORM) -> dict[str, object]:
+    """The digest of an item's stored rows, in the form its custody entry used
+    (:class:`ColumnsDigest`; ``None``: the first form, :func:`row_digest`)."""
     cursor = conn.execute(
         f"SELECT {CONTENT_COLUMNS} FROM events WHERE case_id = ? AND item_id IS ? "
         "ORDER BY seq", (case_id, item_id))
-    return row_digest(cursor)
+    if form != ColumnsDigest.FORM:
+        return row_digest(cursor)
+    digest = ColumnsDigest(CONTENT_WIDTH)
+    while rows := cursor.fetchmany(CHUNK):
+        digest.add_rows(rows)
+    return digest.result()
+
+
+def _digest_forms(conn: Any, case_id: int) -> dict[int, str | None]:
+    """item id -> the digest form of the last events entry the custody log holds for it."""
+    return dict(conn.execute(
+        "SELECT json_extract(payload, '$.id'), json_extract(payload, '$.data.form') "
+        "FROM custody WHERE chain = ? AND json_extract(payload, '$.record') = 'events' "
+        "ORDER BY seq", (case_chain(case_id),)))
 
 
 # -- writing --------------------------------------------------------------------------
@@ -215,37 +176,43 @@ def insert(conn: Any, log: Logger, chain: str, case_id: int, item: Item | None,
     item_id = item.id if item else None
     start = int(conn.execute("SELECT coalesce(max(seq), 0) FROM events WHERE case_id = ? "
                              "AND item_id IS ?", (case_id, item_id)).fetchone()[0])
-    rows = _Digesting(case_id, item_id, start, events)
-    first = int(conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]) + 1
+    chunks = _Chunks(case_id, item_id, start, events)
     # no incremental segment merging while a bulk load runs (15 % of the FTS5 time on a
     # million messages, queries as fast afterwards); later inserts merge as usual
     conn.execute("INSERT INTO events_fts(events_fts, rank) VALUES('automerge', 0)")
-    with Prefetch(insert_chunks(rows, CHUNK), 1) as made:
+    with Prefetch(chunks, 1) as made:
         for [chunk] in made:
-            if chunk.blob is not None:
-                made.release()  # one statement, no GIL held: the producer may run now
-                conn.execute(chunk.sql, (chunk.blob,))
-            else:
-                conn.executemany(chunk.sql, chunk.rows)  # releases the GIL row by row:
-                made.release()  # the producer waits until it is done (no convoy)
-            last = int(conn.execute("SELECT max(id) FROM events").fetchone()[0])
-            if last - first + 1 != chunk.count:  # ids are max(id) + 1 within a transaction
-                raise RuntimeError("event ids are not consecutive")
-            conn.execute(_FTS_RANGE, (first, last))
-            first = last + 1
+            _store(conn, chunk, made, chunks.digest)
     conn.execute(f"INSERT INTO events_fts(events_fts, rank) VALUES('automerge', {AUTOMERGE})")
-    if rows.count == 0:
+    if chunks.count == 0:
         return 0
-    digest = rows.result() if start == 0 else stored_digest(conn, case_id, item_id)
+    digest = chunks.digest.result() if start == 0 else stored_digest(conn, case_id, item_id)
     payload: dict[str, object] = {"record": "events", "id": item_id, "data": digest}
     if reason is not None:
         payload["reason"] = reason
     log(chain, action, item.label if item else "case", payload)
-    if rows.marked:
+    if chunks.marked:
         ids = conn.execute("SELECT id FROM events WHERE case_id = ? AND item_id IS ? AND "
                            "seq > ? ORDER BY seq", (case_id, item_id, start)).fetchall()
-        set_marks(conn, log, chain, [ids[n][0] for n in rows.marked], True)
-    return rows.count
+        set_marks(conn, log, chain, [ids[n][0] for n in chunks.marked], True)
+    return chunks.count
+
+
+def _store(conn: Any, chunk: Chunk, made: Prefetch[Chunk], digest: ColumnsDigest) -> None:
+    """One chunk into ``events`` and the FTS5 index. A chunk bound row by row (values JSON
+    cannot carry exactly) is digested from what SQLite stored, before the producer may
+    make (and digest) the next one."""
+    if chunk.blob is not None:
+        made.release()  # one statement, no GIL held: the producer may run now
+        last = conn.execute(chunk.sql, (chunk.blob,)).lastrowid
+    else:
+        last = conn.executemany(chunk.sql, chunk.rows).lastrowid  # the GIL row by row:
+    first = last - chunk.count + 1  # ids are max(id) + 1: consecutive within the chunk
+    if chunk.blob is None:
+        digest.add_rows(conn.execute(f"SELECT {CONTENT_COLUMNS} FROM events WHERE id "
+                                     "BETWEEN ? AND ? ORDER BY id", (first, last)).fetchall())
+        made.release()  # the producer waited until now (no convoy)
+    conn.execute(_FTS_RANGE, (first, last))
 
 
 def mark_state(event_id: int, item_id: int | None, seq: int, marked: bool
@@ -380,8 +347,9 @@ def record_rows(conn: Any, case_id: int) -> Iterator[tuple[str, int, dict[str, o
     item_ids = [r[0] for r in conn.execute(
         "SELECT id FROM items WHERE case_id = ? AND EXISTS (SELECT 1 FROM events e "
         "WHERE e.item_id = items.id) ORDER BY id", (case_id,))]
+    forms = _digest_forms(conn, case_id)
     for item_id in item_ids:
-        yield "events", item_id, stored_digest(conn, case_id, item_id)
+        yield "events", item_id, stored_digest(conn, case_id, item_id, forms.get(item_id))
     for event_id, item_id, seq, marked in conn.execute(
             "SELECT id, item_id, seq, marked FROM events WHERE case_id = ? AND "
             "marked IS NOT NULL ORDER BY id", (case_id,)).fetchall():
