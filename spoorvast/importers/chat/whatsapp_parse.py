@@ -29,7 +29,7 @@ _HEADER_EDGE = _MARKS + " []-–"  # stripped around a header to keep its time a
 _ATTACHED_IOS = re.compile(r"^<[^<>:]{2,40}:[ \u00a0\u202f]?([^<>]+)>$")
 _ATTACHED_ANDROID = re.compile(r"^([^\s<>:/\\]+\.[A-Za-z0-9]{1,5}) \([^()]{2,40}\)$")
 
-# a message longer than every marker is none of them (no casefold of every message)
+# the longest marker: a longer message is none of them (no casefold of every message)
 _MARKER_MAX = 1 + max(len(m) for m in (*tables.MISSED_CALLS, *tables.MEDIA_OMITTED,
                                           *tables.DELETED))
 _FLAGS = frozenset({"media", "deleted", "attachment", "direction"})
@@ -98,7 +98,10 @@ class WhatsAppParser:
     def _emit(self, line: int, head: re.Match[str], body: str, parts: list[str]
               ) -> Event | None:
         where = Location(self.sha256, line)
-        moment = self._instant(head, where)
+        if head.group(0) == self._last_head and self._last_instant is not None:
+            moment: Instant | None = self._last_instant  # the same minute as the last one
+        else:
+            moment = self._instant(head, where)
         if moment is None:
             self.result.tally.unreadable(where, f"line {line}", "not a real date or time",
                                          units=1 + len(parts))
@@ -107,25 +110,24 @@ class WhatsAppParser:
         text = first + "".join(parts) if parts else first
         tally = self.result.tally
         tally.events += 1
-        tally.continued += len(parts)
+        if parts:
+            tally.continued += len(parts)
         if sender is None:
             tally.system += 1
-            return Event(None, self.case_id, None, "system", moment, text,
-                         location=where, details=(("system", system_type(text)),))
+            return Event(None, self.case_id, None, "system", moment, text, None, where, False,
+                         None, (), (("system", system_type(text)),))
         event = self._message(sender, first, text, moment, where)
-        if first.startswith("\u200e") and event.kind == "message" and not any(
+        if first[:1] == "\u200e" and event.kind == "message" and not any(
                 k in _FLAGS for k, _v in event.details):
             tally.system += 1
-            event = Event(None, self.case_id, None, "system", moment, text, location=where,
-                          actor=event.actor, details=(("system", system_type(text)),))
+            event = Event(None, self.case_id, None, "system", moment, text, None, where, False,
+                          event.actor, (), (("system", system_type(text)),))
         return event
 
     def _instant(self, head: re.Match[str], where: Location) -> Instant | None:
         """The header's instant; consecutive messages of one minute share it (the same
         header text resolves to the same instant unless it falls in a DST change)."""
         text = head.group(0)
-        if text == self._last_head and self._last_instant is not None:
-            return self._last_instant
         try:
             wall = wall_time(head.groups(), self.order)
         except ValueError:
@@ -165,27 +167,31 @@ class WhatsAppParser:
 
     def _message(self, sender: str, first: str, text: str, moment: Instant,
                  where: Location) -> Event:
-        actor, non_contact = self._actor(sender, where)
+        known = self._actors.get(sender)
+        actor, non_contact = known if known is not None else self._actor(sender, where)
         details: list[tuple[str, str]] = [("non_contact", "1")] if non_contact else []
         shown = first.strip(_EDGE)
         kind = "message"
         attachments: tuple[str, ...] = ()
-        folded = shown.rstrip(".").casefold() if len(shown) <= _MARKER_MAX else ""
-        if folded in tables.MISSED_CALLS:
-            kind = "call"
-            details += [("direction", "missed"), ("media", tables.MISSED_CALLS[folded])]
-        elif folded in tables.MEDIA_OMITTED:
-            details.append(("media", "omitted"))
-        elif folded in tables.DELETED:
-            details.append(("deleted", "1"))
-        elif shown[:1] == "<" or shown[-1:] == ")":
+        marker = len(shown) <= _MARKER_MAX  # a longer message is none of the markers
+        if marker:
+            folded = shown.rstrip(".").casefold()
+            if folded in tables.MISSED_CALLS:
+                kind = "call"
+                details += [("direction", "missed"), ("media", tables.MISSED_CALLS[folded])]
+            elif folded in tables.MEDIA_OMITTED:
+                details.append(("media", "omitted"))
+            elif folded in tables.DELETED:
+                details.append(("deleted", "1"))
+            else:
+                marker = False
+        if not marker and (shown[:1] == "<" or shown[-1:] == ")"):
             attachments = self._attachment(shown, where, details)
-        last = text[-1:]
-        tail = text.rstrip(_EDGE) if last in _EDGE else text  # ("" is in every string)
+        tail = text.rstrip(_EDGE) if text[-1:] in _EDGE else text  # ("" is in every string)
         if tail[-1:] == ">" and tail.casefold().endswith(tables.EDITED):
             details.append(("edited", "1"))
-        return Event(None, self.case_id, None, kind, moment, text, location=where,
-                     actor=actor, attachments=attachments, details=tuple(details))
+        return Event(None, self.case_id, None, kind, moment, text, None, where, False, actor,
+                     attachments, tuple(details) if details else ())
 
     def _attachment(self, shown: str, where: Location,
                     details: list[tuple[str, str]]) -> tuple[str, ...]:
