@@ -18,11 +18,26 @@ from datetime import datetime
 
 _MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff\u2068\u2069"
 DATE = r"(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})"  # day, month and year in some order
-_TIME = (r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?"
-         r"(?:[ \u00a0\u202f]?([AaPp])\.?[ \u00a0\u202f]?[Mm]\.?)?")
-ANDROID = re.compile(rf"[{_MARKS}]*{DATE},?[ \u00a0](?:à |om |um )?{_TIME} [-–] ")
-IOS = re.compile(rf"[{_MARKS}]*\[{DATE},?[ \u00a0]{_TIME}\] ")
+_AMPM = r"(?:[ \u00a0\u202f]?([AaPp])\.?[ \u00a0\u202f]?[Mm]\.?)?"
+_TIME = r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?" + _AMPM
+_CLOCK = r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?" + _AMPM  # the time, only AM/PM captured
+
+
+def _android(time: str) -> str:
+    return rf"[{_MARKS}]*{DATE},?[ \u00a0](?:à |om |um )?{time} [-–] "
+
+
+def _ios(time: str) -> str:
+    return rf"[{_MARKS}]*\[{DATE},?[ \u00a0]{time}\] "
+
+
+ANDROID = re.compile(_android(_TIME))
+IOS = re.compile(_ios(_TIME))
 LAYOUTS = {"android": ANDROID, "ios": IOS}
+# the same headers after a newline, capturing only day, month, year and AM/PM: what the
+# day/month survey needs (consecutive headers of one day are then equal tuples)
+SURVEY_HEADERS = {"android": re.compile("\n" + _android(_CLOCK)),
+                  "ios": re.compile("\n" + _ios(_CLOCK))}
 
 
 def detect_layout(lines: list[str]) -> str | None:

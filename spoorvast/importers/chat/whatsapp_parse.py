@@ -14,7 +14,7 @@ from spoorvast.importers.chat import whatsapp_tables as tables
 from spoorvast.importers.chat.common import Participants, Tally, clean_name, phone_or_name
 from spoorvast.importers.chat.textfile import Decoding, text_lines
 from spoorvast.importers.chat.whatsapp_lines import (
-    LAYOUTS,
+    SURVEY_HEADERS,
     DateOrder,
     DateSurvey,
     split_sender,
@@ -227,7 +227,7 @@ def survey(reader: BinaryIO, layout: str) -> DateSurvey:
     """One pass over the headers to decide the day/month order, a megabyte at a time
     (the header pattern is searched from each newline: no per-line Python work)."""
     found = DateSurvey()
-    header = re.compile("\n" + LAYOUTS[layout].pattern)
+    header = SURVEY_HEADERS[layout]
     last, line_base, carry = "", 0, b""
     while block := reader.read(SURVEY_BLOCK):
         block = carry + block
@@ -242,20 +242,22 @@ def survey(reader: BinaryIO, layout: str) -> DateSurvey:
 
 def _survey_text(found: DateSurvey, header: re.Pattern[str], text: str, line_base: int,
                  last: str) -> int:
-    """``findall`` gives the header fields of a whole block in one C call; the line of a
-    header is worked out only for the few that decide a rule."""
+    """``findall`` gives the dates of a whole block in one C call, and ``groupby`` folds
+    the headers of one day into one group (in C): Python works once per day, not once per
+    message. The line of a header is worked out only for the few that decide a rule."""
     text = "\n" + text
 
     def line_of(n: int) -> int:
         head = next(itertools.islice(header.finditer(text), n, None))
         return line_base + text.count("\n", 0, head.start() + 1)
 
-    for n, (a, sep, b, c, _h, _m, _s, ampm) in enumerate(header.findall(text)):
+    n = 0  # the index of the group's first header in the block
+    for (a, sep, b, c, ampm), group in itertools.groupby(header.findall(text)):
         key = a + sep + b + sep + c
-        if key == last:
-            continue
-        if ampm:
-            found.twelve_hour = True
-        found.add(a, sep, b, c, functools.partial(line_of, n))
-        found.last_key = last = key
+        if key != last:  # the first header of another date
+            if ampm:
+                found.twelve_hour = True
+            found.add(a, sep, b, c, functools.partial(line_of, n))
+            found.last_key = last = key
+        n += len(list(group))
     return line_base + text.count("\n") - 1
