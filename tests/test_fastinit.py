@@ -37,3 +37,19 @@ def test_refuses_what_it_cannot_do() -> None:
 
     with pytest.raises(TypeError):
         fast_init(WithFactory)
+
+
+def test_clock_instants_equal_checked_ones_and_stay_frozen() -> None:
+    from datetime import UTC, datetime
+
+    from spoorvast.model.instant import EpochClock, Instant, OffsetSource, Precision, ZoneClock
+
+    made = EpochClock("Europe/Brussels").resolve(1_772_000_000, Precision.SECOND, "raw")
+    assert made == Instant(datetime.fromtimestamp(1_772_000_000, UTC), 3600,
+                           OffsetSource.EPOCH, Precision.SECOND, "Europe/Brussels", "raw")
+    assert hash(made) == hash(dataclasses.replace(made))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.raw = "other"  # type: ignore[misc]
+    wall = ZoneClock("Europe/Brussels").resolve(datetime(2026, 7, 1, 12, 0), Precision.MINUTE)
+    assert (wall.utc, wall.offset_seconds) == (datetime(2026, 7, 1, 10, 0, tzinfo=UTC), 7200)
+    assert wall.utc.tzinfo is UTC

@@ -212,6 +212,27 @@ def dst_issue(wall: datetime, zone_name: str) -> str | None:
     return "gap" if back != wall else "overlap"
 
 
+
+_SET_UTC, _SET_OFFSET, _SET_SOURCE, _SET_PRECISION, _SET_ZONE, _SET_RAW = (
+    getattr(Instant, name).__set__
+    for name in ("utc", "offset_seconds", "source", "precision", "zone", "raw"))
+
+
+def _utc_instant(utc: datetime, offset: int, source: OffsetSource, precision: Precision,
+                 zone: str | None, raw: str | None) -> Instant:
+    """An Instant from a clock below, whose ``utc`` is aware UTC by construction: the
+    check of ``__post_init__`` is skipped (a clock makes one per message: a tenth of the
+    cost of reading a Telegram message). The record stays frozen."""
+    moment = object.__new__(Instant)
+    _SET_UTC(moment, utc)
+    _SET_OFFSET(moment, offset)
+    _SET_SOURCE(moment, source)
+    _SET_PRECISION(moment, precision)
+    _SET_ZONE(moment, zone)
+    _SET_RAW(moment, raw)
+    return moment
+
+
 class ZoneClock:
     """Many wall-clock times of one named zone, resolved fast (chat exports hold millions).
 
@@ -259,7 +280,7 @@ class ZoneClock:
         offset = self.offsets(wall)[fold]
         utc = (wall - timedelta(seconds=offset)).replace(tzinfo=UTC)
         self._last_key = key
-        self._last = Instant(utc, offset, self.source, precision, self.zone_name, raw)
+        self._last = _utc_instant(utc, offset, self.source, precision, self.zone_name, raw)
         return self._last
 
 
@@ -286,4 +307,4 @@ class EpochClock:
         offset = self._hours[hour]
         if offset is None:
             offset = self._offset(utc)
-        return Instant(utc, offset, OffsetSource.EPOCH, precision, self.zone_name, raw)
+        return _utc_instant(utc, offset, OffsetSource.EPOCH, precision, self.zone_name, raw)

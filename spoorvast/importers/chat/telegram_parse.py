@@ -48,7 +48,9 @@ Context = tuple[tuple[str, str], ...]  # the chat's name and id, as event detail
 
 
 def chat_context(chat: JsonObject) -> Context:
-    return (("chat", get_str(chat, "name") or ""), ("chat_id", scalar(chat.get("id")) or ""))
+    """The chat's name and id that are known (empty ones are left out)."""
+    pairs = (("chat", get_str(chat, "name") or ""), ("chat_id", scalar(chat.get("id")) or ""))
+    return tuple(p for p in pairs if p[1])
 
 
 @dataclass
@@ -123,8 +125,7 @@ class TelegramParser:
 
     def _emit(self, message: JsonObject, moment: Instant, where: Location,
               context: Context) -> Event:
-        details: list[tuple[str, str]] = [*(p for p in context if p[1])]
-        details += _ids(message)
+        details: list[tuple[str, str]] = [*context, *_ids(message)]
         text = self._text(message.get("text"), where)
         actor = self._actor(message, where)
         kind = "message"
