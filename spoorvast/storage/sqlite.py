@@ -407,13 +407,24 @@ class SqliteStore:
 
     def event_kinds_by_item(self, case_id: int, kinds_wanted: Sequence[str]
                             ) -> dict[int, set[str]]:
-        """item id -> which of ``kinds_wanted`` its events hold (for the checklist)."""
+        """item id -> which of ``kinds_wanted`` its events hold (for the checklist); 0
+        stands for the case's own events (typed calls)."""
         kinds: dict[int, set[str]] = {}
-        marks = ", ".join("?" for _ in kinds_wanted)
-        for item_id, kind in self._all(
-                f"SELECT DISTINCT item_id, kind FROM events WHERE case_id = ? AND kind IN "
-                f"({marks})", (case_id, *kinds_wanted)):
-            kinds.setdefault(item_id or 0, set()).add(kind)
+        rare = [k for k in kinds_wanted if k != "message"]
+        if rare:  # through the partial index (its WHERE term must appear as written)
+            marks = ", ".join("?" for _ in rare)
+            for item_id, kind in self._all(
+                    f"SELECT DISTINCT item_id, kind FROM events WHERE case_id = ? AND "
+                    f"kind <> 'message' AND kind IN ({marks})", (case_id, *rare)):
+                kinds.setdefault(item_id or 0, set()).add(kind)
+        if "message" in kinds_wanted:  # each item's rows in order, up to the first message
+            for (item_id,) in self._all(
+                    "SELECT id FROM items WHERE case_id = ? AND EXISTS (SELECT 1 FROM events "
+                    "WHERE item_id = items.id AND kind = 'message') UNION ALL SELECT 0 "
+                    "WHERE EXISTS (SELECT 1 FROM events INDEXED BY events_item_seq WHERE "
+                    "item_id IS NULL AND case_id = ? AND kind = 'message')",
+                    (case_id, case_id)):
+                kinds.setdefault(item_id, set()).add("message")
         return kinds
 
     def event_rows(self, case_id: int) -> Iterator[tuple[str | None, str, str | None, int]]:

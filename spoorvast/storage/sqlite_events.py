@@ -206,7 +206,8 @@ def _store(conn: Any, chunk: Chunk, made: Prefetch[Chunk], digest: ColumnsDigest
         made.release()  # one statement, no GIL held: the producer may run now
         last = conn.execute(chunk.sql, (chunk.blob,)).lastrowid
     else:
-        last = conn.executemany(chunk.sql, chunk.rows).lastrowid  # the GIL row by row:
+        conn.executemany(chunk.sql, chunk.rows)  # releases the GIL row by row:
+        last = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
     first = last - chunk.count + 1  # ids are max(id) + 1: consecutive within the chunk
     if chunk.blob is None:
         digest.add_rows(conn.execute(f"SELECT {CONTENT_COLUMNS} FROM events WHERE id "
@@ -284,6 +285,8 @@ def _filters(query: EventQuery) -> tuple[list[str], list[object]]:
         if values is not None:
             where.append(f"{column} IN ({', '.join('?' * len(values))})" if values else "0")
             params.extend(values)
+    if query.kinds is not None and "message" not in query.kinds:
+        where.append("e.kind <> 'message'")  # lets SQLite use the partial kind index
     if query.since is not None:
         where.append("e.utc >= ?")
         params.append(query.since.astimezone(UTC).isoformat(timespec="microseconds"))

@@ -73,11 +73,22 @@ def m0001_initial(conn: Connection) -> None:
     )
 
 
+def m0004_kind_index_without_messages(conn: Connection) -> None:
+    """The kind index without the messages: a chat export is nearly all messages, and
+    keeping them in this index cost a tenth of a million-message import. Queries for
+    other kinds (calls, system lines) still find them through it; whether an item holds
+    messages at all is answered from its first rows (``events_item_seq``)."""
+    conn.execute("DROP INDEX events_case_kind")
+    conn.execute("CREATE INDEX events_case_kind_rare ON events(case_id, kind, item_id) "
+                 "WHERE kind <> 'message'")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_initial", m0001_initial),
     ("0002_events_columns_fts", m0002_events_columns_fts),
     ("0003_events_kind_index", lambda conn: conn.execute(
         "CREATE INDEX events_case_kind ON events(case_id, kind, item_id)")),
+    ("0004_events_kind_index_without_messages", m0004_kind_index_without_messages),
 ]
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from spoorvast.model import instant
+from spoorvast.model.conversation import EventQuery
 from spoorvast.model.custody import GENESIS, check_chain
 from spoorvast.model.records import (
     Artifact,
@@ -178,3 +179,25 @@ def test_events_search_marks_and_counts(store: MetadataStore) -> None:
               for e in store.custody(case_chain(cid)) if "record" in e.payload}
     for record, record_id, data in store.record_rows():
         assert logged[(record, record_id)] == data
+
+
+def test_event_kinds_by_item(store: MetadataStore) -> None:
+    """Which items hold messages, calls or system lines (the checklist asks), including
+    the case's own typed calls (item 0)."""
+    case = a_case(store)
+    cid = case.id or 0
+    moment = instant.from_epoch(1_770_000_000, "Europe/Brussels")
+    with store.transaction() as tx:
+        chat = tx.add_item(*an_item(case, "01" * 32))
+        calls = tx.add_item(*an_item(case, "02" * 32))
+        tx.add_events(chat, [Event(None, cid, None, "system", moment, "aangemaakt"),
+                             *(Event(None, cid, None, "message", moment, f"m{n}")
+                               for n in range(50))])
+        tx.add_events(calls, [Event(None, cid, None, "call", moment, "") for _ in range(3)])
+        tx.add_events(None, [Event(None, cid, None, "call", moment, "getypt")])
+    wanted = ("message", "call", "system")
+    assert store.event_kinds_by_item(cid, wanted) == {
+        chat.id: {"message", "system"}, calls.id: {"call"}, 0: {"call"}}
+    assert store.event_kinds_by_item(cid, ("message",)) == {chat.id: {"message"}}
+    assert store.count_events(EventQuery(cid, kinds=("call", "system"))) == 5
+    assert store.count_events(EventQuery(cid, kinds=("message",))) == 50

@@ -1,0 +1,94 @@
+"""Vaults written by earlier versions open, upgrade and still verify."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import pytest
+
+from spoorvast.model import instant
+from spoorvast.model.records import Case, Event
+from spoorvast.storage import sqlite_events, sqlite_schema
+from spoorvast.storage.base import case_chain
+from spoorvast.storage.sqlite import SqliteStore
+from tests.storage.test_contract import an_item
+
+
+def _events(case_id: int, count: int) -> list[Event]:
+    moment = instant.from_epoch(1_770_000_000, "Europe/Brussels")
+    return [Event(None, case_id, None, "message" if n % 5 else "call", moment, f"bericht {n}",
+                  actor="name:whatsapp:Jan") for n in range(count)]
+
+
+def test_a_vault_from_before_0004_upgrades(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    key = secrets.token_bytes(32)
+    with monkeypatch.context() as patch:
+        patch.setattr(sqlite_schema, "MIGRATIONS", sqlite_schema.MIGRATIONS[:3])
+        old = SqliteStore(tmp_path / "db", key)
+        assert old.migrated[-1] == "0003_events_kind_index"
+        with old.transaction() as tx:
+            case = tx.add_case(Case(None, "Synthetic", "nl", "Europe/Brussels",
+                                    instant.now("Europe/Brussels")))
+            item = tx.add_item(*an_item(case))
+            tx.add_events(item, _events(case.id or 0, 20))
+        old.close()
+    store = SqliteStore(tmp_path / "db", key)
+    assert store.migrated == ["0004_events_kind_index_without_messages"]
+    indexes = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE "
+                                                "type = 'index' AND tbl_name = 'events'")}
+    assert "events_case_kind" not in indexes and "events_case_kind_rare" in indexes
+    assert store.event_kinds_by_item(case.id or 0, ("message", "call")) == {
+        item.id: {"message", "call"}}
+    logged = {(e.payload["record"], e.payload["id"]): e.payload["data"]
+              for e in store.custody(case_chain(case.id or 0)) if "record" in e.payload}
+    assert all(logged[(r, i)] == data for r, i, data in store.record_rows())
+    store.close()
+
+
+def test_items_logged_with_the_first_digest_form_still_verify(tmp_path: Path) -> None:
+    """Before the column digest, an item's events were logged with one SHA-256 over a
+    JSON line per row (no ``form`` key); such entries are checked in that form."""
+    store = SqliteStore(tmp_path / "db", secrets.token_bytes(32))
+    with store.transaction() as tx:
+        case = tx.add_case(Case(None, "Synthetic", "nl", "Europe/Brussels",
+                                instant.now("Europe/Brussels")))
+        item = tx.add_item(*an_item(case))
+        tx.add_events(item, _events(case.id or 0, 30))
+        rows = store.conn.execute(
+            f"SELECT {sqlite_events.CONTENT_COLUMNS} FROM events ORDER BY seq").fetchall()
+        first_form = sqlite_events.row_digest(rows)
+        assert "form" not in first_form
+        tx.log(case_chain(case.id or 0), "events.added", item.label,
+               {"record": "events", "id": item.id, "data": first_form})
+    found = {(r, i): data for r, i, data in store.record_rows()}
+    assert found[("events", item.id)] == first_form
+    store.conn.execute("UPDATE events SET text = 'veranderd' WHERE seq = 7")
+    found = {(r, i): data for r, i, data in store.record_rows()}
+    assert found[("events", item.id)] != first_form  # a changed row is still caught
+    store.close()
+
+
+def test_the_digest_does_not_depend_on_chunks_or_on_the_insert_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Events stored in chunks of 7 (one of them bound row by row: a NUL in a text) give
+    the digest that verify computes from the rows in chunks of another size."""
+    store = SqliteStore(tmp_path / "db", secrets.token_bytes(32))
+    events = _events(1, 40)
+    events[9] = Event(None, 1, None, "message", events[9].instant, "nul\x00byte",
+                      details=(("edited", "1"),), attachments=("ab" * 32,))
+    with monkeypatch.context() as patch:
+        patch.setattr(sqlite_events, "CHUNK", 7)
+        with store.transaction() as tx:
+            case = tx.add_case(Case(None, "Synthetic", "nl", "Europe/Brussels",
+                                    instant.now("Europe/Brussels")))
+            item = tx.add_item(*an_item(case))
+            assert tx.add_events(item, events) == 40
+    logged = {(e.payload["record"], e.payload["id"]): e.payload["data"]
+              for e in store.custody(case_chain(case.id or 0)) if "record" in e.payload}
+    assert logged[("events", item.id)]["form"] == "columns-json"  # type: ignore[index]
+    assert all(logged[(r, i)] == data for r, i, data in store.record_rows())
+    texts = [e.text for e in store.events(case.id or 0, item.id)]
+    assert texts == [e.text for e in events]
+    store.close()
