@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -51,16 +52,69 @@ sqlcipher3.register_adapter(type(None), {}.get)
 CACHE_KIB = 65536  # page cache (64 MiB): a bulk insert keeps its index pages in memory
 
 
+# SQLCipher's page settings are not stored in the (encrypted) file: they are named in a
+# small plain-text file beside it. Vaults made before it have none and use SQLCipher 4's
+# defaults. New ones use 16 KiB pages authenticated with HMAC-SHA256 (SHA-NI makes it
+# several times faster than SHA-512 here; a chat import of a million messages spent a
+# seventh of its database time on page MACs): AES-256 and a 256-bit MAC key either way.
+PROFILES: dict[str, tuple[str, ...]] = {
+    "sqlcipher4": (),
+    "page16k-sha256": ("cipher_page_size = 16384", "cipher_hmac_algorithm = HMAC_SHA256"),
+}
+NEW_PROFILE = "page16k-sha256"
+
+
+def profile_path(path: Path) -> Path:
+    return path.with_name(path.name + ".cipher")
+
+
 def connect(path: Path, key: bytes) -> Any:
+    """The database, opened with its page settings (those named beside it, else each
+    known one in turn, so a lost or edited settings file does not lock anyone out)."""
+    fresh = not path.exists()
+    named = _named_profile(path)
+    first = NEW_PROFILE if fresh else named or "sqlcipher4"
+    for profile in (first, *(p for p in PROFILES if p != first)):
+        conn = _open(path, key, profile)
+        if conn is not None:
+            if profile != named:
+                _name_profile(path, profile)
+            return conn
+        if fresh:
+            break
+    raise UserError(_("The vault database cannot be opened: it is damaged or does not "
+                      "belong to this key file."))
+
+
+def _named_profile(path: Path) -> str | None:
+    try:
+        named = profile_path(path).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return named if named in PROFILES else None
+
+
+def _name_profile(path: Path, profile: str) -> None:
+    target = profile_path(path)
+    temporary = target.with_name(target.name + ".tmp")
+    with temporary.open("w", encoding="ascii") as handle:
+        handle.write(profile + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, target)
+
+
+def _open(path: Path, key: bytes, profile: str) -> Any | None:
     conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    for pragma in PROFILES[profile]:
+        conn.execute(f"PRAGMA {pragma}")
     conn.execute("PRAGMA temp_store = MEMORY")
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlcipher3.DatabaseError as exc:
+    except sqlcipher3.DatabaseError:
         conn.close()
-        raise UserError(_("The vault database cannot be opened: it is damaged or does not "
-                          "belong to this key file.")) from exc
+        return None
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")

@@ -4,7 +4,8 @@ encrypted blob store, guarded by a lock file.
 ::
 
     <vault>/vault.key.json     wrapped data key + Argon2id parameters (no secrets in clear)
-    <vault>/spoorvast.db       SQLCipher database (+ -wal/-shm while open)
+    <vault>/spoorvast.db       SQLCipher database (+ -wal/-shm while open, -journal in a bulk add)
+    <vault>/spoorvast.db.cipher  the name of its page settings (plain text, no secret)
     <vault>/blobs/ab/<hmac>    encrypted content-addressed blobs
     <vault>/tmp/               blobs being written (ciphertext only)
     <vault>/lock               flock: shared for readers, exclusive for writers

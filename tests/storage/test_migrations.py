@@ -92,3 +92,34 @@ def test_the_digest_does_not_depend_on_chunks_or_on_the_insert_path(
     texts = [e.text for e in store.events(case.id or 0, item.id)]
     assert texts == [e.text for e in events]
     store.close()
+
+
+def test_page_settings_new_old_and_lost(tmp_path: Path) -> None:
+    """New databases use 16 KiB pages with HMAC-SHA256, named beside the file; one made
+    with SQLCipher's defaults (every vault before) opens as it is; a lost or edited
+    settings file is found again by trying the known ones."""
+    import sqlcipher3
+
+    from spoorvast.errors import UserError
+    from spoorvast.storage.sqlite import profile_path
+
+    key = secrets.token_bytes(32)
+    new = SqliteStore(tmp_path / "new.db", key)
+    assert int(new.conn.execute("PRAGMA page_size").fetchone()[0]) == 16384
+    new.close()
+    assert profile_path(tmp_path / "new.db").read_text().strip() == "page16k-sha256"
+    profile_path(tmp_path / "new.db").write_text("sqlcipher4\n")  # edited
+    SqliteStore(tmp_path / "new.db", key).close()
+    assert profile_path(tmp_path / "new.db").read_text().strip() == "page16k-sha256"
+
+    old = sqlcipher3.connect(str(tmp_path / "old.db"))
+    old.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    old.execute("CREATE TABLE earlier (x)")
+    old.commit()
+    old.close()
+    store = SqliteStore(tmp_path / "old.db", key)
+    assert int(store.conn.execute("PRAGMA page_size").fetchone()[0]) == 4096
+    store.close()
+    assert profile_path(tmp_path / "old.db").read_text().strip() == "sqlcipher4"
+    with pytest.raises(UserError):
+        SqliteStore(tmp_path / "old.db", secrets.token_bytes(32))
