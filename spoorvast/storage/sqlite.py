@@ -147,12 +147,25 @@ def _rollback_journal(conn: Any, wanted: bool) -> Iterator[None]:
     if not wanted:
         yield
         return
-    switched = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
+    switched = _journal_mode(conn, "DELETE")
     try:
         yield
     finally:
         if switched:
-            conn.execute("PRAGMA journal_mode = WAL")
+            _journal_mode(conn, "WAL")  # if another connection came meanwhile: at next open
+
+
+def _journal_mode(conn: Any, mode: str) -> bool:
+    """Change the journal mode now or not at all: with another connection open SQLite
+    says "database is locked", and would first wait out the busy timeout."""
+    waited = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        return bool(conn.execute(f"PRAGMA journal_mode = {mode}").fetchone()[0] == mode.lower())
+    except sqlcipher3.OperationalError:
+        return False
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {waited}")
 
 
 def record_payload(record: str, record_id: int | None, value: object) -> dict[str, object]:
