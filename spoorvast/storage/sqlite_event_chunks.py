@@ -110,8 +110,10 @@ def column_chunk(columns: list[list[Any]], count: int) -> Chunk:
         else:
             picks.append(f"value ->> {k}")
             k += 1
+    # jsonb_each walks the array in order, and the rows are inserted as it yields them
+    # (an ORDER BY key would sort every chunk in a temporary B-tree first)
     sql = (f"INSERT INTO events ({', '.join(_INSERT_COLUMNS)}) SELECT {', '.join(picks)} "
-           "FROM jsonb_each(jsonb(?)) ORDER BY key")
+           "FROM jsonb_each(jsonb(?))")
     return Chunk(sql, count, blob)
 
 
