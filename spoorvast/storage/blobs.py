@@ -29,6 +29,7 @@ import hmac
 import io
 import os
 import secrets
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -93,6 +94,28 @@ def _syncfs(directory: Path) -> None:
             os.sync()
     finally:
         os.close(fd)
+
+
+FLUSH_AHEAD = 32 << 20
+
+
+def _flush_in_background(path: Path) -> None:
+    """Start writing a large blob to the disk now, while the import goes on (a chat export
+    of 117 MB took 0.3 s in the batch's final ``syncfs``). That ``syncfs`` still makes it
+    durable; this only moves the disk's work earlier."""
+    def flush() -> None:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            return  # removed already (an input refused or found twice)
+        try:
+            os.fdatasync(fd)
+        except OSError:
+            pass  # the batch's syncfs reports the disk's errors
+        finally:
+            os.close(fd)
+
+    threading.Thread(target=flush, name="spoorvast-flush", daemon=True).start()
 
 
 class BlobStore:
@@ -195,6 +218,8 @@ class BlobStore:
         tmp.unlink()
         if durable:
             _syncfs(final.parent)
+        elif size >= FLUSH_AHEAD:
+            _flush_in_background(final)
         return StoredBlob(sha256, size, fresh=True)
 
     def sync(self) -> None:
