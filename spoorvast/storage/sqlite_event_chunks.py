@@ -85,7 +85,7 @@ class Chunk:
 
     sql: str
     count: int
-    blob: str | None = None  # JSON text (a BLOB would be taken for SQLite's JSONB)
+    blob: bytes | None = None  # UTF-8 JSON, read as text (as a BLOB it would be JSONB)
     rows: list[Row] = field(default_factory=list)
 
 
@@ -113,14 +113,14 @@ def column_chunk(columns: list[list[Any]], count: int) -> Chunk:
     # jsonb_each walks the array in order, and the rows are inserted as it yields them
     # (an ORDER BY key would sort every chunk in a temporary B-tree first)
     sql = (f"INSERT INTO events ({', '.join(_INSERT_COLUMNS)}) SELECT {', '.join(picks)} "
-           "FROM jsonb_each(jsonb(?))")
+           "FROM jsonb_each(jsonb(CAST(? AS TEXT)))")
     return Chunk(sql, count, blob)
 
 
 _EXACT = frozenset({str, int, type(None)})
 
 
-def _json_rows(varying: list[list[Any]], count: int) -> str | None:
+def _json_rows(varying: list[list[Any]], count: int) -> bytes | None:
     """The varying columns as a JSON array of rows, when JSON carries them exactly:
     str (no NUL, no lone surrogate), int within 64 bits, None."""
     for column in varying:
@@ -131,4 +131,4 @@ def _json_rows(varying: list[list[Any]], count: int) -> str | None:
         blob = orjson.dumps(rows)
     except (TypeError, orjson.JSONEncodeError):
         return None  # a lone surrogate, an int beyond 64 bits
-    return None if b"\\u0000" in blob else blob.decode()
+    return None if b"\\u0000" in blob else blob  # bound as bytes: no decode, no re-encode
