@@ -488,7 +488,7 @@ class SqliteStore:
             for (item_id,) in self._all(
                     "SELECT id FROM items WHERE case_id = ? AND EXISTS (SELECT 1 FROM events "
                     "WHERE item_id = items.id AND kind = 'message') UNION ALL SELECT 0 "
-                    "WHERE EXISTS (SELECT 1 FROM events INDEXED BY events_item_seq WHERE "
+                    "WHERE EXISTS (SELECT 1 FROM event_rows INDEXED BY events_item_seq WHERE "
                     "item_id IS NULL AND case_id = ? AND kind = 'message')",
                     (case_id, case_id)):
                 kinds.setdefault(item_id, set()).add("message")

@@ -15,6 +15,8 @@ from typing import Any
 
 import orjson
 
+from spoorvast.storage.sqlite_events_schema import STORED_COLUMNS
+
 Row = tuple[Any, ...]
 
 CONTENT_COLUMNS = (
@@ -22,10 +24,11 @@ CONTENT_COLUMNS = (
     "actor_identifier_id, loc_sha, loc_line, loc_start, loc_end, loc_field, loc_region, "
     "attachments, details"
 )
-_INSERT = (f"INSERT INTO events (case_id, item_id, {CONTENT_COLUMNS}) "
-           f"VALUES ({', '.join('?' * (2 + CONTENT_COLUMNS.count(',') + 1))})")
-
-_INSERT_COLUMNS = ["case_id", "item_id", *(c.strip() for c in CONTENT_COLUMNS.split(","))]
+# the stored columns (``event_rows``): the content columns, with the four that rows of one
+# source share replaced by their ``basis`` (see :class:`~.sqlite_event_columns.Bases`)
+_INSERT_COLUMNS = list(STORED_COLUMNS)
+_INSERT = (f"INSERT INTO event_rows ({', '.join(_INSERT_COLUMNS)}) "
+           f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})")
 
 
 def _literal(value: object) -> str | None:
@@ -56,7 +59,7 @@ def _bound_statement(fixed: dict[int, str]) -> str:
     if not fixed:
         return _INSERT
     values = ", ".join(fixed.get(n, "?") for n in range(len(_INSERT_COLUMNS)))
-    return f"INSERT INTO events ({', '.join(_INSERT_COLUMNS)}) VALUES ({values})"
+    return f"INSERT INTO event_rows ({', '.join(_INSERT_COLUMNS)}) VALUES ({values})"
 
 
 def _columns(chunk: list[Row]) -> list[list[Any]]:
@@ -87,6 +90,7 @@ class Chunk:
     count: int
     blob: bytes | None = None  # UTF-8 JSON, read as text (as a BLOB it would be JSONB)
     rows: list[Row] = field(default_factory=list)
+    bases: list[Row] = field(default_factory=list)  # event_bases rows the chunk adds
 
 
 def insert_chunks(rows: Iterable[Row], size: int) -> Iterator[Chunk]:
@@ -112,7 +116,7 @@ def column_chunk(columns: list[list[Any]], count: int) -> Chunk:
             k += 1
     # jsonb_each walks the array in order, and the rows are inserted as it yields them
     # (an ORDER BY key would sort every chunk in a temporary B-tree first)
-    sql = (f"INSERT INTO events ({', '.join(_INSERT_COLUMNS)}) SELECT {', '.join(picks)} "
+    sql = (f"INSERT INTO event_rows ({', '.join(_INSERT_COLUMNS)}) SELECT {', '.join(picks)} "
            "FROM jsonb_each(jsonb(CAST(? AS TEXT)))")
     return Chunk(sql, count, blob)
 

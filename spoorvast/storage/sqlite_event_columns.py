@@ -152,3 +152,42 @@ class ColumnsDigest:
             column.update(b"]")
             total.update(column.digest())
         return {"count": self.count, "sha256": total.hexdigest(), "form": self.FORM}
+
+
+# positions of the four shared columns among the (case_id, item_id, content…) columns
+_SHARED = (6, 7, 8, 13)  # time_source, precision, zone, loc_sha
+
+
+def _constant(column: Column) -> bool:
+    return column[0] == column[-1] and column.count(column[0]) == len(column)
+
+
+class Bases:
+    """Basis ids: what the rows of one source share (how their time is known and the
+    artifact they come from), numbered once and stored in ``event_bases``."""
+
+    def __init__(self, known: Iterable[tuple[Any, ...]]) -> None:
+        self.ids: dict[tuple[Any, ...], int] = {tuple(row[1:]): int(row[0]) for row in known}
+        self.next = max(self.ids.values(), default=0) + 1
+
+    def stored(self, columns: list[Column]) -> tuple[list[Column], list[tuple[Any, ...]]]:
+        """The stored columns of a chunk (``STORED_COLUMNS``), and the new bases."""
+        shared = [columns[n] for n in _SHARED]
+        new: list[tuple[Any, ...]] = []
+        basis: Column
+        if all(map(_constant, shared)):  # one source, one way of knowing the time
+            basis = [self._id(tuple(c[0] for c in shared), new)] * len(columns[0])
+        else:
+            keys = list(zip(*shared, strict=True))
+            found: Column = list(map(self.ids.get, keys))
+            basis = [self._id(k, new) if b is None else b
+                     for k, b in zip(keys, found, strict=True)] if None in found else found
+        return [*columns[:6], basis, columns[9], *columns[10:13], *columns[14:]], new
+
+    def _id(self, key: tuple[Any, ...], new: list[tuple[Any, ...]]) -> int:
+        found = self.ids.get(key)
+        if found is None:
+            found = self.ids[key] = self.next
+            self.next += 1
+            new.append((found, *key))
+        return found

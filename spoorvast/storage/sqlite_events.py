@@ -27,6 +27,7 @@ from spoorvast.storage.base import case_chain
 from spoorvast.storage.prefetch import Prefetch
 from spoorvast.storage.sqlite_event_chunks import CONTENT_COLUMNS, Chunk, Row, column_chunk
 from spoorvast.storage.sqlite_event_columns import (
+    Bases,
     ColumnsDigest,
     event_columns,
     marked_positions,
@@ -50,8 +51,9 @@ class _Chunks:
     way (:class:`ColumnsDigest`); which of them arrive marked is noted."""
 
     def __init__(self, case_id: int, item_id: int | None, start: int,
-                 events: Iterable[Event]) -> None:
+                 events: Iterable[Event], bases: Bases) -> None:
         self.case_id, self.item_id, self.start, self.events = case_id, item_id, start, events
+        self.bases = bases
         self.digest = ColumnsDigest(CONTENT_WIDTH)
         self.marked: list[int] = []  # positions (0-based) of events that came marked
         self.count = 0
@@ -61,7 +63,9 @@ class _Chunks:
         while events := list(itertools.islice(stream, CHUNK)):
             columns = event_columns(events, self.case_id, self.item_id,
                                     self.start + self.count + 1)
-            chunk = column_chunk(columns, len(events))
+            stored, bases = self.bases.stored(columns)
+            chunk = column_chunk(stored, len(events))
+            chunk.bases.extend(bases)
             if chunk.blob is not None:  # JSON carries the values exactly: digest them now
                 self.digest.add_columns(columns[2:])
             self.marked.extend(self.count + n for n in marked_positions(events))
@@ -135,7 +139,7 @@ def _digest_forms(conn: Any, case_id: int) -> dict[int, str | None]:
 
 CHUNK = 8192
 AUTOMERGE = 4  # FTS5's default
-_FTS_RANGE = ("INSERT INTO events_fts(rowid, text) SELECT id, text FROM events "
+_FTS_RANGE = ("INSERT INTO events_fts(rowid, text) SELECT id, text FROM event_rows "
               "WHERE id BETWEEN ? AND ?")
 
 
@@ -152,8 +156,8 @@ def replace(conn: Any, log: Logger, chain: str, item: Item, events: Iterable[Eve
         log(chain, "event.mark-removed", item.label,
             {"record": "event-mark", "id": event_id[0], "data": None, "reason": reason})
     conn.execute("INSERT INTO events_fts(events_fts, rowid, text) SELECT 'delete', id, text "
-                 "FROM events WHERE item_id = ?", (item.id,))
-    conn.execute("DELETE FROM events WHERE item_id = ?", (item.id,))
+                 "FROM event_rows WHERE item_id = ?", (item.id,))
+    conn.execute("DELETE FROM event_rows WHERE item_id = ?", (item.id,))
     count = insert(conn, log, chain, item.case_id, item, events, "events.replaced", reason)
     lines = set(marked.values())
     again = [row[0] for row in conn.execute(
@@ -176,7 +180,9 @@ def insert(conn: Any, log: Logger, chain: str, case_id: int, item: Item | None,
     item_id = item.id if item else None
     start = int(conn.execute("SELECT coalesce(max(seq), 0) FROM events WHERE case_id = ? "
                              "AND item_id IS ?", (case_id, item_id)).fetchone()[0])
-    chunks = _Chunks(case_id, item_id, start, events)
+    bases = Bases(conn.execute("SELECT id, time_source, precision, zone, loc_sha "
+                               "FROM event_bases"))
+    chunks = _Chunks(case_id, item_id, start, events, bases)
     # no incremental segment merging while a bulk load runs (15 % of the FTS5 time on a
     # million messages, queries as fast afterwards); later inserts merge as usual
     conn.execute("INSERT INTO events_fts(events_fts, rank) VALUES('automerge', 0)")
@@ -202,6 +208,9 @@ def _store(conn: Any, chunk: Chunk, made: Prefetch[Chunk], digest: ColumnsDigest
     """One chunk into ``events`` and the FTS5 index. A chunk bound row by row (values JSON
     cannot carry exactly) is digested from what SQLite stored, before the producer may
     make (and digest) the next one."""
+    if chunk.bases:
+        conn.executemany("INSERT INTO event_bases (id, time_source, precision, zone, loc_sha) "
+                         "VALUES (?, ?, ?, ?, ?)", chunk.bases)
     if chunk.blob is not None:
         made.release()  # one statement, no GIL held: the producer may run now
         last = conn.execute(chunk.sql, (chunk.blob,)).lastrowid
@@ -231,7 +240,7 @@ def set_marks(conn: Any, log: Logger, chain: str, event_ids: Sequence[int],
                            (event_id,)).fetchone()
         if row is None or (row[2] is not None and bool(row[2]) == marked):
             continue
-        conn.execute("UPDATE events SET marked = ? WHERE id = ?", (int(marked), event_id))
+        conn.execute("UPDATE event_rows SET marked = ? WHERE id = ?", (int(marked), event_id))
         subject = f"E-{row[3]:04d}:m{row[1]}" if row[3] is not None else f"event-{event_id}"
         log(chain, "event.marked" if marked else "event.unmarked", subject,
             {"record": "event-mark", "id": event_id,

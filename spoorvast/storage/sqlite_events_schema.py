@@ -56,3 +56,65 @@ def m0002_events_columns_fts(conn: Connection) -> None:
     conn.execute(COPY_OLD)
     for statement in AFTER:
         conn.execute(statement)
+
+
+# -- 0005: what rows of one source share, stored once ------------------------------------
+
+BASIS_COLUMNS = ("time_source", "precision", "zone", "loc_sha")
+STORED_COLUMNS = (
+    "case_id", "item_id", "seq", "kind", "utc", "offset_seconds", "basis", "raw_time", "text",
+    "actor", "actor_identifier_id", "loc_line", "loc_start", "loc_end", "loc_field",
+    "loc_region", "attachments", "details")
+
+EVENT_ROWS_TABLE = """
+CREATE TABLE event_rows (
+    id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES cases(id),
+    item_id INTEGER REFERENCES items(id), seq INTEGER NOT NULL, kind TEXT NOT NULL,
+    utc TEXT, offset_seconds INTEGER, basis INTEGER REFERENCES event_bases(id),
+    raw_time TEXT, text TEXT NOT NULL, actor TEXT, actor_identifier_id INTEGER,
+    loc_line INTEGER, loc_start INTEGER, loc_end INTEGER, loc_field TEXT, loc_region TEXT,
+    attachments TEXT, details TEXT, marked INTEGER)
+"""
+
+EVENTS_VIEW = """
+CREATE VIEW events AS SELECT r.id, r.case_id, r.item_id, r.seq, r.kind, r.utc,
+    r.offset_seconds, b.time_source, b.precision, b.zone, r.raw_time, r.text, r.actor,
+    r.actor_identifier_id, b.loc_sha, r.loc_line, r.loc_start, r.loc_end, r.loc_field,
+    r.loc_region, r.attachments, r.details, r.marked
+FROM event_rows r LEFT JOIN event_bases b ON b.id = r.basis
+"""
+
+_COPY_ROWS = f"""
+INSERT INTO event_rows (id, {', '.join(STORED_COLUMNS)}, marked)
+SELECT e.id, {', '.join('b.id' if c == 'basis' else 'e.' + c for c in STORED_COLUMNS)}, e.marked
+FROM events e JOIN event_bases b ON b.time_source IS e.time_source
+    AND b.precision IS e.precision AND b.zone IS e.zone AND b.loc_sha IS e.loc_sha
+"""
+
+EVENT_ROWS_INDEXES = (
+    "CREATE INDEX events_case_time ON event_rows(case_id, utc)",
+    "CREATE INDEX events_item_seq ON event_rows(item_id, seq)",
+    "CREATE INDEX events_marked ON event_rows(case_id) WHERE marked IS NOT NULL",
+    "CREATE INDEX events_case_kind_rare ON event_rows(case_id, kind, item_id) "
+    "WHERE kind <> 'message'",
+)
+
+
+def m0005_event_bases(conn: Connection) -> None:
+    """Rows of one export repeat how their time is known (source, precision, zone) and the
+    artifact they come from (a 64-character SHA-256): a quarter of a chat's database
+    bytes. Those four values move to ``event_bases``, one row per distinct combination;
+    the view ``events`` shows every event with all its columns as before, so the digests
+    logged for existing items are computed from exactly the values they were."""
+    conn.execute("CREATE TABLE event_bases (id INTEGER PRIMARY KEY, time_source TEXT, "
+                 "precision TEXT, zone TEXT, loc_sha TEXT)")
+    conn.execute("CREATE INDEX event_bases_key ON event_bases(loc_sha, zone, time_source, "
+                 "precision)")
+    conn.execute(f"INSERT INTO event_bases ({', '.join(BASIS_COLUMNS)}) SELECT DISTINCT "
+                 f"{', '.join(BASIS_COLUMNS)} FROM events")
+    conn.execute(EVENT_ROWS_TABLE)
+    conn.execute(_COPY_ROWS)
+    conn.execute("DROP TABLE events")
+    conn.execute(EVENTS_VIEW)
+    for statement in EVENT_ROWS_INDEXES:
+        conn.execute(statement)

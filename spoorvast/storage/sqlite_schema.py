@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from spoorvast.storage.sqlite_events_schema import m0002_events_columns_fts
+from spoorvast.storage.sqlite_events_schema import m0002_events_columns_fts, m0005_event_bases
 
 Connection = Any  # sqlcipher3.Connection (no stubs)
 
@@ -89,6 +89,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0003_events_kind_index", lambda conn: conn.execute(
         "CREATE INDEX events_case_kind ON events(case_id, kind, item_id)")),
     ("0004_events_kind_index_without_messages", m0004_kind_index_without_messages),
+    ("0005_event_bases", m0005_event_bases),
 ]
 
 

@@ -66,9 +66,9 @@ def test_tampering_with_events_or_marks_is_found(case_vault: Path, cli: Cli,
     add_chat(cli, tmp_path)
     cli("mark", "E-0001:m2")
     with open_vault(case_vault, PASSPHRASE) as vault:
-        vault.store.conn.execute("UPDATE events SET marked = NULL WHERE seq = 2")
-        vault.store.conn.execute("UPDATE events SET marked = 1 WHERE seq = 4")
-        vault.store.conn.execute("UPDATE events SET text = 'changed' WHERE seq = 3")
+        vault.store.conn.execute("UPDATE event_rows SET marked = NULL WHERE seq = 2")
+        vault.store.conn.execute("UPDATE event_rows SET marked = 1 WHERE seq = 4")
+        vault.store.conn.execute("UPDATE event_rows SET text = 'changed' WHERE seq = 3")
     result = cli("verify", "--json")
     assert result.code == 9
     problems = {(p["code"], p["subject"]) for p in json.loads(result.out)["problems"]}

@@ -21,7 +21,7 @@ VALUE = st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1), st.text(max_size=
 
 def _table() -> sqlite3.Connection:
     conn = sqlite3.connect(":memory:")
-    conn.execute(f"CREATE TABLE events (id INTEGER PRIMARY KEY, {', '.join(_INSERT_COLUMNS)})")
+    conn.execute(f"CREATE TABLE event_rows (id INTEGER PRIMARY KEY, {', '.join(_INSERT_COLUMNS)})")
     return conn
 
 
@@ -38,7 +38,7 @@ def test_folding_changes_nothing(rows: list[tuple[object, ...]], size: int,
     for sql, chunk in folded_chunks(rows, size):
         folded.executemany(sql, chunk)
     types = ", ".join(f"typeof({c})" for c in _INSERT_COLUMNS)
-    query = f"SELECT {', '.join(_INSERT_COLUMNS)}, {types} FROM events ORDER BY id"
+    query = f"SELECT {', '.join(_INSERT_COLUMNS)}, {types} FROM event_rows ORDER BY id"
     assert plain.execute(query).fetchall() == folded.execute(query).fetchall()
 
 
@@ -57,7 +57,7 @@ def test_json_chunks_store_what_binding_stores(rows: list[tuple[object, ...]],
     binding; everything else goes through one JSON statement per chunk, unchanged."""
     plain, chunked = sqlcipher3.connect(":memory:"), sqlcipher3.connect(":memory:")
     for conn in (plain, chunked):
-        conn.execute(f"CREATE TABLE events (id INTEGER PRIMARY KEY, "
+        conn.execute(f"CREATE TABLE event_rows (id INTEGER PRIMARY KEY, "
                      f"{', '.join(_INSERT_COLUMNS)})")
     try:
         plain.executemany(_INSERT, rows)
@@ -69,5 +69,5 @@ def test_json_chunks_store_what_binding_stores(rows: list[tuple[object, ...]],
         else:
             chunked.executemany(chunk.sql, chunk.rows)
     types = ", ".join(f"typeof({c})" for c in _INSERT_COLUMNS)
-    query = f"SELECT {', '.join(_INSERT_COLUMNS)}, {types} FROM events ORDER BY id"
+    query = f"SELECT {', '.join(_INSERT_COLUMNS)}, {types} FROM event_rows ORDER BY id"
     assert plain.execute(query).fetchall() == chunked.execute(query).fetchall()

@@ -23,6 +23,8 @@ def _events(case_id: int, count: int) -> list[Event]:
 
 def test_a_vault_from_before_0004_upgrades(tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Events written in the layout of 0002/0003 (every column in one table), logged with
+    the first digest form, come through 0004 and 0005 with the same values."""
     key = secrets.token_bytes(32)
     with monkeypatch.context() as patch:
         patch.setattr(sqlite_schema, "MIGRATIONS", sqlite_schema.MIGRATIONS[:3])
@@ -32,18 +34,37 @@ def test_a_vault_from_before_0004_upgrades(tmp_path: Path,
             case = tx.add_case(Case(None, "Synthetic", "nl", "Europe/Brussels",
                                     instant.now("Europe/Brussels")))
             item = tx.add_item(*an_item(case))
-            tx.add_events(item, _events(case.id or 0, 20))
+            for n in range(1, 21):
+                old.conn.execute(
+                    f"INSERT INTO events (case_id, item_id, {sqlite_events.CONTENT_COLUMNS}) "
+                    f"VALUES ({', '.join('?' * 21)})",
+                    (case.id, item.id, n, "call" if n % 5 == 0 else "message",
+                     f"2026-02-02T10:{n:02d}:00.000000+00:00", 3600,
+                     "assumed-zone" if n % 7 else "explicit", "minute", "Europe/Brussels",
+                     f"02/02/2026, 11:{n:02d}", f"bericht {n}", "name:whatsapp:Jan", None,
+                     "ab" * 32 if n % 3 else None, n, None, None, None, None, None,
+                     '[["non_contact","1"]]' if n == 4 else None))
+            rows = old.conn.execute(f"SELECT {sqlite_events.CONTENT_COLUMNS} FROM events "
+                                    "ORDER BY seq").fetchall()
+            tx.log(case_chain(case.id or 0), "events.added", item.label,
+                   {"record": "events", "id": item.id, "data": sqlite_events.row_digest(rows)})
         old.close()
     store = SqliteStore(tmp_path / "db", key)
-    assert store.migrated == ["0004_events_kind_index_without_messages"]
+    assert store.migrated == ["0004_events_kind_index_without_messages", "0005_event_bases"]
     indexes = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE "
-                                                "type = 'index' AND tbl_name = 'events'")}
-    assert "events_case_kind" not in indexes and "events_case_kind_rare" in indexes
+                                                "type = 'index' AND tbl_name = 'event_rows'")}
+    assert "events_case_kind_rare" in indexes and "events_case_kind" not in indexes
+    assert store.conn.execute(f"SELECT {sqlite_events.CONTENT_COLUMNS} FROM events "
+                              "ORDER BY seq").fetchall() == rows
+    assert store.conn.execute("SELECT count(*) FROM event_bases").fetchone()[0] == 3
     assert store.event_kinds_by_item(case.id or 0, ("message", "call")) == {
         item.id: {"message", "call"}}
     logged = {(e.payload["record"], e.payload["id"]): e.payload["data"]
               for e in store.custody(case_chain(case.id or 0)) if "record" in e.payload}
     assert all(logged[(r, i)] == data for r, i, data in store.record_rows())
+    with store.transaction() as tx:  # and new events go in beside them
+        tx.add_events(item, _events(case.id or 0, 5))
+    assert len(store.events(case.id or 0, item.id)) == 25
     store.close()
 
 
@@ -64,7 +85,7 @@ def test_items_logged_with_the_first_digest_form_still_verify(tmp_path: Path) ->
                {"record": "events", "id": item.id, "data": first_form})
     found = {(r, i): data for r, i, data in store.record_rows()}
     assert found[("events", item.id)] == first_form
-    store.conn.execute("UPDATE events SET text = 'veranderd' WHERE seq = 7")
+    store.conn.execute("UPDATE event_rows SET text = 'veranderd' WHERE seq = 7")
     found = {(r, i): data for r, i, data in store.record_rows()}
     assert found[("events", item.id)] != first_form  # a changed row is still caught
     store.close()
