@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from spoorvast.model.fastinit import fast_init
 from spoorvast.model.records import Event, Location
@@ -40,7 +43,7 @@ def test_refuses_what_it_cannot_do() -> None:
 
 
 def test_clock_instants_equal_checked_ones_and_stay_frozen() -> None:
-    from datetime import UTC, datetime
+    from datetime import UTC
 
     from spoorvast.model.instant import EpochClock, Instant, OffsetSource, Precision, ZoneClock
 
@@ -53,3 +56,25 @@ def test_clock_instants_equal_checked_ones_and_stay_frozen() -> None:
     wall = ZoneClock("Europe/Brussels").resolve(datetime(2026, 7, 1, 12, 0), Precision.MINUTE)
     assert (wall.utc, wall.offset_seconds) == (datetime(2026, 7, 1, 10, 0, tzinfo=UTC), 7200)
     assert wall.utc.tzinfo is UTC
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2027, 12, 31)),
+       st.sampled_from(["Europe/Brussels", "America/New_York", "Australia/Lord_Howe"]))
+def test_zone_clock_equals_from_local(wall: datetime, zone_name: str) -> None:
+    """``steady`` and ``resolve`` give what ``from_local`` gives; ``steady`` declines
+    exactly the hours in which the zone changes its offset."""
+    from spoorvast.model.instant import OffsetSource, Precision, ZoneClock, dst_issue, from_local
+
+    wall = wall.replace(microsecond=0)
+    clock = ZoneClock(zone_name)
+    expected = from_local(wall, zone_name, OffsetSource.ASSUMED_ZONE, Precision.SECOND, "r")
+    steady = clock.steady(wall, Precision.SECOND, "r")
+    if steady is None:
+        hour = wall.replace(minute=0, second=0)
+        assert any(dst_issue(hour + timedelta(minutes=m), zone_name) for m in range(0, 60, 5)
+                   ) or clock.offsets(hour) != clock.offsets(hour + timedelta(seconds=3599))
+    else:
+        assert steady == expected and dst_issue(wall, zone_name) is None
+    if dst_issue(wall, zone_name) != "gap":
+        assert clock.resolve(wall, Precision.SECOND, "r") == expected

@@ -212,7 +212,6 @@ def dst_issue(wall: datetime, zone_name: str) -> str | None:
     return "gap" if back != wall else "overlap"
 
 
-
 _SET_UTC, _SET_OFFSET, _SET_SOURCE, _SET_PRECISION, _SET_ZONE, _SET_RAW = (
     getattr(Instant, name).__set__
     for name in ("utc", "offset_seconds", "source", "precision", "zone", "raw"))
@@ -264,6 +263,20 @@ class ZoneClock:
             self._hours[key] = first if steady else None
         cached = self._hours[key]
         return cached if cached is not None else self._exact(wall)
+
+    def steady(self, wall: datetime, precision: Precision, raw: str | None = None
+               ) -> Instant | None:
+        """:meth:`resolve` for a wall time in an hour whose offset does not change (the
+        usual case: one cached look-up, no ambiguity to flag); None for an hour in which
+        it changes (then ask :meth:`ambiguity` and :meth:`resolve`)."""
+        key = (wall.year, wall.month, wall.day, wall.hour)
+        if key not in self._hours:
+            self.offsets(wall)
+        steady = self._hours[key]
+        if steady is None:
+            return None
+        utc = (wall - timedelta(seconds=steady[0])).replace(tzinfo=UTC)
+        return _utc_instant(utc, steady[0], self.source, precision, self.zone_name, raw)
 
     def ambiguity(self, wall: datetime) -> str | None:
         """``"gap"``, ``"overlap"`` or None."""

@@ -134,11 +134,14 @@ class WhatsAppParser:
             return None
         precision = Precision.MINUTE if head.group(7) is None else Precision.SECOND
         raw = text.strip(_HEADER_EDGE)
-        fold = 0
-        ambiguity = self.clock.ambiguity(wall)
-        if ambiguity is not None:
-            fold = self._fold(wall, ambiguity, where, raw)
-        moment = self.clock.resolve(wall, precision, raw, fold)
+        moment = self.clock.steady(wall, precision, raw)  # an hour without a DST change
+        ambiguity = None
+        if moment is None:
+            fold = 0
+            ambiguity = self.clock.ambiguity(wall)
+            if ambiguity is not None:
+                fold = self._fold(wall, ambiguity, where, raw)
+            moment = self.clock.resolve(wall, precision, raw, fold)
         self._last_utc = moment.utc
         self._last_head, self._last_instant = (text, moment) if ambiguity is None else ("", None)
         return moment
