@@ -282,3 +282,35 @@ def test_events_do_not_depend_on_where_the_blocks_are_cut(
     whole = parse(1 << 20)
     assert parse(block) == whole
     assert whole[2] == data.count(b"\n")
+
+
+_NUMBER = st.integers(0, 40) | st.integers(1990, 2030)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_NUMBER, st.integers(0, 31), _NUMBER, st.sampled_from("/.-"),
+                          st.sampled_from(["", " PM", "\u202fa. m."]),
+                          st.sampled_from(["", "\n12/13/2026 is a date in a message"])),
+                min_size=1, max_size=40),
+       st.sampled_from([64, 1 << 20]), st.booleans())
+def test_quick_date_order_equals_the_full_survey(
+        lines: list[tuple[int, int, int, str, str, str]], block: int, ios: bool) -> None:
+    """Deciding from the first year-first / above-12 lines gives what surveying every
+    date gives, at any block size, for both layouts."""
+    import io
+
+    from spoorvast.importers.chat import whatsapp_parse
+
+    layout = "ios" if ios else "android"
+    text = "".join(
+        (f"[{a:02d}{sep}{b:02d}{sep}{c}, 10:1{n % 10}:00{ampm}] Jan: m{n}{extra}\n" if ios else
+         f"{a:02d}{sep}{b:02d}{sep}{c}, 10:1{n % 10}{ampm} - Jan: m{n}{extra}\n")
+        for n, (a, b, c, sep, ampm, extra) in enumerate(lines))
+    original = whatsapp_parse.SURVEY_BLOCK
+    whatsapp_parse.SURVEY_BLOCK = block
+    try:
+        full = whatsapp_parse.survey(io.BytesIO(text.encode()), layout).decide()
+        quick = whatsapp_parse.date_order(lambda: io.BytesIO(text.encode()), layout)
+    finally:
+        whatsapp_parse.SURVEY_BLOCK = original
+    assert quick == full

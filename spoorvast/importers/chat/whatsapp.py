@@ -24,7 +24,7 @@ from spoorvast.importers.chat import whatsapp_tables as tables
 from spoorvast.importers.chat.common import Participants, Tally, zone_country
 from spoorvast.importers.chat.textfile import quiet_gc
 from spoorvast.importers.chat.whatsapp_lines import LAYOUTS, DateOrder, detect_layout
-from spoorvast.importers.chat.whatsapp_parse import ChatResult, WhatsAppParser, survey
+from spoorvast.importers.chat.whatsapp_parse import ChatResult, WhatsAppParser, date_order
 from spoorvast.importers.chat.zipsafe import SafeZip, is_zip
 from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry
@@ -150,8 +150,7 @@ class WhatsAppImporter:
         if context.date_order is not None:
             order = DateOrder(context.date_order, "chosen")
         else:
-            with stream.open() as reader:
-                order = survey(reader, stream.layout).decide()
+            order = date_order(stream.open, stream.layout)
         result = ChatResult(Tally(stream.sha256), Participants(context.case_id), order,
                             stream.layout)
         parser = WhatsAppParser(context.case_id, stream.sha256,

@@ -23,12 +23,12 @@ _TIME = r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?" + _AMPM
 _CLOCK = r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?" + _AMPM  # the time, only AM/PM captured
 
 
-def _android(time: str) -> str:
-    return rf"[{_MARKS}]*{DATE},?[ \u00a0](?:à |om |um )?{time} [-–] "
+def _android(time: str, date: str = DATE) -> str:
+    return rf"[{_MARKS}]*{date},?[ \u00a0](?:à |om |um )?{time} [-–] "
 
 
-def _ios(time: str) -> str:
-    return rf"[{_MARKS}]*\[{DATE},?[ \u00a0]{time}\] "
+def _ios(time: str, date: str = DATE) -> str:
+    return rf"[{_MARKS}]*\[{date},?[ \u00a0]{time}\] "
 
 
 ANDROID = re.compile(_android(_TIME))
@@ -38,6 +38,19 @@ LAYOUTS = {"android": ANDROID, "ios": IOS}
 # day/month survey needs (consecutive headers of one day are then equal tuples)
 SURVEY_HEADERS = {"android": re.compile("\n" + _android(_CLOCK)),
                   "ios": re.compile("\n" + _ios(_CLOCK))}
+
+# headers whose date alone settles most files (see ``whatsapp_parse.date_order``): the
+# first field has four digits; the first field is above 12; the second is above 12
+_ABOVE_12 = r"(?=\d{1,4}[./-])0*(?:1[3-9]|[2-9]\d|[1-9]\d\d\d?)"
+_DECIDING_DATES = {
+    "year-first": r"\d{4}([./-])\d{1,2}\1\d{1,4}",
+    "first-above-12": rf"{_ABOVE_12}([./-])\d{{1,2}}\1\d{{1,4}}",
+    "second-above-12": r"\d{1,4}([./-])(?:1[3-9]|[2-9]\d)\1\d{1,4}",
+}
+DECIDING_HEADERS = {
+    layout: {rule: re.compile("\n" + build(_CLOCK, date))
+             for rule, date in _DECIDING_DATES.items()}
+    for layout, build in (("android", _android), ("ios", _ios))}
 
 
 def detect_layout(lines: list[str]) -> str | None:

@@ -14,6 +14,7 @@ from spoorvast.importers.chat import whatsapp_tables as tables
 from spoorvast.importers.chat.common import Participants, Tally, clean_name, phone_or_name
 from spoorvast.importers.chat.textfile import Decoding, text_lines
 from spoorvast.importers.chat.whatsapp_lines import (
+    DECIDING_HEADERS,
     SURVEY_HEADERS,
     DateOrder,
     DateSurvey,
@@ -226,20 +227,66 @@ def system_type(text: str) -> str:
 SURVEY_BLOCK = 1 << 20
 
 
+def date_order(opener: Callable[[], BinaryIO], layout: str) -> DateOrder:
+    """The day/month order of a chat text, as :meth:`DateSurvey.decide` would give it.
+
+    Most files are settled by where a year-first date, or a date whose first (or only
+    whose second) field is above 12, first appears: three searches that build nothing
+    for the lines that do not match (a million messages: 0.2 s instead of 0.65 s). Only
+    when that does not settle it (both fields above 12 somewhere, or neither) is every
+    date surveyed for the chronological and the later rules."""
+    with opener() as reader:
+        quick = _deciding_lines(reader, layout)
+    if quick is not None:
+        return quick
+    with opener() as reader:
+        return survey(reader, layout).decide()
+
+
+def _deciding_lines(reader: BinaryIO, layout: str) -> DateOrder | None:
+    patterns = DECIDING_HEADERS[layout]
+    first: dict[str, int] = {}
+    line_base = 0
+    for text in _survey_blocks(reader):
+        text = "\n" + text
+        for rule, pattern in patterns.items():
+            if rule in first:
+                continue
+            found = pattern.search(text)
+            if found is not None:
+                first[rule] = line_base + text.count("\n", 0, found.start() + 1)
+        if "year-first" in first:
+            return DateOrder("ymd", "year-first", first["year-first"])
+        if "first-above-12" in first and "second-above-12" in first:
+            return None
+        line_base += text.count("\n") - 1
+    for rule, order in (("first-above-12", "dmy"), ("second-above-12", "mdy")):
+        if rule in first:
+            return DateOrder(order, rule, first[rule])
+    return None
+
+
+def _survey_blocks(reader: BinaryIO) -> Iterator[str]:
+    """The text a megabyte at a time, cut after a newline (the last block may end
+    without one)."""
+    carry = b""
+    while block := reader.read(SURVEY_BLOCK):
+        block = carry + block
+        cut = block.rfind(b"\n") + 1 or len(block)
+        carry = block[cut:]
+        yield block[:cut].decode("utf-8", errors="replace")
+    if carry:
+        yield carry.decode("utf-8", errors="replace")
+
+
 def survey(reader: BinaryIO, layout: str) -> DateSurvey:
     """One pass over the headers to decide the day/month order, a megabyte at a time
     (the header pattern is searched from each newline: no per-line Python work)."""
     found = DateSurvey()
     header = SURVEY_HEADERS[layout]
-    last, line_base, carry = "", 0, b""
-    while block := reader.read(SURVEY_BLOCK):
-        block = carry + block
-        cut = block.rfind(b"\n") + 1 or len(block)
-        text, carry = block[:cut].decode("utf-8", errors="replace"), block[cut:]
-        line_base = _survey_text(found, header, text, line_base, last)
-        last = found.last_key
-    if carry:
-        _survey_text(found, header, carry.decode("utf-8", errors="replace"), line_base, last)
+    line_base = 0
+    for text in _survey_blocks(reader):
+        line_base = _survey_text(found, header, text, line_base, found.last_key)
     return found
 
 
