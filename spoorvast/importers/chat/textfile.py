@@ -8,6 +8,7 @@ maps every byte) and reported.
 from __future__ import annotations
 
 import gc
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,6 +27,13 @@ def text_lines(reader: BinaryIO, decoding: Decoding) -> Iterator[tuple[str, str]
     line without one). Read and decoded a block at a time, so a million lines cost a few
     C calls per block instead of a decode per line; a block that is not UTF-8 is decoded
     line by line, with :class:`Decoding` reporting each line it had to read otherwise."""
+    for block in text_blocks(reader, decoding):
+        yield from block
+
+
+def text_blocks(reader: BinaryIO, decoding: Decoding) -> Iterator[list[tuple[str, str]]]:
+    """:func:`text_lines` as one list per block read (a parser looping over a list takes
+    no generator step per line)."""
     carry, number = b"", 0
     while True:
         block = reader.read(BLOCK)
@@ -40,10 +48,13 @@ def text_lines(reader: BinaryIO, decoding: Decoding) -> Iterator[tuple[str, str]
         lines = _decode_lines(data[:cut], decoding, number)
         lines.pop()  # the empty string after the block's last "\n"
         number += len(lines)
-        yield from _with_endings(lines, "\n")
+        if b"\r\n" in data[:cut]:
+            yield _with_endings(lines, "\n")
+        else:  # no line ends with CR: every ending is the newline (pairs made in C)
+            yield list(zip(lines, itertools.repeat("\n", len(lines)), strict=True))
     if data:
         last = _decode_lines(data, decoding, number)[0]
-        yield (last[:-1], "\r") if last.endswith("\r") else (last, "")
+        yield [(last[:-1], "\r") if last.endswith("\r") else (last, "")]
 
 
 def _decode_lines(data: bytes, decoding: Decoding, before: int) -> list[str]:
@@ -61,12 +72,9 @@ def _decode_lines(data: bytes, decoding: Decoding, before: int) -> list[str]:
         return lines
 
 
-def _with_endings(lines: list[str], ending: str) -> Iterator[tuple[str, str]]:
-    for line in lines:
-        if line[-1:] == "\r":
-            yield line[:-1], "\r" + ending
-        else:
-            yield line, ending
+def _with_endings(lines: list[str], ending: str) -> list[tuple[str, str]]:
+    crlf = "\r" + ending
+    return [(line[:-1], crlf) if line[-1:] == "\r" else (line, ending) for line in lines]
 
 
 @dataclass

@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 from spoorvast.importers.chat import whatsapp_tables as tables
 from spoorvast.importers.chat.common import Participants, Tally, clean_name, phone_or_name
-from spoorvast.importers.chat.textfile import Decoding, text_lines
+from spoorvast.importers.chat.textfile import Decoding, text_blocks
 from spoorvast.importers.chat.whatsapp_lines import (
     DECIDING_HEADERS,
     SURVEY_HEADERS,
@@ -73,22 +73,23 @@ class WhatsAppParser:
         encoding = Decoding(self.sha256)
         start, head, body, ending, index = 0, None, "", "", 0
         parts: list[str] = []
-        for line, next_ending in text_lines(reader, encoding):
-            index += 1
-            previous, ending = ending, next_ending
-            found = match(line)
-            if found is None:
-                if head is None:
-                    tally.unreadable(Location(self.sha256, index), f"line {index}",
-                                     "before the first message")
-                else:
-                    parts.append(previous + line)
-                continue
-            if head is not None:
-                event = self._emit(start, head, body, parts)
-                if event is not None:
-                    yield event
-            start, head, body, parts = index, found, line[found.end():], []
+        for block in text_blocks(reader, encoding):
+            for line, next_ending in block:
+                index += 1
+                previous, ending = ending, next_ending
+                found = match(line)
+                if found is None:
+                    if head is None:
+                        tally.unreadable(Location(self.sha256, index), f"line {index}",
+                                         "before the first message")
+                    else:
+                        parts.append(previous + line)
+                    continue
+                if head is not None:
+                    event = self._emit(start, head, body, parts)
+                    if event is not None:
+                        yield event
+                start, head, body, parts = index, found, line[found.end():], []
         tally.read += index
         self.result.problems[:0] = encoding.problems()
         if head is not None:
