@@ -82,9 +82,13 @@ def _instant_columns(instants: list[Instant | None]) -> list[Column]:
     if _NONE in set(map(type, instants)):
         return _transposed(map(instant_row, instants))
     utcs = list(map(_UTC, instants))
-    distinct = list(dict.fromkeys(utcs))  # messages of one minute share their instant
-    iso = dict(zip(distinct, map(_ISO, distinct), strict=True))
-    return [list(map(iso.__getitem__, utcs)), list(map(_OFFSET, instants)),
+    if len(set(map(id, instants))) * 2 > len(instants):  # mostly their own (Telegram)
+        times = list(map(_ISO, utcs))
+    else:  # messages of one minute share their instant: each formatted once
+        distinct = list(dict.fromkeys(utcs))
+        times = list(map(dict(zip(distinct, map(_ISO, distinct), strict=True)).__getitem__,
+                         utcs))
+    return [times, list(map(_OFFSET, instants)),
             _enum_values(list(map(_SOURCE, instants))),
             _enum_values(list(map(_PRECISION, instants))),
             list(map(_ZONE, instants)), list(map(_RAW, instants))]

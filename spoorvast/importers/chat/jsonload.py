@@ -139,11 +139,13 @@ def string(value: object) -> str | None:
 
 def integer(value: object) -> int | None:
     """An int, or a string of digits (Telegram writes ``"date_unixtime": "1772…"``)."""
+    if type(value) is str and value.isascii() and value.isdigit():
+        return int(value)  # the usual case, first
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and value.strip().lstrip("-").isdecimal():
         return int(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)

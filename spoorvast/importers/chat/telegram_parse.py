@@ -134,8 +134,8 @@ class TelegramParser:
         attachments = self._media(message, where, details)
         details += self._edited(message)
         self.tally.events += 1
-        return Event(None, self.case_id, None, kind, moment, text, location=where,
-                     actor=actor, attachments=attachments, details=tuple(details))
+        return Event(None, self.case_id, None, kind, moment, text, None, where, False, actor,
+                     attachments, tuple(details))
 
     def _actor(self, message: JsonObject, where: Location) -> str | None:
         stable = get_str(message, "from_id") or get_str(message, "actor_id")
@@ -238,10 +238,13 @@ class TelegramParser:
 
 def _ids(message: JsonObject) -> list[tuple[str, str]]:
     found = []
-    for key, name in (("id", "message_id"), ("reply_to_message_id", "reply_to")):
-        value = scalar(message.get(key))
+    value = scalar(message.get("id"))
+    if value is not None:
+        found.append(("message_id", value))
+    if "reply_to_message_id" in message:
+        value = scalar(message["reply_to_message_id"])
         if value is not None:
-            found.append((name, value))
+            found.append(("reply_to", value))
     return found
 
 
