@@ -249,9 +249,12 @@ class Batch:
     vault: Vault
     case: Case
     report: Callable[[AddResult], None]
+    unreferenced: set[str] = field(default_factory=set)  # blobs to remove if unused
     pending: list[Prepared] = field(default_factory=list)
     nbytes: int = 0
     started: float = field(default_factory=time.monotonic)
+    # files sealed as attachments of an item of this intake: sha256 -> that item's label
+    attached: dict[str, str] = field(default_factory=dict)
 
     def holding(self, sha256: str) -> Prepared | None:
         return next((p for p in self.pending if p.sha256 == sha256), None)
@@ -264,14 +267,32 @@ class Batch:
         if not self.pending:
             return
         with self.vault.store.transaction(bulk=True) as tx:
-            written = [(p, [_write(tx, d, self.case, p.at) for d in p.drafts])
-                       for p in self.pending]
+            written = [(p, self._write(tx, p)) for p in self.pending]
             self.vault.blobs.sync()  # after the writes: lazy events may seal attachments
         self._clear()
         for prepared, items in written:
             self._report_written(prepared, items)
 
-    def _report_written(self, prepared: Prepared, items: list[Item]) -> None:
+    def _write(self, tx: Transaction, prepared: Prepared) -> list[Item] | str:
+        """The items of one input, or the label of the item of this intake that already
+        holds it as an attachment (a photo beside a chat export in the folder added: the
+        export, read first, sealed it with the conversation)."""
+        owner = self.attached.get(prepared.sha256)
+        if owner is not None and _plain(prepared):
+            self.unreferenced.update(prepared.fresh)
+            return owner
+        items = [_write(tx, d, self.case, prepared.at) for d in prepared.drafts]
+        for item, draft in zip(items, prepared.drafts, strict=True):
+            for artifact in draft.artifacts:
+                if artifact.role is ArtifactRole.ATTACHMENT:
+                    self.attached.setdefault(artifact.sha256, item.label)
+        return items
+
+    def _report_written(self, prepared: Prepared, items: list[Item] | str) -> None:
+        if isinstance(items, str):
+            self.report(AddResult(prepared.path, Status.DUPLICATE, (items,), prepared.sha256,
+                                  prepared.size))
+            return
         labels = tuple(i.label for i in items)
         self.report(AddResult(prepared.path, Status.ADDED, labels, prepared.sha256,
                               prepared.size, items[0].kind.value if items else None))
@@ -298,9 +319,9 @@ class Intake:
         self.vault, self.case = vault, case
         self.observer = observer or SilentObserver()
         self.prepare = Preparer(vault, case, registry, self.observer, date_order)
-        self.batch = Batch(vault, case, self._report)
-        self.results: list[AddResult] = []
         self.unreferenced: set[str] = set()
+        self.batch = Batch(vault, case, self._report, self.unreferenced)
+        self.results: list[AddResult] = []
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="spoorvast-add")
         self.flight: deque[Future[Prepared | Refused]] = deque()
 
@@ -379,6 +400,11 @@ class Intake:
             if not self.vault.store.has_artifact(sha256):
                 self.vault.blobs.remove(sha256)
         self.unreferenced.clear()
+
+
+def _plain(prepared: Prepared) -> bool:
+    """An input that becomes items without events of its own (a photo, a recording)."""
+    return all(isinstance(d.events, list) and not d.events for d in prepared.drafts)
 
 
 def _fresh_of(result: Prepared | Refused) -> Iterable[str]:

@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from spoorvast.i18n import _
 from spoorvast.importers.registry import builtin_registry
 from spoorvast.services import cases as case_service
-from spoorvast.services.intake import AddResult, Intake, Status
+from spoorvast.services.intake import AddResult, Intake, Status, expand
 from spoorvast.storage.vault import Vault
 from spoorvast.web import render
 from spoorvast.web.deps import case_of, check_csrf, jobs_of, require_owner, vault_for
@@ -113,7 +113,7 @@ def seal(request: Request, case_id: int, batch: str) -> Response:
     folder = _batches(request).pop(batch, None)
     if folder is None:
         return Response(status_code=404)
-    paths = sorted(p for p in folder.rglob("*") if p.is_file())
+    paths = list(expand([folder]))  # a folder's own files before its subfolders' (exports first)
     private: PrivateDirs = request.app.state.private
     files = [FileProgress(shown_name(p, folder), p.stat().st_size) for p in paths]
     job = jobs_of(request).submit("add", case_id, _add_work(case_id, paths, folder),

@@ -201,6 +201,25 @@ def test_dce_export_with_media_end_to_end(case_vault: Path, cli: Cli, tmp_path: 
     assert cli("verify").code == 0
 
 
+def test_adding_the_export_folder_adds_its_media_once(case_vault: Path, cli: Cli,
+                                                     tmp_path: Path) -> None:
+    """``add export/``: the files the export's messages name are sealed with the
+    conversation and not added again as items of their own; a file no message names is
+    still added (nothing in the folder is lost)."""
+    path = media_export(tmp_path, [["dm.json_Files/photo-5F2A1.png"]])
+    (path.parent / "dm.json_Files" / "notes.txt").write_bytes(b"a synthetic note")
+    result = cli("add", "--json", str(path.parent))
+    assert result.code == 0, result.err
+    by_name = {Path(r["path"]).name: (r["status"], r["items"]) for r in json.loads(result.out)}
+    assert by_name == {"dm.json": ("added", ["E-0001"]),
+                       "photo-5F2A1.png": ("duplicate", ["E-0001"]),
+                       "notes.txt": ("added", ["E-0002"]),
+                       "voice-77AB0.ogg": ("added", ["E-0003"])}
+    listed = json.loads(cli("items", "--json").out)
+    assert [i["title"] for i in listed] == ["dm.json", "notes.txt", "voice-77AB0.ogg"]
+    assert cli("verify").code == 0
+
+
 path_piece = st.sampled_from(["..", ".", "", "dm.json_Files", "link.png", "dirlink",
                               "secret.txt", "outside", "/", "\\", "C:", "pipe.png", "%2e%2e"])
 

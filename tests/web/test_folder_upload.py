@@ -25,10 +25,13 @@ def test_a_telegram_export_folder_keeps_its_photos(client: Browserish) -> None:
         "ChatExport_2026-03-05/photos/photo_1@04-03-2026_22-18-00.jpg": PHOTO}, folder=True)
     assert state["state"] == "done"
     names = {f["name"]: f["status"] for f in state["files"]}  # type: ignore[union-attr]
+    # the photo is sealed with the conversation, not added a second time as an item
     assert names == {"ChatExport_2026-03-05/result.json": "added",
-                     "ChatExport_2026-03-05/photos/photo_1@04-03-2026_22-18-00.jpg": "added"}
+                     "ChatExport_2026-03-05/photos/photo_1@04-03-2026_22-18-00.jpg":
+                     "duplicate"}
     items = {f["name"]: f["labels"] for f in state["files"]}  # type: ignore[union-attr]
     label = items["ChatExport_2026-03-05/result.json"][0]  # type: ignore[index]
+    assert items["ChatExport_2026-03-05/photos/photo_1@04-03-2026_22-18-00.jpg"] == [label]
     page = client.http.get(f"/c/{case_id}/items/{label}").text
     photo = hashlib.sha256(PHOTO).hexdigest()
     assert f"/items/{label}/file/{photo}" in page  # sealed with the conversation
