@@ -1,10 +1,12 @@
 """Events in the embedded vault: bulk insert, FTS5 search, marks, counts, digests.
 
-Each event is one row with a column per field, so a million messages load with one
-``executemany`` and one FTS5 ``INSERT … SELECT`` over the new rowid range (an FTS
-trigger per row is 7x slower). The custody log records, per item, the count and a
-SHA-256 over the rows' content columns (:func:`row_digest`), computed from the very
-tuples that are inserted; ``verify`` recomputes it by streaming the rows. Marks are
+Each event is one row of ``event_rows`` (what rows of one source share is stored once, in
+``event_bases``; the view ``events`` shows every column), inserted a chunk at a time by
+one JSON ``INSERT … SELECT`` and one FTS5 ``INSERT … SELECT`` over the chunk's rowid
+range (an FTS trigger per row is 7x slower). The custody log records, per item, the
+count and a digest of the content columns (:class:`ColumnsDigest`, or the first form,
+:func:`row_digest`, for items logged before it), computed from the very columns that are
+inserted; ``verify`` recomputes it by streaming the rows of the view. Marks are
 logged one entry per event (record ``event-mark``), and the ``marked`` column stays NULL
 for events never marked, so a mark set or cleared behind the log's back is found.
 """
@@ -174,7 +176,7 @@ def insert(conn: Any, log: Logger, chain: str, case_id: int, item: Item | None,
 
     ``events`` may be a lazy iterable of any length (an importer still parsing): it is
     consumed in chunks, the next chunk made while SQLite stores and indexes the last one
-    (:class:`Prefetch`, :func:`insert_chunks`), so memory stays flat and the parse
+    (:class:`Prefetch`, :class:`_Chunks`), so memory stays flat and the parse
     overlaps the database work.
     """
     item_id = item.id if item else None
