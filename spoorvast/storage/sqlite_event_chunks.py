@@ -49,7 +49,7 @@ def _fold(columns: list[list[Any]], count: int) -> tuple[dict[int, str], list[li
     for n, column in enumerate(columns):
         first = column[0]  # most varying columns differ at the end already
         if column[-1] == first and column.count(first) == count:
-            literal = _literal(column[0])
+            literal = _literal(first)
             if literal is not None:
                 fixed[n] = literal
     return fixed, [columns[n] for n in range(len(columns)) if n not in fixed]
