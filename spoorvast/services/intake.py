@@ -289,13 +289,14 @@ class Batch:
         return items
 
     def _report_written(self, prepared: Prepared, items: list[Item] | str) -> None:
-        if isinstance(items, str):
-            self.report(AddResult(prepared.path, Status.DUPLICATE, (items,), prepared.sha256,
+        if isinstance(items, str):  # sealed already, as an attachment of item ``items``
+            labels: tuple[str, ...] = (items,)
+            self.report(AddResult(prepared.path, Status.DUPLICATE, labels, prepared.sha256,
                                   prepared.size))
-            return
-        labels = tuple(i.label for i in items)
-        self.report(AddResult(prepared.path, Status.ADDED, labels, prepared.sha256,
-                              prepared.size, items[0].kind.value if items else None))
+        else:
+            labels = tuple(i.label for i in items)
+            self.report(AddResult(prepared.path, Status.ADDED, labels, prepared.sha256,
+                                  prepared.size, items[0].kind.value if items else None))
         for duplicate in prepared.duplicates:
             self.report(AddResult(duplicate, Status.DUPLICATE, labels[:1], prepared.sha256,
                                   prepared.size))

@@ -208,11 +208,13 @@ def test_adding_the_export_folder_adds_its_media_once(case_vault: Path, cli: Cli
     still added (nothing in the folder is lost)."""
     path = media_export(tmp_path, [["dm.json_Files/photo-5F2A1.png"]])
     (path.parent / "dm.json_Files" / "notes.txt").write_bytes(b"a synthetic note")
+    (path.parent / "dm.json_Files" / "same-photo.png").write_bytes(PHOTO)  # the same bytes
     result = cli("add", "--json", str(path.parent))
     assert result.code == 0, result.err
     by_name = {Path(r["path"]).name: (r["status"], r["items"]) for r in json.loads(result.out)}
     assert by_name == {"dm.json": ("added", ["E-0001"]),
                        "photo-5F2A1.png": ("duplicate", ["E-0001"]),
+                       "same-photo.png": ("duplicate", ["E-0001"]),
                        "notes.txt": ("added", ["E-0002"]),
                        "voice-77AB0.ogg": ("added", ["E-0003"])}
     listed = json.loads(cli("items", "--json").out)
