@@ -7,8 +7,10 @@ them. Here each column of a chunk is one ``map`` of an attribute getter over the
 messages of one minute, the source artifact) are formatted once; and the chunk's content
 columns are serialised once each, by orjson, for the digest (:class:`ColumnsDigest`).
 
-The columns are those of :data:`~spoorvast.storage.sqlite_event_chunks.INSERT_COLUMNS`,
-each holding what binding would store: str, int or None.
+The columns are ``case_id``, ``item_id`` and the content columns
+(:data:`~spoorvast.storage.sqlite_event_chunks.CONTENT_COLUMNS`), each holding what
+binding would store: str, int or None. :class:`Bases` turns them into the stored columns
+of ``event_rows``.
 """
 
 from __future__ import annotations
@@ -147,7 +149,7 @@ class ColumnsDigest:
 
     def add_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
         if rows:
-            self.add_columns([list(c) for c in zip(*rows, strict=True)])
+            self.add_columns(_transposed(rows))
 
     def result(self) -> dict[str, object]:
         total = hashlib.sha256()

@@ -22,18 +22,13 @@ MAX_ENCODING_FINDINGS = 100
 BLOCK = 1 << 20
 
 
-def text_lines(reader: BinaryIO, decoding: Decoding) -> Iterator[tuple[str, str]]:
-    """(content, ending) of every line, ending ``"\n"``, ``"\r\n"`` or ``""`` (the last
-    line without one). Read and decoded a block at a time, so a million lines cost a few
-    C calls per block instead of a decode per line; a block that is not UTF-8 is decoded
-    line by line, with :class:`Decoding` reporting each line it had to read otherwise."""
-    for block in text_blocks(reader, decoding):
-        yield from block
-
-
 def text_blocks(reader: BinaryIO, decoding: Decoding) -> Iterator[list[tuple[str, str]]]:
-    """:func:`text_lines` as one list per block read (a parser looping over a list takes
-    no generator step per line)."""
+    """(content, ending) of every line, ending ``"\n"``, ``"\r\n"`` or ``""`` (the last
+    line without one), one list per block read (a parser looping over a list takes no
+    generator step per line). Read and decoded a block at a time, so a million lines cost
+    a few C calls per block instead of a decode per line; a block that is not UTF-8 is
+    decoded line by line, with :class:`Decoding` reporting each line it had to read
+    otherwise."""
     carry, number = b"", 0
     while True:
         block = reader.read(BLOCK)
