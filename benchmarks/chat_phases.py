@@ -1,10 +1,11 @@
 """Where a chat import's time goes (not a test): the database statements by kind, and the
 time the storing thread waits for the parsing thread.
 
-Imports a generated WhatsApp export of N messages into a new vault through the real
-intake, with the vault's connection wrapped to time each statement.
+Imports a generated WhatsApp export (or, with --telegram, a Telegram JSON) of N messages
+into a new vault through the real intake, with the vault's connection wrapped to time
+each statement.
 
-Usage: .venv/bin/python benchmarks/chat_phases.py [--messages 1000000]
+Usage: .venv/bin/python benchmarks/chat_phases.py [--messages 1000000] [--telegram]
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from chat import PASSPHRASE, make_export, new_vault, texts
+from chat import PASSPHRASE, make_export, make_telegram, new_vault, texts
 
 from spoorvast.importers.registry import builtin_registry
 from spoorvast.services.intake import add_paths
@@ -79,18 +80,25 @@ def _timed_iter(original: Any) -> Any:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--telegram", action="store_true",
+                        help="a Telegram Desktop JSON export instead of WhatsApp")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="spoorvast-phases-"))
     try:
-        export = work / "WhatsApp Chat with Jan.txt"
-        make_export(export, texts(args.messages))
+        if args.telegram:
+            export = work / "result.json"
+            make_telegram(export, texts(args.messages))
+        else:
+            export = work / "WhatsApp Chat with Jan.txt"
+            make_export(export, texts(args.messages))
         new_vault(work / "vault")
         prefetch.Prefetch.__iter__ = _timed_iter(prefetch.Prefetch.__iter__)  # type: ignore[method-assign]
         with open_vault(work / "vault", PASSPHRASE) as vault:
             vault.store.conn = Timed(vault.store.conn)
             case = vault.store.cases()[0]
+            registry = builtin_registry()  # modules loaded before the clock, as in chat.py
             start = time.perf_counter()
-            add_paths(vault, case, [export], builtin_registry())
+            add_paths(vault, case, [export], registry)
             total = time.perf_counter() - start
         print(f"{args.messages} messages: {total:.2f} s in all")
         for key, spent in sorted(SPENT.items(), key=lambda kv: -kv[1]):

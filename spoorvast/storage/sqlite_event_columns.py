@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from operator import attrgetter, methodcaller
+from datetime import UTC, datetime
+from itertools import repeat
+from operator import add, attrgetter, floordiv, methodcaller, mod
 from typing import Any
 
 import orjson
@@ -40,6 +42,9 @@ _LOC_FIELDS = tuple(attrgetter(name) for name in (
     "artifact_sha256", "line", "byte_start", "byte_end", "field"))
 _REGION = attrgetter("region")
 _NONE = type(None)
+_MICROSECOND = attrgetter("microsecond")
+# the minutes and seconds of an hour, as isoformat writes them for a whole second in UTC
+_IN_HOUR = [f"{s // 60:02d}:{s % 60:02d}.000000+00:00" for s in range(3600)]
 
 
 def instant_row(moment: Instant | None) -> tuple[Any, ...]:
@@ -85,15 +90,32 @@ def _instant_columns(instants: list[Instant | None]) -> list[Column]:
         return _transposed(map(instant_row, instants))
     utcs = list(map(_UTC, instants))
     if len(set(map(id, instants))) * 2 > len(instants):  # mostly their own (Telegram)
-        times = list(map(_ISO, utcs))
+        times = iso_times(utcs)
     else:  # messages of one minute share their instant: each formatted once
         distinct = list(dict.fromkeys(utcs))
-        times = list(map(dict(zip(distinct, map(_ISO, distinct), strict=True)).__getitem__,
+        times = list(map(dict(zip(distinct, iso_times(distinct), strict=True)).__getitem__,
                          utcs))
     return [times, list(map(_OFFSET, instants)),
             _enum_values(list(map(_SOURCE, instants))),
             _enum_values(list(map(_PRECISION, instants))),
             list(map(_ZONE, instants)), list(map(_RAW, instants))]
+
+
+def iso_times(utcs: list[datetime]) -> list[str]:
+    """``utc.isoformat(timespec="microseconds")`` of each (aware UTC) datetime.
+
+    When all are whole seconds (chat exports: epochs, wall times) each is its hour's
+    text, formatted once per hour, plus the minute and second from a table: a few C
+    loops instead of a formatting call per time (a sixth of the cost; equal, tested).
+    ``timestamp()`` of a whole second is exact (an integer below 2**53)."""
+    if not utcs or list(map(_MICROSECOND, utcs)).count(0) != len(utcs):
+        return list(map(_ISO, utcs))
+    stamps = list(map(int, map(datetime.timestamp, utcs)))
+    hours = list(map(floordiv, stamps, repeat(3600)))
+    starts = {hour: datetime.fromtimestamp(hour * 3600, UTC).isoformat()[:14]
+              for hour in dict.fromkeys(hours)}
+    return list(map(add, map(starts.__getitem__, hours),
+                    map(_IN_HOUR.__getitem__, map(mod, stamps, repeat(3600)))))
 
 
 def _enum_values(members: list[Any]) -> Column:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 
 import sqlcipher3
 from hypothesis import given, settings
@@ -14,6 +15,7 @@ from spoorvast.storage.sqlite_event_chunks import (
     folded_chunks,
     insert_chunks,
 )
+from spoorvast.storage.sqlite_event_columns import iso_times
 
 VALUE = st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1), st.text(max_size=8),
                   st.sampled_from(["'", "''", "x'); DROP TABLE events; --", "\x00", "é"]))
@@ -71,3 +73,14 @@ def test_json_chunks_store_what_binding_stores(rows: list[tuple[object, ...]],
     types = ", ".join(f"typeof({c})" for c in _INSERT_COLUMNS)
     query = f"SELECT {', '.join(_INSERT_COLUMNS)}, {types} FROM event_rows ORDER BY id"
     assert plain.execute(query).fetchall() == chunked.execute(query).fetchall()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.datetimes(timezones=st.just(UTC)), min_size=1, max_size=20),
+       st.booleans())
+def test_iso_times_equal_isoformat(utcs: list[datetime], whole: bool) -> None:
+    """The table-made texts of whole seconds (and the fallback for the others) are exactly
+    what ``isoformat`` writes, from year 1 to 9999, before and after 1970."""
+    if whole:
+        utcs = [u.replace(microsecond=0) for u in utcs]
+    assert iso_times(utcs) == [u.isoformat(timespec="microseconds") for u in utcs]

@@ -193,7 +193,7 @@ def _batches(parser: TelegramParser, splitter: Splitter) -> Iterator[Event]:
             parser.holder = _holder(splitter.skeleton.value("personal_information"),
                                     parser.participants, parser.sha256)
         yield from parser.messages(batch.records, batch.path, batch.start,
-                                   chat_context(batch.header))
+                                   chat_context(batch.header), batch.orjson_read)
     if not holder_read and "messages" not in splitter.skeleton.keys:
         parser.holder = _holder(splitter.skeleton.value("personal_information"),
                                 parser.participants, parser.sha256)

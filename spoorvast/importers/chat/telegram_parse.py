@@ -42,6 +42,9 @@ NOT_INCLUDED = "(File not included."
 MEDIA_FIELDS = ("photo", "file", "thumbnail")
 MEDIA_DETAILS = ("media_type", "mime_type", "sticker_emoji", "forwarded_from")
 MEDIA_KEYS = frozenset((*MEDIA_FIELDS, *MEDIA_DETAILS))
+# members that take a message off the plain path (:meth:`TelegramParser._plain`)
+_NOT_PLAIN = MEDIA_KEYS | {"edited", "edited_unixtime", "reply_to_message_id", "actor",
+                           "actor_id"}
 Resolver = Callable[[str, Location], str | None]  # (path named, where) -> sha256
 Path = tuple[str | int, ...]
 Context = tuple[tuple[str, str], ...]  # the chat's name and id, as event details
@@ -83,20 +86,59 @@ class TelegramParser:
         return self.messages(arr(chat.get("messages")), path, 0, chat_context(chat))
 
     def messages(self, records: list[object], path: Path, start: int,
-                 context: Context) -> Iterator[Event]:
+                 context: Context, orjson_read: bool = False) -> Iterator[Event]:
         """The events of ``records``, the messages ``start``… of the chat at ``path``;
-        each parsed message is freed once it is an event."""
+        each parsed message is freed once it is an event. ``orjson_read``: the records
+        were parsed by orjson, which refuses lone surrogates, so no text holds one."""
         prefix = pointer(*path, "messages") + "/"
+        plain, sha256, tally = self._plain, self.sha256, self.tally
         for offset, record in enumerate(records):
             records[offset] = None
-            event = self.message(record, f"{prefix}{start + offset}", context)
+            tally.read += 1
+            where = Location(sha256, None, None, None, f"{prefix}{start + offset}")
+            if type(record) is dict and record.keys().isdisjoint(_NOT_PLAIN):
+                event = plain(record, where, context, orjson_read)
+                if event is not None:
+                    yield event
+                    continue
+            event = self._message(record, where, context)
             if event is not None:
                 yield event
 
     def message(self, record: object, field: str, context: Context) -> Event | None:
         """The event of one message at the JSON pointer ``field``, or None (counted)."""
         self.tally.read += 1
-        where = Location(self.sha256, field=field)
+        return self._message(record, Location(self.sha256, field=field), context)
+
+    def _plain(self, message: JsonObject, where: Location, context: Context,
+               orjson_read: bool) -> Event | None:
+        """The usual message (text from an account, dated by its epoch; no media, edit,
+        reply or service action), read without the general path's look-ups; None when
+        it is not one (then the general path reads it; nothing was counted yet).
+        Equal to the general path's event (tested)."""
+        stamp, raw, text = message.get("date_unixtime"), message.get("date"), message.get("text")
+        stable, name, number = message.get("from_id"), message.get("from"), message.get("id")
+        if (message.get("type") != "message" or type(stamp) is not str or not stamp.isdigit()
+                or not stamp.isascii() or type(raw) is not str or type(number) is not int
+                or type(stable) is not str or type(name) is not str):
+            return None
+        try:
+            moment = self._epochs.resolve(int(stamp), Precision.SECOND, raw)
+        except (OverflowError, OSError, ValueError):
+            return None
+        if type(text) is str:
+            if not orjson_read:
+                text = self._clean(text)
+        else:
+            text = self._text(text, where)
+        actor = self._actors.get((stable, name)) if stable else None
+        if actor is None:
+            actor = self._actor(message, where)
+        self.tally.events += 1
+        return Event(None, self.case_id, None, "message", moment, text, None, where, False,
+                     actor, (), (*context, ("message_id", str(number))))
+
+    def _message(self, record: object, where: Location, context: Context) -> Event | None:
         message = obj(record)
         moment = None if message is None else self._instant(message, where)
         if message is None or moment is None:

@@ -66,6 +66,7 @@ class Batch:
     header: JsonObject  # the chat's members before its messages (name, type, id)
     start: int  # index of the first record in the array
     records: list[object]
+    orjson_read: bool = False  # all parsed by orjson (which refuses lone surrogates)
 
 
 @dataclass(slots=True)
@@ -177,24 +178,27 @@ class Splitter:
         """Parse the elements in the first ``size`` bytes; drop them (and ``skip``)."""
         body, at = self._buf[:size], self._base
         self._buf, self._base = self._buf[size + skip:], self._base + size + skip
-        records, error = self._parse(body, at, array.indent + 1)
+        records, error, whole = self._parse(body, at, array.indent + 1)
         if records:
-            yield Batch(array.path, array.header, array.index, records)
+            yield Batch(array.path, array.header, array.index, records, whole)
             array.index += len(records)
             self.read += len(records)
         if error is not None and not last:
             self._stop("chat.json-invalid", error)
 
-    def _parse(self, body: bytes, at: int, indent: int) -> tuple[list[object], int | None]:
+    def _parse(self, body: bytes, at: int, indent: int
+               ) -> tuple[list[object], int | None, bool]:
         """The elements of ``body``; on an element that does not parse, those before it
-        and the offset (in the original) where it broke."""
+        and the offset (in the original) where it broke; whether orjson read the body
+        at once."""
         fixed, shifts = repair_escapes(body)
         self.repaired += len(shifts)
         try:
             value = orjson.loads(b"[" + fixed + b"]")
         except orjson.JSONDecodeError:
-            return self._one_by_one(fixed, lambda pos: at + unshift(pos, shifts), indent)
-        return value if isinstance(value, list) else [], None
+            return (*self._one_by_one(fixed, lambda pos: at + unshift(pos, shifts), indent),
+                    False)
+        return value if isinstance(value, list) else [], None, True
 
     def _one_by_one(self, fixed: bytes, origin: Callable[[int], int],
                     indent: int) -> tuple[list[object], int | None]:

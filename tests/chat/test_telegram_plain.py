@@ -1,0 +1,112 @@
+"""The Telegram parser's plain path (the usual text message, read with fewer look-ups)
+gives exactly what the general path gives, on usual and hostile message shapes alike."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from spoorvast.importers.chat.telegram_parse import TelegramParser
+from spoorvast.model.records import Event
+
+CONTEXT = (("chat", "Synthetic chat"), ("chat_id", "4242"))
+SHA = "ab" * 32
+
+
+def _parser() -> TelegramParser:
+    return TelegramParser(1, SHA, "Europe/Brussels", "BE", lambda path, where: None)
+
+
+def _or_odd(usual: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+    """Mostly the usual value, sometimes one of the shapes real and broken exports hold."""
+    return st.one_of(usual, usual, usual, st.sampled_from(
+        [None, True, 0, -1, "", " 12", "²", "1.5", 1.5, [], {}, "99999999999999999999999"]))
+
+
+texts = st.one_of(st.text(max_size=12), st.sampled_from(["a\ud800b", "\udfff", "é🙂"]),
+                  st.lists(st.one_of(st.text(max_size=5), st.fixed_dictionaries(
+                      {"type": st.sampled_from(["bold", "link", "mention", "phone"]),
+                       "text": st.sampled_from(["@synth", "+32 470 00 00 01", "x\ud83d"])})),
+                      max_size=3))
+
+
+@st.composite
+def records(draw: st.DrawFn) -> object:
+    if draw(st.integers(0, 20)) == 0:
+        return draw(st.sampled_from(["x", 7, None, [1], {}]))
+    stamp = 1772650800 + draw(st.integers(-10**6, 10**6))
+    record: dict[str, object] = {
+        "id": draw(_or_odd(st.integers(1, 10**6))),
+        "type": draw(st.sampled_from(["message", "message", "message", "service", 5])),
+        "date": draw(_or_odd(st.just("2026-03-04T21:00:00"))),
+        "date_unixtime": draw(_or_odd(st.just(str(stamp)))),
+        "from": draw(_or_odd(st.sampled_from(["Jan Peeters", "Anna", "+32470000001"]))),
+        "from_id": draw(_or_odd(st.sampled_from(["user111", "user222", "channel9"]))),
+        "text": draw(texts),
+    }
+    for key in draw(st.lists(st.sampled_from(["id", "type", "date", "date_unixtime", "from",
+                                              "from_id", "text"]), max_size=2)):
+        record.pop(key, None)
+    extras = {"photo": "photos/p.jpg", "edited": "2026-03-04T22:00:00",
+              "edited_unixtime": str(stamp + 60), "reply_to_message_id": 3, "actor": "Jan",
+              "actor_id": "user111", "text_entities": [], "reactions": [{"count": 1}],
+              "action": "pin_message", "mime_type": "image/jpeg"}
+    for key in draw(st.lists(st.sampled_from(sorted(extras)), max_size=2)):
+        record[key] = extras[key]
+    return record
+
+
+def _general(found: list[object]) -> tuple[list[Event], TelegramParser]:
+    parser = _parser()
+    events = [parser.message(copy.deepcopy(r), f"/messages/{n}", CONTEXT)
+              for n, r in enumerate(found)]
+    return [e for e in events if e is not None], parser
+
+
+def _streamed(found: list[object], orjson_read: bool) -> tuple[list[Event], TelegramParser]:
+    parser = _parser()
+    return list(parser.messages(copy.deepcopy(found), (), 0, CONTEXT, orjson_read)), parser
+
+
+def _state(parser: TelegramParser) -> object:
+    return (parser.tally.read, parser.tally.events, parser.tally.system,
+            parser.tally.finish(), parser.problems, parser.surrogates,
+            parser.participants.identifiers(), parser.without_epoch)
+
+
+def _has_surrogate(value: object) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(records(), max_size=8))
+def test_plain_path_equals_general_path(found: list[object]) -> None:
+    expected, general = _general(found)
+    events, streamed = _streamed(found, orjson_read=False)
+    assert events == expected
+    assert _state(streamed) == _state(general)
+    if not _has_surrogate(found):  # what orjson could have read
+        events, streamed = _streamed(found, orjson_read=True)
+        assert events == expected
+        assert _state(streamed) == _state(general)
+
+
+def test_the_usual_message_takes_the_plain_path() -> None:
+    """Guards the benchmark's premise: a usual text message does not fall back."""
+    parser = _parser()
+    calls: list[object] = []
+    parser._message = lambda *args: calls.append(args)  # type: ignore[method-assign]
+    usual = {"id": 7, "type": "message", "date": "2026-03-04T21:00:00",
+             "date_unixtime": "1772654400", "from": "Jan Peeters", "from_id": "user111",
+             "text": "tot morgen", "text_entities": [{"type": "plain", "text": "tot morgen"}]}
+    [event] = parser.messages([usual], (), 0, CONTEXT, True)
+    assert calls == [] and event.text == "tot morgen"
+    assert event.details == (*CONTEXT, ("message_id", "7"))
+    assert event.location is not None and event.location.field == "/messages/0"
