@@ -114,7 +114,7 @@ class TelegramParser:
                orjson_read: bool) -> Event | None:
         """The usual message (text from an account, dated by its epoch; no media, edit,
         reply or service action), read without the general path's look-ups; None when
-        it is not one (then the general path reads it; nothing was counted yet).
+        it is not one (then the general path reads it: only the read was counted).
         Equal to the general path's event (tested)."""
         stamp, raw, text = message.get("date_unixtime"), message.get("date"), message.get("text")
         stable, name, number = message.get("from_id"), message.get("from"), message.get("id")
