@@ -24,6 +24,7 @@ from spoorvast.importers.base import ImportContext, ItemDraft
 from spoorvast.importers.email import mbox, msg  # noqa: F401  (their Finding codes)
 from spoorvast.importers.email.pasted import NAME, TITLE, pasted_draft
 from spoorvast.model import instant
+from spoorvast.model.message_run import each_event
 from spoorvast.model.records import Artifact, ArtifactRole, Case, Item
 from spoorvast.services import cases as case_service
 from spoorvast.storage.vault import Vault
@@ -101,7 +102,7 @@ def _write(vault: Vault, case: Case, draft: ItemDraft, at: instant.Instant) -> I
     with vault.store.transaction() as tx:
         item = tx.add_item(Item(None, case.id, 0, draft.kind, draft.title, at, draft.importer,
                                 draft.file, draft.media), draft.artifacts, draft.problems)
-        tx.add_events(item, [replace(e, item_id=item.id) for e in draft.events])
+        tx.add_events(item, [replace(e, item_id=item.id) for e in each_event(draft.events)])
         for identifier in draft.identifiers:
             tx.add_identifier(replace(identifier, item_id=item.id))
     return item

@@ -19,16 +19,16 @@ there, with a Finding that says how many were read; the sealed original is unaff
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from spoorvast.model.instant import Instant
+from spoorvast.model.message_run import EventStream
 from spoorvast.model.records import (
     Artifact,
     ArtifactRole,
-    Event,
     FileFacts,
     Identifier,
     ItemKind,
@@ -58,7 +58,7 @@ class ItemDraft:
     file: FileFacts | None = None
     media: MediaFacts | None = None
     problems: list[Problem] = field(default_factory=list)
-    events: Iterable[Event] = field(default_factory=list)  # a list, or lazy (see above)
+    events: EventStream = field(default_factory=list)  # a list, or lazy (see above)
     identifiers: list[Identifier] = field(default_factory=list)
 
 

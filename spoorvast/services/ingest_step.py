@@ -7,13 +7,14 @@ kind of failure (never the content).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from spoorvast.findings import register_codes
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source
 from spoorvast.importers.files import PlainFileImporter
 from spoorvast.importers.registry import Registry
+from spoorvast.model.message_run import EventStream, MessageRun, count_of
 from spoorvast.model.records import Event, Location, Problem, Severity
 
 register_codes({
@@ -49,13 +50,14 @@ def _guarded(draft: ItemDraft, importer: str, sha256: str) -> ItemDraft:
     return draft
 
 
-def _stop_on_error(draft: ItemDraft, events: Iterable[Event], importer: str,
-                   sha256: str) -> Iterator[Event]:
+def _stop_on_error(draft: ItemDraft, events: EventStream, importer: str,
+                   sha256: str) -> Iterator[Event | MessageRun]:
     """A lazy importer that fails half-way keeps what it read, and says where it stopped."""
     count = 0
     try:
-        for count, event in enumerate(events, 1):  # noqa: B007 (count is reported)
-            yield event
+        for found in events:
+            yield found
+            count += count_of(found)
     except Exception as exc:
         draft.problems.append(Problem(
             Severity.ERROR, "import.stopped",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +24,7 @@ from spoorvast.errors import StorageFull, UserError
 from spoorvast.i18n import _
 from spoorvast.model import custody as chainlib
 from spoorvast.model.conversation import ActorCount, DayCount, EventHit, EventQuery
+from spoorvast.model.message_run import EventStream
 from spoorvast.model.records import (
     Artifact,
     Case,
@@ -286,7 +287,7 @@ class SqliteTransaction:
                  record_payload("identifier", identifier_id, stored))
         return stored
 
-    def add_events(self, item: Item | None, events: Iterable[Event]) -> int:
+    def add_events(self, item: Item | None, events: EventStream) -> int:
         """Store events of ``item`` (their ``item_id`` and ``seq`` are set here);
         ``events`` may be a lazy iterable, consumed once."""
         stream = iter(events)
@@ -297,7 +298,7 @@ class SqliteTransaction:
         return sqlite_events.insert(self.conn, self.log, case_chain(case_id), case_id, item,
                                     itertools.chain((first,), stream))
 
-    def replace_events(self, item: Item, events: Iterable[Event], reason: str) -> int:
+    def replace_events(self, item: Item, events: EventStream, reason: str) -> int:
         return sqlite_events.replace(self.conn, self.log, case_chain(item.case_id), item,
                                      events, reason)
 

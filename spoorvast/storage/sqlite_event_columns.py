@@ -24,7 +24,8 @@ from typing import Any
 
 import orjson
 
-from spoorvast.model.instant import Instant
+from spoorvast.model.instant import Instant, OffsetSource, Precision
+from spoorvast.model.message_run import MessageRun
 from spoorvast.model.records import Event, Location
 
 Column = list[Any]
@@ -74,6 +75,22 @@ def event_columns(events: Sequence[Event], case_id: int, item_id: int | None,
             _json_column(list(map(_DETAILS, events)))]
 
 
+def block_columns(run: MessageRun, case_id: int, item_id: int | None,
+                  first_seq: int) -> list[Column]:
+    """What :func:`event_columns` gives for ``run.events()``, from the run's columns."""
+    n = len(run)
+    nothing: Column = [None] * n
+    head = orjson.dumps([*run.context, (run.number_key, "")]).decode()[:-3]
+    # an integer's digits need no escaping
+    details = list(map((head.replace("%", "%%") + '%d"]]').__mod__, run.numbers))
+    return [[case_id] * n, [item_id] * n, list(range(first_seq, first_seq + n)),
+            [run.kind] * n, epoch_iso(run.stamps), list(run.offsets),
+            [OffsetSource.EPOCH.value] * n, [Precision.SECOND.value] * n, [run.zone] * n,
+            list(run.raws), list(run.texts), list(run.actors), nothing,
+            [run.artifact_sha256] * n, nothing, nothing, nothing, list(run.fields), nothing,
+            nothing, details]
+
+
 def marked_positions(events: Sequence[Event]) -> list[int]:
     flags = list(map(_MARKED, events))
     if True not in flags:
@@ -111,7 +128,11 @@ def iso_times(utcs: list[datetime]) -> list[str]:
     ``timestamp()`` of a whole second is exact (an integer below 2**53)."""
     if not utcs or list(map(_MICROSECOND, utcs)).count(0) != len(utcs):
         return list(map(_ISO, utcs))
-    stamps = list(map(int, map(datetime.timestamp, utcs)))
+    return epoch_iso(list(map(int, map(datetime.timestamp, utcs))))
+
+
+def epoch_iso(stamps: list[int]) -> list[str]:
+    """What :func:`iso_times` gives for these Unix times (whole seconds, UTC)."""
     hours = list(map(floordiv, stamps, repeat(3600)))
     starts = {hour: datetime.fromtimestamp(hour * 3600, UTC).isoformat()[:14]
               for hour in dict.fromkeys(hours)}

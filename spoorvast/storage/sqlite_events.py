@@ -24,13 +24,16 @@ import orjson
 
 from spoorvast.model.conversation import ActorCount, DayCount, EventHit, EventQuery
 from spoorvast.model.instant import Instant, OffsetSource, Precision
+from spoorvast.model.message_run import EventStream, MessageRun
 from spoorvast.model.records import Event, Item, Location
 from spoorvast.storage.base import case_chain
 from spoorvast.storage.prefetch import Prefetch
 from spoorvast.storage.sqlite_event_chunks import CONTENT_COLUMNS, Chunk, Row, column_chunk
 from spoorvast.storage.sqlite_event_columns import (
     Bases,
+    Column,
     ColumnsDigest,
+    block_columns,
     event_columns,
     marked_positions,
 )
@@ -50,10 +53,11 @@ class Logger(Protocol):
 
 class _Chunks:
     """The events as insert-ready chunks (made on the producer thread), digested on the
-    way (:class:`ColumnsDigest`); which of them arrive marked is noted."""
+    way (:class:`ColumnsDigest`); which of them arrive marked is noted. A
+    :class:`MessageRun` in the stream adds its columns as they are."""
 
     def __init__(self, case_id: int, item_id: int | None, start: int,
-                 events: Iterable[Event], bases: Bases) -> None:
+                 events: EventStream, bases: Bases) -> None:
         self.case_id, self.item_id, self.start, self.events = case_id, item_id, start, events
         self.bases = bases
         self.digest = ColumnsDigest(CONTENT_WIDTH)
@@ -61,18 +65,73 @@ class _Chunks:
         self.count = 0
 
     def __iter__(self) -> Iterator[Chunk]:
-        stream = iter(self.events)
-        while events := list(itertools.islice(stream, CHUNK)):
-            columns = event_columns(events, self.case_id, self.item_id,
-                                    self.start + self.count + 1)
-            stored, bases = self.bases.stored(columns)
-            chunk = column_chunk(stored, len(events))
-            chunk.bases.extend(bases)
-            if chunk.blob is not None:  # JSON carries the values exactly: digest them now
-                self.digest.add_columns(columns[2:])
-            self.marked.extend(self.count + n for n in marked_positions(events))
-            self.count += len(events)
-            yield chunk
+        pieces: list[list[Event] | MessageRun] = []
+        events: list[Event] = []
+        size = 0
+        for found in self.events:
+            if type(found) is MessageRun:
+                if events:
+                    pieces.append(events)
+                    events = []
+                pieces.append(found)
+                size += len(found)
+            else:
+                events.append(found)  # type: ignore[arg-type]
+                size += 1
+            if size >= CHUNK:
+                if events:
+                    pieces.append(events)
+                    events = []
+                yield self._chunk(pieces, size)
+                pieces, size = [], 0
+        if events:
+            pieces.append(events)
+        if pieces:
+            yield self._chunk(pieces, size)
+
+    def _chunk(self, pieces: list[list[Event] | MessageRun], size: int) -> Chunk:
+        columns = self._columns(pieces, self.start + self.count + 1)
+        stored, bases = self.bases.stored(columns)
+        chunk = column_chunk(stored, size)
+        chunk.bases.extend(bases)
+        if chunk.blob is not None:  # JSON carries the values exactly: digest them now
+            self.digest.add_columns(columns[2:])
+        self.count += size
+        return chunk
+
+    def _columns(self, pieces: list[list[Event] | MessageRun], first_seq: int
+                 ) -> list[Column]:
+        """The columns of the chunk: the events' made in one go (then cut where runs come
+        between them), the runs' from their own columns."""
+        events = [e for piece in pieces if type(piece) is list for e in piece]
+        made = event_columns(events, self.case_id, self.item_id, first_seq) if events else []
+        if len(pieces) == 1 and events:
+            self._note_marks(events, pieces)
+            return made
+        parts, at = [], 0
+        for piece in pieces:
+            if type(piece) is list:
+                parts.append([column[at:at + len(piece)] for column in made])
+                at += len(piece)
+            else:
+                parts.append(block_columns(piece, self.case_id, self.item_id, 0))  # type: ignore[arg-type]
+        columns = [list(itertools.chain.from_iterable(c)) for c in zip(*parts, strict=True)]
+        columns[2] = list(range(first_seq, first_seq + len(columns[2])))
+        if events:
+            self._note_marks(events, pieces)
+        return columns
+
+    def _note_marks(self, events: list[Event], pieces: list[list[Event] | MessageRun]) -> None:
+        found = marked_positions(events)
+        if not found:
+            return
+        positions: list[int] = []
+        at = self.count
+        for piece in pieces:
+            if type(piece) is list:
+                positions.extend(range(at, at + len(piece)))
+            at += len(piece)
+        self.marked.extend(positions[n] for n in found)
 
 
 def _instant(row: Row) -> Instant | None:
@@ -145,7 +204,7 @@ _FTS_RANGE = ("INSERT INTO events_fts(rowid, text) SELECT id, text FROM event_ro
               "WHERE id BETWEEN ? AND ?")
 
 
-def replace(conn: Any, log: Logger, chain: str, item: Item, events: Iterable[Event],
+def replace(conn: Any, log: Logger, chain: str, item: Item, events: EventStream,
             reason: str) -> int:
     """Put new events in place of an item's events (the same export read again, e.g. with
     the day/month order the user chose). Marks move to the new event read from the same
@@ -170,7 +229,7 @@ def replace(conn: Any, log: Logger, chain: str, item: Item, events: Iterable[Eve
 
 
 def insert(conn: Any, log: Logger, chain: str, case_id: int, item: Item | None,
-           events: Iterable[Event], action: str = "events.added",
+           events: EventStream, action: str = "events.added",
            reason: str | None = None) -> int:
     """Store events (they all belong to ``item``, or to the case when None).
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from spoorvast.importers.base import ImportContext, ItemDraft, Source
 from spoorvast.importers.chat.common import counts_of
 from spoorvast.model import instant
+from spoorvast.model.message_run import each_event
 from spoorvast.model.records import Artifact, ArtifactRole
 
 ZONE = "Europe/Brussels"
@@ -40,7 +41,7 @@ def run(importer: object, path: Path, zone: str = ZONE) -> tuple[ItemDraft, Seal
     assert importer.detect(source)  # type: ignore[attr-defined]
     drafts = list(importer.read(context, source))  # type: ignore[attr-defined]
     assert len(drafts) == 1
-    drafts[0].events = list(drafts[0].events)  # lazy events: parsed now, as the intake does
+    drafts[0].events = list(each_event(drafts[0].events))  # parsed now, as the intake does
     return drafts[0], sealed
 
 

@@ -12,6 +12,7 @@ from spoorvast.importers.base import ImportContext
 from spoorvast.importers.chat.smsxml import SmsBackupImporter
 from spoorvast.importers.chat.telegram import TelegramImporter
 from spoorvast.model import instant
+from spoorvast.model.message_run import each_event
 from tests.chat.helpers import ZONE, Sealed, closes, codes, counts, source_for
 from tests.chat.sms_samples import HEADER, T0, mms
 from tests.chat.telegram_gen import write_large
@@ -67,7 +68,8 @@ def test_telegram_reads_the_sealed_original_lazily(tmp_path: Path) -> None:
     opened = Opened(path)
     context = ImportContext(1, ZONE, instant.now(ZONE), Sealed(), opened)
     draft = next(TelegramImporter().read(context, source_for(path)))
-    events = iter(draft.events)
+    found = iter(draft.events)
+    events = each_event(found)  # the usual messages come as runs (MessageRun)
     assert next(events).text.startswith("bericht 0 ")
     assert opened.handles[0].tell() <= path.stat().st_size // 4
     assert draft.problems == [] and draft.identifiers == []

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from spoorvast.importers.base import ImportContext, ItemDraft, Source
 from spoorvast.importers.registry import Registry, builtin_registry
 from spoorvast.model.conversation import EventQuery
+from spoorvast.model.message_run import MessageRun
 from spoorvast.model.records import Event, ItemKind
 from spoorvast.services.intake import add_paths
 from spoorvast.services.verify import verify
@@ -59,9 +60,14 @@ class Failing:
     def read(self, context: ImportContext, source: Source) -> Iterator[ItemDraft]:
         draft = ItemDraft(ItemKind.CONVERSATION, source.name, self.name, [source.original])
 
-        def events() -> Iterator[Event]:
-            for n in range(10_000):
+        def events() -> Iterator[Event | MessageRun]:
+            for n in range(5_000):
                 yield Event(None, context.case_id, None, "message", None, f"m{n}")
+            stamps = list(range(1_772_000_000, 1_772_005_000))  # and 5,000 as one run
+            yield MessageRun(context.case_id, "message", "UTC", source.original.sha256,
+                             stamps, [0] * 5_000, ["raw"] * 5_000,
+                             [f"m{n}" for n in range(5_000, 10_000)], [None] * 5_000,
+                             [f"/m/{n}" for n in range(5_000)], (), "id", stamps)
             raise KeyError("bug")
 
         draft.events = events()

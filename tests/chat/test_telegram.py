@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -154,6 +155,21 @@ def test_epoch_clock_equals_from_epoch(seconds: int, zone: str) -> None:
     clock = EpochClock(zone)
     for moment in (seconds, seconds - seconds % 3600, seconds - seconds % 3600 + 3599):
         assert clock.resolve(moment, raw="r") == from_epoch(moment, zone, raw="r")
+
+
+@pytest.mark.parametrize("zone", ["Europe/Brussels", "Australia/Lord_Howe",
+                                  "America/St_Johns", "Asia/Kathmandu"])
+def test_epoch_clock_offsets_equal_from_epoch_through_a_year(zone: str) -> None:
+    """The offsets of many Unix times at once (a MessageRun's), every 7 minutes and 13
+    seconds of 2026 (each change of offset, also the half-hour ones, falls among them)."""
+    from spoorvast.model.instant import EpochClock, from_epoch
+    stamps = list(range(1_767_225_600, 1_798_761_600, 433))
+    expected = [from_epoch(s, zone).offset_seconds for s in stamps]
+    assert len(set(expected)) == (1 if zone == "Asia/Kathmandu" else 2)
+    assert EpochClock(zone).offsets(stamps) == expected
+    clock = EpochClock(zone)  # hours already known from single look-ups
+    clock.resolve(stamps[500])
+    assert clock.offsets(stamps[::-1]) == expected[::-1]
 
 
 def test_desktop_folder_export_seals_the_files_next_to_result_json(tmp_path: Path) -> None:

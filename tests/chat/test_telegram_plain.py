@@ -1,5 +1,6 @@
-"""The Telegram parser's plain path (the usual text message, read with fewer look-ups)
-gives exactly what the general path gives, on usual and hostile message shapes alike."""
+"""The Telegram parser's plain path (runs of usual text messages, read as columns: a
+:class:`MessageRun`) gives exactly what the general path gives, on usual and hostile
+message shapes alike; and storage makes the same columns from a run as from its events."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spoorvast.importers.chat.telegram_parse import TelegramParser
+from spoorvast.importers.chat import telegram_parse
+from spoorvast.importers.chat.telegram_parse import RUN, TelegramParser
+from spoorvast.model.message_run import MessageRun, each_event
 from spoorvast.model.records import Event
+from spoorvast.storage.sqlite_event_columns import block_columns, event_columns
 
 CONTEXT = (("chat", "Synthetic chat"), ("chat_id", "4242"))
 SHA = "ab" * 32
@@ -37,7 +41,8 @@ texts = st.one_of(st.text(max_size=12), st.sampled_from(["a\ud800b", "\udfff", "
 def records(draw: st.DrawFn) -> object:
     if draw(st.integers(0, 20)) == 0:
         return draw(st.sampled_from(["x", 7, None, [1], {}]))
-    stamp = 1772650800 + draw(st.integers(-10**6, 10**6))
+    stamp = draw(st.one_of(st.integers(1772650800 - 10**6, 1772650800 + 10**6),
+                           st.integers(0, 10**10 + 10**6)))  # 11 digits: the general path
     record: dict[str, object] = {
         "id": draw(_or_odd(st.integers(1, 10**6))),
         "type": draw(st.sampled_from(["message", "message", "message", "service", 5])),
@@ -68,7 +73,13 @@ def _general(found: list[object]) -> tuple[list[Event], TelegramParser]:
 
 def _streamed(found: list[object], orjson_read: bool) -> tuple[list[Event], TelegramParser]:
     parser = _parser()
-    return list(parser.messages(copy.deepcopy(found), (), 0, CONTEXT, orjson_read)), parser
+    given = list(parser.messages(copy.deepcopy(found), (), 0, CONTEXT, orjson_read))
+    for run in given:
+        if isinstance(run, MessageRun):
+            events = list(run.events())
+            assert len(run) == len(events) > 0
+            assert block_columns(run, 1, 7, 3) == event_columns(events, 1, 7, 3)
+    return list(each_event(given)), parser
 
 
 def _state(parser: TelegramParser) -> object:
@@ -86,9 +97,17 @@ def _has_surrogate(value: object) -> bool:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(records(), max_size=8))
-def test_plain_path_equals_general_path(found: list[object]) -> None:
+@given(st.lists(records(), max_size=8), st.sampled_from([1, 2, 3, RUN]))
+def test_plain_path_equals_general_path(found: list[object], run: int) -> None:
     expected, general = _general(found)
+    telegram_parse.RUN = run  # runs cut short too (restored below)
+    try:
+        _equal(found, expected, general)
+    finally:
+        telegram_parse.RUN = RUN
+
+
+def _equal(found: list[object], expected: list[Event], general: TelegramParser) -> None:
     events, streamed = _streamed(found, orjson_read=False)
     assert events == expected
     assert _state(streamed) == _state(general)
@@ -106,7 +125,9 @@ def test_the_usual_message_takes_the_plain_path() -> None:
     usual = {"id": 7, "type": "message", "date": "2026-03-04T21:00:00",
              "date_unixtime": "1772654400", "from": "Jan Peeters", "from_id": "user111",
              "text": "tot morgen", "text_entities": [{"type": "plain", "text": "tot morgen"}]}
-    [event] = parser.messages([usual], (), 0, CONTEXT, True)
+    [run] = parser.messages([usual], (), 0, CONTEXT, True)
+    assert isinstance(run, MessageRun)
+    [event] = run.events()
     assert calls == [] and event.text == "tot morgen"
     assert event.details == (*CONTEXT, ("message_id", "7"))
     assert event.location is not None and event.location.field == "/messages/0"

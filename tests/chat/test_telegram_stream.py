@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from spoorvast.importers.base import ImportContext, ItemDraft
 from spoorvast.importers.chat.telegram import TelegramImporter
 from spoorvast.model import instant
+from spoorvast.model.message_run import each_event
 from tests.chat.helpers import ZONE, Sealed, closes, codes, counts, source_for
 from tests.chat.telegram_gen import PEOPLE, chat, exports, full, telegram_dump, write_large
 from tests.chat.telegram_samples import message, single_chat, stamp
@@ -27,7 +28,7 @@ def read(path: Path, whole: bool = False, block: int = 1 << 20) -> ItemDraft:
     """The importer on a file, without detection; lazy events materialised."""
     context = ImportContext(1, ZONE, instant.now(ZONE), Sealed())
     draft = next(TelegramImporter(whole=whole, block=block).read(context, source_for(path)))
-    draft.events = list(draft.events)
+    draft.events = list(each_event(draft.events))
     return draft
 
 
@@ -161,6 +162,7 @@ from pathlib import Path
 from spoorvast.importers.base import ImportContext, Source
 from spoorvast.importers.chat.telegram import TelegramImporter
 from spoorvast.model import instant
+from spoorvast.model.message_run import count_of
 from spoorvast.model.records import Artifact, ArtifactRole
 from tests.chat.helpers import Sealed
 path = Path(sys.argv[1])
@@ -170,7 +172,7 @@ original = Artifact(None, None, ArtifactRole.ORIGINAL, "application/json",
 source = Source(path, path.name, "application/json", head, path.stat(), original)
 context = ImportContext(1, "Europe/Brussels", instant.now("Europe/Brussels"), Sealed())
 draft = next(TelegramImporter(whole=sys.argv[2] == "whole").read(context, source))
-count = sum(1 for _ in draft.events)
+count = sum(map(count_of, draft.events))
 status = open("/proc/self/status").read()
 peak = [line for line in status.splitlines() if line.startswith("VmHWM:")][0]
 print(count, int(peak.split()[1]) // 1024)

@@ -57,6 +57,7 @@ from spoorvast.importers.chat.textfile import quiet_gc
 from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry
 from spoorvast.model.conversation import actor_key
+from spoorvast.model.message_run import MessageRun
 from spoorvast.model.records import (
     Artifact,
     Event,
@@ -134,7 +135,7 @@ class TelegramImporter:
         return (lambda: sealed_open(found.sha256)), found, entry[: -len("result.json")]
 
     def _events(self, draft: ItemDraft, parser: TelegramParser, opener: Opener,
-                files: ZipFiles, local: LocalFiles | None) -> Iterator[Event]:
+                files: ZipFiles, local: LocalFiles | None) -> Iterator[Event | MessageRun]:
         """The events, read as they are stored; the draft is completed at the end."""
         problems: list[Problem] = []
         with quiet_gc():
@@ -168,7 +169,7 @@ def _resolver(files: ZipFiles, base: str, local: LocalFiles | None,
 
 
 def streamed(parser: TelegramParser, opener: Opener, problems: list[Problem],
-             block: int = BLOCK) -> Iterator[Event]:
+             block: int = BLOCK) -> Iterator[Event | MessageRun]:
     """The document in blocks; read whole (and said so) when its layout is not
     Telegram Desktop's."""
     try:
@@ -185,7 +186,7 @@ def streamed(parser: TelegramParser, opener: Opener, problems: list[Problem],
     problems.extend(_structure(splitter.skeleton, parser, parser.sha256))
 
 
-def _batches(parser: TelegramParser, splitter: Splitter) -> Iterator[Event]:
+def _batches(parser: TelegramParser, splitter: Splitter) -> Iterator[Event | MessageRun]:
     holder_read = False
     for batch in splitter.batches():
         if batch.path and not holder_read:
@@ -214,7 +215,8 @@ def _escapes(count: int, sha256: str) -> list[Problem]:
                     Location(artifact_sha256=sha256))]
 
 
-def whole(parser: TelegramParser, opener: Opener, problems: list[Problem]) -> Iterator[Event]:
+def whole(parser: TelegramParser, opener: Opener,
+          problems: list[Problem]) -> Iterator[Event | MessageRun]:
     """The whole document parsed at once (any layout; a truncated one is repaired)."""
     with opener() as reader:
         loaded = load_json(reader.read(), parser.sha256)
@@ -223,7 +225,7 @@ def whole(parser: TelegramParser, opener: Opener, problems: list[Problem]) -> It
 
 
 def walk(parser: TelegramParser, loaded: Loaded, sha256: str,
-         problems: list[Problem]) -> Iterator[Event]:
+         problems: list[Problem]) -> Iterator[Event | MessageRun]:
     """Every chat of a parsed document through the parser."""
     root = obj(loaded.value)
     if root is None:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import repeat
+from typing import Any
 
 from spoorvast.importers.chat.common import (
     Actor,
@@ -35,6 +37,7 @@ from spoorvast.importers.chat.jsonload import (
 )
 from spoorvast.model.conversation import actor_key
 from spoorvast.model.instant import EpochClock, Instant, Precision, ZoneClock, from_epoch
+from spoorvast.model.message_run import MessageRun
 from spoorvast.model.records import Event, IdentifierKind, Location, Problem, Severity
 
 PLATFORM = "telegram"
@@ -42,9 +45,10 @@ NOT_INCLUDED = "(File not included."
 MEDIA_FIELDS = ("photo", "file", "thumbnail")
 MEDIA_DETAILS = ("media_type", "mime_type", "sticker_emoji", "forwarded_from")
 MEDIA_KEYS = frozenset((*MEDIA_FIELDS, *MEDIA_DETAILS))
-# members that take a message off the plain path (:meth:`TelegramParser._plain`)
+# members that take a message off the plain path (:func:`_plain_mask`)
 _NOT_PLAIN = MEDIA_KEYS | {"edited", "edited_unixtime", "reply_to_message_id", "actor",
                            "actor_id"}
+RUN = 4096  # messages at most in one MessageRun (a document read whole is one batch)
 Resolver = Callable[[str, Location], str | None]  # (path named, where) -> sha256
 Path = tuple[str | int, ...]
 Context = tuple[tuple[str, str], ...]  # the chat's name and id, as event details
@@ -81,62 +85,71 @@ class TelegramParser:
         self._clock = ZoneClock(self.zone_name)
         self._epochs = EpochClock(self.zone_name)
 
-    def chat(self, chat: JsonObject, path: Path) -> Iterator[Event]:
+    def chat(self, chat: JsonObject, path: Path) -> Iterator[Event | MessageRun]:
         """The events of one parsed chat (the whole-document path)."""
         return self.messages(arr(chat.get("messages")), path, 0, chat_context(chat))
 
     def messages(self, records: list[object], path: Path, start: int,
-                 context: Context, orjson_read: bool = False) -> Iterator[Event]:
-        """The events of ``records``, the messages ``start``… of the chat at ``path``;
-        each parsed message is freed once it is an event. ``orjson_read``: the records
-        were parsed by orjson, which refuses lone surrogates, so no text holds one."""
+                 context: Context, orjson_read: bool = False
+                 ) -> Iterator[Event | MessageRun]:
+        """The events of ``records``, the messages ``start``… of the chat at ``path``:
+        each run of usual text messages as one :class:`MessageRun`, the others one event
+        each (the general path); each parsed message is freed once it is read.
+        ``orjson_read``: the records were parsed by orjson, which refuses lone
+        surrogates, so no text holds one."""
         prefix = pointer(*path, "messages") + "/"
-        plain, sha256, tally = self._plain, self.sha256, self.tally
-        for offset, record in enumerate(records):
-            records[offset] = None
-            tally.read += 1
-            where = Location(sha256, None, None, None, f"{prefix}{start + offset}")
-            if type(record) is dict and record.keys().isdisjoint(_NOT_PLAIN):
-                event = plain(record, where, context, orjson_read)
-                if event is not None:
-                    yield event
-                    continue
+        self.tally.read += len(records)
+        plain, end, at = _plain_mask(records), len(records), 0
+        numbered = prefix.replace("%", "%%") + "%d"
+        while at < end:
+            if plain[at]:
+                try:
+                    stop = plain.index(False, at, at + RUN)
+                except ValueError:
+                    stop = min(end, at + RUN)
+                yield self._run(records, at, stop, numbered, start, context, orjson_read)
+                at = stop
+                continue
+            record, records[at] = records[at], None
+            where = Location(self.sha256, None, None, None, f"{prefix}{start + at}")
             event = self._message(record, where, context)
             if event is not None:
                 yield event
+            at += 1
 
     def message(self, record: object, field: str, context: Context) -> Event | None:
         """The event of one message at the JSON pointer ``field``, or None (counted)."""
         self.tally.read += 1
         return self._message(record, Location(self.sha256, field=field), context)
 
-    def _plain(self, message: JsonObject, where: Location, context: Context,
-               orjson_read: bool) -> Event | None:
-        """The usual message (text from an account, dated by its epoch; no media, edit,
-        reply or service action), read without the general path's look-ups; None when
-        it is not one (then the general path reads it: only the read was counted).
-        Equal to the general path's event (tested)."""
-        stamp, raw, text = message.get("date_unixtime"), message.get("date"), message.get("text")
-        stable, name, number = message.get("from_id"), message.get("from"), message.get("id")
-        if (message.get("type") != "message" or type(stamp) is not str or not stamp.isdigit()
-                or not stamp.isascii() or type(raw) is not str or type(number) is not int
-                or type(stable) is not str or type(name) is not str):
-            return None
-        try:
-            moment = self._epochs.resolve(int(stamp), Precision.SECOND, raw)
-        except (OverflowError, OSError, ValueError):
-            return None
-        if type(text) is str:
-            if not orjson_read:
-                text = self._clean(text)
-        else:
-            text = self._text(text, where)
-        actor = self._actors.get((stable, name)) if stable else None
-        if actor is None:
-            actor = self._actor(message, where)
-        self.tally.events += 1
-        return Event(None, self.case_id, None, "message", moment, text, None, where, False,
-                     actor, (), (*context, ("message_id", str(number))))
+    def _run(self, records: list[object], first: int, stop: int, field: str, start: int,
+             context: Context, orjson_read: bool) -> MessageRun:
+        """Records ``first``…``stop - 1``, all usual text messages (:func:`_plain_mask`:
+        from an account, dated by their epoch, no media, edit, reply or service action),
+        as columns: a C loop per column, Python only for the few that need a look-up
+        (a text in entities, an actor seen for the first time). Its events equal the
+        general path's (tested)."""
+        found: list[JsonObject] = records[first:stop]  # type: ignore[assignment]
+        records[first:stop] = [None] * (stop - first)
+        get: Callable[[JsonObject, str], Any] = dict.get
+        stamps = list(map(int, map(get, found, repeat("date_unixtime"))))
+        texts: list[object] = list(map(get, found, repeat("text")))
+        if not orjson_read:  # lone surrogates replaced (and counted) as the general path does
+            texts = [self._clean(t) if type(t) is str else t for t in texts]
+        fields = list(map(field.__mod__, range(start + first, start + stop)))
+        actors = list(map(self._actors.get, zip(map(get, found, repeat("from_id")),
+                                                map(get, found, repeat("from")), strict=True)))
+        for n in _needing_python(texts, actors):  # in order: text, then actor, as there
+            where = Location(self.sha256, None, None, None, fields[n])
+            if type(texts[n]) is not str:
+                texts[n] = self._text(texts[n], where)
+            if actors[n] is None:
+                actors[n] = self._actor(found[n], where)
+        self.tally.events += stop - first
+        return MessageRun(self.case_id, "message", self.zone_name, self.sha256, stamps,
+                          self._epochs.offsets(stamps), list(map(get, found, repeat("date"))),
+                          texts, actors, fields,  # type: ignore[arg-type]
+                          context, "message_id", list(map(get, found, repeat("id"))))
 
     def _message(self, record: object, where: Location, context: Context) -> Event | None:
         message = obj(record)
@@ -276,6 +289,26 @@ class TelegramParser:
         found = entity_identifier(entity, self.region)
         if found is not None:
             self.participants.note(found, where)
+
+
+def _plain_mask(records: list[object]) -> list[bool]:
+    """Which records are usual text messages (what :meth:`TelegramParser._run` reads):
+    a message from an account (``from_id`` and ``from`` strings, an integer ``id``), a
+    ``date`` and a ``date_unixtime`` of at most ten ASCII digits (before 2286: always a
+    datetime), none of the members that take the general path."""
+    return [type(r) is dict and _NOT_PLAIN.isdisjoint(r) and r.get("type") == "message"
+            and type(stamp := r.get("date_unixtime")) is str and len(stamp) <= 10
+            and stamp.isascii() and stamp.isdigit() and type(r.get("date")) is str
+            and type(r.get("id")) is int and type(r.get("from_id")) is str
+            and type(r.get("from")) is str for r in records]
+
+
+def _needing_python(texts: list[object], actors: list[str | None]) -> list[int]:
+    """Positions whose text is not a plain string or whose actor is not known yet."""
+    if None not in actors:  # the usual case: all actors known, only entity texts
+        return [n for n, t in enumerate(texts) if type(t) is not str]
+    return [n for n, (t, a) in enumerate(zip(texts, actors, strict=True))
+            if type(t) is not str or a is None]
 
 
 def _ids(message: JsonObject) -> list[tuple[str, str]]:

@@ -33,6 +33,7 @@ from spoorvast.importers.email.detect import is_mbox
 from spoorvast.importers.email.eml import ChangedWhileRead
 from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry
+from spoorvast.model.message_run import each_event
 from spoorvast.model.records import ArtifactRole, ItemKind, Location, Problem, Severity
 
 BLOCK = 1 << 20
@@ -192,7 +193,7 @@ def _problem(code: str, source: Source, entry: Entry, first: int) -> Problem:
 
 
 def _title(draft: ItemDraft, source: Source, entry: Entry) -> str:
-    first = next(iter(draft.events), None)  # e-mail drafts hold a list
+    first = next(each_event(draft.events), None)  # e-mail drafts hold a list
     text = first.text if first is not None else ""
     return f"{source.name} #{entry.number}" + (f" — {text[:80]}" if text else "")
 
