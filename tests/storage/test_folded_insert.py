@@ -84,3 +84,21 @@ def test_iso_times_equal_isoformat(utcs: list[datetime], whole: bool) -> None:
     if whole:
         utcs = [u.replace(microsecond=0) for u in utcs]
     assert iso_times(utcs) == [u.isoformat(timespec="microseconds") for u in utcs]
+
+
+DETAILS = st.sampled_from([(), (("media", "omitted"),), (("non_contact", "1"),),
+                           (("attachment", "IMG-0001.jpg"), ("edited", "1")), ("ab" * 32,)])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(DETAILS, st.tuples(st.tuples(st.text(max_size=3),
+                                                       st.text(max_size=3)))),
+                min_size=1, max_size=12))
+def test_json_column_equals_one_dumps_per_value(values: list[tuple[object, ...]]) -> None:
+    """Values that repeat are serialised once each, with the same text."""
+    import orjson
+
+    from spoorvast.storage.sqlite_event_columns import _json_column
+    expected = [orjson.dumps(v).decode() if v else None for v in values]
+    assert _json_column(values) == expected
+    assert _json_column([*values, []]) == [*expected, None]  # type: ignore[list-item]
