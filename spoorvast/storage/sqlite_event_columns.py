@@ -6,6 +6,8 @@ them. Here each column of a chunk is one ``map`` of an attribute getter over the
 (C loops, no Python frame per event); values that many events share (the Instant of the
 messages of one minute, the source artifact) are formatted once; and the chunk's content
 columns are serialised once each, by orjson, for the digest (:class:`ColumnsDigest`).
+A run of messages an importer gave as columns (:class:`MessageRun`) skips the records
+altogether: :func:`block_columns` (equal to :func:`event_columns` of its events, tested).
 
 The columns are ``case_id``, ``item_id`` and the content columns
 (:data:`~spoorvast.storage.sqlite_event_chunks.CONTENT_COLUMNS`), each holding what

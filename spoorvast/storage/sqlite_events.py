@@ -3,7 +3,8 @@
 Each event is one row of ``event_rows`` (what rows of one source share is stored once, in
 ``event_bases``; the view ``events`` shows every column), inserted a chunk at a time by
 one JSON ``INSERT … SELECT`` and one FTS5 ``INSERT … SELECT`` over the chunk's rowid
-range (an FTS trigger per row is 7x slower). The custody log records, per item, the
+range (an FTS trigger per row is 7x slower); runs of messages given as columns
+(:class:`MessageRun`) join a chunk as they are. The custody log records, per item, the
 count and a digest of the content columns (:class:`ColumnsDigest`, or the first form,
 :func:`row_digest`, for items logged before it), computed from the very columns that are
 inserted; ``verify`` recomputes it by streaming the rows of the view. Marks are
