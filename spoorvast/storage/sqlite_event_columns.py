@@ -163,11 +163,12 @@ def _json_column(values: list[tuple[Any, ...]]) -> Column:
     """Tuples as JSON text, the empty tuple as NULL (``()`` is a singleton)."""
     if values.count(()) == len(values):
         return [None] * len(values)
+    distinct: dict[tuple[Any, ...], None] | None
     try:
         distinct = dict.fromkeys(values)  # most repeat (a media marker, a non-contact…)
     except TypeError:  # a list among them (not hashable)
-        distinct = dict.fromkeys(range(len(values)))
-    if len(distinct) * 2 > len(values):
+        distinct = None
+    if distinct is None or len(distinct) * 2 > len(values):
         dumps = orjson.dumps
         return [dumps(v).decode() if v else None for v in values]
     texts = {v: orjson.dumps(v).decode() if v else None for v in distinct}  # each once

@@ -66,36 +66,29 @@ class _Chunks:
         self.count = 0
 
     def __iter__(self) -> Iterator[Chunk]:
-        stream = iter(self.events)
+        # one item at a time: a run stands for up to thousands of events, so taking
+        # items by the thousand (islice) would read the whole export before storing any
         pieces: list[list[Event] | MessageRun] = []
+        events: list[Event] = []
         size = 0
-        while got := list(itertools.islice(stream, CHUNK - size)):
-            if MessageRun not in set(map(type, got)):  # events only: taken as they are
-                pieces.append(got)  # type: ignore[arg-type]
-                size += len(got)
-                if size >= CHUNK:
-                    yield self._chunk(pieces, size)
-                    pieces, size = [], 0
-                continue
-            events: list[Event] = []
-            for found in got:  # runs among them: one by one, a chunk cut once it is full
-                if type(found) is MessageRun:
-                    if events:
-                        pieces.append(events)
-                        events = []
-                    pieces.append(found)
-                    size += len(found)
-                else:
-                    events.append(found)  # type: ignore[arg-type]
-                    size += 1
-                if size >= CHUNK:
-                    if events:
-                        pieces.append(events)
-                        events = []
-                    yield self._chunk(pieces, size)
-                    pieces, size = [], 0
-            if events:
-                pieces.append(events)
+        for found in self.events:
+            if type(found) is MessageRun:
+                if events:
+                    pieces.append(events)
+                    events = []
+                pieces.append(found)
+                size += len(found)
+            else:
+                events.append(found)  # type: ignore[arg-type]
+                size += 1
+            if size >= CHUNK:
+                if events:
+                    pieces.append(events)
+                    events = []
+                yield self._chunk(pieces, size)
+                pieces, size = [], 0
+        if events:
+            pieces.append(events)
         if pieces:
             yield self._chunk(pieces, size)
 

@@ -86,3 +86,22 @@ def test_runs_store_what_their_events_store(store: SqliteStore,
     assert all(logged.get(i, data) == data for r, i, data in store.record_rows()
                if r == "events")
 
+
+
+def test_a_chunk_is_made_before_the_stream_is_read_far_ahead() -> None:
+    """A run stands for thousands of events: the chunks take the stream item by item,
+    so the first chunk comes after about CHUNK events, not after the whole export."""
+    from spoorvast.storage.sqlite_event_columns import Bases
+    pulled = []
+
+    def stream() -> Iterator[MessageRun]:
+        for n in range(100):
+            pulled.append(n)
+            yield MessageRun(1, "message", ZONE, SHA, [n] * 1000, [0] * 1000, ["r"] * 1000,
+                             ["t"] * 1000, [None] * 1000, ["/m"] * 1000, (), "id",
+                             [n] * 1000)
+
+    chunks = iter(sqlite_events._Chunks(1, 1, 0, stream(), Bases([])))
+    first = next(chunks)
+    assert first.count == len(pulled) * 1000 and len(pulled) == -(-sqlite_events.CHUNK // 1000)
+    assert sum(c.count for c in chunks) == 100_000 - first.count
