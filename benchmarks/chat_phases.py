@@ -28,7 +28,7 @@ from spoorvast.storage import prefetch, sqlite_events
 from spoorvast.storage.vault import open_vault
 
 SPENT: dict[str, float] = {"waiting for the parse": 0.0}
-BUSY = [0.0]  # the parsing thread, making chunks
+BUSY: dict[str, float] = {}  # the parsing thread, making chunks
 
 
 def _kind(sql: str) -> str:
@@ -65,7 +65,9 @@ class Timed:
         return getattr(self.conn, name)
 
 
-def _timed_iter(original: Any) -> Any:
+def _timed_iter(original: Any, totals: dict[str, float], key: str) -> Any:
+    """``original`` (an ``__iter__``), adding the time each ``next`` takes to
+    ``totals[key]``."""
     def chunks(self: Any) -> Iterator[Any]:
         inner = original(self)
         while True:
@@ -75,22 +77,7 @@ def _timed_iter(original: Any) -> Any:
             except StopIteration:
                 return
             finally:
-                SPENT["waiting for the parse"] += time.perf_counter() - start
-            yield chunk
-    return chunks
-
-
-def _busy_iter(original: Any) -> Any:
-    def chunks(self: Any) -> Iterator[Any]:
-        inner = original(self)
-        while True:
-            start = time.perf_counter()
-            try:
-                chunk = next(inner)
-            except StopIteration:
-                return
-            finally:
-                BUSY[0] += time.perf_counter() - start
+                totals[key] = totals.get(key, 0.0) + time.perf_counter() - start
             yield chunk
     return chunks
 
@@ -110,8 +97,10 @@ def main() -> None:
             export = work / "WhatsApp Chat with Jan.txt"
             make_export(export, texts(args.messages))
         new_vault(work / "vault")
-        prefetch.Prefetch.__iter__ = _timed_iter(prefetch.Prefetch.__iter__)  # type: ignore[method-assign]
-        sqlite_events._Chunks.__iter__ = _busy_iter(sqlite_events._Chunks.__iter__)  # type: ignore[method-assign]
+        waited = _timed_iter(prefetch.Prefetch.__iter__, SPENT, "waiting for the parse")
+        prefetch.Prefetch.__iter__ = waited  # type: ignore[method-assign]
+        busy = _timed_iter(sqlite_events._Chunks.__iter__, BUSY, "busy")
+        sqlite_events._Chunks.__iter__ = busy  # type: ignore[method-assign]
         with open_vault(work / "vault", PASSPHRASE) as vault:
             vault.store.conn = Timed(vault.store.conn)
             case = vault.store.cases()[0]
@@ -125,7 +114,8 @@ def main() -> None:
                 print(f"  {key:48s} {spent:6.2f} s")
         print(f"  {'the rest (date survey, sealing, Python)':48s} "
               f"{total - sum(SPENT.values()):6.2f} s")
-        print(f"  {'(beside them) parsing thread busy, parse + rows':48s} {BUSY[0]:6.2f} s")
+        print(f"  {'(beside them) parsing thread busy, parse + rows':48s} "
+              f"{BUSY.get('busy', 0.0):6.2f} s")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
