@@ -7,6 +7,7 @@ message is rendered in the reader's language when shown.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from spoorvast.i18n import _
@@ -33,11 +34,31 @@ def render(finding: Finding) -> str:
         template = _CODES.get(finding.code)
     if template is None:
         return finding.code
-    params = dict(finding.params)
+    params = {key: _shown(key, value) for key, value in finding.params}
     try:
         return _(template).format(**params)
     except (KeyError, IndexError, ValueError):
         return _(template)
+
+
+_LINE = re.compile(r"line (\d+)")
+_TEXTS = re.compile(r"(\d+) texts")
+
+
+def _shown(key: str, value: str) -> str:
+    """A parameter as the reader sees it: stored values are language-neutral data, so
+    the place ``line 17`` and a reason (a rule name the importer marked with ``N_``)
+    are translated here, for findings stored before and after alike. A value the
+    catalogs do not hold (an exception's name, a file name) is shown as it is."""
+    if not value:
+        return value  # gettext("") is the catalog's header
+    found = _LINE.fullmatch(value)
+    if found:
+        return _("line {number}").format(number=found[1])
+    found = _TEXTS.fullmatch(value)
+    if found:
+        return _("{count} texts").format(count=found[1])
+    return _(value) if key == "reason" else value
 
 
 _BUILTINS_LOADED: list[bool] = []

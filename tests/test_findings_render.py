@@ -18,3 +18,29 @@ def test_codes_of_importers_not_loaded_yet_are_rendered() -> None:
                          check=True).stdout.splitlines()
     assert out == ["The export's times carry no offset; they were read as UTC, as this "
                    "platform writes them.", "no.such-code"]
+
+
+def test_places_and_reasons_are_shown_in_the_readers_language() -> None:
+    """Stored params stay language-neutral data ("line 17", a rule name); the reader
+    sees them translated, and a value the catalogs do not hold (an exception's name)
+    as it is."""
+    from spoorvast.findings import render
+    from spoorvast.i18n import current_language, set_language
+    from spoorvast.model.records import Finding, Severity
+
+    def shown(code: str, **params: str) -> str:
+        return render(Finding(None, 1, None, Severity.WARNING, code, tuple(params.items())))
+
+    before = current_language()
+    try:
+        set_language("nl")
+        text = shown("chat.unreadable", where="line 17", reason="not a real date or time")
+        assert "regel 17" in text and "geen bestaande datum of tijd" in text
+        assert "line" not in text
+        set_language("de")
+        assert "Zeile 3" in shown("chat.attachment-missing", where="line 3")
+        assert "KeyError" in shown("chat.unreadable", where="/messages/4", reason="KeyError")
+        set_language("fr")
+        assert "linear 5 " in shown("chat.unreadable", where="linear 5", reason="")
+    finally:
+        set_language(before)

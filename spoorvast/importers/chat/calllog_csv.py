@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 
+from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source
 from spoorvast.importers.chat.common import Actor, Participants, Tally, e164, zone_country
 from spoorvast.importers.files import file_facts
@@ -122,7 +123,7 @@ class CallRows:
             return None, None
         number = e164(shown, self.region)
         if number is None:
-            return None, "not a phone number"
+            return None, N_("not a phone number")
         key = self.participants.note(Actor(actor_key("phone", number, PLATFORM, None),
                                            IdentifierKind.PHONE, number, PLATFORM), where)
         name = values.get("name", "").strip()
@@ -145,11 +146,11 @@ class CallRows:
 
 def _problem(dated: bool, direction: str | None, duration: str) -> str | None:
     if not dated:
-        return "no valid datetime"
+        return N_("no valid datetime")
     if direction is None:
-        return "unknown direction"
+        return N_("unknown direction")
     if duration and not duration.isdigit():
-        return "duration is not whole seconds"
+        return N_("duration is not whole seconds")
     return None
 
 

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source
 from spoorvast.importers.chat.common import Participants, Tally, account, without_surrogates
 from spoorvast.importers.chat.jsonload import (
@@ -80,7 +81,7 @@ class DiscordParser:
         self.tally.read += 1
         moment = None if record is None else iso_instant(get_str(record, "timestamp"))
         if record is None or moment is None:
-            self.tally.unreadable(where, where.field or "", "no timestamp with offset")
+            self.tally.unreadable(where, where.field or "", N_("no timestamp with offset"))
             return
         kind = self._kind(record)
         details = self._details(record, moment)

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source
 from spoorvast.importers.chat.common import Tally, without_surrogates
 from spoorvast.importers.chat.discord import iso_instant
@@ -46,7 +47,7 @@ class Rows:
         self.tally.read += 1
         moment = self._instant(values.get("Timestamp"))
         if moment is None:
-            self.tally.unreadable(where, where.field or f"line {where.line}", "no timestamp")
+            self.tally.unreadable(where, where.field or f"line {where.line}", N_("no timestamp"))
             return
         details = [("message_id", values.get("ID") or ""), ("own", "1")]
         details += [("attachment", a) for a in (values.get("Attachments") or "").split()]
@@ -79,7 +80,7 @@ def read_csv(data: bytes, rows: Rows) -> None:
         line = reader.line_num + 1
         if len(record) != len(COLUMNS):
             rows.tally.read += 1
-            rows.tally.unreadable(where, f"line {where.line}", "not 4 columns")
+            rows.tally.unreadable(where, f"line {where.line}", N_("not 4 columns"))
             continue
         rows.add(dict(zip(COLUMNS, record, strict=True)), where)
 
@@ -91,7 +92,7 @@ def read_json(data: bytes, rows: Rows) -> list[Problem]:
         where = Location(rows.sha256, field=pointer(index))
         if values is None:
             rows.tally.read += 1
-            rows.tally.unreadable(where, where.field or "", "not an object")
+            rows.tally.unreadable(where, where.field or "", N_("not an object"))
             continue
         rows.add({k: scalar(values.get(k)) for k in COLUMNS}, where)
     return loaded.problems

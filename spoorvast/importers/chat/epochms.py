@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from spoorvast.i18n import N_
 from spoorvast.importers.chat.common import Tally
 from spoorvast.importers.chat.jsonload import JsonObject, integer
 from spoorvast.model.instant import Instant, Precision, from_epoch
@@ -29,7 +30,7 @@ def keep(keyed: Keyed, tally: Tally, record: JsonObject | None, where: Location,
     stamp = None if record is None else integer(record.get(key))
     moment = None if stamp is None else epoch_ms(stamp, zone_name)
     if record is None or moment is None or stamp is None:
-        tally.unreadable(where, where.field or "", f"no {key}")
+        tally.unreadable(where, where.field or "", N_("no timestamp"))
         return
     tally.events += 1
     keyed.append((stamp, order[0], order[1], event_of(record, moment)))

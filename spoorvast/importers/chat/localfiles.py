@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext
 from spoorvast.importers.chat import codes_local as _codes_local  # noqa: F401  (codes)
 from spoorvast.importers.chat.common import MAX_LISTED_PROBLEMS
@@ -104,7 +105,7 @@ class AttachmentReport:
 
 
 class Refused(str):
-    """Why a named file was not read (a plain English rule name, no evidence)."""
+    """Why a named file was not read (a rule name, translated when shown; no evidence)."""
 
 
 @dataclass
@@ -128,7 +129,7 @@ class LocalFiles:
             return None
         parts = parts_of(reference)
         if parts is None:
-            self.report.refused(where, "absolute path or '..'")
+            self.report.refused(where, N_("absolute path or '..'"))
             return None
         found = locate(folder, parts)
         if found is None:
@@ -145,7 +146,7 @@ class LocalFiles:
         if key in self.by_path:
             return self.by_path[key]
         if len(self.by_path) >= MAX_ENTRIES:
-            return Refused("too many files")
+            return Refused(N_("too many files"))
         data = read_regular(real, MAX_TOTAL_BYTES - self.total)
         if isinstance(data, Refused):
             return data
@@ -170,16 +171,16 @@ def locate(folder: Path, parts: list[str]) -> Path | Refused | None:
         real = Path(os.path.realpath(candidate, strict=True))
     except FileNotFoundError:
         inside = Path(os.path.realpath(candidate)).is_relative_to(folder)
-        return None if inside else Refused("symlink outside the export folder")
+        return None if inside else Refused(N_("symlink outside the export folder"))
     except (OSError, RuntimeError):
-        return Refused("symlink loop")
+        return Refused(N_("symlink loop"))
     if not real.is_relative_to(folder):
-        return Refused("outside the export folder")
+        return Refused(N_("outside the export folder"))
     try:
         mode = os.stat(real).st_mode
     except OSError:
         return None
-    return real if stat.S_ISREG(mode) else Refused("not a regular file")
+    return real if stat.S_ISREG(mode) else Refused(N_("not a regular file"))
 
 
 def read_regular(real: Path, budget: int) -> bytes | Refused:
@@ -188,17 +189,17 @@ def read_regular(real: Path, budget: int) -> bytes | Refused:
     try:
         handle = os.open(real, flags)
     except OSError:
-        return Refused("cannot be opened")
+        return Refused(N_("cannot be opened"))
     try:
         info = os.fstat(handle)
         if not stat.S_ISREG(info.st_mode):
-            return Refused("not a regular file")
+            return Refused(N_("not a regular file"))
         limit = min(MAX_ENTRY_BYTES, budget)
         if info.st_size > limit:
-            return Refused("too large")
+            return Refused(N_("too large"))
         return _read_capped(handle, limit)
     except OSError:
-        return Refused("cannot be read")
+        return Refused(N_("cannot be read"))
     finally:
         os.close(handle)
 
@@ -209,5 +210,5 @@ def _read_capped(handle: int, limit: int) -> bytes | Refused:
         got += len(chunk)
         parts.append(chunk)
         if got > limit:
-            return Refused("too large")
+            return Refused(N_("too large"))
     return b"".join(parts)

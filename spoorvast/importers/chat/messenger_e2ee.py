@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source
 from spoorvast.importers.chat.archive import ZipFiles, entry_head, open_files, zip_names
 from spoorvast.importers.chat.common import Participants, Tally
@@ -127,7 +128,7 @@ def _document(parser: E2eeParser, data: bytes, artifact: Artifact,
     if root is None:
         return [*loaded.problems, Problem(
             Severity.ERROR, "chat.not-an-export", (("format", "Messenger"),
-                                                   ("reason", "no JSON object")),
+                                                   ("reason", N_("no JSON object"))),
             Location(artifact.sha256))]
     parser.document(root, artifact.sha256, number)
     return loaded.problems

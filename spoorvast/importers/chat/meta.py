@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source
 from spoorvast.importers.chat.archive import ZipFiles, open_files, zip_names
 from spoorvast.importers.chat.common import Participants, Tally
@@ -117,7 +118,7 @@ class MetaImporter:
         if root is None:
             return [*loaded.problems, Problem(
                 Severity.ERROR, "chat.not-an-export", (("format", "Instagram/Facebook"),
-                                                       ("reason", "no JSON object")),
+                                                       ("reason", N_("no JSON object"))),
                 Location(artifact.sha256))]
         parser.document(root, artifact.sha256, number)
         return loaded.problems

@@ -21,6 +21,7 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml
 from defusedxml.ElementTree import iterparse
 
+from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
 from spoorvast.importers.chat import codes2 as _codes2  # noqa: F401  (registers codes)
 from spoorvast.importers.chat.common import Participants, Tally, zone_country
@@ -146,8 +147,11 @@ def _record(walk: Walk, element: Element) -> Event | None:
     known = element.tag in RECORDS.get(walk.root, ())
     event = walk.reader.event(element, where) if known else None
     if event is None:
-        reason = "no valid date" if known else f"unknown element <{element.tag[:40]}>"
-        walk.tally.unreadable(where, where.field or "", reason)
+        label = where.field or ""
+        if not known:
+            label = f"{label} <{element.tag[:40]}>"
+        walk.tally.unreadable(where, label, N_("no valid date") if known
+                              else N_("unknown element"))
         return None
     walk.tally.events += 1
     return event

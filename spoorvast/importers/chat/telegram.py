@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
+from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
 from spoorvast.importers.chat import codes_stream as _codes_stream  # noqa: F401
 from spoorvast.importers.chat.archive import ZipFiles, open_files, zip_names
@@ -202,9 +203,9 @@ def _batches(parser: TelegramParser, splitter: Splitter) -> Iterator[Event | Mes
 
 def _structure(skeleton: Skeleton, parser: TelegramParser, sha256: str) -> list[Problem]:
     if skeleton.root != OBJECT:
-        return [_not_export(sha256, "no JSON object")]
+        return [_not_export(sha256, N_("no JSON object"))]
     if "messages" not in skeleton.keys and not skeleton.lists & set(CHAT_LISTS):
-        return [_not_export(sha256, "no messages or chats")]
+        return [_not_export(sha256, N_("no messages or chats"))]
     return []
 
 
@@ -229,7 +230,7 @@ def walk(parser: TelegramParser, loaded: Loaded, sha256: str,
     """Every chat of a parsed document through the parser."""
     root = obj(loaded.value)
     if root is None:
-        problems.append(_not_export(sha256, "no JSON object"))
+        problems.append(_not_export(sha256, N_("no JSON object")))
         return
     if "messages" in root:
         yield from parser.chat(root, ())
@@ -237,7 +238,7 @@ def walk(parser: TelegramParser, loaded: Loaded, sha256: str,
     parser.holder = _holder(root.get("personal_information"), parser.participants, sha256)
     lists = _chat_lists(root)
     if not lists:
-        problems.append(_not_export(sha256, "no messages or chats"))
+        problems.append(_not_export(sha256, N_("no messages or chats")))
     for key, chats in lists:
         for index, chat in enumerate(chats):
             record = obj(chat)

@@ -16,6 +16,7 @@ from datetime import datetime
 from itertools import repeat
 from typing import Any
 
+from spoorvast.i18n import N_
 from spoorvast.importers.chat.common import (
     Actor,
     Participants,
@@ -155,7 +156,7 @@ class TelegramParser:
         message = obj(record)
         moment = None if message is None else self._instant(message, where)
         if message is None or moment is None:
-            self.tally.unreadable(where, where.field or "", "not a dated message")
+            self.tally.unreadable(where, where.field or "", N_("not a dated message"))
             return None
         return self._emit(message, moment, where, context)
 

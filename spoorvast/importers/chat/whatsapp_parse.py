@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import BinaryIO
 
+from spoorvast.i18n import N_
 from spoorvast.importers.chat import whatsapp_tables as tables
 from spoorvast.importers.chat.common import Participants, Tally, clean_name, phone_or_name
 from spoorvast.importers.chat.textfile import Decoding, text_blocks
@@ -81,7 +82,7 @@ class WhatsAppParser:
                 if found is None:
                     if head is None:
                         tally.unreadable(Location(self.sha256, index), f"line {index}",
-                                         "before the first message")
+                                         N_("before the first message"))
                     else:
                         parts.append(previous + line)
                     continue
@@ -105,7 +106,7 @@ class WhatsAppParser:
         else:
             moment = self._instant(head, where)
         if moment is None:
-            self.result.tally.unreadable(where, f"line {line}", "not a real date or time",
+            self.result.tally.unreadable(where, f"line {line}", N_("not a real date or time"),
                                          units=1 + len(parts))
             return None
         sender, first = split_sender(body)
