@@ -14,7 +14,8 @@ from tests.chat.helpers import closes, codes, counts, run
 from tests.chat.test_whatsapp import write
 
 JAN: dict[str, object] = {"id": "111111111111111111", "name": "janp_fake", "discriminator": "0000",
-       "nickname": "Jan", "color": None, "isBot": False, "roles": [], "avatarUrl": "x.png"}
+       "nickname": "Jan", "color": None, "isBot": False, "roles": [],
+       "avatarUrl": "https://cdn.discordapp.com/avatars/111111111111111111/a1.png"}
 ANNA: dict[str, object] = {"id": "222222222222222222", "name": "anna_fake", "discriminator": "0000",
         "nickname": "Anna", "isBot": False}
 

@@ -76,6 +76,29 @@ def test_dce_media_folder_is_sealed_once_per_file(tmp_path: Path) -> None:
     assert not findings(draft, "chat.attachment-refused")
 
 
+def test_dce_avatars_are_sealed_once_and_missing_ones_reported(tmp_path: Path) -> None:
+    """--media also downloads avatars (profile data): each file is sealed once; a CDN
+    url is left alone; an avatar the folder lacks is a finding."""
+    path = media_export(tmp_path, [[], [], []])
+    avatar = png_bytes(color="red")
+    (path.parent / "dm.json_Files" / "avatar-1A2B.png").write_bytes(avatar)
+    document = json.loads(path.read_bytes())
+    people = ["dm.json_Files/avatar-1A2B.png", "dm.json_Files/avatar-1A2B.png",
+              "dm.json_Files/gone-avatar.png"]
+    for message, url in zip(document["messages"], people, strict=True):
+        message["author"] = {**message["author"], "avatarUrl": url}
+    document["messages"][0]["mentions"] = [{**ANNA, "avatarUrl": "https://cdn.x/a.png"}]
+    path.write_text(json.dumps(document))
+    draft, sealed = run(DiscordExporterImporter(), path)
+    assert closes(draft)
+    assert sealed.files == {"avatar-1A2B.png": avatar}
+    assert [a.sha256 for a in draft.artifacts[1:]] == [hashlib.sha256(avatar).hexdigest()]
+    assert all(e.attachments == () for e in draft.events)
+    assert findings(draft, "chat.attachment-missing") == [
+        {"where": "/messages/2/author/avatarUrl"}]
+    assert findings(draft, "chat.attachments-read") == [{"count": "1"}]
+
+
 def hostile_tree(tmp_path: Path) -> list[str]:
     outside = tmp_path / "outside"
     outside.mkdir()

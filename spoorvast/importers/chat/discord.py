@@ -13,8 +13,10 @@ relative to the JSON's folder (with the platform's separators; an absolute path 
 the media folder lies outside it). Those relative paths are read from disk, only inside
 the JSON's own (real) folder, and sealed as attachments of the conversation, with their
 sha256 on the event (see :mod:`localfiles` for the rules and caps); absolute paths are
-refused with a finding, a file that is not there is a finding. Avatars, emoji and embed
-images that ``--media`` also downloads are not read.
+refused with a finding, a file that is not there is a finding. The avatars of authors and
+mentioned people (``avatarUrl``: profile data the complaint asks for) are read the same
+way, each file once; the sealed JSON tells whose it is. Emoji and embed images that
+``--media`` also downloads are not read.
 """
 
 from __future__ import annotations
@@ -76,6 +78,7 @@ class DiscordParser:
     participants: Participants
     resolve: Resolver | None = None  # files named by a relative path, next to the JSON
     events: list[Event] = field(default_factory=list)
+    _avatars: set[str] = field(default_factory=set)  # avatarUrl values already read
 
     def message(self, record: JsonObject | None, where: Location) -> None:
         self.tally.read += 1
@@ -86,10 +89,10 @@ class DiscordParser:
         kind = self._kind(record)
         details = self._details(record, moment)
         author = obj(record.get("author"))
-        actor = None if author is None else self._person(author, where)
-        for mention in arr(record.get("mentions")):
+        actor = None if author is None else self._person(author, where, "author")
+        for index, mention in enumerate(arr(record.get("mentions"))):
             if (person := obj(mention)) is not None:
-                self._person(person, where)
+                self._person(person, where, f"mentions/{index}")
         sealed = self._attachments(record, where, details)
         text = without_surrogates(get_str(record, "content") or "")[0]
         self.tally.events += 1
@@ -135,10 +138,15 @@ class DiscordParser:
             details.append(("reply_to", scalar(reference.get("messageId")) or ""))
         return details
 
-    def _person(self, person: JsonObject, where: Location) -> str | None:
+    def _person(self, person: JsonObject, where: Location, path: str) -> str | None:
         stable = scalar(person.get("id"))
         if not stable:
             return None
+        avatar = get_str(person, "avatarUrl")
+        if avatar and self.resolve is not None and avatar not in self._avatars:
+            self._avatars.add(avatar)  # a CDN url is left alone by the resolver
+            self.resolve(avatar, Location(where.artifact_sha256,
+                                          field=f"{where.field}/{path}/avatarUrl"))
         handle = get_str(person, "name") or ""
         return self.participants.note(account(PLATFORM, stable, handle), where)
 
