@@ -7,8 +7,10 @@ The catalogs are the ``.po`` files under ``spoorvast/locale/<lang>/LC_MESSAGES/`
 file per part of the program (``core.po``, ``email.po``, …) so that parts can be worked
 on apart; all files of a language are merged and compiled in memory on first use (a few
 milliseconds), so there is no build step and no binary file in the repository.
-The language is chosen once per process by :func:`set_language`
-(CLI ``--lang``, ``SPOORVAST_LANG``, then the locale environment), English otherwise.
+The process's language is chosen by :func:`set_language` (CLI ``--lang``,
+``SPOORVAST_LANG``, then the locale environment), English otherwise. A web request
+chooses its own with :func:`use_in_context` (a context variable: concurrent requests in
+other languages, and other threads, keep theirs).
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from __future__ import annotations
 import gettext
 import io
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
@@ -28,6 +33,7 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "spoorvast"
 
 _current = "en"
+_chosen: ContextVar[str | None] = ContextVar("spoorvast_language", default=None)
 
 
 def po_paths(language: str) -> list[Path]:
@@ -72,16 +78,33 @@ def set_language(language: str) -> None:
     _current = language if language in LANGUAGES else "en"
 
 
+def use_in_context(language: str) -> None:
+    """The language of the current context only (a web request, and the job it
+    starts with a copy of its context); the process's language stays as it is."""
+    _chosen.set(language if language in LANGUAGES else "en")
+
+
+@contextmanager
+def in_language(language: str) -> Iterator[None]:
+    """Translate with ``_()`` into ``language`` for a while (the dossier is written in
+    the case's language), in this context only."""
+    token = _chosen.set(language if language in LANGUAGES else "en")
+    try:
+        yield
+    finally:
+        _chosen.reset(token)
+
+
 def current_language() -> str:
-    return _current
+    return _chosen.get() or _current
 
 
 def _(message: str) -> str:
-    return translations(_current).gettext(message)
+    return translations(current_language()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return translations(_current).ngettext(singular, plural, n)
+    return translations(current_language()).ngettext(singular, plural, n)
 
 
 def gettext_in(language: str, message: str) -> str:

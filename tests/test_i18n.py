@@ -65,3 +65,34 @@ def test_cli_speaks_dutch_and_french(vault_dir: Path, cli: Cli) -> None:
     assert "Nog geen zaak" in nl.err
     fr = cli("--lang", "fr", "show", "E-0001")
     assert "dossier" in fr.err.lower()
+
+
+def test_a_requests_language_is_its_own() -> None:
+    """Two contexts (two web requests in their worker threads) each translate in their
+    own language at the same time; the process's language is left alone, and the
+    dossier's ``in_language`` wins inside a context and gives it back after."""
+    import contextvars
+    import threading
+
+    from spoorvast.i18n import _, current_language, in_language, use_in_context
+
+    before = current_language()
+    meet = threading.Barrier(2)
+    seen: dict[str, list[str]] = {}
+
+    def request(language: str) -> None:
+        use_in_context(language)
+        meet.wait(5)  # both have chosen before either translates
+        with in_language("de"):
+            inner = _("line {number}")
+        seen[language] = [_("line {number}"), inner, current_language()]
+
+    threads = [threading.Thread(target=contextvars.copy_context().run, args=(request, lang))
+               for lang in ("nl", "fr")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert seen == {"nl": ["regel {number}", "Zeile {number}", "nl"],
+                    "fr": ["ligne {number}", "Zeile {number}", "fr"]}
+    assert current_language() == before

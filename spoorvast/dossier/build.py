@@ -18,10 +18,10 @@ from spoorvast.dossier import bundle, files, manifest, pdf, pdf_data, timestamps
 from spoorvast.dossier.charts import Charts
 from spoorvast.dossier.gather import gather
 from spoorvast.dossier.model import Dossier, DossierOptions, Placed, Transform
-from spoorvast.dossier.scratch import in_language, private_dir
+from spoorvast.dossier.scratch import private_dir
 from spoorvast.dossier.verify_text import verify_txt
 from spoorvast.errors import UserError
-from spoorvast.i18n import _
+from spoorvast.i18n import _, in_language
 from spoorvast.model.records import Case
 from spoorvast.storage.base import case_chain
 from spoorvast.storage.vault import Vault

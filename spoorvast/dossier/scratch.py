@@ -31,14 +31,3 @@ def private_dir() -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
-@contextmanager
-def in_language(language: str) -> Iterator[None]:
-    """Translate with ``_()`` into the dossier language for a while."""
-    from spoorvast.i18n import current_language, set_language
-
-    before = current_language()
-    set_language(language)
-    try:
-        yield
-    finally:
-        set_language(before)

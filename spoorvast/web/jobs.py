@@ -11,6 +11,7 @@ between steps (between files, between URLs); the job closes its handle when it e
 
 from __future__ import annotations
 
+import contextvars
 import enum
 import secrets
 import threading
@@ -102,7 +103,8 @@ class JobRegistry:
         with self._guard:
             self._forget_old()
             self._jobs[job.id] = job
-        thread = threading.Thread(target=self._run, args=(job, work, cleanup),
+        context = contextvars.copy_context()  # the request's language, among others
+        thread = threading.Thread(target=context.run, args=(self._run, job, work, cleanup),
                                   name=f"spoorvast-job-{kind}", daemon=True)
         thread.start()
         return job

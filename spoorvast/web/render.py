@@ -17,7 +17,7 @@ from fastapi import Request
 from starlette.responses import HTMLResponse
 
 from spoorvast import units
-from spoorvast.i18n import LANGUAGES, N_, _, ngettext, pick_language, set_language
+from spoorvast.i18n import LANGUAGES, N_, _, ngettext, pick_language, use_in_context
 from spoorvast.model.instant import Instant
 from spoorvast.web.security import csrf_token
 
@@ -89,9 +89,10 @@ def language_of(request: Request) -> str:
 
 
 def use_language(request: Request) -> str:
-    """Pick the request's language for ``_()`` (one user: a process-wide choice)."""
+    """Pick the request's language for ``_()``, for this request only (and the jobs it
+    starts: they run in a copy of its context)."""
     language = language_of(request)
-    set_language(language)
+    use_in_context(language)
     return language
 
 
