@@ -14,7 +14,7 @@ from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source
 from spoorvast.importers.files import PlainFileImporter
 from spoorvast.importers.registry import Registry
-from spoorvast.model.message_run import EventStream, MessageRun
+from spoorvast.model.message_run import EventStream, MessageRun, count_of
 from spoorvast.model.records import Event, Location, Problem, Severity
 
 register_codes({
@@ -57,7 +57,7 @@ def _stop_on_error(draft: ItemDraft, events: EventStream, importer: str,
     try:
         for found in events:
             yield found
-            count += len(found) if type(found) is MessageRun else 1
+            count += count_of(found)
     except Exception as exc:
         draft.problems.append(Problem(
             Severity.ERROR, "import.stopped",

@@ -93,7 +93,9 @@ class _Chunks:
             yield self._chunk(pieces, size)
 
     def _chunk(self, pieces: list[list[Event] | MessageRun], size: int) -> Chunk:
-        columns = self._columns(pieces, self.start + self.count + 1)
+        events = [e for piece in pieces if type(piece) is list for e in piece]
+        columns = self._columns(pieces, events, self.start + self.count + 1)
+        self._note_marks(events, pieces)
         stored, bases = self.bases.stored(columns)
         chunk = column_chunk(stored, size)
         chunk.bases.extend(bases)
@@ -102,14 +104,12 @@ class _Chunks:
         self.count += size
         return chunk
 
-    def _columns(self, pieces: list[list[Event] | MessageRun], first_seq: int
-                 ) -> list[Column]:
-        """The columns of the chunk: the events' made in one go (then cut where runs come
-        between them), the runs' from their own columns."""
-        events = [e for piece in pieces if type(piece) is list for e in piece]
+    def _columns(self, pieces: list[list[Event] | MessageRun], events: list[Event],
+                 first_seq: int) -> list[Column]:
+        """The columns of the chunk: the events' (``events``, those of ``pieces``) made in
+        one go, then cut where runs come between them; the runs' from their own columns."""
         made = event_columns(events, self.case_id, self.item_id, first_seq) if events else []
         if len(pieces) == 1 and events:
-            self._note_marks(events, pieces)
             return made
         parts, at = [], 0
         for piece in pieces:
@@ -120,12 +120,12 @@ class _Chunks:
                 parts.append(block_columns(piece, self.case_id, self.item_id, 0))  # type: ignore[arg-type]
         columns = [list(itertools.chain.from_iterable(c)) for c in zip(*parts, strict=True)]
         columns[2] = list(range(first_seq, first_seq + len(columns[2])))
-        if events:
-            self._note_marks(events, pieces)
         return columns
 
     def _note_marks(self, events: list[Event], pieces: list[list[Event] | MessageRun]) -> None:
-        found = marked_positions(events)
+        """Positions (in the item) of the events that came marked; before ``count``
+        moves on."""
+        found = marked_positions(events) if events else []
         if not found:
             return
         positions: list[int] = []

@@ -123,7 +123,7 @@ class TelegramParser:
         self.tally.read += 1
         return self._message(record, Location(self.sha256, field=field), context)
 
-    def _run(self, records: list[object], first: int, stop: int, field: str, start: int,
+    def _run(self, records: list[object], first: int, stop: int, numbered: str, start: int,
              context: Context, orjson_read: bool) -> MessageRun:
         """Records ``first``…``stop - 1``, all usual text messages (:func:`_plain_mask`:
         from an account, dated by their epoch, no media, edit, reply or service action),
@@ -137,7 +137,7 @@ class TelegramParser:
         texts: list[object] = list(map(get, found, repeat("text")))
         if not orjson_read:  # lone surrogates replaced (and counted) as the general path does
             texts = [self._clean(t) if type(t) is str else t for t in texts]
-        fields = list(map(field.__mod__, range(start + first, start + stop)))
+        fields = list(map(numbered.__mod__, range(start + first, start + stop)))
         actors = list(map(self._actors.get, zip(map(get, found, repeat("from_id")),
                                                 map(get, found, repeat("from")), strict=True)))
         for n in _needing_python(texts, actors):  # in order: text, then actor, as there
