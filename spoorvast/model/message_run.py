@@ -1,7 +1,8 @@
 """A run of messages given as columns instead of one record per message.
 
-A Telegram export holds hundreds of thousands of the same kind of message: a text from an
-account, dated by its Unix time, located by a JSON pointer. Making an
+A chat export holds hundreds of thousands of the same kind of message: a text from an
+account, dated to the second or minute, located by a JSON pointer (Telegram) or a line
+(WhatsApp). Making an
 :class:`~spoorvast.model.records.Event`, an :class:`~spoorvast.model.instant.Instant` and
 a :class:`~spoorvast.model.records.Location` for each, only for storage to take them apart
 into columns again, was most of the cost of importing one. An importer may instead give
@@ -22,12 +23,16 @@ from datetime import UTC, datetime
 from spoorvast.model.instant import Instant, OffsetSource, Precision
 from spoorvast.model.records import Event, Location
 
+Details = tuple[tuple[str, str], ...]
+
 
 @dataclass(frozen=True, slots=True)
 class MessageRun:
     """``len(stamps)`` messages of one source artifact, dated by Unix times (whole seconds,
-    the offset of the zone ``zone`` at each), with no attachments; each has the details
-    ``context`` followed by ``(number_key, str(number))``."""
+    the offset of the zone ``zone`` at each; how that offset is known and how precise the
+    time is are the same for all), with no attachments. Each is located by a JSON pointer
+    (``fields``) or a line (``lines``); its details are ``context``, then its own
+    (``own``), then ``(number_key, str(number))`` when a number key is given."""
 
     case_id: int
     kind: str
@@ -38,23 +43,36 @@ class MessageRun:
     raws: list[str]  # each time as the export wrote it
     texts: list[str]
     actors: list[str | None]
-    fields: list[str]  # where in the artifact (a JSON pointer)
-    context: tuple[tuple[str, str], ...]
-    number_key: str
-    numbers: list[int]
+    fields: list[str] | None  # where in the artifact (a JSON pointer)…
+    context: Details
+    number_key: str | None
+    numbers: list[int] | None
+    lines: list[int] | None = None  # … or the line (1-based)
+    own: list[Details] | None = None
+    source: OffsetSource = OffsetSource.EPOCH
+    precision: Precision = Precision.SECOND
 
     def __len__(self) -> int:
         return len(self.stamps)
 
+    def details(self, n: int) -> Details:
+        own = self.own
+        found = self.context if own is None else (*self.context, *own[n]) if self.context \
+            else own[n]
+        if self.number_key is None or self.numbers is None:
+            return found
+        return (*found, (self.number_key, str(self.numbers[n])))
+
     def events(self) -> Iterator[Event]:
         """The run's events, one record each (for readers; storage reads the columns)."""
+        fields, lines = self.fields, self.lines
         for n, stamp in enumerate(self.stamps):
             moment = Instant(datetime.fromtimestamp(stamp, UTC), self.offsets[n],
-                             OffsetSource.EPOCH, Precision.SECOND, self.zone, self.raws[n])
+                             self.source, self.precision, self.zone, self.raws[n])
+            where = Location(self.artifact_sha256, None if lines is None else lines[n], None,
+                             None, None if fields is None else fields[n])
             yield Event(None, self.case_id, None, self.kind, moment, self.texts[n], None,
-                        Location(self.artifact_sha256, None, None, None, self.fields[n]),
-                        False, self.actors[n], (),
-                        (*self.context, (self.number_key, str(self.numbers[n]))))
+                        where, False, self.actors[n], (), self.details(n))
 
 
 def each_event(stream: Iterable[Event | MessageRun]) -> Iterator[Event]:

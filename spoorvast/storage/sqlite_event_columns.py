@@ -26,7 +26,7 @@ from typing import Any
 
 import orjson
 
-from spoorvast.model.instant import Instant, OffsetSource, Precision
+from spoorvast.model.instant import Instant
 from spoorvast.model.message_run import MessageRun
 from spoorvast.model.records import Event, Location
 
@@ -82,15 +82,26 @@ def block_columns(run: MessageRun, case_id: int, item_id: int | None,
     """What :func:`event_columns` gives for ``run.events()``, from the run's columns."""
     n = len(run)
     nothing: Column = [None] * n
-    head = orjson.dumps([*run.context, (run.number_key, "")]).decode()[:-3]
-    # an integer's digits need no escaping
-    details = list(map((head.replace("%", "%%") + '%d"]]').__mod__, run.numbers))
     return [[case_id] * n, [item_id] * n, list(range(first_seq, first_seq + n)),
             [run.kind] * n, epoch_iso(run.stamps), list(run.offsets),
-            [OffsetSource.EPOCH.value] * n, [Precision.SECOND.value] * n, [run.zone] * n,
+            [run.source.value] * n, [run.precision.value] * n, [run.zone] * n,
             list(run.raws), list(run.texts), list(run.actors), nothing,
-            [run.artifact_sha256] * n, nothing, nothing, nothing, list(run.fields), nothing,
-            nothing, details]
+            [run.artifact_sha256] * n, nothing if run.lines is None else list(run.lines),
+            nothing, nothing, nothing if run.fields is None else list(run.fields), nothing,
+            nothing, _run_details(run)]
+
+
+def _run_details(run: MessageRun) -> Column:
+    n = len(run)
+    if run.number_key is not None and run.numbers is not None and run.own is None:
+        head = orjson.dumps([*run.context, (run.number_key, "")]).decode()[:-3]
+        # an integer's digits need no escaping
+        return list(map((head.replace("%", "%%") + '%d"]]').__mod__, run.numbers))
+    if run.own is None and run.number_key is None:
+        return [orjson.dumps(run.context).decode() if run.context else None] * n
+    if run.own is not None and not run.context and run.number_key is None:
+        return _json_column(list(run.own))  # (text exports: a few shared tuples)
+    return _json_column(list(map(run.details, range(n))))
 
 
 def marked_positions(events: Sequence[Event]) -> list[int]:

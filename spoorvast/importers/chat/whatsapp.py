@@ -29,6 +29,7 @@ from spoorvast.importers.chat.zipsafe import SafeZip, is_zip
 from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry
 from spoorvast.model.instant import ZoneClock
+from spoorvast.model.message_run import MessageRun
 from spoorvast.model.records import (
     Artifact,
     ArtifactRole,
@@ -145,7 +146,7 @@ class WhatsAppImporter:
         yield draft
 
     def _events(self, context: ImportContext, draft: ItemDraft, stream: Stream,
-                archive: SafeZip | None, media: Media) -> Iterator[Event]:
+                archive: SafeZip | None, media: Media) -> Iterator[Event | MessageRun]:
         """The events, parsed as they are stored; the draft is completed at the end."""
         if context.date_order is not None:
             order = DateOrder(context.date_order, "chosen")

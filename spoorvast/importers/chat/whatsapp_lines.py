@@ -153,13 +153,13 @@ def wall_time(groups: tuple[str | None, ...], order: str) -> datetime:
     return datetime(year, month, day, hour, int(mm or 0), int(ss or 0))
 
 
-_SENDER_LIMIT = 80
+SENDER_LIMIT = 80
 
 
 def split_sender(body: str) -> tuple[str | None, str]:
     """``Jan: text`` -> (``Jan``, ``text``); a system line -> (None, body)."""
     at = body.find(": ")
-    if at <= 0 or at > _SENDER_LIMIT:
+    if at <= 0 or at > SENDER_LIMIT:
         return None, body
     sender = body[:at]
     if '"' in sender or "\u201c" in sender:

@@ -16,6 +16,7 @@ from spoorvast.importers.chat.common import Participants, Tally, clean_name, pho
 from spoorvast.importers.chat.textfile import Decoding, text_blocks
 from spoorvast.importers.chat.whatsapp_lines import (
     DECIDING_HEADERS,
+    SENDER_LIMIT,
     SURVEY_HEADERS,
     DateOrder,
     DateSurvey,
@@ -23,6 +24,7 @@ from spoorvast.importers.chat.whatsapp_lines import (
     wall_time,
 )
 from spoorvast.model.instant import Instant, Precision, ZoneClock
+from spoorvast.model.message_run import Details, MessageRun
 from spoorvast.model.records import Event, Location, Problem, Severity
 
 _MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff\u2068\u2069"
@@ -35,6 +37,9 @@ _ATTACHED_ANDROID = re.compile(r"^([^\s<>:/\\]+\.[A-Za-z0-9]{1,5}) \([^()]{2,40}
 _MARKER_MAX = 1 + max(len(m) for m in (*tables.MISSED_CALLS, *tables.MEDIA_OMITTED,
                                           *tables.DELETED))
 _FLAGS = frozenset({"media", "deleted", "attachment", "direction"})
+_MARKERS = frozenset((*tables.MISSED_CALLS, *tables.MEDIA_OMITTED, *tables.DELETED))
+_NON_CONTACT: Details = (("non_contact", "1"),)
+RUN = 4096  # messages at most in one MessageRun
 Resolver = Callable[[str], str | None]  # attachment name -> sha256 of the sealed file
 
 
@@ -63,17 +68,24 @@ class WhatsAppParser:
     resolve: Resolver
     result: ChatResult
     order: str  # "dmy", "mdy" or "ymd"
+    runs: bool = True  # the usual messages as runs of columns (False: one Event each)
     _actors: dict[str, tuple[str, bool]] = field(default_factory=dict)
     _last_utc: datetime | None = None
     _last_head: str = ""
     _last_instant: Instant | None = None
+    _run: _Columns | None = None
 
-    def events(self, reader: BinaryIO, header: re.Pattern[str]) -> Iterator[Event]:
-        """Events of the chat text, in order (the lines are read a block at a time)."""
+    def events(self, reader: BinaryIO, header: re.Pattern[str]
+               ) -> Iterator[Event | MessageRun]:
+        """Events of the chat text, in order (the lines are read a block at a time). The
+        usual messages (one line, from a sender seen before, no marker, attachment or
+        edit: :meth:`_plain`) come as runs of columns (:class:`MessageRun`), equal to the
+        events the general path (:meth:`_emit`) makes for them (tested)."""
         match, tally = header.match, self.result.tally
         encoding = Decoding(self.sha256)
         start, head, body, ending, index = 0, None, "", "", 0
         parts: list[str] = []
+        plain = self._plain if self.runs else None
         for block in text_blocks(reader, encoding):
             for line, next_ending in block:
                 index += 1
@@ -87,16 +99,79 @@ class WhatsAppParser:
                         parts.append(previous + line)
                     continue
                 if head is not None:
-                    event = self._emit(start, head, body, parts)
-                    if event is not None:
-                        yield event
+                    if parts or plain is None or not plain(start, head, body):
+                        yield from self._general(start, head, body, parts)
+                    elif self._run is not None and len(self._run.texts) >= RUN:
+                        yield self._take()
                 start, head, body, parts = index, found, line[found.end():], []
         tally.read += index
         self.result.problems[:0] = encoding.problems()
-        if head is not None:
-            event = self._emit(start, head, body, parts)
-            if event is not None:
-                yield event
+        if head is not None and (parts or plain is None or not plain(start, head, body)):
+            yield from self._general(start, head, body, parts)
+        if self._run is not None:
+            yield self._take()
+
+    def _general(self, line: int, head: re.Match[str], body: str, parts: list[str]
+                 ) -> Iterator[Event | MessageRun]:
+        """The run so far, then the event of this message (if it has one)."""
+        if self._run is not None:
+            yield self._take()
+        event = self._emit(line, head, body, parts)
+        if event is not None:
+            yield event
+
+    def _plain(self, line: int, head: re.Match[str], body: str) -> bool:
+        """Add a one-line message to the run when it is a usual one and say so (True: it
+        is taken, or counted unreadable as :meth:`_emit` would); False, with nothing
+        changed, when the general path must read it. The checks before the instant are
+        those of :meth:`_emit` and :meth:`_message`, made without side effects; a message
+        they are unsure of goes the general way."""
+        at = body.find(": ")
+        if at <= 0 or at > SENDER_LIMIT:
+            return False  # a system line
+        known = self._actors.get(body[:at])  # a quoted name is never among them
+        if known is None:
+            return False  # a sender seen for the first time: noted by the general path
+        first = body[at + 2:]
+        shown = first.strip(_EDGE)
+        # (an attachment ends with ">" or ")": the ``_ATTACHED_*`` patterns)
+        if first[:1] == "\u200e" or shown[-1:] in (")", ">") or (
+                len(shown) <= _MARKER_MAX and shown.rstrip(".").casefold() in _MARKERS):
+            return False  # maybe a marker, an attachment, an edit or a system line
+        precision = Precision.MINUTE if head.group(7) is None else Precision.SECOND
+        run = self._run
+        if run is not None and precision is not run.precision:
+            return False
+        text = head.group(0)
+        if text == self._last_head and self._last_instant is not None:
+            moment = self._last_instant
+        else:
+            found = self._instant(head, line)
+            if found is None:
+                self.result.tally.unreadable(Location(self.sha256, line), f"line {line}",
+                                             N_("not a real date or time"))
+                return True
+            moment = found
+        if run is None:
+            run = self._run = _Columns(precision)
+        if moment is not run.moment:
+            run.moment, run.stamp = moment, int(moment.utc.timestamp())
+        run.stamps.append(run.stamp)
+        run.offsets.append(moment.offset_seconds)
+        run.raws.append(moment.raw)  # type: ignore[arg-type]
+        run.texts.append(first)
+        run.actors.append(known[0])
+        run.lines.append(line)
+        run.own.append(_NON_CONTACT if known[1] else ())
+        return True
+
+    def _take(self) -> MessageRun:
+        run, self._run = self._run, None
+        assert run is not None
+        self.result.tally.events += len(run.texts)
+        return MessageRun(self.case_id, "message", self.clock.zone_name, self.sha256,
+                          run.stamps, run.offsets, run.raws, run.texts, run.actors, None, (),
+                          None, None, run.lines, run.own, self.clock.source, run.precision)
 
     def _emit(self, line: int, head: re.Match[str], body: str, parts: list[str]
               ) -> Event | None:
@@ -104,7 +179,7 @@ class WhatsAppParser:
         if head.group(0) == self._last_head and self._last_instant is not None:
             moment: Instant | None = self._last_instant  # the same minute as the last one
         else:
-            moment = self._instant(head, where)
+            moment = self._instant(head, line)
         if moment is None:
             self.result.tally.unreadable(where, f"line {line}", N_("not a real date or time"),
                                          units=1 + len(parts))
@@ -127,7 +202,7 @@ class WhatsAppParser:
                           event.actor, (), (("system", system_type(text)),))
         return event
 
-    def _instant(self, head: re.Match[str], where: Location) -> Instant | None:
+    def _instant(self, head: re.Match[str], line: int) -> Instant | None:
         """The instant of a header unlike the one before (``_emit`` reuses the last one for
         the same header text, unless it fell in a DST change)."""
         text = head.group(0)
@@ -143,7 +218,7 @@ class WhatsAppParser:
             fold = 0
             ambiguity = self.clock.ambiguity(wall)
             if ambiguity is not None:
-                fold = self._fold(wall, ambiguity, where, raw)
+                fold = self._fold(wall, ambiguity, Location(self.sha256, line), raw)
             moment = self.clock.resolve(wall, precision, raw, fold)
         self._last_utc = moment.utc
         self._last_head, self._last_instant = (text, moment) if ambiguity is None else ("", None)
@@ -213,6 +288,22 @@ class WhatsAppParser:
                                          (("where", f"line {where.line}"),), where))
             return ()
         return (sha,)
+
+
+@dataclass(slots=True)
+class _Columns:
+    """The run being gathered (:meth:`WhatsAppParser._plain`)."""
+
+    precision: Precision
+    moment: Instant | None = None  # the instant of the last message, and its Unix time
+    stamp: int = 0
+    stamps: list[int] = field(default_factory=list)
+    offsets: list[int] = field(default_factory=list)
+    raws: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    actors: list[str | None] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    own: list[Details] = field(default_factory=list)
 
 
 def system_type(text: str) -> str:
