@@ -24,7 +24,8 @@ ZONE = "Europe/Brussels"
 # around both DST changes of 2026 in Brussels (29 March 02:00 does not exist, 25 October
 # 02:00-03:00 exists twice), a day that does not exist, and an ordinary evening
 DATES = ["29/03/2026", "25/10/2026", "31/02/2026", "04/03/2026", "5/3/26"]
-TIMES = ["01:59", "02:30", "02:30:15", "03:00", "22:15", "22:15:07", "25:00", "10:15\u202fPM"]
+TIMES = ["01:59", "02:30", "02:30:15", "03:00", "22:15", "22:15:07", "25:00", "22:60",
+         "10:15\u202fPM", "10:15\u202fAM", "22:15:60"]
 SENDERS = ["Jan Peeters", "~\u00a0Anna", "+32 470 12 34 56", '"Quoted" Name', "x" * 90,
            "Jan Peeters", "Jan Peeters"]
 BODIES = ["Waar is mijn géld", "", "ok", "<Media omitted>", "Gemiste spraakoproep",
@@ -108,6 +109,15 @@ _SEEN = "04/03/2026, 22:14 - Jan Peeters: seen"
           "04/03/2026, 22:15 - Jan Peeters: (bracketed)", "04/03/2026, 22:15 - Jan Peeters: "
           "Gemiste spraakoproep.", "31/02/2026, 22:15 - Jan Peeters: no such day",
           "04/03/2026, 22:16 - Jan Peeters: again"], "\n", "android", 4096)
+@example([_SEEN, "04/03/2026, 10:15\u202fPM - Jan Peeters: evening", "04/03/2026, 10:16\u202fAM - "
+          "Jan Peeters: morning", "04/03/2026, 22:60 - Jan Peeters: no such minute",
+          "04/03/2026, 22:15:07 - Jan Peeters: seconds", "04/03/2026, 22:15:60 - Jan Peeters: "
+          "no such second"], "\n", "android", 4096)
+# which of the two 02:30 of 25 October is meant follows from the message before it: the
+# general path must see the time of a message the plain path read in between
+@example(["25/10/2026, 03:10 - Jan Peeters: <Media omitted>", "25/10/2026, 01:00 - Jan "
+          "Peeters: plain", "25/10/2026, 03:10 - Jan Peeters: <Media omitted>",
+          "25/10/2026, 02:30 - Jan Peeters: after"], "\n", "android", 4096)
 def test_runs_equal_the_general_path(found: list[str], ending: str, layout: str,
                                      run: int) -> None:
     original = whatsapp_parse.RUN

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import BinaryIO
 
 from spoorvast.i18n import N_
@@ -38,7 +39,9 @@ _MARKER_MAX = 1 + max(len(m) for m in (*tables.MISSED_CALLS, *tables.MEDIA_OMITT
                                           *tables.DELETED))
 _FLAGS = frozenset({"media", "deleted", "attachment", "direction"})
 _MARKERS = frozenset((*tables.MISSED_CALLS, *tables.MEDIA_OMITTED, *tables.DELETED))
-_NON_CONTACT: Details = (("non_contact", "1"),)
+_OWN: dict[bool, Details] = {False: (), True: (("non_contact", "1"),)}  # by non-contact
+_MINUTE, _SECOND = Precision.MINUTE, Precision.SECOND
+_FIRST, _SECOND_ITEM, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
 RUN = 4096  # messages at most in one MessageRun
 Resolver = Callable[[str], str | None]  # attachment name -> sha256 of the sealed file
 
@@ -70,9 +73,12 @@ class WhatsAppParser:
     order: str  # "dmy", "mdy" or "ymd"
     runs: bool = True  # the usual messages as runs of columns (False: one Event each)
     _actors: dict[str, tuple[str, bool]] = field(default_factory=dict)
-    _last_utc: datetime | None = None
+    _last_stamp: int | None = None  # the Unix time of the last message read
     _last_head: str = ""
     _last_instant: Instant | None = None
+    _hours: dict[tuple[str, ...], tuple[int, int] | None] = field(default_factory=dict)
+    _plain_head: str = ""  # the header of the last message the plain path timed itself
+    _when: tuple[int, int, str] = (0, 0, "")
     _run: _Columns | None = None
 
     def events(self, reader: BinaryIO, header: re.Pattern[str]
@@ -101,7 +107,7 @@ class WhatsAppParser:
                 if head is not None:
                     if parts or plain is None or not plain(start, head, body):
                         yield from self._general(start, head, body, parts)
-                    elif self._run is not None and len(self._run.texts) >= RUN:
+                    elif self._run is not None and len(self._run.rows) >= RUN:
                         yield self._take()
                 start, head, body, parts = index, found, line[found.end():], []
         tally.read += index
@@ -138,40 +144,63 @@ class WhatsAppParser:
         if first[:1] == "\u200e" or shown[-1:] in (")", ">") or (
                 len(shown) <= _MARKER_MAX and shown.rstrip(".").casefold() in _MARKERS):
             return False  # maybe a marker, an attachment, an edit or a system line
-        precision = Precision.MINUTE if head.group(7) is None else Precision.SECOND
+        precision = _MINUTE if head[7] is None else _SECOND
         run = self._run
         if run is not None and precision is not run.precision:
             return False
-        text = head.group(0)
-        if text == self._last_head and self._last_instant is not None:
-            moment = self._last_instant
-        else:
-            found = self._instant(head, line)
-            if found is None:
-                self.result.tally.unreadable(Location(self.sha256, line), f"line {line}",
-                                             N_("not a real date or time"))
-                return True
-            moment = found
+        text = head[0]
+        if text != self._plain_head:
+            when = self._steady_when(head, text)
+            if when is None:  # not a real time, or an hour with a DST change
+                moment = self._instant(head, line)
+                if moment is None:
+                    self.result.tally.unreadable(Location(self.sha256, line), f"line {line}",
+                                                 N_("not a real date or time"))
+                    return True
+                when = (int(moment.utc.timestamp()), moment.offset_seconds, moment.raw or "")
+                text = ""  # asked again for the next message, as the general path does
+            self._plain_head, self._when = text, when
+        self._last_stamp = self._when[0]
+        self._last_head = ""  # the general path times its next message itself
         if run is None:
             run = self._run = _Columns(precision)
-        if moment is not run.moment:
-            run.moment, run.stamp = moment, int(moment.utc.timestamp())
-        run.stamps.append(run.stamp)
-        run.offsets.append(moment.offset_seconds)
-        run.raws.append(moment.raw)  # type: ignore[arg-type]
-        run.texts.append(first)
-        run.actors.append(known[0])
-        run.lines.append(line)
-        run.own.append(_NON_CONTACT if known[1] else ())
+        run.rows.append((self._when, first, known, line))  # columns made at the end
         return True
+
+    def _steady_when(self, head: re.Match[str], text: str) -> tuple[int, int, str] | None:
+        """(Unix time, offset, raw text) of a header in an hour without a DST change, as
+        :meth:`_instant` gives them, from the hour's start (computed once per hour of the
+        export): no datetime or Instant made per message. None: ask :meth:`_instant`."""
+        a, sep, b, c, hh, mm, ss, ampm = head.groups()
+        key = (a, b, c, hh, ampm)
+        if key in self._hours:
+            hour = self._hours[key]
+        else:
+            try:
+                start = wall_time((a, sep, b, c, hh, "00", None, ampm), self.order)
+            except ValueError:
+                start = None
+            moment = None if start is None else self.clock.steady(start, _MINUTE)
+            hour = None if moment is None else (int(moment.utc.timestamp()),
+                                                moment.offset_seconds)
+            self._hours[key] = hour
+        if hour is None:
+            return None
+        minute, second = int(mm), int(ss or 0)
+        if minute > 59 or second > 59:
+            return None
+        return hour[0] + minute * 60 + second, hour[1], text.strip(_HEADER_EDGE)
 
     def _take(self) -> MessageRun:
         run, self._run = self._run, None
         assert run is not None
-        self.result.tally.events += len(run.texts)
+        whens, texts, known, lines = (list(c) for c in zip(*run.rows, strict=True))
+        self.result.tally.events += len(texts)
         return MessageRun(self.case_id, "message", self.clock.zone_name, self.sha256,
-                          run.stamps, run.offsets, run.raws, run.texts, run.actors, None, (),
-                          None, None, run.lines, run.own, self.clock.source, run.precision)
+                          list(map(_FIRST, whens)), list(map(_SECOND_ITEM, whens)),
+                          list(map(_THIRD, whens)), texts, list(map(_FIRST, known)), None, (),
+                          None, None, lines, list(map(_OWN.__getitem__, map(_SECOND_ITEM, known))),
+                          self.clock.source, run.precision)
 
     def _emit(self, line: int, head: re.Match[str], body: str, parts: list[str]
               ) -> Event | None:
@@ -220,7 +249,7 @@ class WhatsAppParser:
             if ambiguity is not None:
                 fold = self._fold(wall, ambiguity, Location(self.sha256, line), raw)
             moment = self.clock.resolve(wall, precision, raw, fold)
-        self._last_utc = moment.utc
+        self._last_stamp = int(moment.utc.timestamp())
         self._last_head, self._last_instant = (text, moment) if ambiguity is None else ("", None)
         return moment
 
@@ -232,7 +261,8 @@ class WhatsAppParser:
                                                 where))
             return 0
         first = self.clock.resolve(wall, Precision.SECOND, None, 0)
-        fold = 1 if self._last_utc is not None and self._last_utc > first.utc else 0
+        fold = 1 if self._last_stamp is not None and self._last_stamp > first.utc.timestamp() \
+            else 0
         which = "second" if fold else "first"
         self.result.problems.append(Problem(Severity.WARNING, "chat.dst-overlap",
                                      (*params, ("which", which)), where))
@@ -292,18 +322,13 @@ class WhatsAppParser:
 
 @dataclass(slots=True)
 class _Columns:
-    """The run being gathered (:meth:`WhatsAppParser._plain`)."""
+    """The run being gathered (:meth:`WhatsAppParser._plain`): a row per message, of the
+    Unix time, offset and raw text of its instant (made once per instant), its text, its
+    sender's (actor, non-contact) and its line."""
 
     precision: Precision
-    moment: Instant | None = None  # the instant of the last message, and its Unix time
-    stamp: int = 0
-    stamps: list[int] = field(default_factory=list)
-    offsets: list[int] = field(default_factory=list)
-    raws: list[str] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)
-    actors: list[str | None] = field(default_factory=list)
-    lines: list[int] = field(default_factory=list)
-    own: list[Details] = field(default_factory=list)
+    rows: list[tuple[tuple[int, int, str], str, tuple[str, bool], int]] = field(
+        default_factory=list)
 
 
 def system_type(text: str) -> str:
