@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -131,3 +132,21 @@ def test_the_usual_message_takes_the_plain_path() -> None:
     assert calls == [] and event.text == "tot morgen"
     assert event.details == (*CONTEXT, ("message_id", "7"))
     assert event.location is not None and event.location.field == "/messages/0"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(records(), max_size=12))
+def test_the_plain_mask_is_each_records_test(found: list[object]) -> None:
+    """The mask made a test at a time over all records equals each record tested alone."""
+    assert telegram_parse._plain_mask(found) == [telegram_parse._plain_record(r)
+                                                 for r in found]
+
+
+@pytest.mark.parametrize(("key", "odd"), [
+    ("type", "service"), ("date", None), ("id", "7"), ("id", True), ("from_id", 111),
+    ("from", None), ("photo", "photos/p.jpg"), ("date_unixtime", "17726508001")])
+def test_one_odd_record_among_usual_ones_is_not_plain(key: str, odd: object) -> None:
+    usual = {"id": 1, "type": "message", "date": "2026-03-04T21:00:00",
+             "date_unixtime": "1772650800", "from": "Jan", "from_id": "user111", "text": "x"}
+    found: list[object] = [dict(usual), {**usual, key: odd}, dict(usual)]
+    assert telegram_parse._plain_mask(found) == [True, False, True]

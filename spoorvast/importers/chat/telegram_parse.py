@@ -10,6 +10,7 @@ numbers and e-mail addresses in entities become proposed identifiers.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -296,12 +297,38 @@ def _plain_mask(records: list[object]) -> list[bool]:
     """Which records are usual text messages (what :meth:`TelegramParser._run` reads):
     a message from an account (``from_id`` and ``from`` strings, an integer ``id``), a
     ``date`` and a ``date_unixtime`` of at most ten ASCII digits (before 2286: always a
-    datetime), none of the members that take the general path."""
-    return [type(r) is dict and _NOT_PLAIN.isdisjoint(r) and r.get("type") == "message"
+    datetime), none of the members that take the general path.
+
+    Each test is one C loop over the records (``map``), and a record is plain when all
+    of its tests hold; when the records are not all objects, or their ``date_unixtime``
+    not all short ASCII strings, each record is tested on its own (:func:`_plain_record`,
+    equal, tested)."""
+    if not records or set(map(type, records)) != {dict}:
+        return list(map(_plain_record, records))
+    get: Callable[[JsonObject, str], Any] = dict.get
+    found: list[JsonObject] = records  # type: ignore[assignment]
+    stamps = list(map(get, found, repeat("date_unixtime")))
+    if set(map(type, stamps)) != {str} or max(map(len, stamps)) > 10 or not all(
+            map(str.isascii, stamps)):
+        return list(map(_plain_record, records))
+
+    def typed(key: str, kind: type) -> Iterator[bool]:
+        return map(operator.is_, map(type, map(get, found, repeat(key))), repeat(kind))
+
+    return list(map(all, zip(map(_NOT_PLAIN.isdisjoint, found),
+                             map(operator.eq, map(get, found, repeat("type")),
+                                 repeat("message")),
+                             map(str.isdigit, stamps), typed("date", str), typed("id", int),
+                             typed("from_id", str), typed("from", str), strict=True)))
+
+
+def _plain_record(r: object) -> bool:
+    """:func:`_plain_mask` of one record."""
+    return (type(r) is dict and _NOT_PLAIN.isdisjoint(r) and r.get("type") == "message"
             and type(stamp := r.get("date_unixtime")) is str and len(stamp) <= 10
             and stamp.isascii() and stamp.isdigit() and type(r.get("date")) is str
             and type(r.get("id")) is int and type(r.get("from_id")) is str
-            and type(r.get("from")) is str for r in records]
+            and type(r.get("from")) is str)
 
 
 def _needing_python(texts: list[object], actors: list[str | None]) -> list[int]:
