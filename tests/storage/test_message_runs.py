@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spoorvast.model import instant
+from spoorvast.model.instant import OffsetSource, Precision
 from spoorvast.model.message_run import MessageRun, each_event
 from spoorvast.model.records import Case, Event, Location
 from spoorvast.storage import sqlite_events
@@ -28,15 +29,25 @@ ACTOR = st.sampled_from([None, "account:telegram:user1", "name:telegram:Jan 'x'"
 
 @st.composite
 def runs(draw: st.DrawFn) -> MessageRun:
+    """Telegram's shape (JSON pointers, the chat as context, a message number) or
+    WhatsApp's (lines, a non-contact detail of its own, wall times of the case zone)."""
     count = draw(st.integers(1, 6))
     stamps = draw(st.lists(st.integers(0, 4_102_444_800), min_size=count, max_size=count))
+    offsets = [instant.from_epoch(s, ZONE).offset_seconds for s in stamps]
+    raws = draw(st.lists(st.text(max_size=4), min_size=count, max_size=count))
+    texts = draw(st.lists(TEXT, min_size=count, max_size=count))
+    actors = draw(st.lists(ACTOR, min_size=count, max_size=count))
+    if draw(st.booleans()):
+        own = draw(st.lists(st.sampled_from([(), (("non_contact", "1"),)]), min_size=count,
+                            max_size=count))
+        return MessageRun(1, "message", ZONE, SHA, stamps, offsets, raws, texts, actors,
+                          None, draw(st.sampled_from([(), (("chat", "x"),)])), None, None,
+                          lines=list(range(1, count + 1)), own=own,
+                          source=OffsetSource.ASSUMED_ZONE,
+                          precision=draw(st.sampled_from(list(Precision))))
     context = draw(st.sampled_from([(), (("chat", "Synthetic % chat \"q\""),),
                                     (("chat", "Groep"), ("chat_id", "-100"))]))
-    return MessageRun(1, "message", ZONE, SHA, stamps,
-                      [instant.from_epoch(s, ZONE).offset_seconds for s in stamps],
-                      draw(st.lists(st.text(max_size=4), min_size=count, max_size=count)),
-                      draw(st.lists(TEXT, min_size=count, max_size=count)),
-                      draw(st.lists(ACTOR, min_size=count, max_size=count)),
+    return MessageRun(1, "message", ZONE, SHA, stamps, offsets, raws, texts, actors,
                       [f"/messages/{n}" for n in range(count)], context, "message_id",
                       draw(st.lists(st.integers(-(2**70), 2**70), min_size=count,
                                     max_size=count)))
