@@ -259,3 +259,50 @@ def test_fuzzed_paths_never_read_outside(tmp_path: Path, urls: list[str]) -> Non
     path.write_bytes(dce_document([[u] for u in urls]))
     draft, sealed = run(DiscordExporterImporter(), path)
     assert SECRET not in sealed.files.values() and closes(draft)
+
+
+def test_a_folder_swapped_for_a_symlink_after_the_check_is_not_followed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The race the check alone leaves open: the path is located (a real folder inside
+    the export), then a folder on the way becomes a symlink to the outside before the
+    file is opened. The file is opened a folder at a time without following symlinks,
+    so the swap is refused and nothing outside is read."""
+    from spoorvast.importers.chat import localfiles
+
+    outside = tmp_path / "outside"
+    (outside / "photos").mkdir(parents=True)
+    (outside / "photos" / "p.png").write_bytes(SECRET)
+    media = tmp_path / "export" / "dm.json_Files"
+    (media / "photos").mkdir(parents=True)
+    (media / "photos" / "p.png").write_bytes(PHOTO)
+    path = tmp_path / "export" / "dm.json"
+    path.write_bytes(dce_document([["dm.json_Files/photos/p.png"]]))
+    located = localfiles.locate
+
+    def locate_then_swap(folder: Path, parts: list[str]) -> object:
+        found = located(folder, parts)
+        (media / "photos").rename(media / "was-photos")
+        (media / "photos").symlink_to(outside / "photos", target_is_directory=True)
+        return found
+
+    monkeypatch.setattr(localfiles, "locate", locate_then_swap)
+    draft, sealed = run(DiscordExporterImporter(), path)
+    assert SECRET not in sealed.files.values() and sealed.files == {}
+    assert [f["reason"] for f in findings(draft, "chat.attachment-refused")] == [
+        "cannot be opened"]
+    assert closes(draft)
+
+
+def test_a_file_in_a_subfolder_is_read_from_the_folder_down(tmp_path: Path) -> None:
+    from spoorvast.importers.chat.localfiles import open_beneath
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "c.txt").write_bytes(b"synthetic")
+    handle = open_beneath(tmp_path, tmp_path / "a" / "b" / "c.txt")
+    try:
+        assert os.read(handle, 100) == b"synthetic"
+    finally:
+        os.close(handle)
+    (tmp_path / "a" / "link").symlink_to(tmp_path / "a" / "b", target_is_directory=True)
+    with pytest.raises(OSError):
+        open_beneath(tmp_path, tmp_path / "a" / "link" / "c.txt")

@@ -10,7 +10,9 @@ photo a message points at, not only its name. What is read, and only that:
   folder, or for a download the top folder that holds the JSON);
 * only when the file's real path (after following every symlink) is inside that
   folder, and it is a regular file (no FIFO, device or socket: it is opened with
-  ``O_NOFOLLOW | O_NONBLOCK`` and checked again after opening);
+  ``O_NOFOLLOW | O_NONBLOCK`` and checked again after opening). The real path is opened
+  a component at a time from the folder (``dir_fd``, ``O_NOFOLLOW`` at each step), so a
+  directory swapped for a symlink after the check is refused, not followed;
 * at most ``MAX_ENTRY_BYTES`` per file, ``MAX_TOTAL_BYTES`` and ``MAX_ENTRIES`` files per
   export (the caps of :mod:`zipsafe`).
 
@@ -135,19 +137,19 @@ class LocalFiles:
         if found is None:
             self.report.missing(where)
             return None
-        artifact = found if isinstance(found, Refused) else self._sealed(found)
+        artifact = found if isinstance(found, Refused) else self._sealed(folder, found)
         if isinstance(artifact, Refused):
             self.report.refused(where, artifact)
             return None
         return artifact.sha256
 
-    def _sealed(self, real: Path) -> Artifact | Refused:
+    def _sealed(self, folder: Path, real: Path) -> Artifact | Refused:
         key = str(real)
         if key in self.by_path:
             return self.by_path[key]
         if len(self.by_path) >= MAX_ENTRIES:
             return Refused(N_("too many files"))
-        data = read_regular(real, MAX_TOTAL_BYTES - self.total)
+        data = read_regular(real, MAX_TOTAL_BYTES - self.total, folder)
         if isinstance(data, Refused):
             return data
         self.total += len(data)
@@ -183,11 +185,36 @@ def locate(folder: Path, parts: list[str]) -> Path | Refused | None:
     return real if stat.S_ISREG(mode) else Refused(N_("not a regular file"))
 
 
-def read_regular(real: Path, budget: int) -> bytes | Refused:
-    """The bytes of a regular file, at most MAX_ENTRY_BYTES (and ``budget``)."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_FILE_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
+_DIR_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_DIRECTORY", 0)
+
+
+def open_beneath(folder: Path, real: Path) -> int:
+    """A descriptor of ``real`` (a real path inside ``folder``), opened a component at a
+    time from ``folder`` without following any symlink: between :func:`locate` and the
+    read, a directory on the way may have been replaced by a symlink leading out of the
+    folder (OSError then, ``ELOOP`` or ``ENOTDIR``). Without ``dir_fd`` support, the path
+    is opened whole (only its last component is then guarded)."""
+    if os.open not in os.supports_dir_fd or not _NOFOLLOW:
+        return os.open(real, _FILE_FLAGS)
+    *directories, name = real.relative_to(folder).parts
+    handle = os.open(folder, _DIR_FLAGS)
     try:
-        handle = os.open(real, flags)
+        for part in directories:
+            inner = os.open(part, _DIR_FLAGS, dir_fd=handle)
+            os.close(handle)
+            handle = inner
+        return os.open(name, _FILE_FLAGS, dir_fd=handle)
+    finally:
+        os.close(handle)
+
+
+def read_regular(real: Path, budget: int, folder: Path | None = None) -> bytes | Refused:
+    """The bytes of a regular file, at most MAX_ENTRY_BYTES (and ``budget``); opened from
+    ``folder`` without following symlinks (:func:`open_beneath`) when it is given."""
+    try:
+        handle = os.open(real, _FILE_FLAGS) if folder is None else open_beneath(folder, real)
     except OSError:
         return Refused(N_("cannot be opened"))
     try:
