@@ -210,11 +210,11 @@ def open_beneath(folder: Path, real: Path) -> int:
         os.close(handle)
 
 
-def read_regular(real: Path, budget: int, folder: Path | None = None) -> bytes | Refused:
-    """The bytes of a regular file, at most MAX_ENTRY_BYTES (and ``budget``); opened from
-    ``folder`` without following symlinks (:func:`open_beneath`) when it is given."""
+def read_regular(real: Path, budget: int, folder: Path) -> bytes | Refused:
+    """The bytes of the regular file ``real`` inside ``folder``, at most MAX_ENTRY_BYTES
+    (and ``budget``), opened without following symlinks (:func:`open_beneath`)."""
     try:
-        handle = os.open(real, _FILE_FLAGS) if folder is None else open_beneath(folder, real)
+        handle = open_beneath(folder, real)
     except OSError:
         return Refused(N_("cannot be opened"))
     try:

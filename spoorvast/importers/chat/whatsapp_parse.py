@@ -8,7 +8,6 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from operator import itemgetter
 from typing import BinaryIO
 
 from spoorvast.i18n import N_
@@ -35,13 +34,11 @@ _ATTACHED_IOS = re.compile(r"^<[^<>:]{2,40}:[ \u00a0\u202f]?([^<>]+)>$")
 _ATTACHED_ANDROID = re.compile(r"^([^\s<>:/\\]+\.[A-Za-z0-9]{1,5}) \([^()]{2,40}\)$")
 
 # the longest marker: a longer message is none of them (no casefold of every message)
-_MARKER_MAX = 1 + max(len(m) for m in (*tables.MISSED_CALLS, *tables.MEDIA_OMITTED,
-                                          *tables.DELETED))
-_FLAGS = frozenset({"media", "deleted", "attachment", "direction"})
 _MARKERS = frozenset((*tables.MISSED_CALLS, *tables.MEDIA_OMITTED, *tables.DELETED))
+_MARKER_MAX = 1 + max(map(len, _MARKERS))
+_FLAGS = frozenset({"media", "deleted", "attachment", "direction"})
 _OWN: dict[bool, Details] = {False: (), True: (("non_contact", "1"),)}  # by non-contact
 _MINUTE, _SECOND = Precision.MINUTE, Precision.SECOND
-_FIRST, _SECOND_ITEM, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
 RUN = 4096  # messages at most in one MessageRun
 Resolver = Callable[[str], str | None]  # attachment name -> sha256 of the sealed file
 
@@ -154,8 +151,7 @@ class WhatsAppParser:
             if when is None:  # not a real time, or an hour with a DST change
                 moment = self._instant(head, line)
                 if moment is None:
-                    self.result.tally.unreadable(Location(self.sha256, line), f"line {line}",
-                                                 N_("not a real date or time"))
+                    self._unreadable(Location(self.sha256, line), 1)
                     return True
                 when = (int(moment.utc.timestamp()), moment.offset_seconds, moment.raw or "")
                 text = ""  # asked again for the next message, as the general path does
@@ -195,12 +191,13 @@ class WhatsAppParser:
         run, self._run = self._run, None
         assert run is not None
         whens, texts, known, lines = (list(c) for c in zip(*run.rows, strict=True))
+        stamps, offsets, raws = (list(c) for c in zip(*whens, strict=True))
+        actors, non_contacts = zip(*known, strict=True)
         self.result.tally.events += len(texts)
-        return MessageRun(self.case_id, "message", self.clock.zone_name, self.sha256,
-                          list(map(_FIRST, whens)), list(map(_SECOND_ITEM, whens)),
-                          list(map(_THIRD, whens)), texts, list(map(_FIRST, known)), None, (),
-                          None, None, lines, list(map(_OWN.__getitem__, map(_SECOND_ITEM, known))),
-                          self.clock.source, run.precision)
+        return MessageRun(self.case_id, "message", self.clock.zone_name, self.sha256, stamps,
+                          offsets, raws, texts, list(actors), None, (), None, None, lines,
+                          list(map(_OWN.__getitem__, non_contacts)), self.clock.source,
+                          run.precision)
 
     def _emit(self, line: int, head: re.Match[str], body: str, parts: list[str]
               ) -> Event | None:
@@ -210,8 +207,7 @@ class WhatsAppParser:
         else:
             moment = self._instant(head, line)
         if moment is None:
-            self.result.tally.unreadable(where, f"line {line}", N_("not a real date or time"),
-                                         units=1 + len(parts))
+            self._unreadable(where, 1 + len(parts))
             return None
         sender, first = split_sender(body)
         text = first + "".join(parts) if parts else first
@@ -230,6 +226,11 @@ class WhatsAppParser:
             event = Event(None, self.case_id, None, "system", moment, text, None, where, False,
                           event.actor, (), (("system", system_type(text)),))
         return event
+
+    def _unreadable(self, where: Location, units: int) -> None:
+        """A message whose header is not a real date or time (its lines counted)."""
+        self.result.tally.unreadable(where, f"line {where.line}",
+                                     N_("not a real date or time"), units=units)
 
     def _instant(self, head: re.Match[str], line: int) -> Instant | None:
         """The instant of a header unlike the one before (``_emit`` reuses the last one for
