@@ -7,7 +7,7 @@
    plain table, then one FTS5 ``rebuild`` (DESIGN.md: ≈240,000 rows/s on this machine).
    Bare load and import take turns, ``--repeat`` rounds (default 2); the ratio is that of
    the best time of each (the bare side was always a best of two), and each round's own
-   ratio is printed beside it.
+   ratio is printed beside it, with their median.
 4. Ranked full-text search over the imported messages (``ORDER BY rank LIMIT 50``)
    through spoorvast's storage API: median and p90 over common and rare words.
 
@@ -194,7 +194,9 @@ def rounds(bodies: list[str], work: Path, export: Path, vault: Path, count: int
 
 
 def _ratios(ratios: list[float]) -> str:
-    return ", ".join(f"{r:.2f}" for r in ratios)
+    """Each round's ratio, and their median (a round pairs an import with the bare load
+    just before it: steadier than either best time when the machine's speed drifts)."""
+    return ", ".join(f"{r:.2f}" for r in ratios) + f" (median {statistics.median(ratios):.2f})"
 
 
 def telegram(work: Path, count: int, repeat: int = 2) -> None:
