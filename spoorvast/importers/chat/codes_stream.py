@@ -1,4 +1,5 @@
-"""Finding codes of the streamed chat readers (Telegram Desktop JSON read in blocks)."""
+"""Finding codes of the streamed chat readers (Telegram Desktop and DiscordChatExporter JSON
+read in blocks)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from spoorvast.i18n import N_
 
 register_codes({
     "chat.json-read-whole": N_("The export was read whole, not in blocks: its layout is "
-                               "not the one Telegram Desktop writes (pretty-printed, one "
-                               "space per level). The events are the same; a very large "
-                               "export in this layout needs much memory."),
+                               "not the indented one {program} writes. The events are the "
+                               "same; a very large export in this layout needs much "
+                               "memory."),
 })

@@ -5,6 +5,12 @@ Times are ISO 8601 with their offset (EXPLICIT); ``author.id`` is the stable acc
 ``messageCount`` is reconciled with the messages found. Discord's own data package
 (only the account holder's messages) is read by ``discord_package``.
 
+DiscordChatExporter writes its JSON with .NET's Utf8JsonWriter, indented (two spaces per
+level, CRLF on Windows): that layout is read in blocks with flat memory (see
+:mod:`jsonstream`), so a channel of millions of messages never sits in memory whole;
+any other layout (re-saved, minified) is parsed whole, with a finding that says so.
+The events are lazy in both cases.
+
 Attachments: every attachment keeps its ``url`` (or ``fileName``) as a detail. Without
 ``--media`` the url is Discord's CDN (``https://cdn.discordapp.com/…``): it is never
 fetched. With ``--media`` DiscordChatExporter downloads the files into a folder next to
@@ -27,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from spoorvast.i18n import N_
-from spoorvast.importers.base import ImportContext, ItemDraft, Source
+from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
 from spoorvast.importers.chat.common import Participants, Tally, account, without_surrogates
 from spoorvast.importers.chat.jsonload import (
     JsonObject,
@@ -38,6 +44,15 @@ from spoorvast.importers.chat.jsonload import (
     obj,
     pointer,
     scalar,
+)
+from spoorvast.importers.chat.jsonskeleton import OBJECT, Skeleton
+from spoorvast.importers.chat.jsonstream import (
+    BLOCK,
+    DISCORD_CHAT_EXPORTER,
+    Opener,
+    Splitter,
+    not_an_export,
+    streamed_or_whole,
 )
 from spoorvast.importers.chat.localfiles import AttachmentReport, LocalFiles, Resolver, real_folder
 from spoorvast.importers.chat.textfile import quiet_gc
@@ -77,15 +92,15 @@ class DiscordParser:
     tally: Tally
     participants: Participants
     resolve: Resolver | None = None  # files named by a relative path, next to the JSON
-    events: list[Event] = field(default_factory=list)
     _avatars: set[str] = field(default_factory=set)  # avatarUrl values already read
 
-    def message(self, record: JsonObject | None, where: Location) -> None:
+    def message(self, record: JsonObject | None, where: Location) -> Event | None:
+        """The record's event; None (and a finding) when it has no readable time."""
         self.tally.read += 1
         moment = None if record is None else iso_instant(get_str(record, "timestamp"))
         if record is None or moment is None:
             self.tally.unreadable(where, where.field or "", N_("no timestamp with offset"))
-            return
+            return None
         kind = self._kind(record)
         details = self._details(record, moment)
         author = obj(record.get("author"))
@@ -97,9 +112,16 @@ class DiscordParser:
         text = without_surrogates(get_str(record, "content") or "")[0]
         self.tally.events += 1
         self.tally.system += kind == "system"
-        self.events.append(Event(None, self.case_id, None, kind, moment, text,
-                                 location=where, actor=actor, attachments=sealed,
-                                 details=tuple(details)))
+        return Event(None, self.case_id, None, kind, moment, text, location=where,
+                     actor=actor, attachments=sealed, details=tuple(details))
+
+    def records(self, records: list[object], start: int) -> Iterator[Event]:
+        """The events of ``/messages/start`` and the records after it."""
+        for index, record in enumerate(records, start):
+            event = self.message(obj(record), Location(self.sha256,
+                                                       field=pointer("messages", index)))
+            if event is not None:
+                yield event
 
     def _attachments(self, record: JsonObject, where: Location,
                      details: list[tuple[str, str]]) -> tuple[str, ...]:
@@ -155,31 +177,78 @@ class DiscordExporterImporter:
     name = NAME
     priority = 50
 
+    def __init__(self, whole: bool = False, block: int = BLOCK) -> None:
+        self.whole = whole  # read every document whole (the fallback path; for tests)
+        self.block = block  # bytes read at a time by the streamed path
+
     def detect(self, source: Source) -> bool:
         return looks_like_dce(source.head)
 
     def read(self, context: ImportContext, source: Source) -> Iterator[ItemDraft]:
         sha = source.original.sha256
-        loaded = load_json(source.path.read_bytes(), sha)
         folder = real_folder(source.path)
         files = LocalFiles(context, sha, AttachmentReport(sha))
         parser = DiscordParser(context.case_id, sha, Tally(sha), Participants(context.case_id),
                                lambda url, where: files.resolve_in(folder, url, where))
-        root = obj(loaded.value) or {}
-        records = arr(root.get("messages"))
+        draft = ItemDraft(kind=ItemKind.CONVERSATION, title=source.name, importer=NAME,
+                          artifacts=[source.original],
+                          file=file_facts(source, context.case_zone))
+        draft.events = self._events(draft, parser, lambda: open_original(context, source),
+                                    files)
+        yield draft
+
+    def _events(self, draft: ItemDraft, parser: DiscordParser, opener: Opener,
+                files: LocalFiles) -> Iterator[Event]:
+        """The events, read as they are stored; the draft is completed at the end."""
+        problems: list[Problem] = []
         with quiet_gc():
-            for index, record in enumerate(records):
-                parser.message(obj(record), Location(sha, field=pointer("messages", index)))
-        problems = [*loaded.problems, *_count(root, len(records), sha),
-                    *files.report.finish(), *parser.tally.finish()]
-        yield ItemDraft(kind=ItemKind.CONVERSATION, title=source.name, importer=NAME,
-                        artifacts=[source.original, *files.artifacts()],
-                        file=file_facts(source, context.case_zone),
-                        problems=problems, events=parser.events,
-                        identifiers=parser.participants.identifiers())
+            if self.whole:
+                yield from _whole(parser, opener, problems)
+            else:
+                splitter = yield from streamed_or_whole(
+                    opener, parser.sha256, DISCORD_CHAT_EXPORTER, self.block, problems,
+                    lambda splitter: _batches(parser, splitter),
+                    lambda: _whole(parser, opener, problems))
+                if splitter is not None:
+                    problems.extend(_shape(splitter.skeleton, splitter.read, parser.sha256))
+        draft.problems.extend([*problems, *files.report.finish(), *parser.tally.finish()])
+        draft.artifacts.extend(files.artifacts())
+        draft.identifiers.extend(parser.participants.identifiers())
 
 
-def _count(root: JsonObject, found: int, sha: str) -> list[Problem]:
+def _batches(parser: DiscordParser, splitter: Splitter) -> Iterator[Event]:
+    for batch in splitter.batches():
+        yield from parser.records(batch.records, batch.start)
+
+
+def _whole(parser: DiscordParser, opener: Opener, problems: list[Problem]) -> Iterator[Event]:
+    """The whole document parsed at once (any layout; a truncated one is repaired)."""
+    with opener() as reader:
+        loaded = load_json(reader.read(), parser.sha256)
+    problems.extend(loaded.problems)
+    root = obj(loaded.value)
+    records = arr(None if root is None else root.get("messages"))
+    yield from parser.records(records, 0)
+    problems.extend(_count(root, len(records), parser.sha256))
+
+
+def _shape(skeleton: Skeleton, found: int, sha256: str) -> list[Problem]:
+    """The shape of a document read in blocks: a root object with ``messages``, whose
+    ``messageCount`` is reconciled."""
+    if skeleton.root != OBJECT:
+        return _count(None, found, sha256)
+    if "messages" not in skeleton.keys:
+        return _count({}, found, sha256)
+    return _count({"messages": None, "messageCount": skeleton.value("messageCount")},
+                  found, sha256)
+
+
+def _count(root: JsonObject | None, found: int, sha: str) -> list[Problem]:
+    """A root object with ``messages``, whose ``messageCount`` is the number found."""
+    if root is None:
+        return [not_an_export(sha, "DiscordChatExporter", N_("no JSON object"))]
+    if "messages" not in root:
+        return [not_an_export(sha, "DiscordChatExporter", N_("no messages"))]
     declared = integer(root.get("messageCount"))
     if declared is None or declared == found:
         return []

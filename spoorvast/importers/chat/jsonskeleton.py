@@ -40,7 +40,7 @@ class Skeleton:
     stack: list[Frame] = field(default_factory=list)
     root: int | None = None  # OBJECT, ARRAY, or 0 for a scalar
     keys: set[str] = field(default_factory=set)  # the root object's members
-    spans: dict[str, tuple[int, int]] = field(default_factory=dict)  # root member spans
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)  # root members' values
     lists: set[str] = field(default_factory=set)  # X of every array at /X/list
     error_at: int | None = None  # position in the piece where the structure broke
     closed: bool = False  # the root value is complete
@@ -66,7 +66,8 @@ class Skeleton:
         return self.stack[-depth].start
 
     def value(self, key: str) -> object | None:
-        """A root member that is an object or array, parsed (None when absent)."""
+        """A root member's value, parsed (None when absent; a streamed array's members
+        are not kept)."""
         span = self.spans.get(key)
         return None if span is None else parse_loose(bytes(self.text[span[0]:span[1]]))
 
@@ -91,6 +92,8 @@ class Skeleton:
             top.key = decode_key(token)
             if len(self.stack) == 1:
                 self.keys.add(top.key)
+        elif len(self.stack) == 1 and top.kind == OBJECT:  # a root member's scalar value
+            self.spans[top.key] = (at, at + len(token))
         return True
 
     def _open(self, kind: int, at: int) -> bool:

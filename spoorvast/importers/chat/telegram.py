@@ -7,7 +7,7 @@ it is sealed as its own artifact and the photos and files messages name are reso
 against the archive. Each export is one item; each message one event whose location is
 a JSON pointer (``/chats/list/3/messages/17``) into the sealed JSON.
 
-The export is read in blocks with flat memory (see :mod:`telegram_stream`: Telegram
+The export is read in blocks with flat memory (see :mod:`jsonstream`: Telegram
 Desktop's one-space layout lets the message arrays be cut at element boundaries by
 their lines); a document in another layout (minified, re-indented) is parsed whole,
 with a finding that says so. The events are lazy in both cases.
@@ -18,7 +18,6 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterator
-from typing import BinaryIO
 
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
@@ -41,18 +40,21 @@ from spoorvast.importers.chat.jsonload import (
     obj,
 )
 from spoorvast.importers.chat.jsonskeleton import OBJECT, Skeleton
+from spoorvast.importers.chat.jsonstream import (
+    BLOCK,
+    CHAT_LISTS,
+    TELEGRAM,
+    Opener,
+    Splitter,
+    not_an_export,
+    streamed_or_whole,
+)
 from spoorvast.importers.chat.localfiles import AttachmentReport, LocalFiles, real_folder
 from spoorvast.importers.chat.telegram_parse import (
     PLATFORM,
     TelegramParser,
     chat_context,
     surrogate_problem,
-)
-from spoorvast.importers.chat.telegram_stream import (
-    BLOCK,
-    CHAT_LISTS,
-    NotStreamable,
-    Splitter,
 )
 from spoorvast.importers.chat.textfile import quiet_gc
 from spoorvast.importers.files import file_facts
@@ -74,7 +76,6 @@ _SINGLE = re.compile(rb'^\s*\{\s*"name":.{0,2000}?"type":\s*"[a-z_]+",\s*"id":\s
                      rb'\s*"messages":\s*\[', re.DOTALL)
 _FULL = re.compile(rb'^\s*\{\s*"about":\s*"[^"]*Telegram', re.DOTALL)
 _FIELDS = (b'"date_unixtime"', b'"from_id"', b'"text_entities"')
-Opener = Callable[[], BinaryIO]
 
 
 def looks_like_telegram(head: bytes) -> bool:
@@ -173,18 +174,11 @@ def streamed(parser: TelegramParser, opener: Opener, problems: list[Problem],
              block: int = BLOCK) -> Iterator[Event | MessageRun]:
     """The document in blocks; read whole (and said so) when its layout is not
     Telegram Desktop's."""
-    try:
-        with opener() as reader:
-            splitter = Splitter(reader, parser.sha256, block)
-            yield from _batches(parser, splitter)
-    except NotStreamable:  # raised before the first message: nothing was read
-        problems.append(Problem(Severity.INFO, "chat.json-read-whole", (),
-                                Location(artifact_sha256=parser.sha256)))
-        yield from whole(parser, opener, problems)
-        return
-    problems.extend(_escapes(splitter.repaired, parser.sha256))
-    problems.extend(splitter.problems)
-    problems.extend(_structure(splitter.skeleton, parser, parser.sha256))
+    splitter = yield from streamed_or_whole(
+        opener, parser.sha256, TELEGRAM, block, problems,
+        lambda splitter: _batches(parser, splitter), lambda: whole(parser, opener, problems))
+    if splitter is not None:
+        problems.extend(_structure(splitter.skeleton, parser, parser.sha256))
 
 
 def _batches(parser: TelegramParser, splitter: Splitter) -> Iterator[Event | MessageRun]:
@@ -207,13 +201,6 @@ def _structure(skeleton: Skeleton, parser: TelegramParser, sha256: str) -> list[
     if "messages" not in skeleton.keys and not skeleton.lists & set(CHAT_LISTS):
         return [_not_export(sha256, N_("no messages or chats"))]
     return []
-
-
-def _escapes(count: int, sha256: str) -> list[Problem]:
-    if not count:
-        return []
-    return [Problem(Severity.WARNING, "chat.escapes-repaired", (("count", str(count)),),
-                    Location(artifact_sha256=sha256))]
 
 
 def whole(parser: TelegramParser, opener: Opener,
@@ -282,9 +269,7 @@ def _zone_problems(parser: TelegramParser, sha256: str) -> list[Problem]:
 
 
 def _not_export(sha256: str, reason: str) -> Problem:
-    return Problem(Severity.ERROR, "chat.not-an-export",
-                   (("format", "Telegram"), ("reason", reason)),
-                   Location(artifact_sha256=sha256))
+    return not_an_export(sha256, "Telegram", reason)
 
 
 def register(registry: Registry) -> None:

@@ -1,14 +1,17 @@
-"""Telegram Desktop's ``result.json`` read in blocks, with flat memory.
+"""Pretty-printed chat JSON read in blocks, with flat memory.
 
-Telegram Desktop writes its JSON pretty-printed with one space per level, and a JSON
-string cannot hold a raw newline, so the lines themselves show the structure: inside
-``"messages": [`` at indentation k, every element starts on a line indented k + 1, the
-next element follows ``,\\n`` + (k + 1 spaces), and the array ends on the line
-(k spaces)``]``. The sealed original is read a block (1 MiB) at a time; each block is
-cut after its last complete message and those messages are parsed at once by orjson,
-so memory holds one block whatever the export's size. Everything outside the message
-arrays (the chat headers, ``personal_information``, the chat lists) goes through a
-:class:`Skeleton`, which knows the JSON path of each array (``/chats/list/3/messages``).
+Telegram Desktop (one space per level) and DiscordChatExporter (.NET's Utf8JsonWriter:
+two spaces per level, the platform's newline, so CRLF on Windows) write their JSON
+pretty-printed, and a JSON string cannot hold a raw newline, so the lines themselves
+show the structure: inside ``"messages": [`` at indentation k, every element starts on
+a line indented k + unit, the next element follows ``,`` newline (k + unit spaces), and
+the array ends on the line (k spaces)``]``. The sealed original is read a block (1 MiB)
+at a time; each block is cut after its last complete message and those messages are
+parsed at once by orjson, so memory holds one block whatever the export's size.
+Everything outside the message arrays (the chat headers, ``personal_information``, the
+chat lists, ``messageCount``) goes through a :class:`Skeleton`, which knows the JSON
+path of each array (``/chats/list/3/messages``). A :class:`Layout` says how many spaces
+a level takes and which arrays are streamed; the newline is the document's own.
 
 A document in another layout raises :class:`NotStreamable` before its first message;
 the importer then reads it whole. ``\\xHH`` escapes are repaired per piece (a piece cut
@@ -21,9 +24,9 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 import orjson
 
@@ -33,20 +36,17 @@ from spoorvast.model.records import Location, Problem, Severity
 
 BLOCK = 1 << 20
 _BOM = b"\xef\xbb\xbf"
-_LAYOUT = b'{\n "'  # the root object, its first member indented by one space
-_ARRAY = re.compile(rb'\n( *)"messages": \[\n')
+_HEAD = 32  # bytes read before the layout is judged
 CHAT_LISTS = ("chats", "left_chats")
+T = TypeVar("T")
+Opener = Callable[[], BinaryIO]
 
 
 class NotStreamable(Exception):
-    """The document does not have Telegram Desktop's layout (nothing was read yet)."""
+    """The document does not have the expected layout (nothing was read yet)."""
 
 
-def streamable(head: bytes) -> bool:
-    return head.removeprefix(_BOM).startswith(_LAYOUT)
-
-
-def streamed_path(path: JsonPath) -> bool:
+def telegram_path(path: JsonPath) -> bool:
     """``/messages`` of a single chat, or ``/chats/list/I/messages`` of a full export."""
     if path == ("messages",):
         return True
@@ -54,10 +54,31 @@ def streamed_path(path: JsonPath) -> bool:
             and isinstance(path[2], int) and path[3] == "messages")
 
 
+def root_messages(path: JsonPath) -> bool:
+    return path == ("messages",)
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    program: str  # who writes it (named in the finding when a file is read whole)
+    unit: int  # spaces per level
+    streamed: Callable[[JsonPath], bool]  # the arrays (of messages) read in blocks
+
+
+TELEGRAM = Layout("Telegram Desktop", 1, telegram_path)
+DISCORD_CHAT_EXPORTER = Layout("DiscordChatExporter", 2, root_messages)
+
+
 @functools.cache
-def _separator(indent: int) -> re.Pattern[bytes]:
+def _separator(indent: int, newline: bytes) -> re.Pattern[bytes]:
     """``,`` between two elements whose lines are indented ``indent`` spaces."""
-    return re.compile(rb",\n" + b" " * indent + rb"(?! )")
+    return re.compile(b"," + re.escape(newline) + b" " * indent + rb"(?! )")
+
+
+@functools.cache
+def _array_start(newline: bytes) -> re.Pattern[bytes]:
+    line = re.escape(newline)
+    return re.compile(line + rb'( *)"messages": \[' + line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +103,7 @@ class Splitter:
     reader: BinaryIO
     sha256: str
     block: int = BLOCK
+    layout: Layout = TELEGRAM
     skeleton: Skeleton = field(default_factory=Skeleton)
     problems: list[Problem] = field(default_factory=list)
     repaired: int = 0
@@ -90,6 +112,7 @@ class Splitter:
     _base: int = 0  # offset in the original of _buf[0]
     _eof: bool = False
     _stopped: bool = False
+    _newline: bytes = b"\n"  # the document's own: LF, or CRLF
 
     def batches(self) -> Iterator[Batch]:
         self._start()
@@ -102,10 +125,13 @@ class Splitter:
             self._stop("chat.json-truncated", self._base + len(self._buf))
 
     def _start(self) -> None:
-        self._read()
+        while len(self._buf) < _HEAD and not self._eof:
+            self._read()
         if self._buf.startswith(_BOM):
             self._buf, self._base = self._buf[len(_BOM):], len(_BOM)
-        if not self._buf.startswith(_LAYOUT):
+        self._newline = b"\r\n" if self._buf.startswith(b"{\r\n") else b"\n"
+        first = b"{" + self._newline + b" " * self.layout.unit + b'"'
+        if not self._buf.startswith(first):  # the root's first member, one level in
             raise NotStreamable
 
     def _read(self) -> None:
@@ -116,9 +142,9 @@ class Splitter:
     def _next_array(self) -> Array | None:
         """Feed the skeleton up to the next streamed array, and enter it."""
         while not self._stopped:
-            found = _ARRAY.search(self._buf)
+            found = _array_start(self._newline).search(self._buf)
             if found is not None:
-                self._feed(found.end() - 1)  # up to "[": the newline begins the array
+                self._feed(found.end() - len(self._newline))  # the newline opens the array
                 array = self._enter(len(found.group(1)))
                 if array is not None:
                     return array
@@ -126,7 +152,7 @@ class Splitter:
             if self._eof:
                 self._feed(len(self._buf))
                 return None
-            cut = self._buf.rfind(b"\n")
+            cut = self._buf.rfind(self._newline)
             if cut > 0:
                 self._feed(cut)  # keep the newline: a match needs it
             self._read()
@@ -145,9 +171,9 @@ class Splitter:
         if self._stopped:
             return None
         path = self.skeleton.path()
-        if not streamed_path(path):
+        if not self.layout.streamed(path):
             return None
-        if indent != len(path):  # not one space per level
+        if indent != self.layout.unit * len(path):  # not the layout's spaces per level
             if not self.read:
                 raise NotStreamable
             self._stop("chat.json-invalid", self._base)
@@ -157,28 +183,30 @@ class Splitter:
         return Array(path[:-1], header, indent)
 
     def _array(self, array: Array) -> Iterator[Batch]:
-        close = b"\n" + b" " * array.indent + b"]"
+        close = self._newline + b" " * array.indent + b"]"
+        inner = array.indent + self.layout.unit
         while True:
             end = self._buf.find(close)
             if end >= 0:
-                yield from self._take(array, end, skip=0)
+                yield from self._take(array, end, inner, skip=0)
                 return
-            cut = last_separator(self._buf, array.indent + 1)
+            cut = last_separator(self._buf, inner, self._newline)
             if cut > 0:
-                yield from self._take(array, cut, skip=1)
+                yield from self._take(array, cut, inner, skip=1)
                 if self._stopped:
                     return
             if self._eof:
-                yield from self._take(array, len(self._buf), skip=0, last=True)
+                yield from self._take(array, len(self._buf), inner, skip=0, last=True)
                 self._stop("chat.json-truncated", self._base)
                 return
             self._read()
 
-    def _take(self, array: Array, size: int, skip: int, last: bool = False) -> Iterator[Batch]:
+    def _take(self, array: Array, size: int, inner: int, skip: int,
+              last: bool = False) -> Iterator[Batch]:
         """Parse the elements in the first ``size`` bytes; drop them (and ``skip``)."""
         body, at = self._buf[:size], self._base
         self._buf, self._base = self._buf[size + skip:], self._base + size + skip
-        records, error, whole = self._parse(body, at, array.indent + 1)
+        records, error, whole = self._parse(body, at, inner)
         if records:
             yield Batch(array.path, array.header, array.index, records, whole)
             array.index += len(records)
@@ -203,7 +231,7 @@ class Splitter:
     def _one_by_one(self, fixed: bytes, origin: Callable[[int], int],
                     indent: int) -> tuple[list[object], int | None]:
         records: list[object] = []
-        for start, piece in elements(fixed, indent):
+        for start, piece in elements(fixed, indent, self._newline):
             value, error = self._element(piece, functools.partial(_shifted, origin, start))
             if error is not None:
                 return records, error
@@ -249,10 +277,10 @@ def _shifted(origin: Callable[[int], int], start: int, pos: int) -> int:
     return origin(start + pos)
 
 
-def last_separator(buf: bytes, indent: int) -> int:
+def last_separator(buf: bytes, indent: int, newline: bytes = b"\n") -> int:
     """Position of the last ``,`` that separates two elements indented ``indent``
     spaces (whose next line is known to be at exactly that indentation), or -1."""
-    separator = b",\n" + b" " * indent
+    separator = b"," + newline + b" " * indent
     pos = len(buf)
     while True:
         pos = buf.rfind(separator, 0, pos)
@@ -261,10 +289,43 @@ def last_separator(buf: bytes, indent: int) -> int:
             return pos
 
 
-def elements(body: bytes, indent: int) -> Iterator[tuple[int, bytes]]:
+def elements(body: bytes, indent: int, newline: bytes = b"\n") -> Iterator[tuple[int, bytes]]:
     """(start, text) of each element in a run of elements indented ``indent``."""
     start = 0
-    for found in _separator(indent).finditer(body):
+    for found in _separator(indent, newline).finditer(body):
         yield start, body[start:found.start()]
         start = found.start() + 1
     yield start, body[start:]
+
+
+def streamed_or_whole(opener: Opener, sha256: str, layout: Layout, block: int,
+                      problems: list[Problem], batches: Callable[[Splitter], Iterator[T]],
+                      whole: Callable[[], Iterator[T]]) -> Generator[T, None, Splitter | None]:
+    """What ``batches`` makes of the document read in blocks, or (said so) what ``whole``
+    makes of it when its layout is not ``layout``; the splitter, when it was read in
+    blocks (its findings are added to ``problems``)."""
+    try:
+        with opener() as reader:
+            splitter = Splitter(reader, sha256, block, layout)
+            yield from batches(splitter)
+    except NotStreamable:  # raised before the first message: nothing was read
+        problems.append(Problem(Severity.INFO, "chat.json-read-whole",
+                                (("program", layout.program),),
+                                Location(artifact_sha256=sha256)))
+        yield from whole()
+        return None
+    problems.extend(escapes_repaired(splitter.repaired, sha256))
+    problems.extend(splitter.problems)
+    return splitter
+
+
+def escapes_repaired(count: int, sha256: str) -> list[Problem]:
+    if not count:
+        return []
+    return [Problem(Severity.WARNING, "chat.escapes-repaired", (("count", str(count)),),
+                    Location(artifact_sha256=sha256))]
+
+
+def not_an_export(sha256: str, program: str, reason: str) -> Problem:
+    return Problem(Severity.ERROR, "chat.not-an-export", (("format", program), ("reason", reason)),
+                   Location(artifact_sha256=sha256))
