@@ -18,7 +18,6 @@ from functools import cache
 from pathlib import Path
 from typing import IO, NamedTuple
 
-import imagehash
 from PIL import ExifTags, Image, ImageFile
 
 from spoorvast.analysis._media_base import (
@@ -163,6 +162,9 @@ def _frame_count(image: ImageFile.ImageFile, problems: list[Problem]) -> int | N
 
 
 def _perceptual_hash(image: ImageFile.ImageFile, problems: list[Problem]) -> str | None:
+    # imported here: imagehash loads numpy and SciPy (0.1 s, and OpenBLAS threads that
+    # spin beside a chat import on a small machine), wanted only for pictures
+    import imagehash
     try:
         image.draft(None, (_HASH_INPUT_EDGE, _HASH_INPUT_EDGE))  # JPEG: decode at 1/2…1/8
         reduced = _grey(image)
