@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,3 +59,37 @@ def closes(draft: ItemDraft) -> bool:
 
 def codes(draft: ItemDraft) -> list[str]:
     return [p.code for p in draft.problems]
+
+
+_PEAK = """
+import importlib, sys
+from pathlib import Path
+from spoorvast.importers.base import ImportContext, Source
+from spoorvast.model import instant
+from spoorvast.model.message_run import count_of
+from spoorvast.model.records import Artifact, ArtifactRole
+from tests.chat.helpers import Sealed
+module, name = sys.argv[3].split(":")
+importer = getattr(importlib.import_module(module), name)(whole=sys.argv[2] == "whole")
+path = Path(sys.argv[1])
+head = path.open("rb").read(65536)
+original = Artifact(None, None, ArtifactRole.ORIGINAL, "application/json",
+                    path.stat().st_size, "0" * 64, path.name, instant.now("UTC"))
+source = Source(path, path.name, "application/json", head, path.stat(), original)
+context = ImportContext(1, "Europe/Brussels", instant.now("Europe/Brussels"), Sealed())
+draft = next(importer.read(context, source))
+count = sum(map(count_of, draft.events))
+status = open("/proc/self/status").read()
+peak = [line for line in status.splitlines() if line.startswith("VmHWM:")][0]
+print(count, int(peak.split()[1]) // 1024)
+"""
+
+
+def peak_memory(path: Path, importer: str, mode: str) -> tuple[int, int]:
+    """Events read from ``path`` and the peak RSS (MB) of a fresh interpreter that reads
+    them with ``importer`` ("module:Class", made with ``whole=`` mode == "whole"), its
+    events taken one at a time as the intake does."""
+    out = subprocess.run([sys.executable, "-c", _PEAK, str(path), mode, importer],
+                         check=True, capture_output=True, text=True,
+                         cwd=Path(__file__).parents[2]).stdout.split()
+    return int(out[0]), int(out[1])

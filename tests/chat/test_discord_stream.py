@@ -5,9 +5,6 @@ whole-document path, truncation, other layouts, and flat memory."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -17,7 +14,7 @@ from hypothesis import strategies as st
 from spoorvast.importers.base import ImportContext, ItemDraft
 from spoorvast.importers.chat.discord import DiscordExporterImporter
 from spoorvast.model import instant
-from tests.chat.helpers import ZONE, Sealed, closes, codes, counts, source_for
+from tests.chat.helpers import ZONE, Sealed, closes, codes, counts, peak_memory, source_for
 from tests.chat.test_discord import ANNA, JAN, dce_message
 
 READ_WHOLE = "chat.json-read-whole"
@@ -202,33 +199,7 @@ def test_a_channel_without_messages_is_not_an_export(tmp_path: Path) -> None:
         assert draft.events == [] and closes(draft)
 
 
-MEMORY = """
-import sys
-from pathlib import Path
-from spoorvast.importers.base import ImportContext, Source
-from spoorvast.importers.chat.discord import DiscordExporterImporter
-from spoorvast.model import instant
-from spoorvast.model.records import Artifact, ArtifactRole
-from tests.chat.helpers import Sealed
-path = Path(sys.argv[1])
-head = path.open("rb").read(65536)
-original = Artifact(None, None, ArtifactRole.ORIGINAL, "application/json",
-                    path.stat().st_size, "0" * 64, path.name, instant.now("UTC"))
-source = Source(path, path.name, "application/json", head, path.stat(), original)
-context = ImportContext(1, "Europe/Brussels", instant.now("Europe/Brussels"), Sealed())
-draft = next(DiscordExporterImporter(whole=sys.argv[2] == "whole").read(context, source))
-count = sum(1 for _ in draft.events)
-status = open("/proc/self/status").read()
-peak = [line for line in status.splitlines() if line.startswith("VmHWM:")][0]
-print(count, int(peak.split()[1]) // 1024)
-"""
-
-
-def _peak(path: Path, mode: str) -> tuple[int, int]:
-    out = subprocess.run([sys.executable, "-c", textwrap.dedent(MEMORY), str(path), mode],
-                         check=True, capture_output=True, text=True,
-                         cwd=Path(__file__).parents[2]).stdout.split()
-    return int(out[0]), int(out[1])
+IMPORTER = "spoorvast.importers.chat.discord:DiscordExporterImporter"
 
 
 @pytest.mark.slow
@@ -236,8 +207,8 @@ def test_peak_memory_stays_flat(tmp_path: Path) -> None:
     path = tmp_path / "dm.json"
     write_large(path, 40_000)
     assert path.stat().st_size > 25_000_000  # 29 MB
-    count, streamed = _peak(path, "streamed")
-    whole_count, whole = _peak(path, "whole")
+    count, streamed = peak_memory(path, IMPORTER, "streamed")
+    whole_count, whole = peak_memory(path, IMPORTER, "whole")
     assert count == whole_count == 40_000
     bound = 120  # MB: the interpreter with spoorvast (≈ 55), one block and its events
     assert streamed < bound < whole, (streamed, whole)

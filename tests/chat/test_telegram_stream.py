@@ -4,9 +4,6 @@ several chats, truncation and breaks, other layouts, and flat memory."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -17,7 +14,7 @@ from spoorvast.importers.base import ImportContext, ItemDraft
 from spoorvast.importers.chat.telegram import TelegramImporter
 from spoorvast.model import instant
 from spoorvast.model.message_run import each_event
-from tests.chat.helpers import ZONE, Sealed, closes, codes, counts, source_for
+from tests.chat.helpers import ZONE, Sealed, closes, codes, counts, peak_memory, source_for
 from tests.chat.telegram_gen import PEOPLE, chat, exports, full, telegram_dump, write_large
 from tests.chat.telegram_samples import message, single_chat, stamp
 
@@ -156,42 +153,15 @@ def test_mixed_indentation_is_read_whole_before_any_message(tmp_path: Path) -> N
     assert READ_WHOLE in codes(draft) and len(draft.events) == 8
 
 
-MEMORY = """
-import sys
-from pathlib import Path
-from spoorvast.importers.base import ImportContext, Source
-from spoorvast.importers.chat.telegram import TelegramImporter
-from spoorvast.model import instant
-from spoorvast.model.message_run import count_of
-from spoorvast.model.records import Artifact, ArtifactRole
-from tests.chat.helpers import Sealed
-path = Path(sys.argv[1])
-head = path.open("rb").read(65536)
-original = Artifact(None, None, ArtifactRole.ORIGINAL, "application/json",
-                    path.stat().st_size, "0" * 64, path.name, instant.now("UTC"))
-source = Source(path, path.name, "application/json", head, path.stat(), original)
-context = ImportContext(1, "Europe/Brussels", instant.now("Europe/Brussels"), Sealed())
-draft = next(TelegramImporter(whole=sys.argv[2] == "whole").read(context, source))
-count = sum(map(count_of, draft.events))
-status = open("/proc/self/status").read()
-peak = [line for line in status.splitlines() if line.startswith("VmHWM:")][0]
-print(count, int(peak.split()[1]) // 1024)
-"""
-
-
-def _peak(path: Path, mode: str) -> tuple[int, int]:
-    out = subprocess.run([sys.executable, "-c", textwrap.dedent(MEMORY), str(path), mode],
-                         check=True, capture_output=True, text=True,
-                         cwd=Path(__file__).parents[2]).stdout.split()
-    return int(out[0]), int(out[1])
+IMPORTER = "spoorvast.importers.chat.telegram:TelegramImporter"
 
 
 @pytest.mark.slow
 def test_peak_memory_stays_flat(tmp_path: Path) -> None:
     path = tmp_path / "result.json"
     write_large(path, 60_000)  # 24 MB
-    count, streamed = _peak(path, "streamed")
-    whole_count, whole = _peak(path, "whole")
+    count, streamed = peak_memory(path, IMPORTER, "streamed")
+    whole_count, whole = peak_memory(path, IMPORTER, "whole")
     assert count == whole_count == 60_000
     bound = 120  # MB: the interpreter with spoorvast (≈ 55), one block and its events
     assert streamed < bound < whole, (streamed, whole)
