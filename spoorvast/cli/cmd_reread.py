@@ -59,7 +59,7 @@ def ask_date_order(vault: Vault, case: Case, labels: list[str]) -> None:
                     .format(item=item.label, assumed=assumed, other=other), style="yellow")
         if question.readings:
             readings = "; ".join(f"{order}: {_long(day)}" for order, day in question.readings)
-            output.line(_("The first message says {example}, which reads as {readings}.")
+            output.line(_("The message of {example} reads as {readings}.")
                         .format(example=question.example, readings=readings))
         if not _interactive():
             continue

@@ -71,6 +71,7 @@ def _draft(vault: Vault, case: Case, item: Item, order: str) -> ItemDraft:
 
 
 _DATE = re.compile(DATE)
+_EXAMPLES = 500  # messages looked through for one whose date reads two ways
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +79,7 @@ class DateQuestion:
     """What to ask about an export whose dates did not tell day from month."""
 
     assumed: str  # day-first or month-first
-    example: str  # the time of its first message, as written in the export
+    example: str  # the time of a message, as written in the export (see date_question)
     readings: tuple[tuple[str, date], ...]  # (order, the example's date read that way)
 
 
@@ -99,9 +100,16 @@ def date_question(vault: Vault, case: Case, item: Item) -> DateQuestion | None:
     assumed = assumed_order(vault.store.findings(case.id, item.id))
     if assumed is None:
         return None
-    first = vault.store.search_events(EventQuery(case.id, item_ids=(item.id,), limit=1))
-    moment = first[0].event.instant if first else None
-    example = (moment.raw or "") if moment is not None else ""
+    # the first message whose date reads differently either way (04/03, not 03/03: the
+    # user is to look it up on the phone), else the first message
+    first = vault.store.search_events(EventQuery(case.id, item_ids=(item.id,),
+                                                 limit=_EXAMPLES))
+    raws = [hit.event.instant.raw or "" for hit in first if hit.event.instant is not None]
+    for raw in raws:
+        readings = _readings(raw)
+        if len({day for _order, day in readings}) > 1:
+            return DateQuestion(assumed, raw, readings)
+    example = raws[0] if raws else ""
     return DateQuestion(assumed, example, _readings(example))
 
 

@@ -1,6 +1,6 @@
 """The day/month question of a WhatsApp export, answered in the browser: the item page
-shows how its first message's date reads either way; the answer reads the export again
-from its sealed parts (``services.reread``, the same as ``spoorvast reread``)."""
+shows how the date of one of its messages reads either way; the answer reads the export
+again from its sealed parts (``services.reread``, the same as ``spoorvast reread``)."""
 
 from __future__ import annotations
 

@@ -55,6 +55,29 @@ def test_add_names_the_ambiguity_and_reread_fixes_it(case_vault: Path, cli: Cli,
     assert actions.count("event.mark-removed") == 1 and actions.count("event.marked") == 2
 
 
+def test_the_example_is_a_message_whose_date_reads_two_ways(case_vault: Path, cli: Cli,
+                                                            tmp_path: Path) -> None:
+    # 03/03 is 3 March either way: the user is pointed to the first message it tells
+    path = tmp_path / "WhatsApp Chat with Jan.txt"
+    path.write_text("03/03/2026, 21:14 - Jan Peeters: ik weet waar je woont\n"
+                    "03/03/2026, 21:15 - Anna: laat me\n"
+                    "04/03/2026, 08:02 - Jan Peeters: stuur geld\n", encoding="utf-8")
+    out, _err = add(cli, path)
+    assert "04/03/2026, 08:02" in out and "03/03/2026, 21:14" not in out
+    assert "March 4, 2026" in out and "April 3, 2026" in out
+    page_text = "\n".join(line for line in out.splitlines() if "reads as" in line)
+    assert page_text.count("2026") == 3, out  # the example and its two readings
+
+
+def test_an_export_of_one_day_and_month_shows_its_first_message(case_vault: Path, cli: Cli,
+                                                                 tmp_path: Path) -> None:
+    path = tmp_path / "WhatsApp Chat with Jan.txt"
+    path.write_text("03/03/2026, 21:14 - Jan Peeters: ik weet waar je woont\n"
+                    "03/03/2026, 21:15 - Anna: laat me\n", encoding="utf-8")
+    out, _err = add(cli, path)
+    assert "03/03/2026, 21:14" in out and "March 3, 2026" in out
+
+
 def test_the_order_can_be_given_at_add(case_vault: Path, cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "WhatsApp Chat with Jan.txt"
     path.write_text(AMBIGUOUS, encoding="utf-8")
