@@ -184,8 +184,8 @@ def _print_participants(summary: ChatSummary) -> None:
 
 
 def _participants(speakers: list[Speaker]) -> Table:
-    table = Table(_("Participant"), _("Kind"), _("Messages and calls"),
-                  _("Assigned to party"), title=_("Participants"))
+    table = output.table(_("Participant"), _("Kind"), _("Messages and calls"),
+                         _("Assigned to party"), title=_("Participants"))
     for s in speakers:
         table.add_row(Text(shown(s)), Text(kind(s), style=WARN if s.weak else ""),
                       Text(str(s.events)), Text(party(s)))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from spoorvast.cli import context, output
 from spoorvast.guidance import ADVICE
@@ -66,7 +65,7 @@ def list_cases(
         output.as_json([{**case_json(c), "current": str(c.id) == current,
                          "items": counts[c.id]} for c in cases])
         return
-    table = Table(_("Case"), _("Title"), _("Language"), _("Time zone"), _("Items"))
+    table = output.table(_("Case"), _("Title"), _("Language"), _("Time zone"), _("Items"))
     for case in cases:
         marker = " *" if str(case.id) == current else ""
         table.add_row(f"{case.id}{marker}", case.title, case.language, case.time_zone,

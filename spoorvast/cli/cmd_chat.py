@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from spoorvast.cli import context, output
 from spoorvast.i18n import _, ngettext
@@ -68,7 +67,8 @@ def participants(
     if as_json:
         output.as_json(rows)
         return
-    table = Table(_("Kind"), _("Participant"), _("Messages and calls"), _("Assigned to party"))
+    table = output.table(_("Kind"), _("Participant"), _("Messages and calls"),
+                         _("Assigned to party"))
     for row in rows:
         table.add_row(str(row["kind"]), str(row["value"]), str(row["events"]),
                       str(row["party"] or ""))
@@ -137,12 +137,12 @@ def _hit_json(hit: EventHit) -> dict[str, object]:
 
 
 def _print_hits(hits: list[EventHit]) -> None:
-    table = Table(_("Message"), _("Date and time"), _("Sender"), _("Message text"), "✓")
+    table = output.table(_("Message"), _("Date and time"), _("Sender"), _("Message text"), "✓")
     for hit in hits:
         e = hit.event
         table.add_row(str(hit.ref), e.instant.isoformat() if e.instant else "",
                       _actor(e.actor), e.text[:100], "✓" if e.marked else "")
-    output.stdout_console().print(table)
+    output.print_table(table, whole=(0, 1))
 
 
 RefsArgument = Annotated[list[str], typer.Argument(help=_("E-0012:m4711 …"))]
@@ -178,15 +178,14 @@ def calls(ctx: typer.Context, case_id: CaseOption = None, as_json: JsonOption = 
     if as_json:
         output.as_json(rows)
         return
-    table = Table(_("Message"), _("Date and time"), _("Phone number"), _("Call direction"),
-                  _("Call duration (s)"),
-                  _("Imported by"))
+    # the importer ("source") is in --json; the reference already names the item
+    table = output.table(_("Reference"), _("Date and time"), _("Phone number"),
+                         _("Call direction"), _("Call duration (s)"))
     for row in rows:
         table.add_row(str(row["ref"]), str(row["at"] or ""),
                       str(row["number"] or _actor(str(row["actor"] or "")) or ""),
-                      str(row["direction"] or ""), str(row["duration_seconds"] or ""),
-                      str(row["source"]))
-    output.stdout_console().print(table)
+                      str(row["direction"] or ""), str(row["duration_seconds"] or ""))
+    output.print_table(table, whole=(0, 1, 2))
 
 
 def call_add(

@@ -20,7 +20,6 @@ from rich.progress import (
     TextColumn,
     TimeRemainingColumn,
 )
-from rich.table import Table
 
 from spoorvast.cli import context, output
 from spoorvast.cli.cmd_reread import ask_date_order
@@ -171,7 +170,8 @@ def items(ctx: typer.Context, case_id: CaseOption = None, as_json: JsonOption = 
     if as_json:
         output.as_json(listed)
         return
-    table = Table(_("Item"), _("Kind"), _("Size"), _("SHA-256"), _("Acquired at"), _("Title"))
+    table = output.table(_("Item"), _("Kind"), _("Size"), _("SHA-256"), _("Acquired at"),
+                         _("Title"))
     for row in listed:
         acquired = row["acquired_at"]
         assert isinstance(acquired, dict)
@@ -180,7 +180,7 @@ def items(ctx: typer.Context, case_id: CaseOption = None, as_json: JsonOption = 
                       output.human_size(size if isinstance(size, int) else 0),
                       str(row["sha256"] or "")[:12] + "…", str(acquired["local"]),
                       str(row["title"]))
-    output.stdout_console().print(table)
+    output.print_table(table, whole=(0, 3))
 
 
 def show(ctx: typer.Context, label: Annotated[str, typer.Argument(help=_("E-0001 or 1."))],

@@ -17,7 +17,6 @@ from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
 
 from spoorvast.cli import context, output
 from spoorvast.errors import UserError
@@ -147,7 +146,7 @@ def _print_proposals(listed: list[Proposal]) -> None:
     if not listed:
         output.info(_("No proposals waiting."))
         return
-    table = Table(_("Proposal"), _("What"), _("Decision"), _("Time shown"), _("Text read"))
+    table = output.table(_("Proposal"), _("What"), _("Decision"), _("Time shown"), _("Text read"))
     for p in listed:
         what = word(p.identifier.kind.value) if p.identifier else word(p.kind.value)
         what = what if p.side is None else f"{what} ({word(p.side)})"

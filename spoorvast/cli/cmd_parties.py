@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from spoorvast.analysis.phones import phone_facts
 from spoorvast.cli import context, output
@@ -71,7 +70,7 @@ def list_parties(ctx: typer.Context, case_id: CaseOption = None,
         output.as_json([{"id": p.id, "role": p.role.value, "name": p.name,
                          "identifiers": counts[p.id]} for p in parties])
         return
-    table = Table("#", _("Role"), _("Name"), _("Identifiers"))
+    table = output.table("#", _("Role"), _("Name"), _("Identifiers"))
     for p in parties:
         table.add_row(str(p.id), p.role.value, p.name, str(counts[p.id]))
     output.stdout_console().print(table)
@@ -115,7 +114,7 @@ def show(ctx: typer.Context, name: Annotated[str, typer.Argument(help=_("Name or
 
 
 def _print_identifiers(rows: list[dict[str, object]]) -> None:
-    table = Table("#", _("Kind"), _("Value"), _("Details"), _("Status"), _("From"))
+    table = output.table("#", _("Kind"), _("Value"), _("Details"), _("Status"), _("From"))
     for r in rows:
         details = " ".join(str(v) for v in (r["platform"], r["stable_id"], r["phone_type"],
                                             r["phone_region"]) if v)

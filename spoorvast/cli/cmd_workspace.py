@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from spoorvast.cli import context, output
 from spoorvast.errors import UserError
@@ -84,7 +83,7 @@ def list_notes(ctx: typer.Context, case_id: CaseOption = None, as_json: JsonOpti
                          "at": n.at.isoformat() if n.at else None, "url": n.url,
                          "reference": n.reference} for i, n in found])
         return
-    table = Table(_("Item"), _("Kind"), _("When"), _("Text"))
+    table = output.table(_("Item"), _("Kind"), _("When"), _("Text"))
     for item, note in found:
         table.add_row(item.label, _(note_service.KIND_LABELS[note.kind]),
                       note.at.isoformat() if note.at else "", note.text)
@@ -178,8 +177,8 @@ def _row_json(row: timeline_service.Row) -> dict[str, object]:
 
 
 def _print_timeline(page: timeline_service.Page, utc: bool) -> None:
-    table = Table(_("When"), *([_("UTC")] if utc else []), _("Kind"), _("Who"), _("Text"),
-                  _("Source"))
+    table = output.table(_("When"), *([_("UTC")] if utc else []), _("Kind"), _("Who"),
+                         _("Text"), _("Source"))
     for row in page.rows:
         if row.gap_before:
             table.add_row(_("… {days} days without contact …").format(

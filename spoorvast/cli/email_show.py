@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.table import Table
-
 from spoorvast.cli import output
 from spoorvast.i18n import _, current_language
 
@@ -28,8 +26,8 @@ def print_analysis(data: dict[str, Any]) -> None:
 def _hops(hops: list[dict[str, Any]]) -> None:
     if not hops:
         return
-    table = Table("#", _("Side"), _("From (name / rDNS / IP)"), _("By"), _("With"), _("TLS"),
-                  _("Date (UTC)"), _("Delay"), title=_("Route, oldest first"))
+    table = output.table("#", _("Side"), _("From (name / rDNS / IP)"), _("By"), _("With"),
+                         _("TLS"), _("Date (UTC)"), _("Delay"), title=_("Route, oldest first"))
     sides = {"recipient": _("recipient's provider"), "hand-over": _("hand-over"),
              "sender-claimed": _("claimed by the sender")}
     for view in hops:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Column, Table
 
 from spoorvast.units import human_size as human_size  # used as output.human_size
 
@@ -17,6 +20,24 @@ def _stdout() -> Console:
 
 def _stderr() -> Console:
     return Console(file=sys.stderr, highlight=False, soft_wrap=True)
+
+
+def table(*headers: str, **options: Any) -> Table:
+    """A Rich table whose cells fold a long value onto the next lines instead of cutting
+    it with an ellipsis: a reference, a time or a phone number in a narrow terminal (or
+    piped, 80 columns) is shown whole, over two lines if need be."""
+    return Table(*(Column(header, overflow="fold") for header in headers), **options)
+
+
+def print_table(table: Table, whole: tuple[int, ...] = ()) -> None:
+    """Print ``table`` to stdout; the columns in ``whole`` (references, times, phone
+    numbers: what a user copies or reads out) keep each value on one line, as wide as
+    their longest value, and the other columns fold to make room."""
+    for index in whole:
+        column = table.columns[index]
+        column.no_wrap = True
+        column.min_width = max((cell_len(str(cell)) for cell in column.cells), default=0)
+    _stdout().print(table)
 
 
 def stdout_console() -> Console:

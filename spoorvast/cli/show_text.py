@@ -60,8 +60,8 @@ def print_item(data: dict[str, Any]) -> None:
 
 
 def _artifacts(artifacts: list[dict[str, Any]]) -> None:
-    table = Table(_("Stored file"), _("Role"), _("Media type"), _("Size"), _("SHA-256"),
-                  title=_("Stored files"))
+    table = output.table(_("Stored file"), _("Role"), _("Media type"), _("Size"),
+                         _("SHA-256"), title=_("Stored files"))
     for a in artifacts:
         table.add_row(a["name"], a["role"], a["media_type"], output.human_size(a["size"]),
                       a["sha256"])
@@ -77,7 +77,7 @@ def _findings(findings: list[dict[str, Any]]) -> None:
 
 
 def _custody(entries: list[dict[str, Any]]) -> None:
-    table = Table("#", _("When (UTC)"), _("What"), _("Entry hash"), title=_("Custody log"))
+    table = output.table("#", _("When (UTC)"), _("What"), _("Entry hash"), title=_("Custody log"))
     for e in entries:
         table.add_row(str(e["seq"]), e["at"], e["action"], e["hash"][:16] + "…")
     output.stdout_console().print(table)

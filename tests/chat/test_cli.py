@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from spoorvast.storage.vault import open_vault
 from tests.chat.whatsapp_samples import SAMPLES
 from tests.conftest import PASSPHRASE, Cli
@@ -97,3 +99,23 @@ def test_typed_call_and_calls(case_vault: Path, cli: Cli, tmp_path: Path) -> Non
     assert cli("call", "add", "--number", "hello", "--at", "2026-03-04 22:15",
                "--direction", "in").code == 2
     assert cli("verify").code == 0
+
+
+def test_narrow_tables_keep_references_times_and_numbers_whole(
+        case_vault: Path, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # piped output is 80 columns wide (or COLUMNS): what a user reads out to the police
+    # is not cut with an ellipsis; the other columns fold
+    assert cli("call", "add", "--number", "0470 12 34 56", "--at", "2026-03-04 22:15",
+               "--direction", "missed").code == 0
+    add_chat(cli, tmp_path)
+    for width in ("80", "64"):
+        monkeypatch.setenv("COLUMNS", width)
+        calls = cli("calls").out
+        assert "E-0001:m1" in calls and "2026-03-04T22:15+01:00" in calls
+        assert "+32470123456" in calls and "…" not in calls
+        found = cli("search", "geld").out
+        hit = json.loads(cli("search", "geld", "--json").out)["hits"][0]
+        assert hit["ref"] in found and hit["at"] in found
+        items = cli("items").out
+        assert "E-0001" in items and "E-0002" in items
+        assert all(len(line) <= int(width) for line in calls.splitlines() + found.splitlines())
