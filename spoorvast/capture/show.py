@@ -6,8 +6,6 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from rich.table import Table
-
 from spoorvast.cli import output
 from spoorvast.i18n import _
 from spoorvast.model.records import ArtifactRole, Item
@@ -75,7 +73,7 @@ def _shot(shot: dict[str, Any]) -> str | None:
 
 
 def print_record(record: dict[str, Any]) -> None:
-    table = Table(show_header=False, box=None, title=_("Capture record"))
+    table = output.facts(title=_("Capture record"))
     for key, value in _rows(record):
         table.add_row(key, value)
     output.stdout_console().print(table)

@@ -24,7 +24,7 @@ MEDIA = {"with media": N_("with media"), "without media": N_("without media")}
 def print_summary(summary: ChatSummary) -> None:
     console = output.stdout_console()
     console.print(Text(_("Conversation"), style="bold"))
-    facts = Table(show_header=False, box=None)
+    facts = output.facts()
     for label, value, style in rows(summary):
         facts.add_row(Text(label), Text(value, style=style or ""))
     console.print(facts)

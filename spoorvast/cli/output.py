@@ -29,6 +29,12 @@ def table(*headers: str, **options: Any) -> Table:
     return Table(*(Column(header, overflow="fold") for header in headers), **options)
 
 
+def facts(**options: Any) -> Table:
+    """A two-column table of labels and values, no header, no box; a long value (a full
+    SHA-256, a path) folds onto the next line rather than being cut."""
+    return Table(Column(), Column(overflow="fold"), show_header=False, box=None, **options)
+
+
 def print_table(table: Table, whole: tuple[int, ...] = ()) -> None:
     """Print ``table`` to stdout; the columns in ``whole`` (references, times, phone
     numbers: what a user copies or reads out) keep each value on one line, as wide as

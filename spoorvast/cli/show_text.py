@@ -47,7 +47,7 @@ def _facts(data: dict[str, Any] | None, table: Table) -> None:
 def print_item(data: dict[str, Any]) -> None:
     console = output.stdout_console()
     console.print(f"{data['item']}  {data['title']}", style="bold", markup=False)
-    facts = Table(show_header=False, box=None)
+    facts = output.facts()
     facts.add_row(_("Kind"), data["kind"])
     facts.add_row(_("Acquired at"), _value(data["acquired_at"]))
     facts.add_row(_("SHA-256"), data["sha256"] or "")
