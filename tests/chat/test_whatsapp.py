@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from spoorvast.importers.chat.whatsapp import WhatsAppImporter, looks_like_chat
 from spoorvast.importers.chat.whatsapp_lines import DateSurvey
+from spoorvast.importers.chat.zipsafe import shown
+from spoorvast.model.records import ItemKind, Severity
 from tests.chat.helpers import closes, codes, counts, run
 from tests.chat.whatsapp_samples import SAMPLES, Sample
 
@@ -148,9 +150,31 @@ def test_zip_slip_and_zip_bomb_are_refused(tmp_path: Path) -> None:
     draft, sealed = run(WhatsAppImporter(), write(tmp_path, "chat.zip", data))
     assert "00000012-PHOTO-2026-03-04.jpg" not in sealed.files
     assert "evil.jpg" not in sealed.files and "passwd" not in sealed.files
-    assert codes(draft).count("chat.zip-unsafe-name") >= 2
+    unsafe = [dict(p.params)["name"] for p in draft.problems
+              if p.code == "chat.zip-unsafe-entry"]
+    assert sorted(unsafe) == ["../../evil.jpg", "/etc/passwd"]  # each named, once
     assert "chat.zip-too-big" in codes(draft)
     assert closes(draft)
+
+
+def test_a_chat_text_that_is_a_zip_bomb_keeps_the_archive_as_a_file(tmp_path: Path) -> None:
+    data = make_zip({"_chat.txt": b"0" * (300 << 20), "../\x1b[31mx\n": b"x"})
+    assert len(data) < 1 << 20
+    draft, sealed = run(WhatsAppImporter(), write(tmp_path, "WhatsApp Chat - Jan.zip", data))
+    assert draft.kind is ItemKind.FILE and not draft.events
+    assert [a.name for a in draft.artifacts] == ["WhatsApp Chat - Jan.zip"]
+    assert sealed.files == {}  # the vault seals the original itself; nothing else was
+    bomb = [p for p in draft.problems if p.code == "chat.zip-too-big"]
+    assert [(p.severity, dict(p.params)["name"]) for p in bomb] == [(Severity.ERROR,
+                                                                     "_chat.txt")]
+    unsafe = [dict(p.params)["name"] for p in draft.problems
+              if p.code == "chat.zip-unsafe-entry"]
+    assert unsafe == ["../\\x1b[31mx\\n"]  # control characters escaped
+
+
+def test_shown_entry_names_are_short_and_printable() -> None:
+    assert shown("a" * 500) == "a" * 200 + "…"
+    assert shown("\u202egpj.exe") == "\\u202egpj.exe"  # right-to-left override
 
 
 line_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40).map(

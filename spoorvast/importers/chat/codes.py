@@ -40,8 +40,11 @@ register_codes({
                                   "in the export."),
     "chat.attachment-unreferenced": N_("The file {name} in the export is named by no "
                                        "message; it was stored as an attachment."),
+    # without the name: findings stored before chat.zip-unsafe-entry
     "chat.zip-unsafe-name": N_("The archive holds an entry with an unsafe name (an "
                                "absolute path or '..'); it was not read."),
+    "chat.zip-unsafe-entry": N_("The archive entry {name} has an unsafe name (an absolute "
+                                "path or '..'); it was not read."),
     "chat.zip-too-big": N_("The archive entry {name} is too large or too highly "
                            "compressed (a possible zip bomb); it was not read."),
     "chat.escapes-repaired": N_("The JSON held {count} invalid \\x escapes (as some "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
 from spoorvast.importers.base import (
@@ -125,7 +125,11 @@ class WhatsAppImporter:
         artifacts = [source.original]
         if source.head.startswith(b"PK\x03\x04"):
             archive = SafeZip(original_opener(context, source), source.original.sha256)
-            opener, chat = self._chat_from_zip(context, source, archive)
+            found = self._chat_from_zip(context, source, archive)
+            if found is None:  # the chat text broke a cap (zip bomb) or is unreadable
+                yield _unread_archive(context, source, artifacts, archive)
+                return
+            opener, chat = found
             artifacts.append(chat)
             media = self._media(context, archive, source)
             with opener() as reader:
@@ -163,15 +167,18 @@ class WhatsAppImporter:
         draft.artifacts.extend(media.sealed.values())
         draft.identifiers.extend(result.participants.identifiers())
 
-    def _chat_from_zip(self, context: ImportContext, source: Source,
-                       archive: SafeZip) -> tuple[Callable[[], BinaryIO], Artifact]:
-        """The chat text sealed on its own (streamed), and how to read it back."""
+    def _chat_from_zip(self, context: ImportContext, source: Source, archive: SafeZip
+                       ) -> tuple[Callable[[], BinaryIO], Artifact] | None:
+        """The chat text sealed on its own (streamed), and how to read it back; None when
+        it breaks the archive's caps or cannot be read (``archive.problems`` say why)."""
         entry = chat_entry(archive.names())
-        chat = None if entry is None else archive.seal(entry, lambda reader: context.seal_from(
+        if entry is None:  # detect found one in the same bytes
+            raise ValueError("no chat text in the archive")
+        chat = archive.seal(entry, lambda reader: context.seal_from(
             reader, ArtifactRole.ATTACHMENT, entry.rsplit("/", 1)[-1], "text/plain",
             source.original.sha256))
-        if entry is None or chat is None:
-            raise ValueError("no readable chat text in the archive")
+        if chat is None:
+            return None
         if context.open_sealed is not None:
             sealed_open, sha = context.open_sealed, chat.sha256
             return (lambda: sealed_open(sha)), chat
@@ -223,6 +230,17 @@ def head_lines(head: bytes, count: int = 200) -> list[str]:
     if len(head) >= HEAD:
         lines = lines[:-1]  # the last one may be cut
     return [line.rstrip("\r") for line in lines if line.strip()][:count]
+
+
+def _unread_archive(context: ImportContext, source: Source, artifacts: list[Artifact],
+                    archive: SafeZip) -> ItemDraft:
+    """An export archive whose chat text could not be read (a zip bomb, a broken entry):
+    kept sealed as a plain file, with the archive's findings, the chat text's as errors."""
+    problems = [replace(p, severity=Severity.ERROR) if p.code == "chat.zip-too-big" else p
+                for p in archive.problems]
+    return ItemDraft(kind=ItemKind.FILE, title=source.name, importer=NAME,
+                     artifacts=artifacts, problems=problems,
+                     file=file_facts(source, context.case_zone))
 
 
 def _layout_unknown(head: bytes, sha256: str) -> Problem:

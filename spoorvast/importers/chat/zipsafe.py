@@ -25,6 +25,7 @@ MAX_TOTAL_BYTES = 8 << 30
 MAX_RATIO = 200  # uncompressed / compressed, for entries above RATIO_FLOOR
 RATIO_FLOOR = 1 << 20
 CHUNK = 1 << 20
+SHOWN = 200  # characters of an entry's name quoted in a finding
 
 
 def safe_name(name: str) -> bool:
@@ -35,6 +36,14 @@ def safe_name(name: str) -> bool:
     if posix.startswith("/") or (len(posix) > 1 and posix[1] == ":"):
         return False
     return ".." not in PurePosixPath(posix).parts
+
+
+def shown(name: str) -> str:
+    """An entry's name as a finding quotes it: control characters escaped, shortened
+    (the name comes from the archive and may be built to mislead or to overflow)."""
+    printable = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                        for c in name[:SHOWN])
+    return printable + ("…" if len(name) > SHOWN else "")
 
 
 def is_zip(path: Path) -> bool:
@@ -79,6 +88,7 @@ class SafeZip:
     sha256: str
     problems: list[Problem] = field(default_factory=list)
     total: int = 0
+    _refused: set[str] = field(default_factory=set)  # unsafe names reported (once each)
 
     @contextmanager
     def _open(self) -> Iterator[zipfile.ZipFile]:
@@ -99,7 +109,9 @@ class SafeZip:
             if info.is_dir():
                 continue
             if not safe_name(info.filename):
-                self._problem("chat.zip-unsafe-name", ())
+                if info.filename not in self._refused:
+                    self._refused.add(info.filename)
+                    self._problem("chat.zip-unsafe-entry", (("name", shown(info.filename)),))
                 continue
             names.append(info.filename)
         return names
