@@ -26,9 +26,9 @@ from spoorvast.cli.cmd_reread import ask_date_order
 from spoorvast.cli.sections import section_for
 from spoorvast.errors import UserError
 from spoorvast.findings import render
-from spoorvast.i18n import _
+from spoorvast.i18n import _, ngettext
 from spoorvast.importers.registry import builtin_registry
-from spoorvast.model.records import Artifact, ArtifactRole, Item
+from spoorvast.model.records import Artifact, ArtifactRole, Case, Item, Severity
 from spoorvast.model.serialize import to_json
 from spoorvast.services import cases as case_service
 from spoorvast.services import export as export_service
@@ -105,9 +105,10 @@ def add(
         observer = _run_add(vault, case, files, total, quiet=as_json,
                             date_order=ORDERS.get(date_order or ""))
         if not as_json:
-            ask_date_order(vault, case, [label for r in observer.results
-                                         for label in r.labels[:1]
-                                         if r.status is Status.ADDED])
+            added = [label for r in observer.results for label in r.labels[:1]
+                     if r.status is Status.ADDED]
+            report_findings(vault, case, added)
+            ask_date_order(vault, case, added)
     order = {path: index for index, path in reversed(list(enumerate(files)))}
     results = sorted(observer.results, key=lambda r: order.get(r.path, len(files)))
     if as_json:
@@ -115,6 +116,28 @@ def add(
     refused = [r for r in results if r.status is Status.REFUSED]
     if refused:
         raise typer.Exit(7)
+
+
+SHOWN_FINDINGS = 3  # per item, after add; the rest with spoorvast show
+ASKED = {"chat.date-order-ambiguous"}  # the date question comes after, in its own words
+
+
+def report_findings(vault: Vault, case: Case, labels: list[str]) -> None:
+    """After ``add``: each new item's errors and warnings, errors first, so a cut,
+    refused or partly read file is told at once and not only in ``show``."""
+    for label in labels:
+        item = case_service.find_item(vault, case, label)
+        found = [f for f in vault.store.findings(case.id or 0, item.id or 0)
+                 if f.severity is not Severity.INFO and f.code not in ASKED]
+        found.sort(key=lambda f: f.severity is not Severity.ERROR)  # stable: errors first
+        for finding in found[:SHOWN_FINDINGS]:
+            error = finding.severity is Severity.ERROR
+            output.line(f"{label}: {render(finding)}", style="red" if error else "yellow")
+        if len(found) > SHOWN_FINDINGS:
+            more = len(found) - SHOWN_FINDINGS
+            output.line(ngettext("{label}: {count} more finding: spoorvast show {label}",
+                                 "{label}: {count} more findings: spoorvast show {label}",
+                                 more).format(label=label, count=more))
 
 
 def _run_add(vault: Vault, case: object, files: list[Path], total: int,

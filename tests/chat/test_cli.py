@@ -121,3 +121,27 @@ def test_narrow_tables_keep_references_times_and_numbers_whole(
         assert all(len(line) <= int(width) for line in calls.splitlines() + found.splitlines())
         sha = json.loads(cli("items", "--json").out)[1]["sha256"]
         assert len(sha) == 64 and sha in "".join(cli("show", "E-0002").out.split())
+
+
+def test_add_tells_errors_and_warnings_at_once(case_vault: Path, cli: Cli,
+                                               tmp_path: Path) -> None:
+    messages = [{"id": n, "type": "message", "date": f"2026-03-04T10:{n:02d}:00",
+                 "date_unixtime": str(1772614800 + n * 60), "from": "Jan Peeters",
+                 "from_id": "user111", "text": f"bericht {n}"} for n in range(10)]
+    whole = json.dumps({"name": "Jan Peeters", "type": "personal_chat", "id": 111,
+                        "messages": messages}, indent=1)
+    cut = tmp_path / "result.json"
+    cut.write_text(whole[:len(whole) // 2], encoding="utf-8")
+    out = cli("add", str(cut)).out
+    assert f"E-0001: The JSON ends early (at byte {len(whole) // 2})" in out
+    # more findings than are shown: errors first, then where to read the rest
+    calls = tmp_path / "calls.csv"
+    calls.write_text("number,datetime,direction\n" + "".join(
+        f"0470 12 34 5{n},not a time,in\n" for n in range(5)), encoding="utf-8")
+    out = cli("add", str(calls)).out
+    lines = [line for line in out.splitlines() if line.startswith("E-0002: ")]
+    assert len(lines) == 4 and lines[-1] == "E-0002: 2 more findings: spoorvast show E-0002"
+    shown = json.loads(cli("show", "E-0002", "--json").out)["findings"]
+    assert len([f for f in shown if f["severity"] != "info"]) == 5
+    assert json.loads(cli("add", "--json", str(tmp_path / "result.json")).out)[0][
+        "status"] == "duplicate"  # --json prints only the JSON
