@@ -28,8 +28,9 @@ from spoorvast.errors import UserError
 from spoorvast.findings import render
 from spoorvast.i18n import _, ngettext
 from spoorvast.importers.registry import builtin_registry
-from spoorvast.model.records import Artifact, ArtifactRole, Case, Item, Severity
+from spoorvast.model.records import Artifact, ArtifactRole, Case, Item
 from spoorvast.model.serialize import to_json
+from spoorvast.services import added as added_service
 from spoorvast.services import cases as case_service
 from spoorvast.services import export as export_service
 from spoorvast.services.intake import AddResult, Intake, Status, expand
@@ -118,26 +119,16 @@ def add(
         raise typer.Exit(7)
 
 
-SHOWN_FINDINGS = 3  # per item, after add; the rest with spoorvast show
-ASKED = {"chat.date-order-ambiguous"}  # the date question comes after, in its own words
-
-
 def report_findings(vault: Vault, case: Case, labels: list[str]) -> None:
-    """After ``add``: each new item's errors and warnings, errors first, so a cut,
-    refused or partly read file is told at once and not only in ``show``."""
-    for label in labels:
-        item = case_service.find_item(vault, case, label)
-        found = [f for f in vault.store.findings(case.id or 0, item.id or 0)
-                 if f.severity is not Severity.INFO and f.code not in ASKED]
-        found.sort(key=lambda f: f.severity is not Severity.ERROR)  # stable: errors first
-        for finding in found[:SHOWN_FINDINGS]:
-            error = finding.severity is Severity.ERROR
-            output.line(f"{label}: {render(finding)}", style="red" if error else "yellow")
-        if len(found) > SHOWN_FINDINGS:
-            more = len(found) - SHOWN_FINDINGS
+    """After ``add``: each new item's errors and warnings, so a cut, refused or partly
+    read file is told at once and not only in ``show``."""
+    for line in added_service.told(vault, case, labels):
+        if line.more:
             output.line(ngettext("{label}: {count} more finding: spoorvast show {label}",
                                  "{label}: {count} more findings: spoorvast show {label}",
-                                 more).format(label=label, count=more))
+                                 line.more).format(label=line.label, count=line.more))
+        else:
+            output.line(line.text, style="red" if line.error else "yellow")
 
 
 def _run_add(vault: Vault, case: object, files: list[Path], total: int,

@@ -14,8 +14,9 @@ from urllib.parse import unquote
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import JSONResponse, Response
 
-from spoorvast.i18n import _
+from spoorvast.i18n import _, ngettext
 from spoorvast.importers.registry import builtin_registry
+from spoorvast.services import added as added_service
 from spoorvast.services import cases as case_service
 from spoorvast.services.intake import AddResult, Intake, Status, expand
 from spoorvast.storage.vault import Vault
@@ -166,6 +167,15 @@ def _add_work(case_id: int, paths: list[Path], folder: Path) -> Work:
         added = [f for f in job.files if f.status == Status.ADDED.value]
         job.lines.append(_("{added} of {total} files added.").format(
             added=len(added), total=len(job.files)))
+        for line in added_service.told(vault, case, [f.labels[0] for f in added if f.labels]):
+            job.lines.append(line.text or ngettext(
+                "{label}: {count} more finding on its page.",
+                "{label}: {count} more findings on its page.",
+                line.more).format(label=line.label, count=line.more))
+            if line.more or line.error:
+                link = Link(line.label, f"/c/{case_id}/items/{line.label}")
+                if link not in job.links:
+                    job.links.append(link)
         job.links.append(Link(_("See the items"), f"/c/{case_id}/items"))
 
     return work

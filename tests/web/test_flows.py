@@ -317,3 +317,21 @@ def test_read_text_from_pictures_then_find_it(client: Browserish) -> None:
     assert 'id="search-pictures"' in page and "E-0001" in page
     assert "Betaal of ik kom langs" in page
     assert 'id="search-pictures"' not in client.get(f"/c/{case_id}/search?q=nothing").text
+
+
+def test_the_add_job_tells_errors_and_warnings(client: Browserish) -> None:
+    client.unlock()
+    case_id = client.new_case()
+    rows = "".join(f"0470 12 34 5{n},not a time,in\n" for n in range(5))
+    files = {"calls.csv": ("number,datetime,direction\n" + rows).encode(),
+             "ok.txt": b"synthetic text\n"}
+    state = upload(client, case_id, files)
+    assert state["state"] == "done"
+    lines = state["lines"]
+    assert isinstance(lines, list)
+    told = [line for line in lines if line.startswith("E-0001: ")]
+    assert len(told) == 4 and told[-1] == "E-0001: 2 more findings on its page."
+    links = state["links"]
+    assert isinstance(links, list)
+    assert {"label": "E-0001", "href": f"/c/{case_id}/items/E-0001"} in links
+    assert not any(line.startswith("E-0002") for line in lines)  # nothing to tell
