@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from spoorvast.importers.chat.jsonload import load_json
 from spoorvast.importers.chat.telegram import TelegramImporter, looks_like_telegram
+from spoorvast.model.records import ItemKind, Severity
 from tests.chat.helpers import closes, codes, counts, run
 from tests.chat.telegram_samples import (
     SINGLE_EXPECTED,
@@ -115,6 +116,15 @@ def test_zip_export_resolves_photos(tmp_path: Path) -> None:
     json_sha = draft.artifacts[1].sha256
     assert draft.events[0].location.artifact_sha256 == json_sha  # type: ignore[union-attr]
     assert closes(draft)
+
+
+def test_a_result_json_that_is_a_zip_bomb_keeps_the_archive_as_a_file(tmp_path: Path) -> None:
+    head = b'{\n "name": "X",\n "type": "personal_chat",\n "id": 1,\n "messages": ['
+    data = make_zip({"ChatExport_2026-03-05/result.json": head + b" " * (300 << 20) + b"]}"})
+    draft, sealed = run(TelegramImporter(), write(tmp_path, "ChatExport.zip", data))
+    assert draft.kind is ItemKind.FILE and not draft.events and sealed.files == {}
+    assert [(p.severity, p.code, dict(p.params)["name"]) for p in draft.problems] == [
+        (Severity.ERROR, "chat.zip-too-big", "ChatExport_2026-03-05/result.json")]
 
 
 def test_detection() -> None:

@@ -7,11 +7,12 @@ from __future__ import annotations
 import mimetypes
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from spoorvast.importers.base import ImportContext, Source, original_opener
+from spoorvast.importers.base import ImportContext, ItemDraft, Source, original_opener
 from spoorvast.importers.chat.zipsafe import SafeZip, is_zip
-from spoorvast.model.records import Artifact, ArtifactRole
+from spoorvast.importers.files import file_facts
+from spoorvast.model.records import Artifact, ArtifactRole, ItemKind, Severity
 
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -100,3 +101,15 @@ def open_files(context: ImportContext, source: Source) -> ZipFiles:
     if source.head.startswith(ZIP_MAGIC) and is_zip(source.path):
         archive = SafeZip(original_opener(context, source), source.original.sha256)
     return ZipFiles(archive, context, source.original.sha256)
+
+
+def unread_archive(context: ImportContext, source: Source, archive: SafeZip,
+                   importer: str) -> ItemDraft:
+    """An export archive whose chat document could not be read (a zip bomb, a broken
+    entry): kept sealed as a plain file, with the archive's findings, the size ones as
+    errors (they name the entry that was not read)."""
+    problems = [replace(p, severity=Severity.ERROR) if p.code == "chat.zip-too-big" else p
+                for p in archive.problems]
+    return ItemDraft(kind=ItemKind.FILE, title=source.name, importer=importer,
+                     artifacts=[source.original], problems=problems,
+                     file=file_facts(source, context.case_zone))

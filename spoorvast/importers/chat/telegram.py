@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
 from spoorvast.importers.chat import codes_stream as _codes_stream  # noqa: F401
-from spoorvast.importers.chat.archive import ZipFiles, open_files, zip_names
+from spoorvast.importers.chat.archive import ZipFiles, open_files, unread_archive, zip_names
 from spoorvast.importers.chat.common import (
     Actor,
     Participants,
@@ -108,7 +108,12 @@ class TelegramImporter:
 
     def read(self, context: ImportContext, source: Source) -> Iterator[ItemDraft]:
         files = open_files(context, source)
-        opener, document, base = self._document(context, source, files)
+        found = self._document(context, source, files)
+        if found is None:  # result.json broke a cap (zip bomb) or is unreadable
+            assert files.archive is not None
+            yield unread_archive(context, source, files.archive, NAME)
+            return
+        opener, document, base = found
         local = None if files.archive is not None else LocalFiles(
             context, source.original.sha256, AttachmentReport(source.original.sha256))
         parser = TelegramParser(context.case_id, document.sha256, context.case_zone,
@@ -122,14 +127,17 @@ class TelegramImporter:
         yield draft
 
     def _document(self, context: ImportContext, source: Source,
-                  files: ZipFiles) -> tuple[Opener, Artifact, str]:
-        """How to open the JSON, its sealed artifact, and its folder in the archive."""
+                  files: ZipFiles) -> tuple[Opener, Artifact, str] | None:
+        """How to open the JSON, its sealed artifact, and its folder in the archive; None
+        when the archive's result.json cannot be read (its findings say why)."""
         if files.archive is None:
             return (lambda: open_original(context, source)), source.original, ""
         entry = result_entry(sorted(files.names))
-        found = None if entry is None else files.seal(entry, media_type="application/json")
-        if entry is None or found is None:
-            raise ValueError("no readable result.json in the archive")
+        if entry is None:  # detect found one in the same bytes
+            raise ValueError("no result.json in the archive")
+        found = files.seal(entry, media_type="application/json")
+        if found is None:
+            return None
         if context.open_sealed is None:  # no vault (unit tests): read it from the archive
             data = files.archive.read(entry) if files.archive else None
             return (lambda: io.BytesIO(data or b"")), found, entry[: -len("result.json")]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from spoorvast.importers.base import (
@@ -21,6 +21,7 @@ from spoorvast.importers.base import (
     original_opener,
 )
 from spoorvast.importers.chat import whatsapp_tables as tables
+from spoorvast.importers.chat.archive import unread_archive
 from spoorvast.importers.chat.common import Participants, Tally, zone_country
 from spoorvast.importers.chat.textfile import quiet_gc
 from spoorvast.importers.chat.whatsapp_lines import LAYOUTS, DateOrder, detect_layout
@@ -127,7 +128,7 @@ class WhatsAppImporter:
             archive = SafeZip(original_opener(context, source), source.original.sha256)
             found = self._chat_from_zip(context, source, archive)
             if found is None:  # the chat text broke a cap (zip bomb) or is unreadable
-                yield _unread_archive(context, source, artifacts, archive)
+                yield unread_archive(context, source, archive, NAME)
                 return
             opener, chat = found
             artifacts.append(chat)
@@ -230,17 +231,6 @@ def head_lines(head: bytes, count: int = 200) -> list[str]:
     if len(head) >= HEAD:
         lines = lines[:-1]  # the last one may be cut
     return [line.rstrip("\r") for line in lines if line.strip()][:count]
-
-
-def _unread_archive(context: ImportContext, source: Source, artifacts: list[Artifact],
-                    archive: SafeZip) -> ItemDraft:
-    """An export archive whose chat text could not be read (a zip bomb, a broken entry):
-    kept sealed as a plain file, with the archive's findings, the chat text's as errors."""
-    problems = [replace(p, severity=Severity.ERROR) if p.code == "chat.zip-too-big" else p
-                for p in archive.problems]
-    return ItemDraft(kind=ItemKind.FILE, title=source.name, importer=NAME,
-                     artifacts=artifacts, problems=problems,
-                     file=file_facts(source, context.case_zone))
 
 
 def _layout_unknown(head: bytes, sha256: str) -> Problem:
