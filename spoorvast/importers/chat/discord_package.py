@@ -1,5 +1,10 @@
 """Discord's own data package: ``messages/c<channel id>/messages.csv`` (older packages)
-or ``messages.json`` (newer ones).
+or ``Messages/c<channel id>/messages.json`` (newer ones), one file, or the whole package
+as the zip Discord sends. From the zip every channel's messages file is sealed as its own
+artifact and read, beside its ``channel.json`` (sealed too: it holds the channel's type
+and, for direct messages, the other people's account IDs) and the package's
+``index.json`` (the channel's name as Discord shows it); each event carries its channel's
+id, name and recipients in its details.
 
 It holds only the account holder's own messages, never the other side: the item says
 so in a finding. Events have no actor (the holder); ``Timestamp`` with an offset is
@@ -16,7 +21,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from spoorvast.i18n import N_
-from spoorvast.importers.base import ImportContext, ItemDraft, Source
+from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
+from spoorvast.importers.chat.archive import ZipFiles, open_files, zip_names
 from spoorvast.importers.chat.common import Tally, without_surrogates
 from spoorvast.importers.chat.discord import iso_instant
 from spoorvast.importers.chat.jsonload import arr, load_json, obj, pointer, scalar
@@ -27,6 +33,7 @@ from spoorvast.model.records import Event, ItemKind, Location, Problem, Severity
 
 NAME = "discord-package"
 COLUMNS = ("ID", "Timestamp", "Contents", "Attachments")
+_ENTRY = re.compile(r"(?:^|/)[Mm]essages/c?(\d+)/messages\.(?:csv|json)$")
 _CSV_HEAD = re.compile(rb"^(?:\xef\xbb\xbf)?ID,Timestamp,Contents,Attachments\r?\n")
 _JSON_HEAD = re.compile(rb'^(?:\xef\xbb\xbf)?\s*\[\s*(?:\]|\{\s*"ID":)')
 
@@ -42,6 +49,7 @@ class Rows:
     tally: Tally
     events: list[Event] = field(default_factory=list)
     utc_assumed: int = 0
+    channel: tuple[tuple[str, str], ...] = ()  # details every event of the file shares
 
     def add(self, values: dict[str, str | None], where: Location) -> None:
         self.tally.read += 1
@@ -49,7 +57,7 @@ class Rows:
         if moment is None:
             self.tally.unreadable(where, where.field or f"line {where.line}", N_("no timestamp"))
             return
-        details = [("message_id", values.get("ID") or ""), ("own", "1")]
+        details = [*self.channel, ("message_id", values.get("ID") or ""), ("own", "1")]
         details += [("attachment", a) for a in (values.get("Attachments") or "").split()]
         text = without_surrogates(values.get("Contents") or "")[0]
         self.tally.events += 1
@@ -103,24 +111,130 @@ class DiscordPackageImporter:
     priority = 50
 
     def detect(self, source: Source) -> bool:
+        names = zip_names(source)
+        if names is not None:
+            return bool(channel_entries(names))
         return looks_like_package(source.head)
 
     def read(self, context: ImportContext, source: Source) -> Iterator[ItemDraft]:
+        draft = ItemDraft(kind=ItemKind.CONVERSATION, title=source.name, importer=NAME,
+                          artifacts=[source.original],
+                          file=file_facts(source, context.case_zone))
+        draft.events = self._events(context, source, draft)
+        yield draft
+
+    def _events(self, context: ImportContext, source: Source,
+                draft: ItemDraft) -> Iterator[Event]:
+        """The events, a channel at a time (as they are stored); the draft's findings
+        and sealed side files are completed at the end."""
         sha = source.original.sha256
-        rows = Rows(context.case_id, sha, Tally(sha))
-        data = source.path.read_bytes()
-        problems = []
-        if _CSV_HEAD.match(source.head):
-            read_csv(data, rows)
-        else:
-            problems = read_json(data, rows)
+        tally = Tally(sha)
+        files = open_files(context, source)
+        problems: list[Problem] = []
+        utc_assumed = 0
+        for rows in _documents(context, source, files, tally, problems):
+            yield from rows.events
+            utc_assumed += rows.utc_assumed
         problems.append(Problem(Severity.WARNING, "chat.own-messages-only", (), Location(sha)))
-        if rows.utc_assumed:
+        if utc_assumed:
             problems.append(Problem(Severity.INFO, "chat.utc-assumed", (), Location(sha)))
-        problems.extend(rows.tally.finish())
-        yield ItemDraft(kind=ItemKind.CONVERSATION, title=source.name, importer=NAME,
-                        artifacts=[source.original], file=file_facts(source, context.case_zone),
-                        problems=problems, events=rows.events)
+        problems.extend(tally.finish())
+        draft.problems.extend(problems)
+        draft.artifacts.extend(files.sealed.values())
+
+
+def _read_document(data: bytes, rows: Rows) -> list[Problem]:
+    if _CSV_HEAD.match(data[:4096]):
+        read_csv(data, rows)
+        return []
+    return read_json(data, rows)
+
+
+def channel_entries(names: list[str]) -> list[tuple[str, str]]:
+    """(channel id, messages file) of a package's channels, in channel id order; a
+    channel with both files (never seen) is read from its JSON."""
+    found: dict[str, str] = {}
+    for name in names:
+        match = _ENTRY.search(name)
+        if match and (match[1] not in found or name.endswith(".json")):
+            found[match[1]] = name
+    return sorted(found.items(), key=lambda item: int(item[0]))
+
+
+def _documents(context: ImportContext, source: Source, files: ZipFiles, tally: Tally,
+               problems: list[Problem]) -> Iterator[Rows]:
+    """The rows of the one messages file, or of each channel of the package's zip."""
+    if files.archive is None:
+        with open_original(context, source) as reader:  # the sealed bytes
+            data = reader.read()
+        rows = Rows(context.case_id, source.original.sha256, tally)
+        problems.extend(_read_document(data, rows))
+        yield rows
+        return
+    entries = channel_entries(sorted(files.names))
+    index = _index(files, entries, problems)
+    for channel_id, entry in entries:
+        kind = "application/json" if entry.endswith(".json") else "text/csv"
+        found = files.read_sealed(entry, kind)
+        if found is None:  # over a cap or broken: the archive's findings name it
+            continue
+        data, artifact = found
+        rows = Rows(context.case_id, artifact.sha256, tally,
+                    channel=_channel(files, entry, channel_id, index, problems))
+        problems.extend(_read_document(data, rows))
+        del data
+        yield rows
+    problems[:0] = files.archive.problems
+
+
+def _index(files: ZipFiles, entries: list[tuple[str, str]],
+           problems: list[Problem]) -> dict[str, str]:
+    """``index.json``: channel id -> the name Discord gives it ("Direct Message with …")."""
+    if not entries:
+        return {}
+    folder = entries[0][1].rsplit("/", 2)[0]
+    document = _small_json(files, f"{folder}/index.json", problems)
+    values = obj(document) or {}
+    return {str(key): value for key, value in values.items() if isinstance(value, str)}
+
+
+def _channel(files: ZipFiles, entry: str, channel_id: str, index: dict[str, str],
+             problems: list[Problem]) -> tuple[tuple[str, str], ...]:
+    """What every event of one channel carries: its id, its name, and from its
+    ``channel.json`` (sealed) its type, server and the recipients' account IDs."""
+    details = [("channel_id", channel_id)]
+    if channel_id in index:
+        details.append(("channel", index[channel_id]))
+    values = obj(_small_json(files, entry.rsplit("/", 1)[0] + "/channel.json", problems,
+                             seal=True)) or {}
+    kind = scalar(values.get("type"))
+    if kind:
+        details.append(("channel_type", kind))
+    guild = obj(values.get("guild")) or {}
+    if scalar(guild.get("name")):
+        details.append(("server", scalar(guild.get("name")) or ""))
+    recipients = [r for r in (scalar(v) for v in arr(values.get("recipients"))) if r]
+    if recipients:
+        details.append(("recipients", " ".join(recipients)))
+    return tuple(details)
+
+
+def _small_json(files: ZipFiles, entry: str, problems: list[Problem],
+                seal: bool = False) -> object:
+    """A small side document of the package, or None when it is absent or unreadable
+    (its findings added); sealed as its own artifact when ``seal``."""
+    if entry not in files.names or files.archive is None:
+        return None
+    if seal:
+        found = files.read_sealed(entry, "application/json")
+        data, sha = (None, "") if found is None else (found[0], found[1].sha256)
+    else:
+        data, sha = files.archive.read(entry), files.derived_from
+    if data is None:
+        return None
+    loaded = load_json(data, sha)
+    problems.extend(loaded.problems)
+    return loaded.value
 
 
 def register(registry: Registry) -> None:
