@@ -48,9 +48,10 @@ def test_every_channel_is_sealed_and_read_with_its_context(tmp_path: Path) -> No
     assert dm["recipients"] == f"{HOLDER} {OTHER}" and dm["channel_type"] == "DM"
     assert guild["server"] == "Klas 3B" and guild["channel"] == "algemeen in Klas 3B"
     assert guild["attachment"].startswith("https://cdn.discordapp.com/")
-    assert sorted(sealed.files) == ["channel.json", "messages.json"]  # by name, per entry
+    assert sorted(sealed.files) == ["channel.json", "index.json", "messages.json"]
     names = [a.name for a in draft.artifacts]
     assert names.count("messages.json") == 2 and names.count("channel.json") == 2
+    assert names.count("index.json") == 1  # sealed once for all channels
     # each event points into the sealed messages file of its own channel
     shas = {a.sha256 for a in draft.artifacts if a.name == "messages.json"}
     assert {e.location.artifact_sha256 for e in draft.events} == shas  # type: ignore[union-attr]
@@ -113,3 +114,35 @@ def test_add_the_package_zip(cli: Cli, tmp_path: Path) -> None:
     hits = json.loads(cli("search", "laat", "--json").out)["hits"]
     assert len(hits) == 3
     assert cli("verify").code == 0
+
+
+def test_a_messages_file_of_an_unzipped_package_reads_its_side_files(tmp_path: Path) -> None:
+    root = tmp_path / "package" / "Messages"
+    (root / "c900").mkdir(parents=True)
+    (root / "index.json").write_text('{"900": "Direct Message with janp_fake#0"}')
+    (root / "c900" / "channel.json").write_text(
+        json.dumps({"id": "900", "type": "DM", "recipients": [HOLDER, OTHER]}))
+    path = root / "c900" / "messages.json"
+    path.write_text(json.dumps([{"ID": 1, "Timestamp": "2026-03-04 21:15:07",
+                                 "Contents": "stop", "Attachments": ""}]))
+    draft, sealed = run(DiscordPackageImporter(), path)
+    assert draft.title == "Direct Message with janp_fake#0 (messages.json)"
+    details = dict(draft.events[0].details)
+    assert details["recipients"] == f"{HOLDER} {OTHER}" and details["channel_id"] == "900"
+    assert sorted(sealed.files) == ["channel.json", "index.json"]  # sealed with it
+    assert closes(draft)
+
+
+def test_side_files_that_leave_the_folder_are_not_read(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.json"
+    outside.write_text('{"type": "DM", "recipients": ["999"]}')
+    folder = tmp_path / "Messages" / "c900"
+    folder.mkdir(parents=True)
+    (folder / "channel.json").symlink_to(outside)
+    path = folder / "messages.json"
+    path.write_text("[]")
+    draft, sealed = run(DiscordPackageImporter(), path)
+    assert sealed.files == {} and draft.title == "messages.json"
+    loose = tmp_path / "messages.json"  # not in a channel folder: nothing else is read
+    loose.write_text("[]")
+    assert run(DiscordPackageImporter(), loose)[1].files == {}

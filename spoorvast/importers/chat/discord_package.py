@@ -19,6 +19,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
 
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
@@ -26,13 +28,24 @@ from spoorvast.importers.chat.archive import ZipFiles, open_files, zip_names
 from spoorvast.importers.chat.common import Tally, without_surrogates
 from spoorvast.importers.chat.discord import iso_instant
 from spoorvast.importers.chat.jsonload import arr, load_json, obj, pointer, scalar
+from spoorvast.importers.chat.localfiles import Refused, locate, read_regular, real_folder
+from spoorvast.importers.chat.zipsafe import MAX_ENTRY_BYTES
 from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry
 from spoorvast.model.instant import Instant, OffsetSource, Precision, from_aware
-from spoorvast.model.records import Event, ItemKind, Location, Problem, Severity
+from spoorvast.model.records import (
+    Artifact,
+    ArtifactRole,
+    Event,
+    ItemKind,
+    Location,
+    Problem,
+    Severity,
+)
 
 NAME = "discord-package"
 COLUMNS = ("ID", "Timestamp", "Contents", "Attachments")
+_FOLDER = re.compile(r"c?(\d+)")  # a channel's folder in the package
 _ENTRY = re.compile(r"(?:^|/)[Mm]essages/c?(\d+)/messages\.(?:csv|json)$")
 _CSV_HEAD = re.compile(rb"^(?:\xef\xbb\xbf)?ID,Timestamp,Contents,Attachments\r?\n")
 _JSON_HEAD = re.compile(rb'^(?:\xef\xbb\xbf)?\s*\[\s*(?:\]|\{\s*"ID":)')
@@ -117,22 +130,28 @@ class DiscordPackageImporter:
         return looks_like_package(source.head)
 
     def read(self, context: ImportContext, source: Source) -> Iterator[ItemDraft]:
-        draft = ItemDraft(kind=ItemKind.CONVERSATION, title=source.name, importer=NAME,
+        files = open_files(context, source)
+        problems: list[Problem] = []
+        sides: list[Artifact] = []  # side files of a loose messages file
+        channel = () if files.archive is not None else _loose_channel(
+            context, source, problems, sides)
+        name = dict(channel).get("channel")
+        title = source.name if name is None else f"{name} ({source.name})"
+        draft = ItemDraft(kind=ItemKind.CONVERSATION, title=title, importer=NAME,
                           artifacts=[source.original],
                           file=file_facts(source, context.case_zone))
-        draft.events = self._events(context, source, draft)
+        draft.events = self._events(context, source, draft, files, problems, sides, channel)
         yield draft
 
-    def _events(self, context: ImportContext, source: Source,
-                draft: ItemDraft) -> Iterator[Event]:
+    def _events(self, context: ImportContext, source: Source, draft: ItemDraft,
+                files: ZipFiles, problems: list[Problem], sides: list[Artifact],
+                channel: tuple[tuple[str, str], ...]) -> Iterator[Event]:
         """The events, a channel at a time (as they are stored); the draft's findings
         and sealed side files are completed at the end."""
         sha = source.original.sha256
         tally = Tally(sha)
-        files = open_files(context, source)
-        problems: list[Problem] = []
         utc_assumed = 0
-        for rows in _documents(context, source, files, tally, problems):
+        for rows in _documents(context, source, files, tally, problems, channel):
             yield from rows.events
             utc_assumed += rows.utc_assumed
         problems.append(Problem(Severity.WARNING, "chat.own-messages-only", (), Location(sha)))
@@ -140,7 +159,11 @@ class DiscordPackageImporter:
             problems.append(Problem(Severity.INFO, "chat.utc-assumed", (), Location(sha)))
         problems.extend(tally.finish())
         draft.problems.extend(problems)
-        draft.artifacts.extend(files.sealed.values())
+        listed = {a.sha256 for a in draft.artifacts}
+        for artifact in [*files.sealed.values(), *sides]:
+            if artifact.sha256 not in listed:
+                listed.add(artifact.sha256)
+                draft.artifacts.append(artifact)
 
 
 def _read_document(data: bytes, rows: Rows) -> list[Problem]:
@@ -161,79 +184,127 @@ def channel_entries(names: list[str]) -> list[tuple[str, str]]:
     return sorted(found.items(), key=lambda item: int(item[0]))
 
 
+def _loose_channel(context: ImportContext, source: Source, problems: list[Problem],
+                   sides: list[Artifact]) -> tuple[tuple[str, str], ...]:
+    """The channel of a loose messages file that lies in an unzipped package (its
+    folder is ``c<channel id>``), from the side files beside it; () otherwise."""
+    folder = real_folder(source.path)
+    found = _FOLDER.fullmatch(folder.name)
+    if found is None:
+        return ()
+    return _channel(found[1], _LooseSides(context, source.original.sha256, folder, sides),
+                    problems)
+
+
 def _documents(context: ImportContext, source: Source, files: ZipFiles, tally: Tally,
-               problems: list[Problem]) -> Iterator[Rows]:
-    """The rows of the one messages file, or of each channel of the package's zip."""
+               problems: list[Problem], channel: tuple[tuple[str, str], ...]
+               ) -> Iterator[Rows]:
+    """The rows of the one messages file (``channel``: what its events share), or of
+    each channel of the package's zip."""
     if files.archive is None:
         with open_original(context, source) as reader:  # the sealed bytes
             data = reader.read()
-        rows = Rows(context.case_id, source.original.sha256, tally)
+        rows = Rows(context.case_id, source.original.sha256, tally, channel=channel)
         problems.extend(_read_document(data, rows))
         yield rows
         return
     entries = channel_entries(sorted(files.names))
-    index = _index(files, entries, problems)
+    shared: dict[str, tuple[bytes, str] | None] = {}
     for channel_id, entry in entries:
         kind = "application/json" if entry.endswith(".json") else "text/csv"
-        found = files.read_sealed(entry, kind)
-        if found is None:  # over a cap or broken: the archive's findings name it
+        found_entry = files.read_sealed(entry, kind)
+        if found_entry is None:  # over a cap or broken: the archive's findings name it
             continue
-        data, artifact = found
-        rows = Rows(context.case_id, artifact.sha256, tally,
-                    channel=_channel(files, entry, channel_id, index, problems))
+        data, artifact = found_entry
+        folder_entry = entry.rsplit("/", 1)[0]
+        rows = Rows(context.case_id, artifact.sha256, tally, channel=_channel(
+            channel_id, _ZipSides(files, folder_entry, shared), problems))
         problems.extend(_read_document(data, rows))
         del data
         yield rows
     problems[:0] = files.archive.problems
 
 
-def _index(files: ZipFiles, entries: list[tuple[str, str]],
-           problems: list[Problem]) -> dict[str, str]:
-    """``index.json``: channel id -> the name Discord gives it ("Direct Message with …")."""
-    if not entries:
-        return {}
-    folder = entries[0][1].rsplit("/", 2)[0]
-    document = _small_json(files, f"{folder}/index.json", problems)
-    values = obj(document) or {}
-    return {str(key): value for key, value in values.items() if isinstance(value, str)}
+class _Sides(Protocol):
+    def read(self, name: str, up: bool) -> tuple[bytes, str] | None:
+        """A side file of the channel's folder (``up``: of the folder above it, where
+        ``index.json`` lies), sealed: its bytes and its sha256."""
 
 
-def _channel(files: ZipFiles, entry: str, channel_id: str, index: dict[str, str],
+@dataclass
+class _ZipSides:
+    files: ZipFiles
+    folder: str  # the channel's folder in the archive
+    shared: dict[str, tuple[bytes, str] | None]  # files above the channels, sealed once
+
+    def read(self, name: str, up: bool) -> tuple[bytes, str] | None:
+        entry = f"{self.folder.rsplit('/', 1)[0] if up else self.folder}/{name}"
+        if up and entry in self.shared:
+            return self.shared[entry]
+        found = None
+        if entry in self.files.names:
+            sealed = self.files.read_sealed(entry, "application/json")
+            found = None if sealed is None else (sealed[0], sealed[1].sha256)
+        if up:
+            self.shared[entry] = found
+        return found
+
+
+@dataclass
+class _LooseSides:
+    """Side files next to a loose messages file of an unzipped package, read from disk
+    as :mod:`localfiles` reads attachments (inside the folder, regular, capped) and
+    sealed with it."""
+
+    context: ImportContext
+    derived_from: str
+    folder: Path  # the channel's real folder
+    sealed: list[Artifact]
+
+    def read(self, name: str, up: bool) -> tuple[bytes, str] | None:
+        folder = self.folder.parent if up else self.folder
+        real = locate(folder, [name])
+        if not isinstance(real, Path):
+            return None
+        data = read_regular(real, MAX_ENTRY_BYTES, folder)
+        if isinstance(data, Refused):
+            return None
+        artifact = self.context.seal(data, ArtifactRole.ATTACHMENT, name, "application/json",
+                                     self.derived_from)
+        self.sealed.append(artifact)
+        return data, artifact.sha256
+
+
+def _channel(channel_id: str, sides: _Sides,
              problems: list[Problem]) -> tuple[tuple[str, str], ...]:
-    """What every event of one channel carries: its id, its name, and from its
-    ``channel.json`` (sealed) its type, server and the recipients' account IDs."""
+    """What every event of one channel carries: its id, its name (``index.json``, the
+    name Discord shows), and from its ``channel.json`` its type, server and the
+    recipients' account IDs. Both are sealed; unreadable ones are findings."""
     details = [("channel_id", channel_id)]
-    if channel_id in index:
-        details.append(("channel", index[channel_id]))
-    values = obj(_small_json(files, entry.rsplit("/", 1)[0] + "/channel.json", problems,
-                             seal=True)) or {}
+    index = obj(_side_json(sides, "index.json", True, problems)) or {}
+    if isinstance(index.get(channel_id), str):
+        details.append(("channel", str(index[channel_id])))
+    values = obj(_side_json(sides, "channel.json", False, problems)) or {}
     kind = scalar(values.get("type"))
     if kind:
         details.append(("channel_type", kind))
-    guild = obj(values.get("guild")) or {}
-    if scalar(guild.get("name")):
-        details.append(("server", scalar(guild.get("name")) or ""))
+    server = scalar((obj(values.get("guild")) or {}).get("name"))
+    if server:
+        details.append(("server", server))
     recipients = [r for r in (scalar(v) for v in arr(values.get("recipients"))) if r]
     if recipients:
         details.append(("recipients", " ".join(recipients)))
     return tuple(details)
 
 
-def _small_json(files: ZipFiles, entry: str, problems: list[Problem],
-                seal: bool = False) -> object:
-    """A small side document of the package, or None when it is absent or unreadable
-    (its findings added); sealed as its own artifact when ``seal``."""
-    if entry not in files.names or files.archive is None:
+def _side_json(sides: _Sides, name: str, up: bool, problems: list[Problem]) -> object:
+    found = sides.read(name, up)
+    if found is None:
         return None
-    if seal:
-        found = files.read_sealed(entry, "application/json")
-        data, sha = (None, "") if found is None else (found[0], found[1].sha256)
-    else:
-        data, sha = files.archive.read(entry), files.derived_from
-    if data is None:
-        return None
-    loaded = load_json(data, sha)
-    problems.extend(loaded.problems)
+    loaded = load_json(*found)
+    for problem in loaded.problems:  # (index.json is parsed for each channel: told once)
+        if problem not in problems:
+            problems.append(problem)
     return loaded.value
 
 
