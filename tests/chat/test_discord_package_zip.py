@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from spoorvast.importers.chat.discord_package import DiscordPackageImporter, channel_entries
 from tests.chat.helpers import closes, codes, counts, run
@@ -146,3 +148,22 @@ def test_side_files_that_leave_the_folder_are_not_read(tmp_path: Path) -> None:
     loose = tmp_path / "messages.json"  # not in a channel folder: nothing else is read
     loose.write_text("[]")
     assert run(DiscordPackageImporter(), loose)[1].files == {}
+
+
+json_like = st.one_of(st.binary(max_size=80), st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["900", "type", "recipients", "guild", "name", "ID", "Timestamp"]),
+        inner, max_size=4), max_leaves=8).map(lambda v: json.dumps(v).encode()))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[
+    HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(json_like, json_like, json_like)
+def test_fuzzed_package_never_crashes_and_accounts(tmp_path: Path, index: bytes,
+                                                    channel: bytes, messages: bytes) -> None:
+    data = make_zip({"Messages/index.json": index, "Messages/c900/channel.json": channel,
+                     "Messages/c900/messages.json": messages})
+    draft, _ = run(DiscordPackageImporter(), write(tmp_path, "package.zip", data))
+    assert closes(draft)
+    assert all(isinstance(value, str) for e in draft.events for _k, value in e.details)
