@@ -58,6 +58,9 @@ def test_every_channel_is_sealed_and_read_with_its_context(tmp_path: Path) -> No
     shas = {a.sha256 for a in draft.artifacts if a.name == "messages.json"}
     assert {e.location.artifact_sha256 for e in draft.events} == shas  # type: ignore[union-attr]
     assert "chat.own-messages-only" in codes(draft)
+    # the person written to is a participant (the holder, from Account/user.json, is not)
+    assert [(i.kind.value, i.platform, i.stable_id) for i in draft.identifiers] == [
+        ("account", "discord", OTHER)]
 
 
 def test_the_older_layout_with_csv_files(tmp_path: Path) -> None:
@@ -115,6 +118,10 @@ def test_add_the_package_zip(cli: Cli, tmp_path: Path) -> None:
     assert shown["importer"] == "discord-package"
     hits = json.loads(cli("search", "laat", "--json").out)["hits"]
     assert len(hits) == 3
+    assert cli("participants", "E-0001", "--suspect", f"account:discord:{OTHER}",
+               "--party", "X").code == 0
+    listed = json.loads(cli("participants", "E-0001", "--json").out)
+    assert [(p["value"], p["party"]) for p in listed] == [(OTHER, "X")]
     assert cli("verify").code == 0
 
 

@@ -25,7 +25,7 @@ from typing import Protocol
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
 from spoorvast.importers.chat.archive import ZipFiles, open_files, zip_names
-from spoorvast.importers.chat.common import Tally, without_surrogates
+from spoorvast.importers.chat.common import Participants, Tally, account, without_surrogates
 from spoorvast.importers.chat.discord import iso_instant
 from spoorvast.importers.chat.jsonload import arr, load_json, obj, pointer, scalar
 from spoorvast.importers.chat.localfiles import Refused, locate, read_regular, real_folder
@@ -151,9 +151,15 @@ class DiscordPackageImporter:
         sha = source.original.sha256
         tally = Tally(sha)
         utc_assumed = 0
+        people = Participants(context.case_id)
+        holder = _holder(files)
         for rows in _documents(context, source, files, tally, problems, channel):
             yield from rows.events
             utc_assumed += rows.utc_assumed
+            for other in dict(rows.channel).get("recipients", "").split():
+                if other != holder:  # the people written to: their account IDs
+                    people.note(account("discord", other, ""), Location(rows.sha256))
+        draft.identifiers.extend(people.identifiers())
         problems.append(Problem(Severity.WARNING, "chat.own-messages-only", (), Location(sha)))
         if utc_assumed:
             problems.append(Problem(Severity.INFO, "chat.utc-assumed", (), Location(sha)))
@@ -164,6 +170,16 @@ class DiscordPackageImporter:
             if artifact.sha256 not in listed:
                 listed.add(artifact.sha256)
                 draft.artifacts.append(artifact)
+
+
+def _holder(files: ZipFiles) -> str | None:
+    """The account holder's own ID (``Account/user.json`` of the zip), when readable."""
+    for entry in ("Account/user.json", "account/user.json"):
+        if entry in files.names and files.archive is not None:
+            data = files.archive.read(entry)
+            values = obj(load_json(data, files.derived_from).value) if data else None
+            return scalar((values or {}).get("id"))
+    return None
 
 
 def _read_document(data: bytes, rows: Rows) -> list[Problem]:
