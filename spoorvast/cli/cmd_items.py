@@ -8,6 +8,7 @@ JSON keys (stable, documented in the README): ``item``, ``kind``, ``title``,
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -177,6 +178,15 @@ def _artifact_json(artifact: Artifact) -> dict[str, object]:
             "derived_from": artifact.derived_from}
 
 
+_FRACTION = re.compile(r"\.\d+(?=[+-]\d\d:\d\d$|Z$)")
+
+
+def _to_the_second(iso: str) -> str:
+    """A time as the list shows it (to the second; ``show`` and ``--json`` keep the
+    microseconds spoorvast's clock gave)."""
+    return _FRACTION.sub("", iso)
+
+
 def items(ctx: typer.Context, case_id: CaseOption = None, as_json: JsonOption = False) -> None:
     with context.open_vault(ctx, writable=False) as vault:
         case = case_service.current_case(vault, case_id)
@@ -192,9 +202,9 @@ def items(ctx: typer.Context, case_id: CaseOption = None, as_json: JsonOption = 
         size = row["size"]
         table.add_row(str(row["item"]), str(row["kind"]),
                       output.human_size(size if isinstance(size, int) else 0),
-                      str(row["sha256"] or "")[:12] + "…", str(acquired["local"]),
+                      str(row["sha256"] or "")[:12] + "…", _to_the_second(str(acquired["local"])),
                       str(row["title"]))
-    output.print_table(table, whole=(0, 3))
+    output.print_table(table, whole=(0, 3, 4))
 
 
 def show(ctx: typer.Context, label: Annotated[str, typer.Argument(help=_("E-0001 or 1."))],

@@ -118,6 +118,8 @@ def test_narrow_tables_keep_references_times_and_numbers_whole(
         assert hit["ref"] in found and hit["at"] in found
         items = cli("items").out
         assert "E-0001" in items and "E-0002" in items
+        acquired = json.loads(cli("items", "--json").out)[0]["acquired_at"]["local"]
+        assert acquired.split(".")[0] + acquired[-6:] in items  # to the second, one line
         assert all(len(line) <= int(width) for line in calls.splitlines() + found.splitlines())
         sha = json.loads(cli("items", "--json").out)[1]["sha256"]
         assert len(sha) == 64 and sha in "".join(cli("show", "E-0002").out.split())

@@ -157,11 +157,13 @@ def test_side_files_that_leave_the_folder_are_not_read(tmp_path: Path) -> None:
     assert run(DiscordPackageImporter(), loose)[1].files == {}
 
 
-json_like = st.one_of(st.binary(max_size=80), st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(["900", "type", "recipients", "guild", "name", "ID", "Timestamp"]),
-        inner, max_size=4), max_leaves=8).map(lambda v: json.dumps(v).encode()))
+_KEYS = st.sampled_from(["900", "type", "recipients", "guild", "name", "ID", "Timestamp"])
+_SCALAR = st.none() | st.booleans() | st.integers() | st.text(max_size=8)
+_VALUE = _SCALAR | st.lists(_SCALAR, max_size=3) | st.dictionaries(_KEYS, _SCALAR, max_size=3)
+json_like = st.one_of(
+    st.binary(max_size=80),
+    (_VALUE | st.lists(st.dictionaries(_KEYS, _VALUE, max_size=4), max_size=3)
+     | st.dictionaries(_KEYS, _VALUE, max_size=4)).map(lambda v: json.dumps(v).encode()))
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[
