@@ -155,6 +155,11 @@ def test_side_files_that_leave_the_folder_are_not_read(tmp_path: Path) -> None:
     loose = tmp_path / "messages.json"  # not in a channel folder: nothing else is read
     loose.write_text("[]")
     assert run(DiscordPackageImporter(), loose)[1].files == {}
+    elsewhere = tmp_path / "Downloads" / "2026"  # digits, but not a package's channel
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "channel.json").write_text('{"recipients": ["999"]}')
+    (elsewhere / "messages.json").write_text("[]")
+    assert run(DiscordPackageImporter(), elsewhere / "messages.json")[1].files == {}
 
 
 _KEYS = st.sampled_from(["900", "type", "recipients", "guild", "name", "ID", "Timestamp"])

@@ -203,10 +203,11 @@ def channel_entries(names: list[str]) -> list[tuple[str, str]]:
 def _loose_channel(context: ImportContext, source: Source, problems: list[Problem],
                    sides: list[Artifact]) -> tuple[tuple[str, str], ...]:
     """The channel of a loose messages file that lies in an unzipped package (its
-    folder is ``c<channel id>``), from the side files beside it; () otherwise."""
+    folder is ``[Mm]essages/c<channel id>``), from the side files beside it; () for a
+    file anywhere else (nothing else on the disk is read)."""
     folder = real_folder(source.path)
     found = _FOLDER.fullmatch(folder.name)
-    if found is None:
+    if found is None or folder.parent.name.lower() != "messages":
         return ()
     return _channel(found[1], _LooseSides(context, source.original.sha256, folder, sides),
                     problems)
