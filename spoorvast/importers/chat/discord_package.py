@@ -209,8 +209,8 @@ def _loose_channel(context: ImportContext, source: Source, problems: list[Proble
     found = _FOLDER.fullmatch(folder.name)
     if found is None or folder.parent.name.lower() != "messages":
         return ()
-    return _channel(found[1], _LooseSides(context, source.original.sha256, folder, sides),
-                    problems)
+    loose = _LooseSides(context, source.original.sha256, folder, sides)
+    return _channel(found[1], _index(loose, problems), loose, problems)
 
 
 def _documents(context: ImportContext, source: Source, files: ZipFiles, tally: Tally,
@@ -226,7 +226,8 @@ def _documents(context: ImportContext, source: Source, files: ZipFiles, tally: T
         yield rows
         return
     entries = channel_entries(sorted(files.names))
-    shared: dict[str, tuple[bytes, str] | None] = {}
+    index = {} if not entries else _index(
+        _ZipSides(files, entries[0][1].rsplit("/", 1)[0]), problems)  # one per package
     for channel_id, entry in entries:
         kind = "application/json" if entry.endswith(".json") else "text/csv"
         found_entry = files.read_sealed(entry, kind)
@@ -235,7 +236,7 @@ def _documents(context: ImportContext, source: Source, files: ZipFiles, tally: T
         data, artifact = found_entry
         folder_entry = entry.rsplit("/", 1)[0]
         rows = Rows(context.case_id, artifact.sha256, tally, channel=_channel(
-            channel_id, _ZipSides(files, folder_entry, shared), problems))
+            channel_id, index, _ZipSides(files, folder_entry), problems))
         problems.extend(_read_document(data, rows))
         del data
         yield rows
@@ -252,19 +253,13 @@ class _Sides(Protocol):
 class _ZipSides:
     files: ZipFiles
     folder: str  # the channel's folder in the archive
-    shared: dict[str, tuple[bytes, str] | None]  # files above the channels, sealed once
 
     def read(self, name: str, up: bool) -> tuple[bytes, str] | None:
         entry = f"{self.folder.rsplit('/', 1)[0] if up else self.folder}/{name}"
-        if up and entry in self.shared:
-            return self.shared[entry]
-        found = None
-        if entry in self.files.names:
-            sealed = self.files.read_sealed(entry, "application/json")
-            found = None if sealed is None else (sealed[0], sealed[1].sha256)
-        if up:
-            self.shared[entry] = found
-        return found
+        if entry not in self.files.names:
+            return None
+        sealed = self.files.read_sealed(entry, "application/json")
+        return None if sealed is None else (sealed[0], sealed[1].sha256)
 
 
 @dataclass
@@ -292,15 +287,20 @@ class _LooseSides:
         return data, artifact.sha256
 
 
-def _channel(channel_id: str, sides: _Sides,
+def _index(sides: _Sides, problems: list[Problem]) -> dict[str, str]:
+    """The package's ``index.json`` (sealed): channel id -> the name Discord shows."""
+    values = obj(_side_json(sides, "index.json", True, problems)) or {}
+    return {key: value for key, value in values.items() if isinstance(value, str)}
+
+
+def _channel(channel_id: str, index: dict[str, str], sides: _Sides,
              problems: list[Problem]) -> tuple[tuple[str, str], ...]:
-    """What every event of one channel carries: its id, its name (``index.json``, the
-    name Discord shows), and from its ``channel.json`` its type, server and the
-    recipients' account IDs. Both are sealed; unreadable ones are findings."""
+    """What every event of one channel carries: its id, its name (from ``index``), and
+    from its ``channel.json`` (sealed; unreadable, a finding) its type, server and the
+    recipients' account IDs."""
     details = [("channel_id", channel_id)]
-    index = obj(_side_json(sides, "index.json", True, problems)) or {}
-    if isinstance(index.get(channel_id), str):
-        details.append(("channel", str(index[channel_id])))
+    if channel_id in index:
+        details.append(("channel", index[channel_id]))
     values = obj(_side_json(sides, "channel.json", False, problems)) or {}
     kind = scalar(values.get("type"))
     if kind:
@@ -319,9 +319,7 @@ def _side_json(sides: _Sides, name: str, up: bool, problems: list[Problem]) -> o
     if found is None:
         return None
     loaded = load_json(*found)
-    for problem in loaded.problems:  # (index.json is parsed for each channel: told once)
-        if problem not in problems:
-            problems.append(problem)
+    problems.extend(loaded.problems)
     return loaded.value
 
 
