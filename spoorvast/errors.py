@@ -47,6 +47,12 @@ class WrongPassphrase(UserError):
     exit_code = 4
 
 
+class TooManyAttempts(UserError):
+    """Unlock refused without trying the passphrase: too many wrong ones just before."""
+
+    exit_code = 4
+
+
 class VaultLocked(UserError):
     exit_code = 5
 

@@ -38,10 +38,13 @@ def jobs_of(request: Request) -> JobRegistry:
 
 def require_owner(request: Request) -> VaultSession:
     """The vault is open and this browser opened it; otherwise go to unlock (or, after a
-    quick exit, to the neutral page)."""
+    quick exit, to the neutral page), saying so when another browser unlocked it since."""
     session = session_of(request)
-    if not session.owns(request.cookies.get(SESSION_COOKIE)):
-        raise Redirect("/weather" if session.exited else "/?msg=locked")
+    token = request.cookies.get(SESSION_COOKIE)
+    if not session.owns(token):
+        if session.exited:
+            raise Redirect("/weather")
+        raise Redirect("/?msg=taken-over" if session.was_taken_over(token) else "/?msg=locked")
     return session
 
 

@@ -66,6 +66,11 @@ STATUS_NAMES = {"proposed": N_("proposed"), "confirmed": N_("confirmed"),
                 "rejected": N_("rejected")}
 FLASHES = {
     "locked": N_("The vault was locked. Enter your passphrase to continue."),
+    "taken-over": N_("The vault was opened from another browser window, so this window was "
+                     "signed out. If that was not you, open it here, lock it, and change "
+                     "your passphrase."),
+    "other-window-ended": N_("The vault was open in another browser window; that window "
+                             "has been signed out."),
     "case-created": N_("The case was created."),
     "note-added": N_("The note was sealed and added."),
     "party-added": N_("Saved."),

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from spoorvast.errors import UserError, VaultLocked, WrongPassphrase
+from spoorvast.errors import TooManyAttempts, UserError, VaultLocked, WrongPassphrase
 from spoorvast.i18n import LANGUAGES, _
 from spoorvast.web import render
 from spoorvast.web.deps import check_csrf, session_of
@@ -44,13 +44,16 @@ def start(request: Request) -> Response:
 async def unlock(request: Request, passphrase: Text = "") -> Response:
     session = session_of(request)
     try:
-        token = await run_in_threadpool(session.unlock, passphrase)
+        token, ended_other = await run_in_threadpool(session.unlock, passphrase)
     except WrongPassphrase:
         return render.page(request, "unlock.html", status=400, error=_(
             "That passphrase does not open the vault. Check it and try again."))
+    except TooManyAttempts as exc:
+        return render.page(request, "unlock.html", status=429, error=exc.message)
     except VaultLocked as exc:
         return render.page(request, "unlock.html", status=409, error=exc.message)
-    return _entered(request, token, "/cases")
+    return _entered(request, token, "/cases?msg=other-window-ended" if ended_other
+                    else "/cases")
 
 
 def _entered(request: Request, token: str, target: str) -> Response:

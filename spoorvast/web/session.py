@@ -13,6 +13,14 @@ of the lock file descriptor, so the flock stays held while either is open and no
 process can enter. SQLite's WAL mode lets pages read while a job writes; two writers
 wait on each other through SQLite's busy timeout.
 
+Every unlock checks the passphrase, **also while the vault is already open** (the app
+listens on loopback, where every local account can reach it): against the key file,
+the same Argon2id work and AES-GCM tag check as opening, then the unwrapped data key
+compared in constant time with the open one. Attempts go one at a time with growing
+delays (:mod:`spoorvast.web.throttle`). A right passphrase from another browser starts
+a new session and ends the old one; the old browser is told so on its next request (and
+the new one is told that another window was signed out), never silently.
+
 Locking (quick exit, auto-lock, the lock button) closes the Vault, drops every
 reference to its keys, forgets the browser session and tells listeners (jobs are asked
 to stop, in-memory thumbnails are dropped, private upload folders are wiped). Python
@@ -21,6 +29,7 @@ cannot scrub the key bytes from memory; dropping the last reference is what it a
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import os
 import secrets
@@ -29,12 +38,14 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from spoorvast.errors import UserError
+from spoorvast.errors import UserError, WrongPassphrase
 from spoorvast.i18n import _
+from spoorvast.storage import crypto
 from spoorvast.storage import vault as vaultlib
 from spoorvast.storage.blobs import BlobStore
 from spoorvast.storage.sqlite import SqliteStore
 from spoorvast.web.settings import WebSettings
+from spoorvast.web.throttle import Throttle
 
 
 class Locked(UserError):
@@ -55,6 +66,8 @@ class VaultSession:
         self._listeners: list[Listener] = []
         self.exited = False  # set by quick exit: app pages lead to the neutral page
         self.autolock_seconds = settings.autolock_seconds  # the user may change it
+        self.throttle = Throttle()
+        self._taken_over: set[str] = set()  # digests of sessions ended by a new unlock
 
     # -- state ---------------------------------------------------------------------
 
@@ -76,12 +89,39 @@ class VaultSession:
 
     # -- unlock / create / lock ---------------------------------------------------
 
-    def unlock(self, passphrase: str) -> str:
-        """Open the vault; returns the new browser session token."""
+    def unlock(self, passphrase: str) -> tuple[str, bool]:
+        """Check the passphrase and open the vault (or, when it is open, check it against
+        the key file). Returns the new browser session token, and whether an earlier
+        browser session was ended by it."""
+        with self.throttle.attempt():
+            if self._vault is None:
+                vault = vaultlib.open_vault(self.settings.vault_root, passphrase)
+                with self._lock:
+                    if self._vault is None:
+                        self._vault = vault
+                        return self._begin(), False
+                vault.close()  # opened meanwhile by another request: check against it
+            self._check_open(passphrase)
         with self._lock:
             if self._vault is None:
-                self._vault = vaultlib.open_vault(self.settings.vault_root, passphrase)
-            return self._begin()
+                raise Locked(_("The vault is locked."))
+            ended = self._token is not None
+            if ended:
+                self._taken_over.add(_digest(self._token or ""))
+            return self._begin(), ended
+
+    def _check_open(self, passphrase: str) -> None:
+        with self._lock:
+            vault = self._vault
+        if vault is None:
+            raise Locked(_("The vault is locked."))
+        keyring = crypto.unlock_keyfile(vault.root / vaultlib.KEYFILE, passphrase)
+        if not hmac.compare_digest(keyring.data_key, vault.keyring.data_key):
+            raise WrongPassphrase(_("Wrong passphrase: the vault stays locked."))
+
+    def was_taken_over(self, token: str | None) -> bool:
+        """Was this browser session ended because the vault was unlocked elsewhere?"""
+        return token is not None and _digest(token) in self._taken_over
 
     def create(self, passphrase: str) -> str:
         with self._lock:
@@ -100,6 +140,7 @@ class VaultSession:
         """Close the vault and forget the session. Safe to call at any time."""
         with self._lock:
             vault, self._vault, self._token = self._vault, None, None
+            self._taken_over.clear()
             if vault is not None:
                 vault.close()
         for listener in self._listeners:
@@ -136,6 +177,10 @@ class VaultSession:
             self.lock()
             return True
         return False
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class Watchdog:
