@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 MAX_NODES = 400_000
-WINDOW = 4096  # first window of a JSON attempt, in characters
+WINDOW = 2048  # first window of a JSON attempt, in characters
 _DECODER = json.JSONDecoder()
 _SCRIPT = re.compile(r"<(script|code)\b([^>]{0,2000})>(.*?)</\1\s*>", re.I | re.S)
 _TAG = re.compile(r"<([a-zA-Z][\w:-]{0,60})(\s[^<>]{0,20000})>")
@@ -46,8 +46,10 @@ class Budget:
 
 
 def page_nodes(text: str, attr_keys: frozenset[str], viewer_objects: frozenset[str],
-               viewer_markers: frozenset[tuple[str, str]] = frozenset()) -> list[Node]:
-    """Every object of the page that may hold account data, in page order."""
+               viewer_markers: frozenset[tuple[str, str]] = frozenset()
+               ) -> tuple[list[Node], bool]:
+    """Every object of the page that may hold account data, in page order, and whether
+    reading stopped at a limit (the rest of the page was not read)."""
     budget = Budget(chars=3 * len(text) + (1 << 20))
     found: list[Node] = []
     walker = _Walker(found, budget, viewer_objects, viewer_markers)
@@ -60,7 +62,7 @@ def page_nodes(text: str, attr_keys: frozenset[str], viewer_objects: frozenset[s
             walker.walk(value)
     for attrs in _elements(text, attr_keys):
         walker.walk(attrs)
-    return found
+    return found, budget.chars <= 0 or len(found) >= budget.nodes
 
 
 def json_values(text: str, budget: Budget) -> Iterator[object]:
@@ -81,26 +83,36 @@ def json_values(text: str, budget: Budget) -> Iterator[object]:
 def _decode_at(text: str, start: int, budget: Budget) -> tuple[object, int] | None:
     """The JSON value at ``start``, read from a window that grows only while the value
     may be cut by the window's end, so that a failed attempt costs its window, not the
-    whole text (``JSONDecodeError`` counts lines from the start of what it was given)."""
+    whole text (``JSONDecodeError`` counts lines from the start of what it was given).
+    The budget is charged what was parsed, plus a sixteenth of each window copied."""
     size = WINDOW
-    while budget.spend(min(size, len(text) - start)):
+    while budget.chars > 0:
         window = text[start:start + size]
         try:
             value, used = _DECODER.raw_decode(window)
         except json.JSONDecodeError as exc:
+            scanned = len(window) if _unterminated(exc) else exc.pos
+            budget.spend(scanned + len(window) // 16)
             if start + size >= len(text) or not _maybe_cut(exc, len(window)):
                 return None
             size *= 4
             continue
         except RecursionError:  # nesting deeper than Python's stack: not a page's data
+            budget.spend(len(window))
             return None
+        budget.spend(used + len(window) // 16)
         return value, start + used
     return None
 
 
 def _maybe_cut(exc: json.JSONDecodeError, size: int) -> bool:
     """Whether the error may come from the window's end (a cut token, escape or string)."""
-    return exc.pos >= size - 32 or exc.msg.startswith("Unterminated string")
+    return exc.pos >= size - 32 or _unterminated(exc)
+
+
+def _unterminated(exc: json.JSONDecodeError) -> bool:
+    """A string that runs to the end (its error names where the string started)."""
+    return exc.msg.startswith("Unterminated string")
 
 
 def _elements(text: str, attr_keys: frozenset[str]) -> Iterator[dict[str, object]]:

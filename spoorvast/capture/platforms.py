@@ -46,6 +46,9 @@ register_codes({
         "The only account number found for {account} is the one of the account this "
         "capture was made from (you were logged in); it was not proposed as the account "
         "captured."),
+    "capture.page-partly-read": N_(
+        "The page is too large or too malformed to be searched whole for account numbers; "
+        "the search stopped at its limit, so a number further down was not looked at."),
     "capture.viewer-account": N_(
         "This page was captured logged in to {platform} as account {viewer}. That is the "
         "account the capture was made from (normally your own), not the account captured: "
@@ -68,6 +71,7 @@ class PlatformFacts:
     viewer_handle: str | None = None
     unsure: str | None = None  # why no ID was proposed: ambiguous, viewer, unbound
     ambiguous: int = 0  # how many different IDs were tied to the account
+    partly_read: bool = False  # the page was too large or malformed to be read whole
 
 
 def from_url(url: str) -> PlatformFacts:
@@ -146,7 +150,8 @@ def detect(url: str, html: bytes | None) -> PlatformFacts:
     if facts.platform is None:
         facts = next((f for f in map(from_url, page_urls(text)) if f.platform), facts)
     if facts.platform is None and _FEDI_PAGE.search(text):
-        facts = from_rule(FEDIVERSE, url)
+        fediverse = from_rule(FEDIVERSE, url)  # any server, when its address has a form
+        facts = fediverse if fediverse.kind else facts
     if facts.platform is None or not text:
         return facts
     return _with_page(facts, text)
@@ -154,14 +159,15 @@ def detect(url: str, html: bytes | None) -> PlatformFacts:
 
 def _with_page(facts: PlatformFacts, text: str) -> PlatformFacts:
     shapes = SHAPES[facts.platform or ""]
-    nodes = page_nodes(text, shapes.attr_keys(), shapes.viewer_objects, shapes.viewer_markers)
+    nodes, partial = page_nodes(text, shapes.attr_keys(), shapes.viewer_objects,
+                                shapes.viewer_markers)
     host = urlsplit(facts.profile_url or "").hostname or ""
     want = Want(facts.platform or "", facts.kind or "", host,
                 facts.handle.lower() if facts.handle else None, facts.stable_id,
                 facts.comment_id or facts.post_id)
     viewer = binding.viewer_of(shapes, nodes, want.host)
-    facts = replace(facts, viewer_id=viewer.one, viewer_handle=viewer.handle if viewer.one
-                    else None)
+    facts = replace(facts, viewer_id=viewer.one, partly_read=partial,
+                    viewer_handle=viewer.handle if viewer.one else None)
     if want.handle and viewer.one and viewer.handle == want.handle:
         return replace(facts, stable_id=viewer.one, id_source="page", unsure="viewer-own")
     if facts.stable_id is not None:
@@ -265,6 +271,8 @@ def problems(facts: PlatformFacts) -> list[Problem]:
             ("place", facts.place or ""), ("platform", facts.platform)), where)]
     if facts.unsure:
         found.append(_unsure(facts, where))
+    if facts.stable_id is None and facts.partly_read:
+        found.append(Problem(Severity.INFO, "capture.page-partly-read", location=where))
     if facts.stable_id is None:
         found.append(Problem(Severity.WARNING, f"capture.no-stable-id.{facts.platform}",
                              location=where))

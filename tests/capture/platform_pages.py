@@ -129,7 +129,8 @@ REDDIT = [
 ]
 
 LI_A, LI_B, LI_C = "ACoAAAnnaViewer01", "ACoAABramSubject2", "ACoAACarlOther003"
-LI_ME = code({"data": {"plainId": 111, "*miniProfile": f"urn:li:fs_miniProfile:{LI_A}", "$type": "com.linkedin.voyager.common.Me"}, "included": [{"publicIdentifier": "anna-viewer", "entityUrn": f"urn:li:fs_miniProfile:{LI_A}"}]})
+LI_ME = (code({"data": {"plainId": 111, "*miniProfile": f"urn:li:fs_miniProfile:{LI_A}", "$type": "com.linkedin.voyager.common.Me"}, "included": [{"publicIdentifier": "anna-viewer", "entityUrn": f"urn:li:fs_miniProfile:{LI_A}"}]})
+         + code({"data": {"*profile": f"urn:li:fsd_profile:{LI_A}", "$type": "com.linkedin.voyager.dash.common.Me"}}))
 LINKEDIN = [
     Page("linkedin /in/B, logged in as A", "https://www.linkedin.com/in/bram-subject/",
          LI_ME + code({"included": [{"publicIdentifier": "carl-other", "entityUrn": f"urn:li:fsd_profile:{LI_C}"}, {"publicIdentifier": "bram-subject", "entityUrn": f"urn:li:fsd_profile:{LI_B}", "objectUrn": "urn:li:member:222", "$type": "com.linkedin.voyager.dash.identity.profile.Profile"}]}), LI_B, LI_A),

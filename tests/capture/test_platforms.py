@@ -276,3 +276,11 @@ def test_json_cut_by_the_first_window_is_still_read_whole() -> None:
         text = "x = " + json.dumps(obj, ensure_ascii=ascii_only)
         for shift in range(0, 200, 3):
             assert next(iter(json_values(" " * shift + text, Budget(1 << 30)))) == obj
+
+
+def test_a_page_read_only_in_part_says_so() -> None:
+    body = ('{"a":[' + "1," * 500) * 600 + '{"a":"' + "x" * 1_000_000  # runs to the end
+    facts = detect("https://x.com/bram", f"<script>{body}</script>".encode())
+    assert facts.partly_read and facts.stable_id is None
+    assert [p.code for p in problems(facts)] == ["capture.page-partly-read",
+                                                "capture.no-stable-id.x"]
