@@ -9,6 +9,7 @@ import pytest
 
 from spoorvast.capture.browser import BrowserSession
 from spoorvast.capture.identifiers import VIEWER_FIELD
+from spoorvast.capture.show import _rows
 from spoorvast.model.records import Case, IdentifierKind, PartyRole
 from spoorvast.services.parties import create_party
 from spoorvast.storage.vault import Vault
@@ -49,7 +50,12 @@ def test_logged_in_capture_names_b_and_marks_a_as_the_victims(
     assert [p.code for p in result.problems if p.code.startswith("capture.viewer")] == [
         "capture.viewer-account"]
     _item, files = stored(vault, case, result.label)
-    platform = record_of(vault, files)["platform"]
+    record = record_of(vault, files)
+    shown = dict(_rows(record))
+    assert shown["Logged in as (the account the capture was made from)"] == (
+        f"{IG_A} (@anna.viewer)")
+    assert shown["Stable account ID"] == IG_B
+    platform = record["platform"]
     assert isinstance(platform, dict)
     assert (platform["stable_id"], platform["viewer_id"], platform["id_source"]) == (
         IG_B, IG_A, "page")
