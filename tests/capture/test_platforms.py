@@ -18,7 +18,7 @@ from spoorvast.capture.platforms import PlatformFacts, detect, from_url, problem
 from spoorvast.findings import registered_codes
 from spoorvast.model import instant
 from spoorvast.model.records import Item, ItemKind
-from tests.capture.platform_pages import PAGES, Page
+from tests.capture.platform_pages import PAGES, Page, assign, code, script
 
 # url -> (platform, kind, handle, stable id, post id, comment id, place: group / server / channel)
 URLS_BY_PLATFORM: dict[str, dict[str, tuple[str | None, ...]]] = {
@@ -284,3 +284,35 @@ def test_a_page_read_only_in_part_says_so() -> None:
     assert facts.partly_read and facts.stable_id is None
     assert [p.code for p in problems(facts)] == ["capture.page-partly-read",
                                                 "capture.no-stable-id.x"]
+
+
+# -- property: whatever the order and wrapping, only B's ID or nothing ---------------
+
+_USER_SHAPES = {
+    "x": ("https://x.com/bram", lambda h, i: {"rest_id": i, "legacy": {"screen_name": h}},
+          lambda i: {"viewer": {"rest_id": i, "legacy": {"screen_name": "anna"}}}),
+    "instagram": ("https://www.instagram.com/bram/", lambda h, i: {"pk": i, "username": h},
+                  lambda i: {"viewerId": i}),
+    "tiktok": ("https://www.tiktok.com/@bram", lambda h, i: {"id": i, "uniqueId": h},
+               lambda i: {"webapp.app-context": {"user": {"uid": i, "uniqueId": "anna"}}}),
+    "threads": ("https://www.threads.net/@bram", lambda h, i: {"pk": i, "username": h},
+                lambda i: {"viewer": {"pk": i, "username": "anna"}}),
+}
+
+
+@settings(max_examples=150, deadline=None)
+@given(platform=st.sampled_from(sorted(_USER_SHAPES)), with_b=st.booleans(),
+       others=st.lists(st.sampled_from(["carl", "dora", "BRAMX", "bram_", "anna"]), max_size=4),
+       order=st.randoms(use_true_random=False), wrap=st.sampled_from(["script", "assign", "code"]))
+def test_only_bs_id_or_nothing(platform: str, with_b: bool, others: list[str],
+                               order: object, wrap: str) -> None:
+    url, user, viewer = _USER_SHAPES[platform]
+    objects = [viewer("1111111111")]
+    objects += [user(h, str(2222222222 + n)) for n, h in enumerate(others)]
+    if with_b:
+        objects.append(user("Bram", "4444444444"))
+    order.shuffle(objects)  # type: ignore[attr-defined]
+    put = {"script": script, "assign": lambda v: assign("__DATA__", v), "code": code}[wrap]
+    facts = detect(url, "".join(put(o) for o in objects).encode())
+    assert facts.stable_id == ("4444444444" if with_b else None)
+    assert facts.viewer_id == "1111111111"
