@@ -143,8 +143,8 @@ class _Walker:
                 self.found.append(Node(item, viewer))
                 stack.extend(reversed([(v, viewer or str(k) in self.viewer_objects)
                                        for k, v in item.items()]))
-            elif isinstance(item, list):
-                stack.extend(reversed([(v, viewer) for v in item]))
+            elif isinstance(item, list):  # a list in "me" data lists others (friends,
+                stack.extend(reversed([(v, False) for v in item]))  # searches): not "me"
             elif isinstance(item, str) and item[:2] in ('{"', '[{'):
                 stack.extend((v, viewer) for v in json_values(item, self.budget))
 

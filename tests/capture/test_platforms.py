@@ -316,3 +316,12 @@ def test_only_bs_id_or_nothing(platform: str, with_b: bool, others: list[str],
     facts = detect(url, "".join(put(o) for o in objects).encode())
     assert facts.stable_id == ("4444444444" if with_b else None)
     assert facts.viewer_id == "1111111111"
+
+
+def test_accounts_listed_in_the_viewers_data_are_not_the_viewer() -> None:
+    """B in the viewer's recent searches is still B, and A is still the viewer."""
+    html = script({"viewer": {"rest_id": "1400", "legacy": {"screen_name": "anna"},
+                              "recent_searches": [{"rest_id": "1500",
+                                                   "legacy": {"screen_name": "bram"}}]}})
+    facts = detect("https://x.com/bram", html.encode())
+    assert (facts.stable_id, facts.viewer_id) == ("1500", "1400")
