@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from spoorvast.capture import codes as _codes  # noqa: F401  (the codes of its findings,
+from spoorvast.capture import platforms as _platforms  # noqa: F401  shown with the record)
 from spoorvast.cli import output
 from spoorvast.i18n import _
 from spoorvast.model.records import ArtifactRole, Item
