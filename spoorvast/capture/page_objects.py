@@ -21,7 +21,9 @@ MAX_NODES = 400_000
 WINDOW = 2048  # first window of a JSON attempt, in characters
 _DECODER = json.JSONDecoder()
 _SCRIPT = re.compile(r"<(script|code)\b([^>]{0,2000})>(.*?)</\1\s*>", re.I | re.S)
-_TAG = re.compile(r"<([a-zA-Z][\w:-]{0,60})(\s[^<>]{0,20000})>")
+_VALUE = r"""(?:"[^"]{0,20000}"|'[^']{0,20000}'|[^\s"'<>]{1,2000})"""
+_TAG = re.compile(r"<([a-zA-Z][\w:-]{0,60})((?:\s+[^\s=<>\"'/]{1,80}(?:\s*=\s*" + _VALUE
+                  + r")?){1,300})\s*/?>")  # a quoted value may hold ">"
 _ATTR = re.compile(r"""([^\s=<>/"']{1,80})\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _JSON_START = re.compile(r"[{\[]\s*\"")
 _LD = re.compile(r"application/ld\+json", re.I)

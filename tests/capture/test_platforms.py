@@ -260,6 +260,7 @@ def test_hostile_input_never_crashes(path: str, html: bytes) -> None:
     '{"' * 400_000,  # a failed start at every position
     '{"a":[' + '1,' * 1_000_000 + '!',  # one long attempt that fails at the end
     '<x author="bram" author-id="t2_x" ' + 'a="1" ' * 200_000,  # an element that never ends
+    '<a b="<' * 300_000,  # quoted values that open tags
 ])
 def test_hostile_pages_take_bounded_time(body: str) -> None:
     started = time.monotonic()
@@ -325,3 +326,10 @@ def test_accounts_listed_in_the_viewers_data_are_not_the_viewer() -> None:
                                                    "legacy": {"screen_name": "bram"}}]}})
     facts = detect("https://x.com/bram", html.encode())
     assert (facts.stable_id, facts.viewer_id) == ("1500", "1400")
+
+
+def test_an_attribute_value_may_hold_a_greater_than_sign() -> None:
+    html = ('<shreddit-post post-title="a > b" id="t3_1abcde" checked author="bram" '
+            'author-id="t2_bram2" user-id="t2_anna1"></shreddit-post>')
+    facts = detect("https://www.reddit.com/r/t/comments/1abcde/x/", html.encode())
+    assert (facts.stable_id, facts.handle, facts.viewer_id) == ("t2_bram2", "bram", "t2_anna1")
