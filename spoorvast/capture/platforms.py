@@ -144,8 +144,14 @@ def _objects(value: object, depth: int) -> Iterator[dict[str, Any]]:
                 yield from _objects(value[key], depth + 1)
 
 
-def detect(url: str, html: bytes | None) -> PlatformFacts:
+def detect(url: str, html: bytes | None, requested: str | None = None) -> PlatformFacts:
+    """The facts of a captured page at ``url`` (where the browser ended). When that is
+    no account or post (a login or consent page), the address asked for still names
+    the account: its handle is kept."""
     facts = from_url(url)
+    asked = from_url(requested) if requested else PlatformFacts()
+    if facts.kind is None and asked.kind is not None:
+        facts = asked
     text = (html or b"")[:MAX_HTML].decode("utf-8", "replace")
     if facts.platform is None:
         facts = next((f for f in map(from_url, page_urls(text)) if f.platform), facts)

@@ -102,7 +102,7 @@ class CaptureService:
         drafts = [*drafts_of(visit, exchanges), wacz]
         artifacts = [sealer.seal(d) for d in drafts]
         facts = platforms.detect(visit.main.url if visit.main else visit.requested_url,
-                                 visit.dom or _original_body(drafts))
+                                 visit.dom or _original_body(drafts), visit.requested_url)
         record = record_bytes(build_record(visit, self.options, self.browser,
                                            [_entry(a) for a in artifacts], facts))
         record_artifact = sealer.seal(Draft(ArtifactRole.ANALYSIS, "capture.json",

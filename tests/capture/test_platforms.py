@@ -333,3 +333,16 @@ def test_an_attribute_value_may_hold_a_greater_than_sign() -> None:
             'author-id="t2_bram2" user-id="t2_anna1"></shreddit-post>')
     facts = detect("https://www.reddit.com/r/t/comments/1abcde/x/", html.encode())
     assert (facts.stable_id, facts.handle, facts.viewer_id) == ("t2_bram2", "bram", "t2_anna1")
+
+
+@pytest.mark.parametrize("final", [
+    "https://www.instagram.com/accounts/login/?next=%2Fbram.subject%2F",
+    "https://consent.youtube.com/m?continue=https%3A%2F%2Fwww.youtube.com%2F%40bram",
+    "https://accounts.example.net/signin"])
+def test_a_wall_keeps_the_handle_of_the_address_asked_for(final: str) -> None:
+    asked = ("https://www.youtube.com/@bram" if "youtube" in final
+             else "https://www.instagram.com/bram.subject/")
+    facts = detect(final, b"<form>log in</form>", requested=asked)
+    assert (facts.platform, facts.kind, facts.handle, facts.stable_id) == (
+        from_url(asked).platform, "profile", from_url(asked).handle, None)
+    assert detect(asked, b"", requested=final).handle == from_url(asked).handle
