@@ -20,6 +20,17 @@ def test_codes_of_importers_not_loaded_yet_are_rendered() -> None:
                    "platform writes them.", "no.such-code"]
 
 
+def test_capture_codes_are_rendered_once_its_show_section_is_loaded() -> None:
+    fresh = ("import spoorvast.capture.show\n" + FRESH.replace('"chat.utc-assumed", ()',
+             '"capture.viewer-account", (("platform", "x"), ("viewer", "1400"))'))
+    out = subprocess.run([sys.executable, "-c", fresh], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert out[0].startswith("This page was captured logged in to x as account 1400.")
+    assert "playwright" not in subprocess.run(
+        [sys.executable, "-c", "import sys, spoorvast.capture.show; print(sorted(sys.modules))"],
+        capture_output=True, text=True, check=True).stdout
+
+
 def test_places_and_reasons_are_shown_in_the_readers_language() -> None:
     """Stored params stay language-neutral data ("line 17", a rule name); the reader
     sees them translated, and a value the catalogs do not hold (an exception's name)

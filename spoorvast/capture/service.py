@@ -35,6 +35,7 @@ from spoorvast.model.records import (
     Item,
     ItemKind,
     MediaFacts,
+    PartyRole,
     Problem,
 )
 from spoorvast.storage.vault import Vault
@@ -101,7 +102,7 @@ class CaptureService:
         drafts = [*drafts_of(visit, exchanges), wacz]
         artifacts = [sealer.seal(d) for d in drafts]
         facts = platforms.detect(visit.main.url if visit.main else visit.requested_url,
-                                 visit.dom or _original_body(drafts))
+                                 visit.dom or _original_body(drafts), visit.requested_url)
         record = record_bytes(build_record(visit, self.options, self.browser,
                                            [_entry(a) for a in artifacts], facts))
         record_artifact = sealer.seal(Draft(ArtifactRole.ANALYSIS, "capture.json",
@@ -120,11 +121,18 @@ class CaptureService:
                     IMPORTER, None, _media(visit))
         with self.vault.store.transaction() as tx:
             stored = tx.add_item(item, artifacts, problems)
-            for identifier in identifiers_of(stored, visit, facts):
+            victim = _victim(self.vault, self.case)
+            for identifier in identifiers_of(stored, visit, facts, victim):
                 tx.add_identifier(identifier)
         return CaptureResult(visit.requested_url, stored.label,
                              visit.main.url if visit.main else None,
                              visit.main.status if visit.main else None, tuple(problems))
+
+
+def _victim(vault: Vault, case: Case) -> int | None:
+    """The case's victim, when there is exactly one (the viewer's account is theirs)."""
+    victims = [p.id for p in vault.store.parties(case.id or 0) if p.role is PartyRole.VICTIM]
+    return victims[0] if len(victims) == 1 else None
 
 
 def _original_body(drafts: list[Draft]) -> bytes | None:

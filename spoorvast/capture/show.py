@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from spoorvast.capture import codes as _codes  # noqa: F401  (the codes of its findings,
+from spoorvast.capture import platforms as _platforms  # noqa: F401  shown with the record)
 from spoorvast.cli import output
 from spoorvast.i18n import _
 from spoorvast.model.records import ArtifactRole, Item
@@ -52,8 +54,16 @@ def _rows(record: dict[str, Any]) -> list[tuple[str, str]]:
         (_("Handle"), platform.get("handle")),
         (_("Stable account ID"), platform.get("stable_id")),
         (_("Post ID"), platform.get("post_id")),
+        (_("Comment ID"), platform.get("comment_id")),
+        (_("Group, server or channel (not an account)"), platform.get("place")),
+        (_("Logged in as (the account the capture was made from)"), _viewer(platform)),
     ]
     return [(k, str(v)) for k, v in rows if v not in (None, "", "None:None")]
+
+
+def _viewer(platform: dict[str, Any]) -> str | None:
+    viewer, handle = platform.get("viewer_id"), platform.get("viewer_handle")
+    return f"{viewer} (@{handle})" if viewer and handle else viewer
 
 
 def _tls(tls: dict[str, Any] | None) -> str | None:

@@ -212,8 +212,8 @@ def show(ctx: typer.Context, label: Annotated[str, typer.Argument(help=_("E-0001
     with context.open_vault(ctx, writable=False) as vault:
         case = case_service.current_case(vault, case_id)
         item = case_service.find_item(vault, case, label)
+        section = section_for(item)  # first: its module registers the codes it shows
         data = _show_json(vault, item)
-        section = section_for(item)
         extra, printer = section(vault, item) if section else (None, None)
     if as_json:
         output.as_json({**data, "analysis": extra} if section else data)

@@ -70,10 +70,11 @@ class CaseFacts:
                                           & set(kinds)))
 
     def idents(self, kinds: set[IdentifierKind], role: PartyRole | None = None,
-               stable: bool = False) -> tuple[str, ...]:
+               stable: bool = False, not_role: PartyRole | None = None) -> tuple[str, ...]:
         return tuple(i.value for i in self.identifiers
                      if i.kind in kinds and i.status is not IdentifierStatus.REJECTED
                      and (role is None or self.roles.get(i.party_id or 0) is role)
+                     and (not_role is None or self.roles.get(i.party_id or 0) is not not_role)
                      and (not stable or i.stable_id))
 
 
@@ -102,7 +103,8 @@ def _rules(f: CaseFacts) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     images = f.labels(kind_is(ItemKind.IMAGE))
     return {
         "url": (f.labels(kind_is(ItemKind.CAPTURE)), f.idents({IdentifierKind.URL})),
-        "account-id": ((), f.idents({IdentifierKind.ACCOUNT}, stable=True)),
+        # the victim's own account (a capture made logged in) is not the account concerned
+        "account-id": ((), f.idents({IdentifierKind.ACCOUNT}, stable=True, not_role=victim)),
         "screenshot": (f.labels(lambda i: (i.id or 0) in f.screenshot_items) + images, ()),
         "victim-email": ((), f.idents({IdentifierKind.EMAIL}, victim)),
         "observed-at": (f.with_event(NoteKind.OBSERVATION.value)

@@ -66,6 +66,17 @@ def test_account_without_stable_id_is_not_enough(vault: Vault, case: object,
     assert statuses(vault, case)["account-id"] is Status.MISSING
 
 
+def test_the_victims_own_account_is_not_the_account_concerned(
+        vault: Vault, case: object, build: Builder) -> None:
+    """A capture made logged in proposes the viewer's account as the victim's: it must
+    not tick "account-id" (the account concerned is the suspect's)."""
+    victim = build.party(PartyRole.VICTIM, "Me")
+    build.ident(IdentifierKind.ACCOUNT, "anna.viewer", victim, stable_id="1111111111")
+    assert statuses(vault, case)["account-id"] is Status.MISSING
+    build.ident(IdentifierKind.ACCOUNT, "bram.subject", stable_id="4815162342")
+    assert statuses(vault, case)["account-id"] is Status.PRESENT
+
+
 def test_not_applicable_through_the_cli_and_custody(case_vault: Path, cli: Cli) -> None:
     assert cli("checklist", "na", "recordings", "--reason", "no calls were made").code == 0
     rows = {r["element"]: r for r in json.loads(cli("checklist", "--json").out)}
