@@ -32,6 +32,7 @@ from spoorvast.dossier.disclosure import NotStrippable, strip_metadata
 from spoorvast.dossier.model import Dossier, Placed, Transform
 from spoorvast.dossier.names import NameSpace
 from spoorvast.model.records import Artifact, ArtifactRole, ItemKind
+from spoorvast.storage.scratch import register_output
 from spoorvast.storage.vault import Vault
 
 PDF = "DOSSIER.pdf"
@@ -153,9 +154,11 @@ def write_pdf_sum(root: Path) -> str:
     return sha
 
 
-def make_zip(root: Path, target: Path) -> None:
-    """The folder as a ZIP, with the folder name as its top directory."""
+def make_zip(root: Path, target: Path, scratch: Path) -> Path:
+    """The folder as a ZIP, with the folder name as its top directory, written under a
+    hidden partial name (registered in ``scratch`` for the sweep) and then renamed."""
     partial = target.with_name(f".{target.name}.part")
+    register_output(scratch, partial)
     try:
         with zipfile.ZipFile(partial, "x", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
             for rel in files.walk(root):
@@ -165,3 +168,4 @@ def make_zip(root: Path, target: Path) -> None:
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
+    return target
