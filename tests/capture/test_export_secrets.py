@@ -163,3 +163,43 @@ def _web_downloads(root: Path, artifacts: list[tuple[str, str]], label: str,
     finally:
         client.close()
         live.stop()
+
+
+def test_an_older_capture_with_secrets_in_its_record_is_exported_without_them(
+        tmp_path: Path) -> None:
+    """A capture sealed before the record was cleaned: URL in its title, its capture.json
+    and its MHTML. The sealed files stay; the dossier's copies and texts lose the value."""
+    from tests.dossier.builder import _artifact, _item
+
+    secret = "OLDCANARY0042"
+    url = f"https://example.invalid/post?token={secret}"
+    record = json.dumps({"schema": "spoorvast.capture-record/1", "requested_url": url,
+                         "final_url": url, "status": 200}).encode()
+    mhtml = (f"Snapshot-Content-Location: {url}\r\nContent-Type: multipart/related; "
+             f'boundary="B"\r\n\r\n--B\r\nContent-Location: {url}\r\n\r\n<p>x</p>\r\n'
+             "--B--\r\n").encode()
+    with vaultlib.create(tmp_path / "vault", PASSPHRASE, FAST_KDF) as vault:
+        case = cases.create_case(vault, "Old", "en", "Europe/Brussels")
+        from spoorvast.model.records import ArtifactRole, ItemKind
+
+        _item(vault, case.id or 0, ItemKind.CAPTURE, url, "capture", [
+            _artifact(vault, ArtifactRole.ANALYSIS, "capture.json", "application/json",
+                      record),
+            _artifact(vault, ArtifactRole.MHTML, "page.mhtml", "multipart/related", mhtml)])
+        result = make_dossier(vault, case, DossierOptions("en", make_zip=False),
+                              tmp_path / "out")
+        assert secret.encode() in vault.blobs.read_bytes(_sha(record))  # sealed: unchanged
+    leaks = {p.name for p in result.folder.rglob("*") if p.is_file() and any(
+        secret.encode() in inner for _n, inner in _members(p.name, p.read_bytes()))}
+    # custody.jsonl is hash-chained: its lines are exported as they were written
+    assert leaks == {"custody.jsonl"}
+    manifest = json.loads((result.folder / "manifest.json").read_bytes())
+    removed = {f["path"].rsplit("/", 1)[-1]: f["removed"] for i in manifest["items"]
+               for a in i["artifacts"] for f in a["files"]}
+    assert removed == {"capture.json": ["url-secrets"], "page.mhtml": ["url-secrets"]}
+
+
+def _sha(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
