@@ -31,11 +31,12 @@ from spoorvast.errors import UserError
 from spoorvast.i18n import _, in_language
 from spoorvast.model.records import Case
 from spoorvast.storage.base import case_chain
-from spoorvast.storage.scratch import free_bytes, register_output
+from spoorvast.storage.scratch import free_bytes, private_file, register_output
 from spoorvast.storage.vault import Vault
 
 FIXED_STEPS = 8  # gathering (3), charts, SHA256SUMS, PDF (2), ZIP
 HEADROOM = 64 << 20
+COPY_CHUNK = 1 << 20
 
 
 class Observer(Protocol):
@@ -109,7 +110,7 @@ def _write(vault: Vault, dossier: Dossier, out: Path, scratch: Path,
             archive = bundle.make_zip(staging, (scratch if in_memory else out) / f"{name}.zip",
                                       scratch)
         final = publish(staging, out / name, scratch)
-        if archive is not None:
+        if archive is not None and in_memory:
             archive = publish(archive, out / archive.name, scratch)
     except OSError as exc:
         raise _unwritable(out, exc) from exc
@@ -148,7 +149,8 @@ def publish(source: Path, target: Path, scratch: Path) -> Path:
         if source.is_dir():
             shutil.copytree(source, partial, copy_function=shutil.copyfile)
         else:
-            shutil.copyfile(source, partial)
+            with source.open("rb") as reader, private_file(partial) as writer:
+                shutil.copyfileobj(reader, writer, COPY_CHUNK)
         partial.rename(target)
     finally:
         if partial.is_dir():

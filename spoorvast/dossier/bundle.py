@@ -33,7 +33,7 @@ from spoorvast.dossier.disclosure import NotStrippable, strip_metadata
 from spoorvast.dossier.model import Dossier, Placed, Transform
 from spoorvast.dossier.names import NameSpace
 from spoorvast.model.records import Artifact, ArtifactRole, ItemKind
-from spoorvast.storage.scratch import register_output
+from spoorvast.storage.scratch import private_file, register_output
 from spoorvast.storage.vault import Vault
 
 PDF = "DOSSIER.pdf"
@@ -152,7 +152,8 @@ def make_zip(root: Path, target: Path, scratch: Path) -> Path:
     partial = target.with_name(f".{target.name}.part")
     register_output(scratch, partial)
     try:
-        with zipfile.ZipFile(partial, "x", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        with private_file(partial) as handle, zipfile.ZipFile(
+                handle, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
             for rel in files.walk(root):
                 stored = rel.lower().endswith(COMPRESSED)
                 archive.write(root / rel, f"{root.name}/{rel}",

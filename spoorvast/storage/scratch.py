@@ -36,6 +36,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import BinaryIO
 
 from spoorvast.errors import UserError
 from spoorvast.i18n import _
@@ -131,6 +132,14 @@ def _remove(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
     with _guard:
         _live.discard(path)
+
+
+@contextmanager
+def private_file(path: Path) -> Iterator[BinaryIO]:
+    """A new file only this user can read (0600 from its creation on; never replaces)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        yield handle
 
 
 def register_output(scratch: Path, partial: Path) -> None:
