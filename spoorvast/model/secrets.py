@@ -10,10 +10,13 @@ downloads) and by the capture record itself. The rule:
   the URLs in them (``Referer``, ``Location``, ``Link``…) lose their secret parts.
 * **URLs** lose the values of secret query and fragment parameters, and a password in
   ``user:password@``. A parameter is secret by its name (``token``, ``access_token``,
-  ``session``, ``sid``, ``key``, ``apikey``, ``sig``/``signature``, ``code``, ``state``,
-  ``nonce``, ``ticket``, ``auth``, ``password``/``passwd``, ``secret``, ``csrf``…) or by
+  ``session``, ``sid``, ``key`` and ``…key``, ``sig``/``signature``, ``code``,
+  ``state``, ``nonce``, ``ticket``, ``auth``, ``password``/``passwd``, ``secret``, ``csrf``…) or by
   its value: a JSON web token (``eyJ….….…``) or a run of 32 or more URL-safe characters
-  mixing letters and digits (an opaque key; all-digit values such as account IDs stay).
+  mixing letters and digits (an opaque key; all-digit values such as account IDs stay,
+  and so does any value of a parameter named as an identifier: ``id``, ``…id``
+  (``story_fbid``, ``video_id``), ``v``, ``p``, ``post``… — the URL of a post is
+  evidence).
   A value that is itself a URL is cleaned the same way. Only the value is replaced (by
   ``[removed]``); every other byte of the URL stays as it was.
 
@@ -37,7 +40,10 @@ SECRET_HEADER_WORDS = re.compile(
 SECRET_PARAMS = re.compile(
     r"^(auth|authorization|sid|key|apikey|api_key|sig|signature|code|ticket|passwd|"
     r"oauth_signature|state|nonce|pass|pwd)$|token|session|secret|passw|csrf|xsrf|"
-    r"api[-_]?key|auth[-_]?key|credential", re.IGNORECASE)
+    r"key$|credential", re.IGNORECASE)
+# Names of parameters that identify what the page shows (a post, an account, a video):
+# evidence the police ask for, so a long value there is never taken for a token.
+ID_PARAMS = re.compile(r"id$|^(v|p|q|list|post|status|story|photo|video)$", re.IGNORECASE)
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 OPAQUE = re.compile(r"[A-Za-z0-9_\-.~+/=%]{32,}")
 URL_IN_TEXT = re.compile(r"(?:https?|wss?)://[^\s\"'<>\\`]+", re.IGNORECASE)
@@ -93,7 +99,9 @@ def strip_params(text: str, found: Found = None) -> str:
     for piece in text.split("&"):
         key, sep, value = piece.partition("=")
         plain = unquote_plus(value)
-        if sep and value and (is_secret_param(unquote_plus(key)) or is_secret_value(plain)):
+        name = unquote_plus(key)
+        if sep and value and (is_secret_param(name) or (
+                is_secret_value(plain) and not ID_PARAMS.search(name))):
             _note(found, URL_SECRETS)
             piece = f"{key}={quote(REMOVED)}"
         elif sep and plain.lower().startswith(("http://", "https://")):

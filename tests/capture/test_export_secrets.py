@@ -46,6 +46,9 @@ JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJzeW50aGV0aWMifQ.c2lnbmF0dXJlX3N5bnRoZXRpY
     # kept: account IDs (digits only), short values, ordinary words, encoding as it was
     ("https://x.test/p?id=123456789012345678901234567890123", None),
     ("https://x.test/watch?v=dQw4w9WgXcQ&q=a+b%20c", None),
+    ("https://x.test/permalink.php?story_fbid=pfbid02AbCdEfGh1234567890IjKlMnOpQrStUvWx&id=4",
+     None),
+    ("https://x.test/s/a?rlkey=shortkey1", "https://x.test/s/a?rlkey=%5Bremoved%5D"),
     ("https://x.test/p?next=https%3A%2F%2Fy.test%2F%3Fsid%3Dabc",
      "https://x.test/p?next=https%3A%2F%2Fy.test%2F%3Fsid%3D%255Bremoved%255D"),
 ])
