@@ -60,8 +60,9 @@ def needs_stripping(artifact: Artifact, importer: str | None) -> bool:
     name = artifact.name.lower()
     if artifact.role is ArtifactRole.WACZ or name.endswith(ALWAYS):
         return True
-    return importer == CAPTURE_IMPORTER and (
-        name.endswith(CAPTURE_FILES) or artifact.role is ArtifactRole.MHTML)
+    # the page's own bytes (ORIGINAL, even a .json answer) are a body: kept as received
+    return (importer == CAPTURE_IMPORTER and artifact.role is not ArtifactRole.ORIGINAL
+            and (name.endswith(CAPTURE_FILES) or artifact.role is ArtifactRole.MHTML))
 
 
 def export_copy(name: str, data: bytes) -> ExportCopy:

@@ -85,6 +85,24 @@ def test_mhtml_headers_lose_secret_urls_and_bodies_stay() -> None:
     assert strip_mhtml(b"no headers at all") == b"no headers at all"
 
 
+def test_which_files_are_stripped() -> None:
+    from spoorvast.capture.strip import needs_stripping
+    from spoorvast.model import instant
+    from spoorvast.model.records import Artifact, ArtifactRole
+
+    def art(role: ArtifactRole, name: str) -> Artifact:
+        return Artifact(None, None, role, "x", 1, "0" * 64, name,
+                        instant.now("Europe/Brussels"))
+
+    assert needs_stripping(art(ArtifactRole.WACZ, "capture.wacz"), "whatsapp")
+    assert needs_stripping(art(ArtifactRole.ATTACHMENT, "x.har"), None)
+    assert needs_stripping(art(ArtifactRole.ANALYSIS, "capture.json"), "capture")
+    assert needs_stripping(art(ArtifactRole.MHTML, "page.mhtml"), "capture")
+    assert not needs_stripping(art(ArtifactRole.ORIGINAL, "api.json"), "capture")  # a body
+    assert not needs_stripping(art(ArtifactRole.ANALYSIS, "analysis.json"), "email")
+    assert not needs_stripping(art(ArtifactRole.DOM, "dom.html"), "capture")
+
+
 def _page(path: str, headers: dict[str, str]) -> tuple[int, str, bytes, dict[str, str]]:
     if path.startswith("/img/"):
         return 200, "image/png", png(20, 20, "red"), {}
