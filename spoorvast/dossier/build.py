@@ -112,8 +112,9 @@ def _write(vault: Vault, dossier: Dossier, out: Path, scratch: Path,
         final = publish(staging, out / name, scratch)
         if archive is not None and in_memory:
             archive = publish(archive, out / archive.name, scratch)
-    except OSError as exc:
-        raise _unwritable(out, exc) from exc
+    except OSError as exc:  # names the memory folder when that is what filled up
+        where = scratch.parent if str(exc.filename or "").startswith(str(scratch)) else out
+        raise _unwritable(where, exc) from exc
     finally:
         if not in_memory:
             shutil.rmtree(staging, ignore_errors=True)

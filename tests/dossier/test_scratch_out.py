@@ -53,3 +53,21 @@ def test_no_memory_folder_refuses_the_dossier(cli: Cli, case_vault: Path, tmp_pa
     done = cli("dossier", "--out", str(tmp_path / "out"))
     assert done.code == 2 and "/dev/shm" in done.err
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def test_publish_failing_halfway_leaves_no_partial(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    with scratch.private_dir("dossier") as work:
+        source = work / "dossier-1-x"
+        source.mkdir()
+        (source / "a.txt").write_text("synthetic evidence")
+        os.mkfifo(source / "z-fifo")  # copying it fails after a.txt was copied
+        with pytest.raises(OSError):
+            build.publish(source, out / source.name, work)
+        assert list(out.iterdir()) == []
+        (source / "z-fifo").unlink()
+        assert build.publish(source, out / source.name, work) == out / source.name
+        with pytest.raises(FileExistsError):  # never over an existing dossier
+            build.publish(source, out / source.name, work)
+    assert sorted(p.name for p in out.iterdir()) == [source.name]
