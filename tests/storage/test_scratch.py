@@ -76,7 +76,11 @@ def test_sweep_removes_only_what_dead_processes_of_this_user_left(shm: Path) -> 
     mine = _leftover(shm, "capture", os.getpid(), scratch._start_time(os.getpid()) or 0)
     reused = _leftover(shm, "browser", os.getpid(), 1)  # our pid, another process's start
     foreign = _leftover(shm, "profile", _dead_pid())
-    os.chown(foreign, 65534, 65534)  # another user's: never ours to remove
+    if os.getuid() == 0:
+        os.chown(foreign, 65534, 65534)  # another user's: never ours to remove
+    else:
+        foreign.rename(foreign.with_name(foreign.name.replace("spv-", "spx-")))
+        foreign = foreign.with_name(foreign.name.replace("spv-", "spx-"))
     link = shm / f"spv-dossier-{_dead_pid()}-0-linkabcd"
     link.symlink_to(mine)
     other = shm / "not-ours"
