@@ -10,7 +10,8 @@
     record     the provenance record (what the browser saw, and what that proves)
     platforms  platform, handle, stable account id and post id from URL and metadata
     timestamps RFC 3161 tokens (openssl ts) over the record's hash, and their check
-    secrets    strip cookies and tokens from WACZ / HAR before they leave the vault
+    secrets    strip cookies, tokens and secret URL values from every exported file
+    strip      the export copies of WACZ, HAR, MHTML and capture.json (secrets.py)
     profile    the logged-in browser profile, kept encrypted in the vault
     service    seal every artifact and write one item per capture
 """

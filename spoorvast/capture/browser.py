@@ -69,7 +69,7 @@ class _Scratch:
     """A private short-named directory (Chromium's socket paths must stay short)."""
 
     def __init__(self) -> None:
-        self._manager = private_dir("spv-")
+        self._manager = private_dir("browser")
         self.path = Path("/nonexistent")
 
     def __enter__(self) -> Path:

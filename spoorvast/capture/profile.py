@@ -1,13 +1,17 @@
 """The logged-in browser profile, kept encrypted inside the vault.
 
 ``spoorvast browser login`` opens a visible Chromium on a fresh private directory (0700,
-on ``/dev/shm``: memory, not disk), restored from the stored profile if there is one.
+in memory: ``$XDG_RUNTIME_DIR`` or ``/dev/shm``, never the disk), restored from the
+stored profile if there is one.
 When the window closes, the profile directory is packed (tar, caches left out) and
 sealed as one encrypted blob of the vault; the vault setting ``capture.browser_profile``
 names it, and the vault custody log records each save. While the vault is locked the
 profile is only ciphertext: nobody without the passphrase can read the cookies. A
 ``--logged-in`` capture unpacks it to a new private directory for the visit and removes
-that directory afterwards (a ``kill -9`` leaves it on /dev/shm until the next restart).
+that directory afterwards, however the capture ends; after a ``kill -9`` the next start
+of any spoorvast command or of the app removes it (:func:`spoorvast.storage.scratch.sweep`).
+The profile is never in plaintext on a disk: with no memory folder (or too little room
+for the unpacked profile) a logged-in capture or login is refused.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from spoorvast.storage.base import VAULT_CHAIN
 from spoorvast.storage.vault import Vault
 
 PROFILE_SETTING = "capture.browser_profile"
+UNPACKED_ROOM = 256 << 20  # what Chromium writes into a profile during a visit
+UNPACKED_FACTOR = 8  # the packed profile is gzip
 SKIPPED = ("Cache", "Code Cache", "GPUCache", "GrShaderCache", "ShaderCache",
            "Crashpad", "SingletonLock", "SingletonSocket", "SingletonCookie")
 
@@ -71,9 +77,11 @@ def unpacked(vault: Vault, *, required: bool = True) -> Iterator[Path]:
     if sha256 is None and required:
         raise UserError(_("There is no logged-in browser profile yet. Run 'spoorvast "
                           "browser login' first, log in, and close the window."))
-    with private_dir("spoorvast-profile-") as directory:
-        if sha256 is not None:
-            unpack(vault.blobs.read_bytes(sha256), directory)
+    data = vault.blobs.read_bytes(sha256) if sha256 is not None else b""
+    with private_dir("profile", need=UNPACKED_ROOM + len(data) * UNPACKED_FACTOR) as directory:
+        if data:
+            unpack(data, directory)
+        del data
         yield directory
 
 

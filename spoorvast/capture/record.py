@@ -2,8 +2,9 @@
 proves. Stored as canonical JSON (sorted keys) in the ANALYSIS artifact ``capture.json``;
 its SHA-256 is what a trusted timestamp covers.
 
-Session secrets (cookies, ``Authorization``) never enter the record: their values are
-replaced by ``[removed]``.
+Session secrets never enter the record: cookie, authorization and token headers are
+replaced by ``[removed]``, and so are secret query values in every URL of the record
+(the rule is in :mod:`spoorvast.model.secrets`; the exact URLs stay in the sealed WACZ).
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from spoorvast.capture.navigation import MainResponse
 from spoorvast.capture.options import CaptureOptions
 from spoorvast.capture.page import Visit
 from spoorvast.capture.platforms import PlatformFacts
-from spoorvast.capture.secrets import redact_headers
 from spoorvast.i18n import N_
+from spoorvast.model.secrets import redact_headers, strip_json_value
 from spoorvast.model.serialize import to_json
 
 SCHEMA = "spoorvast.capture-record/1"
@@ -73,7 +74,7 @@ def _screenshot_json(visit: Visit, options: CaptureOptions) -> dict[str, object]
 def build_record(visit: Visit, options: CaptureOptions, browser: BrowserInfo,
                  artifacts: list[ArtifactEntry], platform: PlatformFacts) -> dict[str, object]:
     main = visit.main
-    return {
+    record: dict[str, object] = {
         "schema": SCHEMA, "requested_url": visit.requested_url,
         "redirects": [to_json(h) for h in visit.hops],
         "final_url": main.url if main else None, "status": main.status if main else None,
@@ -89,6 +90,9 @@ def build_record(visit: Visit, options: CaptureOptions, browser: BrowserInfo,
         "artifacts": [to_json(a) for a in artifacts],
         "statement": {"proves": list(PROVES), "does_not_prove": list(DOES_NOT_PROVE)},
     }
+    cleaned = strip_json_value(record)
+    assert isinstance(cleaned, dict)
+    return cleaned
 
 
 def _when(moment: object) -> object:

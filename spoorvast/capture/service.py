@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Playwright
@@ -38,6 +38,7 @@ from spoorvast.model.records import (
     PartyRole,
     Problem,
 )
+from spoorvast.model.secrets import strip_urls_in_text
 from spoorvast.storage.vault import Vault
 
 IMPORTER = "capture"
@@ -108,7 +109,8 @@ class CaptureService:
         record_artifact = sealer.seal(Draft(ArtifactRole.ANALYSIS, "capture.json",
                                             "application/json", record))
         artifacts.append(record_artifact)
-        problems = [*visit_problems(visit, self.options, wacz), *platforms.problems(facts)]
+        problems = [_clean(p) for p in
+                    (*visit_problems(visit, self.options, wacz), *platforms.problems(facts))]
         stamped = timestamps.stamp_record(self.options, record, sealer, problems)
         artifacts.extend(stamped)
         return self._write(visit, artifacts, problems, facts)
@@ -123,7 +125,8 @@ class CaptureService:
             stored = tx.add_item(item, artifacts, problems)
             victim = _victim(self.vault, self.case)
             for identifier in identifiers_of(stored, visit, facts, victim):
-                tx.add_identifier(identifier)
+                tx.add_identifier(replace(identifier,
+                                          value=strip_urls_in_text(identifier.value)))
         return CaptureResult(visit.requested_url, stored.label,
                              visit.main.url if visit.main else None,
                              visit.main.status if visit.main else None, tuple(problems))
@@ -145,8 +148,17 @@ def _entry(artifact: Artifact) -> ArtifactEntry:
 
 
 def _title(visit: Visit) -> str:
+    """The page title, else its URL (without secret query values: the title is in the
+    custody log, which is exported as it is)."""
     text = " ".join((visit.title or "").split())
-    return (text or (visit.main.url if visit.main else visit.requested_url))[:200]
+    return strip_urls_in_text(text or (visit.main.url if visit.main
+                                       else visit.requested_url))[:200]
+
+
+def _clean(problem: Problem) -> Problem:
+    """A finding's parameters without secret URL values (findings are exported)."""
+    return replace(problem, params=tuple((k, strip_urls_in_text(v))
+                                         for k, v in problem.params))
 
 
 def _media(visit: Visit) -> MediaFacts | None:

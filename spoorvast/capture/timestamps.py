@@ -11,7 +11,7 @@ plus a CA file the user configured) as ``tsa-chain.pem``. Anyone can check it wi
 (``-partial_chain`` trusts the TSA certificate itself when the chain holds no root: it
 then proves the token matches the record and was signed by that certificate; whether
 that TSA is trustworthy is for the reader to decide, for example from its root CA.)
-Temporary files for openssl live in a private directory under ``/dev/shm``.
+Temporary files for openssl live in a private directory in memory (``workdir.py``).
 """
 
 from __future__ import annotations

@@ -1,30 +1,22 @@
-"""Private scratch directories for a visit (the HAR, a browser profile).
+"""Private scratch directories for a visit (the HAR, Chromium's temp files, the
+unpacked logged-in profile, openssl's inputs).
 
-They live on ``/dev/shm`` (memory, never the disk) when it is there, are created 0700,
-and are removed when the visit ends, whatever happens.
+They live only in memory (see :mod:`spoorvast.storage.scratch`: ``$XDG_RUNTIME_DIR`` or
+``/dev/shm``, 0700, removed when the visit ends however it ends, swept at the next start
+after a ``kill -9``). With no memory folder the capture is refused: nothing of a visit
+is written to a disk.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SHM = Path("/dev/shm")
-
-
-def scratch_root() -> Path | None:
-    return SHM if SHM.is_dir() and os.access(SHM, os.W_OK | os.X_OK) else None
+from spoorvast.storage import scratch
 
 
 @contextmanager
-def private_dir(prefix: str = "spoorvast-") -> Iterator[Path]:
-    path = Path(tempfile.mkdtemp(prefix=prefix, dir=scratch_root()))
-    try:
-        path.chmod(0o700)
+def private_dir(kind: str = "capture", need: int = 0) -> Iterator[Path]:
+    with scratch.private_dir(kind, need) as path:
         yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)

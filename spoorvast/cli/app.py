@@ -129,4 +129,8 @@ def run(argv: list[str]) -> int:
 
 
 def main() -> None:
+    from spoorvast.storage import scratch
+
+    scratch.install_signal_cleanup()
+    scratch.sweep()  # what a killed spoorvast left in memory or in an output folder
     sys.exit(run(sys.argv[1:]))

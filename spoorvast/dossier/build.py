@@ -1,14 +1,21 @@
 """Make the dossier: gather the case, write the bundle, index it, render the PDF, zip.
 
 Order matters for the hashes: the bundle files and their index (SHA256SUMS) come first,
-then the PDF, which prints the SHA-256 of SHA256SUMS on its cover. The folder is built
-under a hidden ``.…partial`` name and renamed when complete; a failure removes it.
-What touches the disk: the bundle folder and ZIP the user asked for (``--out``), and the
-private scratch directory of :mod:`spoorvast.dossier.scratch` (removed at the end).
+then the PDF, which prints the SHA-256 of SHA256SUMS on its cover.
+
+Where: the folder and ZIP are built in the private memory folder of
+:mod:`spoorvast.dossier.scratch` when they fit, then published into ``--out``: copied
+under a hidden ``.…partial`` name registered for the sweep, then renamed, so a kill
+leaves no file under a final name and the next start removes the partial. When the
+case is too big for memory the folder is built directly under that registered
+partial name in ``--out`` (the person asked for these plaintext files there; the sweep
+removes them after a kill). Typst's inputs and the previews stay in memory.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,9 +31,12 @@ from spoorvast.errors import UserError
 from spoorvast.i18n import _, in_language
 from spoorvast.model.records import Case
 from spoorvast.storage.base import case_chain
+from spoorvast.storage.scratch import free_bytes, private_file, register_output
 from spoorvast.storage.vault import Vault
 
 FIXED_STEPS = 8  # gathering (3), charts, SHA256SUMS, PDF (2), ZIP
+HEADROOM = 64 << 20
+COPY_CHUNK = 1 << 20
 
 
 class Observer(Protocol):
@@ -73,28 +83,82 @@ def make_dossier(vault: Vault, case: Case, options: DossierOptions, out: Path,
     return result
 
 
+def room_needed(dossier: Dossier) -> int:
+    """A generous bound on the bundle (and ZIP) built in memory: every artifact, a
+    disclosure copy of each, the PDF and previews."""
+    stored = sum(a.size for view in dossier.items for a in view.artifacts)
+    return (stored * (3 if dossier.options.make_zip else 2)) + HEADROOM
+
+
 def _write(vault: Vault, dossier: Dossier, out: Path, scratch: Path,
            observer: Observer) -> DossierResult:
     name = folder_name(dossier.case, dossier)
-    final, staging = out / name, out / f".{name}.partial"
     try:
         out.mkdir(parents=True, exist_ok=True)
-        staging.mkdir(mode=0o700)
     except OSError as exc:
-        raise UserError(_("Cannot write to {path} ({reason}).").format(
-            path=out, reason=exc.strerror)) from exc
+        raise _unwritable(out, exc) from exc
+    render = scratch / "render"
+    render.mkdir(mode=0o700)
+    in_memory = free_bytes(scratch) >= room_needed(dossier)
+    staging = scratch / name if in_memory else _partial(scratch, out, name)
     try:
-        bundle_sha, pdf_sha, pages, count = _fill(vault, dossier, staging, scratch, observer)
-        staging.rename(final)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    archive = None
-    if dossier.options.make_zip:
-        observer.step("ZIP")
-        archive = out / f"{name}.zip"
-        bundle.make_zip(final, archive)
+        staging.mkdir(mode=0o700)
+        bundle_sha, pdf_sha, pages, count = _fill(vault, dossier, staging, render, observer)
+        archive = None
+        if dossier.options.make_zip:
+            observer.step("ZIP")
+            archive = bundle.make_zip(staging, (scratch if in_memory else out) / f"{name}.zip",
+                                      scratch)
+        final = publish(staging, out / name, scratch)
+        if archive is not None and in_memory:
+            archive = publish(archive, out / archive.name, scratch)
+    except OSError as exc:  # names the memory folder when that is what filled up
+        where = scratch.parent if str(exc.filename or "").startswith(str(scratch)) else out
+        raise _unwritable(where, exc) from exc
+    finally:
+        if not in_memory:
+            shutil.rmtree(staging, ignore_errors=True)
     return DossierResult(final, final / bundle.PDF, archive, bundle_sha, pdf_sha, pages, count)
+
+
+def _unwritable(out: Path, exc: OSError) -> UserError:
+    return UserError(_("Cannot write to {path} ({reason}).").format(
+        path=out, reason=exc.strerror or type(exc).__name__))
+
+
+def _partial(scratch: Path, folder: Path, name: str) -> Path:
+    """A hidden partial name in the person's folder, registered for the sweep."""
+    partial = folder / f".{name}.partial"
+    register_output(scratch, partial)
+    return partial
+
+
+def publish(source: Path, target: Path, scratch: Path) -> Path:
+    """Move a finished file or folder to ``target`` so that a kill never leaves part of
+    it under its final name: a rename on the same file system, else a copy under a
+    registered partial name, then a rename; the partial is removed on any failure."""
+    if target.exists():
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(target))
+    try:
+        source.rename(target)
+        return target
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+    partial = _partial(scratch, target.parent, target.name)
+    try:
+        if source.is_dir():
+            shutil.copytree(source, partial, copy_function=shutil.copyfile)
+        else:
+            with source.open("rb") as reader, private_file(partial) as writer:
+                shutil.copyfileobj(reader, writer, COPY_CHUNK)
+        partial.rename(target)
+    finally:
+        if partial.is_dir():
+            shutil.rmtree(partial, ignore_errors=True)
+        else:
+            partial.unlink(missing_ok=True)
+    return target
 
 
 def _fill(vault: Vault, dossier: Dossier, root: Path, scratch: Path,

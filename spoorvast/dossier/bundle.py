@@ -27,11 +27,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from spoorvast.capture.strip import export_copy, needs_stripping
 from spoorvast.dossier import custody_log, files
 from spoorvast.dossier.disclosure import NotStrippable, strip_metadata
 from spoorvast.dossier.model import Dossier, Placed, Transform
 from spoorvast.dossier.names import NameSpace
 from spoorvast.model.records import Artifact, ArtifactRole, ItemKind
+from spoorvast.storage.scratch import private_file, register_output
 from spoorvast.storage.vault import Vault
 
 PDF = "DOSSIER.pdf"
@@ -42,8 +44,6 @@ MANIFEST = "manifest.json"
 CUSTODY = "custody.jsonl"
 NOT_IN_SUMS = (PDF, PDF_SUM, SUMS)
 PHOTO_TYPES = ("image/jpeg", "image/png")
-SECRET_ROLES = (ArtifactRole.WACZ,)
-SECRET_SUFFIXES = (".wacz", ".har")
 
 COMPRESSED = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".zip", ".wacz", ".gz", ".mp4",
               ".m4a", ".mp3", ".ogg", ".opus", ".pdf", ".heic", ".mov", ".webm")
@@ -67,47 +67,40 @@ class Placement:
                      Transform.METADATA_REMOVED), None)
 
 
-def strip_session_secrets(name: str, data: bytes) -> bytes:
-    """The capture feature's export filter (cookies and tokens out of WACZ / HAR)."""
-    from spoorvast.capture.secrets import strip_session_secrets as strip
-
-    return strip(name, data)
-
-
-def _has_secrets(artifact: Artifact) -> bool:
-    return artifact.role in SECRET_ROLES or artifact.name.lower().endswith(SECRET_SUFFIXES)
-
-
 def place_items(vault: Vault, dossier: Dossier, root: Path, advance: Advance) -> Placement:
     names, result = NameSpace(), Placement([], [])
     for view in dossier.items:
         label = view.item.label
         for artifact in view.artifacts:
-            _place_artifact(vault, artifact, label, root, names, result)
+            _place_artifact(vault, artifact, view.item.importer, label, root, names, result)
         if view.item.kind is ItemKind.IMAGE and not dossier.options.include_gps:
             _place_disclosure(vault, view.artifacts, label, root, names, result)
         advance()
     return result
 
 
-def _place_artifact(vault: Vault, artifact: Artifact, label: str, root: Path,
-                    names: NameSpace, result: Placement) -> None:
+def _place_artifact(vault: Vault, artifact: Artifact, importer: str | None, label: str,
+                    root: Path, names: NameSpace, result: Placement) -> None:
     if artifact.role is ArtifactRole.ORIGINAL:
         folder = f"originals/{label}"
     else:
         folder = f"derived/{label}/{artifact.role.value}"
-    if not _has_secrets(artifact):
+    if not needs_stripping(artifact, importer):
         result.placed.append(files.copy_artifact(vault, artifact, root,
                                                  names.claim(folder, artifact.name)))
         return
     try:
-        data = strip_session_secrets(artifact.name, vault.blobs.read_bytes(artifact.sha256))
+        copy = export_copy(artifact.name, vault.blobs.read_bytes(artifact.sha256))
     except Exception:  # a damaged archive: never export it with its secrets
         result.withheld.append(Withheld(artifact, "session-secrets-not-removable"))
         return
+    if not copy.changed:  # nothing secret: the sealed bytes (a timestamp still checks)
+        result.placed.append(files.write_bytes(root, names.claim(folder, artifact.name),
+                                               copy.data, artifact))
+        return
     result.placed.append(files.write_bytes(
-        root, names.claim(folder, artifact.name), data, artifact,
-        Transform.SESSION_SECRETS_REMOVED, ("cookies", "tokens")))
+        root, names.claim(folder, artifact.name), copy.data, artifact,
+        Transform.SESSION_SECRETS_REMOVED, copy.removed))
 
 
 def _place_disclosure(vault: Vault, artifacts: tuple[Artifact, ...], label: str, root: Path,
@@ -153,11 +146,14 @@ def write_pdf_sum(root: Path) -> str:
     return sha
 
 
-def make_zip(root: Path, target: Path) -> None:
-    """The folder as a ZIP, with the folder name as its top directory."""
+def make_zip(root: Path, target: Path, scratch: Path) -> Path:
+    """The folder as a ZIP, with the folder name as its top directory, written under a
+    hidden partial name (registered in ``scratch`` for the sweep) and then renamed."""
     partial = target.with_name(f".{target.name}.part")
+    register_output(scratch, partial)
     try:
-        with zipfile.ZipFile(partial, "x", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        with private_file(partial) as handle, zipfile.ZipFile(
+                handle, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
             for rel in files.walk(root):
                 stored = rel.lower().endswith(COMPRESSED)
                 archive.write(root / rel, f"{root.name}/{rel}",
@@ -165,3 +161,4 @@ def make_zip(root: Path, target: Path) -> None:
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
+    return target

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 
 from spoorvast import __version__
+from spoorvast.capture.strip import CAPTURE_IMPORTER
 from spoorvast.dossier.disclosure import gps_coordinates
 from spoorvast.dossier.model import (
     ChecklistRow,
@@ -36,6 +38,7 @@ from spoorvast.model.records import (
     Party,
     PartyRole,
 )
+from spoorvast.model.secrets import strip_urls_in_text
 from spoorvast.services import checklist, patterns
 from spoorvast.storage.base import case_chain
 from spoorvast.storage.vault import Vault
@@ -151,6 +154,10 @@ def _item_view(vault: Vault, item: Item, options: DossierOptions, redactor: Reda
                findings: tuple[str, ...]) -> ItemView:
     artifacts = tuple(vault.store.artifacts(item.id or 0))
     sections, note = item_sections(vault, item, artifacts, options.language)
+    if item.importer == CAPTURE_IMPORTER:  # captures made before secret URL values were
+        # kept out of titles and findings: the dossier shows them without
+        item = replace(item, title=strip_urls_in_text(item.title))
+        findings = tuple(strip_urls_in_text(f) for f in findings)
     if options.include_gps and item.kind is ItemKind.IMAGE:
         sections += _gps_sections(vault, artifacts)
     total = vault.store.count_events(EventQuery(item.case_id, item_ids=(item.id or 0,)))

@@ -15,6 +15,7 @@ from spoorvast.dossier.model import MANIFEST_SCHEMA, Dossier, ItemView, Placed
 from spoorvast.dossier.timestamps import TimestampCheck
 from spoorvast.model.instant import Instant
 from spoorvast.model.records import Artifact, Event, Identifier, Party
+from spoorvast.model.secrets import strip_urls_in_text
 from spoorvast.model.serialize import to_json
 
 
@@ -57,7 +58,7 @@ def _media(view: ItemView) -> object:
 
 
 def _identifier(identifier: Identifier, labels: dict[int, str]) -> dict[str, object]:
-    return {"kind": identifier.kind.value, "value": identifier.value,
+    return {"kind": identifier.kind.value, "value": strip_urls_in_text(identifier.value),
             "platform": identifier.platform, "stable_id": identifier.stable_id,
             "status": identifier.status.value,
             "item": labels.get(identifier.item_id or 0),

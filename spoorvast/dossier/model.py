@@ -23,7 +23,7 @@ MANIFEST_SCHEMA = "spoorvast.dossier-manifest/1"
 class Transform(enum.StrEnum):
     """Why a bundle copy differs from the stored bytes."""
 
-    SESSION_SECRETS_REMOVED = "session-secrets-removed"  # WACZ / HAR of a capture
+    SESSION_SECRETS_REMOVED = "session-secrets-removed"  # WACZ/HAR/MHTML/JSON of a capture
     METADATA_REMOVED = "metadata-removed"  # disclosure copy of the victim's own photo
 
 

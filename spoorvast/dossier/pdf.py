@@ -1,7 +1,7 @@
 """The PDF: ``data.json`` + ``template.typ`` compiled by Typst (in-process) to PDF/A-3b.
 
-Everything Typst reads lives in one private scratch directory (0700, on /dev/shm when
-there, removed by the caller): the template, ``data.json`` (evidence text), the
+Everything Typst reads lives in one private scratch directory (0700, in memory, removed
+by the caller): the template, ``data.json`` (evidence text), the
 downscaled previews and the charts. The manifest is attached to the PDF (PDF/A-3
 allows embedded files) unless third parties are redacted: the manifest is complete,
 so attaching it would undo the redaction.

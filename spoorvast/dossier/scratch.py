@@ -1,31 +1,21 @@
-"""A private scratch directory for what the PDF renderer reads (previews, data.json).
+"""A private scratch directory for the dossier: what the PDF renderer reads (previews,
+data.json) and, when it fits, the bundle and ZIP while they are built.
 
-On ``/dev/shm`` (memory) when it is there, else the system temp directory; created
-0700 and removed in a ``finally``, whatever happens. Nothing else of the dossier
-touches a temporary file.
+In memory only (see :mod:`spoorvast.storage.scratch`), created 0700, removed however
+the build ends and swept at the next start after a ``kill -9``. With no memory folder
+the dossier is refused rather than written to a temporary folder on the disk.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SHM = Path("/dev/shm")
-
-
-def _root() -> str | None:
-    return str(SHM) if SHM.is_dir() and os.access(SHM, os.W_OK | os.X_OK) else None
+from spoorvast.storage import scratch
 
 
 @contextmanager
 def private_dir() -> Iterator[Path]:
-    path = Path(tempfile.mkdtemp(prefix="spoorvast-dossier-", dir=_root()))
-    try:
-        path.chmod(0o700)
+    with scratch.private_dir("dossier") as path:
         yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)

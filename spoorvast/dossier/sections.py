@@ -11,6 +11,7 @@ from typing import Any
 from spoorvast.dossier.model import InfoSection, NoteView
 from spoorvast.i18n import _
 from spoorvast.model.records import Artifact, ArtifactRole, Item
+from spoorvast.model.secrets import strip_json_value
 from spoorvast.services import notes as note_service
 from spoorvast.storage.vault import Vault
 
@@ -116,7 +117,8 @@ def item_sections(vault: Vault, item: Item, artifacts: tuple[Artifact, ...],
         found.append(note_section(note))
     record = analysis(artifacts, CAPTURE_RECORD)
     if record is not None and (data := load_json(vault, record)) is not None:
-        found.append(capture_section(data))
+        found.append(capture_section(strip_json_value(data)))  # an older record may
+        # still hold secret URL values (the record of a new capture has none)
     elif (other := analysis(artifacts)) is not None and (data := load_json(vault, other)):
         section = email_section(data, language)
         if section is not None:

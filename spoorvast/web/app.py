@@ -12,6 +12,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from spoorvast.errors import UserError
 from spoorvast.i18n import _
+from spoorvast.storage import scratch
 from spoorvast.web import render, security
 from spoorvast.web.deps import Forbidden, Redirect
 from spoorvast.web.jobs import JobRegistry
@@ -31,6 +32,7 @@ def create_app(settings: WebSettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        scratch.sweep()  # what a killed spoorvast left in memory or in an output folder
         watchdog.start()
         try:
             yield

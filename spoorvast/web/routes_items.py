@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
 
@@ -123,6 +123,8 @@ def thumb(request: Request, case_id: int, label: str, size: str = "s",
 @router.get("/c/{case_id}/items/{label}/file/{sha256}")
 def artifact_file(request: Request, case_id: int, label: str, sha256: str,
                   download: int = 1) -> Response:
+    from spoorvast.capture.strip import needs_stripping  # loads warcio: only when asked
+
     with vault_for(request) as vault:
         case = case_of(vault, case_id)
         item = find(vault, case, label)
@@ -131,6 +133,8 @@ def artifact_file(request: Request, case_id: int, label: str, sha256: str,
         if artifact is None:
             return Response(status_code=404)
         inline = not download and artifact.media_type in pictures.INLINE_TYPES
+        if needs_stripping(artifact, item.importer):
+            return _stripped_download(vault, case, item, artifact)
         if not inline:
             _log_download(vault, case, item, artifact)
         blobs = vault.blobs
@@ -146,11 +150,28 @@ def artifact_file(request: Request, case_id: int, label: str, sha256: str,
     return _file_response(chunks(), artifact, inline)
 
 
-def _log_download(vault: Vault, case: Case, item: Item, artifact: Artifact) -> None:
+def _log_download(vault: Vault, case: Case, item: Item, artifact: Artifact,
+                  removed: tuple[str, ...] = ()) -> None:
+    entry: dict[str, object] = {"sha256": artifact.sha256, "as": artifact.name}
+    if removed:
+        entry.update(transform="session-secrets-removed", removed=list(removed))
     with vault.store.transaction() as tx:
         tx.log(case_chain(case.id or 0), "export.original", item.label,
-               {"artifacts": [{"sha256": artifact.sha256, "as": artifact.name}],
-                "via": "web"})
+               {"artifacts": [entry], "via": "web"})
+
+
+def _stripped_download(vault: Vault, case: Case, item: Item, artifact: Artifact) -> Response:
+    """A capture file (WACZ, HAR, MHTML, capture.json) leaves without session secrets,
+    always as an attachment; one that cannot be read is not given out at all."""
+    from spoorvast.capture.strip import export_copy
+
+    try:
+        copy = export_copy(artifact.name, vault.blobs.read_bytes(artifact.sha256))
+    except Exception:  # a damaged archive: never hand it out with its secrets
+        return Response(status_code=422)
+    _log_download(vault, case, item, artifact, copy.removed)
+    stripped = replace(artifact, size=len(copy.data))
+    return _file_response(iter((copy.data,)), stripped, inline=False)
 
 
 def _file_response(body: Iterator[bytes], artifact: Artifact, inline: bool) -> Response:
