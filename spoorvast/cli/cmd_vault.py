@@ -42,7 +42,7 @@ def verify(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help=_("Output JSON."))] = False,
 ) -> None:
-    with context.open_vault(ctx, writable=False) as vault:
+    with context.open_vault(ctx, writable=False, check_anchor=False) as vault:
         report = _run_verify(vault, show_progress=not as_json)
     if as_json:
         output.as_json(_report_json(report))
