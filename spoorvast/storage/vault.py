@@ -39,7 +39,7 @@ from spoorvast.errors import (
     VaultNotFound,
 )
 from spoorvast.i18n import _
-from spoorvast.storage import anchor, crypto
+from spoorvast.storage import anchor, crypto, rekey
 from spoorvast.storage.base import VAULT_CHAIN
 from spoorvast.storage.blobs import BlobStore
 from spoorvast.storage.sqlite import SqliteStore
@@ -50,6 +50,13 @@ DATABASE = "spoorvast.db"
 LOCKFILE = "lock"
 DATABASE_FILES = (DATABASE, DATABASE + "-wal", DATABASE + "-shm", DATABASE + "-journal",
                   DATABASE + ".cipher")
+
+Fault = Callable[[str], None]  # tests: fail or kill the process at a named step
+
+
+def _no_fault(step: str) -> None:
+    return None
+
 
 # Key file writes of this process (anchor updates from several handles, passphrase change).
 _KEYFILE_LOCK = threading.Lock()
@@ -110,7 +117,8 @@ def _write_anchor(path: Path, keyring: crypto.Keyring, conn: object) -> None:
 
 
 def is_vault(root: Path) -> bool:
-    return (root / KEYFILE).is_file()
+    # a rekey interrupted while it switched may have the key file in rekey-new/ for now
+    return (root / KEYFILE).is_file() or (root / rekey.STAGING / rekey.READY).is_file()
 
 
 def _lock(root: Path, exclusive: bool) -> int:
@@ -238,12 +246,56 @@ def open_vault(root: Path, passphrase: str, *, writable: bool = True,
     if not is_vault(root):
         raise VaultNotFound(_("No vault at {path}. Create one with 'spoorvast init'.")
                             .format(path=root))
+    if rekey.pending(root):
+        _finish_rekey(root)
     lock_fd = _lock(root, exclusive=writable)
     try:
         return _assemble(root, _unlock(root, passphrase), lock_fd, writable, check_anchor)
     except BaseException:
         os.close(lock_fd)
         raise
+
+
+# -- rekey ------------------------------------------------------------------------------
+
+# what a rekey replaces, the key file last (its rename is what makes the new vault open)
+REKEYED = (DATABASE, DATABASE + ".cipher", "blobs", KEYFILE)
+LOOSE = (DATABASE + "-wal", DATABASE + "-shm", DATABASE + "-journal")
+
+
+def _finish_rekey(root: Path) -> None:
+    lock_fd = _lock(root, exclusive=True)
+    try:
+        rekey.finish_interrupted(root, REKEYED, LOOSE)
+    finally:
+        os.close(lock_fd)
+
+
+Announce = Callable[[rekey.Plan], "rekey.Progress | None"]
+
+
+def rekey_vault(root: Path, old: str, new: str, announce: Announce | None = None,
+                fault: Fault = _no_fault) -> None:
+    """Change the passphrase *and* the data key: see ``storage/rekey.py``. ``announce``
+    is told what will be re-encrypted before it starts and may return a progress
+    callback (bytes done)."""
+    vault = open_vault(root, old)
+    closed = False
+    try:
+        params = crypto.keyfile_params(crypto.read_keyfile(root / KEYFILE))
+        work = rekey.plan(vault.store, vault.blobs)
+        progress = announce(work) if announce is not None else None
+        rekey.build(root, vault.store, vault.blobs, vault.keyring, new, params, DATABASE,
+                    KEYFILE, progress, fault)
+        vault.store.close()  # checkpoints and removes its -wal: nothing changes after this
+        closed = True
+        fault("ready")
+        rekey.switch(root, REKEYED, LOOSE, fault)
+    finally:
+        if closed:
+            os.close(vault._lock_fd)
+        else:
+            vault.close()
 
 
 # -- passphrase change ------------------------------------------------------------------
@@ -254,13 +306,6 @@ def keyfile_fingerprint(content: dict[str, object]) -> str:
     wrap = content.get("wrap")
     sealed = wrap.get("sealed_key") if isinstance(wrap, dict) else None
     return hashlib.sha256(str(sealed).encode("ascii", "replace")).hexdigest()[:32]
-
-
-Fault = Callable[[str], None]
-
-
-def _no_fault(step: str) -> None:
-    return None
 
 
 def change_passphrase(root: Path, old: str, new: str) -> None:
