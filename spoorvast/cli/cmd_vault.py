@@ -114,8 +114,8 @@ def change_passphrase(
                           "interrupted, the vault opens with the old passphrase (or, at the "
                           "very end, with the new one).").format(
                 n=len(work.blobs), size=output.human_size(work.nbytes),
-                seconds=max(1, round(work.nbytes / rekey_plan.speed() * 1.5 + 1))))
-            task = progress.add_task(_("Re-encrypting"), total=max(1, work.nbytes))
+                seconds=work.seconds(rekey_plan.speed())))
+            task = progress.add_task(_("Re-encrypting"), total=work.work)
             return lambda n: progress.advance(task, n)
 
         vaultlib.rekey_vault(path, old, new, announce)

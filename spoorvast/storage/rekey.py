@@ -42,6 +42,7 @@ STAGING = "rekey-new"
 RETIRED = "rekey-old"
 READY = "READY"
 SHA256 = re.compile(r"[0-9a-f]{64}")
+PER_FILE = 256 << 10
 
 Progress = Callable[[int], None]
 Fault = Callable[[str], None]
@@ -57,6 +58,16 @@ class Plan:
 
     blobs: tuple[str, ...]  # sha256 of every stored file still referred to
     nbytes: int
+
+    @property
+    def work(self) -> int:
+        """Units of the progress callback: bytes, plus a share per file (opening,
+        naming and later unlinking a file costs about as much as 256 KiB of crypto)."""
+        return self.nbytes + PER_FILE * len(self.blobs)
+
+    def seconds(self, bytes_per_second: float) -> int:
+        """A rough estimate (disk time included by a margin)."""
+        return max(1, round(self.work / bytes_per_second * 2 + 2))
 
 
 def speed() -> float:
@@ -97,7 +108,7 @@ def build(root: Path, store: SqliteStore, blobs: BlobStore, keyring: crypto.Keyr
         crypto.write_keyfile(staging / keyfile, {**content, anchor.FIELD: anchor.seal(fresh,
                                                                                       heads)})
         fault("staged")
-        _sync_tree(staging)
+        BlobStore(staging, b"", b"").sync()  # one syncfs: every new file is on the disk
         crypto.write_private(staging / READY, b"ready\n")
     except BaseException:
         if not (staging / READY).exists():
@@ -137,9 +148,10 @@ def _copy_blobs(work: Plan, old: BlobStore, staging: Path, fresh: crypto.Keyring
                 "A stored file ({sha}) does not match its recorded fingerprint, so the "
                 "vault was not re-encrypted (nothing was changed). Run 'spoorvast verify'.")
                 .format(sha=sha256[:16]))
+        if progress is not None:
+            progress(PER_FILE)
         if index == 0:
             fault("blob")
-    new.sync()
     return len(work.blobs)
 
 
@@ -154,17 +166,6 @@ def _log_rekey(path: Path, key: bytes, count: int) -> anchor.Heads:
         return anchor.database_heads(store.conn)
     finally:
         store.close()
-
-
-def _sync_tree(folder: Path) -> None:
-    for base, _dirs, names in os.walk(folder):
-        for name in names:
-            fd = os.open(Path(base) / name, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        crypto.fsync_dir(Path(base))
 
 
 def switch(root: Path, names: tuple[str, ...], loose: tuple[str, ...],
