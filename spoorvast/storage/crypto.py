@@ -216,15 +216,16 @@ def keyfile_params(content: dict[str, object]) -> KdfParams:
 
 
 def _check_bounds(path: Path, params: KdfParams) -> None:
-    excessive = [(params.memory_kib > MAX_MEMORY_KIB, _("amount of memory")),
-                 (params.iterations > MAX_ITERATIONS, _("number of iterations")),
-                 (params.parallelism > MAX_PARALLELISM, _("number of threads"))]
-    for too_much, what in excessive:
-        if too_much:
-            raise UserError(_("The vault's key file {path} asks for an unreasonable {what} "
-                              "to unlock: it is damaged or was tampered with. The vault stays "
-                              "locked; restore the key file from a backup copy.")
-                            .format(path=path, what=what))
+    limits = (("memory_kib", params.memory_kib, MAX_MEMORY_KIB),
+              ("iterations", params.iterations, MAX_ITERATIONS),
+              ("parallelism", params.parallelism, MAX_PARALLELISM))
+    for setting, value, limit in limits:
+        if value > limit:
+            raise UserError(_("The vault's key file {path} asks for unreasonable unlocking "
+                              "settings ({setting} = {value}, at most {limit} is sensible): it "
+                              "is damaged or was tampered with. The vault stays locked; "
+                              "restore the key file from a backup copy.")
+                            .format(path=path, setting=setting, value=value, limit=limit))
 
 
 def _parts(content: dict[str, object]) -> tuple[str, bytes, bytes, bytes, KdfParams]:
