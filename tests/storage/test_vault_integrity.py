@@ -477,3 +477,30 @@ def test_a_leftover_database_without_key_file_is_not_overwritten(tmp_path: Path)
     with pytest.raises(UserError, match="no key file"):
         create(root, PASSPHRASE, FAST)
     assert (root / DATABASE).read_bytes() == b"someone's old database"
+
+
+@pytest.mark.slow
+def test_a_sweep_of_flipped_database_bytes_is_never_a_bug_nor_ok(
+        tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch,
+        samples: dict[str, Path]) -> None:
+    root = tmp_path / "swept"
+    create(root, PASSPHRASE, FAST).close()
+    monkeypatch.setenv("SPOORVAST_VAULT", str(root))
+    monkeypatch.setenv("SPOORVAST_PASSPHRASE", PASSPHRASE)
+    assert cli("case", "new", "synthetic").code == 0
+    assert cli("add", *(str(p) for p in samples.values())).code == 0
+    path = root / DATABASE
+    original = path.read_bytes()
+    seen: dict[tuple[str, int], int] = {}
+    for position in range(7, len(original), len(original) // 12):
+        flipped = bytearray(original)
+        flipped[position] ^= 0x20
+        path.write_bytes(bytes(flipped))
+        for command in ("items", "verify"):
+            result = cli(command)
+            assert result.code != 70 and "a bug" not in result.err, (position, result.err)
+            seen[(command, result.code)] = seen.get((command, result.code), 0) + 1
+            if command == "verify":
+                assert result.code != 0, position  # every page is authenticated
+        path.write_bytes(original)
+    assert seen
