@@ -42,7 +42,12 @@ from spoorvast.i18n import _
 from spoorvast.model.custody import canonical
 
 KEYFILE_FORMAT = "spoorvast-keyfile"
-KEYFILE_VERSION = 1
+# Version 2 carries the custody anchor (storage/anchor.py). The version is part of the
+# AEAD's associated data, so a version-2 file cannot be passed off as a version-1 file
+# (which may lack the anchor) without the passphrase: removing the anchor is seen.
+KEYFILE_VERSION = 2
+ANCHORED_SINCE = 2
+VERSIONS = (1, 2)
 OWASP_MIN_MEMORY_KIB = 19 * 1024
 OWASP_MIN_ITERATIONS = 2
 # Upper bounds read from a key file, checked before deriving (the default is 64 MiB, t=3,
@@ -104,8 +109,9 @@ def _derive(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
     )
 
 
-def _aad(vault_id: str, salt: bytes, params: KdfParams) -> bytes:
-    return canonical({"format": KEYFILE_FORMAT, "version": KEYFILE_VERSION,
+def _aad(vault_id: str, salt: bytes, params: KdfParams, version: int = KEYFILE_VERSION
+         ) -> bytes:
+    return canonical({"format": KEYFILE_FORMAT, "version": version,
                       "vault_id": vault_id, "salt": _b64(salt), "kdf": asdict(params)})
 
 
@@ -228,6 +234,13 @@ def _check_bounds(path: Path, params: KdfParams) -> None:
                             .format(path=path, setting=setting, value=value, limit=limit))
 
 
+def keyfile_version(content: dict[str, object]) -> int:
+    version = content.get("version")
+    if type(version) is not int or version not in VERSIONS:
+        raise ValueError("version")
+    return version
+
+
 def _parts(content: dict[str, object]) -> tuple[str, bytes, bytes, bytes, KdfParams]:
     """vault id, salt, nonce, sealed key and parameters, with their sizes checked."""
     kdf, wrap = content["kdf"], content["wrap"]
@@ -242,6 +255,7 @@ def _parts(content: dict[str, object]) -> tuple[str, bytes, bytes, bytes, KdfPar
     sealed = _unb64(str(wrap["sealed_key"]))
     if (len(salt), len(nonce), len(sealed)) != (SALT_SIZE, NONCE_SIZE, SEALED_SIZE):
         raise ValueError("sizes")
+    keyfile_version(content)
     return vault_id, salt, nonce, sealed, keyfile_params(content)
 
 
@@ -254,7 +268,8 @@ def unlock_content(path: Path, content: dict[str, object], passphrase: str) -> K
     _check_bounds(path, params)
     try:
         wrapping = AESGCM(_derive(passphrase, salt, params))
-        data_key = wrapping.decrypt(nonce, sealed, _aad(vault_id, salt, params))
+        data_key = wrapping.decrypt(nonce, sealed, _aad(vault_id, salt, params,
+                                                        keyfile_version(content)))
     except InvalidTag as exc:
         if intact is False:
             raise _damaged(path) from exc

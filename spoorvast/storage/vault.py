@@ -229,13 +229,20 @@ def create(root: Path, passphrase: str, kdf: crypto.KdfParams = crypto.DEFAULT_K
     return vault
 
 
-def _unlock(root: Path, passphrase: str) -> _Opened:
+def _unlock(root: Path, passphrase: str, writable: bool) -> _Opened:
     content = crypto.read_keyfile(root / KEYFILE)
     keyring = crypto.unlock_content(root / KEYFILE, content, passphrase)
+    anchored = crypto.keyfile_version(content) >= crypto.ANCHORED_SINCE
     try:
         heads = anchor.unseal(keyring, content)
     except anchor.AnchorDamaged:
         return _Opened(keyring, None, "damaged")
+    if heads is None and anchored:
+        return _Opened(keyring, None, "damaged")  # removed from a file that had one
+    if not anchored and writable:  # a key file from before anchors: seal it as version 2
+        sealed = crypto.sealed_content(keyring, passphrase, crypto.keyfile_params(content))
+        kept = {anchor.FIELD: content[anchor.FIELD]} if heads is not None else {}
+        crypto.write_keyfile(root / KEYFILE, {**sealed, **kept})
     return _Opened(keyring, heads, "absent" if heads is None else "ok")
 
 
@@ -250,7 +257,8 @@ def open_vault(root: Path, passphrase: str, *, writable: bool = True,
         _finish_rekey(root)
     lock_fd = _lock(root, exclusive=writable)
     try:
-        return _assemble(root, _unlock(root, passphrase), lock_fd, writable, check_anchor)
+        return _assemble(root, _unlock(root, passphrase, writable), lock_fd, writable,
+                         check_anchor)
     except BaseException:
         os.close(lock_fd)
         raise

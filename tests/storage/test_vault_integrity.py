@@ -331,15 +331,49 @@ def test_an_edited_anchor_is_damaged(vault_root: Path) -> None:
         assert vault.anchor_state == "damaged"
 
 
+def _as_version_1(root: Path) -> None:
+    """Rewrite the key file as spoorvast wrote it before anchors (version 1)."""
+    keyring = crypto.unlock_keyfile(root / KEYFILE, PASSPHRASE)
+    salt, nonce = os.urandom(16), os.urandom(12)
+    aad = crypto._aad(keyring.vault_id, salt, FAST, version=1)
+    sealed = crypto.AESGCM(crypto._derive(PASSPHRASE, salt, FAST)).encrypt(
+        nonce, keyring.data_key, aad)
+    b64 = crypto._b64
+    (root / KEYFILE).write_text(json.dumps({
+        "format": crypto.KEYFILE_FORMAT, "version": 1, "vault_id": keyring.vault_id,
+        "kdf": {"name": "argon2id", "memory_kib": FAST.memory_kib,
+                "iterations": FAST.iterations, "parallelism": FAST.parallelism,
+                "salt": b64(salt)},
+        "wrap": {"alg": "AES-256-GCM", "nonce": b64(nonce), "sealed_key": b64(sealed)}}))
+
+
 def test_an_older_vault_without_anchor_gets_one(vault_root: Path) -> None:
-    path = vault_root / KEYFILE
-    content = json.loads(path.read_text())
-    del content["anchor"], content["checksum"]
-    path.write_text(json.dumps(content))
+    _as_version_1(vault_root)
     with open_vault(vault_root, PASSPHRASE, writable=False) as vault:
         assert vault.anchor_state == "absent"
     open_vault(vault_root, PASSPHRASE).close()
-    assert "anchor" in json.loads(path.read_text())
+    content = json.loads((vault_root / KEYFILE).read_text())
+    assert content["version"] == 2 and "anchor" in content
+    with open_vault(vault_root, PASSPHRASE) as vault:
+        assert vault.anchor_state == "ok" and not vault.drift
+
+
+def test_removing_the_anchor_is_seen(vault_root: Path) -> None:
+    _edit(vault_root / KEYFILE, lambda c: c.pop("anchor"))
+    with pytest.raises(IntegrityError, match="damaged or was edited"):
+        open_vault(vault_root, PASSPHRASE)
+
+
+def test_passing_the_key_file_off_as_version_1_does_not_unlock(vault_root: Path) -> None:
+    """Version 1 files may lack the anchor; the version is authenticated, so a version-2
+    file cannot be relabelled to shed its anchor."""
+    def relabel(content: dict[str, object]) -> None:
+        content["version"] = 1
+        content.pop("anchor")
+
+    _edit(vault_root / KEYFILE, relabel)
+    with pytest.raises(WrongPassphrase):
+        open_vault(vault_root, PASSPHRASE)
 
 
 def test_verify_reports_the_rollback(case_vault: Path, cli: Cli,
