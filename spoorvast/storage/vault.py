@@ -10,6 +10,7 @@ encrypted blob store, guarded by a lock file.
     <vault>/tmp/               blobs being written (ciphertext only)
     <vault>/lock               flock: shared for readers, exclusive for writers
     <vault>/vault.key.json.new a passphrase change in progress (see change_passphrase)
+    <vault>/rekey-new/, rekey-old/  a rekey in progress (see storage/rekey.py)
 
 The key file also anchors the custody log (``storage/anchor.py``): a database that is
 missing, or older than the key file says, is refused instead of being used (or, when
