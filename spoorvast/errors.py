@@ -12,6 +12,7 @@
     │   ├── InputFileError         (exit 7)  unreadable / changing / unsupported input
     │   ├── StorageFull            (exit 8)  disk full while writing; nothing half-written
     │   └── IntegrityError         (exit 9)  verify found problems
+    │       └── DatabaseDamaged    (exit 9)  database pages fail their check
     └── InternalError              a bug; shown with a traceback only under --debug
 
 Messages are already translated when raised (they go through ``spoorvast.i18n``) and
@@ -75,6 +76,10 @@ class StorageFull(UserError):
 
 class IntegrityError(UserError):
     exit_code = 9
+
+
+class DatabaseDamaged(IntegrityError):
+    """SQLCipher refused pages of the database (authentication or structure)."""
 
 
 class InternalError(SpoorvastError):

@@ -54,9 +54,13 @@ def test_lowered_kdf_parameters_in_the_key_file_do_not_unlock(case_vault: Path,
     content = json.loads(path.read_text())
     content["kdf"]["memory_kib"] = 1024
     content["kdf"]["iterations"] = 1
+    path.write_text(json.dumps(content))  # the checksum no longer matches: damaged
+    assert cli("items").code == 2
+    content["checksum"] = crypto.keyfile_checksum(content)  # a tamperer recomputes it
     path.write_text(json.dumps(content))
     assert cli("items").code == 4
     content["kdf"]["memory_kib"] = 1  # not even valid for Argon2
+    content["checksum"] = crypto.keyfile_checksum(content)
     path.write_text(json.dumps(content))
     result = cli("items")
     assert result.code == 2 and "damaged" in result.err

@@ -97,6 +97,14 @@ def _language_from_argv(argv: list[str]) -> str | None:
     return None
 
 
+def _database_damage(exc: BaseException) -> UserError | None:
+    if "sqlcipher3" not in sys.modules:  # not loaded: not a database error (stay light)
+        return None
+    from spoorvast.storage.sqlite import as_damage
+
+    return as_damage(exc)
+
+
 def run(argv: list[str]) -> int:
     """Run the CLI in-process; returns the exit code."""
     set_language(pick_language(_language_from_argv(argv)))
@@ -118,9 +126,13 @@ def run(argv: list[str]) -> int:
     except (typer.Abort, KeyboardInterrupt):
         output.error(_("Stopped. Nothing half-done was kept."))
         return 130
-    except (SpoorvastError, Exception):
+    except (SpoorvastError, Exception) as exc:
         if debug:
             raise
+        damaged = _database_damage(exc)
+        if damaged is not None:
+            output.error(damaged.message)
+            return int(damaged.exit_code)
         output.error(_("Something unexpected went wrong (a bug in spoorvast). Your evidence "
                        "is safe: nothing half-written was kept. Run the command again with "
                        "--debug to see the details."))

@@ -11,6 +11,7 @@ from spoorvast.cli import context, output, passphrase
 from spoorvast.errors import IntegrityError
 from spoorvast.i18n import _, ngettext
 from spoorvast.services import verify as verify_service
+from spoorvast.storage import rekey as rekey_plan
 from spoorvast.storage import vault as vaultlib
 
 
@@ -20,8 +21,8 @@ def register(app: typer.Typer) -> None:
     app.command("verify", help=_("Re-hash every stored file and check the custody log."))(
         verify)
     pp = typer.Typer(help=_("Change the vault passphrase."), no_args_is_help=True)
-    pp.command("change", help=_("Choose a new passphrase (nothing is re-encrypted)."))(
-        change_passphrase)
+    pp.command("change", help=_("Choose a new passphrase (with --rekey: and re-encrypt "
+                                "everything under a new key)."))(change_passphrase)
     app.add_typer(pp, name="passphrase")
 
 
@@ -42,7 +43,7 @@ def verify(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help=_("Output JSON."))] = False,
 ) -> None:
-    with context.open_vault(ctx, writable=False) as vault:
+    with context.open_vault(ctx, writable=False, check_anchor=False) as vault:
         report = _run_verify(vault, show_progress=not as_json)
     if as_json:
         output.as_json(_report_json(report))
@@ -87,12 +88,41 @@ def _print_report(report: verify_service.VerifyReport) -> None:
         output.line(_("OK: everything matches."), style="green")
 
 
-def change_passphrase(ctx: typer.Context) -> None:
+def change_passphrase(
+    ctx: typer.Context,
+    rekey: Annotated[bool, typer.Option(
+        "--rekey", help=_("Also re-encrypt the database and every stored file under a new "
+                          "key, so that a copy of the old key file with the old passphrase "
+                          "opens nothing. Use it when someone else knows (or may know) "
+                          "your passphrase."))] = False,
+) -> None:
     path = context.vault_path(ctx)
     old = passphrase.ask(ctx.find_root().obj.passphrase_fd)
     new = passphrase.ask_new(None, _("New passphrase"), env="SPOORVAST_NEW_PASSPHRASE")
-    vaultlib.change_passphrase(path, old, new)
-    output.line(_("Passphrase changed."))
+    if not rekey:
+        vaultlib.change_passphrase(path, old, new)
+        output.line(_("Passphrase changed."))
+        output.line(_("If someone else knows (or may know) your old passphrase, run "
+                      "'spoorvast passphrase change --rekey' as well: a plain change leaves "
+                      "any copy of the old key file openable with the old passphrase."))
+        return
+    with Progress("{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                  console=output.stderr_console(), transient=True) as progress:
+        def announce(work: rekey_plan.Plan) -> rekey_plan.Progress:
+            output.info(_("Re-encrypting the database and {n} stored files ({size}) under a "
+                          "new key: about {seconds} s on this computer. If it is "
+                          "interrupted, the vault opens with the old passphrase (or, at the "
+                          "very end, with the new one).").format(
+                n=len(work.blobs), size=output.human_size(work.nbytes),
+                seconds=work.seconds(rekey_plan.speed())))
+            task = progress.add_task(_("Re-encrypting"), total=work.work)
+            return lambda n: progress.advance(task, n)
+
+        vaultlib.rekey_vault(path, old, new, announce)
+    output.line(_("Passphrase changed and everything re-encrypted under a new key: an old "
+                  "key file with the old passphrase opens nothing in this vault any more."))
+    output.line(_("Copies of the vault made before (backups) still open with the old "
+                  "passphrase: replace them with a new copy."))
 
 
 def guided_start(ctx: typer.Context) -> None:

@@ -19,9 +19,10 @@ def vault_path(ctx: typer.Context) -> Path:
     return opts.vault if opts.vault is not None else vaultlib.default_location()
 
 
-def open_vault(ctx: typer.Context, *, writable: bool = True) -> vaultlib.Vault:
+def open_vault(ctx: typer.Context, *, writable: bool = True,
+               check_anchor: bool = True) -> vaultlib.Vault:
     path = vault_path(ctx)
     if not vaultlib.is_vault(path):
         return vaultlib.open_vault(path, "", writable=writable)  # raises VaultNotFound
     secret = passphrase.ask(ctx.find_root().obj.passphrase_fd)
-    return vaultlib.open_vault(path, secret, writable=writable)
+    return vaultlib.open_vault(path, secret, writable=writable, check_anchor=check_anchor)

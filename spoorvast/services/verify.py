@@ -4,7 +4,11 @@
 2. every row (case, item, artifact, finding, party, identifier, events per item) equals
    the last state the custody log recorded for it, and every logged record has a row;
 3. every artifact's blob decrypts (AEAD) and hashes to its recorded SHA-256;
-4. SQLCipher's own page authentication (``cipher_integrity_check``) finds nothing.
+4. SQLCipher's own page authentication (``cipher_integrity_check``) finds nothing;
+5. the database is not behind the anchor in the key file (``storage/anchor.py``): every
+   chain still holds, with the same hash, the last entry the key file recorded. This is
+   what sees an older copy of the database, lost write-ahead-log frames, and a chain
+   re-hashed after an entry was removed. (A missing database is refused when opening.)
 
 Blobs that no artifact refers to (left by an add that was interrupted before it
 committed) are reported as a notice, not a failure: they hold no item.
@@ -33,6 +37,13 @@ MESSAGES = {
     "blob-damaged": N_("{subject}: the stored file {sha} is damaged ({detail})"),
     "database-damaged": N_("the database failed its integrity check ({detail})"),
     "timestamp-invalid": N_("{subject}: the trusted timestamp does not verify ({detail})"),
+    "anchor-behind": N_("custody log {subject}: the key file records entry {seq}, the "
+                        "database does not hold it (an older copy of the database, or its "
+                        "write-ahead log was lost or damaged: recent changes are missing)"),
+    "anchor-rewritten": N_("custody log {subject}: entry {seq} is not the one the key file "
+                           "records (the log was rewritten)"),
+    "anchor-damaged": N_("the record of the custody logs' ends in the key file is damaged "
+                         "or was edited"),
 }
 
 
@@ -74,7 +85,14 @@ def verify(vault: Vault, progress: Progress | None = None) -> VerifyReport:
     _check_blobs(vault, report, progress)
     _check_database(vault, report)
     _check_timestamps(vault, report)
+    _check_anchor(vault, report)
     return report
+
+
+def _check_anchor(vault: Vault, report: VerifyReport) -> None:
+    report.problems.extend(VerifyProblem(d.code, d.chain, d.seq) for d in vault.drift)
+    if vault.anchor_state == "damaged":
+        report.problems.append(VerifyProblem("anchor-damaged", "key file"))
 
 
 def total_bytes(vault: Vault) -> int:

@@ -128,8 +128,8 @@ class BlobStore:
         self._fanout: set[str] = set()  # blobs/xx folders known to exist
 
     def create_dirs(self) -> None:
-        self.blob_dir.mkdir(parents=True, exist_ok=True)
-        self.tmp_dir.mkdir(parents=True, exist_ok=True)
+        self.blob_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.tmp_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
 
     def name(self, sha256: str) -> str:
         return hmac.new(self._name_key, bytes.fromhex(sha256), hashlib.sha256).hexdigest()
@@ -184,7 +184,8 @@ class BlobStore:
         salt = secrets.token_bytes(SALT_SIZE)
         cipher, aad = _blob_cipher(self._blob_key, salt), MAGIC + salt
         digest, size, hashing = hashlib.sha256(), 0, None
-        with tmp.open("xb", buffering=0) as out:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with open(fd, "wb", buffering=0) as out:
             _write_all(out, aad)
             for index, chunk, last in _chunks(source):
                 if hashing is not None:
@@ -208,7 +209,7 @@ class BlobStore:
         gets ``fresh=True`` even when several write them at once."""
         final = self.path(sha256)
         if final.parent.name not in self._fanout:
-            final.parent.mkdir(exist_ok=True)
+            final.parent.mkdir(exist_ok=True, mode=0o700)
             self._fanout.add(final.parent.name)
         try:
             os.link(tmp, final)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import Any
 import sqlcipher3
 
 from spoorvast import __version__
-from spoorvast.errors import StorageFull, UserError
+from spoorvast.errors import DatabaseDamaged, StorageFull, UserError
 from spoorvast.i18n import _
 from spoorvast.model import custody as chainlib
 from spoorvast.model.conversation import ActorCount, DayCount, EventHit, EventQuery
@@ -69,10 +69,16 @@ def profile_path(path: Path) -> Path:
     return path.with_name(path.name + ".cipher")
 
 
-def connect(path: Path, key: bytes) -> Any:
+def connect(path: Path, key: bytes, create: bool = True) -> Any:
     """The database, opened with its page settings (those named beside it, else each
-    known one in turn, so a lost or edited settings file does not lock anyone out)."""
-    fresh = not path.exists()
+    known one in turn, so a lost or edited settings file does not lock anyone out).
+    ``create=False``: a missing database is an error, never made anew. A new one is
+    created 0600 (SQLite gives its -wal, -shm and -journal files the same mode)."""
+    fresh = not path.exists() or path.stat().st_size == 0
+    if fresh and not create:
+        raise UserError(_("The vault database {path} is missing.").format(path=path))
+    if fresh:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
     named = _named_profile(path)
     first = NEW_PROFILE if fresh else named or "sqlcipher4"
     for profile in (first, *(p for p in PROFILES if p != first)):
@@ -83,8 +89,19 @@ def connect(path: Path, key: bytes) -> Any:
             return conn
         if fresh:
             break
+    if _disk_is_full(path):  # SQLite then fails on its -shm/-wal file, not on the pages
+        raise StorageFull(_("The disk holding the vault is full: the vault cannot be opened. "
+                            "Nothing was changed. Free some space and try again."))
     raise UserError(_("The vault database cannot be opened: it is damaged or does not "
                       "belong to this key file."))
+
+
+def _disk_is_full(path: Path) -> bool:
+    try:
+        stats = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < 256 * 1024
 
 
 def _named_profile(path: Path) -> str | None:
@@ -98,10 +115,12 @@ def _named_profile(path: Path) -> str | None:
 def _name_profile(path: Path, profile: str) -> None:
     target = profile_path(path)
     temporary = target.with_name(target.name + ".tmp")
-    with temporary.open("w", encoding="ascii") as handle:
-        handle.write(profile + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, (profile + "\n").encode("ascii"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
     os.replace(temporary, target)
 
 
@@ -167,6 +186,23 @@ def _journal_mode(conn: Any, mode: str) -> bool:
         return False
     finally:
         conn.execute(f"PRAGMA busy_timeout = {waited}")
+
+
+DAMAGE_MARKS = ("malformed", "not a database", "corrupt")
+
+
+def as_damage(exc: BaseException) -> DatabaseDamaged | None:
+    """The error to show for ``exc`` when it says that pages of the database failed
+    their check (SQLITE_CORRUPT, SQLITE_NOTADB: SQLCipher's page HMAC or the b-tree
+    structure), else None. Boundaries (CLI, web) call it for unexpected exceptions."""
+    if not isinstance(exc, sqlcipher3.DatabaseError):
+        return None
+    if not any(mark in str(exc).lower() for mark in DAMAGE_MARKS):
+        return None
+    return DatabaseDamaged(_("The vault's database file is damaged: part of it can no longer "
+                             "be read. Nothing more was changed. Run 'spoorvast verify' to see "
+                             "what is affected, and restore the database from a backup copy "
+                             "of the vault folder."))
 
 
 def record_payload(record: str, record_id: int | None, value: object) -> dict[str, object]:
@@ -338,9 +374,11 @@ class SqliteTransaction:
 class SqliteStore:
     """The embedded MetadataStore."""
 
-    def __init__(self, path: Path, key: bytes) -> None:
+    def __init__(self, path: Path, key: bytes, create: bool = True) -> None:
         self.path = path
-        self.conn = connect(path, key)
+        # called after each COMMIT (the vault records the new chain heads in its anchor)
+        self.after_commit: Callable[[], None] | None = None
+        self.conn = connect(path, key, create)
         with self.transaction():
             self.migrated = migrate(self.conn)
 
@@ -360,6 +398,8 @@ class SqliteStore:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise
+        if self.after_commit is not None:
+            self.after_commit()
 
     def close(self) -> None:
         self.conn.close()

@@ -6,6 +6,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import sqlcipher3
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
@@ -13,6 +14,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from spoorvast.errors import UserError
 from spoorvast.i18n import _
 from spoorvast.storage import scratch
+from spoorvast.storage.sqlite import as_damage
 from spoorvast.web import render, security
 from spoorvast.web.deps import Forbidden, Redirect
 from spoorvast.web.jobs import JobRegistry
@@ -113,3 +115,10 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(UserError)
     async def user_error(request: Request, exc: UserError) -> Response:
         return render.page(request, "error.html", status=400, message=exc.message)
+
+    @app.exception_handler(sqlcipher3.DatabaseError)
+    async def database_error(request: Request, exc: sqlcipher3.DatabaseError) -> Response:
+        damaged = as_damage(exc)
+        if damaged is None:
+            raise exc
+        return render.page(request, "error.html", status=500, message=damaged.message)
