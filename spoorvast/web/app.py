@@ -23,7 +23,7 @@ from spoorvast.web.uploads import Uploads
 
 ROUTERS = ("routes_auth", "routes_cases", "routes_items", "routes_add", "routes_work",
            "routes_timeline", "routes_vault", "routes_features", "routes_reread")
-NOT_ACTIVITY = ("/jobs/", "/static/", "/favicon")
+NOT_ACTIVITY = ("/jobs/", "/static/", "/favicon", "/state")
 
 
 def create_app(settings: WebSettings) -> FastAPI:

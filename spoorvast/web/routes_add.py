@@ -189,6 +189,7 @@ def _set_mtime(path: Path, millis: int) -> None:
 
 @router.post("/c/{case_id}/add/seal/{batch}", dependencies=[Depends(check_csrf)])
 def seal(request: Request, case_id: int, batch: str) -> Response:
+    render.use_language(request)  # the job's results are told in the user's language
     with vault_for(request) as vault:
         case_of(vault, case_id)
     pending = uploads_of(request).batches.pop(batch, None)
@@ -201,7 +202,7 @@ def seal(request: Request, case_id: int, batch: str) -> Response:
     return JSONResponse({"job": job.id})
 
 
-MARGIN = 4 << 20  # left free in the memory folder
+MARGIN = 512 << 10  # left free in the memory folder (a fuller one still fails safely)
 
 
 def _fits(folder: Path, size: int) -> bool:

@@ -141,8 +141,18 @@ async def stream_into(blobs: BlobStore, body: AsyncIterator[bytes],
     writer = asyncio.ensure_future(run_in_threadpool(blobs.ingest, cast(BinaryIO, reader),
                                                  durable=False))
     ending: object = None
+    pieces_in = body.__aiter__()
     try:
-        async for piece in body:
+        while True:
+            arriving = asyncio.ensure_future(pieces_in.__anext__())
+            await asyncio.wait({arriving, writer}, return_when=asyncio.FIRST_COMPLETED)
+            if not arriving.done():  # the writer ended first (a lock, a full disk)
+                arriving.cancel()
+                break
+            try:
+                piece = arriving.result()
+            except StopAsyncIteration:
+                break
             if piece and not await _put(pieces, piece, writer):
                 break
     except ClientDisconnect:
