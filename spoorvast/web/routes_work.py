@@ -98,7 +98,8 @@ def add_note(request: Request, case_id: int, kind: Text = "observation", text: T
             return render.page(request, "notes.html", status=400, case=case,
                                written=written, error=message, kinds=note_service.KIND_LABELS,
                                form={"kind": kind, "text": text, "at": at, "url": url,
-                                     "reference": reference}, active="notes")
+                                     "reference": reference}, active="notes",
+                               draft_back=False)
     return RedirectResponse(f"/c/{case_id}/notes?msg=note-added", status_code=303)
 
 
