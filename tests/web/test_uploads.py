@@ -8,6 +8,7 @@ import hashlib
 import os
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -243,3 +244,47 @@ def test_what_is_odd_is_said_in_the_users_language(client: Browserish) -> None:
     assert "intake.empty" in codes["leeg.txt"]
     assert "intake.type-mismatch" in codes["opname.mp4"]
     assert "intake.type-mismatch" in codes["foto.jpg"]
+
+
+def test_auto_lock_waits_for_a_running_job(start_app: StartApp) -> None:
+    client = Browserish(start_app(autolock_seconds=1))
+    client.unlock()
+    release = threading.Event()
+    jobs = client.live.app.state.jobs
+    jobs.submit("dossier", None, lambda job, vault: release.wait(10))
+    session = client.live.app.state.session
+    time.sleep(2.0)
+    assert session.unlocked  # idle, but the job runs
+    release.set()
+    deadline = time.monotonic() + 5
+    while session.unlocked and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not session.unlocked
+    client.close()
+
+
+def test_after_a_quick_exit_during_sealing_the_next_unlock_says_what_was_kept(
+        client: Browserish) -> None:
+    from tests.conftest import png_bytes
+
+    client.unlock()
+    case_id = client.new_case()
+    headers = csrf_header(client)
+    batch = _new_batch(client, case_id)
+    for n in range(40):
+        data = png_bytes(640, 480, "green", n)
+        assert client.http.post(
+            f"/c/{case_id}/add/upload/{batch}", content=data,
+            headers={**headers, **declared(data), "X-File-Name": f"p{n}.png",
+                     "Content-Type": "application/octet-stream"}).status_code == 204
+    client.http.post(f"/c/{case_id}/add/seal/{batch}", headers=headers)
+    time.sleep(0.2)
+    client.http.post("/exit")
+    assert client.live.app.state.jobs.wait_idle(30)
+    with vaultlib.open_vault(client.live.settings.vault_root, PASSPHRASE) as vault:
+        sealed = len(vault.store.items(case_id))
+    client.unlock()
+    page = client.http.get("/cases").text
+    said = f"adding files was stopped: {sealed} of 40 files were sealed whole"
+    assert said in page or (sealed == 40 and "40 of 40" in page), page[:3000]
+    assert "adding files was stopped" not in client.http.get("/cases").text  # said once
