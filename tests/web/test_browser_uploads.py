@@ -70,6 +70,9 @@ def test_a_note_typed_then_esc_twice_comes_back(start_app: StartApp, chromium: A
     page.keyboard.press("Escape")
     page.wait_for_url("**/weather")
     assert not live.app.state.session.unlocked
+    page.goto(live.url + "/")
+    time.sleep(2)  # the unlock page stays (it shows nothing to hide)
+    assert page.locator("#unlock").count() == 1
     unlock(page, live.url)
     page.goto(f"{live.url}/c/{case}/notes")
     assert page.input_value("#note-text") == "He called at 23:10 and threatened me."

@@ -60,7 +60,7 @@
   /* a page restored from the back/forward cache is asked for again */
   window.addEventListener("pageshow", function (e) { if (e.persisted) { window.location.reload(); } });
 
-  /* every page of the app asks the server each second whether the vault was left */
+  /* every unlocked page asks the server each second whether the vault was left */
   var autolockMeta = document.querySelector('meta[name="autolock"]');
   var unlockedPage = !!(autolockMeta && parseInt(autolockMeta.content, 10) > 0);
   var watchState = function () {
@@ -71,11 +71,11 @@
         if (!state || leaving) { return; }
         if (state.exited) { neutral(); return; }
         if (unlockedPage && !state.open) { leaving = true; window.location.replace("/?msg=locked"); return; }
-        setTimeout(watchState, 1000);
+        if (unlockedPage) { setTimeout(watchState, 1000); }  /* the unlock page shows nothing */
       })
       .catch(function () { setTimeout(watchState, 1000); });
   };
-  setTimeout(watchState, 1000);
+  if (unlockedPage) { setTimeout(watchState, 1000); }  /* the unlock page shows nothing */
 
   /* -- work in progress: auto-lock waits for it ----------------------------------- */
   var busy = 0;
