@@ -290,6 +290,8 @@ def _seal_received(job: Job, vault: Vault, case_id: int, received: list[Received
     case = case_service.get_case(vault, case_id)
     unread: list[Presealed] = []
     for index, item in enumerate(received):
+        if job.cancelled:  # a lock: what was not sealed is not kept (the unlock says so)
+            return
         placed = _place(vault, item, folder) if in_memory else None
         if placed is None:
             seconds = item.modified_ms / 1000 if item.modified_ms else None

@@ -125,3 +125,26 @@ def test_the_pages_sha256_matches_and_the_file_is_sealed_whole(
         original = vault.store.artifacts(item.id or 0)[0]
         assert original.sha256 == hashlib.sha256(big.read_bytes()).hexdigest()
     page.context.close()
+
+
+def test_a_file_that_arrives_different_is_refused_on_the_page(
+        start_app: StartApp, chromium: Any, tmp_path: Path) -> None:
+    live = start_app()
+    page = new_page(chromium, [])
+    unlock(page, live.url)
+    case = create_case(page, live.url)
+    page.goto(f"{live.url}/c/{case}/add")
+
+    def tamper(route: Any) -> None:  # as if bytes changed on the way
+        headers = {**route.request.headers, "x-file-sha256": "0" * 64}
+        route.continue_(headers=headers)
+
+    page.route("**/add/upload/**", tamper)
+    photo = tmp_path / "schermafdruk.png"
+    photo.write_bytes(os.urandom(50_000))
+    page.set_input_files("#file-input", [str(photo)])
+    page.wait_for_selector("#add-job[data-finished]", timeout=30_000)
+    refused = page.inner_text("#upload-list")
+    assert "schermafdruk.png" in refused and "SHA-256" in refused
+    assert live.app.state.uploads.batches == {}
+    page.context.close()
