@@ -124,6 +124,7 @@ def _refused(message: str) -> Response:
 async def upload(request: Request, case_id: int, batch: str) -> Response:
     """One file, streamed into the blob store; 204 when kept, else 422 and a message."""
     require_owner(request)
+    render.use_language(request)
     uploads = uploads_of(request)
     pending = uploads.batches.get(batch)
     if pending is None or pending.case_id != case_id:

@@ -174,6 +174,12 @@ def test_an_upload_without_a_declared_hash_is_refused(client: Browserish) -> Non
         headers={**csrf_header(client), "X-File-Name": "a.txt",
                  "Content-Type": "application/octet-stream"})
     assert response.status_code == 422 and "a.txt" in response.json()["message"]
+    client.http.cookies.set("sv_lang", "nl")
+    response = client.http.post(
+        f"/c/{case_id}/add/upload/{batch}", content=b"x",
+        headers={**csrf_header(client), "X-File-Name": "a.txt",
+                 "Content-Type": "application/octet-stream"})
+    assert "a.txt is niet ontvangen" in response.json()["message"]
 
 
 def test_auto_lock_waits_for_an_upload_in_progress(start_app: StartApp) -> None:
