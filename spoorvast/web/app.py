@@ -59,7 +59,7 @@ def _state(app: FastAPI, settings: WebSettings, session: VaultSession) -> None:
     app.state.charts = {}
     app.state.dossiers = {}
     session.before_close(app.state.uploads.drop_batches)
-    session.waits_for(lambda: app.state.uploads.active > 0 or bool(app.state.jobs.running()))
+    session.waits_for(lambda: app.state.uploads.busy() or bool(app.state.jobs.running()))
     session.on_lock(app.state.private.wipe_all)
     session.on_lock(app.state.thumbnails.clear)
     session.on_lock(app.state.charts.clear)

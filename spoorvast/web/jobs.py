@@ -163,6 +163,11 @@ class JobRegistry:
         finally:
             if cleanup is not None:
                 cleanup()
+            if job.cancelled:  # stopped by a lock: keep how many, not which files
+                for progress in job.files:
+                    progress.name, progress.message, progress.labels = "", "", ()
+                job.lines.clear()
+                job.links.clear()
             job.finished_event.set()
 
     def _run_with_handle(self, job: Job, work: Work) -> None:

@@ -17,6 +17,7 @@ import re
 import secrets
 import shutil
 import threading
+import time
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -133,12 +134,15 @@ async def upload(request: Request, case_id: int, batch: str) -> Response:
     relative = headers.get("x-file-path", "")
     name = upload_name(relative or headers.get("x-file-name", "file"), bool(relative),
                        pending.taken())
+    pending.touched = time.monotonic()
     try:
         sha256, size = declared(headers.get("x-file-sha256", ""),
                                 headers.get("x-file-size", ""), name)
         received = await _receive(request, uploads, name, sha256, size)
     except UserError as exc:
         return _refused(exc.message)
+    finally:
+        pending.touched = time.monotonic()
     if uploads.batches.get(batch) is not pending:  # locked meanwhile
         return Response(status_code=404)
     pending.files.append(received)

@@ -22,6 +22,7 @@ import asyncio
 import io
 import re
 import threading
+import time
 from collections.abc import AsyncIterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -59,10 +60,19 @@ class Received:
     fresh: bool  # this upload created the blob (remove it if no item comes of it)
 
 
+PENDING_SECONDS = 120.0  # a batch touched this recently is waiting to be sealed
+
+
 @dataclass
 class UploadBatch:
     case_id: int
     files: list[Received] = field(default_factory=list)
+    touched: float = field(default_factory=time.monotonic)  # its last upload's start/end
+
+    def pending(self) -> bool:
+        """Still being filled (auto-lock waits: the seal follows the last upload); a
+        batch left alone (a tab closed half-way) stops counting after a while."""
+        return time.monotonic() - self.touched < PENDING_SECONDS
 
     def taken(self) -> set[str]:
         return {f.name for f in self.files}
@@ -194,6 +204,10 @@ class Uploads:
     @property
     def active(self) -> int:
         return len(self._running)
+
+    def busy(self) -> bool:
+        """An upload is running, or a batch is being filled (see UploadBatch.pending)."""
+        return bool(self._running) or any(b.pending() for b in list(self.batches.values()))
 
     def stop_all(self) -> None:
         with self._guard:

@@ -148,3 +148,30 @@ def test_a_file_that_arrives_different_is_refused_on_the_page(
     assert "schermafdruk.png" in refused and "SHA-256" in refused
     assert live.app.state.uploads.batches == {}
     page.context.close()
+
+
+def test_auto_lock_waits_for_a_slow_upload_and_the_page_says_so(
+        start_app: StartApp, chromium: Any, tmp_path: Path) -> None:
+    live = start_app(autolock_seconds=2)
+    page = new_page(chromium, [])
+    unlock(page, live.url)
+    case = create_case(page, live.url)
+    page.goto(f"{live.url}/c/{case}/add")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 0, "downloadThroughput": -1,
+        "uploadThroughput": 400 * 1024})  # a slow link: about 8 s for this file
+    recording = tmp_path / "opname.m4a"
+    recording.write_bytes(os.urandom(3 << 20))
+    page.set_input_files("#file-input", [str(recording)])
+    page.wait_for_selector("#lock-waits:not([hidden])", timeout=10_000)
+    assert live.app.state.session.unlocked  # past the auto-lock, the upload goes on
+    page.wait_for_url("**/?msg=locked", timeout=60_000)  # locked once it ended
+    assert not live.app.state.session.unlocked
+    with vaultlib.open_vault(live.settings.vault_root, PASSPHRASE) as vault:
+        items = vault.store.items(int(case))
+        assert [i.title for i in items] == ["opname.m4a"]
+        original = vault.store.artifacts(items[0].id or 0)[0]
+        assert original.sha256 == hashlib.sha256(recording.read_bytes()).hexdigest()
+    page.context.close()

@@ -200,10 +200,15 @@ def test_auto_lock_waits_for_an_upload_in_progress(start_app: StartApp) -> None:
     reply = sock.recv(4096)
     sock.close()
     assert reply.startswith(b"HTTP/1.1 204"), reply[:200]
-    deadline = time.monotonic() + 5
+    time.sleep(1.5)
+    assert session.unlocked  # the batch waits for its seal (the page sends it next)
+    sealed = client.http.post(f"/c/{case_id}/add/seal/{batch}", headers=csrf_header(client))
+    assert sealed.status_code == 200
+    deadline = time.monotonic() + 10
     while session.unlocked and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not session.unlocked  # locked as soon as the upload ended
+    assert not session.unlocked  # locked as soon as the sealing ended
+    assert len(_items(client)) == 1
     client.close()
 
 

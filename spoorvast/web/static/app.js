@@ -302,6 +302,9 @@
       if (!files.length) { return; }
       uploadList.textContent = "";
       uploadList.hidden = false;
+      working(1);  /* from the first upload until the sealing job is being followed */
+      var settled = false;
+      var settle = function () { if (!settled) { settled = true; working(-1); } };
       post(base + "/batch", {}).then(function (r) { return r.json(); }).then(function (info) {
         var chain = Promise.resolve();
         Array.prototype.forEach.call(files, function (file) {
@@ -313,7 +316,8 @@
         uploadList.querySelectorAll("li.file-received").forEach(function (li) { li.remove(); });
         uploadList.hidden = !uploadList.children.length;
         pollJob(jobBox, info.job);
-      });
+        settle();
+      }).catch(settle);
     };
     input.addEventListener("change", function () { sendAll(input.files); });
     var folderInput = document.getElementById("folder-input");
