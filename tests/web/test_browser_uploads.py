@@ -175,3 +175,19 @@ def test_auto_lock_waits_for_a_slow_upload_and_the_page_says_so(
         original = vault.store.artifacts(items[0].id or 0)[0]
         assert original.sha256 == hashlib.sha256(recording.read_bytes()).hexdigest()
     page.context.close()
+
+
+def test_a_note_typed_just_before_the_lock_button_is_kept(start_app: StartApp,
+                                                          chromium: Any) -> None:
+    live = start_app()
+    page = new_page(chromium, [])
+    unlock(page, live.url)
+    case = create_case(page, live.url)
+    page.goto(f"{live.url}/c/{case}/notes")
+    page.fill("#note-text", "written a moment before locking")
+    page.click("#lock-button")  # at once: before the page's own pause for sending it
+    page.wait_for_url("**/?msg=locked")
+    unlock(page, live.url)
+    page.goto(f"{live.url}/c/{case}/notes")
+    assert page.input_value("#note-text") == "written a moment before locking"
+    page.context.close()

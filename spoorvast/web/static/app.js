@@ -98,14 +98,29 @@
     });
     return out;
   }
+  var draftKeepers = [];
   draftForms.forEach(function (form) {
     var timer = null, url = form.getAttribute("data-draft-url");
     var keep = function () {
-      post(url, {fields: JSON.stringify(fieldsOf(form))}).catch(function () {});
+      clearTimeout(timer);
+      return post(url, {fields: JSON.stringify(fieldsOf(form))}).catch(function () {});
     };
+    draftKeepers.push(keep);
     form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(keep, 800); });
     form.addEventListener("submit", function () { clearTimeout(timer); });
   });
+  /* before a lock (the button, auto-lock): what was typed last is kept too */
+  function keepDrafts() {
+    return Promise.all(draftKeepers.map(function (keep) { return keep(); }));
+  }
+  var lockForm = document.getElementById("lock-button");
+  lockForm = lockForm ? lockForm.form : null;
+  if (lockForm && draftKeepers.length) {
+    lockForm.addEventListener("submit", function (e) {
+      e.preventDefault();
+      keepDrafts().then(function () { lockForm.submit(); });
+    });
+  }
 
   /* -- auto-lock after inactivity (it waits while an upload or a job runs) --------- */
   var autolock = autolockMeta ? parseInt(autolockMeta.content, 10) : 0;
@@ -118,7 +133,7 @@
         idleTimer = setTimeout(lockNow, 5000);
         return;
       }
-      post("/lock", {auto: "1"}, true).then(function (r) {
+      keepDrafts().then(function () { return post("/lock", {auto: "1"}, true); }).then(function (r) {
         if (r.status === 409) {
           if (waitNote) { waitNote.hidden = false; }
           idleTimer = setTimeout(lockNow, 5000);
