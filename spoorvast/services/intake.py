@@ -27,14 +27,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from spoorvast.analysis.media import sniff_head
+from spoorvast.analysis.media import kind_for, sniff_head
 from spoorvast.errors import InputFileError
 from spoorvast.i18n import _
 from spoorvast.importers.base import ImportContext, ItemDraft, Source
 from spoorvast.importers.registry import Registry
 from spoorvast.model import instant
-from spoorvast.model.records import Artifact, ArtifactRole, Case, Item
+from spoorvast.model.records import Artifact, ArtifactRole, Case, FileFacts, Item
 from spoorvast.services.ingest_step import run_importer
+from spoorvast.services.oddities import not_read, oddities
 from spoorvast.storage.base import Transaction
 from spoorvast.storage.blobs import SourceUnreadable, StoredBlob
 from spoorvast.storage.vault import Vault
@@ -116,6 +117,18 @@ class Refused:
     fresh: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Presealed:
+    """An input whose bytes are sealed already (a browser upload, checked against the
+    SHA-256 the browser computed) and that cannot be read from a file here (too large
+    for the memory folder): it becomes a plain file item that says it was not read."""
+
+    path: Path  # its name, for results (no file is there)
+    sha256: str
+    size: int
+    modified: float | None  # seconds since the epoch, as the browser reported
+
+
 # -- the worker step (runs on a worker thread; touches files and blobs, never the DB) --
 
 
@@ -149,7 +162,24 @@ class Preparer:
         source = Source(path, path.name, original.media_type, head, before, original)
         drafts = run_importer(self.registry, self._context(at, fresh), source)
         _check_unchanged(path, before, _stat_regular(path), blob.size)
+        drafts[0].problems.extend(oddities(path.name, blob.size, original.media_type))
         return Prepared(path, blob.sha256, blob.size, at, drafts, fresh)
+
+    def presealed(self, given: Presealed) -> Prepared | Refused:
+        """A plain file item for bytes already in the blob store (see Presealed)."""
+        with self.vault.blobs.open(given.sha256) as reader:
+            head = reader.read(HEAD_SIZE)
+        at, media_type, name = instant.now(self.case.time_zone), sniff_head(head), given.path.name
+        original = Artifact(None, None, ArtifactRole.ORIGINAL, media_type, given.size,
+                            given.sha256, name, at)
+        modified = (None if given.modified is None else
+                    instant.from_epoch(given.modified, self.case.time_zone,
+                                       instant.Precision.MILLISECOND))
+        draft = ItemDraft(kind_for(media_type), name, "file", [original],
+                          FileFacts(name, given.size, media_type, modified),
+                          problems=[not_read(given.size),
+                                    *oddities(name, given.size, media_type)])
+        return Prepared(given.path, given.sha256, given.size, at, [draft], [])
 
     def _context(self, at: instant.Instant, fresh: list[str]) -> ImportContext:
         """Derived files are sealed streamed (``seal_stream``) or from bytes (``seal``);
@@ -342,7 +372,14 @@ class Intake:
 
     def add(self, path: Path) -> None:
         """Queue one file; results of earlier files are taken in order as they finish."""
-        self.flight.append(self.pool.submit(self.prepare, path))
+        self._queue(self.pool.submit(self.prepare, path))
+
+    def add_presealed(self, given: Presealed) -> None:
+        """Queue bytes already sealed (see Presealed), in order with the files."""
+        self._queue(self.pool.submit(self.prepare.presealed, given))
+
+    def _queue(self, future: Future[Prepared | Refused]) -> None:
+        self.flight.append(future)
         while len(self.flight) > IN_FLIGHT or (self.flight and self.flight[0].done()):
             self._take(self.flight.popleft())
 

@@ -22,10 +22,11 @@ from spoorvast.web.private import PrivateDirs
 from spoorvast.web.session import Locked, VaultSession, Watchdog
 from spoorvast.web.settings import WebSettings
 from spoorvast.web.static_dir import STATIC
+from spoorvast.web.uploads import Uploads
 
 ROUTERS = ("routes_auth", "routes_cases", "routes_items", "routes_add", "routes_work",
            "routes_timeline", "routes_vault", "routes_features", "routes_reread")
-NOT_ACTIVITY = ("/jobs/", "/static/", "/favicon")
+NOT_ACTIVITY = ("/jobs/", "/static/", "/favicon", "/state")
 
 
 def create_app(settings: WebSettings) -> FastAPI:
@@ -55,11 +56,14 @@ def _state(app: FastAPI, settings: WebSettings, session: VaultSession) -> None:
     app.state.settings = settings
     app.state.session = session
     app.state.jobs = JobRegistry(session)
+    app.state.uploads = Uploads()
     app.state.private = PrivateDirs()
     app.state.env = render.environment()
     app.state.thumbnails = {}
     app.state.charts = {}
     app.state.dossiers = {}
+    session.before_close(app.state.uploads.drop_batches)
+    session.waits_for(lambda: app.state.uploads.busy() or bool(app.state.jobs.running()))
     session.on_lock(app.state.private.wipe_all)
     session.on_lock(app.state.thumbnails.clear)
     session.on_lock(app.state.charts.clear)

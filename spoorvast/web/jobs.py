@@ -87,12 +87,25 @@ class Job:
 Work = Callable[[Job, Vault], None]
 
 
+def _interrupted_line(job: Job) -> str:
+    if job.files:
+        sealed = [f for f in job.files if f.status in ("added", "duplicate")]
+        return _("While the vault was locked, adding files was stopped: {sealed} of "
+                 "{total} files were sealed whole and are in the case; the other files "
+                 "were not kept (nothing of them is in the vault). Add them again.").format(
+                     sealed=len(sealed), total=len(job.files))
+    return _("While the vault was locked, a running task was stopped: what it had "
+             "finished is kept whole, the rest was not kept. Start it again if it is "
+             "not complete.")
+
+
 class JobRegistry:
     def __init__(self, session: VaultSession) -> None:
         self.session = session
         self._jobs: dict[str, Job] = {}
         self._one_at_a_time = threading.Semaphore(1)
         self._guard = threading.Lock()
+        self._interrupted: list[Job] = []  # running when the vault locked
         session.on_lock(self.cancel_all)
 
     def submit(self, kind: str, case_id: int | None, work: Work,
@@ -116,10 +129,24 @@ class JobRegistry:
         return [j for j in self._jobs.values() if not j.finished]
 
     def cancel_all(self) -> None:
+        running = self.running()
+        with self._guard:
+            self._interrupted.extend(running)
         for job in list(self._jobs.values()):
             job.cancel_event.set()
         with self._guard:  # a locked vault keeps no trace of what was done
             self._jobs = {k: j for k, j in self._jobs.items() if not j.finished}
+
+    def take_interrupted(self, wait: float = 5.0) -> list[str]:
+        """After an unlock: what became of each job a lock stopped (said once). Each
+        input of a job is sealed whole or not at all; this says how many were."""
+        if self._interrupted:
+            for job in list(self._interrupted):
+                job.finished_event.wait(wait)
+        with self._guard:
+            ended = [job for job in self._interrupted if job.finished]
+            self._interrupted = [job for job in self._interrupted if not job.finished]
+        return [_interrupted_line(job) for job in ended]
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
         return all(job.finished_event.wait(timeout) for job in list(self._jobs.values()))
@@ -136,6 +163,11 @@ class JobRegistry:
         finally:
             if cleanup is not None:
                 cleanup()
+            if job.cancelled:  # stopped by a lock: keep how many, not which files
+                for progress in job.files:
+                    progress.name, progress.message, progress.labels = "", "", ()
+                job.lines.clear()
+                job.links.clear()
             job.finished_event.set()
 
     def _run_with_handle(self, job: Job, work: Work) -> None:

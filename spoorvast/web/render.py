@@ -112,6 +112,9 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
         "kind_names": translated(KIND_NAMES), "role_names": translated(ROLE_NAMES),
         "id_kind_names": translated(ID_KIND_NAMES), "status_names": translated(STATUS_NAMES),
         "case": None, "active": "", "flash": flash(request.query_params.get("msg", "")),
+        "notices": [],
     }
+    if base["unlocked"]:
+        base["notices"] = state.jobs.take_interrupted()
     html = state.env.get_template(template).render({**base, **context})
     return HTMLResponse(html, status_code=status)

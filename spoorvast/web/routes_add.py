@@ -1,29 +1,50 @@
-"""Add files: drag and drop many at once, each uploaded with its own progress bar into
-a private in-memory folder, then sealed by the intake as one background job whose
-per-file progress the page polls."""
+"""Add files: drag and drop many at once, each uploaded with its own progress bar
+straight into the vault's encrypted blob store (``uploads``: hashed and encrypted as the
+bytes arrive, kept only when they are exactly the bytes whose SHA-256 the page computed),
+then sealed by the intake as one background job whose per-file progress the page polls.
+
+Importers read files, so at sealing each received file is decrypted into a private
+memory folder (``private``) when it fits there; one that does not fit (a long video on a
+computer with a small memory folder) is never cut short: it becomes a plain file item
+from its sealed bytes, with a finding that says its content was not read.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import secrets
+import shutil
 import threading
+import time
 from pathlib import Path
 from urllib.parse import unquote
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import JSONResponse, Response
 
+from spoorvast.errors import StorageFull, UserError
 from spoorvast.i18n import _, ngettext
 from spoorvast.importers.registry import builtin_registry
 from spoorvast.services import added as added_service
 from spoorvast.services import cases as case_service
-from spoorvast.services.intake import AddResult, Intake, Status, expand
+from spoorvast.services.intake import AddResult, Intake, Presealed, Status, expand
 from spoorvast.storage.vault import Vault
 from spoorvast.web import render
 from spoorvast.web.deps import case_of, check_csrf, jobs_of, require_owner, vault_for
 from spoorvast.web.jobs import FileProgress, Job, Link, Work
 from spoorvast.web.private import PrivateDirs
+from spoorvast.web.uploads import (
+    Received,
+    UploadBatch,
+    UploadCut,
+    UploadRefused,
+    Uploads,
+    declared,
+    remove_unreferenced,
+    stream_into,
+)
 
 router = APIRouter()
 _UNSAFE = re.compile(r"[\x00-\x1f/\\]")
@@ -36,21 +57,16 @@ def add_page(request: Request, case_id: int) -> Response:
     return render.page(request, "add.html", case=case, active="add")
 
 
-def _batches(request: Request) -> dict[str, Path]:
-    state = request.app.state
-    if not hasattr(state, "batches"):
-        state.batches = {}
-        state.session.on_lock(state.batches.clear)
-    batches: dict[str, Path] = state.batches
-    return batches
+def uploads_of(request: Request) -> Uploads:
+    uploads: Uploads = request.app.state.uploads
+    return uploads
 
 
 @router.post("/c/{case_id}/add/batch", dependencies=[Depends(check_csrf)])
 def new_batch(request: Request, case_id: int) -> Response:
     require_owner(request)
-    private: PrivateDirs = request.app.state.private
     batch = secrets.token_urlsafe(12)
-    _batches(request)[batch] = private.create()
+    uploads_of(request).batches[batch] = UploadBatch(case_id)
     return JSONResponse({"batch": batch})
 
 
@@ -63,10 +79,7 @@ def safe_name(raw: str, folder: Path, relative: bool = False) -> Path:
     path, so the export finds the photos it names: every part is cleaned, ``..`` and empty
     parts are dropped, and nothing can land outside ``folder``. A plain name is one part
     (a ``/`` in it is not a separator)."""
-    text = unquote(raw)
-    pieces = text.split("/") if relative else [text]
-    parts = [_UNSAFE.sub("_", part).strip(" .")[:200] for part in pieces]
-    parts = [part for part in parts if part][-MAX_DEPTH:] or ["file"]
+    parts = clean_parts(raw, relative)
     parent = folder.joinpath(*parts[:-1])
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -79,47 +92,152 @@ def safe_name(raw: str, folder: Path, relative: bool = False) -> Path:
     return candidate
 
 
+def clean_parts(raw: str, relative: bool) -> list[str]:
+    """The parts of a browser's file name, cleaned as ``safe_name`` does."""
+    text = unquote(raw)
+    pieces = text.split("/") if relative else [text]
+    parts = [_UNSAFE.sub("_", part).strip(" .")[:200] for part in pieces]
+    return [part for part in parts if part][-MAX_DEPTH:] or ["file"]
+
+
+def upload_name(raw: str, relative: bool, taken: set[str]) -> str:
+    """The name a received file keeps in its batch (unique there, like ``safe_name``)."""
+    parts = clean_parts(raw, relative)
+    parent, name = "/".join(parts[:-1]), parts[-1]
+    stem, suffix, n = Path(name).stem, Path(name).suffix, 2
+    candidate = f"{parent}/{name}" if parent else name
+    while candidate in taken:
+        candidate = f"{parent}/{stem} ({n}){suffix}" if parent else f"{stem} ({n}){suffix}"
+        n += 1
+    return candidate
+
+
 def shown_name(path: Path, folder: Path) -> str:
     """A received file as the person chose it (its path inside the batch)."""
     return path.relative_to(folder).as_posix()
 
 
+def _refused(message: str) -> Response:
+    return JSONResponse({"message": message}, status_code=422)
+
+
 @router.post("/c/{case_id}/add/upload/{batch}", dependencies=[Depends(check_csrf)])
 async def upload(request: Request, case_id: int, batch: str) -> Response:
+    """One file, streamed into the blob store; 204 when kept, else 422 and a message."""
     require_owner(request)
-    folder = _batches(request).get(batch)
-    if folder is None:
+    render.use_language(request)
+    uploads = uploads_of(request)
+    pending = uploads.batches.get(batch)
+    if pending is None or pending.case_id != case_id:
         return Response(status_code=404)
-    relative = request.headers.get("x-file-path", "")
-    target = (safe_name(relative, folder, relative=True) if relative else
-              safe_name(request.headers.get("x-file-name", "file"), folder))
-    with target.open("xb") as out:
-        async for chunk in request.stream():
-            out.write(chunk)
-    _set_mtime(target, request.headers.get("x-file-modified", ""))
+    headers = request.headers
+    relative = headers.get("x-file-path", "")
+    name = upload_name(relative or headers.get("x-file-name", "file"), bool(relative),
+                       pending.taken())
+    pending.touched = time.monotonic()
+    try:
+        sha256, size = declared(headers.get("x-file-sha256", ""),
+                                headers.get("x-file-size", ""), name)
+        received = await _receive(request, uploads, name, sha256, size)
+    except UserError as exc:
+        return _refused(exc.message)
+    finally:
+        pending.touched = time.monotonic()
+    if uploads.batches.get(batch) is not pending:  # locked meanwhile
+        return Response(status_code=404)
+    pending.files.append(received)
     return Response(status_code=204)
 
 
-def _set_mtime(path: Path, millis: str) -> None:
+async def _receive(request: Request, uploads: Uploads, name: str, sha256: str,
+                   size: int) -> Received:
+    session = require_owner(request)
+    stop = uploads.start()
+    try:
+        blob = await stream_into(session.blob_store(), request.stream(), stop)
+    except UploadCut as exc:
+        raise UploadRefused(_(
+            "{name} was not received whole: the connection was cut or the vault was "
+            "locked during the upload. Nothing of it was kept; add it again.")
+            .format(name=name)) from exc
+    except StorageFull as exc:
+        raise UploadRefused(_("{name} was not received: {reason}").format(
+            name=name, reason=exc.message)) from exc
+    finally:
+        uploads.end(stop)
+    received = Received(name, blob.sha256, blob.size,
+                        _millis(request.headers.get("x-file-modified", "")), blob.fresh)
+    if blob.size == size and blob.sha256 == sha256:
+        return received
+    with session.use() as vault:
+        remove_unreferenced(vault, [received])
+    if blob.size != size:
+        raise UploadRefused(_(
+            "{name} was not received whole ({received} of {size} bytes arrived). Nothing "
+            "of it was kept; add it again.").format(name=name, received=blob.size, size=size))
+    raise UploadRefused(_(
+        "{name} arrived different from the file on your computer (its SHA-256 "
+        "fingerprint does not match the one your browser computed). Nothing of it was "
+        "kept; add it again.").format(name=name))
+
+
+def _millis(text: str) -> int:
+    return int(text) if text.isdigit() else 0
+
+
+def _set_mtime(path: Path, millis: int) -> None:
     """Keep the modification time the browser reported (the file's own, not ours)."""
-    if millis.isdigit() and int(millis) > 0:
-        seconds = int(millis) / 1000
+    if millis > 0:
+        seconds = millis / 1000
         os.utime(path, (seconds, seconds))
 
 
 @router.post("/c/{case_id}/add/seal/{batch}", dependencies=[Depends(check_csrf)])
 def seal(request: Request, case_id: int, batch: str) -> Response:
+    render.use_language(request)  # the job's results are told in the user's language
     with vault_for(request) as vault:
         case_of(vault, case_id)
-    folder = _batches(request).pop(batch, None)
-    if folder is None:
+    pending = uploads_of(request).batches.pop(batch, None)
+    if pending is None or pending.case_id != case_id:
         return Response(status_code=404)
-    paths = list(expand([folder]))  # a folder's own files before its subfolders' (exports first)
     private: PrivateDirs = request.app.state.private
-    files = [FileProgress(shown_name(p, folder), p.stat().st_size) for p in paths]
-    job = jobs_of(request).submit("add", case_id, _add_work(case_id, paths, folder),
-                                  cleanup=lambda: private.wipe(folder), files=files)
+    files = [FileProgress(f.name, f.size) for f in pending.files]
+    job = jobs_of(request).submit("add", case_id, _add_work(case_id, pending.files, private),
+                                  files=files)
     return JSONResponse({"job": job.id})
+
+
+MARGIN = 512 << 10  # left free in the memory folder (a fuller one still fails safely)
+
+
+def _fits(folder: Path, size: int) -> bool:
+    return shutil.disk_usage(folder).free >= size + MARGIN
+
+
+def _place(vault: Vault, received: Received, folder: Path) -> Path | None:
+    """Decrypt one received file into the memory folder, or None when it does not fit
+    (it is then sealed from its blob, said to be unread)."""
+    if not _fits(folder, received.size):
+        return None
+    target = safe_name(received.name, folder, relative=True)
+    try:
+        with target.open("xb") as out:
+            for chunk in vault.blobs.read_chunks(received.sha256):
+                out.write(chunk)
+    except OSError as exc:
+        target.unlink(missing_ok=True)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            return None
+        raise
+    _set_mtime(target, received.modified_ms)
+    return target
+
+
+def _memory_folder(private: PrivateDirs) -> Path | None:
+    try:
+        return private.create()
+    except UserError:  # no memory folder here: every file is sealed unread
+        return None
 
 
 class JobObserver:
@@ -155,27 +273,60 @@ class JobObserver:
             current.message = result.message.replace(str(self.folder) + os.sep, "")
 
 
-def _add_work(case_id: int, paths: list[Path], folder: Path) -> Work:
+def _add_work(case_id: int, received: list[Received], private: PrivateDirs) -> Work:
     def work(job: Job, vault: Vault) -> None:
-        case = case_service.get_case(vault, case_id)
-        observer = JobObserver(job, folder)
-        with Intake(vault, case, builtin_registry(), observer) as intake:
-            for path in paths:
-                if job.cancelled:
-                    break
-                intake.add(path)
-        added = [f for f in job.files if f.status == Status.ADDED.value]
-        job.lines.append(_("{added} of {total} files added.").format(
-            added=len(added), total=len(job.files)))
-        for line in added_service.told(vault, case, [f.labels[0] for f in added if f.labels]):
-            job.lines.append(line.text or ngettext(
-                "{label}: {count} more finding on its page.",
-                "{label}: {count} more findings on its page.",
-                line.more).format(label=line.label, count=line.more))
-            if line.more or line.error:
-                link = Link(line.label, f"/c/{case_id}/items/{line.label}")
-                if link not in job.links:
-                    job.links.append(link)
-        job.links.append(Link(_("See the items"), f"/c/{case_id}/items"))
+        folder = _memory_folder(private)
+        try:
+            _seal_received(job, vault, case_id, received, folder or Path("upload"),
+                           folder is not None)
+        finally:
+            if folder is not None:
+                private.wipe(folder)
+            remove_unreferenced(vault, received)
+        _tell(job, vault, case_id)
 
     return work
+
+
+def _seal_received(job: Job, vault: Vault, case_id: int, received: list[Received],
+                   folder: Path, in_memory: bool) -> None:
+    """Place what fits in the memory folder, then seal: the placed files in folder order
+    (an export's own files before its subfolders'), then those sealed unread."""
+    case = case_service.get_case(vault, case_id)
+    unread: list[Presealed] = []
+    for index, item in enumerate(received):
+        if job.cancelled:  # a lock: what was not sealed is not kept (the unlock says so)
+            return
+        placed = _place(vault, item, folder) if in_memory else None
+        if placed is None:
+            seconds = item.modified_ms / 1000 if item.modified_ms else None
+            unread.append(Presealed(folder / item.name, item.sha256, item.size, seconds))
+        else:
+            job.files[index].name = shown_name(placed, folder)
+    observer = JobObserver(job, folder)
+    with Intake(vault, case, builtin_registry(), observer) as intake:
+        for path in expand([folder]) if in_memory else ():
+            if job.cancelled:
+                break
+            intake.add(path)
+        for given in unread:
+            if job.cancelled:
+                break
+            intake.add_presealed(given)
+
+
+def _tell(job: Job, vault: Vault, case_id: int) -> None:
+    case = case_service.get_case(vault, case_id)
+    added = [f for f in job.files if f.status == Status.ADDED.value]
+    job.lines.append(_("{added} of {total} files added.").format(
+        added=len(added), total=len(job.files)))
+    for line in added_service.told(vault, case, [f.labels[0] for f in added if f.labels]):
+        job.lines.append(line.text or ngettext(
+            "{label}: {count} more finding on its page.",
+            "{label}: {count} more findings on its page.",
+            line.more).format(label=line.label, count=line.more))
+        if line.more or line.error:
+            link = Link(line.label, f"/c/{case_id}/items/{line.label}")
+            if link not in job.links:
+                job.links.append(link)
+    job.links.append(Link(_("See the items"), f"/c/{case_id}/items"))

@@ -8,13 +8,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from spoorvast.errors import TooManyAttempts, UserError, VaultLocked, WrongPassphrase
 from spoorvast.i18n import LANGUAGES, _
-from spoorvast.web import render
+from spoorvast.web import drafts, render
 from spoorvast.web.deps import check_csrf, session_of
 from spoorvast.web.security import SESSION_COOKIE, set_session_cookie
+from spoorvast.web.session import VaultSession
 from spoorvast.web.vault_settings import AUTOLOCK, LANGUAGE, TIME_ZONE, read_setting, write_settings
 
 router = APIRouter()
@@ -101,21 +102,60 @@ def _creation_problem(passphrase: str, repeat: str, time_zone: str) -> str:
 
 
 @router.post("/lock", dependencies=[Depends(check_csrf)])
-def lock(request: Request) -> Response:
-    session_of(request).lock()
+def lock(request: Request, auto: Text = "") -> Response:
+    """The lock button locks at once; the page's auto-lock (``auto``) waits while an
+    upload or a job runs (409), and says so on the page."""
+    session = session_of(request)
+    if auto and session.busy() and session.owns(request.cookies.get(SESSION_COOKIE)):
+        return JSONResponse({"busy": True}, status_code=409)
+    session.lock()
     return RedirectResponse("/?msg=locked", status_code=303)
 
 
+@router.get("/state")
+def state(request: Request) -> Response:
+    """What every open page asks each second: was the vault left by a quick exit (go to
+    the neutral page), is it still open for this browser?"""
+    session = session_of(request)
+    return JSONResponse({"exited": session.exited,
+                         "open": session.owns(request.cookies.get(SESSION_COOKIE))})
+
+
 @router.post("/exit")
-def quick_exit(request: Request) -> Response:
+async def quick_exit(request: Request) -> Response:
     """Quick exit. No form token needed: locking can never hurt the user (the Origin
-    check still applies), and it must work even from a stale page."""
+    check still applies), and it must work even from a stale page. The page sends the
+    drafts of its forms with it; they are kept (in the vault) before it locks."""
     session = session_of(request)
     session.exited = True
-    session.lock()
+    sent = await _drafts_sent(request)
+    await run_in_threadpool(_lock_keeping, session, request, sent)
     response = RedirectResponse("/weather", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+async def _drafts_sent(request: Request) -> dict[str, dict[str, str]]:
+    if not request.headers.get("content-type", "").startswith(
+            "application/x-www-form-urlencoded"):
+        return {}
+    found: dict[str, dict[str, str]] = {}
+    for key, value in (await request.form()).items():
+        name = key.removeprefix("draft:")
+        fields = drafts.parse(value) if isinstance(value, str) else None
+        if key.startswith("draft:") and drafts.valid_name(name) and fields is not None:
+            found[name] = fields
+    return found
+
+
+def _lock_keeping(session: VaultSession, request: Request,
+                  sent: dict[str, dict[str, str]]) -> None:
+    try:
+        if sent and session.owns(request.cookies.get(SESSION_COOKIE)):
+            for name, fields in sent.items():
+                drafts.keep(session, name, fields)
+    finally:
+        session.lock()
 
 
 @router.get("/weather")

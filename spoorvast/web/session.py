@@ -23,8 +23,11 @@ the new one is told that another window was signed out), never silently.
 
 Locking (quick exit, auto-lock, the lock button) closes the Vault, drops every
 reference to its keys, forgets the browser session and tells listeners (jobs are asked
-to stop, in-memory thumbnails are dropped, private upload folders are wiped). Python
-cannot scrub the key bytes from memory; dropping the last reference is what it allows.
+to stop, in-memory thumbnails are dropped, private upload folders are wiped; just
+before the vault closes, uploads in progress are stopped and the blobs of batches never
+sealed are removed). Python cannot scrub the key bytes from memory; dropping the last
+reference is what it allows. Auto-lock (not quick exit, not the lock button) waits
+while an upload or a job runs.
 """
 
 from __future__ import annotations
@@ -53,6 +56,8 @@ class Locked(UserError):
 
 
 Listener = Callable[[], None]
+Closing = Callable[[vaultlib.Vault], None]
+Busy = Callable[[], bool]
 
 
 class VaultSession:
@@ -64,6 +69,8 @@ class VaultSession:
         self._token: str | None = None
         self._last_activity = time.monotonic()
         self._listeners: list[Listener] = []
+        self._closing: list[Closing] = []  # called with the vault just before it closes
+        self._busy: list[Busy] = []  # work that auto-lock waits for
         self.exited = False  # set by quick exit: app pages lead to the neutral page
         self.autolock_seconds = settings.autolock_seconds  # the user may change it
         self.throttle = Throttle()
@@ -86,6 +93,16 @@ class VaultSession:
 
     def on_lock(self, listener: Listener) -> None:
         self._listeners.append(listener)
+
+    def before_close(self, listener: Closing) -> None:
+        self._closing.append(listener)
+
+    def waits_for(self, busy: Busy) -> None:
+        """Auto-lock waits while ``busy()`` is true (an upload, a job)."""
+        self._busy.append(busy)
+
+    def busy(self) -> bool:
+        return any(check() for check in self._busy)
 
     # -- unlock / create / lock ---------------------------------------------------
 
@@ -142,7 +159,11 @@ class VaultSession:
             vault, self._vault, self._token = self._vault, None, None
             self._taken_over.clear()
             if vault is not None:
-                vault.close()
+                try:
+                    for closing in self._closing:
+                        closing(vault)
+                finally:
+                    vault.close()
         for listener in self._listeners:
             listener()
 
@@ -154,6 +175,12 @@ class VaultSession:
             if self._vault is None:
                 raise Locked(_("The vault is locked."))
             yield self._vault
+
+    def blob_store(self) -> BlobStore:
+        """A blob store on the open vault's keys for an upload (it needs no database)."""
+        with self.use() as vault:
+            keys = vault.keyring
+            return BlobStore(vault.root, keys.blob_key, keys.name_key)
 
     def job_handle(self) -> vaultlib.Vault:
         """A second handle on the open vault for a background job (close it after)."""
@@ -173,7 +200,10 @@ class VaultSession:
         return time.monotonic() - self._last_activity
 
     def lock_if_idle(self) -> bool:
-        if self.unlocked and self.idle_seconds() >= self.autolock_seconds:
+        """Lock after inactivity, unless an upload or a job is running (it would be
+        lost or cut short); the lock comes as soon as it ends."""
+        if (self.unlocked and self.idle_seconds() >= self.autolock_seconds
+                and not self.busy()):
             self.lock()
             return True
         return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from urllib.parse import quote
@@ -35,17 +36,26 @@ def upload(client: Browserish, case_id: int, files: dict[str, bytes],
             named["X-File-Path"] = quote(name)
         response = client.http.post(
             f"/c/{case_id}/add/upload/{batch}", content=data,
-            headers={**headers, **named, "X-File-Modified": "1700000000000",
+            headers={**headers, **named, **declared(data), "X-File-Modified": "1700000000000",
                      "Content-Type": "application/octet-stream"})
         assert response.status_code == 204, response.text
-    job = client.http.post(f"/c/{case_id}/add/seal/{batch}", headers=headers).json()["job"]
-    return wait_job(client, job)
+    sealed = client.http.post(f"/c/{case_id}/add/seal/{batch}", headers=headers)
+    assert sealed.status_code == 200, (sealed.status_code, sealed.headers, sealed.text[:500])
+    return wait_job(client, sealed.json()["job"])
+
+
+def declared(data: bytes) -> dict[str, str]:
+    """What the page sends with a file: the SHA-256 and size it computed."""
+    return {"X-File-SHA256": hashlib.sha256(data).hexdigest(), "X-File-Size": str(len(data))}
 
 
 def wait_job(client: Browserish, job: str, timeout: float = 60) -> dict[str, object]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        state: dict[str, object] = client.http.get(f"/jobs/{job}").json()
+        response = client.http.get(f"/jobs/{job}")
+        assert response.status_code == 200, (response.status_code, response.headers,
+                                             response.text[:500])
+        state: dict[str, object] = response.json()
         if state["state"] not in ("queued", "running"):
             return state
         time.sleep(0.1)

@@ -16,7 +16,7 @@ from PIL import Image
 from spoorvast.storage import vault as vaultlib
 from tests.conftest import png_bytes
 from tests.web.conftest import PASSPHRASE, Browserish, StartApp
-from tests.web.helpers import XSS_NAMES, XSS_TEXT, upload, wait_job
+from tests.web.helpers import XSS_NAMES, XSS_TEXT, declared, upload, wait_job
 
 RAW = ("<script>", "<img src=x", 'href="javascript:')
 
@@ -266,7 +266,7 @@ def test_locking_stops_jobs_and_releases_the_vault(client: Browserish) -> None:
     batch = client.http.post(f"/c/{case_id}/add/batch", headers=headers).json()["batch"]
     for name, data in files.items():
         client.http.post(f"/c/{case_id}/add/upload/{batch}", content=data,
-                         headers={**headers, "X-File-Name": name})
+                         headers={**headers, **declared(data), "X-File-Name": name})
     client.http.post(f"/c/{case_id}/add/seal/{batch}", headers=headers)
     client.http.post("/exit")
     jobs = client.live.app.state.jobs

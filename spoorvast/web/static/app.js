@@ -14,16 +14,36 @@
     });
   }
 
-  /* -- quick exit: hide at once, lock, replace this page in the history ---------- */
-  var leaving = false;
+  /* -- quick exit: hide at once, lock, replace this page in the history; every other
+     tab of the app goes too (BroadcastChannel at once; a tab that missed it, in another
+     window or browser, learns it from the server within a second) --------------------- */
+  var leaving = false, channel = null;
+  try { channel = new BroadcastChannel("spv"); } catch (e) { channel = null; }
+  function neutral() {
+    if (leaving) { return; }
+    leaving = true;
+    document.documentElement.classList.add("leaving");
+    document.title = "";
+    window.location.replace("/weather");
+  }
   function quickExit() {
     if (leaving) { return; }
     leaving = true;
     document.documentElement.classList.add("leaving");
     document.title = "";
+    if (channel) { channel.postMessage("exit"); }
     var done = function () { window.location.replace("/weather"); };
     var timer = new Promise(function (resolve) { setTimeout(resolve, 600); });
-    Promise.race([post("/exit", {}, true), timer]).then(done, done);
+    var body = new URLSearchParams(draftFields());
+    var sent = fetch("/exit", {method: "POST", credentials: "same-origin", keepalive: true,
+      headers: {"Content-Type": "application/x-www-form-urlencoded"}, body: body.toString()});
+    Promise.race([sent, timer]).then(done, done);
+  }
+  if (channel) {
+    channel.onmessage = function (e) {
+      if (e.data === "exit") { neutral(); }
+      else if (e.data === "locked" && unlockedPage) { window.location.replace("/?msg=locked"); }
+    };
   }
   var exitForm = document.getElementById("quick-exit-form");
   if (exitForm) {
@@ -40,18 +60,93 @@
   /* a page restored from the back/forward cache is asked for again */
   window.addEventListener("pageshow", function (e) { if (e.persisted) { window.location.reload(); } });
 
-  /* -- auto-lock after inactivity ------------------------------------------------- */
+  /* every unlocked page asks the server each second whether the vault was left */
   var autolockMeta = document.querySelector('meta[name="autolock"]');
+  var unlockedPage = !!(autolockMeta && parseInt(autolockMeta.content, 10) > 0);
+  var watchState = function () {
+    if (leaving) { return; }
+    fetch("/state", {credentials: "same-origin", cache: "no-store"})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (state) {
+        if (!state || leaving) { return; }
+        if (state.exited) { neutral(); return; }
+        if (unlockedPage && !state.open) { leaving = true; window.location.replace("/?msg=locked"); return; }
+        if (unlockedPage) { setTimeout(watchState, 1000); }  /* the unlock page shows nothing */
+      })
+      .catch(function () { setTimeout(watchState, 1000); });
+  };
+  if (unlockedPage) { setTimeout(watchState, 1000); }  /* the unlock page shows nothing */
+
+  /* -- work in progress: auto-lock waits for it ----------------------------------- */
+  var busy = 0;
+  function working(delta) { busy += delta; }
+
+  /* -- drafts: forms marked data-draft are kept (encrypted, in the vault) as they are
+     typed, sent with a quick exit, and put back on the next visit ------------------ */
+  var draftForms = document.querySelectorAll("form[data-draft]");
+  function fieldsOf(form) {
+    var values = {};
+    form.querySelectorAll("input[name], textarea[name], select[name]").forEach(function (field) {
+      if (field.type !== "hidden" && field.type !== "file") { values[field.name] = field.value; }
+    });
+    return values;
+  }
+  function draftFields() {
+    var out = {};
+    draftForms.forEach(function (form) {
+      out["draft:" + form.getAttribute("data-draft")] = JSON.stringify(fieldsOf(form));
+    });
+    return out;
+  }
+  var draftKeepers = [];
+  draftForms.forEach(function (form) {
+    var timer = null, url = form.getAttribute("data-draft-url");
+    var keep = function () {
+      clearTimeout(timer);
+      return post(url, {fields: JSON.stringify(fieldsOf(form))}).catch(function () {});
+    };
+    draftKeepers.push(keep);
+    form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(keep, 800); });
+    form.addEventListener("submit", function () { clearTimeout(timer); });
+  });
+  /* before a lock (the button, auto-lock): what was typed last is kept too */
+  function keepDrafts() {
+    return Promise.all(draftKeepers.map(function (keep) { return keep(); }));
+  }
+  var lockForm = document.getElementById("lock-button");
+  lockForm = lockForm ? lockForm.form : null;
+  if (lockForm && draftKeepers.length) {
+    lockForm.addEventListener("submit", function (e) {
+      e.preventDefault();
+      keepDrafts().then(function () { lockForm.submit(); });
+    });
+  }
+
+  /* -- auto-lock after inactivity (it waits while an upload or a job runs) --------- */
   var autolock = autolockMeta ? parseInt(autolockMeta.content, 10) : 0;
   if (autolock > 0) {
     var idleTimer = null, lastPing = Date.now();
+    var waitNote = document.getElementById("lock-waits");
     var lockNow = function () {
-      document.documentElement.classList.add("leaving");
-      var go = function () { window.location.replace("/?msg=locked"); };
-      post("/lock", {}, true).then(go, go);
+      if (busy > 0) {
+        if (waitNote) { waitNote.hidden = false; }
+        idleTimer = setTimeout(lockNow, 5000);
+        return;
+      }
+      keepDrafts().then(function () { return post("/lock", {auto: "1"}, true); }).then(function (r) {
+        if (r.status === 409) {
+          if (waitNote) { waitNote.hidden = false; }
+          idleTimer = setTimeout(lockNow, 5000);
+          return;
+        }
+        document.documentElement.classList.add("leaving");
+        if (channel) { channel.postMessage("locked"); }
+        window.location.replace("/?msg=locked");
+      }, function () { window.location.replace("/?msg=locked"); });
     };
     var activity = function () {
       clearTimeout(idleTimer);
+      if (waitNote) { waitNote.hidden = true; }
       idleTimer = setTimeout(lockNow, autolock * 1000);
       if (Date.now() - lastPing > Math.min(30000, autolock * 500)) {
         lastPing = Date.now();
@@ -132,17 +227,20 @@
   function pollJob(box, jobId) {
     box.hidden = false;
     box.setAttribute("data-job", jobId);
+    working(1);
+    var ended = false;
+    var end = function () { if (!ended) { ended = true; working(-1); } };
     var tick = function () {
       fetch("/jobs/" + encodeURIComponent(jobId), {credentials: "same-origin"})
         .then(function (r) {
-          if (r.status === 401) { window.location.replace("/?msg=locked"); return null; }
+          if (r.status === 401) { end(); window.location.replace("/?msg=locked"); return null; }
           return r.json();
         })
         .then(function (job) {
           if (!job) { return; }
           drawJob(box, job);
           if (job.state === "queued" || job.state === "running") { setTimeout(tick, 400); }
-          else { box.classList.add("job-finished"); box.setAttribute("data-finished", job.state); }
+          else { end(); box.classList.add("job-finished"); box.setAttribute("data-finished", job.state); }
         })
         .catch(function () { setTimeout(tick, 1500); });
     };
@@ -162,39 +260,66 @@
 
     var uploadOne = function (batch, file) {
       var li = el("li", "file file-uploading");
-      li.appendChild(el("span", "file-name", file.name));
+      li.appendChild(el("span", "file-name", file.webkitRelativePath || file.name));
       var bar = el("progress", "file-bar"); bar.max = file.size || 1; bar.value = 0;
       bar.setAttribute("aria-label", file.name);
       li.appendChild(bar);
-      var status = el("span", "file-status", drop.getAttribute("data-uploading"));
+      var status = el("span", "file-status", drop.getAttribute("data-checking"));
       li.appendChild(status);
       uploadList.appendChild(li);
-      return new Promise(function (resolve) {
-        var xhr = new XMLHttpRequest();
-        xhr.open("POST", base + "/upload/" + encodeURIComponent(batch));
-        xhr.setRequestHeader("X-CSRF-Token", csrf);
-        xhr.setRequestHeader("X-File-Name", encodeURIComponent(file.name));
-        if (file.webkitRelativePath) {
-          xhr.setRequestHeader("X-File-Path", encodeURIComponent(file.webkitRelativePath));
-        }
-        xhr.setRequestHeader("X-File-Modified", String(file.lastModified || 0));
-        xhr.setRequestHeader("Content-Type", "application/octet-stream");
-        xhr.upload.onprogress = function (e) { bar.value = e.loaded; };
-        xhr.onload = function () {
-          var ok = xhr.status === 204;
-          bar.value = file.size;
-          status.textContent = drop.getAttribute(ok ? "data-received" : "data-failed");
-          li.className = "file " + (ok ? "file-received" : "file-refused");
-          resolve(ok);
-        };
-        xhr.onerror = function () { status.textContent = drop.getAttribute("data-failed"); resolve(false); };
-        xhr.send(file);
-      });
+      var refuse = function (message) {
+        status.textContent = drop.getAttribute("data-failed");
+        li.className = "file file-refused";
+        li.appendChild(el("span", "file-message", message ||
+          drop.getAttribute("data-not-kept").replace("{name}", file.name)));
+        return false;
+      };
+      var send = function (sha256) {
+        status.textContent = drop.getAttribute("data-uploading");
+        bar.value = 0;
+        return new Promise(function (resolve) {
+          var xhr = new XMLHttpRequest();
+          xhr.open("POST", base + "/upload/" + encodeURIComponent(batch));
+          xhr.setRequestHeader("X-CSRF-Token", csrf);
+          xhr.setRequestHeader("X-File-Name", encodeURIComponent(file.name));
+          if (file.webkitRelativePath) {
+            xhr.setRequestHeader("X-File-Path", encodeURIComponent(file.webkitRelativePath));
+          }
+          xhr.setRequestHeader("X-File-Modified", String(file.lastModified || 0));
+          xhr.setRequestHeader("X-File-SHA256", sha256);
+          xhr.setRequestHeader("X-File-Size", String(file.size));
+          xhr.setRequestHeader("Content-Type", "application/octet-stream");
+          xhr.upload.onprogress = function (e) { bar.value = e.loaded; };
+          xhr.onload = function () {
+            if (xhr.status === 204) {
+              bar.value = file.size;
+              status.textContent = drop.getAttribute("data-received");
+              li.className = "file file-received";
+              resolve(true);
+              return;
+            }
+            var message = "";
+            try { message = JSON.parse(xhr.responseText).message || ""; } catch (e) { message = ""; }
+            resolve(refuse(message));
+          };
+          xhr.onerror = function () { resolve(refuse("")); };
+          xhr.onabort = xhr.onerror;
+          xhr.send(file);
+        });
+      };
+      working(1);
+      return window.SpvSha256.hashFile(file, function (done) { bar.value = done; })
+        .then(send, function () { return refuse(""); })
+        .then(function (ok) { working(-1); return ok; });
     };
 
     var sendAll = function (files) {
       if (!files.length) { return; }
       uploadList.textContent = "";
+      uploadList.hidden = false;
+      working(1);  /* from the first upload until the sealing job is being followed */
+      var settled = false;
+      var settle = function () { if (!settled) { settled = true; working(-1); } };
       post(base + "/batch", {}).then(function (r) { return r.json(); }).then(function (info) {
         var chain = Promise.resolve();
         Array.prototype.forEach.call(files, function (file) {
@@ -202,9 +327,12 @@
         });
         return chain.then(function () { return post(base + "/seal/" + encodeURIComponent(info.batch), {}); });
       }).then(function (r) { return r.json(); }).then(function (info) {
-        uploadList.hidden = true;
+        /* what was refused stays in view, with its reason; the rest is in the job */
+        uploadList.querySelectorAll("li.file-received").forEach(function (li) { li.remove(); });
+        uploadList.hidden = !uploadList.children.length;
         pollJob(jobBox, info.job);
-      });
+        settle();
+      }).catch(settle);
     };
     input.addEventListener("change", function () { sendAll(input.files); });
     var folderInput = document.getElementById("folder-input");
