@@ -82,13 +82,14 @@ def free_bytes(path: Path) -> int:
     return stat.f_bavail * stat.f_frsize
 
 
-def memory_base(need: int = 0) -> Path | None:
-    """The first memory-backed folder this user can write with ``need`` bytes free."""
+def memory_base(need: int = 0, floor: int = MIN_FREE) -> Path | None:
+    """The first memory-backed folder this user can write with ``need`` bytes free (and
+    never less than ``floor``)."""
     mounts = _tmpfs_mounts()
     for candidate in candidates():
         if (os.path.isdir(candidate) and os.access(candidate, os.W_OK | os.X_OK)
                 and _on_tmpfs(candidate, mounts)
-                and free_bytes(Path(candidate)) >= max(need, MIN_FREE)):
+                and free_bytes(Path(candidate)) >= max(need, floor)):
             return Path(candidate)
     return None
 
@@ -107,10 +108,10 @@ def _name(kind: str) -> str:
     return f"{PREFIX}{kind}-{pid}-{_start_time(pid) or 0}-"
 
 
-@contextmanager
-def private_dir(kind: str, need: int = 0) -> Iterator[Path]:
-    """A fresh 0700 folder in memory, removed when the block ends however it ends."""
-    base = memory_base(need)
+def make_private_dir(kind: str, need: int = 0, floor: int = MIN_FREE) -> Path:
+    """A fresh 0700 folder in memory, named for the sweep; the caller removes it with
+    :func:`remove_private_dir` (or it goes at exit, or at the next start's sweep)."""
+    base = memory_base(need, floor)
     if base is None:
         raise NoPrivateMemory(_(
             "There is no private memory folder with room for this work ({size} MB needed "
@@ -122,12 +123,23 @@ def private_dir(kind: str, need: int = 0) -> Iterator[Path]:
         _live.add(path)
     try:
         path.chmod(0o700)
+    except BaseException:
+        remove_private_dir(path)
+        raise
+    return path
+
+
+@contextmanager
+def private_dir(kind: str, need: int = 0) -> Iterator[Path]:
+    """A fresh 0700 folder in memory, removed when the block ends however it ends."""
+    path = make_private_dir(kind, need)
+    try:
         yield path
     finally:
-        _remove(path)
+        remove_private_dir(path)
 
 
-def _remove(path: Path) -> None:
+def remove_private_dir(path: Path) -> None:
     _remove_outputs(path)
     shutil.rmtree(path, ignore_errors=True)
     with _guard:
@@ -218,7 +230,7 @@ def sweep() -> int:
                     continue
             except OSError:
                 continue
-            _remove(Path(entry.path))
+            remove_private_dir(Path(entry.path))
             removed += 1
     return removed
 
@@ -227,7 +239,7 @@ def _remove_live() -> None:
     with _guard:
         paths = list(_live)
     for path in paths:
-        _remove(path)
+        remove_private_dir(path)
 
 
 def _exit_on(signum: int, frame: FrameType | None) -> None:
