@@ -27,6 +27,8 @@ register_codes({
                                     "a few messages against the phone; if it is wrong, "
                                     "read the export again with spoorvast reread and "
                                     "--date-order."),
+    "chat.date-order-zone": N_("{order} was assumed because dates are written that way "
+                               "where the case's time zone {zone} is."),
     "chat.truncated": N_("This export holds {count} messages; WhatsApp exports at most "
                          "about {limit} ({media}), keeping the most recent ones, so older "
                          "messages may be missing. Export again in parts, or keep the "
