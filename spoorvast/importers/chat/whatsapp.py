@@ -26,7 +26,7 @@ from spoorvast.importers.chat.common import Participants, Tally, zone_country
 from spoorvast.importers.chat.textfile import quiet_gc
 from spoorvast.importers.chat.whatsapp_lines import DateOrder, detect_layout
 from spoorvast.importers.chat.whatsapp_parse import ChatResult, WhatsAppParser, date_order
-from spoorvast.importers.chat.whatsapp_periods import country_order
+from spoorvast.importers.chat.whatsapp_periods import country_order, language_order
 from spoorvast.importers.chat.whatsapp_shape import Shape, compiled
 from spoorvast.importers.chat.zipsafe import SafeZip, is_zip
 from spoorvast.importers.files import file_facts
@@ -159,7 +159,8 @@ class WhatsAppImporter:
         if context.date_order is not None:
             order = DateOrder(context.date_order, "chosen")
         else:
-            order = date_order(stream.open, stream.layout, country_order(country))
+            order = date_order(stream.open, stream.layout, country_order(country),
+                               language_order(stream.layout.words))
         result = ChatResult(Tally(stream.sha256), Participants(context.case_id), order,
                             stream.layout.layout)
         parser = WhatsAppParser(context.case_id, stream.sha256,

@@ -72,7 +72,7 @@ class DateOrder:
 
     @property
     def ambiguous(self) -> bool:
-        return self.rule in ("assumed", "12-hour-slash", "zone")
+        return self.rule in ("assumed", "12-hour-slash", "zone", "language")
 
 
 @dataclass
@@ -105,11 +105,16 @@ class DateSurvey:
         if not self.sequence or self.sequence[-1] != key:
             self.sequence.append(key)
 
-    def decide(self, default: str = "dmy") -> DateOrder:
+    def decide(self, default: str = "dmy", language: str | None = None) -> DateOrder:
         """The order the dates prove, else the best guess (``default``: the order of the
-        case's country, :func:`whatsapp_periods.country_order`)."""
+        case's country, :func:`whatsapp_periods.country_order`; ``language``: the order
+        of the locales whose AM/PM words the file writes, which settles a year-first
+        date with a two-digit year, ``24. 2. 9.`` in Korean, unless a second field
+        above 12 rules it out)."""
         if self.year_first is not None:
             return DateOrder("ymd", "year-first", self.year_first)
+        if language == "ymd" and self.second_big is None:
+            return DateOrder("ymd", "language")
         if self.first_big is not None and self.second_big is None:
             return DateOrder("dmy", "first-above-12", self.first_big)
         if self.second_big is not None and self.first_big is None:
@@ -121,6 +126,8 @@ class DateSurvey:
             return DateOrder("dmy", "separator")
         if self.twelve_hour:
             return DateOrder("mdy", "12-hour-slash")  # the US layout; still a guess
+        if language in ("dmy", "mdy"):
+            return DateOrder(language, "language")
         if default == "mdy":
             return DateOrder("mdy", "zone")  # the case's country writes month first
         return DateOrder("dmy", "assumed")
@@ -154,7 +161,7 @@ def wall_time(groups: tuple[str | None, ...], order: str) -> datetime:
         year += 2000
     hour = int(hh)
     if ampm is not None:
-        if not 1 <= hour <= 12 and periods.key(ampm) not in periods.CLOCK_WORDS:
+        if not 0 <= hour <= 12 and periods.key(ampm) not in periods.CLOCK_WORDS:
             raise ValueError("hour out of range for a 12-hour clock")
         hour = periods.hour24(ampm, hour)
     return datetime(year, month, day, hour, int(mm or 0), int(ss or 0))

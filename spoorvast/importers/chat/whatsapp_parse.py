@@ -352,7 +352,7 @@ SURVEY_BLOCK = 1 << 20
 
 
 def date_order(opener: Callable[[], BinaryIO], layout: str | Shape,
-               default: str = "dmy") -> DateOrder:
+               default: str = "dmy", language: str | None = None) -> DateOrder:
     """The day/month order of a chat text, as :meth:`DateSurvey.decide` would give it.
 
     Most files are settled by where a year-first date, or a date whose first (or only
@@ -360,13 +360,14 @@ def date_order(opener: Callable[[], BinaryIO], layout: str | Shape,
     for the lines that do not match (a million messages: 0.3 s instead of 0.6 s). Only
     when that does not settle it (both fields above 12 somewhere, or neither) is every
     date surveyed for the chronological and the later rules."""
-    if as_shape(layout).ascii_digits:  # (the quick patterns spell the digits in ASCII)
+    if as_shape(layout).ascii_digits and language != "ymd":  # (the quick patterns spell
+        # the digits in ASCII, and do not know a two-digit year-first date)
         with opener() as reader:
             quick = _deciding_lines(reader, layout)
         if quick is not None:
             return quick
     with opener() as reader:
-        return survey(reader, layout).decide(default)
+        return survey(reader, layout).decide(default, language)
 
 
 def _deciding_lines(reader: BinaryIO, layout: str | Shape) -> DateOrder | None:

@@ -25,7 +25,7 @@ LOCALES = (
     "zh_Hant_TW",
 )
 MARKS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
-SPACES = " \u00a0\u202f"
+SPACES = " \u00a0\u202f\u2009\u2007"  # (zh-TW joins date and time with U+2009)
 _DAY = 86_400
 _HALF = _DAY // 2
 Span = tuple[int, int]  # seconds from midnight: from, before
@@ -140,6 +140,23 @@ def hour24(word: str, hour: int) -> int:
     return low + 12 if middle >= _HALF else low
 
 
+def _pattern_order(pattern: str) -> str:
+    letters = [c for c in pattern.lower() if c in "dmy"]
+    return "".join(dict.fromkeys(letters))
+
+
+def language_order(words: frozenset[str] | None) -> str | None:
+    """How the locales whose AM/PM words a file uses write a short date ("ymd" for ko,
+    zh, ja), when they all agree; None when the words are only the plain AM/PM that many
+    locales share, or the locales disagree."""
+    own = (words or frozenset()) - {"am", "pm"} - CLOCK_WORDS
+    if not own:
+        return None
+    orders = {_pattern_order(Locale.parse(code).date_formats["short"].pattern)
+              for code, words_of in by_locale().items() if words_of & own}
+    return next(iter(orders)) if len(orders) == 1 else None
+
+
 @cache
 def country_order(country: str | None) -> str:
     """How the people of a country write a short date, from CLDR: "mdy" (US), "ymd"
@@ -150,6 +167,5 @@ def country_order(country: str | None) -> str:
         pattern = Locale.parse(f"und_{country}").date_formats["short"].pattern
     except (UnknownLocaleError, ValueError, KeyError):
         return "dmy"
-    letters = [c for c in pattern.lower() if c in "dmy"]
-    first = "".join(dict.fromkeys(letters))
+    first = _pattern_order(pattern)
     return first if first in ("mdy", "ymd") else "dmy"

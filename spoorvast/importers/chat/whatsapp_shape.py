@@ -156,7 +156,22 @@ def establish(lines: list[str]) -> Shape | None:
             best, heads = probe, found
     if best is None:
         return None
-    return _shared(best, [m for m in heads if m is not None])
+    return _shared(best, _majority([m for m in heads if m is not None]))
+
+
+def _signature(head: re.Match[str]) -> tuple[object, ...]:
+    strip = str.maketrans("", "", MARKS)
+    return (head["sep"], len(head["a"]) == 4, len(head["c"]), head["j"].translate(strip),
+            head["ss"] is None, _ampm_of(head), _trail(head), _time_sep(head))
+
+
+def _majority(heads: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The headers of the most common signature (separators, year width, joiner,
+    seconds, AM/PM place): a quoted message of another shape among the first lines does
+    not widen the file's shape."""
+    signatures = [_signature(h) for h in heads]
+    common = Counter(signatures).most_common(1)[0][0]
+    return [h for h, sig in zip(heads, signatures, strict=True) if sig == common]
 
 
 def _ampm_of(head: re.Match[str]) -> str:

@@ -1,0 +1,102 @@
+"""The classes of issue 26 on WhatsApp text, each on a small file of invented people:
+the shapes of the issue's own examples, a BOM inside the bracket, a body line with a
+date of another shape, a sender whose text starts on the next line, a message that starts
+with a left-to-right mark, the day/month order of an American case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spoorvast.importers.base import ItemDraft
+from spoorvast.importers.chat.whatsapp import WhatsAppImporter
+from spoorvast.model.records import ItemKind
+from tests.chat.helpers import closes, codes, counts, run
+
+
+def read(tmp_path: Path, text: str, zone: str = "Europe/Brussels") -> ItemDraft:
+    path = tmp_path / "x.bin"  # a name that says nothing
+    path.write_text(text, encoding="utf-8")
+    draft, _ = run(WhatsAppImporter(), path, zone)
+    assert draft.kind is ItemKind.CONVERSATION and closes(draft)
+    return draft
+
+
+def test_the_issues_three_unread_locales_are_read(tmp_path: Path) -> None:
+    ar = read(tmp_path, "\u200f[١٥/٠٣/٢٠٢٤، ٩:١٢:٠٥ م] أحمد: مرحبا\n"
+                        "\u200f[١٥/٠٣/٢٠٢٤، ١٠:٠٠:٠٠ ص] سارة: أهلا\n")
+    assert [e.instant.raw for e in ar.events] == ["١٥/٠٣/٢٠٢٤، ٩:١٢:٠٥ م",  # type: ignore[union-attr]
+                                                  "١٥/٠٣/٢٠٢٤، ١٠:٠٠:٠٠ ص"]
+    assert [e.instant.isoformat() for e in ar.events] == [  # type: ignore[union-attr]
+        "2024-03-15T21:12:05+01:00", "2024-03-15T10:00:00+01:00"]
+    assert [e.actor for e in ar.events] == ["name:whatsapp:أحمد", "name:whatsapp:سارة"]
+    ko = read(tmp_path, "[2023. 12. 31. 오후 11:58:02] 김민준: 새해 복 많이 받아\n"
+                        "[2024. 1. 1. 오전 12:01:00] 이서연: 너도!\n")
+    assert [e.instant.isoformat() for e in ko.events] == [  # type: ignore[union-attr]
+        "2023-12-31T23:58:02+01:00", "2024-01-01T00:01:00+01:00"]
+    zh = read(tmp_path, "[2024/2/9 下午8:01:15] 王小明: 你好\n[2024/2/9 上午9:00:00] 李華: 早\n")
+    assert [e.instant.isoformat() for e in zh.events] == [  # type: ignore[union-attr]
+        "2024-02-09T20:01:15+01:00", "2024-02-09T09:00:00+01:00"]
+    assert [e.text for e in zh.events] == ["你好", "早"]
+
+
+def test_a_bom_inside_the_bracket_does_not_glue_a_message_on(tmp_path: Path) -> None:
+    draft = read(tmp_path, "[29.01.18, 12:25:00] Anna: Hallo\n"
+                           "[\ufeff29.01.18, 12:26:03] Dave: Ich bin es\n"
+                           "[29.01.18, \u200e12:27:00\u200f] Anna: gut\n")
+    assert [(e.actor, e.text) for e in draft.events] == [
+        ("name:whatsapp:Anna", "Hallo"), ("name:whatsapp:Dave", "Ich bin es"),
+        ("name:whatsapp:Anna", "gut")]
+    assert counts(draft)["continued"] == 0
+
+
+def test_a_body_line_with_a_date_of_another_shape_continues_the_message(
+        tmp_path: Path) -> None:
+    draft = read(tmp_path, "[29.01.18, 12:25:00] Anna: Hallo\n"
+                           "[29.01.18, 12:26:03] Dave: quoted:\n"
+                           "[1.2.2019, 00:00:00] John Doe: old message\n"
+                           "and more\n"
+                           "[30.01.18, 08:00:00] Anna: ok\n")
+    assert [e.text for e in draft.events] == [
+        "Hallo", "quoted:\n[1.2.2019, 00:00:00] John Doe: old message\nand more", "ok"]
+    assert counts(draft)["continued"] == 2
+
+
+def test_a_sender_whose_text_starts_on_the_next_line_keeps_it(tmp_path: Path) -> None:
+    draft = read(tmp_path, "04/03/2026, 22:15 - Anna: hoi\n"
+                           "04/03/2026, 22:16 - Carol:\n"
+                           "04/03/2026, 22:17 - John Doe:\n"
+                           "\n"
+                           "\n"
+                           "the text\n"
+                           "14/03/2026, 22:18 - Anna: ok\n")
+    assert [(e.kind, e.actor) for e in draft.events] == [
+        ("message", "name:whatsapp:Anna"), ("message", "name:whatsapp:Carol"),
+        ("message", "name:whatsapp:John Doe"), ("message", "name:whatsapp:Anna")]
+    assert draft.events[2].text == "\n\n\nthe text"
+    assert counts(draft)["system"] == 0
+
+
+def test_a_message_starting_with_a_mark_is_a_message(tmp_path: Path) -> None:
+    draft = read(tmp_path, "[04/03/2026, 22:15:00] Family: \u200eMessages and calls are "
+                           "end-to-end encrypted.\n"
+                           "[04/03/2026, 22:16:00] Dave: \u200eI will find you\n"
+                           "[14/03/2026, 22:17:00] Dave: \u200eimage omitted\n")
+    assert [e.kind for e in draft.events] == ["system", "message", "message"]
+    assert draft.events[1].text == "\u200eI will find you"  # the mark kept
+    assert dict(draft.events[2].details)["media"] == "omitted"
+
+
+def test_an_american_case_reads_an_undecided_file_month_first(tmp_path: Path) -> None:
+    text = "03/04/2026, 22:15 - Jan: hello\n03/04/2026, 22:16 - Jan: again\n"
+    us = read(tmp_path, text, "America/New_York")
+    assert us.events[0].instant.isoformat() == "2026-03-04T22:15-05:00"  # type: ignore[union-attr]
+    assert "chat.date-order-zone" in codes(us) and "chat.date-order-ambiguous" in codes(us)
+    be = read(tmp_path, text)
+    assert be.events[0].instant.isoformat() == "2026-04-03T22:15+02:00"  # type: ignore[union-attr]
+    assert "chat.date-order-zone" not in codes(be)
+
+
+def test_a_file_of_another_kind_is_still_not_claimed(tmp_path: Path) -> None:
+    from spoorvast.importers.chat.whatsapp import looks_like_chat
+    assert not looks_like_chat("Dear Jan,\nthe 2024/2/9 meeting at 下午8:01 is off.\n"
+                               .encode())
