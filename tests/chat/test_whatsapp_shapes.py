@@ -104,6 +104,7 @@ def test_a_file_of_another_kind_is_still_not_claimed(tmp_path: Path) -> None:
 
 def test_an_unsaved_sender_with_a_non_breaking_hyphen_is_a_phone(tmp_path: Path) -> None:
     draft = read(tmp_path, "3/4/26, 10:15\u202fPM - +1 (555) 010\u20119999: hi\n"
-                           "3/14/26, 10:16\u202fPM - \u202a+1 555\u2011010\u20119999\u202c: again\n")
+                           "3/14/26, 10:16\u202fPM - \u202a+1 555\u2011010\u20119999\u202c: "
+                           "again\n")
     assert [e.actor for e in draft.events] == ["phone:+15550109999"] * 2
     assert [i.value for i in draft.identifiers] == ["+15550109999"]
