@@ -15,10 +15,10 @@ from tests.chat.sms_samples import (
     CALLS_FILE,
     EXTERNAL_ENTITY,
     HEADER,
+    PIXEL,
     SMS_EXPECTED,
     SMS_FILE,
     T0,
-    PIXEL,
     sms,
 )
 from tests.chat.test_whatsapp import write
