@@ -29,6 +29,10 @@ register_codes({
                                     "--date-order."),
     "chat.date-order-zone": N_("{order} was assumed because dates are written that way "
                                "where the case's time zone {zone} is."),
+    "chat.duplicate-id": N_("{where}: the message ID {id} was already read earlier in the "
+                            "export; this record was kept as an event of its own too."),
+    "chat.duplicate-id-more": N_("{count} more records repeat a message ID read earlier; "
+                                 "each was kept as an event of its own."),
     "chat.truncated": N_("This export holds {count} messages; WhatsApp exports at most "
                          "about {limit} ({media}), keeping the most recent ones, so older "
                          "messages may be missing. Export again in parts, or keep the "
