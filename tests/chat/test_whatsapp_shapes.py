@@ -5,10 +5,13 @@ with a left-to-right mark, the day/month order of an American case."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+import pytest
+
 from spoorvast.importers.base import ItemDraft
-from spoorvast.importers.chat.whatsapp import WhatsAppImporter
+from spoorvast.importers.chat.whatsapp import WhatsAppImporter, looks_like_chat
 from spoorvast.model.records import ItemKind
 from tests.chat.helpers import closes, codes, counts, run
 
@@ -97,7 +100,6 @@ def test_an_american_case_reads_an_undecided_file_month_first(tmp_path: Path) ->
 
 
 def test_a_file_of_another_kind_is_still_not_claimed(tmp_path: Path) -> None:
-    from spoorvast.importers.chat.whatsapp import looks_like_chat
     assert not looks_like_chat("Dear Jan,\nthe 2024/2/9 meeting at 下午8:01 is off.\n"
                                .encode())
 
@@ -108,3 +110,24 @@ def test_an_unsaved_sender_with_a_non_breaking_hyphen_is_a_phone(tmp_path: Path)
                            "again\n")
     assert [e.actor for e in draft.events] == ["phone:+15550109999"] * 2
     assert [i.value for i in draft.identifiers] == ["+15550109999"]
+
+
+HOSTILE = {
+    "letters after a date": "[1/2/24, " + "a" * 200_000,
+    "spaced letters": "1/2/24, " + "a. " * 70_000,
+    "marks": "[" + "\u200e" * 100_000 + "1/2/24, 10:00" + "\u200e" * 100_000 + "x",
+    "spaces": "1/2/24," + " " * 200_000 + "10:00 x",
+    "digits": "1" * 200_000,
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_header_lines_take_linear_time(name: str, tmp_path: Path) -> None:
+    """Long runs of letters, marks, spaces or digits where a header could be: the loose
+    probe and the file's own pattern stay linear (no nested quantifiers over one run)."""
+    text = "[01/02/24, 10:00:00] Anna: hoi\n" + HOSTILE[name] + "\n"
+    started = time.perf_counter()
+    assert looks_like_chat(HOSTILE[name].encode()[:65536]) in (True, False)
+    draft = read(tmp_path, text * 3)
+    assert time.perf_counter() - started < 3.0
+    assert counts(draft)["read"] == 6

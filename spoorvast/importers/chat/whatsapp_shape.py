@@ -28,10 +28,13 @@ from spoorvast.importers.chat.whatsapp_periods import MARKS, SPACES
 
 M = f"[{MARKS}]*"
 S = f"[{SPACES}]"
-WORD = rf"[^\W\d_]+\.?(?:{S}?[^\W\d_]+\.?){{0,3}}"  # where an AM/PM word may stand
+# where an AM/PM word may stand: up to four runs of letters, each two apart by a full
+# stop or a space (never by nothing: a long run of letters has one way to be read, not
+# n**3)
+WORD = rf"[^\W\d_]+(?:(?:\.{S}?|{S})[^\W\d_]+){{0,3}}\.?"
 JOIN_WORDS = ("à", "om", "um", "às", "alle", "klo", "kl.", "a las", "lúc", "at")
-_JOIN_ANY = (rf"{M}[,،]?{M}(?:{S}{M})+(?:(?:{'|'.join(map(re.escape, JOIN_WORDS))})"
-             rf"{S}{M})?")
+_JOIN_ANY = (rf"{M}(?:[,،]{M})?(?:{S}{M})+(?:(?:{'|'.join(map(re.escape, JOIN_WORDS))})"
+             rf"{S}{M})?")  # (never two runs of marks side by side: quadratic)
 _SEP_ANY = rf"\.{S}|[./-]"
 PROBE_LINES = 200
 
@@ -84,8 +87,8 @@ def _time(shape: Shape, only: frozenset[str] | None) -> str:
     secs = _group("ss", "(?!)", only) + "?" if seconds is None else (
         f"(?:{tsep}" + _group("ss", r"\d{2}", only) + f"){seconds}")
     word = WORD if shape.words is None else periods.word_pattern(shape.words)
-    before = M + _group("ap1", word, only) + f"{M}{S}?{M}"
-    after = f"{M}{S}?{M}" + _group("ap2", word, only)
+    before = _group("ap1", word, only) + f"{M}(?:{S}{M})?"  # (a run of marks before)
+    after = f"{M}(?:{S}{M})?" + _group("ap2", word, only)
     never = {"ap1": _group("ap1", "(?!)", only) + "?", "ap2": _group("ap2", "(?!)", only) + "?"}
     if shape.ampm in (None, "after", "none"):
         before = f"(?:{before})?" if shape.ampm is None else never["ap1"]
