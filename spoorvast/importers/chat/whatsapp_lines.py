@@ -20,8 +20,11 @@ from functools import cache
 from spoorvast.importers.chat import whatsapp_periods as periods
 from spoorvast.importers.chat.whatsapp_shape import Shape, build, compiled, establish
 
-DATE = r"(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})"  # day, month and year in some order
-# (the raw text of an instant, for the date question of ``reread``)
+# day, month and year in some order, in the raw text of an instant (for the date question
+# of ``reread``): any digits, ``2023. 12. 31.``, marks around the separators
+_RAW_MARKS = "[\u061c\u200e\u200f]*"
+DATE = (rf"(\d{{1,4}}){_RAW_MARKS}(\.\s|[./-]){_RAW_MARKS}(\d{{1,2}}){_RAW_MARKS}\2"
+        rf"{_RAW_MARKS}(\d{{1,4}})")
 
 # the loose patterns of each layout (tests, and files read without a shape of their own)
 LAYOUTS = {layout: compiled(Shape(layout)) for layout in ("android", "ios")}
