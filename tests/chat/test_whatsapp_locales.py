@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from spoorvast.importers.chat.whatsapp import WhatsAppImporter
 from spoorvast.model.records import ItemKind
@@ -39,3 +41,45 @@ def test_every_locale_reads_every_message_right(fixture: Fixture, tmp_path: Path
     n = got["expected"]
     assert got == {"expected": n, "read": n, "sender": n, "text": n, "time": n}, (
         fixture.text)
+
+
+MARKS = ["\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066",
+         "\u2067", "\u2068", "\u2069", "\ufeff", "\u061c"]
+
+
+def _boundaries(head: str) -> list[int]:
+    """Where a mark may sit in a header: between two tokens (a run of digits and what
+    is next to it, a space, a separator, a bracket)."""
+    return [i for i in range(len(head) + 1)
+            if i in (0, len(head)) or head[i - 1].isdigit() != head[i].isdigit()
+            or not head[i - 1].isalnum() or not head[i].isalnum()]
+
+
+def _marked(fixture: Fixture, draw: st.DrawFn) -> str:
+    lines = []
+    for line in fixture.text.splitlines(keepends=True):
+        end = line.find("] ") + 1 if line.lstrip("\u200f").startswith("[") else line.find(
+            " - ")
+        if end <= 0:  # a continuation line
+            lines.append(line)
+            continue
+        head = line[:end]
+        spots = sorted(set(draw(st.lists(st.sampled_from(_boundaries(head)), max_size=4))),
+                       reverse=True)
+        for spot in spots:
+            head = head[:spot] + draw(st.sampled_from(MARKS)) + head[spot:]
+        lines.append(head + line[end:])
+    return "".join(lines)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_marks_anywhere_between_the_tokens_of_a_header_change_nothing(
+        tmp_path: Path, data: st.DataObject) -> None:
+    fixture = data.draw(st.sampled_from(FIXTURES))
+    marked = Fixture(fixture.name, _marked(fixture, data.draw), fixture.messages,
+                     fixture.lines)
+    n = len(fixture.messages)
+    assert score(marked, tmp_path) == {"expected": n, "read": n, "sender": n, "text": n,
+                                       "time": n}, marked.text

@@ -101,8 +101,9 @@ def word_pattern(words: frozenset[str] | None = None) -> str:
     letter by letter with optional dots, spaces and marks between (``a.\u202fm.``,
     ``a. m.``, ``am``, ``AM`` are one word)."""
     keys = sorted(table() if words is None else words, key=lambda w: (-len(w), w))
-    gap = f"[.{SPACES}{MARKS}]{{0,3}}"
-    shapes = (gap.join(re.escape(c) for c in word) + r"\.?" for word in keys)
+    gap = f"[.{SPACES}{MARKS}]{{0,6}}"
+    shapes = (gap.join(re.escape(c) for c in word) + f"(?:[{MARKS}]*\\.)?"
+              for word in keys)
     return "(?i:" + "|".join(shapes) + ")"
 
 

@@ -31,11 +31,12 @@ S = f"[{SPACES}]"
 # where an AM/PM word may stand: up to four runs of letters, each two apart by a full
 # stop or a space (never by nothing: a long run of letters has one way to be read, not
 # n**3)
-WORD = rf"[^\W\d_]+(?:(?:\.{S}?|{S})[^\W\d_]+){{0,3}}\.?"
+WORD = (rf"[^\W\d_]+(?:{M}(?:\.{M}(?:{S}{M})?|{S}{M})[^\W\d_]+){{0,3}}"
+        rf"(?:{M}\.)?")
 JOIN_WORDS = ("à", "om", "um", "às", "alle", "klo", "kl.", "a las", "lúc", "at")
 _JOIN_ANY = (rf"{M}(?:[,،]{M})?(?:{S}{M})+(?:(?:{'|'.join(map(re.escape, JOIN_WORDS))})"
              rf"{S}{M})?")  # (never two runs of marks side by side: quadratic)
-_SEP_ANY = rf"\.{S}|[./-]"
+_SEP_ANY = r"[./-]"
 PROBE_LINES = 200
 
 
@@ -45,7 +46,7 @@ class Shape:
 
     layout: str  # "android" or "ios"
     time_first: bool = False
-    seps: tuple[str, ...] | None = None  # between date fields: "/", ".", "-", ". "
+    seps: tuple[str, ...] | None = None  # between date fields: "/", ".", "-"
     widths: tuple[str, str, str] | None = None  # digits of each date field, "{2}", …
     trail: bool | None = None  # a full stop after the date (``2023. 12. 31.``)
     joiners: tuple[str, ...] | None = None  # between date and time, marks removed
@@ -74,18 +75,19 @@ def _date(shape: Shape, only: frozenset[str] | None, fields: tuple[str, str] | N
     wa, wb, wc = shape.widths or ("{1,4}", "{1,2}", "{1,4}")
     first = rf"\d{wa}" if fields is None or not fields[0] else fields[0]
     second = rf"\d{wb}" if fields is None or not fields[1] else fields[1]
-    seps = _SEP_ANY if shape.seps is None else "|".join(map(_loose, shape.seps))
+    seps = _SEP_ANY if shape.seps is None else "|".join(map(re.escape, shape.seps))
     trail = {None: rf"(?:{M}\.)?", True: rf"{M}\.", False: ""}[shape.trail]
-    return (_group("a", first, only) + M + f"(?P<sep>{seps})" + M
-            + _group("b", second, only) + M + "(?P=sep)" + M + _group("c", rf"\d{wc}", only)
-            + trail + rf"(?:{S}?г\.)?")
+    spaced = f"{M}(?:{S}{M})?"  # ``2023. 12. 31.``: a space after the separator
+    return (_group("a", first, only) + M + f"(?P<sep>{seps})" + spaced
+            + _group("b", second, only) + M + "(?P=sep)" + spaced
+            + _group("c", rf"\d{wc}", only) + trail + rf"(?:{S}?г\.)?")
 
 
 def _time(shape: Shape, only: frozenset[str] | None) -> str:
     tsep = "[:.]" if shape.time_seps is None else f"[{re.escape(shape.time_seps)}]"
     seconds = {None: "?", True: "", False: None}[shape.seconds]
     secs = _group("ss", "(?!)", only) + "?" if seconds is None else (
-        f"(?:{tsep}" + _group("ss", r"\d{2}", only) + f"){seconds}")
+        f"(?:{M}{tsep}{M}" + _group("ss", r"\d{2}", only) + f"){seconds}")
     word = WORD if shape.words is None else periods.word_pattern(shape.words)
     before = _group("ap1", word, only) + f"{M}(?:{S}{M})?"  # (a run of marks before)
     after = f"{M}(?:{S}{M})?" + _group("ap2", word, only)
@@ -94,7 +96,8 @@ def _time(shape: Shape, only: frozenset[str] | None) -> str:
         before = f"(?:{before})?" if shape.ampm is None else never["ap1"]
     if shape.ampm in (None, "before", "none"):
         after = f"(?:{after})?" if shape.ampm is None else never["ap2"]
-    core = (_group("hh", r"\d{1,2}", only) + tsep + _group("mm", r"\d{2}", only) + secs)
+    core = (_group("hh", r"\d{1,2}", only) + f"{M}{tsep}{M}" + _group("mm", r"\d{2}", only)
+            + secs)
     return before + core + after
 
 
@@ -113,8 +116,8 @@ def build(shape: Shape, only: frozenset[str] | None = None,
     joiner = _joiner(shape, only)
     stamp = time + joiner + date if shape.time_first else date + joiner + time
     if shape.layout == "ios":
-        return rf"{M}\[{M}{stamp}{M}\]{S}"
-    return rf"{M}{stamp}{M}{S}[-–]{S}"
+        return rf"{M}\[{M}{stamp}{M}\]{M}{S}"
+    return rf"{M}{stamp}{M}{S}{M}[-–]{M}{S}"
 
 
 @cache
