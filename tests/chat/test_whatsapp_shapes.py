@@ -131,3 +131,13 @@ def test_hostile_header_lines_take_linear_time(name: str, tmp_path: Path) -> Non
     draft = read(tmp_path, text * 3)
     assert time.perf_counter() - started < 3.0
     assert counts(draft)["read"] == 6
+
+
+def test_a_korean_two_digit_year_first_file_says_why_it_was_read_year_first(
+        tmp_path: Path) -> None:
+    draft = read(tmp_path, "24. 1. 30. 오후 8:01 - 김민준: 안녕\n"
+                           "24. 2. 19. 오전 9:00 - 이서연: 응\n")
+    assert [e.instant.isoformat() for e in draft.events] == [  # type: ignore[union-attr]
+        "2024-01-30T20:01+01:00", "2024-02-19T09:00+01:00"]
+    assert "chat.date-order-language" in codes(draft)
+    assert "chat.date-order-ambiguous" in codes(draft)  # still an assumption: reread

@@ -29,6 +29,8 @@ register_codes({
                                     "--date-order."),
     "chat.date-order-zone": N_("{order} was assumed because dates are written that way "
                                "where the case's time zone {zone} is."),
+    "chat.date-order-language": N_("{order} was assumed because the export's AM/PM words "
+                                   "are those of a language that writes dates that way."),
     "chat.duplicate-id": N_("{where}: the message ID {id} was already read earlier in the "
                             "export; this record was kept as an event of its own too."),
     "chat.duplicate-id-more": N_("{count} more records repeat a message ID read earlier; "

@@ -275,6 +275,9 @@ def _order_problems(result: ChatResult, sha256: str, zone: str) -> list[Problem]
     if order.ambiguous:
         ambiguous = Problem(Severity.WARNING, "chat.date-order-ambiguous",
                             (("order", shown[order.order]),), where)
+        if order.rule == "language":
+            return [Problem(Severity.INFO, "chat.date-order-language",
+                            (("order", shown[order.order]),), where), ambiguous]
         if order.rule != "zone":
             return [ambiguous]
         return [Problem(Severity.INFO, "chat.date-order-zone",
