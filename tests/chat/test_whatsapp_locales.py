@@ -4,6 +4,7 @@ sender, its text and its instant; detection does not look at the file name."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from spoorvast.importers.chat.whatsapp import WhatsAppImporter
 from spoorvast.model.records import ItemKind
 from tests.chat.helpers import closes, counts, run
-from tests.chat.whatsapp_locales import ZONE, Fixture, all_fixtures
+from tests.chat.whatsapp_locales import ZONE, Expected, Fixture, all_fixtures
 
 FIXTURES = all_fixtures()
 
@@ -83,3 +84,21 @@ def test_marks_anywhere_between_the_tokens_of_a_header_change_nothing(
     n = len(fixture.messages)
     assert score(marked, tmp_path) == {"expected": n, "read": n, "sender": n, "text": n,
                                        "time": n}, marked.text
+
+
+def _stored() -> list[Fixture]:
+    """The fixtures as generated once and kept (``tests/data/whatsapp/locales.json``): a
+    later Babel with other CLDR words must still read the files older phones wrote."""
+    path = Path(__file__).parents[1] / "data" / "whatsapp" / "locales.json"
+    kept = json.loads(path.read_text(encoding="utf-8"))
+    return [Fixture(f["name"], f["text"], tuple(Expected(**m) for m in f["messages"]),
+                    f["lines"]) for f in kept["fixtures"]]
+
+
+def test_the_kept_locale_fixtures_are_read_right(tmp_path: Path) -> None:
+    stored = _stored()
+    assert len(stored) == len(FIXTURES) == 90
+    for fixture in stored:
+        n = len(fixture.messages)
+        assert score(fixture, tmp_path) == {"expected": n, "read": n, "sender": n, "text": n,
+                                            "time": n}, fixture.name
