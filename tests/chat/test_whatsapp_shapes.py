@@ -62,6 +62,9 @@ def test_a_body_line_with_a_date_of_another_shape_continues_the_message(
     assert [e.text for e in draft.events] == [
         "Hallo", "quoted:\n[1.2.2019, 00:00:00] John Doe: old message\nand more", "ok"]
     assert counts(draft)["continued"] == 2
+    [other] = [p for p in draft.problems if p.code == "chat.other-shape"]
+    assert dict(other.params) == {"count": "1", "where": "line 3"}
+    assert other.location is not None and other.location.line == 3
 
 
 def test_a_sender_whose_text_starts_on_the_next_line_keeps_it(tmp_path: Path) -> None:

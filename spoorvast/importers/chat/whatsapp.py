@@ -202,6 +202,11 @@ class WhatsAppImporter:
         if archive is not None:
             problems.extend(archive.problems)
         problems.extend(_order_problems(result, media.derived_from, context.case_zone))
+        if result.other_shape:
+            line = result.other_shape_line
+            problems.append(Problem(Severity.WARNING, "chat.other-shape", (
+                ("count", str(result.other_shape)), ("where", f"line {line}")),
+                Location(artifact_sha256=result.tally.sha256, line=line)))
         problems.extend(_truncation(result, bool(media.by_name or media.known),
                                     media.derived_from))
         if result.tally.events:

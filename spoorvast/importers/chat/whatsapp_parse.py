@@ -24,7 +24,7 @@ from spoorvast.importers.chat.whatsapp_lines import (
     survey_header,
     wall_time,
 )
-from spoorvast.importers.chat.whatsapp_shape import Shape, fields
+from spoorvast.importers.chat.whatsapp_shape import Shape, fields, looks_like_header
 from spoorvast.model.instant import Instant, Precision, ZoneClock
 from spoorvast.model.message_run import Details, MessageRun
 from spoorvast.model.records import Event, Location, Problem, Severity
@@ -41,6 +41,7 @@ _MARKER_MAX = 1 + max(map(len, _MARKERS))
 _FLAGS = frozenset({"media", "deleted", "attachment", "direction"})
 _OWN: dict[bool, Details] = {False: (), True: (("non_contact", "1"),)}  # by non-contact
 _MINUTE, _SECOND = Precision.MINUTE, Precision.SECOND
+_HEADISH = frozenset("[" + _MARKS)  # how a header may begin (or with a digit)
 RUN = 4096  # messages at most in one MessageRun
 Resolver = Callable[[str], str | None]  # attachment name -> sha256 of the sealed file
 
@@ -55,6 +56,16 @@ class ChatResult:
     layout: str | None
     problems: list[Problem] = field(default_factory=list)
     attachment_names: set[str] = field(default_factory=set)
+    other_shape: int = 0  # continuation lines that read as a header of another shape
+    other_shape_line: int = 0  # the first of them
+
+    def note_other_shape(self, line: str, index: int) -> None:
+        """A line that continues a message although it starts like a header of another
+        shape (a quoted message, or an export joined from two phones): counted, so the
+        import says so instead of merging it silently."""
+        if looks_like_header(line):
+            self.other_shape += 1
+            self.other_shape_line = self.other_shape_line or index
 
 
 @dataclass
@@ -103,6 +114,8 @@ class WhatsAppParser:
                                          N_("before the first message"))
                     else:
                         parts.append(previous + line)
+                        if line[:1] in _HEADISH or line[:1].isdigit():
+                            self.result.note_other_shape(line, index)
                     continue
                 if head is not None:
                     if parts or plain is None or not plain(start, head, body):

@@ -195,6 +195,11 @@ def _majority(heads: list[re.Match[str]]) -> list[re.Match[str]]:
     return [h for h, sig in zip(heads, signatures, strict=True) if sig == common]
 
 
+def looks_like_header(line: str) -> bool:
+    """Whether ``line`` is a header of any shape (the loose probes)."""
+    return any(_valid(compiled(probe).match(line)) for probe in PROBES)
+
+
 def _ampm_of(head: re.Match[str]) -> str:
     return "before" if head["ap1"] else "after" if head["ap2"] else "none"
 
