@@ -21,7 +21,23 @@ _KNOWN = {
     "Europe/Berlin": "DE", "Europe/Luxembourg": "LU", "Europe/Vienna": "AT",
     "Europe/Zurich": "CH", "Europe/London": "GB", "America/New_York": "US",
 }
-_PHONE_SHAPE = re.compile(r"^\+?[\d\s\u00a0\u202f\-().]{6,24}$")
+_PHONE_SHAPE = re.compile(r"^\+?[\d\s\-().]{6,24}$")
+# what phones and apps write inside numbers: every Unicode dash (U+2010-U+2015 with the
+# non-breaking hyphen U+2011, the minus sign, small and full-width hyphen-minus) reads as
+# "-", every space (no-break, narrow, thin, figure, ideographic) as " ", the full-width
+# plus as "+"; bidi marks, joiners and the BOM are dropped
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_SPACES = "\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
+_INVISIBLE = ("\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060"
+              "\u2066\u2067\u2068\u2069\ufeff")
+_NORMAL = str.maketrans({**dict.fromkeys(_DASHES, "-"), **dict.fromkeys(_SPACES, " "),
+                         **dict.fromkeys(_INVISIBLE, None), "\uff0b": "+"})
+
+
+def plain_number(text: str) -> str:
+    """``text`` with the dashes, spaces and marks of a written number made plain (for
+    matching only; the text shown keeps what was written)."""
+    return text.translate(_NORMAL).strip()
 
 
 @cache
@@ -44,7 +60,9 @@ def zone_country(zone_name: str) -> str | None:
 
 
 def e164(text: str, region: str | None) -> str | None:
-    """``text`` as an E.164 number, or None when it is not a plausible phone number."""
+    """``text`` as an E.164 number, or None when it is not a plausible phone number
+    (``+1 (555) 010\u20119999`` with a non-breaking hyphen is one)."""
+    text = plain_number(text)
     if not _PHONE_SHAPE.match(text) or sum(c.isdigit() for c in text) < 6:
         return None
     try:

@@ -90,6 +90,8 @@ def assumed_order(findings: list[Finding]) -> str | None:
     if not orders or orders[-1].code != "chat.date-order-ambiguous":
         return None
     shown = dict(orders[-1].params).get("order", "")
+    if shown.startswith("year"):
+        return "year-first"  # a two-digit year first, from the locale (``24. 1. 30.``)
     return "month-first" if shown.startswith("month") else "day-first"
 
 
@@ -105,24 +107,30 @@ def date_question(vault: Vault, case: Case, item: Item) -> DateQuestion | None:
     first = vault.store.search_events(EventQuery(case.id, item_ids=(item.id,),
                                                  limit=_EXAMPLES))
     raws = [hit.event.instant.raw or "" for hit in first if hit.event.instant is not None]
+    year_first = assumed == "year-first"
     for raw in raws:
-        readings = _readings(raw)
+        readings = _readings(raw, year_first)
         if len({day for _order, day in readings}) > 1:
             return DateQuestion(assumed, raw, readings)
     example = raws[0] if raws else ""
-    return DateQuestion(assumed, example, _readings(example))
+    return DateQuestion(assumed, example, _readings(example, year_first))
 
 
-def _readings(example: str) -> tuple[tuple[str, date], ...]:
+def _readings(example: str, year_first: bool = False) -> tuple[tuple[str, date], ...]:
+    """How the date of ``example`` reads day-first and month-first (and year-first, when
+    that was assumed or the first field has four digits)."""
     found = _DATE.search(example)
     if found is None:
         return ()
     a, _sep, b, c = found.groups()
-    year = int(c) + (2000 if len(c) <= 2 else 0)
     readings = []
-    for order, (day, month) in (("day-first", (a, b)), ("month-first", (b, a))):
+    for order, (year, month, day) in (("day-first", (c, b, a)), ("month-first", (c, a, b)),
+                                      ("year-first", (a, b, c))):
+        if order == "year-first" and not (year_first or len(a) == 4):
+            continue
         try:
-            readings.append((order, date(year, int(month), int(day))))
+            full = int(year) + (2000 if len(year) <= 2 else 0)
+            readings.append((order, date(full, int(month), int(day))))
         except ValueError:
             continue
     return tuple(readings)

@@ -121,3 +121,18 @@ def test_fuzzed_csv_never_crashes_and_accounts(tmp_path: Path, rows: list[list[s
     data = buffer.getvalue().encode("utf-8", "surrogatepass")
     draft, _ = run(DiscordPackageImporter(), write(tmp_path, "m.csv", data))
     assert closes(draft)
+
+
+def test_a_message_id_read_twice_is_kept_and_reported(tmp_path: Path) -> None:
+    messages = [dce_message("1", "2026-03-04T22:15:07+01:00", "first", JAN),
+                dce_message("2", "2026-03-04T22:16:07+01:00", "second", ANNA),
+                dce_message("1", "2026-03-04T22:15:07+01:00", "first, edited copy", JAN)]
+    data = json.dumps({"guild": {"id": "0", "name": "Direct Messages"},
+                       "channel": {"id": "5", "type": "DirectTextChat", "name": "x"},
+                       "messages": messages, "messageCount": 3}, indent=2).encode()
+    for importer in (DiscordExporterImporter(), DiscordExporterImporter(whole=True)):
+        draft, _ = run(importer, write(tmp_path, "dm.json", data))
+        assert closes(draft) and [e.text for e in draft.events] == [
+            "first", "second", "first, edited copy"]
+        found = [dict(p.params) for p in draft.problems if p.code == "chat.duplicate-id"]
+        assert found == [{"where": "/messages/2", "id": "1"}]

@@ -152,3 +152,19 @@ def test_on_a_terminal_add_asks_and_reads_again(case_vault: Path, cli: Cli, tmp_
     assert asked == ["Which order is right for E-0001?"]
     assert "E-0001 read again as month-first" in out
     assert instants(cli)[0].startswith("2026-03-04T10:15")
+
+
+def test_a_korean_two_digit_year_first_file_asks_with_its_year_first_reading(
+        case_vault: Path, cli: Cli, tmp_path: Path) -> None:
+    """``24. 1. 30. 오후 …``: the Korean AM/PM word says year-first (CLDR ``yy. M. d.``),
+    still an assumption: the user is told, with the year-first reading of the example."""
+    path = tmp_path / "export.txt"
+    path.write_text("24. 1. 30. 오후 8:01 - 김민준: 안녕\n24. 1. 30. 오후 8:02 - 이서연: 응\n",
+                    encoding="utf-8")
+    out, _err = add(cli, path)
+    assert instants(cli)[0].startswith("2024-01-30T20:01")
+    assert "year-first" in out and "January 30, 2024" in out
+    assert "spoorvast reread E-0001 --date-order day-first" in out
+    result = cli("reread", "E-0001", "--date-order", "day-first")
+    assert result.code == 0, result.err
+    assert instants(cli)[0].startswith("2030-01-24T20:01")

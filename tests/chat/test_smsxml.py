@@ -15,6 +15,7 @@ from tests.chat.sms_samples import (
     CALLS_FILE,
     EXTERNAL_ENTITY,
     HEADER,
+    PIXEL,
     SMS_EXPECTED,
     SMS_FILE,
     T0,
@@ -111,3 +112,37 @@ def test_fuzzed_records_never_crash_and_account(tmp_path: Path,
     if looks_like_backup(text.encode()[:cut]):
         draft, _ = run(SmsBackupImporter(), write(tmp_path, "g.xml", text.encode()[:cut]))
         assert closes(draft)
+
+
+def _old_mms(date_ms: int, address: str, box: str, m_type: str) -> str:
+    """An MMS of the older layout: no <addrs>, the other side in ``address``."""
+    box_attr = f'msg_box="{box}" ' if box else ""
+    return (f'  <mms date="{date_ms}" {box_attr}m_type="{m_type}" address="{address}" '
+            'readable_date="null" contact_name="null">\n    <parts>\n'
+            '      <part seq="0" ct="text/plain" cl="text0.txt" text="kijk" />\n'
+            f'      <part seq="1" ct="image/jpeg" cl="image0.jpg" data="{PIXEL}" />\n'
+            '    </parts>\n  </mms>\n')
+
+
+def test_an_mms_without_addresses_gets_its_sender_and_says_it_was_an_mms(
+        tmp_path: Path) -> None:
+    text = (HEADER + '<smses count="5">\n'
+            + _old_mms(T0, "+32470123456", "1", "132")  # received, inbox
+            + _old_mms(T0 + 1000, "+32470123456", "2", "128")  # sent
+            + _old_mms(T0 + 2000, "0470 12 34 56", "", "132")  # no msg_box: m_type says
+            + _old_mms(T0 + 3000, "+32470123456~+32471987654", "1", "132")  # group
+            + sms(T0 + 4000, 1, "+32470123456", "sms", "null")
+            + "</smses>\n")
+    draft, _ = run(SmsBackupImporter(), write(tmp_path, "sms.xml", text.encode()))
+    assert closes(draft)
+    received, sent, by_type, group, plain = draft.events
+    assert received.actor == "phone:+32470123456" and by_type.actor == "phone:+32470123456"
+    assert dict(received.details)["direction"] == "in"
+    assert dict(by_type.details)["direction"] == "in"
+    assert sent.actor is None and dict(sent.details)["to"] == "phone:+32470123456"
+    for mms_event in (received, sent, by_type, group):
+        details = dict(mms_event.details)
+        assert (details["channel"], details["media"]) == ("mms", "image")
+        assert len(mms_event.attachments) == 1
+    assert group.actor is None and params(draft, "chat.mms-sender-unknown")["count"] == "2"
+    assert "channel" not in dict(plain.details)

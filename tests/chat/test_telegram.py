@@ -199,3 +199,21 @@ def test_desktop_folder_export_seals_the_files_next_to_result_json(tmp_path: Pat
     assert codes(draft).count("chat.attachment-refused") == 1  # ../secret.txt
     assert codes(draft).count("chat.attachments-read") == 1
     assert closes(draft)
+
+
+def test_iso_dates_with_an_offset_and_no_unixtime_are_read(tmp_path: Path) -> None:
+    """Exports (and converters) that write ``date`` as ISO with ``Z`` or an offset and no
+    ``date_unixtime``: the instant is explicit, shown in the case's zone."""
+    records = [{"id": n, "type": "message", "date": date, "from": "Jan",
+                "from_id": "user1", "text": f"m{n}"}
+               for n, date in enumerate(["2024-02-09T19:01:15Z", "2024-07-14T11:00:59+00:00",
+                                         "2024-02-09T20:05:00+01:00"], 1)]
+    data = json.dumps({"name": "Jan", "type": "personal_chat", "id": 1,
+                       "messages": records}, indent=1).encode()
+    draft, _ = run(TelegramImporter(), write(tmp_path, "result.json", data))
+    assert closes(draft) and len(draft.events) == 3
+    shown = [e.instant.isoformat() for e in draft.events]  # type: ignore[union-attr]
+    assert shown == ["2024-02-09T20:01:15+01:00", "2024-07-14T13:00:59+02:00",
+                     "2024-02-09T20:05:00+01:00"]
+    assert {e.instant.source.value for e in draft.events} == {"explicit"}  # type: ignore[union-attr]
+    assert "chat.times-without-epoch" not in codes(draft)

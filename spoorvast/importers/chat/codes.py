@@ -27,6 +27,18 @@ register_codes({
                                     "a few messages against the phone; if it is wrong, "
                                     "read the export again with spoorvast reread and "
                                     "--date-order."),
+    "chat.date-order-zone": N_("{order} was assumed because dates are written that way "
+                               "where the case's time zone {zone} is."),
+    "chat.date-order-language": N_("{order} was assumed because the export's AM/PM words "
+                                   "are those of a language that writes dates that way."),
+    "chat.other-shape": N_("{count} lines (the first at {where}) start with a date and "
+                           "time written differently from the export's messages; each was "
+                           "read as part of the message before it. If some are messages of "
+                           "their own, the export was edited or joined from two phones."),
+    "chat.duplicate-id": N_("{where}: the message ID {id} was already read earlier in the "
+                            "export; this record was kept as an event of its own too."),
+    "chat.duplicate-id-more": N_("{count} more records repeat a message ID read earlier; "
+                                 "each was kept as an event of its own."),
     "chat.truncated": N_("This export holds {count} messages; WhatsApp exports at most "
                          "about {limit} ({media}), keeping the most recent ones, so older "
                          "messages may be missing. Export again in parts, or keep the "

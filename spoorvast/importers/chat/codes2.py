@@ -24,6 +24,9 @@ register_codes({
     "chat.phone-offset": N_("The phone's own local dates (readable_date) agree with "
                             "{zone} for {agree} records and differ for {differ} (UTC "
                             "offsets seen: {offsets}); the UTC times were used."),
+    "chat.mms-sender-unknown": N_("{where}: a received group MMS without its list of "
+                                  "addresses names {count} numbers; which of them sent "
+                                  "it is not known, so it has no sender."),
     "chat.attachment-undecodable": N_("{where}: an attachment could not be decoded; it is "
                                       "kept in the original."),
     "chat.utc-assumed": N_("The export's times carry no offset; they were read as UTC, "

@@ -119,6 +119,39 @@ class Tally:
         return done
 
 
+@dataclass
+class DuplicateIds:
+    """Message IDs seen in one export: an ID read a second time is kept as its own event
+    (nothing is dropped) and reported, the first hundred each with its place."""
+
+    sha256: str
+    seen: set[int | str] = field(default_factory=set)
+    count: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    def note(self, message_id: str | None, where: Location) -> None:
+        if not message_id:
+            return
+        key: int | str = (int(message_id) if message_id.isascii() and message_id.isdigit()
+                          else message_id)  # (an int takes less memory than the text)
+        if key not in self.seen:
+            self.seen.add(key)
+            return
+        self.count += 1
+        if self.count <= MAX_LISTED_PROBLEMS:
+            label = where.field or f"line {where.line}"
+            self.problems.append(Problem(Severity.WARNING, "chat.duplicate-id", (
+                ("where", label), ("id", message_id[:40])), where))
+
+    def finish(self) -> list[Problem]:
+        more = self.count - MAX_LISTED_PROBLEMS
+        if more <= 0:
+            return list(self.problems)
+        return [*self.problems, Problem(Severity.WARNING, "chat.duplicate-id-more",
+                                        (("count", str(more)),),
+                                        Location(artifact_sha256=self.sha256))]
+
+
 def counts_of(problems: list[Problem]) -> dict[str, int]:
     """The ``chat.counts`` finding as numbers (for tests and summaries)."""
     for problem in problems:

@@ -34,7 +34,13 @@ from datetime import datetime
 
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
-from spoorvast.importers.chat.common import Participants, Tally, account, without_surrogates
+from spoorvast.importers.chat.common import (
+    DuplicateIds,
+    Participants,
+    Tally,
+    account,
+    without_surrogates,
+)
 from spoorvast.importers.chat.jsonload import (
     JsonObject,
     arr,
@@ -93,6 +99,10 @@ class DiscordParser:
     participants: Participants
     resolve: Resolver | None = None  # files named by a relative path, next to the JSON
     _avatars: set[str] = field(default_factory=set)  # avatarUrl values already read
+    ids: DuplicateIds = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ids = DuplicateIds(self.sha256)
 
     def message(self, record: JsonObject | None, where: Location) -> Event | None:
         """The record's event; None (and a finding) when it has no readable time."""
@@ -103,6 +113,7 @@ class DiscordParser:
             return None
         kind = self._kind(record)
         details = self._details(record, moment)
+        self.ids.note(details[0][1], where)
         author = obj(record.get("author"))
         actor = None if author is None else self._person(author, where, "author")
         for index, mention in enumerate(arr(record.get("mentions"))):
@@ -211,7 +222,8 @@ class DiscordExporterImporter:
                     lambda: _whole(parser, opener, problems))
                 if splitter is not None:
                     problems.extend(_shape(splitter.skeleton, splitter.read, parser.sha256))
-        draft.problems.extend([*problems, *files.report.finish(), *parser.tally.finish()])
+        draft.problems.extend([*problems, *files.report.finish(), *parser.ids.finish(),
+                               *parser.tally.finish()])
         draft.artifacts.extend(files.artifacts())
         draft.identifiers.extend(parser.participants.identifiers())
 

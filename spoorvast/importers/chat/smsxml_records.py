@@ -4,7 +4,10 @@
 in its local time, kept as the raw text and compared with the case zone (see
 :class:`OffsetHints`). Type codes become a ``direction`` detail. A call's actor is the
 other party's number (as for typed calls); a received message's actor is its sender; a
-sent message has no actor (the phone's owner) and names the recipient in ``to``.
+sent message has no actor (the phone's owner) and names the recipient in ``to``. An MMS
+says so (``channel`` mms) and what it carried (``media`` image, video, …); without an
+``<addrs>`` block (the older layout) its direction comes from ``msg_box`` or ``m_type``
+and the ``address`` is the sender of a received one.
 ``contact_name`` is the phone's address-book name: a weak identity (a name identifier).
 """
 
@@ -30,6 +33,7 @@ SMS_TYPES = {"1": "in", "2": "out", "3": "draft", "4": "outbox", "5": "failed",
 MMS_BOXES = {"1": "in", "2": "out", "3": "draft", "4": "outbox"}
 CALL_TYPES = {"1": "in", "2": "out", "3": "missed", "4": "voicemail", "5": "rejected",
               "6": "blocked", "7": "answered-elsewhere"}
+MMS_TYPES = {"128": "out", "130": "in", "132": "in"}
 MMS_FROM, MMS_TO = "137", "151"
 HIDDEN = {"2": "restricted", "3": "unknown", "4": "payphone"}  # call presentation
 NULLS = ("", "null", "(Unknown)")
@@ -164,21 +168,30 @@ class RecordReader:
                      location=where, actor=actor, details=tuple(details))
 
     def _mms(self, element: Element, moment: Instant, where: Location) -> Event:
-        direction = MMS_BOXES.get(element.get("msg_box", ""), "other")
-        senders, receivers = _addresses(element)
+        direction = mms_direction(element)
+        senders, receivers = _addresses(element, direction)
+        if direction == "in" and not senders and len(receivers) > 1:
+            self.problems.append(Problem(Severity.WARNING, "chat.mms-sender-unknown", (
+                ("where", where.field or ""), ("count", str(len(receivers)))), where))
         sender = self._party(senders[0] if senders else None, element, where)
         to = [self._party(r, element, where) for r in receivers]
-        details = [("direction", direction), *_known(element, ("contact_name", "sub"))]
+        details = [("direction", direction), ("channel", "mms"),
+                   *_known(element, ("contact_name", "sub"))]
         details += [("to", key) for key in to if key]
-        texts, attachments = self._parts(element, where)
+        texts, attachments, kinds = self._parts(element, where)
+        details += [("media", kind) for kind in kinds]
         actor = sender if direction == "in" else None
         return Event(None, self.case_id, None, "message", moment, "\n".join(texts),
                      location=where, actor=actor, attachments=attachments,
                      details=tuple(details))
 
-    def _parts(self, element: Element, where: Location) -> tuple[list[str], tuple[str, ...]]:
+    def _parts(self, element: Element, where: Location
+               ) -> tuple[list[str], tuple[str, ...], list[str]]:
+        """The texts, the sealed attachments, and the kinds of what it carried (image,
+        video, audio, …: each once, from the parts' content types)."""
         texts: list[str] = []
         attachments: list[str] = []
+        kinds: list[str] = []
         for part in element.iter("part"):
             kind = attr(part, "ct") or "application/octet-stream"
             if kind == "application/smil":
@@ -189,7 +202,10 @@ class RecordReader:
                 sha = self._attachment(part, kind, where)
                 if sha is not None:
                     attachments.append(sha)
-        return texts, tuple(attachments)
+                major = kind.split("/", 1)[0].strip().lower() or "file"
+                if major not in kinds:
+                    kinds.append(major)
+        return texts, tuple(attachments), kinds
 
     def _attachment(self, part: Element, kind: str, where: Location) -> str | None:
         try:
@@ -202,7 +218,19 @@ class RecordReader:
         return self.seal(data, name.rsplit("/", 1)[-1], kind)
 
 
-def _addresses(element: Element) -> tuple[list[str], list[str]]:
+def mms_direction(element: Element) -> str:
+    """From ``msg_box`` (1 inbox, 2 sent, …), else from the MMS PDU type ``m_type``
+    (132 retrieve-conf and 130 notification: received; 128 send-req: sent)."""
+    box = MMS_BOXES.get(element.get("msg_box", ""))
+    if box is not None:
+        return box
+    return MMS_TYPES.get(element.get("m_type", ""), "other")
+
+
+def _addresses(element: Element, direction: str) -> tuple[list[str], list[str]]:
+    """(senders, receivers) from ``<addrs>`` (type 137 is the sender); without it (the
+    older layout) the ``address`` attribute names the other side: the sender of a
+    received MMS when it is one number, the recipients of a sent one."""
     senders: list[str] = []
     receivers: list[str] = []
     for addr in element.iter("addr"):
@@ -211,7 +239,10 @@ def _addresses(element: Element) -> tuple[list[str], list[str]]:
             continue
         (senders if addr.get("type") == MMS_FROM else receivers).append(number)
     if not senders and not receivers and attr(element, "address"):
-        receivers = (attr(element, "address") or "").split("~")
+        numbers = [n for n in (attr(element, "address") or "").split("~") if n]
+        if direction == "in" and len(numbers) == 1:
+            return numbers, []
+        receivers = numbers
     return senders, receivers
 
 

@@ -38,7 +38,16 @@ from spoorvast.importers.chat.jsonload import (
     string,
 )
 from spoorvast.model.conversation import actor_key
-from spoorvast.model.instant import EpochClock, Instant, Precision, ZoneClock, from_epoch
+from spoorvast.model.instant import (
+    EpochClock,
+    Instant,
+    OffsetSource,
+    Precision,
+    ZoneClock,
+    from_aware,
+    from_epoch,
+    zone,
+)
 from spoorvast.model.message_run import MessageRun
 from spoorvast.model.records import Event, IdentifierKind, Location, Problem, Severity
 
@@ -175,8 +184,13 @@ class TelegramParser:
             wall = datetime.fromisoformat(raw)
         except ValueError:
             return None
-        if wall.tzinfo is not None:
-            return None
+        if wall.tzinfo is not None:  # "…Z" or "+02:00": the instant is explicit, and is
+            # shown in the case's zone
+            try:
+                return from_aware(wall.astimezone(zone(self.zone_name)), OffsetSource.EXPLICIT,
+                                  Precision.SECOND, raw, self.zone_name)
+            except (OverflowError, ValueError):
+                return None
         self.without_epoch += 1
         return self._clock.resolve(wall, Precision.SECOND, raw)
 

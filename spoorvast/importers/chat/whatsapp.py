@@ -24,8 +24,10 @@ from spoorvast.importers.chat import whatsapp_tables as tables
 from spoorvast.importers.chat.archive import unread_archive
 from spoorvast.importers.chat.common import Participants, Tally, zone_country
 from spoorvast.importers.chat.textfile import quiet_gc
-from spoorvast.importers.chat.whatsapp_lines import LAYOUTS, DateOrder, detect_layout
+from spoorvast.importers.chat.whatsapp_lines import DateOrder, detect_layout
 from spoorvast.importers.chat.whatsapp_parse import ChatResult, WhatsAppParser, date_order
+from spoorvast.importers.chat.whatsapp_periods import country_order, language_order
+from spoorvast.importers.chat.whatsapp_shape import Shape, compiled
 from spoorvast.importers.chat.zipsafe import SafeZip, is_zip
 from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry
@@ -153,17 +155,19 @@ class WhatsAppImporter:
     def _events(self, context: ImportContext, draft: ItemDraft, stream: Stream,
                 archive: SafeZip | None, media: Media) -> Iterator[Event | MessageRun]:
         """The events, parsed as they are stored; the draft is completed at the end."""
+        country = zone_country(context.case_zone)
         if context.date_order is not None:
             order = DateOrder(context.date_order, "chosen")
         else:
-            order = date_order(stream.open, stream.layout)
+            order = date_order(stream.open, stream.layout, country_order(country),
+                               language_order(stream.layout.words))
         result = ChatResult(Tally(stream.sha256), Participants(context.case_id), order,
-                            stream.layout)
+                            stream.layout.layout)
         parser = WhatsAppParser(context.case_id, stream.sha256,
-                                ZoneClock(context.case_zone), zone_country(context.case_zone),
+                                ZoneClock(context.case_zone), country,
                                 media.resolve, result, order.order)
         with stream.open() as reader, quiet_gc():
-            yield from parser.events(reader, LAYOUTS[stream.layout])
+            yield from parser.events(reader, compiled(stream.layout))
         draft.problems.extend(self._problems(context, result, archive, media))
         draft.artifacts.extend(media.sealed.values())
         draft.identifiers.extend(result.participants.identifiers())
@@ -197,7 +201,12 @@ class WhatsAppImporter:
         problems.extend(media.unreferenced(result.attachment_names))
         if archive is not None:
             problems.extend(archive.problems)
-        problems.extend(_order_problems(result, media.derived_from))
+        problems.extend(_order_problems(result, media.derived_from, context.case_zone))
+        if result.other_shape:
+            line = result.other_shape_line
+            problems.append(Problem(Severity.WARNING, "chat.other-shape", (
+                ("count", str(result.other_shape)), ("where", f"line {line}")),
+                Location(artifact_sha256=result.tally.sha256, line=line)))
         problems.extend(_truncation(result, bool(media.by_name or media.known),
                                     media.derived_from))
         if result.tally.events:
@@ -214,7 +223,7 @@ class Stream:
 
     opener: Callable[[], BinaryIO]
     sha256: str
-    layout: str
+    layout: Shape
 
     def open(self) -> BinaryIO:
         return self.opener()
@@ -262,15 +271,22 @@ def read_again(context: ImportContext, title: str, artifacts: list[Artifact]) ->
     return draft
 
 
-def _order_problems(result: ChatResult, sha256: str) -> list[Problem]:
+def _order_problems(result: ChatResult, sha256: str, zone: str) -> list[Problem]:
     order = result.order
     if order is None:
         return []
     shown = {"dmy": "day/month/year", "mdy": "month/day/year", "ymd": "year-month-day"}
     where = Location(artifact_sha256=sha256, line=order.line)
     if order.ambiguous:
-        return [Problem(Severity.WARNING, "chat.date-order-ambiguous",
-                        (("order", shown[order.order]),), where)]
+        ambiguous = Problem(Severity.WARNING, "chat.date-order-ambiguous",
+                            (("order", shown[order.order]),), where)
+        if order.rule == "language":
+            return [Problem(Severity.INFO, "chat.date-order-language",
+                            (("order", shown[order.order]),), where), ambiguous]
+        if order.rule != "zone":
+            return [ambiguous]
+        return [Problem(Severity.INFO, "chat.date-order-zone",
+                        (("order", shown[order.order]), ("zone", zone)), where), ambiguous]
     rule = order.rule if order.line is None else f"{order.rule}, line {order.line}"
     return [Problem(Severity.INFO, "chat.date-order",
                     (("order", shown[order.order]), ("rule", rule)), where)]

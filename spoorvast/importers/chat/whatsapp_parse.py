@@ -15,14 +15,16 @@ from spoorvast.importers.chat import whatsapp_tables as tables
 from spoorvast.importers.chat.common import Participants, Tally, clean_name, phone_or_name
 from spoorvast.importers.chat.textfile import Decoding, text_blocks
 from spoorvast.importers.chat.whatsapp_lines import (
-    DECIDING_HEADERS,
     SENDER_LIMIT,
-    SURVEY_HEADERS,
     DateOrder,
     DateSurvey,
+    as_shape,
+    deciding_headers,
     split_sender,
+    survey_header,
     wall_time,
 )
+from spoorvast.importers.chat.whatsapp_shape import Shape, fields, looks_like_header
 from spoorvast.model.instant import Instant, Precision, ZoneClock
 from spoorvast.model.message_run import Details, MessageRun
 from spoorvast.model.records import Event, Location, Problem, Severity
@@ -39,6 +41,7 @@ _MARKER_MAX = 1 + max(map(len, _MARKERS))
 _FLAGS = frozenset({"media", "deleted", "attachment", "direction"})
 _OWN: dict[bool, Details] = {False: (), True: (("non_contact", "1"),)}  # by non-contact
 _MINUTE, _SECOND = Precision.MINUTE, Precision.SECOND
+_HEADISH = frozenset("[" + _MARKS)  # how a header may begin (or with a digit)
 RUN = 4096  # messages at most in one MessageRun
 Resolver = Callable[[str], str | None]  # attachment name -> sha256 of the sealed file
 
@@ -53,6 +56,16 @@ class ChatResult:
     layout: str | None
     problems: list[Problem] = field(default_factory=list)
     attachment_names: set[str] = field(default_factory=set)
+    other_shape: int = 0  # continuation lines that read as a header of another shape
+    other_shape_line: int = 0  # the first of them
+
+    def note_other_shape(self, line: str, index: int) -> None:
+        """A line that continues a message although it starts like a header of another
+        shape (a quoted message, or an export joined from two phones): counted, so the
+        import says so instead of merging it silently."""
+        if looks_like_header(line):
+            self.other_shape += 1
+            self.other_shape_line = self.other_shape_line or index
 
 
 @dataclass
@@ -73,7 +86,8 @@ class WhatsAppParser:
     _last_stamp: int | None = None  # the Unix time of the last message read
     _last_head: str = ""
     _last_instant: Instant | None = None
-    _hours: dict[tuple[str, ...], tuple[int, int] | None] = field(default_factory=dict)
+    _hours: dict[tuple[str | None, ...], tuple[int, int] | None] = field(
+        default_factory=dict)
     _plain_head: str = ""  # the header of the last message the plain path timed itself
     _when: tuple[int, int, str] = (0, 0, "")
     _run: _Columns | None = None
@@ -100,6 +114,8 @@ class WhatsAppParser:
                                          N_("before the first message"))
                     else:
                         parts.append(previous + line)
+                        if line[:1] in _HEADISH or line[:1].isdigit():
+                            self.result.note_other_shape(line, index)
                     continue
                 if head is not None:
                     if parts or plain is None or not plain(start, head, body):
@@ -141,7 +157,7 @@ class WhatsAppParser:
         if first[:1] == "\u200e" or shown[-1:] in (")", ">") or (
                 len(shown) <= _MARKER_MAX and shown.rstrip(".").casefold() in _MARKERS):
             return False  # maybe a marker, an attachment, an edit or a system line
-        precision = _MINUTE if head[7] is None else _SECOND
+        precision = _MINUTE if head["ss"] is None else _SECOND
         run = self._run
         if run is not None and precision is not run.precision:
             return False
@@ -167,7 +183,7 @@ class WhatsAppParser:
         """(Unix time, offset, raw text) of a header in an hour without a DST change, as
         :meth:`_instant` gives them, from the hour's start (computed once per hour of the
         export): no datetime or Instant made per message. None: ask :meth:`_instant`."""
-        a, sep, b, c, hh, mm, ss, ampm = head.groups()
+        a, sep, b, c, hh, mm, ss, ampm = fields(head)
         key = (a, b, c, hh, ampm)
         if key in self._hours:
             hour = self._hours[key]
@@ -182,7 +198,7 @@ class WhatsAppParser:
             self._hours[key] = hour
         if hour is None:
             return None
-        minute, second = int(mm), int(ss or 0)
+        minute, second = int(mm or 0), int(ss or 0)
         if minute > 59 or second > 59:
             return None
         return hour[0] + minute * 60 + second, hour[1], text.strip(_HEADER_EDGE)
@@ -221,7 +237,9 @@ class WhatsAppParser:
                          None, (), (("system", system_type(text)),))
         event = self._message(sender, first, text, moment, where)
         if first[:1] == "\u200e" and event.kind == "message" and not any(
-                k in _FLAGS for k, _v in event.details):
+                k in _FLAGS for k, _v in event.details) and system_type(text) != "other":
+            # iOS writes its notices as sent by the chat, after a mark; a message that
+            # merely starts with the mark (and says none of them) stays a message
             tally.system += 1
             event = Event(None, self.case_id, None, "system", moment, text, None, where, False,
                           event.actor, (), (("system", system_type(text)),))
@@ -237,10 +255,10 @@ class WhatsAppParser:
         the same header text, unless it fell in a DST change)."""
         text = head.group(0)
         try:
-            wall = wall_time(head.groups(), self.order)
+            wall = wall_time(fields(head), self.order)
         except ValueError:
             return None
-        precision = Precision.MINUTE if head.group(7) is None else Precision.SECOND
+        precision = Precision.MINUTE if head["ss"] is None else Precision.SECOND
         raw = text.strip(_HEADER_EDGE)
         moment = self.clock.steady(wall, precision, raw)  # an hour without a DST change
         ambiguity = None
@@ -346,7 +364,8 @@ def system_type(text: str) -> str:
 SURVEY_BLOCK = 1 << 20
 
 
-def date_order(opener: Callable[[], BinaryIO], layout: str) -> DateOrder:
+def date_order(opener: Callable[[], BinaryIO], layout: str | Shape,
+               default: str = "dmy", language: str | None = None) -> DateOrder:
     """The day/month order of a chat text, as :meth:`DateSurvey.decide` would give it.
 
     Most files are settled by where a year-first date, or a date whose first (or only
@@ -354,16 +373,18 @@ def date_order(opener: Callable[[], BinaryIO], layout: str) -> DateOrder:
     for the lines that do not match (a million messages: 0.3 s instead of 0.6 s). Only
     when that does not settle it (both fields above 12 somewhere, or neither) is every
     date surveyed for the chronological and the later rules."""
+    if as_shape(layout).ascii_digits and language != "ymd":  # (the quick patterns spell
+        # the digits in ASCII, and do not know a two-digit year-first date)
+        with opener() as reader:
+            quick = _deciding_lines(reader, layout)
+        if quick is not None:
+            return quick
     with opener() as reader:
-        quick = _deciding_lines(reader, layout)
-    if quick is not None:
-        return quick
-    with opener() as reader:
-        return survey(reader, layout).decide()
+        return survey(reader, layout).decide(default, language)
 
 
-def _deciding_lines(reader: BinaryIO, layout: str) -> DateOrder | None:
-    patterns = DECIDING_HEADERS[layout]
+def _deciding_lines(reader: BinaryIO, layout: str | Shape) -> DateOrder | None:
+    patterns = deciding_headers(layout)
     first: dict[str, int] = {}
     line_base = 0
     for text in _survey_blocks(reader):
@@ -398,19 +419,19 @@ def _survey_blocks(reader: BinaryIO) -> Iterator[str]:
         yield carry.decode("utf-8", errors="replace")
 
 
-def survey(reader: BinaryIO, layout: str) -> DateSurvey:
+def survey(reader: BinaryIO, layout: str | Shape) -> DateSurvey:
     """One pass over the headers to decide the day/month order, a megabyte at a time
     (the header pattern is searched from each newline: no per-line Python work)."""
     found = DateSurvey()
-    header = SURVEY_HEADERS[layout]
+    header, where = survey_header(layout)
     line_base = 0
     for text in _survey_blocks(reader):
-        line_base = _survey_text(found, header, text, line_base, found.last_key)
+        line_base = _survey_text(found, header, where, text, line_base, found.last_key)
     return found
 
 
-def _survey_text(found: DateSurvey, header: re.Pattern[str], text: str, line_base: int,
-                 last: str) -> int:
+def _survey_text(found: DateSurvey, header: re.Pattern[str], where: tuple[int, ...],
+                 text: str, line_base: int, last: str) -> int:
     """``findall`` gives the dates of a whole block in one C call, and ``groupby`` folds
     the headers of one day into one group (in C): Python works once per day, not once per
     message. The line of a header is worked out only for the few that decide a rule."""
@@ -421,7 +442,9 @@ def _survey_text(found: DateSurvey, header: re.Pattern[str], text: str, line_bas
         return line_base + text.count("\n", 0, head.start() + 1)
 
     n = 0  # the index of the group's first header in the block
-    for (a, sep, b, c, ampm), group in itertools.groupby(header.findall(text)):
+    for found_tuple, group in itertools.groupby(header.findall(text)):
+        a, sep, b, c, before, after = (found_tuple[i] for i in where)
+        ampm = before or after
         key = a + sep + b + sep + c
         if key != last:  # the first header of another date
             if ampm:

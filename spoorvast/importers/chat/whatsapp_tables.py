@@ -1,36 +1,85 @@
-"""WhatsApp's localised markers, as data (en, nl, fr, de). Matched after stripping
-direction marks and a final full stop, case-insensitively; shapes (``<… : name>``,
-``name (…)``) are matched by regular expressions in ``whatsapp_lines``."""
+"""WhatsApp's localised markers, as data (en, nl, fr, de, es, it, pt, ru, tr, ar, pl).
+Matched after stripping direction marks and a final full stop, case-insensitively;
+shapes (``<… : name>``, ``name (…)``) are matched by regular expressions in
+``whatsapp_lines``. The strings are WhatsApp's own, as its exports write them (taken
+from exports quoted in public chat-export parsers; each language has a test)."""
 
 from __future__ import annotations
 
-MEDIA_OMITTED = frozenset(s.casefold() for s in (
-    # Android
-    "<Media omitted>", "<Media weggelaten>", "<Médias omis>", "<Medien ausgeschlossen>",
-    "<Medien weggelassen>",
-    # iOS
-    "image omitted", "video omitted", "audio omitted", "sticker omitted", "GIF omitted",
-    "document omitted", "Contact card omitted",
-    "afbeelding weggelaten", "video weggelaten", "audio weggelaten", "sticker weggelaten",
-    "GIF weggelaten", "document weggelaten", "contactkaart weggelaten",
-    "image absente", "vidéo absente", "audio omis", "sticker omis", "GIF retiré",
-    "document omis", "image omise", "vidéo omise",
-    "Bild weggelassen", "Video weggelassen", "Audio weggelassen", "Sticker weggelassen",
-    "GIF weggelassen", "Dokument weggelassen", "Kontaktkarte weggelassen",
-))
+# per language: Android's "<Media omitted>", iOS's "image omitted" and kin
+_MEDIA = {
+    "en": ("<Media omitted>", "image omitted", "video omitted", "audio omitted",
+           "sticker omitted", "GIF omitted", "document omitted", "Contact card omitted"),
+    "nl": ("<Media weggelaten>", "afbeelding weggelaten", "video weggelaten",
+           "audio weggelaten", "sticker weggelaten", "GIF weggelaten", "document weggelaten",
+           "contactkaart weggelaten"),
+    "fr": ("<Médias omis>", "image absente", "vidéo absente", "audio omis", "sticker omis",
+           "GIF retiré", "document omis", "image omise", "vidéo omise"),
+    "de": ("<Medien ausgeschlossen>", "<Medien weggelassen>", "Bild weggelassen",
+           "Video weggelassen", "Audio weggelassen", "Sticker weggelassen", "GIF weggelassen",
+           "Dokument weggelassen", "Kontaktkarte weggelassen"),
+    "es": ("<Multimedia omitido>", "<Archivo omitido>", "imagen omitida", "video omitido",
+           "audio omitido", "sticker omitido", "GIF omitido", "documento omitido",
+           "tarjeta de contacto omitida"),
+    "it": ("<Media omessi>", "<Multimedia omesso>", "immagine omessa", "video omesso",
+           "audio omesso", "sticker omesso", "GIF esclusa", "GIF omessa", "documento omesso",
+           "scheda contatto omessa"),
+    "pt": ("<Mídia oculta>", "<Arquivo de mídia oculto>", "<Mídia omitida>",
+           "<Multimédia omitido>", "<Ficheiro não revelado>", "imagem ocultada",
+           "vídeo omitido", "áudio ocultado", "figurinha omitida", "GIF omitido",
+           "documento omitido", "cartão de contato omitido"),
+    "ru": ("<Без медиафайлов>", "<Медиафайл отсутствует>", "<Файл пропущен>",
+           "изображение отсутствует", "видео отсутствует", "аудиофайл отсутствует",
+           "стикер отсутствует", "GIF отсутствует", "документ отсутствует",
+           "изображение не сохранено"),
+    "tr": ("<Medya dahil edilmedi>", "<Medya atlanmış>", "<Medya çıkarıldı>",
+           "görüntü dahil edilmedi", "video dahil edilmedi", "ses dahil edilmedi",
+           "Çıkartma dahil edilmedi", "GIF dahil edilmedi", "belge dahil edilmedi"),
+    "ar": ("<تم استبعاد الوسائط>", "تم استبعاد الصورة", "تم استبعاد الفيديو",
+           "تم استبعاد الصوت", "تم استبعاد الملصق", "تم استبعاد المستند",
+           "تم استبعاد جهة الاتصال"),
+    "pl": ("<Pominięto multimedia>", "<pliki pominięto>", "obraz pominięty",
+           "wideo pominięte", "audio pominięte", "naklejka pominięta", "GIF pominięty",
+           "dokument pominięty"),
+}
+_DELETED = {
+    "en": ("This message was deleted", "You deleted this message"),
+    "nl": ("Dit bericht is verwijderd", "Je hebt dit bericht verwijderd",
+           "U hebt dit bericht verwijderd"),
+    "fr": ("Ce message a été supprimé", "Vous avez supprimé ce message"),
+    "de": ("Diese Nachricht wurde gelöscht", "Du hast diese Nachricht gelöscht"),
+    "es": ("Se eliminó este mensaje", "Este mensaje fue eliminado",
+           "Eliminaste este mensaje"),
+    "it": ("Questo messaggio è stato eliminato", "Hai eliminato questo messaggio"),
+    "pt": ("Mensagem apagada", "Esta mensagem foi apagada", "Você apagou esta mensagem",
+           "Esta mensagem foi eliminada", "Eliminou esta mensagem"),
+    "ru": ("Данное сообщение удалено", "Это сообщение удалено",
+           "Вы удалили данное сообщение", "Вы удалили это сообщение"),
+    "tr": ("Bu mesaj silindi", "Bu mesajı sildiniz"),
+    "ar": ("تم حذف هذه الرسالة", "لقد حذفت هذه الرسالة", "لقد حذفت أنت هذه الرسالة"),
+    "pl": ("Ta wiadomość została usunięta", "Usunięto tę wiadomość",
+           "Usunąłeś tę wiadomość"),
+}
+_EDITED = {
+    "en": ("<This message was edited>",), "nl": ("<Dit bericht is bewerkt>",),
+    "fr": ("<Ce message a été modifié>",), "de": ("<Diese Nachricht wurde bearbeitet>",),
+    "es": ("<Se editó este mensaje.>", "<Se editó este mensaje>"),
+    "it": ("<Questo messaggio è stato modificato>",), "pt": ("<Mensagem editada>",),
+    "ru": ("<Сообщение изменено>",), "tr": ("<Bu mesaj düzenlendi>",),
+    "ar": ("<تم تعديل هذه الرسالة>",),
+    "pl": ("<Ta wiadomość została zmieniona>", "<Ta wiadomość została edytowana>"),
+}
+LANGUAGES = tuple(_MEDIA)
+MEDIA_OMITTED = frozenset(s.casefold() for words in _MEDIA.values() for s in words)
+DELETED = frozenset(s.casefold() for words in _DELETED.values() for s in words)
+EDITED = tuple(s.casefold() for words in _EDITED.values() for s in words)
 
-DELETED = frozenset(s.casefold() for s in (
-    "This message was deleted", "You deleted this message",
-    "Dit bericht is verwijderd", "Je hebt dit bericht verwijderd",
-    "U hebt dit bericht verwijderd",
-    "Ce message a été supprimé", "Vous avez supprimé ce message",
-    "Diese Nachricht wurde gelöscht", "Du hast diese Nachricht gelöscht",
-))
 
-EDITED = tuple(s.casefold() for s in (
-    "<This message was edited>", "<Dit bericht is bewerkt>", "<Ce message a été modifié>",
-    "<Diese Nachricht wurde bearbeitet>",
-))
+def markers_of(language: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(media omitted, deleted, edited) markers of one language, as WhatsApp writes them
+    (for the tests: one per language)."""
+    return _MEDIA[language], _DELETED[language], _EDITED[language]
+
 
 # system line starts (lower case) -> typed subtype
 SYSTEM_PREFIXES: tuple[tuple[str, str], ...] = tuple((p.casefold(), t) for p, t in (
@@ -40,6 +89,15 @@ SYSTEM_PREFIXES: tuple[tuple[str, str], ...] = tuple((p.casefold(), t) for p, t 
     ("Berichten en gesprekken worden end-to-end versleuteld", "encryption-notice"),
     ("Les messages et les appels sont chiffrés de bout en bout", "encryption-notice"),
     ("Nachrichten und Anrufe sind Ende-zu-Ende-verschlüsselt", "encryption-notice"),
+    ("Los mensajes y las llamadas están cifrados de extremo a extremo",
+     "encryption-notice"),
+    ("I messaggi e le chiamate sono crittografati end-to-end", "encryption-notice"),
+    ("As mensagens e as chamadas são protegidas com a criptografia de ponta a ponta",
+     "encryption-notice"),
+    ("Сообщения и звонки защищены сквозным шифрованием", "encryption-notice"),
+    ("Mesajlar ve aramalar uçtan uca şifrelidir", "encryption-notice"),
+    ("الرسائل والمكالمات مشفرة تماماً بين الطرفين", "encryption-notice"),
+    ("Wiadomości i połączenia są szyfrowane end-to-end", "encryption-notice"),
     ("Your security code with", "security-code-changed"),
     ("Je beveiligingscode met", "security-code-changed"),
     ("Votre code de sécurité avec", "security-code-changed"),
@@ -75,6 +133,13 @@ MISSED_CALLS: dict[str, str] = {s.casefold(): t for s, t in (
     ("Gemiste spraakoproep", "voice"), ("Gemiste video-oproep", "video"),
     ("Appel vocal manqué", "voice"), ("Appel vidéo manqué", "video"),
     ("Verpasster Sprachanruf", "voice"), ("Verpasster Videoanruf", "video"),
+    ("Llamada de voz perdida", "voice"), ("Videollamada perdida", "video"),
+    ("Chiamata vocale persa", "voice"), ("Videochiamata persa", "video"),
+    ("Chamada de voz perdida", "voice"), ("Chamada de vídeo perdida", "video"),
+    ("Пропущенный аудиозвонок", "voice"), ("Пропущенный видеозвонок", "video"),
+    ("Cevapsız sesli arama", "voice"), ("Cevapsız görüntülü arama", "video"),
+    ("مكالمة صوتية فائتة", "voice"), ("مكالمة فيديو فائتة", "video"),
+    ("Nieodebrane połączenie głosowe", "voice"), ("Nieodebrane połączenie wideo", "video"),
 )}
 
 # the chat file's name inside an export archive
