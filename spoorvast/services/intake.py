@@ -21,7 +21,7 @@ import os
 import stat as statmod
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,10 +31,25 @@ from spoorvast.analysis.media import sniff_head
 from spoorvast.errors import InputFileError
 from spoorvast.i18n import _
 from spoorvast.importers.base import ImportContext, ItemDraft, Source
+from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry
 from spoorvast.model import instant
-from spoorvast.model.records import Artifact, ArtifactRole, Case, Item
+from spoorvast.model.names import shown
+from spoorvast.model.records import Artifact, ArtifactRole, Case, Item, ItemKind
 from spoorvast.services.ingest_step import run_importer
+from spoorvast.services.intake_inputs import (
+    LINK_MEDIA_TYPE,
+    link_problem,
+    link_target,
+    lstat_input,
+    name_problems,
+    open_input,
+    refuse_named_link,
+    require_regular,
+)
+from spoorvast.services.intake_inputs import (
+    expand as expand,  # used by the CLI and the web app
+)
 from spoorvast.storage.base import Transaction
 from spoorvast.storage.blobs import SourceUnreadable, StoredBlob
 from spoorvast.storage.vault import Vault
@@ -81,18 +96,6 @@ class SilentObserver:
         pass
 
 
-def expand(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named, and files under directories named (sorted, symlinked dirs skipped)."""
-    for path in paths:
-        if path.is_dir() and not path.is_symlink():
-            for root, dirs, files in os.walk(path):
-                dirs.sort()
-                for name in sorted(files):
-                    yield Path(root) / name
-        else:
-            yield path
-
-
 @dataclass
 class Prepared:
     """An input sealed and described by a worker, not yet written to the database."""
@@ -127,17 +130,22 @@ class Preparer:
     observer: IntakeObserver
     date_order: str | None = None
 
-    def __call__(self, path: Path) -> Prepared | Refused:
+    def __call__(self, path: Path, named: bool = False) -> Prepared | Refused:
         fresh: list[str] = []
         try:
-            return self._prepare(path, fresh)
+            return self._prepare(path, named, fresh)
         except InputFileError as exc:
             return Refused(path, exc.message, tuple(fresh))
 
-    def _prepare(self, path: Path, fresh: list[str]) -> Prepared:
-        before = _stat_regular(path)
+    def _prepare(self, path: Path, named: bool, fresh: list[str]) -> Prepared:
+        before = lstat_input(path)
+        if statmod.S_ISLNK(before.st_mode):
+            if named:
+                raise refuse_named_link(path)
+            return self._link(path, before, fresh)
+        require_regular(path, before)
         self.observer.started(path, before.st_size)
-        with _open(path) as handle:
+        with open_input(path, before) as handle:
             head = _read_head(path, handle)
             blob = _seal(self.vault, path, handle, self.observer)
             if blob.fresh:
@@ -145,11 +153,30 @@ class Preparer:
             _check_unchanged(path, before, os.fstat(handle.fileno()), blob.size)
         at = instant.now(self.case.time_zone)
         original = Artifact(None, None, ArtifactRole.ORIGINAL, sniff_head(head), blob.size,
-                            blob.sha256, path.name, at)
-        source = Source(path, path.name, original.media_type, head, before, original)
+                            blob.sha256, shown(path.name), at)
+        source = Source(path, shown(path.name), original.media_type, head, before, original)
         drafts = run_importer(self.registry, self._context(at, fresh), source)
-        _check_unchanged(path, before, _stat_regular(path), blob.size)
-        return Prepared(path, blob.sha256, blob.size, at, drafts, fresh)
+        _check_unchanged(path, before, lstat_input(path), blob.size)
+        drafts[0].problems.extend(name_problems(path.name, blob.sha256))
+        return Prepared(path, blob.sha256, blob.size, at, [_escaped(d) for d in drafts],
+                        fresh)
+
+    def _link(self, path: Path, before: os.stat_result, fresh: list[str]) -> Prepared:
+        """A link found in a folder: recorded as a link (the path it holds), never
+        followed (see :mod:`intake_inputs`)."""
+        target = link_target(path)
+        blob = self.vault.blobs.ingest(io.BytesIO(target), durable=False)
+        if blob.fresh:
+            fresh.append(blob.sha256)
+        at = instant.now(self.case.time_zone)
+        original = Artifact(None, None, ArtifactRole.ORIGINAL, LINK_MEDIA_TYPE, blob.size,
+                            blob.sha256, shown(path.name), at)
+        source = Source(path, shown(path.name), LINK_MEDIA_TYPE, target, before, original)
+        draft = ItemDraft(ItemKind.FILE, shown(path.name), "link", [original],
+                          file_facts(source, self.case.time_zone),
+                          problems=[link_problem(path.name, target, blob.sha256),
+                                    *name_problems(path.name, blob.sha256)])
+        return Prepared(path, blob.sha256, blob.size, at, [draft], fresh)
 
     def _context(self, at: instant.Instant, fresh: list[str]) -> ImportContext:
         """Derived files are sealed streamed (``seal_stream``) or from bytes (``seal``);
@@ -176,7 +203,7 @@ def _seal(vault: Vault, path: Path, handle: BinaryIO, observer: IntakeObserver) 
         return vault.blobs.ingest(handle, durable=False, progress=observer.advanced)
     except SourceUnreadable as exc:
         raise InputFileError(_("{path} cannot be read ({reason}).").format(
-            path=path, reason=exc)) from exc
+            path=shown(str(path)), reason=exc)) from exc
 
 
 def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
@@ -189,20 +216,18 @@ def _check_unchanged(path: Path, before: os.stat_result, after: os.stat_result,
     if not _same_file(before, after) or size != before.st_size:
         raise InputFileError(_("{path} changed while it was being read, so it was not "
                                "stored. Close the program writing it and add it again.")
-                             .format(path=path))
+                             .format(path=shown(str(path))))
 
 
-def _stat_regular(path: Path) -> os.stat_result:
-    try:
-        st = path.stat()
-    except FileNotFoundError as exc:
-        raise InputFileError(_("{path} does not exist.").format(path=path)) from exc
-    except OSError as exc:
-        raise InputFileError(_("{path} cannot be read ({reason}).")
-                             .format(path=path, reason=exc.strerror)) from exc
-    if not statmod.S_ISREG(st.st_mode):
-        raise InputFileError(_("{path} is not a regular file.").format(path=path))
-    return st
+def _escaped(draft: ItemDraft) -> ItemDraft:
+    """Titles and names as stored: escaped (an importer may have built them from the
+    file's name, or from text inside it)."""
+    draft.title = shown(draft.title)
+    draft.artifacts[:] = [replace(a, name=shown(a.name)) if a.name else a
+                          for a in draft.artifacts]  # in place: a lazy reader appends
+    if draft.file is not None:
+        draft.file = replace(draft.file, original_name=shown(draft.file.original_name))
+    return draft
 
 
 def _read_head(path: Path, handle: BinaryIO) -> bytes:
@@ -211,16 +236,8 @@ def _read_head(path: Path, handle: BinaryIO) -> bytes:
         handle.seek(0)
     except OSError as exc:
         raise InputFileError(_("{path} cannot be read ({reason}).")
-                             .format(path=path, reason=exc.strerror)) from exc
+                             .format(path=shown(str(path)), reason=exc.strerror)) from exc
     return head
-
-
-def _open(path: Path) -> BinaryIO:
-    try:
-        return path.open("rb")
-    except OSError as exc:
-        raise InputFileError(_("{path} cannot be read ({reason}).")
-                             .format(path=path, reason=exc.strerror)) from exc
 
 
 # -- the main thread: order, duplicates, batches, transactions -----------------------
@@ -340,9 +357,11 @@ class Intake:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self._remove_unreferenced()
 
-    def add(self, path: Path) -> None:
-        """Queue one file; results of earlier files are taken in order as they finish."""
-        self.flight.append(self.pool.submit(self.prepare, path))
+    def add(self, path: Path, named: bool = False) -> None:
+        """Queue one file; results of earlier files are taken in order as they finish.
+        ``named``: the person named this path itself (a link is then refused, not
+        recorded as a link)."""
+        self.flight.append(self.pool.submit(self.prepare, path, named))
         while len(self.flight) > IN_FLIGHT or (self.flight and self.flight[0].done()):
             self._take(self.flight.popleft())
 
@@ -414,7 +433,8 @@ def _fresh_of(result: Prepared | Refused) -> Iterable[str]:
 
 def add_paths(vault: Vault, case: Case, paths: Iterable[Path], registry: Registry,
               observer: IntakeObserver | None = None) -> list[AddResult]:
+    named = set(paths)
     with Intake(vault, case, registry, observer) as intake:
-        for path in expand(paths):
-            intake.add(path)
+        for path in expand(named):
+            intake.add(path, path in named)
     return intake.results

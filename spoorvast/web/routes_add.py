@@ -116,7 +116,7 @@ def seal(request: Request, case_id: int, batch: str) -> Response:
         return Response(status_code=404)
     paths = list(expand([folder]))  # a folder's own files before its subfolders' (exports first)
     private: PrivateDirs = request.app.state.private
-    files = [FileProgress(shown_name(p, folder), p.stat().st_size) for p in paths]
+    files = [FileProgress(shown_name(p, folder), p.lstat().st_size) for p in paths]
     job = jobs_of(request).submit("add", case_id, _add_work(case_id, paths, folder),
                                   cleanup=lambda: private.wipe(folder), files=files)
     return JSONResponse({"job": job.id})
