@@ -133,3 +133,23 @@ def test_names_escape_bytes_and_controls_but_keep_text() -> None:
     assert shown("a\nb\tc\x7f\u2028") == "a\\x0ab\\x09c\\x7f\\u2028"
     assert printable("line one\nline\ttwo\x1b") == "line one\nline\ttwo\\x1b"
     assert raw_hex(os.fsdecode(b"a\xff")) == "61ff"
+
+
+def test_a_leftover_empty_blob_is_repaired_by_adding_the_file_again(
+        case_vault: Path, cli: Cli, tmp_path: Path) -> None:
+    evidence = tmp_path / "threat.txt"
+    evidence.write_text("a synthetic threat\n" * 100)
+    assert cli("add", str(evidence)).code == 0
+    sha256 = hashlib.sha256(evidence.read_bytes()).hexdigest()
+    with open_vault(case_vault, PASSPHRASE, writable=False) as vault:
+        vault.blobs.path(sha256).write_bytes(b"")  # what a power loss can leave
+    assert cli("verify").code != 0
+
+    again = cli("add", str(evidence))
+
+    assert again.code == 0
+    assert "already in this case as E-0001" in again.out
+    assert "stored copy was damaged and has been replaced" in again.out
+    assert cli("verify").code == 0
+    custody = json.loads(cli("show", "E-0001", "--json").out)["custody"]
+    assert any(entry["action"] == "blob.repaired" for entry in custody)

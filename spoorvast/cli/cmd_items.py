@@ -83,7 +83,8 @@ def _result_line(result: AddResult) -> str:
             name=shown(result.path.name))
     if result.status is Status.DUPLICATE:
         return _("{name}: already in this case as {label}; stored once.").format(
-            name=shown(result.path.name), label=result.labels[0])
+            name=shown(result.path.name), label=result.labels[0]) + (
+            f" {result.message}" if result.message else "")
     return _("{name}: not added. {reason}").format(name=shown(result.path.name),
                                                     reason=result.message)
 

@@ -50,7 +50,7 @@ from spoorvast.services.intake_inputs import (
 from spoorvast.services.intake_inputs import (
     expand as expand,  # used by the CLI and the web app
 )
-from spoorvast.storage.base import Transaction
+from spoorvast.storage.base import Transaction, case_chain
 from spoorvast.storage.blobs import SourceUnreadable, StoredBlob
 from spoorvast.storage.vault import Vault
 
@@ -60,6 +60,7 @@ BATCH_BYTES = 512 << 20
 BATCH_SECONDS = 2.0
 WORKERS = 2
 IN_FLIGHT = 6
+REPAIRED_ACTION = "blob.repaired"
 
 
 class Status(enum.StrEnum):
@@ -107,6 +108,7 @@ class Prepared:
     drafts: list[ItemDraft]
     fresh: list[str]  # blobs this input created (original and derived)
     duplicates: list[Path] = field(default_factory=list)
+    repaired: bool = False  # its stored copy was damaged and has been replaced
 
     def shas(self) -> set[str]:
         return {a.sha256 for d in self.drafts for a in d.artifacts}
@@ -150,6 +152,7 @@ class Preparer:
             blob = _seal(self.vault, path, handle, self.observer)
             if blob.fresh:
                 fresh.append(blob.sha256)
+            repaired = blob.repaired
             _check_unchanged(path, before, os.fstat(handle.fileno()), blob.size)
         at = instant.now(self.case.time_zone)
         original = Artifact(None, None, ArtifactRole.ORIGINAL, sniff_head(head), blob.size,
@@ -159,7 +162,7 @@ class Preparer:
         _check_unchanged(path, before, lstat_input(path), blob.size)
         drafts[0].problems.extend(name_problems(path.name, blob.sha256))
         return Prepared(path, blob.sha256, blob.size, at, [_escaped(d) for d in drafts],
-                        fresh)
+                        fresh, repaired=repaired)
 
     def _link(self, path: Path, before: os.stat_result, fresh: list[str]) -> Prepared:
         """A link found in a folder: recorded as a link (the path it holds), never
@@ -400,8 +403,9 @@ class Intake:
         existing = self.vault.store.item_with_original(self.case.id, prepared.sha256)
         if existing is not None:
             self.unreferenced.update(prepared.fresh)
+            message = self._repaired(existing, prepared) if prepared.repaired else ""
             self._report(AddResult(prepared.path, Status.DUPLICATE, (existing.label,),
-                                   prepared.sha256, prepared.size))
+                                   prepared.sha256, prepared.size, message=message))
             return True
         pending = self.batch.holding(prepared.sha256)
         if pending is None:
@@ -410,6 +414,15 @@ class Intake:
         pending.fresh.extend(prepared.fresh)  # if the batch is dropped, so are these
         pending.duplicates.append(prepared.path)
         return True
+
+    def _repaired(self, existing: Item, prepared: Prepared) -> str:
+        """The item's stored copy was damaged (a leftover of a power loss) and these
+        same bytes replaced it: logged in custody, and told."""
+        with self.vault.store.transaction() as tx:
+            tx.log(case_chain(existing.case_id), REPAIRED_ACTION, existing.label,
+                   {"sha256": prepared.sha256, "size": prepared.size})
+        return _("Its stored copy was damaged and has been replaced by this file (the "
+                 "same bytes, SHA-256 checked).")
 
     def _report(self, result: AddResult) -> None:
         self.results.append(result)

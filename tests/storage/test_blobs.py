@@ -118,3 +118,27 @@ def test_open_is_seekable_and_authenticated(tmp_path: Path) -> None:
     with store.open(sha) as reader, pytest.raises(BlobDamaged):
         reader.seek(-1, io.SEEK_END)  # what is now the last chunk was not sealed as last
         reader.read()
+
+
+@pytest.mark.parametrize("leftover", ["empty", "partial", "flipped", "other-blob"])
+def test_a_damaged_blob_at_the_name_is_replaced_not_reused(blobs: BlobStore,
+                                                           leftover: str) -> None:
+    data = secrets.token_bytes(CHUNK + 100)
+    sha256 = hashlib.sha256(data).hexdigest()
+    path = blobs.path(sha256)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    good = blobs.path(blobs.ingest(io.BytesIO(data)).sha256).read_bytes()
+    path.unlink()
+    damaged = {"empty": b"", "partial": good[:HEADER + 10],
+               "flipped": good[:-1] + bytes([good[-1] ^ 1]),
+               "other-blob": blobs.path(blobs.ingest(io.BytesIO(b"x")).sha256).read_bytes()}
+    path.write_bytes(damaged[leftover])
+    assert blobs.check(sha256) is not None
+
+    stored = blobs.ingest(io.BytesIO(data))
+
+    assert stored.repaired and not stored.fresh
+    assert blobs.check(sha256) is None and blobs.read_bytes(sha256) == data
+    again = blobs.ingest(io.BytesIO(data))
+    assert not again.repaired and not again.fresh
+    assert not list(blobs.tmp_dir.iterdir())
