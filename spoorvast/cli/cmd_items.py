@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -29,6 +30,7 @@ from spoorvast.errors import UserError
 from spoorvast.findings import render
 from spoorvast.i18n import _, ngettext
 from spoorvast.importers.registry import builtin_registry
+from spoorvast.model.names import shown
 from spoorvast.model.records import Artifact, ArtifactRole, Case, Item
 from spoorvast.model.serialize import to_json
 from spoorvast.services import added as added_service
@@ -62,7 +64,7 @@ class CliObserver:
         self.results: list[AddResult] = []
 
     def started(self, path: Path, size: int) -> None:
-        self.progress.update(self.task, description=path.name[:40])
+        self.progress.update(self.task, description=escape(shown(path.name))[:40])
 
     def advanced(self, nbytes: int) -> None:
         self.progress.advance(self.task, nbytes)
@@ -78,11 +80,12 @@ def _result_line(result: AddResult) -> str:
         return "{labels}  {kind:<8} {size:>9}  {sha}…  {name}".format(
             labels=", ".join(result.labels), kind=result.kind or "",
             size=output.human_size(result.size or 0), sha=(result.sha256 or "")[:12],
-            name=result.path.name)
+            name=shown(result.path.name))
     if result.status is Status.DUPLICATE:
         return _("{name}: already in this case as {label}; stored once.").format(
-            name=result.path.name, label=result.labels[0])
-    return _("{name}: not added. {reason}").format(name=result.path.name,
+            name=shown(result.path.name), label=result.labels[0]) + (
+            f" {result.message}" if result.message else "")
+    return _("{name}: not added. {reason}").format(name=shown(result.path.name),
                                                     reason=result.message)
 
 
@@ -105,7 +108,7 @@ def add(
     with context.open_vault(ctx) as vault:
         case = case_service.current_case(vault, case_id)
         observer = _run_add(vault, case, files, total, quiet=as_json,
-                            date_order=ORDERS.get(date_order or ""))
+                            date_order=ORDERS.get(date_order or ""), named=set(paths))
         if not as_json:
             added = [label for r in observer.results for label in r.labels[:1]
                      if r.status is Status.ADDED]
@@ -133,7 +136,8 @@ def report_findings(vault: Vault, case: Case, labels: list[str]) -> None:
 
 
 def _run_add(vault: Vault, case: object, files: list[Path], total: int,
-             quiet: bool, date_order: str | None = None) -> CliObserver:
+             quiet: bool, date_order: str | None = None,
+             named: set[Path] | None = None) -> CliObserver:
     columns = (TextColumn("{task.description:<40}"), BarColumn(), DownloadColumn(),
                TimeRemainingColumn())
     with Progress(*columns, console=output.stderr_console(), transient=True) as progress:
@@ -141,19 +145,19 @@ def _run_add(vault: Vault, case: object, files: list[Path], total: int,
         with Intake(vault, case, builtin_registry(), observer,  # type: ignore[arg-type]
                     date_order=date_order) as intake:
             for path in files:
-                intake.add(path)
+                intake.add(path, named=path in (named or ()))
     return observer
 
 
 def _size(path: Path) -> int:
     try:
-        return path.stat().st_size
+        return path.lstat().st_size
     except OSError:
         return 0
 
 
 def _result_json(result: AddResult) -> dict[str, object]:
-    return {"path": str(result.path), "status": result.status.value,
+    return {"path": shown(str(result.path)), "status": result.status.value,
             "items": list(result.labels), "sha256": result.sha256, "size": result.size,
             "kind": result.kind, "message": result.message or None}
 

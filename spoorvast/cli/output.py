@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Column, Table
 
+from spoorvast.model.names import printable
 from spoorvast.units import human_size as human_size  # used as output.human_size
 
 
@@ -55,15 +56,15 @@ def stderr_console() -> Console:
 
 
 def line(text: str = "", style: str | None = None) -> None:
-    _stdout().print(escape(text), style=style)
+    _stdout().print(escape(printable(text)), style=style)
 
 
 def info(text: str) -> None:
-    _stderr().print(escape(text))
+    _stderr().print(escape(printable(text)))
 
 
 def error(text: str) -> None:
-    _stderr().print(escape(text), style="bold red")
+    _stderr().print(escape(printable(text)), style="bold red")
 
 
 def as_json(value: object) -> None:

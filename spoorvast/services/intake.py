@@ -21,7 +21,7 @@ import os
 import stat as statmod
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,12 +31,27 @@ from spoorvast.analysis.media import kind_for, sniff_head
 from spoorvast.errors import InputFileError
 from spoorvast.i18n import _
 from spoorvast.importers.base import ImportContext, ItemDraft, Source
+from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry
 from spoorvast.model import instant
-from spoorvast.model.records import Artifact, ArtifactRole, Case, FileFacts, Item
+from spoorvast.model.names import shown
+from spoorvast.model.records import Artifact, ArtifactRole, Case, FileFacts, Item, ItemKind
 from spoorvast.services.ingest_step import run_importer
+from spoorvast.services.intake_inputs import (
+    LINK_MEDIA_TYPE,
+    link_problem,
+    link_target,
+    lstat_input,
+    name_problems,
+    open_input,
+    refuse_named_link,
+    require_regular,
+)
+from spoorvast.services.intake_inputs import (
+    expand as expand,  # used by the CLI and the web app
+)
 from spoorvast.services.oddities import not_read, oddities
-from spoorvast.storage.base import Transaction
+from spoorvast.storage.base import Transaction, case_chain
 from spoorvast.storage.blobs import SourceUnreadable, StoredBlob
 from spoorvast.storage.vault import Vault
 
@@ -46,6 +61,7 @@ BATCH_BYTES = 512 << 20
 BATCH_SECONDS = 2.0
 WORKERS = 2
 IN_FLIGHT = 6
+REPAIRED_ACTION = "blob.repaired"
 
 
 class Status(enum.StrEnum):
@@ -82,18 +98,6 @@ class SilentObserver:
         pass
 
 
-def expand(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named, and files under directories named (sorted, symlinked dirs skipped)."""
-    for path in paths:
-        if path.is_dir() and not path.is_symlink():
-            for root, dirs, files in os.walk(path):
-                dirs.sort()
-                for name in sorted(files):
-                    yield Path(root) / name
-        else:
-            yield path
-
-
 @dataclass
 class Prepared:
     """An input sealed and described by a worker, not yet written to the database."""
@@ -105,6 +109,7 @@ class Prepared:
     drafts: list[ItemDraft]
     fresh: list[str]  # blobs this input created (original and derived)
     duplicates: list[Path] = field(default_factory=list)
+    repaired: bool = False  # its stored copy was damaged and has been replaced
 
     def shas(self) -> set[str]:
         return {a.sha256 for d in self.drafts for a in d.artifacts}
@@ -140,36 +145,62 @@ class Preparer:
     observer: IntakeObserver
     date_order: str | None = None
 
-    def __call__(self, path: Path) -> Prepared | Refused:
+    def __call__(self, path: Path, named: bool = False) -> Prepared | Refused:
         fresh: list[str] = []
         try:
-            return self._prepare(path, fresh)
+            return self._prepare(path, named, fresh)
         except InputFileError as exc:
             return Refused(path, exc.message, tuple(fresh))
 
-    def _prepare(self, path: Path, fresh: list[str]) -> Prepared:
-        before = _stat_regular(path)
+    def _prepare(self, path: Path, named: bool, fresh: list[str]) -> Prepared:
+        before = lstat_input(path)
+        if statmod.S_ISLNK(before.st_mode):
+            if named:
+                raise refuse_named_link(path)
+            return self._link(path, before, fresh)
+        require_regular(path, before)
         self.observer.started(path, before.st_size)
-        with _open(path) as handle:
+        with open_input(path, before) as handle:
             head = _read_head(path, handle)
             blob = _seal(self.vault, path, handle, self.observer)
             if blob.fresh:
                 fresh.append(blob.sha256)
+            repaired = blob.repaired
             _check_unchanged(path, before, os.fstat(handle.fileno()), blob.size)
         at = instant.now(self.case.time_zone)
         original = Artifact(None, None, ArtifactRole.ORIGINAL, sniff_head(head), blob.size,
-                            blob.sha256, path.name, at)
-        source = Source(path, path.name, original.media_type, head, before, original)
+                            blob.sha256, shown(path.name), at)
+        source = Source(path, shown(path.name), original.media_type, head, before, original)
         drafts = run_importer(self.registry, self._context(at, fresh), source)
-        _check_unchanged(path, before, _stat_regular(path), blob.size)
+        _check_unchanged(path, before, lstat_input(path), blob.size)
         drafts[0].problems.extend(oddities(path.name, blob.size, original.media_type))
-        return Prepared(path, blob.sha256, blob.size, at, drafts, fresh)
+        drafts[0].problems.extend(name_problems(path.name, blob.sha256))
+        return Prepared(path, blob.sha256, blob.size, at, [_escaped(d) for d in drafts],
+                        fresh, repaired=repaired)
+
+    def _link(self, path: Path, before: os.stat_result, fresh: list[str]) -> Prepared:
+        """A link found in a folder: recorded as a link (the path it holds), never
+        followed (see :mod:`intake_inputs`)."""
+        target = link_target(path)
+        blob = self.vault.blobs.ingest(io.BytesIO(target), durable=False)
+        if blob.fresh:
+            fresh.append(blob.sha256)
+        at = instant.now(self.case.time_zone)
+        original = Artifact(None, None, ArtifactRole.ORIGINAL, LINK_MEDIA_TYPE, blob.size,
+                            blob.sha256, shown(path.name), at)
+        source = Source(path, shown(path.name), LINK_MEDIA_TYPE, target, before, original)
+        draft = ItemDraft(ItemKind.FILE, shown(path.name), "link", [original],
+                          file_facts(source, self.case.time_zone),
+                          problems=[link_problem(path.name, target, blob.sha256),
+                                    *name_problems(path.name, blob.sha256)])
+        return Prepared(path, blob.sha256, blob.size, at, [draft], fresh)
 
     def presealed(self, given: Presealed) -> Prepared | Refused:
         """A plain file item for bytes already in the blob store (see Presealed)."""
         with self.vault.blobs.open(given.sha256) as reader:
             head = reader.read(HEAD_SIZE)
-        at, media_type, name = instant.now(self.case.time_zone), sniff_head(head), given.path.name
+        at, media_type = instant.now(self.case.time_zone), sniff_head(head)
+        name = shown(given.path.name)
         original = Artifact(None, None, ArtifactRole.ORIGINAL, media_type, given.size,
                             given.sha256, name, at)
         modified = (None if given.modified is None else
@@ -206,7 +237,7 @@ def _seal(vault: Vault, path: Path, handle: BinaryIO, observer: IntakeObserver) 
         return vault.blobs.ingest(handle, durable=False, progress=observer.advanced)
     except SourceUnreadable as exc:
         raise InputFileError(_("{path} cannot be read ({reason}).").format(
-            path=path, reason=exc)) from exc
+            path=shown(str(path)), reason=exc)) from exc
 
 
 def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
@@ -219,20 +250,18 @@ def _check_unchanged(path: Path, before: os.stat_result, after: os.stat_result,
     if not _same_file(before, after) or size != before.st_size:
         raise InputFileError(_("{path} changed while it was being read, so it was not "
                                "stored. Close the program writing it and add it again.")
-                             .format(path=path))
+                             .format(path=shown(str(path))))
 
 
-def _stat_regular(path: Path) -> os.stat_result:
-    try:
-        st = path.stat()
-    except FileNotFoundError as exc:
-        raise InputFileError(_("{path} does not exist.").format(path=path)) from exc
-    except OSError as exc:
-        raise InputFileError(_("{path} cannot be read ({reason}).")
-                             .format(path=path, reason=exc.strerror)) from exc
-    if not statmod.S_ISREG(st.st_mode):
-        raise InputFileError(_("{path} is not a regular file.").format(path=path))
-    return st
+def _escaped(draft: ItemDraft) -> ItemDraft:
+    """Titles and names as stored: escaped (an importer may have built them from the
+    file's name, or from text inside it)."""
+    draft.title = shown(draft.title)
+    draft.artifacts[:] = [replace(a, name=shown(a.name)) if a.name else a
+                          for a in draft.artifacts]  # in place: a lazy reader appends
+    if draft.file is not None:
+        draft.file = replace(draft.file, original_name=shown(draft.file.original_name))
+    return draft
 
 
 def _read_head(path: Path, handle: BinaryIO) -> bytes:
@@ -241,16 +270,8 @@ def _read_head(path: Path, handle: BinaryIO) -> bytes:
         handle.seek(0)
     except OSError as exc:
         raise InputFileError(_("{path} cannot be read ({reason}).")
-                             .format(path=path, reason=exc.strerror)) from exc
+                             .format(path=shown(str(path)), reason=exc.strerror)) from exc
     return head
-
-
-def _open(path: Path) -> BinaryIO:
-    try:
-        return path.open("rb")
-    except OSError as exc:
-        raise InputFileError(_("{path} cannot be read ({reason}).")
-                             .format(path=path, reason=exc.strerror)) from exc
 
 
 # -- the main thread: order, duplicates, batches, transactions -----------------------
@@ -370,9 +391,11 @@ class Intake:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self._remove_unreferenced()
 
-    def add(self, path: Path) -> None:
-        """Queue one file; results of earlier files are taken in order as they finish."""
-        self._queue(self.pool.submit(self.prepare, path))
+    def add(self, path: Path, named: bool = False) -> None:
+        """Queue one file; results of earlier files are taken in order as they finish.
+        ``named``: the person named this path itself (a link is then refused, not
+        recorded as a link)."""
+        self._queue(self.pool.submit(self.prepare, path, named))
 
     def add_presealed(self, given: Presealed) -> None:
         """Queue bytes already sealed (see Presealed), in order with the files."""
@@ -418,8 +441,9 @@ class Intake:
         existing = self.vault.store.item_with_original(self.case.id, prepared.sha256)
         if existing is not None:
             self.unreferenced.update(prepared.fresh)
+            message = self._repaired(existing, prepared) if prepared.repaired else ""
             self._report(AddResult(prepared.path, Status.DUPLICATE, (existing.label,),
-                                   prepared.sha256, prepared.size))
+                                   prepared.sha256, prepared.size, message=message))
             return True
         pending = self.batch.holding(prepared.sha256)
         if pending is None:
@@ -428,6 +452,15 @@ class Intake:
         pending.fresh.extend(prepared.fresh)  # if the batch is dropped, so are these
         pending.duplicates.append(prepared.path)
         return True
+
+    def _repaired(self, existing: Item, prepared: Prepared) -> str:
+        """The item's stored copy was damaged (a leftover of a power loss) and these
+        same bytes replaced it: logged in custody, and told."""
+        with self.vault.store.transaction() as tx:
+            tx.log(case_chain(existing.case_id), REPAIRED_ACTION, existing.label,
+                   {"sha256": prepared.sha256, "size": prepared.size})
+        return _("Its stored copy was damaged and has been replaced by this file (the "
+                 "same bytes, SHA-256 checked).")
 
     def _report(self, result: AddResult) -> None:
         self.results.append(result)
@@ -451,7 +484,8 @@ def _fresh_of(result: Prepared | Refused) -> Iterable[str]:
 
 def add_paths(vault: Vault, case: Case, paths: Iterable[Path], registry: Registry,
               observer: IntakeObserver | None = None) -> list[AddResult]:
+    named = set(paths)
     with Intake(vault, case, registry, observer) as intake:
-        for path in expand(paths):
-            intake.add(path)
+        for path in expand(named):
+            intake.add(path, path in named)
     return intake.results

@@ -11,7 +11,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spoorvast.storage.blobs import CHUNK, HEADER, TAG, BlobDamaged, BlobStore
+from spoorvast.storage.blobs import (
+    CHUNK,
+    HEADER,
+    MAGIC_V1,
+    SALT_SIZE,
+    TAG,
+    BlobDamaged,
+    BlobStore,
+    _blob_cipher,
+    _nonce,
+    padded_length,
+)
 
 
 @pytest.fixture
@@ -31,8 +42,9 @@ def test_round_trip_at_chunk_boundaries(blobs: BlobStore, size: int) -> None:
     assert stored.sha256 == hashlib.sha256(data).hexdigest() and stored.size == size
     assert blobs.read_bytes(stored.sha256) == data
     assert blobs.check(stored.sha256) is None
-    expected_chunks = max(1, -(-size // CHUNK)) if size % CHUNK else size // CHUNK or 1
-    assert blobs.path(stored.sha256).stat().st_size == HEADER + size + TAG * expected_chunks
+    padded = padded_length(size + 8)  # the file, zeros, its length (8 bytes)
+    expected_chunks = max(1, -(-padded // CHUNK))
+    assert blobs.path(stored.sha256).stat().st_size == HEADER + padded + TAG * expected_chunks
 
 
 @settings(max_examples=40, deadline=None,
@@ -115,6 +127,79 @@ def test_open_is_seekable_and_authenticated(tmp_path: Path) -> None:
             assert reader.seek(0, io.SEEK_END) == size
     path = store.path(sha)
     path.write_bytes(path.read_bytes()[:-(CHUNK // 2)])  # the last chunk cut short
-    with store.open(sha) as reader, pytest.raises(BlobDamaged):
+    with pytest.raises(BlobDamaged), store.open(sha) as reader:
         reader.seek(-1, io.SEEK_END)  # what is now the last chunk was not sealed as last
         reader.read()
+
+
+@pytest.mark.parametrize("leftover", ["empty", "partial", "flipped", "other-blob"])
+def test_a_damaged_blob_at_the_name_is_replaced_not_reused(blobs: BlobStore,
+                                                           leftover: str) -> None:
+    data = secrets.token_bytes(CHUNK + 100)
+    sha256 = hashlib.sha256(data).hexdigest()
+    path = blobs.path(sha256)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    good = blobs.path(blobs.ingest(io.BytesIO(data)).sha256).read_bytes()
+    path.unlink()
+    damaged = {"empty": b"", "partial": good[:HEADER + 10],
+               "flipped": good[:-1] + bytes([good[-1] ^ 1]),
+               "other-blob": blobs.path(blobs.ingest(io.BytesIO(b"x")).sha256).read_bytes()}
+    path.write_bytes(damaged[leftover])
+    assert blobs.check(sha256) is not None
+
+    stored = blobs.ingest(io.BytesIO(data))
+
+    assert stored.repaired and not stored.fresh
+    assert blobs.check(sha256) is None and blobs.read_bytes(sha256) == data
+    again = blobs.ingest(io.BytesIO(data))
+    assert not again.repaired and not again.fresh
+    assert not list(blobs.tmp_dir.iterdir())
+
+
+def _write_v1(store: BlobStore, data: bytes, key: bytes) -> str:
+    """A blob as version 1 wrote it (no padding), made here by hand."""
+    sha = hashlib.sha256(data).hexdigest()
+    salt = secrets.token_bytes(SALT_SIZE)
+    cipher, aad = _blob_cipher(key, salt), MAGIC_V1 + salt
+    chunks = [data[i:i + CHUNK] for i in range(0, len(data), CHUNK)] or [b""]
+    body = b"".join(cipher.encrypt(_nonce(i, i == len(chunks) - 1), c, aad)
+                    for i, c in enumerate(chunks))
+    path = store.path(sha)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(aad + body)
+    return sha
+
+
+@pytest.mark.parametrize("size", [0, 1, CHUNK, 2 * CHUNK + 7])
+def test_unpadded_version_1_blobs_stay_readable(tmp_path: Path, size: int) -> None:
+    key = secrets.token_bytes(32)
+    store = BlobStore(tmp_path, key, secrets.token_bytes(32))
+    store.create_dirs()
+    data = secrets.token_bytes(size)
+    sha = _write_v1(store, data, key)
+    assert store.read_bytes(sha) == data and store.check(sha) is None
+    with store.open(sha) as reader:
+        assert reader.seek(0, io.SEEK_END) == size
+        reader.seek(max(0, size - 5))
+        assert reader.read() == data[max(0, size - 5):]
+    assert not store.ingest_bytes(data).fresh  # reused: it checks whole
+
+
+def test_sizes_are_padded_inside_the_encryption(blobs: BlobStore) -> None:
+    """Files of nearby sizes give blobs of one size; the overhead stays small."""
+    sizes = [100_000 + n for n in range(0, 1500, 100)]
+    stored = {blobs.path(blobs.ingest_bytes(secrets.token_bytes(n)).sha256).stat().st_size
+              for n in sizes}
+    assert len(stored) <= 2
+    for n in (1, 1000, 100_000, 10 * CHUNK):
+        assert padded_length(n + 8) <= (n + 8) * 1.12
+    assert [padded_length(n) for n in (8, 9, 100, 1000)] == [8, 10, 104, 1024]  # Padmé
+
+
+def test_a_flipped_bit_in_the_padding_is_detected(blobs: BlobStore) -> None:
+    stored = blobs.ingest_bytes(secrets.token_bytes(3 * CHUNK + 1000))
+    path = blobs.path(stored.sha256)
+    raw = bytearray(path.read_bytes())
+    raw[-TAG - 20] ^= 1  # inside the padding of the last chunk
+    path.write_bytes(bytes(raw))
+    assert blobs.check(stored.sha256) is not None

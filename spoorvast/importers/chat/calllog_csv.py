@@ -14,9 +14,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
+from typing import BinaryIO
 
 from spoorvast.i18n import N_
-from spoorvast.importers.base import ImportContext, ItemDraft, Source
+from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
+from spoorvast.importers.chat import codes_caps as _codes_caps  # noqa: F401  (codes)
 from spoorvast.importers.chat.common import Actor, Participants, Tally, e164, zone_country
 from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry
@@ -30,8 +32,10 @@ from spoorvast.model.records import (
     Problem,
     Severity,
 )
+from spoorvast.units import human_size
 
 NAME = "call-log-csv"
+MAX_ROW = 64 << 10  # characters of one line (csv's own field limit is 128 K)
 PLATFORM = "phone"
 REQUIRED = ("number", "datetime", "direction")
 DIRECTIONS = {
@@ -166,16 +170,41 @@ def _details(direction: str, duration: str, values: dict[str, str],
     return tuple(details)
 
 
-def read_rows(data: bytes, delimiter: str, rows: CallRows) -> None:
-    text = data.decode("utf-8-sig", errors="replace")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    names = [n.strip().lower() for n in next(reader, [])]
-    line = reader.line_num + 1
-    for record in reader:
-        start, line = line, reader.line_num + 1
-        if not any(v.strip() for v in record):
-            continue  # an empty line is not a record
-        rows.row(dict(zip(names, record, strict=False)), start)
+class RowTooLong(Exception):
+    pass
+
+
+def _lines(handle: BinaryIO) -> Iterator[str]:
+    """The file's lines, each read with a cap: a call-log row is a few hundred bytes,
+    and a hostile 200 MB field read whole took 1.5 GB."""
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="replace", newline="")
+    try:
+        while line := text.readline(MAX_ROW + 1):
+            if len(line) > MAX_ROW:
+                raise RowTooLong
+            yield line
+    finally:
+        text.detach()  # the caller closes the handle
+
+
+def read_rows(handle: BinaryIO, delimiter: str, rows: CallRows) -> None:
+    """Rows read as a stream from ``handle``; a row longer than MAX_ROW (or a field
+    longer than ``csv``'s own limit) ends the reading with a finding at its line."""
+    reader = csv.reader(_lines(handle), delimiter=delimiter)
+    try:
+        names = [n.strip().lower() for n in next(reader, [])]
+        line = reader.line_num + 1
+        for record in reader:
+            start, line = line, reader.line_num + 1
+            if not any(v.strip() for v in record):
+                continue  # an empty line is not a record
+            rows.row(dict(zip(names, record, strict=False)), start)
+    except (RowTooLong, csv.Error):
+        where = reader.line_num + 1
+        rows.problems.append(Problem(
+            Severity.ERROR, "chat.csv-row-too-long",
+            (("where", f"line {where}"), ("limit", human_size(MAX_ROW))),
+            Location(rows.sha256, line=where)))
 
 
 class CallLogCsvImporter:
@@ -191,7 +220,8 @@ class CallLogCsvImporter:
         participants = Participants(context.case_id)
         rows = CallRows(context.case_id, sha, ZoneClock(context.case_zone),
                         zone_country(context.case_zone), Tally(sha), participants)
-        read_rows(source.path.read_bytes(), found[0] if found else ",", rows)
+        with open_original(context, source) as handle:
+            read_rows(handle, found[0] if found else ",", rows)
         problems = [*rows.problems, *rows.tally.finish()]
         if any(e.instant and e.instant.source is OffsetSource.ASSUMED_ZONE for e in rows.events):
             problems.insert(0, Problem(Severity.INFO, "chat.zone-assumed",

@@ -113,7 +113,7 @@ class MessengerE2eeImporter:
             return [(source.name, source.path.read_bytes(), source.original)]
         found = []
         for entry in thread_entries(sorted(files.names)):
-            if not looks_like_e2ee(entry_head(source, entry, 65536)):
+            if not looks_like_e2ee(files.archive.head(entry, 65536)):
                 continue
             document = files.read_sealed(entry, "application/json")
             if document is not None:

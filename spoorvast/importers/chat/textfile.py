@@ -14,9 +14,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+from spoorvast.importers.chat import codes_caps as _codes_caps  # noqa: F401  (codes)
 from spoorvast.model.records import Location, Problem, Severity
+from spoorvast.units import human_size
 
 MAX_ENCODING_FINDINGS = 100
+MAX_LINE = 1 << 20  # bytes of one line read into a message; the rest is reported
 
 
 BLOCK = 1 << 20
@@ -33,11 +36,12 @@ def text_blocks(reader: BinaryIO, decoding: Decoding) -> Iterator[list[tuple[str
     while True:
         block = reader.read(BLOCK)
         data = carry + block
-        if not block:
+        if not block and b"\n" not in carry:  # (a cut line leaves whole lines after it)
             break
         cut = data.rfind(b"\n") + 1
         if cut == 0:
-            carry = data
+            carry = data if len(data) <= MAX_LINE else _cut_line(reader, data, decoding,
+                                                                 number + 1)
             continue
         carry = data[cut:]
         lines = _decode_lines(data[:cut], decoding, number)
@@ -50,6 +54,34 @@ def text_blocks(reader: BinaryIO, decoding: Decoding) -> Iterator[list[tuple[str
     if data:
         last = _decode_lines(data, decoding, number)[0]
         yield [(last[:-1], "\r") if last.endswith("\r") else (last, "")]
+
+
+def _cut_line(reader: BinaryIO, data: bytes, decoding: Decoding, number: int) -> bytes:
+    """A line longer than MAX_LINE (no chat app writes one: WhatsApp caps a message at
+    65,536 characters; a hostile file may hold 200 MB): its first MAX_LINE bytes are
+    kept, the rest is read past without being kept, and the cut is reported. Returns
+    what follows the line's end (its ``\n`` first), to be read on as usual."""
+    head, size = _utf8_prefix(data[:MAX_LINE]), len(data)
+    while block := reader.read(BLOCK):
+        end = block.find(b"\n")
+        if end >= 0:
+            decoding.cut(number, size + end)
+            return head + block[end:]
+        size += len(block)
+    decoding.cut(number, size)
+    return head
+
+
+def _utf8_prefix(data: bytes) -> bytes:
+    """``data`` without a UTF-8 sequence cut at its end."""
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte < 0x80:
+            return data
+        if byte >= 0xC0:  # a lead byte: is its sequence whole?
+            length = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return data if back >= length else data[:-back]
+    return data
 
 
 def _decode_lines(data: bytes, decoding: Decoding, before: int) -> list[str]:
@@ -80,6 +112,7 @@ class Decoding:
     sha256: str
     bad: int = 0
     listed: list[Problem] = field(default_factory=list)
+    cuts: list[Problem] = field(default_factory=list)  # lines longer than MAX_LINE
 
     def fallback(self, raw: bytes, number: int) -> str:
         self.bad += 1
@@ -90,11 +123,19 @@ class Decoding:
                 Location(artifact_sha256=self.sha256, line=number)))
         return raw.decode("cp1252", errors="replace")
 
+    def cut(self, number: int, size: int) -> None:
+        if len(self.cuts) < MAX_ENCODING_FINDINGS:
+            self.cuts.append(Problem(
+                Severity.WARNING, "chat.line-cut",
+                (("where", f"line {number}"), ("size", human_size(size)),
+                 ("limit", human_size(MAX_LINE))),
+                Location(artifact_sha256=self.sha256, line=number)))
+
     def problems(self) -> list[Problem]:
         more = self.bad - MAX_ENCODING_FINDINGS
         if more <= 0:
-            return list(self.listed)
-        return [*self.listed, Problem(
+            return [*self.cuts, *self.listed]
+        return [*self.cuts, *self.listed, Problem(
             Severity.WARNING, "chat.encoding",
             (("where", f"{more} more lines"), ("encoding", "Windows-1252")),
             Location(artifact_sha256=self.sha256))]

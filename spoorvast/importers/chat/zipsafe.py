@@ -9,6 +9,7 @@ the bytes come out, not taken from the (forgeable) headers.
 from __future__ import annotations
 
 import io
+import weakref
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -44,6 +45,11 @@ def shown(name: str) -> str:
     printable = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
                         for c in name[:SHOWN])
     return printable + ("…" if len(name) > SHOWN else "")
+
+
+def _close_both(archive: zipfile.ZipFile, handle: BinaryIO) -> None:
+    archive.close()
+    handle.close()
 
 
 def is_zip(path: Path) -> bool:
@@ -90,15 +96,47 @@ class SafeZip:
     total: int = 0
     _refused: set[str] = field(default_factory=set)  # unsafe names reported (once each)
 
+    _archive: zipfile.ZipFile | None = field(default=None, init=False, repr=False)
+    _closer: Callable[[], object] | None = field(default=None, init=False, repr=False)
+
     @contextmanager
     def _open(self) -> Iterator[zipfile.ZipFile]:
-        """The archive (``zipfile`` does not close a file object it was given: we do)."""
+        """The archive, opened once and kept open: reopening it for each entry parsed
+        the whole central directory again (20,000 entries: killed at 600 s). It is
+        closed by :meth:`close`, or when this object is collected (a lazy reader may
+        still use it after the importer returned)."""
+        if self._archive is None:
+            self._archive = self._open_once()
+        yield self._archive
+
+    def _open_once(self) -> zipfile.ZipFile:
         if isinstance(self.source, Path):
-            with zipfile.ZipFile(self.source) as archive:
-                yield archive
-            return
-        with self.source() as handle, zipfile.ZipFile(handle) as archive:
-            yield archive
+            archive = zipfile.ZipFile(self.source)
+            self._closer = weakref.finalize(self, archive.close)
+            return archive
+        handle = self.source()  # ``zipfile`` does not close a file object it was given
+        try:
+            archive = zipfile.ZipFile(handle)
+        except BaseException:
+            handle.close()
+            raise
+        self._closer = weakref.finalize(self, _close_both, archive, handle)
+        return archive
+
+    def close(self) -> None:
+        if self._closer is not None:
+            self._closer()
+        self._archive, self._closer = None, None
+
+    def head(self, name: str, size: int = 4096) -> bytes:
+        """The first ``size`` bytes of one entry (for detection by shape); empty when it
+        cannot be read. Reads at most ``size`` bytes, whatever the entry claims."""
+        try:
+            with self._open() as archive, archive.open(name) as handle:
+                return handle.read(size)
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile, zlib.error,
+                RuntimeError, NotImplementedError, EOFError):
+            return b""
 
     def names(self) -> list[str]:
         """Names of the regular, safely named entries (at most MAX_ENTRIES)."""
