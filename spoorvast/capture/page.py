@@ -1,17 +1,22 @@
 """One visit: navigate, let the page settle, and take every artifact.
 
-Nothing is injected into the page and nothing is clicked. The whole visit has a bounded
-time (``CaptureOptions.timeout_seconds``). A step that fails (a PDF print, a screenshot)
-becomes a Problem and the other steps go on; a visit that got no answer at all raises
-:class:`CaptureFailed` and leaves nothing behind.
+Nothing is injected into the page and nothing is clicked. Every connection goes through
+the visit's guard proxy (``proxy.py``), which refuses barred addresses at connect time.
+The whole visit has a bounded time (``CaptureOptions.timeout_seconds``; a watchdog kills
+the renderer past it) and a bounded size (``CaptureOptions.max_bytes``). A step that fails
+(a PDF print, a screenshot) becomes a Problem and the other steps go on. A visit that
+was *halted* (its page led to a refused address, the renderer crashed, the limit of time
+or size was reached) takes no further step; ``stops.py`` says why. A visit that got no
+answer at all raises :class:`CaptureFailed` and leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import base64
+import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -23,16 +28,17 @@ from playwright.sync_api import (
     Playwright,
     Request,
     Response,
-    Route,
 )
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from spoorvast.capture import shots
 from spoorvast.capture.exchanges import Exchange
-from spoorvast.capture.guard import host_allowed
+from spoorvast.capture.guard import PUBLIC_ONLY, Policy, Resolver, system_resolve
 from spoorvast.capture.navigation import Hop, MainResponse, describe_response, fetch_direct
 from spoorvast.capture.options import CaptureOptions
+from spoorvast.capture.proxy import GuardProxy, ProxyLog, Refusal
+from spoorvast.capture.watch import Remote, Watchdog, remote_of
 from spoorvast.capture.workdir import private_dir
 from spoorvast.errors import UserError
 from spoorvast.i18n import _
@@ -40,9 +46,8 @@ from spoorvast.model import instant
 from spoorvast.model.records import Problem, Severity
 
 T = TypeVar("T")
-OpenContext = Callable[[Path], BrowserContext]
+OpenContext = Callable[[Path, str], BrowserContext]  # (HAR path, proxy server)
 HTML_TYPES = ("text/html", "application/xhtml+xml", "")
-BODY_BUFFER = 200 << 20
 
 
 class CaptureFailed(UserError):
@@ -68,64 +73,141 @@ class Visit:
     document_requests: list[str] = field(default_factory=list)
     har: bytes = b""
     navigations: list[str] = field(default_factory=list)
-    blocked_hosts: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     in_flight: int = 0
+    policy: Policy = PUBLIC_ONLY
+    proxy: Remote | None = None  # the guard proxy's own address (what Chromium sees)
+    log: ProxyLog = field(default_factory=ProxyLog)
+    barred: list[str] = field(default_factory=list)  # answers from barred addresses
+    refused_navigation: tuple[str, Refusal] | None = None  # (url, why) of the page itself
+    received: int = 0  # decoded bytes, as DevTools counts them
+    over_budget: bool = False
+    crashed: bool = False
+    timed_out: bool = False
+    deadline: float = float("inf")  # time.monotonic() at the visit's limit
 
     @property
     def hops(self) -> tuple[Hop, ...]:
         return self.main.hops if self.main else ()
 
+    @property
+    def blocked_hosts(self) -> list[str]:
+        return sorted({f"{r.host}:{r.port}" for r in self.log.refused})
 
-def run_visit(open_context: OpenContext, url: str, options: CaptureOptions,
-              zone: str, playwright: Playwright) -> Visit:
-    visit = Visit(url, instant.now(zone))
+    def note_failed_navigation(self, url: str | None) -> None:
+        """The page's own navigation failed: was it the guard? (the first one counts)"""
+        if self.refused_navigation is not None or not self.log.refused:
+            return
+        wanted = _host_port(url) if url else None
+        found = [r for r in self.log.refused if wanted in (None, (r.host, r.port))]
+        if found:
+            refusal = found[-1]
+            self.refused_navigation = (url or f"{refusal.host}:{refusal.port}", refusal)
+
+    @property
+    def halted(self) -> bool:
+        return bool(self.barred or self.refused_navigation or self.crashed
+                    or self.timed_out or self.over_budget or self.log.over_budget)
+
+    def served_by(self, url: str, reported: str | None) -> str | None:
+        """The address that answered ``url``: the one the proxy connected to, when the
+        answer came through it; else the one the browser reported."""
+        host, port = _host_port(url)
+        return self.log.address_of(host, port) or reported
+
+
+def _host_port(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return ((parts.hostname or "").strip("[]").lower(),
+            port or (443 if parts.scheme == "https" else 80))
+
+
+def run_visit(open_context: OpenContext, url: str, options: CaptureOptions, zone: str,
+              playwright: Playwright, policy: Policy = PUBLIC_ONLY,
+              resolve: Resolver = system_resolve) -> Visit:
     deadline = time.monotonic() + options.timeout_seconds
-    with private_dir() as scratch:
+    visit = Visit(url, instant.now(zone), policy=policy, deadline=deadline)
+    with private_dir() as scratch, GuardProxy(policy, resolve, options.max_bytes) as proxy:
+        visit.log, visit.proxy = proxy.log, _address(proxy.server)
         har_path = scratch / "visit.har"
-        context = open_context(har_path)
+        context = open_context(har_path, proxy.server)
         try:
-            _drive(playwright, context, visit, options, deadline)
+            with Watchdog(deadline, _browser_pid(context), lambda: _time_up(visit)):
+                _drive(playwright, context, visit, (options, deadline), proxy)
         finally:
-            for page in context.pages:
-                page.close()
-            context.close()
+            _close(context)
         visit.har = har_path.read_bytes() if har_path.exists() else b""
     visit.ended = instant.now(zone)
     return visit
 
 
-def _drive(playwright: Playwright, context: BrowserContext, visit: Visit,
-           options: CaptureOptions, deadline: float) -> None:
-    if not options.allow_private_network:
-        _install_guard(context, visit)
+def _address(server: str) -> Remote:
+    parts = urlsplit(server)
+    return parts.hostname or "", parts.port or 0
+
+
+def _time_up(visit: Visit) -> None:
+    visit.timed_out = True
+
+
+def _close(context: BrowserContext) -> None:
+    """Close the pages and the context (a crashed page may refuse; the context closes)."""
+    for page in context.pages:
+        try:
+            page.close()
+        except PlaywrightError:
+            continue
+    context.close()
+
+
+def _browser_pid(context: BrowserContext) -> int:
+    """The browser's own process (its renderers are what the watchdog kills); this
+    process when Chromium does not say (a persistent context)."""
+    if context.browser is None:
+        return os.getpid()
+    cdp = context.browser.new_browser_cdp_session()
+    try:
+        info = cdp.send("SystemInfo.getProcessInfo")
+    except PlaywrightError:
+        return os.getpid()
+    finally:
+        cdp.detach()
+    found = [p.get("id") for p in info.get("processInfo", []) if p.get("type") == "browser"]
+    return int(found[0]) if found and isinstance(found[0], int) else os.getpid()
+
+
+Limits = tuple[CaptureOptions, float]  # the options and the visit's deadline
+
+
+def _drive(playwright: Playwright, context: BrowserContext, visit: Visit, limits: Limits,
+           proxy: GuardProxy) -> None:
+    options, deadline = limits
     page = context.pages[0] if context.pages else context.new_page()
     cdp = context.new_cdp_session(page)
     _watch(page, visit)
     _follow_navigations(page, visit)
-    _remember_documents(cdp, visit)
+    _remember_documents(cdp, visit, options.max_bytes)
+    _check_answers(cdp, visit, proxy, options.max_bytes)
     response = _navigate(page, visit, options, deadline)
-    visit.main = describe_response(response)
+    if response is None:
+        return
+    main = _step(visit, "response", lambda: describe_response(response))
+    if main is None:
+        return
+    address = visit.served_by(main.url, main.server_ip)
+    visit.main = replace(main, server_ip=address, server_port=_host_port(main.url)[1]) \
+        if (main.server_ip, main.server_port) == visit.proxy else main
     if visit.main.media_type not in HTML_TYPES:
         visit.direct = _step(visit, "original",
-                             lambda: fetch_direct(playwright, context, visit.main))
+                             lambda: fetch_direct(playwright, context, visit.main,
+                                                        proxy.server))
     _take_artifacts(page, cdp, visit, options, deadline)
     if visit.direct is None:
         visit.main_body = _step(visit, "original", lambda: _document_body(cdp, visit))
-
-
-def _install_guard(context: BrowserContext, visit: Visit) -> None:
-    cache: dict[str, bool] = {}
-
-    def check(route: Route) -> None:
-        host = urlsplit(route.request.url).hostname or ""
-        if not host or host_allowed(host, cache):
-            route.continue_()
-        else:
-            visit.blocked_hosts.append(host)
-            route.abort("addressunreachable")
-
-    context.route("**/*", check)
 
 
 def _watch(page: Page, visit: Visit) -> None:
@@ -135,22 +217,59 @@ def _watch(page: Page, visit: Visit) -> None:
     def done(_request: Request) -> None:
         visit.in_flight = max(0, visit.in_flight - 1)
 
+    def failed(request: Request) -> None:
+        done(request)
+        if request.is_navigation_request() and request.frame.parent_frame is None:
+            visit.note_failed_navigation(request.url)
+
+    def crashed(_page: Page) -> None:
+        visit.crashed = True
+
     page.on("request", started)
     page.on("requestfinished", done)
-    page.on("requestfailed", done)
+    page.on("requestfailed", failed)
+    page.on("crash", crashed)
 
 
-def _remember_documents(cdp: CDPSession, visit: Visit) -> None:
+def _remember_documents(cdp: CDPSession, visit: Visit, budget: int) -> None:
     """DevTools keeps response bodies in its own buffer, also after the page replaced
     itself; note each main document's request id to read its body from there."""
-    cdp.send("Network.enable", {"maxTotalBufferSize": BODY_BUFFER,
-                                "maxResourceBufferSize": BODY_BUFFER // 2})
+    cdp.send("Network.enable", {"maxTotalBufferSize": budget,
+                                "maxResourceBufferSize": budget})
 
     def received(event: dict[str, object]) -> None:
         if event.get("type") == "Document" and event.get("frameId") is not None:
             visit.document_requests.append(str(event.get("requestId")))
 
     cdp.on("Network.responseReceived", received)
+
+
+def _check_answers(cdp: CDPSession, visit: Visit, proxy: GuardProxy, budget: int) -> None:
+    """The address of every answer (and redirect hop) Chromium got, and the decoded
+    bytes it received: see ``watch.py``."""
+
+    def check(remote: Remote | None) -> None:
+        if remote is None or remote == visit.proxy or visit.policy.allows(*remote):
+            return
+        visit.barred.append(f"{remote[0]}:{remote[1]}")
+        proxy.stop()
+
+    def answered(event: dict[str, object]) -> None:
+        check(remote_of(event.get("response")))
+
+    def redirected(event: dict[str, object]) -> None:
+        check(remote_of(event.get("redirectResponse")))
+
+    def data(event: dict[str, object]) -> None:
+        size = event.get("dataLength")
+        visit.received += size if isinstance(size, int) else 0
+        if visit.received > budget and not visit.over_budget:
+            visit.over_budget = True
+            proxy.stop()
+
+    cdp.on("Network.responseReceived", answered)
+    cdp.on("Network.requestWillBeSent", redirected)
+    cdp.on("Network.dataReceived", data)
 
 
 def _document_body(cdp: CDPSession, visit: Visit) -> bytes | None:
@@ -176,7 +295,9 @@ def _remaining_ms(deadline: float, at_most: float | None = None) -> float:
     return 1000 * (left if at_most is None else min(left, at_most))
 
 
-def _navigate(page: Page, visit: Visit, options: CaptureOptions, deadline: float) -> Response:
+def _navigate(page: Page, visit: Visit, options: CaptureOptions,
+              deadline: float) -> Response | None:
+    """The page's response; None when the guard (or a crash) stopped the visit."""
     limit = _remaining_ms(deadline, options.load_timeout_seconds)
     try:
         response = page.goto(visit.requested_url, wait_until="commit", timeout=limit)
@@ -185,6 +306,14 @@ def _navigate(page: Page, visit: Visit, options: CaptureOptions, deadline: float
                               "captured.").format(url=visit.requested_url,
                                                   seconds=round(limit / 1000))) from exc
     except PlaywrightError as exc:
+        if "SOCKS" in str(exc.message or ""):
+            visit.note_failed_navigation(None)
+        if visit.refused_navigation or visit.barred:
+            return None  # a stopped visit: service.py stores the record and a finding
+        if visit.crashed:
+            raise CaptureFailed(_("The browser's page process crashed while opening {url} "
+                                  "(the page may use too much memory); nothing was "
+                                  "captured.").format(url=visit.requested_url)) from exc
         raise CaptureFailed(_("{url} could not be opened ({reason}); nothing was captured.")
                             .format(url=visit.requested_url, reason=_net_reason(exc))) from exc
     if response is None:
@@ -214,7 +343,12 @@ def _wait_for_load(page: Page, visit: Visit, options: CaptureOptions, deadline: 
 
 
 def _step(visit: Visit, name: str, action: Callable[[], T]) -> T | None:
-    """One artifact step; a failure is recorded and the capture goes on."""
+    """One artifact step; a failure is recorded and the capture goes on. A halted visit
+    takes no further step (its finding says why)."""
+    if time.monotonic() > visit.deadline:
+        visit.timed_out = True
+    if visit.halted:
+        return None
     try:
         return action()
     except (PlaywrightError, KeyError, ValueError) as exc:

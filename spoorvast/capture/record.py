@@ -79,7 +79,8 @@ def build_record(visit: Visit, options: CaptureOptions, browser: BrowserInfo,
         "final_url": main.url if main else None, "status": main.status if main else None,
         "response": _main_json(main), "title": visit.title,
         "started": _when(visit.started), "ended": _when(visit.ended),
-        "navigations": visit.navigations, "blocked_hosts": sorted(set(visit.blocked_hosts)),
+        "navigations": visit.navigations, "blocked_hosts": visit.blocked_hosts,
+        "guard": _guard_json(visit),
         "browser": {"name": browser.name, "version": browser.version,
                     "user_agent": browser.user_agent, "executable": browser.executable},
         "playwright_version": browser.playwright_version,
@@ -89,6 +90,16 @@ def build_record(visit: Visit, options: CaptureOptions, browser: BrowserInfo,
         "artifacts": [to_json(a) for a in artifacts],
         "statement": {"proves": list(PROVES), "does_not_prove": list(DOES_NOT_PROVE)},
     }
+
+
+def _guard_json(visit: Visit) -> dict[str, object]:
+    """What the guard allowed, refused and saw (every connection went through it)."""
+    return {"private_allowed": visit.policy.private,
+            "test_only_origins": sorted(f"{a}:{p}" for a, p in visit.policy.origins),
+            "refused": [to_json(r) for r in visit.log.refused],
+            "barred_answers": sorted(set(visit.barred)),
+            "received_bytes": max(visit.received, visit.log.received),
+            "stopped": visit.halted}
 
 
 def _when(moment: object) -> object:

@@ -1,0 +1,107 @@
+"""What a visit watches while it runs: the address each answer came from, the bytes the
+page received, the renderer crashing, and the visit's hard time limit.
+
+* Every answer Chromium reports (``Network.responseReceived``, and each redirect hop in
+  ``Network.requestWillBeSent``) names the address it came from. Through the guard proxy
+  that is the proxy itself; any other address must pass the visit's policy, or the visit
+  is stopped and none of the page's own files are sealed (the proxy should make this
+  impossible; this is the check that it did).
+* Decoded bytes (``Network.dataReceived``) count against the visit's budget as the
+  proxy's wire bytes do, so a compressed bomb is cut off too.
+* A :class:`Watchdog` thread kills the capture browser's renderer processes when the visit
+  overruns its limit by :data:`GRACE_SECONDS`: a DevTools call on a huge page (print,
+  MHTML) then fails at once instead of running on for minutes.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+GRACE_SECONDS = 5.0
+
+Remote = tuple[str, int]
+
+
+def remote_of(response: object) -> Remote | None:
+    """(address, port) of a DevTools ``Response`` object, when it names one."""
+    if not isinstance(response, dict):
+        return None
+    address = str(response.get("remoteIPAddress") or "").strip("[]")
+    port = response.get("remotePort")
+    if not address or not isinstance(port, int):
+        return None
+    return address, port
+
+
+def descendants(root: int) -> list[int]:
+    """Every process below ``root`` (read from /proc; Linux)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def renderers(root: int) -> list[int]:
+    """The Chromium renderer processes below ``root``."""
+    found = []
+    for pid in descendants(root):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"--type=renderer" in command:
+            found.append(pid)
+    return found
+
+
+def kill_renderers(root: int) -> int:
+    killed = 0
+    for pid in renderers(root):
+        try:
+            os.kill(pid, signal.SIGKILL)
+            killed += 1
+        except OSError:
+            continue
+    return killed
+
+
+class Watchdog:
+    """``with Watchdog(deadline, root, on_fire):`` kills the renderers under ``root`` once
+    ``deadline + GRACE_SECONDS`` (``time.monotonic``) passes inside the block."""
+
+    def __init__(self, deadline: float, root: int, on_fire: Callable[[], None]) -> None:
+        self.deadline, self.root, self.on_fire = deadline, root, on_fire
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> Watchdog:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join(timeout=2)
+
+    def _run(self) -> None:
+        wait = self.deadline + GRACE_SECONDS - time.monotonic()
+        if self._done.wait(max(0.0, wait)):
+            return
+        self.on_fire()
+        kill_renderers(self.root)
