@@ -52,8 +52,9 @@ def drafts_of(visit: Visit, exchanges: list[Exchange]) -> list[Draft]:
     if visit.barred:
         return []
     original = original_of(visit, exchanges)
-    if _lost(visit, original):
-        original = None
+    if _lost(visit, original) or (original is not None and not original.body
+                                  and visit.halted):
+        original = None  # cut off or crashed before its bytes were read
     found = [
         (ArtifactRole.ORIGINAL, _original_name(original) if original else "",
          original.media_type if original else "", original.body if original else None),
@@ -146,6 +147,9 @@ def stop_problems(visit: Visit, options: CaptureOptions) -> list[Problem]:
     if visit.over_budget or visit.log.over_budget:
         found.append(Problem(Severity.ERROR, "capture.too-large",
                              (("limit", str(options.max_bytes >> 20)),)))
+    if visit.too_large:
+        found.append(Problem(Severity.ERROR, "capture.document-too-large", (
+            ("url", visit.too_large), ("limit", str(options.max_document_bytes >> 20)))))
     if visit.crashed and not visit.timed_out:
         found.append(Problem(Severity.ERROR, "capture.crashed"))
     if visit.timed_out:

@@ -102,9 +102,11 @@ def _temp_dir_env(path: Path) -> Iterator[None]:
 class BrowserSession:
     """Use as a context manager: ``with BrowserSession() as session: ...``."""
 
-    def __init__(self, executable: str | None = None, headless: bool = True) -> None:
+    def __init__(self, executable: str | None = None, headless: bool = True,
+                 extra_args: tuple[str, ...] = ()) -> None:
         self.executable = executable or chromium_path()
         self.headless = headless
+        self.extra_args = extra_args  # more Chromium switches (tests: a small JS heap)
         self._pw: Playwright | None = None
         self._browser: Browser | None = None
         self.info: BrowserInfo | None = None
@@ -131,7 +133,8 @@ class BrowserSession:
         with _temp_dir_env(self.temp_dir):  # browser temp files: private, in memory
             self._pw = sync_playwright().start()
         self._browser = self._pw.chromium.launch(
-            executable_path=self.executable, headless=self.headless, args=EXTRA_ARGS,
+            executable_path=self.executable, headless=self.headless,
+            args=[*EXTRA_ARGS, *self.extra_args],
             env=self.browser_env())
         self.info = self._info(self._browser)
 

@@ -40,6 +40,10 @@ register_codes({
     "capture.too-large": N_(
         "The page sent more than {limit} MB, the limit of one capture; the capture was cut "
         "off there. The files made before that were kept; the page may be incomplete."),
+    "capture.document-too-large": N_(
+        "A document of the page ({url}) is larger than {limit} MB, the limit for what the "
+        "browser must read as text; the capture was cut off there. The files made before "
+        "that were kept; the page may be incomplete."),
     "capture.crashed": N_(
         "The browser's page process crashed during the capture (the page may use too "
         "much memory). The files made before the crash were kept; the others are missing."),

@@ -48,6 +48,7 @@ from spoorvast.model.records import Problem, Severity
 T = TypeVar("T")
 OpenContext = Callable[[Path, str], BrowserContext]  # (HAR path, proxy server)
 HTML_TYPES = ("text/html", "application/xhtml+xml", "")
+LOAD_SLICE_MS = 250.0  # how often waiting for the load event looks whether to stop
 
 
 class CaptureFailed(UserError):
@@ -82,6 +83,7 @@ class Visit:
     refused_navigation: tuple[str, Refusal] | None = None  # (url, why) of the page itself
     received: int = 0  # decoded bytes, as DevTools counts them
     over_budget: bool = False
+    too_large: str | None = None  # a document (script, style sheet) past its own limit
     crashed: bool = False
     timed_out: bool = False
     deadline: float = float("inf")  # time.monotonic() at the visit's limit
@@ -107,7 +109,8 @@ class Visit:
     @property
     def halted(self) -> bool:
         return bool(self.barred or self.refused_navigation or self.crashed
-                    or self.timed_out or self.over_budget or self.log.over_budget)
+                    or self.timed_out or self.over_budget or self.log.over_budget
+                    or self.too_large)
 
     def served_by(self, url: str, reported: str | None) -> str | None:
         """The address that answered ``url``: the one the proxy connected to, when the
@@ -191,7 +194,8 @@ def _drive(playwright: Playwright, context: BrowserContext, visit: Visit, limits
     _watch(page, visit)
     _follow_navigations(page, visit)
     _remember_documents(cdp, visit, options.max_bytes)
-    _check_answers(cdp, visit, proxy, options.max_bytes)
+    _check_answers(cdp, visit, proxy)
+    _count_bytes(cdp, visit, proxy, options)
     response = _navigate(page, visit, options, deadline)
     if response is None:
         return
@@ -244,9 +248,8 @@ def _remember_documents(cdp: CDPSession, visit: Visit, budget: int) -> None:
     cdp.on("Network.responseReceived", received)
 
 
-def _check_answers(cdp: CDPSession, visit: Visit, proxy: GuardProxy, budget: int) -> None:
-    """The address of every answer (and redirect hop) Chromium got, and the decoded
-    bytes it received: see ``watch.py``."""
+def _check_answers(cdp: CDPSession, visit: Visit, proxy: GuardProxy) -> None:
+    """The address of every answer (and redirect hop) Chromium got: see ``watch.py``."""
 
     def check(remote: Remote | None) -> None:
         if remote is None or remote == visit.proxy or visit.policy.allows(*remote):
@@ -260,15 +263,39 @@ def _check_answers(cdp: CDPSession, visit: Visit, proxy: GuardProxy, budget: int
     def redirected(event: dict[str, object]) -> None:
         check(remote_of(event.get("redirectResponse")))
 
+    cdp.on("Network.responseReceived", answered)
+    cdp.on("Network.requestWillBeSent", redirected)
+
+
+PARSED = ("Document", "Script", "Stylesheet")  # what the renderer parses as text
+
+
+def _count_bytes(cdp: CDPSession, visit: Visit, proxy: GuardProxy,
+                 options: CaptureOptions) -> None:
+    """Decoded bytes against the visit's budget, and per parsed document against its own
+    limit; past either, the proxy stops and the visit takes no further step."""
+    parsed: dict[str, list[object]] = {}  # request id → [url, bytes so far]
+
+    def answered(event: dict[str, object]) -> None:
+        response = event.get("response")
+        if event.get("type") in PARSED and isinstance(response, dict):
+            parsed[str(event.get("requestId"))] = [str(response.get("url", "")), 0]
+
     def data(event: dict[str, object]) -> None:
         size = event.get("dataLength")
-        visit.received += size if isinstance(size, int) else 0
-        if visit.received > budget and not visit.over_budget:
+        size = size if isinstance(size, int) else 0
+        visit.received += size
+        entry = parsed.get(str(event.get("requestId")))
+        if entry is not None:
+            entry[1] = int(str(entry[1])) + size
+            if int(str(entry[1])) > options.max_document_bytes and not visit.too_large:
+                visit.too_large = str(entry[0])[:300]
+                proxy.stop()
+        if visit.received > options.max_bytes and not visit.over_budget:
             visit.over_budget = True
             proxy.stop()
 
     cdp.on("Network.responseReceived", answered)
-    cdp.on("Network.requestWillBeSent", redirected)
     cdp.on("Network.dataReceived", data)
 
 
@@ -332,14 +359,20 @@ def _net_reason(exc: PlaywrightError) -> str:
 
 
 def _wait_for_load(page: Page, visit: Visit, options: CaptureOptions, deadline: float) -> None:
+    """Until the load event, the load limit, or the visit was halted (cut off)."""
     limit = _remaining_ms(deadline, options.load_timeout_seconds)
-    try:
-        page.wait_for_load_state("load", timeout=limit)
-    except PlaywrightTimeout:
-        visit.problems.append(Problem(Severity.WARNING, "capture.load-timeout",
-                                      (("seconds", str(round(limit / 1000))),)))
-    except PlaywrightError:
-        pass  # the page navigated on its own while loading; followed below
+    until = time.monotonic() + limit / 1000
+    while not visit.halted:
+        try:
+            page.wait_for_load_state("load", timeout=min(LOAD_SLICE_MS, limit))
+            return
+        except PlaywrightTimeout:
+            if time.monotonic() >= until:
+                visit.problems.append(Problem(Severity.WARNING, "capture.load-timeout",
+                                              (("seconds", str(round(limit / 1000))),)))
+                return
+        except PlaywrightError:
+            return  # the page navigated on its own while loading; followed below
 
 
 def _step(visit: Visit, name: str, action: Callable[[], T]) -> T | None:

@@ -67,6 +67,7 @@ def _screenshot_json(visit: Visit, options: CaptureOptions) -> dict[str, object]
             "page_height": full.page_height if full else None,
             "captured_height": full.captured_height if full else None,
             "width": full.width if full else None,
+            "page_width": full.page_width if full else None,
             "truncated": full.truncated if full else None}
 
 
