@@ -13,6 +13,7 @@ answer at all raises :class:`CaptureFailed` and leaves nothing behind.
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import time
 from collections.abc import Callable
@@ -141,6 +142,10 @@ def run_visit(open_context: OpenContext, url: str, options: CaptureOptions, zone
         try:
             with Watchdog(deadline, _browser_pid(context), lambda: _time_up(visit)):
                 _drive(playwright, context, visit, (options, deadline), proxy)
+        except PlaywrightError as exc:  # the browser failed outside any step
+            raise CaptureFailed(_("{url} could not be captured: the browser failed "
+                                  "({reason}); nothing was captured.").format(
+                url=url, reason=_short(str(exc.message or "")))) from exc
         finally:
             _close(context)
         visit.har = har_path.read_bytes() if har_path.exists() else b""
@@ -164,7 +169,8 @@ def _close(context: BrowserContext) -> None:
             page.close()
         except PlaywrightError:
             continue
-    context.close()
+    with contextlib.suppress(PlaywrightError):  # a crashed browser: the HAR may be
+        context.close()                         # missing; the findings say why
 
 
 def _browser_pid(context: BrowserContext) -> int:
@@ -199,9 +205,12 @@ def _drive(playwright: Playwright, context: BrowserContext, visit: Visit, limits
     response = _navigate(page, visit, options, deadline)
     if response is None:
         return
-    main = _step(visit, "response", lambda: describe_response(response))
-    if main is None:
-        return
+    if visit.barred:
+        return  # not even the headers of an answer from a barred address are kept
+    try:
+        main = describe_response(response)
+    except PlaywrightError:
+        return  # crashed or cut off right after the answer: the findings say so
     address = visit.served_by(main.url, main.server_ip)
     visit.main = replace(main, server_ip=address, server_port=_host_port(main.url)[1]) \
         if (main.server_ip, main.server_port) == visit.proxy else main

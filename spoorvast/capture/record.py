@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 
 from spoorvast import __version__
+from spoorvast.capture.assemble import stop_problems
 from spoorvast.capture.browser import BrowserInfo
 from spoorvast.capture.navigation import MainResponse
 from spoorvast.capture.options import CaptureOptions
@@ -81,7 +82,7 @@ def build_record(visit: Visit, options: CaptureOptions, browser: BrowserInfo,
         "response": _main_json(main), "title": visit.title,
         "started": _when(visit.started), "ended": _when(visit.ended),
         "navigations": visit.navigations, "blocked_hosts": visit.blocked_hosts,
-        "guard": _guard_json(visit),
+        "guard": _guard_json(visit, options),
         "browser": {"name": browser.name, "version": browser.version,
                     "user_agent": browser.user_agent, "executable": browser.executable},
         "playwright_version": browser.playwright_version,
@@ -93,14 +94,15 @@ def build_record(visit: Visit, options: CaptureOptions, browser: BrowserInfo,
     }
 
 
-def _guard_json(visit: Visit) -> dict[str, object]:
+def _guard_json(visit: Visit, options: CaptureOptions) -> dict[str, object]:
     """What the guard allowed, refused and saw (every connection went through it)."""
     return {"private_allowed": visit.policy.private,
             "test_only_origins": sorted(f"{a}:{p}" for a, p in visit.policy.origins),
             "refused": [to_json(r) for r in visit.log.refused],
             "barred_answers": sorted(set(visit.barred)),
             "received_bytes": max(visit.received, visit.log.received),
-            "stopped": visit.halted}
+            "stopped": visit.halted,
+            "findings": [p.code for p in stop_problems(visit, options)]}
 
 
 def _when(moment: object) -> object:
