@@ -143,14 +143,27 @@ def run_visit(open_context: OpenContext, url: str, options: CaptureOptions, zone
             with Watchdog(deadline, _browser_pid(context), lambda: _time_up(visit)):
                 _drive(playwright, context, visit, (options, deadline), proxy)
         except PlaywrightError as exc:  # the browser failed outside any step
-            raise CaptureFailed(_("{url} could not be captured: the browser failed "
-                                  "({reason}); nothing was captured.").format(
-                url=url, reason=_short(str(exc.message or "")))) from exc
+            _failed_outside_steps(visit, exc)
         finally:
             _close(context)
         visit.har = har_path.read_bytes() if har_path.exists() else b""
     visit.ended = instant.now(zone)
     return visit
+
+
+def _failed_outside_steps(visit: Visit, exc: PlaywrightError) -> None:
+    """Before the page's answer: nothing to keep (CaptureFailed). After it: what was made
+    is kept, with the failure (a crash is said as one)."""
+    reason = _short(str(exc.message or ""))
+    if visit.main is None:
+        raise CaptureFailed(_("{url} could not be captured: the browser failed ({reason}); "
+                              "nothing was captured.").format(url=visit.requested_url,
+                                                              reason=reason)) from exc
+    if "crash" in reason.lower():
+        visit.crashed = True
+    else:
+        visit.problems.append(Problem(Severity.WARNING, "capture.step-failed",
+                                      (("step", "browser"), ("error", reason))))
 
 
 def _address(server: str) -> Remote:
@@ -427,5 +440,8 @@ def _take_artifacts(page: Page, cdp: CDPSession, visit: Visit, options: CaptureO
 def _settle(page: Page, visit: Visit, options: CaptureOptions, deadline: float) -> None:
     """Wait (briefly, bounded) for the requests scrolling started."""
     until = min(deadline, time.monotonic() + options.settle_seconds)
-    while visit.in_flight > 0 and time.monotonic() < until:
-        page.wait_for_timeout(25)
+    while visit.in_flight > 0 and time.monotonic() < until and not visit.halted:
+        try:
+            page.wait_for_timeout(25)
+        except PlaywrightError:
+            return  # crashed: the crash event says so
