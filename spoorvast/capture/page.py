@@ -364,7 +364,8 @@ def _navigate(page: Page, visit: Visit, options: CaptureOptions,
                                   "(the page may use too much memory); nothing was "
                                   "captured.").format(url=visit.requested_url)) from exc
         raise CaptureFailed(_("{url} could not be opened ({reason}); nothing was captured.")
-                            .format(url=visit.requested_url, reason=_net_reason(exc))) from exc
+                            .format(url=visit.requested_url,
+                                    reason=_net_reason(exc, visit))) from exc
     if response is None:
         raise CaptureFailed(_("{url} could not be opened ({reason}); nothing was captured.")
                             .format(url=visit.requested_url, reason="no response"))
@@ -372,11 +373,15 @@ def _navigate(page: Page, visit: Visit, options: CaptureOptions,
     return response
 
 
-def _net_reason(exc: PlaywrightError) -> str:
+def _net_reason(exc: PlaywrightError, visit: Visit) -> str:
+    """Chromium's reason; for a connection the guard proxy could not make (Chromium only
+    says SOCKS_CONNECTION_FAILED), the proxy's own."""
     message = str(exc.message or "")
     for word in message.replace("\n", " ").split():
         if word.startswith("net::"):
-            return word.removeprefix("net::")
+            reason = word.removeprefix("net::")
+            failed = list(visit.log.failed.values())
+            return failed[-1] if "SOCKS" in reason and failed else reason
     return "browser error"
 
 

@@ -53,6 +53,9 @@ class ProxyLog:
     refused: list[Refusal] = field(default_factory=list)
     connected: dict[tuple[str, int], str] = field(default_factory=dict)
     attempted: list[str] = field(default_factory=list)
+    failed: dict[tuple[str, int], str] = field(default_factory=dict)  # → why, as Chromium
+    # would say it (NAME_NOT_RESOLVED, CONNECTION_REFUSED, …): Chromium itself only
+    # learns that the proxy could not connect
     received: int = 0
     over_budget: bool = False
     stopped: bool = False
@@ -123,13 +126,18 @@ class GuardProxy:
         with self._lock:
             self.log.refused.append(Refusal(host, port, address))
 
+    def fail(self, host: str, port: int, reason: str) -> None:
+        with self._lock:
+            self.log.failed[(host, port)] = reason
+
     def open(self, host: str, port: int, addresses: list[str]) -> socket.socket | None:
         for address in addresses:
             with self._lock:
                 self.log.attempted.append(address)
             try:
                 sock = socket.create_connection((address, port), timeout=CONNECT_SECONDS)
-            except OSError:
+            except OSError as exc:
+                self.fail(host, port, _reason(exc))
                 continue
             with self._lock:
                 self.log.connected[(host, port)] = address
@@ -211,6 +219,7 @@ def _serve(owner: GuardProxy, client: socket.socket, host: str, port: int) -> No
     try:
         addresses = owner.addresses(host)
     except TargetRefused:
+        owner.fail(host, port, "NAME_NOT_RESOLVED")
         _reply(client, REPLY_UNREACHABLE)
         return
     barred = [a for a in addresses if not owner.policy.allows(a, port)]
@@ -246,6 +255,14 @@ def _relay(owner: GuardProxy, client: socket.socket, upstream: socket.socket) ->
             if sock is upstream and not owner.count(len(data)):
                 return
             peers[sock].sendall(data)
+
+
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, TimeoutError):
+        return "CONNECTION_TIMED_OUT"
+    if isinstance(exc, ConnectionRefusedError):
+        return "CONNECTION_REFUSED"
+    return "CONNECTION_FAILED"
 
 
 def _reply(client: socket.socket, code: int) -> None:

@@ -20,6 +20,7 @@ from playwright.sync_api import BrowserContext
 from spoorvast.capture.browser import BrowserSession
 from spoorvast.capture.guard import TargetRefused
 from spoorvast.capture.options import CaptureOptions
+from spoorvast.capture.page import CaptureFailed
 from spoorvast.capture.service import CaptureService
 from spoorvast.model.records import Case
 from spoorvast.storage.vault import Vault
@@ -76,7 +77,9 @@ class Pages:
                     f"<img src='{self.secret}/pic.png'><iframe src='{self.secret}/frame'>"
                     f"</iframe><p id=out></p><script>fetch('{self.secret}/data')"
                     f".then(r => r.text()).then(t => out.textContent = t)"
-                    f".catch(() => out.textContent = 'FETCH-FAILED');</script></html>")
+                    f".catch(() => out.textContent = 'FETCH-FAILED');"
+                    f"new WebSocket('ws://127.0.0.1:{self.secret_port}/socket');</script>"
+                    f"</html>")
             return 200, html, page.encode(), {}
         return 200, "image/png", b"", {} if path.startswith("/img/") else (404, html, b"", {})
 
@@ -258,3 +261,18 @@ def test_without_the_proxy_the_answer_check_still_stops_the_visit(
     _item, files = stored(vault, case, result.label)
     assert set(files) <= {"capture.wacz", "capture.json"}
     assert_nothing_local(vault, case, local, local.hits)
+
+
+def test_a_closed_port_says_why_not_the_proxy(
+        vault: Vault, case: Case, session: BrowserSession, pages: Pages) -> None:
+    """Chromium only learns that the guard proxy could not connect; the reason given is
+    the proxy's own (as Chromium would have said it)."""
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    options = CaptureOptions(test_only_origins=(base,), timeout_seconds=10, pdf=False)
+    with pytest.raises(CaptureFailed, match="CONNECTION_REFUSED"):
+        capture(vault, case, session, base + "/", options)
