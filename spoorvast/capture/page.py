@@ -231,8 +231,11 @@ def _drive(playwright: Playwright, context: BrowserContext, visit: Visit, limits
         visit.direct = _step(visit, "original",
                              lambda: fetch_direct(playwright, context, visit.main,
                                                         proxy.server))
+    if visit.direct is None:  # the page's own bytes first: they matter most, and a page
+        with contextlib.suppress(PlaywrightError):  # that hangs a later step keeps them
+            visit.main_body = _document_body(cdp, visit)
     _take_artifacts(page, cdp, visit, options, deadline)
-    if visit.direct is None:
+    if visit.direct is None and visit.main_body is None:  # still streaming before
         visit.main_body = _step(visit, "original", lambda: _document_body(cdp, visit))
 
 
