@@ -132,11 +132,13 @@ class BrowserSession:
     def _start(self) -> None:
         with _temp_dir_env(self.temp_dir):  # browser temp files: private, in memory
             self._pw = sync_playwright().start()
-        self._browser = self._pw.chromium.launch(
-            executable_path=self.executable, headless=self.headless,
-            args=[*EXTRA_ARGS, *self.extra_args],
-            env=self.browser_env())
+        self._browser = self._launch(self._pw)
         self.info = self._info(self._browser)
+
+    def _launch(self, playwright: Playwright) -> Browser:
+        return playwright.chromium.launch(
+            executable_path=self.executable, headless=self.headless,
+            args=[*EXTRA_ARGS, *self.extra_args], env=self.browser_env())
 
     def _stop(self) -> None:
         try:
@@ -164,7 +166,9 @@ class BrowserSession:
                     proxy: str | None = None) -> BrowserContext:
         """A fresh context; every connection goes through ``proxy`` (the visit's guard;
         Playwright sends loopback through it too)."""
-        assert self._browser is not None
+        assert self._browser is not None and self._pw is not None
+        if not self._browser.is_connected():  # the watchdog ended a stuck visit
+            self._browser = self._launch(self._pw)
         args = context_args(options, har_path, proxy)
         return self._browser.new_context(
             viewport={"width": args.width, "height": args.height},

@@ -231,9 +231,9 @@ def _drive(playwright: Playwright, context: BrowserContext, visit: Visit, limits
         visit.direct = _step(visit, "original",
                              lambda: fetch_direct(playwright, context, visit.main,
                                                         proxy.server))
-    if visit.direct is None:  # the page's own bytes first: they matter most, and a page
-        with contextlib.suppress(PlaywrightError):  # that hangs a later step keeps them
-            visit.main_body = _document_body(cdp, visit)
+    if visit.direct is None and not visit.halted:  # the page's own bytes first: they
+        with contextlib.suppress(PlaywrightError):  # matter most, and a page that hangs
+            visit.main_body = _document_body(cdp, visit)  # a later step keeps them
     _take_artifacts(page, cdp, visit, options, deadline)
     if visit.direct is None and visit.main_body is None:  # still streaming before
         visit.main_body = _step(visit, "original", lambda: _document_body(cdp, visit))
@@ -401,8 +401,11 @@ def _wait_for_load(page: Page, visit: Visit, options: CaptureOptions, deadline: 
                 visit.problems.append(Problem(Severity.WARNING, "capture.load-timeout",
                                               (("seconds", str(round(limit / 1000))),)))
                 return
-        except PlaywrightError:
-            return  # the page navigated on its own while loading; followed below
+        except PlaywrightError as exc:
+            # a crashed page: no DevTools call may wait on it (the dead renderer never
+            # answers); else it navigated on its own while loading, followed below
+            visit.crashed = visit.crashed or "crash" in str(exc.message or "").lower()
+            return
 
 
 def _step(visit: Visit, name: str, action: Callable[[], T]) -> T | None:

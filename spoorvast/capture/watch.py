@@ -10,11 +10,15 @@ page received, the renderer crashing, and the visit's hard time limit.
   proxy's wire bytes do, so a compressed bomb is cut off too.
 * A :class:`Watchdog` thread kills the capture browser's renderer processes when the visit
   overruns its limit by :data:`GRACE_SECONDS`: a DevTools call on a huge page (print,
-  MHTML) then fails at once instead of running on for minutes.
+  MHTML) then fails at once instead of running on for minutes. A raw DevTools call that
+  the dead renderer never answers (``Network.getResponseBody`` on a page stuck in a
+  script loop was seen to wait forever) is ended :data:`GRACE_SECONDS` later by killing
+  the browser itself; ``BrowserSession`` starts a new one for the next capture.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
@@ -105,3 +109,7 @@ class Watchdog:
             return
         self.on_fire()
         kill_renderers(self.root)
+        if self._done.wait(GRACE_SECONDS) or self.root == os.getpid():
+            return
+        with contextlib.suppress(OSError):
+            os.kill(self.root, signal.SIGKILL)
