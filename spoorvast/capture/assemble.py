@@ -12,7 +12,7 @@ from spoorvast.capture.browser import BrowserInfo
 from spoorvast.capture.draft import Draft
 from spoorvast.capture.exchanges import Exchange, main_document, read_har, with_original
 from spoorvast.capture.options import CaptureOptions
-from spoorvast.capture.page import Visit
+from spoorvast.capture.visit import Visit
 from spoorvast.capture.wacz import PackageInfo, PageEntry, build_wacz, check_wacz
 from spoorvast.capture.warc import write_warc
 from spoorvast.model.records import ArtifactRole, Location, Problem, Severity

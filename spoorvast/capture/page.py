@@ -17,7 +17,7 @@ import contextlib
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -34,12 +34,13 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from spoorvast.capture import shots
-from spoorvast.capture.exchanges import Exchange
 from spoorvast.capture.guard import PUBLIC_ONLY, Policy, Resolver, system_resolve
-from spoorvast.capture.navigation import Hop, MainResponse, describe_response, fetch_direct
+from spoorvast.capture.navigation import describe_response, fetch_direct
 from spoorvast.capture.options import CaptureOptions
-from spoorvast.capture.proxy import GuardProxy, ProxyLog, Refusal
-from spoorvast.capture.watch import Remote, Watchdog, remote_of
+from spoorvast.capture.proxy import GuardProxy
+from spoorvast.capture.visit import Remote, host_port
+from spoorvast.capture.visit import Visit as Visit  # where the other modules find it
+from spoorvast.capture.watch import Watchdog, check_answers, count_bytes
 from spoorvast.capture.workdir import private_dir
 from spoorvast.errors import UserError
 from spoorvast.i18n import _
@@ -54,80 +55,6 @@ LOAD_SLICE_MS = 250.0  # how often waiting for the load event looks whether to s
 
 class CaptureFailed(UserError):
     """Nothing could be captured (no answer, DNS or TLS failure); exit 2."""
-
-
-@dataclass
-class Visit:
-    """What one visit produced (bytes are evidence: never logged)."""
-
-    requested_url: str
-    started: instant.Instant
-    main: MainResponse | None = None
-    ended: instant.Instant | None = None
-    title: str = ""
-    full: shots.FullShot | None = None
-    viewport_png: bytes | None = None
-    mhtml: bytes | None = None
-    pdf: bytes | None = None
-    dom: bytes | None = None
-    direct: Exchange | None = None
-    main_body: bytes | None = None  # the page's own response body, from DevTools
-    document_requests: list[str] = field(default_factory=list)
-    har: bytes = b""
-    navigations: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    in_flight: int = 0
-    policy: Policy = PUBLIC_ONLY
-    proxy: Remote | None = None  # the guard proxy's own address (what Chromium sees)
-    log: ProxyLog = field(default_factory=ProxyLog)
-    barred: list[str] = field(default_factory=list)  # answers from barred addresses
-    refused_navigation: tuple[str, Refusal] | None = None  # (url, why) of the page itself
-    received: int = 0  # decoded bytes, as DevTools counts them
-    over_budget: bool = False
-    too_large: str | None = None  # a document (script, style sheet) past its own limit
-    crashed: bool = False
-    timed_out: bool = False
-    deadline: float = float("inf")  # time.monotonic() at the visit's limit
-
-    @property
-    def hops(self) -> tuple[Hop, ...]:
-        return self.main.hops if self.main else ()
-
-    @property
-    def blocked_hosts(self) -> list[str]:
-        return sorted({f"{r.host}:{r.port}" for r in self.log.refused})
-
-    def note_failed_navigation(self, url: str | None) -> None:
-        """The page's own navigation failed: was it the guard? (the first one counts)"""
-        if self.refused_navigation is not None or not self.log.refused:
-            return
-        wanted = _host_port(url) if url else None
-        found = [r for r in self.log.refused if wanted in (None, (r.host, r.port))]
-        if found:
-            refusal = found[-1]
-            self.refused_navigation = (url or f"{refusal.host}:{refusal.port}", refusal)
-
-    @property
-    def halted(self) -> bool:
-        return bool(self.barred or self.refused_navigation or self.crashed
-                    or self.timed_out or self.over_budget or self.log.over_budget
-                    or self.too_large)
-
-    def served_by(self, url: str, reported: str | None) -> str | None:
-        """The address that answered ``url``: the one the proxy connected to, when the
-        answer came through it; else the one the browser reported."""
-        host, port = _host_port(url)
-        return self.log.address_of(host, port) or reported
-
-
-def _host_port(url: str) -> tuple[str, int]:
-    parts = urlsplit(url)
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    return ((parts.hostname or "").strip("[]").lower(),
-            port or (443 if parts.scheme == "https" else 80))
 
 
 def run_visit(open_context: OpenContext, url: str, options: CaptureOptions, zone: str,
@@ -213,8 +140,8 @@ def _drive(playwright: Playwright, context: BrowserContext, visit: Visit, limits
     _watch(page, visit)
     _follow_navigations(page, visit)
     _remember_documents(cdp, visit, options.max_bytes)
-    _check_answers(cdp, visit, proxy)
-    _count_bytes(cdp, visit, proxy, options)
+    check_answers(cdp, visit, proxy)
+    count_bytes(cdp, visit, proxy, options)
     response = _navigate(page, visit, options, deadline)
     if response is None:
         return
@@ -225,7 +152,7 @@ def _drive(playwright: Playwright, context: BrowserContext, visit: Visit, limits
     except PlaywrightError:
         return  # crashed or cut off right after the answer: the findings say so
     address = visit.served_by(main.url, main.server_ip)
-    visit.main = replace(main, server_ip=address, server_port=_host_port(main.url)[1]) \
+    visit.main = replace(main, server_ip=address, server_port=host_port(main.url)[1]) \
         if (main.server_ip, main.server_port) == visit.proxy else main
     if visit.main.media_type not in HTML_TYPES:
         visit.direct = _step(visit, "original",
@@ -271,57 +198,6 @@ def _remember_documents(cdp: CDPSession, visit: Visit, budget: int) -> None:
             visit.document_requests.append(str(event.get("requestId")))
 
     cdp.on("Network.responseReceived", received)
-
-
-def _check_answers(cdp: CDPSession, visit: Visit, proxy: GuardProxy) -> None:
-    """The address of every answer (and redirect hop) Chromium got: see ``watch.py``."""
-
-    def check(remote: Remote | None) -> None:
-        if remote is None or remote == visit.proxy or visit.policy.allows(*remote):
-            return
-        visit.barred.append(f"{remote[0]}:{remote[1]}")
-        proxy.stop()
-
-    def answered(event: dict[str, object]) -> None:
-        check(remote_of(event.get("response")))
-
-    def redirected(event: dict[str, object]) -> None:
-        check(remote_of(event.get("redirectResponse")))
-
-    cdp.on("Network.responseReceived", answered)
-    cdp.on("Network.requestWillBeSent", redirected)
-
-
-PARSED = ("Document", "Script", "Stylesheet")  # what the renderer parses as text
-
-
-def _count_bytes(cdp: CDPSession, visit: Visit, proxy: GuardProxy,
-                 options: CaptureOptions) -> None:
-    """Decoded bytes against the visit's budget, and per parsed document against its own
-    limit; past either, the proxy stops and the visit takes no further step."""
-    parsed: dict[str, list[object]] = {}  # request id → [url, bytes so far]
-
-    def answered(event: dict[str, object]) -> None:
-        response = event.get("response")
-        if event.get("type") in PARSED and isinstance(response, dict):
-            parsed[str(event.get("requestId"))] = [str(response.get("url", "")), 0]
-
-    def data(event: dict[str, object]) -> None:
-        size = event.get("dataLength")
-        size = size if isinstance(size, int) else 0
-        visit.received += size
-        entry = parsed.get(str(event.get("requestId")))
-        if entry is not None:
-            entry[1] = int(str(entry[1])) + size
-            if int(str(entry[1])) > options.max_document_bytes and not visit.too_large:
-                visit.too_large = str(entry[0])[:300]
-                proxy.stop()
-        if visit.received > options.max_bytes and not visit.over_budget:
-            visit.over_budget = True
-            proxy.stop()
-
-    cdp.on("Network.responseReceived", answered)
-    cdp.on("Network.dataReceived", data)
 
 
 def _document_body(cdp: CDPSession, visit: Visit) -> bytes | None:

@@ -16,9 +16,9 @@ from spoorvast.capture.assemble import stop_problems
 from spoorvast.capture.browser import BrowserInfo
 from spoorvast.capture.navigation import MainResponse
 from spoorvast.capture.options import CaptureOptions
-from spoorvast.capture.page import Visit
 from spoorvast.capture.platforms import PlatformFacts
 from spoorvast.capture.secrets import redact_headers
+from spoorvast.capture.visit import Visit
 from spoorvast.i18n import N_
 from spoorvast.model.serialize import to_json
 

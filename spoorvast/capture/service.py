@@ -26,8 +26,9 @@ from spoorvast.capture.draft import Draft
 from spoorvast.capture.guard import Resolver, system_resolve, visit_policy
 from spoorvast.capture.identifiers import identifiers_of
 from spoorvast.capture.options import CaptureOptions
-from spoorvast.capture.page import Visit, run_visit
+from spoorvast.capture.page import run_visit
 from spoorvast.capture.record import ArtifactEntry, build_record, record_bytes
+from spoorvast.capture.visit import Visit
 from spoorvast.model import instant
 from spoorvast.model.records import (
     Artifact,

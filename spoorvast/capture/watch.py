@@ -26,9 +26,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-GRACE_SECONDS = 5.0
+from playwright.sync_api import CDPSession
 
-Remote = tuple[str, int]
+from spoorvast.capture.options import CaptureOptions
+from spoorvast.capture.proxy import GuardProxy
+from spoorvast.capture.visit import Remote, Visit
+
+GRACE_SECONDS = 5.0
 
 
 def remote_of(response: object) -> Remote | None:
@@ -40,6 +44,57 @@ def remote_of(response: object) -> Remote | None:
     if not address or not isinstance(port, int):
         return None
     return address, port
+
+
+def check_answers(cdp: CDPSession, visit: Visit, proxy: GuardProxy) -> None:
+    """The address of every answer (and redirect hop) Chromium got: see ``watch.py``."""
+
+    def check(remote: Remote | None) -> None:
+        if remote is None or remote == visit.proxy or visit.policy.allows(*remote):
+            return
+        visit.barred.append(f"{remote[0]}:{remote[1]}")
+        proxy.stop()
+
+    def answered(event: dict[str, object]) -> None:
+        check(remote_of(event.get("response")))
+
+    def redirected(event: dict[str, object]) -> None:
+        check(remote_of(event.get("redirectResponse")))
+
+    cdp.on("Network.responseReceived", answered)
+    cdp.on("Network.requestWillBeSent", redirected)
+
+
+PARSED = ("Document", "Script", "Stylesheet")  # what the renderer parses as text
+
+
+def count_bytes(cdp: CDPSession, visit: Visit, proxy: GuardProxy,
+                 options: CaptureOptions) -> None:
+    """Decoded bytes against the visit's budget, and per parsed document against its own
+    limit; past either, the proxy stops and the visit takes no further step."""
+    parsed: dict[str, list[object]] = {}  # request id → [url, bytes so far]
+
+    def answered(event: dict[str, object]) -> None:
+        response = event.get("response")
+        if event.get("type") in PARSED and isinstance(response, dict):
+            parsed[str(event.get("requestId"))] = [str(response.get("url", "")), 0]
+
+    def data(event: dict[str, object]) -> None:
+        size = event.get("dataLength")
+        size = size if isinstance(size, int) else 0
+        visit.received += size
+        entry = parsed.get(str(event.get("requestId")))
+        if entry is not None:
+            entry[1] = int(str(entry[1])) + size
+            if int(str(entry[1])) > options.max_document_bytes and not visit.too_large:
+                visit.too_large = str(entry[0])[:300]
+                proxy.stop()
+        if visit.received > options.max_bytes and not visit.over_budget:
+            visit.over_budget = True
+            proxy.stop()
+
+    cdp.on("Network.responseReceived", answered)
+    cdp.on("Network.dataReceived", data)
 
 
 def descendants(root: int) -> list[int]:
