@@ -12,7 +12,7 @@ from spoorvast.capture.browser import BrowserInfo
 from spoorvast.capture.draft import Draft
 from spoorvast.capture.exchanges import Exchange, main_document, read_har, with_original
 from spoorvast.capture.options import CaptureOptions
-from spoorvast.capture.visit import Visit
+from spoorvast.capture.visit import Visit, host_port
 from spoorvast.capture.wacz import PackageInfo, PageEntry, build_wacz, check_wacz
 from spoorvast.capture.warc import write_warc
 from spoorvast.model.records import ArtifactRole, Location, Problem, Severity
@@ -75,8 +75,7 @@ def _guarded(visit: Visit, exchanges: list[Exchange]) -> list[Exchange]:
     kept = []
     for exchange in exchanges:
         address = visit.served_by(exchange.url, exchange.server_ip)
-        port = urlsplit(exchange.url).port or (443 if exchange.url.startswith("https:")
-                                               else 80)
+        port = host_port(exchange.url)[1]
         if address and not visit.policy.allows(address, port):
             visit.barred.append(f"{address}:{port}")
             continue
