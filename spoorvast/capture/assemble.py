@@ -12,7 +12,7 @@ from spoorvast.capture.browser import BrowserInfo
 from spoorvast.capture.draft import Draft
 from spoorvast.capture.exchanges import Exchange, main_document, read_har, with_original
 from spoorvast.capture.options import CaptureOptions
-from spoorvast.capture.page import Visit
+from spoorvast.capture.visit import Visit, host_port
 from spoorvast.capture.wacz import PackageInfo, PageEntry, build_wacz, check_wacz
 from spoorvast.capture.warc import write_warc
 from spoorvast.model.records import ArtifactRole, Location, Problem, Severity
@@ -47,9 +47,14 @@ def _lost(visit: Visit, original: Exchange | None) -> bool:
 
 
 def drafts_of(visit: Visit, exchanges: list[Exchange]) -> list[Draft]:
+    """The page's own files; none when an answer came from a barred address (they could
+    show what it sent)."""
+    if visit.barred:
+        return []
     original = original_of(visit, exchanges)
-    if _lost(visit, original):
-        original = None
+    if _lost(visit, original) or (original is not None and not original.body
+                                  and visit.halted):
+        original = None  # cut off or crashed before its bytes were read
     found = [
         (ArtifactRole.ORIGINAL, _original_name(original) if original else "",
          original.media_type if original else "", original.body if original else None),
@@ -64,8 +69,23 @@ def drafts_of(visit: Visit, exchanges: list[Exchange]) -> list[Draft]:
             for role, name, media, data in found if data is not None]
 
 
+def _guarded(visit: Visit, exchanges: list[Exchange]) -> list[Exchange]:
+    """Each exchange with the address that served it (the guard proxy's connection, not
+    the proxy); one from an address the visit's policy bars is left out, and noted."""
+    kept = []
+    for exchange in exchanges:
+        address = visit.served_by(exchange.url, exchange.server_ip)
+        port = host_port(exchange.url)[1]
+        if address and not visit.policy.allows(address, port):
+            visit.barred.append(f"{address}:{port}")
+            continue
+        kept.append(replace(exchange, server_ip=address))
+    return kept
+
+
 def visit_exchanges(visit: Visit) -> list[Exchange]:
-    exchanges = read_har(visit.har)
+    """Every exchange of the visit that may be kept (call before ``drafts_of``)."""
+    exchanges = _guarded(visit, read_har(visit.har))
     if visit.direct:
         return with_original(exchanges, visit.direct)
     original = original_of(visit, exchanges)
@@ -101,9 +121,37 @@ def visit_problems(visit: Visit, options: CaptureOptions, wacz: Draft) -> list[P
     if visit.full is not None and visit.full.truncated:
         problems.append(Problem(Severity.INFO, "capture.height-capped", (
             ("height", str(visit.full.page_height)), ("cap", str(options.height_cap)))))
-    if visit.blocked_hosts:
-        problems.append(Problem(Severity.WARNING, "capture.blocked",
-                                (("count", str(len(set(visit.blocked_hosts)))),)))
+    problems.extend(stop_problems(visit, options))
     problems.extend(Problem(Severity.ERROR, "capture.wacz-invalid", (("detail", d[:200]),),
                             Location(field="capture.wacz")) for d in check_wacz(wacz.data))
     return problems
+
+
+def stop_problems(visit: Visit, options: CaptureOptions) -> list[Problem]:
+    """Why a visit was stopped or cut short, and what the guard refused."""
+    found: list[Problem] = []
+    if visit.barred:
+        found.append(Problem(Severity.ERROR, "capture.unguarded",
+                             (("address", sorted(set(visit.barred))[0]),)))
+    if visit.refused_navigation is not None:
+        url, refusal = visit.refused_navigation
+        found.append(Problem(Severity.ERROR, "capture.refused", (
+            ("url", url[:300]), ("host", refusal.host), ("port", str(refusal.port)),
+            ("address", refusal.address))))
+    others = [h for h in visit.blocked_hosts if visit.refused_navigation is None
+              or h != f"{visit.refused_navigation[1].host}:{visit.refused_navigation[1].port}"]
+    if others:
+        found.append(Problem(Severity.WARNING, "capture.blocked", (
+            ("count", str(len(others))), ("hosts", ", ".join(others[:10])))))
+    if visit.over_budget or visit.log.over_budget:
+        found.append(Problem(Severity.ERROR, "capture.too-large",
+                             (("limit", str(options.max_bytes >> 20)),)))
+    if visit.too_large:
+        found.append(Problem(Severity.ERROR, "capture.document-too-large", (
+            ("url", visit.too_large), ("limit", str(options.max_document_bytes >> 20)))))
+    if visit.crashed and not visit.timed_out:
+        found.append(Problem(Severity.ERROR, "capture.crashed"))
+    if visit.timed_out:
+        found.append(Problem(Severity.WARNING, "capture.deadline",
+                             (("seconds", str(round(options.timeout_seconds))),)))
+    return found

@@ -31,12 +31,12 @@ Report = Callable[[str, Outcome], None]
 
 
 def _factory(session: BrowserSession, options: CaptureOptions,
-             profile_dir: Path | None) -> Callable[[Path], BrowserContext]:
-    def open_context(har_path: Path) -> BrowserContext:
+             profile_dir: Path | None) -> Callable[[Path, str], BrowserContext]:
+    def open_context(har_path: Path, proxy: str) -> BrowserContext:
         if profile_dir is None:
-            return session.new_context(options, har_path)
+            return session.new_context(options, har_path, proxy)
         return profile.launch_persistent(session, profile_dir, True,
-                                         context_args(options, har_path))
+                                         context_args(options, har_path, proxy))
 
     return open_context
 

@@ -26,8 +26,10 @@ from spoorvast.i18n import _
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 # Playwright already passes --headless, --no-first-run, --disable-background-networking,
 # --disable-sync, --disable-component-update and friends; these are the few more.
+# WebRTC may not send UDP around the guard proxy.
 EXTRA_ARGS = ["--disable-features=Translate,OptimizationHints,MediaRouter",
-              "--no-default-browser-check", "--disable-breakpad"]
+              "--no-default-browser-check", "--disable-breakpad",
+              "--force-webrtc-ip-handling-policy=disable_non_proxied_udp"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +61,12 @@ class ContextArgs:
     width: int
     height: int
     har_path: Path | None
+    proxy: str | None = None  # the visit's guard proxy (socks5://127.0.0.1:port)
 
 
-def context_args(options: CaptureOptions, har_path: Path | None) -> ContextArgs:
-    return ContextArgs(options.viewport_width, options.viewport_height, har_path)
+def context_args(options: CaptureOptions, har_path: Path | None,
+                 proxy: str | None = None) -> ContextArgs:
+    return ContextArgs(options.viewport_width, options.viewport_height, har_path, proxy)
 
 
 class _Scratch:
@@ -98,9 +102,11 @@ def _temp_dir_env(path: Path) -> Iterator[None]:
 class BrowserSession:
     """Use as a context manager: ``with BrowserSession() as session: ...``."""
 
-    def __init__(self, executable: str | None = None, headless: bool = True) -> None:
+    def __init__(self, executable: str | None = None, headless: bool = True,
+                 extra_args: tuple[str, ...] = ()) -> None:
         self.executable = executable or chromium_path()
         self.headless = headless
+        self.extra_args = extra_args  # more Chromium switches (tests: a small JS heap)
         self._pw: Playwright | None = None
         self._browser: Browser | None = None
         self.info: BrowserInfo | None = None
@@ -126,10 +132,13 @@ class BrowserSession:
     def _start(self) -> None:
         with _temp_dir_env(self.temp_dir):  # browser temp files: private, in memory
             self._pw = sync_playwright().start()
-        self._browser = self._pw.chromium.launch(
-            executable_path=self.executable, headless=self.headless, args=EXTRA_ARGS,
-            env=self.browser_env())
+        self._browser = self._launch(self._pw)
         self.info = self._info(self._browser)
+
+    def _launch(self, playwright: Playwright) -> Browser:
+        return playwright.chromium.launch(
+            executable_path=self.executable, headless=self.headless,
+            args=[*EXTRA_ARGS, *self.extra_args], env=self.browser_env())
 
     def _stop(self) -> None:
         try:
@@ -153,13 +162,19 @@ class BrowserSession:
         assert self._pw is not None
         return self._pw
 
-    def new_context(self, options: CaptureOptions, har_path: Path) -> BrowserContext:
-        assert self._browser is not None
-        args = context_args(options, har_path)
+    def new_context(self, options: CaptureOptions, har_path: Path,
+                    proxy: str | None = None) -> BrowserContext:
+        """A fresh context; every connection goes through ``proxy`` (the visit's guard;
+        Playwright sends loopback through it too)."""
+        assert self._browser is not None and self._pw is not None
+        if not self._browser.is_connected():  # the watchdog ended a stuck visit
+            self._browser = self._launch(self._pw)
+        args = context_args(options, har_path, proxy)
         return self._browser.new_context(
             viewport={"width": args.width, "height": args.height},
             record_har_path=str(har_path), record_har_content="embed",
-            record_har_mode="full", accept_downloads=False, service_workers="block")
+            record_har_mode="full", accept_downloads=False, service_workers="block",
+            proxy={"server": proxy} if proxy else None)
 
     def _info(self, browser: Browser) -> BrowserInfo:
         cdp = browser.new_browser_cdp_session()

@@ -25,8 +25,31 @@ register_codes({
         "The {step} of the page could not be made ({error}); the rest of the capture "
         "was kept."),
     "capture.blocked": N_(
-        "The page asked for content from {count} local or private network address(es); "
-        "those requests were blocked for your safety."),
+        "The page asked for content from {count} local or private network address(es) "
+        "({hosts}); spoorvast refused to connect there, for your safety. That content is "
+        "missing from the capture."),
+    "capture.refused": N_(
+        "The capture was stopped: the page sent the browser on to {url}, and {host} "
+        "(port {port}) is the local or private network address {address}. spoorvast "
+        "refused to connect there, for your safety. Only what arrived before that (such "
+        "as the redirect answers) was kept; nothing from that address."),
+    "capture.unguarded": N_(
+        "The capture was stopped: an answer came from {address}, a local or private "
+        "network address the browser should not have reached. None of the page's files "
+        "were kept, only this record and the answers from allowed addresses."),
+    "capture.too-large": N_(
+        "The page sent more than {limit} MB, the limit of one capture; the capture was cut "
+        "off there. The files made before that were kept; the page may be incomplete."),
+    "capture.document-too-large": N_(
+        "A document of the page ({url}) is larger than {limit} MB, the limit for what the "
+        "browser must read as text; the capture was cut off there. The files made before "
+        "that were kept; the page may be incomplete."),
+    "capture.crashed": N_(
+        "The browser's page process crashed during the capture (the page may use too "
+        "much memory). The files made before the crash were kept; the others are missing."),
+    "capture.deadline": N_(
+        "The capture reached its time limit of {seconds} seconds and was stopped. The "
+        "files made before then were kept; the others are missing."),
     "capture.timestamp-failed": N_(
         "No trusted timestamp: the time-stamp authority could not be reached or refused "
         "({error}). The capture itself was kept."),

@@ -3,8 +3,15 @@
 A target is refused when its scheme is not http(s), or when any address its host
 resolves to is loopback, private, link-local, shared (CGNAT), multicast, reserved or
 unspecified. Every resolved address is checked, so a name that resolves to one public
-and one private address is refused too. ``allow_private`` lifts the address check
-(tests and deliberate captures of a local page); the scheme check always holds.
+and one private address is refused too. The scheme check always holds.
+
+The same check holds for every connection of the visit (redirect hops, subresources,
+the address a name resolves to *then*): :class:`Policy` is handed to the visit's proxy
+(``proxy.py``), which refuses at connect time. Non-public addresses are allowed only when
+the visit itself *starts* at one (``visit_policy``): with ``--allow-private-network`` any
+non-public address, and with ``CaptureOptions.test_only_origins`` (never set by the CLI
+or the web app) exactly those loopback ``ip:port`` pairs. A visit that starts at a
+public name gets no allowance at all, so no redirect from it can reach a local service.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from spoorvast.errors import UserError
@@ -38,25 +46,81 @@ def is_public(address: IPAddress) -> bool:
                 or address in ipaddress.ip_network("100.64.0.0/10"))
 
 
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Which addresses the connections of one visit may reach (public ones always)."""
+
+    private: bool = False  # every non-public address (a deliberate local capture)
+    origins: frozenset[tuple[str, int]] = frozenset()  # test-only (address, port) pairs
+
+    def allows(self, address: str, port: int) -> bool:
+        parsed = ipaddress.ip_address(address.split("%")[0])
+        if is_public(parsed):
+            return True
+        return self.private or (str(parsed), port) in self.origins
+
+
+PUBLIC_ONLY = Policy()
+
+
+def _port(url: str) -> int:
+    parts = urlsplit(url)
+    return parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def _is_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def parse_origins(origins: Sequence[str]) -> frozenset[tuple[str, int]]:
+    """``http://127.0.0.1:8000`` → (``127.0.0.1``, 8000); only loopback literals count."""
+    found: set[tuple[str, int]] = set()
+    for origin in origins:
+        host = (urlsplit(origin).hostname or "").strip("[]")
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            continue
+        if address.is_loopback:
+            found.add((str(address), _port(origin)))
+    return frozenset(found)
+
+
 def check_url(url: str, *, allow_private: bool = False,
               resolve: Resolver = system_resolve) -> list[str]:
     """The addresses ``url``'s host resolves to; raises TargetRefused when not allowed."""
+    visit_policy(url, allow_private, (), resolve)
+    return resolve_host(urlsplit(url).hostname or "", resolve)
+
+
+def visit_policy(url: str, allow_private: bool, test_only_origins: Sequence[str],
+                 resolve: Resolver = system_resolve) -> Policy:
+    """The policy of a visit to ``url`` (refused outright: TargetRefused)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise TargetRefused(_("{url} is not a web address (it must start with http:// or "
                               "https://).").format(url=url))
-    addresses = _resolve(parts.hostname, resolve)
-    if not allow_private:
-        for text in addresses:
-            if not is_public(ipaddress.ip_address(text)):
-                raise TargetRefused(_(
-                    "{url} points to a local or private network address ({address}). "
-                    "spoorvast does not capture those unless you add "
-                    "--allow-private-network.").format(url=url, address=text))
-    return addresses
+    addresses = resolve_host(parts.hostname, resolve)
+    barred = [a for a in addresses if not is_public(ipaddress.ip_address(a))]
+    if not barred:
+        return PUBLIC_ONLY
+    if allow_private:
+        return Policy(private=True)
+    origins = parse_origins(test_only_origins)
+    if _is_literal(parts.hostname) and (addresses[0], _port(url)) in origins:
+        return Policy(origins=origins)  # an address the test named, never a name
+    raise TargetRefused(_(
+        "{url} points to a local or private network address ({address}). "
+        "spoorvast does not capture those unless you add "
+        "--allow-private-network.").format(url=url, address=barred[0]))
 
 
-def _resolve(host: str, resolve: Resolver) -> list[str]:
+def resolve_host(host: str, resolve: Resolver = system_resolve) -> list[str]:
+    """Every address of ``host`` (an address literal is itself); TargetRefused if none."""
     literal = host.strip("[]")
     try:
         return [str(ipaddress.ip_address(literal))]
@@ -72,14 +136,3 @@ def _resolve(host: str, resolve: Resolver) -> list[str]:
         raise TargetRefused(_("The name {host} could not be found (no DNS answer). Check "
                               "the address and your internet connection.").format(host=host))
     return [str(ipaddress.ip_address(a.split("%")[0])) for a in found]
-
-
-def host_allowed(host: str, cache: dict[str, bool], resolve: Resolver = system_resolve) -> bool:
-    """For every request of a visit: may the browser talk to ``host``? (cached per host)."""
-    if host not in cache:
-        try:
-            cache[host] = all(is_public(ipaddress.ip_address(a))
-                              for a in _resolve(host, resolve))
-        except TargetRefused:
-            cache[host] = False
-    return cache[host]

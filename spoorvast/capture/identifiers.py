@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from spoorvast.capture.page import Visit
 from spoorvast.capture.platforms import NOT_ACCOUNTS, PlatformFacts
+from spoorvast.capture.visit import Visit
 from spoorvast.model.records import Identifier, IdentifierKind, IdentifierStatus, Item, Location
 
 VIEWER_FIELD = "capture.json:platform.viewer_id"

@@ -90,16 +90,17 @@ def describe_response(response: Response) -> MainResponse:
 
 
 def fetch_direct(playwright: Playwright, context: BrowserContext,
-                 main: MainResponse | None) -> Exchange | None:
+                 main: MainResponse | None, proxy: str) -> Exchange | None:
     """The original bytes of a media URL (the browser shows PDFs and images in a viewer
     page, so what it rendered is not the file). A separate request client with the
-    context's cookies: requests of the context's own client would enter its HAR, whose
-    recorder can then wait for the viewer's stream forever when the context closes."""
+    context's cookies, through the visit's guard proxy (``proxy``): requests of the
+    context's own client would enter its HAR, whose recorder can then wait for the
+    viewer's stream forever when the context closes."""
     if main is None:
         return None
     started = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     client = playwright.request.new_context(
-        storage_state=context.storage_state())
+        storage_state=context.storage_state(), proxy={"server": proxy})
     try:
         answer = client.get(main.url, max_redirects=0, fail_on_status_code=False)
         return Exchange(

@@ -6,6 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_HEIGHT_CAP = 16_000  # px; WebP fails silently above 16,383, PNG gets huge
+DEFAULT_MAX_BYTES = 128 << 20  # what one visit may receive (wire and decoded), at most
+# One document, script or style sheet the renderer must parse: a 128 MB HTML page took
+# 3.6 GB of memory and over a minute (measured); 16 MB is far above real pages.
+DEFAULT_MAX_DOCUMENT_BYTES = 16 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +25,11 @@ class CaptureOptions:
     pdf: bool = True
     tsa_url: str | None = None
     tsa_ca: Path | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
+    # Test-only: exact loopback origins ("http://127.0.0.1:8000") a visit that starts at
+    # one of them may reach. Never set by the CLI or the web app (see guard.py).
+    test_only_origins: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -30,4 +39,6 @@ class CaptureOptions:
             "settle_seconds": self.settle_seconds,
             "allow_private_network": self.allow_private_network,
             "logged_in": self.logged_in, "pdf": self.pdf, "tsa_url": self.tsa_url,
+            "max_bytes": self.max_bytes, "max_document_bytes": self.max_document_bytes,
+            "test_only_origins": list(self.test_only_origins),
         }

@@ -1,17 +1,23 @@
 """One visit: navigate, let the page settle, and take every artifact.
 
-Nothing is injected into the page and nothing is clicked. The whole visit has a bounded
-time (``CaptureOptions.timeout_seconds``). A step that fails (a PDF print, a screenshot)
-becomes a Problem and the other steps go on; a visit that got no answer at all raises
-:class:`CaptureFailed` and leaves nothing behind.
+Nothing is injected into the page and nothing is clicked. Every connection goes through
+the visit's guard proxy (``proxy.py``), which refuses barred addresses at connect time.
+The whole visit has a bounded time (``CaptureOptions.timeout_seconds``; a watchdog kills
+the renderer past it) and a bounded size (``CaptureOptions.max_bytes``). A step that fails
+(a PDF print, a screenshot) becomes a Problem and the other steps go on. A visit that
+was *halted* (its page led to a refused address, the renderer crashed, the limit of time
+or size was reached) takes no further step; ``stops.py`` says why. A visit that got no
+answer at all raises :class:`CaptureFailed` and leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
+import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -23,16 +29,18 @@ from playwright.sync_api import (
     Playwright,
     Request,
     Response,
-    Route,
 )
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from spoorvast.capture import shots
-from spoorvast.capture.exchanges import Exchange
-from spoorvast.capture.guard import host_allowed
-from spoorvast.capture.navigation import Hop, MainResponse, describe_response, fetch_direct
+from spoorvast.capture.guard import PUBLIC_ONLY, Policy, Resolver, system_resolve
+from spoorvast.capture.navigation import describe_response, fetch_direct
 from spoorvast.capture.options import CaptureOptions
+from spoorvast.capture.proxy import GuardProxy
+from spoorvast.capture.visit import Remote, host_port
+from spoorvast.capture.visit import Visit as Visit  # where the other modules find it
+from spoorvast.capture.watch import Watchdog, check_answers, count_bytes
 from spoorvast.capture.workdir import private_dir
 from spoorvast.errors import UserError
 from spoorvast.i18n import _
@@ -40,92 +48,122 @@ from spoorvast.model import instant
 from spoorvast.model.records import Problem, Severity
 
 T = TypeVar("T")
-OpenContext = Callable[[Path], BrowserContext]
+OpenContext = Callable[[Path, str], BrowserContext]  # (HAR path, proxy server)
 HTML_TYPES = ("text/html", "application/xhtml+xml", "")
-BODY_BUFFER = 200 << 20
+LOAD_SLICE_MS = 250.0  # how often waiting for the load event looks whether to stop
 
 
 class CaptureFailed(UserError):
     """Nothing could be captured (no answer, DNS or TLS failure); exit 2."""
 
 
-@dataclass
-class Visit:
-    """What one visit produced (bytes are evidence: never logged)."""
-
-    requested_url: str
-    started: instant.Instant
-    main: MainResponse | None = None
-    ended: instant.Instant | None = None
-    title: str = ""
-    full: shots.FullShot | None = None
-    viewport_png: bytes | None = None
-    mhtml: bytes | None = None
-    pdf: bytes | None = None
-    dom: bytes | None = None
-    direct: Exchange | None = None
-    main_body: bytes | None = None  # the page's own response body, from DevTools
-    document_requests: list[str] = field(default_factory=list)
-    har: bytes = b""
-    navigations: list[str] = field(default_factory=list)
-    blocked_hosts: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    in_flight: int = 0
-
-    @property
-    def hops(self) -> tuple[Hop, ...]:
-        return self.main.hops if self.main else ()
-
-
-def run_visit(open_context: OpenContext, url: str, options: CaptureOptions,
-              zone: str, playwright: Playwright) -> Visit:
-    visit = Visit(url, instant.now(zone))
+def run_visit(open_context: OpenContext, url: str, options: CaptureOptions, zone: str,
+              playwright: Playwright, policy: Policy = PUBLIC_ONLY,
+              resolve: Resolver = system_resolve) -> Visit:
     deadline = time.monotonic() + options.timeout_seconds
-    with private_dir() as scratch:
+    visit = Visit(url, instant.now(zone), policy=policy, deadline=deadline)
+    with private_dir() as scratch, GuardProxy(policy, resolve, options.max_bytes) as proxy:
+        visit.log, visit.proxy = proxy.log, _address(proxy.server)
         har_path = scratch / "visit.har"
-        context = open_context(har_path)
+        context = open_context(har_path, proxy.server)
         try:
-            _drive(playwright, context, visit, options, deadline)
+            with Watchdog(deadline, _browser_pid(context), lambda: _time_up(visit)):
+                _drive(playwright, context, visit, (options, deadline), proxy)
+        except PlaywrightError as exc:  # the browser failed outside any step
+            _failed_outside_steps(visit, exc)
         finally:
-            for page in context.pages:
-                page.close()
-            context.close()
+            _close(context)
         visit.har = har_path.read_bytes() if har_path.exists() else b""
     visit.ended = instant.now(zone)
     return visit
 
 
-def _drive(playwright: Playwright, context: BrowserContext, visit: Visit,
-           options: CaptureOptions, deadline: float) -> None:
-    if not options.allow_private_network:
-        _install_guard(context, visit)
+def _failed_outside_steps(visit: Visit, exc: PlaywrightError) -> None:
+    """Before the page's answer: nothing to keep (CaptureFailed). After it: what was made
+    is kept, with the failure (a crash is said as one)."""
+    reason = _short(str(exc.message or ""))
+    if visit.main is None:
+        raise CaptureFailed(_("{url} could not be captured: the browser failed ({reason}); "
+                              "nothing was captured.").format(url=visit.requested_url,
+                                                              reason=reason)) from exc
+    if "crash" in reason.lower():
+        visit.crashed = True
+    else:
+        visit.problems.append(Problem(Severity.WARNING, "capture.step-failed",
+                                      (("step", "browser"), ("error", reason))))
+
+
+def _address(server: str) -> Remote:
+    parts = urlsplit(server)
+    return parts.hostname or "", parts.port or 0
+
+
+def _time_up(visit: Visit) -> None:
+    visit.timed_out = True
+
+
+def _close(context: BrowserContext) -> None:
+    """Close the pages and the context (a crashed page may refuse; the context closes)."""
+    for page in context.pages:
+        try:
+            page.close()
+        except PlaywrightError:
+            continue
+    with contextlib.suppress(PlaywrightError):  # a crashed browser: the HAR may be
+        context.close()                         # missing; the findings say why
+
+
+def _browser_pid(context: BrowserContext) -> int:
+    """The browser's own process (its renderers are what the watchdog kills); this
+    process when Chromium does not say (a persistent context)."""
+    if context.browser is None:
+        return os.getpid()
+    cdp = context.browser.new_browser_cdp_session()
+    try:
+        info = cdp.send("SystemInfo.getProcessInfo")
+    except PlaywrightError:
+        return os.getpid()
+    finally:
+        cdp.detach()
+    found = [p.get("id") for p in info.get("processInfo", []) if p.get("type") == "browser"]
+    return int(found[0]) if found and isinstance(found[0], int) else os.getpid()
+
+
+Limits = tuple[CaptureOptions, float]  # the options and the visit's deadline
+
+
+def _drive(playwright: Playwright, context: BrowserContext, visit: Visit, limits: Limits,
+           proxy: GuardProxy) -> None:
+    options, deadline = limits
     page = context.pages[0] if context.pages else context.new_page()
     cdp = context.new_cdp_session(page)
     _watch(page, visit)
     _follow_navigations(page, visit)
-    _remember_documents(cdp, visit)
+    _remember_documents(cdp, visit, options.max_bytes)
+    check_answers(cdp, visit, proxy)
+    count_bytes(cdp, visit, proxy, options)
     response = _navigate(page, visit, options, deadline)
-    visit.main = describe_response(response)
+    if response is None:
+        return
+    if visit.barred:
+        return  # not even the headers of an answer from a barred address are kept
+    try:
+        main = describe_response(response)
+    except PlaywrightError:
+        return  # crashed or cut off right after the answer: the findings say so
+    address = visit.served_by(main.url, main.server_ip)
+    visit.main = replace(main, server_ip=address, server_port=host_port(main.url)[1]) \
+        if (main.server_ip, main.server_port) == visit.proxy else main
     if visit.main.media_type not in HTML_TYPES:
         visit.direct = _step(visit, "original",
-                             lambda: fetch_direct(playwright, context, visit.main))
+                             lambda: fetch_direct(playwright, context, visit.main,
+                                                        proxy.server))
+    if visit.direct is None and not visit.halted:  # the page's own bytes first: they
+        with contextlib.suppress(PlaywrightError):  # matter most, and a page that hangs
+            visit.main_body = _document_body(cdp, visit)  # a later step keeps them
     _take_artifacts(page, cdp, visit, options, deadline)
-    if visit.direct is None:
+    if visit.direct is None and visit.main_body is None:  # still streaming before
         visit.main_body = _step(visit, "original", lambda: _document_body(cdp, visit))
-
-
-def _install_guard(context: BrowserContext, visit: Visit) -> None:
-    cache: dict[str, bool] = {}
-
-    def check(route: Route) -> None:
-        host = urlsplit(route.request.url).hostname or ""
-        if not host or host_allowed(host, cache):
-            route.continue_()
-        else:
-            visit.blocked_hosts.append(host)
-            route.abort("addressunreachable")
-
-    context.route("**/*", check)
 
 
 def _watch(page: Page, visit: Visit) -> None:
@@ -135,16 +173,25 @@ def _watch(page: Page, visit: Visit) -> None:
     def done(_request: Request) -> None:
         visit.in_flight = max(0, visit.in_flight - 1)
 
+    def failed(request: Request) -> None:
+        done(request)
+        if request.is_navigation_request() and request.frame.parent_frame is None:
+            visit.note_failed_navigation(request.url)
+
+    def crashed(_page: Page) -> None:
+        visit.crashed = True
+
     page.on("request", started)
     page.on("requestfinished", done)
-    page.on("requestfailed", done)
+    page.on("requestfailed", failed)
+    page.on("crash", crashed)
 
 
-def _remember_documents(cdp: CDPSession, visit: Visit) -> None:
+def _remember_documents(cdp: CDPSession, visit: Visit, budget: int) -> None:
     """DevTools keeps response bodies in its own buffer, also after the page replaced
     itself; note each main document's request id to read its body from there."""
-    cdp.send("Network.enable", {"maxTotalBufferSize": BODY_BUFFER,
-                                "maxResourceBufferSize": BODY_BUFFER // 2})
+    cdp.send("Network.enable", {"maxTotalBufferSize": budget,
+                                "maxResourceBufferSize": budget})
 
     def received(event: dict[str, object]) -> None:
         if event.get("type") == "Document" and event.get("frameId") is not None:
@@ -176,7 +223,9 @@ def _remaining_ms(deadline: float, at_most: float | None = None) -> float:
     return 1000 * (left if at_most is None else min(left, at_most))
 
 
-def _navigate(page: Page, visit: Visit, options: CaptureOptions, deadline: float) -> Response:
+def _navigate(page: Page, visit: Visit, options: CaptureOptions,
+              deadline: float) -> Response | None:
+    """The page's response; None when the guard (or a crash) stopped the visit."""
     limit = _remaining_ms(deadline, options.load_timeout_seconds)
     try:
         response = page.goto(visit.requested_url, wait_until="commit", timeout=limit)
@@ -185,8 +234,17 @@ def _navigate(page: Page, visit: Visit, options: CaptureOptions, deadline: float
                               "captured.").format(url=visit.requested_url,
                                                   seconds=round(limit / 1000))) from exc
     except PlaywrightError as exc:
+        if "SOCKS" in str(exc.message or ""):
+            visit.note_failed_navigation(None)
+        if visit.refused_navigation or visit.barred:
+            return None  # a stopped visit: service.py stores the record and a finding
+        if visit.crashed:
+            raise CaptureFailed(_("The browser's page process crashed while opening {url} "
+                                  "(the page may use too much memory); nothing was "
+                                  "captured.").format(url=visit.requested_url)) from exc
         raise CaptureFailed(_("{url} could not be opened ({reason}); nothing was captured.")
-                            .format(url=visit.requested_url, reason=_net_reason(exc))) from exc
+                            .format(url=visit.requested_url,
+                                    reason=_net_reason(exc, visit))) from exc
     if response is None:
         raise CaptureFailed(_("{url} could not be opened ({reason}); nothing was captured.")
                             .format(url=visit.requested_url, reason="no response"))
@@ -194,27 +252,45 @@ def _navigate(page: Page, visit: Visit, options: CaptureOptions, deadline: float
     return response
 
 
-def _net_reason(exc: PlaywrightError) -> str:
+def _net_reason(exc: PlaywrightError, visit: Visit) -> str:
+    """Chromium's reason; for a connection the guard proxy could not make (Chromium only
+    says SOCKS_CONNECTION_FAILED), the proxy's own."""
     message = str(exc.message or "")
     for word in message.replace("\n", " ").split():
         if word.startswith("net::"):
-            return word.removeprefix("net::")
+            reason = word.removeprefix("net::")
+            failed = list(visit.log.failed.values())
+            return failed[-1] if "SOCKS" in reason and failed else reason
     return "browser error"
 
 
 def _wait_for_load(page: Page, visit: Visit, options: CaptureOptions, deadline: float) -> None:
+    """Until the load event, the load limit, or the visit was halted (cut off)."""
     limit = _remaining_ms(deadline, options.load_timeout_seconds)
-    try:
-        page.wait_for_load_state("load", timeout=limit)
-    except PlaywrightTimeout:
-        visit.problems.append(Problem(Severity.WARNING, "capture.load-timeout",
-                                      (("seconds", str(round(limit / 1000))),)))
-    except PlaywrightError:
-        pass  # the page navigated on its own while loading; followed below
+    until = time.monotonic() + limit / 1000
+    while not visit.halted:
+        try:
+            page.wait_for_load_state("load", timeout=min(LOAD_SLICE_MS, limit))
+            return
+        except PlaywrightTimeout:
+            if time.monotonic() >= until:
+                visit.problems.append(Problem(Severity.WARNING, "capture.load-timeout",
+                                              (("seconds", str(round(limit / 1000))),)))
+                return
+        except PlaywrightError as exc:
+            # a crashed page: no DevTools call may wait on it (the dead renderer never
+            # answers); else it navigated on its own while loading, followed below
+            visit.crashed = visit.crashed or "crash" in str(exc.message or "").lower()
+            return
 
 
 def _step(visit: Visit, name: str, action: Callable[[], T]) -> T | None:
-    """One artifact step; a failure is recorded and the capture goes on."""
+    """One artifact step; a failure is recorded and the capture goes on. A halted visit
+    takes no further step (its finding says why)."""
+    if time.monotonic() > visit.deadline:
+        visit.timed_out = True
+    if visit.halted:
+        return None
     try:
         return action()
     except (PlaywrightError, KeyError, ValueError) as exc:
@@ -251,5 +327,8 @@ def _take_artifacts(page: Page, cdp: CDPSession, visit: Visit, options: CaptureO
 def _settle(page: Page, visit: Visit, options: CaptureOptions, deadline: float) -> None:
     """Wait (briefly, bounded) for the requests scrolling started."""
     until = min(deadline, time.monotonic() + options.settle_seconds)
-    while visit.in_flight > 0 and time.monotonic() < until:
-        page.wait_for_timeout(25)
+    while visit.in_flight > 0 and time.monotonic() < until and not visit.halted:
+        try:
+            page.wait_for_timeout(25)
+        except PlaywrightError:
+            return  # crashed: the crash event says so

@@ -13,11 +13,12 @@ import json
 from dataclasses import dataclass
 
 from spoorvast import __version__
+from spoorvast.capture.assemble import stop_problems
 from spoorvast.capture.browser import BrowserInfo
 from spoorvast.capture.navigation import MainResponse
 from spoorvast.capture.options import CaptureOptions
-from spoorvast.capture.page import Visit
 from spoorvast.capture.platforms import PlatformFacts
+from spoorvast.capture.visit import Visit
 from spoorvast.i18n import N_
 from spoorvast.model.secrets import redact_headers, strip_json_value
 from spoorvast.model.serialize import to_json
@@ -68,6 +69,7 @@ def _screenshot_json(visit: Visit, options: CaptureOptions) -> dict[str, object]
             "page_height": full.page_height if full else None,
             "captured_height": full.captured_height if full else None,
             "width": full.width if full else None,
+            "page_width": full.page_width if full else None,
             "truncated": full.truncated if full else None}
 
 
@@ -80,7 +82,8 @@ def build_record(visit: Visit, options: CaptureOptions, browser: BrowserInfo,
         "final_url": main.url if main else None, "status": main.status if main else None,
         "response": _main_json(main), "title": visit.title,
         "started": _when(visit.started), "ended": _when(visit.ended),
-        "navigations": visit.navigations, "blocked_hosts": sorted(set(visit.blocked_hosts)),
+        "navigations": visit.navigations, "blocked_hosts": visit.blocked_hosts,
+        "guard": _guard_json(visit, options),
         "browser": {"name": browser.name, "version": browser.version,
                     "user_agent": browser.user_agent, "executable": browser.executable},
         "playwright_version": browser.playwright_version,
@@ -93,6 +96,17 @@ def build_record(visit: Visit, options: CaptureOptions, browser: BrowserInfo,
     cleaned = strip_json_value(record)
     assert isinstance(cleaned, dict)
     return cleaned
+
+
+def _guard_json(visit: Visit, options: CaptureOptions) -> dict[str, object]:
+    """What the guard allowed, refused and saw (every connection went through it)."""
+    return {"private_allowed": visit.policy.private,
+            "test_only_origins": sorted(f"{a}:{p}" for a, p in visit.policy.origins),
+            "refused": [to_json(r) for r in visit.log.refused],
+            "barred_answers": sorted(set(visit.barred)),
+            "received_bytes": max(visit.received, visit.log.received),
+            "stopped": visit.halted,
+            "findings": [p.code for p in stop_problems(visit, options)]}
 
 
 def _when(moment: object) -> object:

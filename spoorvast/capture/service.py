@@ -1,6 +1,7 @@
 """Capture service: visit a URL, seal every file it produced, write one item.
 
-Order (nothing half-written is ever kept): guard the address → visit (browser) → build
+Order (nothing half-written is ever kept): guard the address (the visit's policy; every
+connection of the visit is checked again by its guard proxy) → visit (browser) → build
 the WACZ and the provenance record → optional trusted timestamp over the record → seal
 every file (encrypted, hashed; durable once for all with ``blobs.sync()``) → one
 transaction writes the item, its artifacts, findings and identifiers with their custody
@@ -22,11 +23,12 @@ from spoorvast.capture import platforms, timestamps
 from spoorvast.capture.assemble import drafts_of, visit_exchanges, visit_problems, wacz_of
 from spoorvast.capture.browser import BrowserInfo
 from spoorvast.capture.draft import Draft
-from spoorvast.capture.guard import check_url
+from spoorvast.capture.guard import Resolver, system_resolve, visit_policy
 from spoorvast.capture.identifiers import identifiers_of
 from spoorvast.capture.options import CaptureOptions
-from spoorvast.capture.page import Visit, run_visit
+from spoorvast.capture.page import run_visit
 from spoorvast.capture.record import ArtifactEntry, build_record, record_bytes
+from spoorvast.capture.visit import Visit
 from spoorvast.model import instant
 from spoorvast.model.records import (
     Artifact,
@@ -42,7 +44,7 @@ from spoorvast.model.secrets import strip_urls_in_text
 from spoorvast.storage.vault import Vault
 
 IMPORTER = "capture"
-ContextFactory = Callable[[Path], BrowserContext]
+ContextFactory = Callable[[Path, str], BrowserContext]  # (HAR path, guard proxy server)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,15 +83,17 @@ class CaptureService:
 
     def __init__(self, vault: Vault, case: Case, options: CaptureOptions,
                  browser: BrowserInfo, open_context: ContextFactory,
-                 playwright: Playwright) -> None:
+                 playwright: Playwright, resolve: Resolver = system_resolve) -> None:
         self.vault, self.case, self.options = vault, case, options
         self.browser, self.open_context, self.playwright = browser, open_context, playwright
+        self.resolve = resolve
 
     def capture(self, url: str) -> CaptureResult:
         url = url.strip()
-        check_url(url, allow_private=self.options.allow_private_network)
+        policy = visit_policy(url, self.options.allow_private_network,
+                              self.options.test_only_origins, self.resolve)
         visit = run_visit(self.open_context, url, self.options, self.case.time_zone,
-                          self.playwright)
+                          self.playwright, policy, self.resolve)
         sealer = Sealer(self.vault, self.case.time_zone)
         try:
             return self._store(visit, sealer)

@@ -16,6 +16,9 @@ from playwright.sync_api import CDPSession, Page
 
 WHEEL_PAUSE_MS = 40
 STUCK_LIMIT = 3
+# A line of 1 MB without a space made a page ~8,000,000 px wide: its screenshot took
+# 3.9 GB (measured). The width is cut here (the other files hold the whole page).
+WIDTH_CAP = 2_560  # two default viewports
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +27,7 @@ class FullShot:
     width: int
     page_height: int
     captured_height: int
+    page_width: int = 0  # the page's own width when wider than WIDTH_CAP
 
     @property
     def truncated(self) -> bool:
@@ -70,12 +74,13 @@ def viewport_png(cdp: CDPSession) -> bytes:
 
 
 def full_png(cdp: CDPSession, cap: int) -> FullShot:
-    width, height, _ = content_size(cdp)
+    page_width, height, _ = content_size(cdp)
+    width = max(1, min(page_width, WIDTH_CAP))
     captured = max(1, min(height, cap))
     data = cdp.send("Page.captureScreenshot", {
         "format": "png", "optimizeForSpeed": True, "captureBeyondViewport": True,
-        "clip": {"x": 0, "y": 0, "width": max(1, width), "height": captured, "scale": 1}})
-    return FullShot(base64.b64decode(data["data"]), width, height, captured)
+        "clip": {"x": 0, "y": 0, "width": width, "height": captured, "scale": 1}})
+    return FullShot(base64.b64decode(data["data"]), width, height, captured, page_width)
 
 
 def mhtml(cdp: CDPSession) -> bytes:

@@ -8,6 +8,7 @@ from pathlib import Path
 from playwright.sync_api import BrowserContext
 
 from spoorvast.capture.browser import BrowserSession
+from spoorvast.capture.guard import Resolver, system_resolve
 from spoorvast.capture.options import CaptureOptions
 from spoorvast.capture.service import CaptureResult, CaptureService
 from spoorvast.model.records import Artifact, Case, Item
@@ -16,14 +17,14 @@ from spoorvast.storage.vault import Vault
 
 
 def capture(vault: Vault, case: Case, session: BrowserSession, url: str,
-            options: CaptureOptions) -> CaptureResult:
+            options: CaptureOptions, resolve: Resolver = system_resolve) -> CaptureResult:
     assert session.info is not None
 
-    def open_context(har: Path) -> BrowserContext:
-        return session.new_context(options, har)
+    def open_context(har: Path, proxy: str) -> BrowserContext:
+        return session.new_context(options, har, proxy)
 
     return CaptureService(vault, case, options, session.info, open_context,
-                          session.playwright).capture(url)
+                          session.playwright, resolve).capture(url)
 
 
 def stored(vault: Vault, case: Case, label: str) -> tuple[Item, dict[str, Artifact]]:

@@ -117,6 +117,8 @@ class Site:
             return 200, html, PROFILE_PAGE.encode(), {}
         if path == "/r1":
             return 302, html, b"", {"Location": "/r2"}
+        if path == "/to-other":  # to the second origin (a local service, for the guard)
+            return 302, html, b"", {"Location": self.other_base + "/service"}
         if path == "/r2":
             return 301, html, b"", {"Location": "/profile"}
         if path == "/gone":

@@ -167,8 +167,11 @@ def test_page_that_navigates_away_is_flagged(vault: Vault, case: Case,
     codes = [(p.code, dict(p.params).get("step")) for p in result.problems]
     if "away.html" in files:  # read in time: the first document's own bytes
         assert b"ORIGINAL-PAGE-TEXT" in blob(vault, files["away.html"])
-    else:  # replaced too fast: said so, and no empty stand-in was stored
-        assert ("capture.step-failed", "original") in codes
+    else:  # replaced too fast: said so, and no empty stand-in was stored (rarely, about
+        # 1 in 50 here, a step hangs on the replaced page: the watchdog ends the visit at
+        # its limit and the deadline finding says why files are missing)
+        assert ("capture.step-failed", "original") in codes or (
+            "capture.deadline", None) in codes
     assert verify(vault).ok
 
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from spoorvast.capture.guard import TargetRefused, check_url, host_allowed
+from spoorvast.capture.guard import (
+    PUBLIC_ONLY,
+    Policy,
+    TargetRefused,
+    check_url,
+    parse_origins,
+    visit_policy,
+)
 
 PUBLIC = "93.184.215.14"
 
@@ -45,15 +52,36 @@ def test_unknown_name_is_a_clear_refusal() -> None:
         check_url("https://no-such-name.invalid/", resolve=fails)
 
 
-def test_subrequests_are_checked_per_host_once() -> None:
-    calls: list[str] = []
+def test_a_public_start_gets_no_allowance_whatever_the_options() -> None:
+    origins = ("http://127.0.0.1:8000",)
+    assert visit_policy("https://public.example/", True, origins,
+                        fake(PUBLIC)) == PUBLIC_ONLY
+    assert not PUBLIC_ONLY.allows("127.0.0.1", 8000)
+    assert PUBLIC_ONLY.allows(PUBLIC, 443)
 
-    def resolve(host: str) -> list[str]:
-        calls.append(host)
-        return ["192.168.0.9"] if host == "router.example" else [PUBLIC]
 
-    cache: dict[str, bool] = {}
-    assert host_allowed("cdn.example", cache, resolve)
-    assert not host_allowed("router.example", cache, resolve)
-    assert not host_allowed("router.example", cache, resolve)
-    assert calls == ["cdn.example", "router.example"]
+def test_test_only_origins_allow_exactly_their_loopback_port() -> None:
+    policy = visit_policy("http://127.0.0.1:8000/page", False,
+                          ("http://127.0.0.1:8000",), fake())
+    assert policy == Policy(origins=frozenset({("127.0.0.1", 8000)}))
+    assert policy.allows("127.0.0.1", 8000)
+    for address, port in (("127.0.0.1", 8001), ("10.0.0.5", 8000), ("::1", 8000),
+                          ("192.168.1.1", 80), ("169.254.169.254", 80)):
+        assert not policy.allows(address, port)
+
+
+def test_test_only_origins_are_loopback_literals_only() -> None:
+    assert parse_origins(["http://localhost:8000", "http://10.0.0.5:80",
+                          "http://[::1]:9000", "http://127.0.0.1"]) == frozenset(
+        {("::1", 9000), ("127.0.0.1", 80)})
+    with pytest.raises(TargetRefused):  # an origin not listed is refused as a start
+        visit_policy("http://127.0.0.1:8001/", False, ("http://127.0.0.1:8000",), fake())
+    with pytest.raises(TargetRefused):  # a name is not a listed origin
+        visit_policy("http://localhost:8000/", False, ("http://127.0.0.1:8000",),
+                     fake("127.0.0.1"))
+
+
+def test_allow_private_holds_only_for_a_private_start() -> None:
+    assert visit_policy("http://192.168.1.1/", True, (), fake()) == Policy(private=True)
+    with pytest.raises(TargetRefused):
+        visit_policy("http://192.168.1.1/", False, (), fake())

@@ -73,6 +73,20 @@ def test_login_then_logged_in_capture_then_export_without_secrets(
     assert verify(vault).ok
 
 
+@pytest.mark.slow
+def test_a_logged_in_capture_goes_through_the_guard_too(vault: Vault, case: Case,
+                                                          site: Site) -> None:
+    """The persistent profile's browser gets the visit's guard proxy as well: a redirect
+    to another local service is refused at connect time."""
+    profile.login(vault, driver=lambda context: None, headless=True)
+    options = CaptureOptions(test_only_origins=(site.base,), pdf=False, logged_in=True)
+    [outcome] = capture_all(vault, case, options, [site.url("/to-other")])
+    assert not isinstance(outcome, Failed)
+    assert "capture.refused" in [p.code for p in outcome.problems]
+    _item, files = stored(vault, case, outcome.label)
+    assert set(files) == {"capture.wacz", "capture.json"}
+
+
 def test_logged_in_without_a_profile_is_a_clear_error(vault: Vault, case: Case,
                                                       site: Site) -> None:
     options = CaptureOptions(allow_private_network=True, logged_in=True)
