@@ -100,6 +100,17 @@ FORGED: dict[str, bytes] = {
         "smtp.mailfrom=bank.example; dkim=none (message not signed) header.d=none;"
         "dmarc=fail action=none header.from=bank.example;compauth=fail reason=000\r\n"
         + MS_SPOOF + FAKE_AR_NO_ID + FAKE_SPF + FAKE_HOP + FORGED_BODY).encode(),
+    "Microsoft-named HELO over IPv6, genuine Exchange AR above": (
+        M365_TOP + "Authentication-Results: spf=none (sender IP is 2001:db8::66) "
+        "smtp.mailfrom=bank.example; dkim=none (message not signed) header.d=none;"
+        "dmarc=none action=none header.from=bank.example;\r\n"
+        + MS_SPOOF.replace("203.0.113.66", "2001:db8::66") + FAKE_AR_NO_ID + FAKE_SPF
+        + FAKE_HOP + FORGED_BODY).encode(),
+    "Microsoft-named HELO over IPv6 at an on-premises Exchange, fake AR below": (
+        MS_SPOOF.replace("203.0.113.66", "2001:db8::66").replace(
+            "BN8NAM11FT012.mail.protection.outlook.com", "mail.example.net").replace(
+            "from mail.protection.outlook.com", "from mx2.example.net")
+        + FAKE_AR_NO_ID + FAKE_SPF + FAKE_HOP + FORGED_BODY).encode(),
     "no Received line at all, AR without authserv-id": (FAKE_AR_NO_ID + FORGED_BODY).encode(),
     "no Received line at all, AR with the recipient's id": (FAKE_AR + FORGED_BODY).encode(),
     "only internal Received lines, AR above them": (

@@ -10,8 +10,10 @@ reverse DNS) is chosen by that server, so a name inside the recipient's organisa
 proves nothing on its own: a sender can say HELO mx.recipient.example. A hop is
 therefore taken as internal without further proof only when the border's own words
 say so: a local pickup, no sending side, a private address, or an internal protocol
-(HTTP, LMTP, MAPI; Exchange's "Microsoft SMTP Server" only with an IPv6 or private
-address, as Microsoft 365 writes its internal hops). Hops that are internal only by
+(HTTP, LMTP, MAPI; "Microsoft SMTP Server" only inside Exchange Online and with an
+IPv6 address, as it writes its internal hops: Exchange Online always records the
+sender IP it checked above its hand-over line, which catches a sender naming itself
+after a Microsoft host). Hops that are internal only by
 name are confirmed by the provider's own SPF check: the topmost Received-SPF or
 Authentication-Results naming the IP it checked (``client-ip=``, "sender IP is",
 "designates … as permitted sender"). The topmost such header is the provider's own
@@ -127,6 +129,9 @@ PROVIDER_FAMILIES = (
 )
 
 
+_MICROSOFT = PROVIDER_FAMILIES[2]
+
+
 def _domains(hops: list[Hop], upto: int) -> frozenset[str]:
     found = {d for d in (org(h.by) for h in hops[:upto]) if d}
     for family in PROVIDER_FAMILIES:
@@ -148,7 +153,8 @@ def _internal(hop: Hop, domains: set[str]) -> bool:
         return False
     if protocol.startswith(_INTERNAL_PROTOCOLS):
         return True
-    return protocol.startswith("MICROSOFT SMTP") and not _public_v4(hop.ip)
+    return (protocol.startswith("MICROSOFT SMTP") and not _public_v4(hop.ip)
+            and org(hop.by) in _MICROSOFT)
 
 
 def _public_v4(ip: str | None) -> bool:
