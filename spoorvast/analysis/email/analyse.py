@@ -58,6 +58,7 @@ class Options:
     resolver: Resolver | None = None  # DNS look-ups only when the user allows them
     trusted_authserv_ids: frozenset[str] = frozenset()
     verify_signatures: bool = True
+    pasted: bool = False  # text copied by a person: page chrome and lost folding allowed
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +138,7 @@ def _side(newest_index: int, boundary: int | None) -> str:
 
 
 def analyse(data: bytes, sha256: str, options: Options) -> EmailAnalysis:
-    block = split_headers(data)
+    block = split_headers(data, pasted=options.pasted)
     return _analyse(block, data, sha256, options)
 
 
@@ -165,9 +166,11 @@ def _analyse(block: HeaderBlock, data: bytes, sha256: str, options: Options) -> 
     problems += _address_problems(block, sha256)
     handover = hops[boundary.hop][1] if boundary.hop is not None else None
     handover_line = hops[boundary.hop][0].line if boundary.hop is not None else None
-    subject = block.value("Subject")
+    subject_field = block.first("Subject")
+    subject = None if subject_field is None else decode_words(
+        subject_field.value_bytes.strip()).text.strip()
     return EmailAnalysis(
-        sha256=sha256, subject=None if subject is None else decode_words(subject).text,
+        sha256=sha256, subject=subject,
         message_id=message_id, date=date, from_=from_, sender=sender, reply_to=reply_to,
         return_path=return_path, to=_addresses(block, "To"), cc=_addresses(block, "Cc"),
         hops=views, handover_line=handover_line,
