@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from spoorvast.analysis.email.analyse import EmailAnalysis, Options, analyse
 from spoorvast.analysis.email.identifiers import in_text
 from spoorvast.analysis.email.report import report_bytes
+from spoorvast.findings import register_codes
+from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft
 from spoorvast.importers.email.parts import Parts, read_parts
 from spoorvast.model.records import (
@@ -24,9 +26,28 @@ from spoorvast.model.records import (
     ItemKind,
     Location,
     Problem,
+    Severity,
 )
 
 ANALYSIS_NAME = "email-analysis.json"
+# A message above this is not parsed: it is sealed whole (streamed), only its header
+# (the first HEADER_LIMIT bytes) is analysed, and a finding says so. Parsing a message
+# takes several times its size in memory (a 1 GB message peaked at 9.1 GB).
+MESSAGE_LIMIT = 32 << 20
+HEADER_LIMIT = 1 << 20
+
+register_codes({
+    "email.message-too-large": N_(
+        "This message is {size} bytes, more than spoorvast reads ({limit} bytes): it is "
+        "sealed whole, exactly as it is, but only its header was analysed; its text and "
+        "attachments were not extracted."),
+})
+
+
+def large_message_problem(sha256: str, size: int) -> Problem:
+    return Problem(Severity.WARNING, "email.message-too-large",
+                   (("size", str(size)), ("limit", str(MESSAGE_LIMIT))),
+                   Location(artifact_sha256=sha256))
 _TAG = re.compile(r"<[^>]*>")
 
 
