@@ -15,6 +15,7 @@ from spoorvast.analysis.email.report import report_bytes
 from spoorvast.findings import register_codes
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft
+from spoorvast.importers.email.forwarded import MAX_DEPTH, Forwarded, forwarded
 from spoorvast.importers.email.parts import Parts, read_parts
 from spoorvast.model.records import (
     Artifact,
@@ -37,6 +38,9 @@ MESSAGE_LIMIT = 32 << 20
 HEADER_LIMIT = 1 << 20
 
 register_codes({
+    "email.forwarded-attachment": N_(
+        "This message was attached to another message (forwarded as attachment number "
+        "{number}); its bytes are taken exactly from that message."),
     "email.message-too-large": N_(
         "This message is {size} bytes, more than spoorvast reads ({limit} bytes): it is "
         "sealed whole, exactly as it is, but only its header was analysed; its text and "
@@ -85,6 +89,34 @@ def message_draft(context: ImportContext, message: MessageInput,
         events=[_event(context, analysis)],
         identifiers=identifiers(context, analysis, parts),
     )
+
+
+def message_drafts(context: ImportContext, message: MessageInput,
+                   options: Options | None = None, depth: int = 0) -> list[ItemDraft]:
+    """The message's item, then one item per message forwarded inside it (analysed
+    the same way, nested forwards included, at most ``forwarded.MAX_DEPTH`` deep)."""
+    drafts = [message_draft(context, message, options)]
+    if not message.mime or depth >= MAX_DEPTH or len(message.data) > MESSAGE_LIMIT:
+        return drafts
+    for number, inner in enumerate(forwarded(message.data), 1):
+        drafts.extend(_forwarded_drafts(context, message, inner, number, options, depth))
+    return drafts
+
+
+def _forwarded_drafts(context: ImportContext, wrapper: MessageInput, inner: Forwarded,
+                      number: int, options: Options | None, depth: int) -> list[ItemDraft]:
+    sha = wrapper.artifact.sha256
+    artifact = context.seal(inner.data, ArtifactRole.ORIGINAL, f"forwarded-{number}.eml",
+                            "message/rfc822", sha)
+    link = {"forwarded_in": {"sha256": sha, "byte_start": inner.byte_start,
+                             "byte_end": inner.byte_end, "decoded": inner.decoded}}
+    notice = Problem(Severity.INFO, "email.forwarded-attachment", (("number", str(number)),),
+                     Location(artifact_sha256=sha, byte_start=inner.byte_start,
+                              byte_end=inner.byte_end))
+    title = f"{wrapper.title} / forwarded-{number}.eml"
+    return message_drafts(context, MessageInput(
+        inner.data, artifact, title, wrapper.importer, extra=link, problems=[notice]),
+        options, depth + 1)
 
 
 def _event(context: ImportContext, analysis: EmailAnalysis) -> Event:

@@ -17,6 +17,7 @@ from spoorvast.importers.email.common import (
     MessageInput,
     large_message_problem,
     message_draft,
+    message_drafts,
 )
 from spoorvast.importers.email.detect import is_eml
 from spoorvast.importers.files import file_facts
@@ -64,7 +65,7 @@ class EmlImporter:
             return
         message = MessageInput(read_sealed(source), source.original, source.name, self.name,
                                file=facts)
-        yield message_draft(context, message)
+        yield from message_drafts(context, message)
 
 
 def register(registry: Registry) -> None:

@@ -36,6 +36,7 @@ from spoorvast.importers.email.common import (
     MessageInput,
     large_message_problem,
     message_draft,
+    message_drafts,
 )
 from spoorvast.importers.email.detect import is_mbox
 from spoorvast.importers.email.eml import ChangedWhileRead
@@ -182,7 +183,7 @@ class MboxImporter:
             spans, problems, rows = self._index(source, handle, index)
             yield self._container(context, source, index, problems, rows)
             for one in spans:
-                yield self._message(context, source, handle, one)
+                yield from self._message(context, source, handle, one)
 
     def _index(self, source: Source, handle: BinaryIO, index: list[Entry]) -> tuple[
             list[Span], list[Problem], list[dict[str, object]]]:
@@ -211,7 +212,7 @@ class MboxImporter:
         return spans, problems, rows
 
     def _message(self, context: ImportContext, source: Source, handle: BinaryIO,
-                 one: Span) -> ItemDraft:
+                 one: Span) -> list[ItemDraft]:
         entry = one.entry
         name = f"{source.name}-{entry.number:05d}.eml"
         extra = {"mbox": {"sha256": source.original.sha256, "number": entry.number,
@@ -219,16 +220,16 @@ class MboxImporter:
                           "byte_start": entry.byte_start, "byte_end": one.end,
                           "envelope": entry.envelope}}
         if one.size > MESSAGE_LIMIT:
-            draft = self._large(context, source, handle, one, name, extra)
+            drafts = [self._large(context, source, handle, one, name, extra)]
         else:
             handle.seek(entry.byte_start)
             data = handle.read(one.size)
             artifact = context.seal(data, ArtifactRole.ORIGINAL, name, "message/rfc822",
                                     source.original.sha256)
-            draft = message_draft(context, MessageInput(
+            drafts = message_drafts(context, MessageInput(
                 data, artifact, f"{source.name} #{entry.number}", "email", extra=extra))
-        draft.title = _title(draft, source, entry)
-        return draft
+        drafts[0].title = _title(drafts[0], source, entry)
+        return drafts
 
     def _large(self, context: ImportContext, source: Source, handle: BinaryIO, one: Span,
                name: str, extra: Mapping[str, object]) -> ItemDraft:
