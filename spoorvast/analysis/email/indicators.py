@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from spoorvast.analysis.email.addresses import Address
 from spoorvast.analysis.email.authresults import AuthHeader
 from spoorvast.analysis.email.psl import organisational_domain as org
-from spoorvast.analysis.email.signatures import SignatureCheck, Status
+from spoorvast.analysis.email.signatures import INCONCLUSIVE, SignatureCheck, Status
 
 SINGLE_HEADERS = ("From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Subject", "Date",
                   "Message-ID", "In-Reply-To", "References")
@@ -162,6 +162,8 @@ def _not_passed(f: _Facts) -> tuple[str, str]:
         return "unknown", "headers-only"
     if any(c.status in _UNCHECKED for c in f.checks):
         return "unknown", "unchecked-keys"
+    if any(c.status in INCONCLUSIVE and aligned(c.domain, f.from_domain) for c in f.checks):
+        return "unknown", "signature-inconclusive"
     if f.spf_result is None:
         return "unknown", "no-spf-result"
     if f.spf_result == "pass" and f.spf_aligned is None:

@@ -27,6 +27,12 @@ DKIM_STATUS = {
     "malformed": N_("malformed signature"),
     "not-checkable": N_("cannot be checked from a copy of the headers (the body is not "
                         "there)"),
+    "weak-key": N_("valid, but made with a key too short to prove anything today (under "
+                   "1024 bits); this does not mean it is forged"),
+    "pre-standard": N_("a signature in a pre-standard (draft) form, which is not checked; "
+                       "this does not mean it is forged"),
+    "unsupported": N_("written in a form spoorvast cannot check yet; this does not mean it "
+                      "is forged"),
 }
 ARC_STATUS = {"pass": N_("valid"), "fail": N_("broken"), "none": N_("not present"),
               **{k: v for k, v in DKIM_STATUS.items()
@@ -202,6 +208,9 @@ _AUTH = {
     "spf-inconclusive": N_("Authenticated: unknown. The recipient's provider could not "
                            "complete its check of the sending server (SPF {spf_result})."),
     "no-from": N_("Authenticated: unknown. The message has no readable From address."),
+    "signature-inconclusive": N_(
+        "Authenticated: unknown. The signature of {domain} could not prove anything (a weak "
+        "key, a pre-standard form or an unusable key); this does not mean it is forged."),
     "headers-only": N_("Authenticated: unknown. Only a copy of the headers is here, so "
                        "spoorvast cannot check the signatures itself."),
 }
