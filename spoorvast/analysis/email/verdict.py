@@ -232,6 +232,11 @@ def _auth(a: EmailAnalysis, lang: str) -> list[str]:
 
 def _signatures(a: EmailAnalysis, lang: str) -> list[str]:
     lines = [_dkim_line(check, lang) for check in a.dkim]
+    if any(c.key is not None and c.key.outcome == "dns" for c in a.dkim):
+        lines.append(_t(lang, N_("Keys were looked up in DNS when the message was added: a "
+                                 "valid signature verifies with the key published then, "
+                                 "which is not the same as the provider's check at "
+                                 "delivery.")))
     if a.arc is not None:
         lines.append(_t(lang, N_("ARC chain (the record of forwarders): {status}."),
                         status=_t(lang, ARC_STATUS.get(a.arc.status, a.arc.status))))

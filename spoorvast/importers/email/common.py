@@ -15,6 +15,7 @@ from spoorvast.analysis.email.report import report_bytes
 from spoorvast.findings import register_codes
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft
+from spoorvast.importers.email.dns_keys import txt_record
 from spoorvast.importers.email.forwarded import MAX_DEPTH, Forwarded, forwarded
 from spoorvast.importers.email.parts import Parts, read_parts
 from spoorvast.model.records import (
@@ -74,7 +75,10 @@ class MessageInput:
 def message_draft(context: ImportContext, message: MessageInput,
                   options: Options | None = None) -> ItemDraft:
     sha = message.artifact.sha256
-    options = options or Options(context.case_zone, verify_signatures=message.mime)
+    options = options or Options(
+        context.case_zone, keys=context.dkim_keys,
+        resolver=txt_record if context.dns_lookups else None,
+        verify_signatures=message.mime)
     analysis = analyse(message.data, sha, options)
     parts = read_parts(context, message.data, sha) if message.mime else Parts()
     parts.artifacts[:0] = message.parts.artifacts
