@@ -180,8 +180,11 @@ class MboxImporter:
             if digest.hexdigest() != source.original.sha256:
                 raise ChangedWhileRead(source.name)
             index = entries(found, source.original.size)
+            del found
             spans, problems, rows = self._index(source, handle, index)
-            yield self._container(context, source, index, problems, rows)
+            container = self._container(context, source, index, problems, rows)
+            del index, problems, rows  # kept no longer than needed: 50,000 messages
+            yield container
             for one in spans:
                 yield from self._message(context, source, handle, one)
 
