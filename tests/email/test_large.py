@@ -94,3 +94,25 @@ def test_a_300_mb_eml_stays_under_500_mb(case_vault: Path, cli: Cli, tmp_path: P
     assert shown["sha256"] == _sha_range(path, 0, path.stat().st_size)
     assert [f["code"] for f in shown["findings"]] == ["email.message-too-large"]
     assert shown["analysis"]["analysis"]["from_"][0]["mailbox"] == "pat.suspect@example.org"
+
+
+def test_each_message_event_keeps_its_own_basis(case_vault: Path, cli: Cli,
+                                                 tmp_path: Path) -> None:
+    """The bases are looked up per item (not the whole table): each message's event
+    still points at its own original, and a second mbox reuses nothing it should not."""
+    from spoorvast.storage.vault import open_vault
+    from tests.conftest import PASSPHRASE
+
+    for name, count in (("a.mbox", 5), ("b.mbox", 3)):
+        path = tmp_path / name
+        path.write_bytes(b"".join(
+            FROM_LINE + delivered(BASE.encode()).replace(b"Synthetic", f"{name} {n}".encode())
+            .replace(b"\r\n", b"\n") + b"\n" for n in range(count)))
+        assert cli("add", str(path)).code == 0
+    with open_vault(case_vault, PASSPHRASE, writable=False) as vault:
+        conn = vault.store.conn  # type: ignore[attr-defined]
+        rows = conn.execute(
+            "SELECT e.loc_sha, a.sha256 FROM events e JOIN artifacts a ON a.item_id = "
+            "e.item_id AND a.role = 'original'").fetchall()
+        assert len(rows) == 8 and all(loc == sha for loc, sha in rows)
+        assert conn.execute("SELECT count(*) FROM event_bases").fetchone()[0] == 8
