@@ -100,3 +100,14 @@ def test_bounce_is_aligned_through_the_helo_identity() -> None:
     assert result.alignment.spf_identity == "helo"
     assert result.alignment.spf_domain == "mail.example.org"
     assert "server name (HELO)" in said(result)
+
+
+def test_route_time_and_verdict_sentences_name_their_header_lines() -> None:
+    result = check(GENUINE["Gmail (ARC results above, A-R below its Received line)"])
+    text = verdict(result, "en", ZONE)
+    named = [line for line in text if "(header lines " in line]
+    assert [line.split(" ")[0] for line in named] == ["Sent", "Date", "Received",
+                                                      "Authenticated:"]
+    assert named[0].endswith("(header lines 8, 13)")  # ARC results, hand-over line
+    for lang in ("nl", "fr", "de"):
+        assert sum("(" in line for line in verdict(result, lang, ZONE)) >= 4

@@ -87,6 +87,8 @@ class EmailAnalysis:
     cc: tuple[Address, ...]
     hops: tuple[HopView, ...]
     handover_line: int | None  # the hand-over Received line, 1-based
+    date_line: int | None  # the Date header's line
+    delivered_line: int | None  # the Received line whose date is the delivery time
     handover_check: str  # what the provider's own SPF record says about it (Boundary)
     handover_claim: IpClaim | None
     sending_ip: str | None
@@ -174,6 +176,7 @@ def _analyse(block: HeaderBlock, data: bytes, sha256: str, options: Options) -> 
         message_id=message_id, date=date, from_=from_, sender=sender, reply_to=reply_to,
         return_path=return_path, to=_addresses(block, "To"), cc=_addresses(block, "Cc"),
         hops=views, handover_line=handover_line,
+        date_line=_line(block.first("Date")), delivered_line=_delivered_line(hops),
         handover_check=boundary.spf_check, handover_claim=boundary.claim,
         sending_ip=handover.ip if handover else None,
         sending_host=(handover.rdns or handover.from_name) if handover else None,
@@ -231,6 +234,14 @@ def _signatures(block: HeaderBlock, data: bytes,
 def _date(block: HeaderBlock, zone: str) -> ParsedDate | None:
     value = block.value("Date")
     return None if value is None else parse_date(value, zone)
+
+
+def _line(field_: RawHeader | None) -> int | None:
+    return None if field_ is None else field_.line
+
+
+def _delivered_line(hops: list[tuple[RawHeader, Hop]]) -> int | None:
+    return next((raw.line for raw, hop in hops if hop.date and hop.date.instant), None)
 
 
 def _delivered(hops: list[tuple[RawHeader, Hop]]) -> Instant | None:

@@ -162,12 +162,13 @@ def _times(a: EmailAnalysis, lang: str, zone: str) -> list[str]:
     lines = []
     if a.date and a.date.instant:
         lines.append(_t(lang, N_("Date written by the sender: {when}."),
-                        when=when(a.date.instant, zone)))
+                        when=when(a.date.instant, zone)) + _lines_note(lang, [a.date_line]))
     else:
         lines.append(_t(lang, N_("The message has no usable Date header.")))
     if a.delivered_at:
         lines.append(_t(lang, N_("Received by the last server: {when}."),
-                        when=when(a.delivered_at, zone)))
+                        when=when(a.delivered_at, zone))
+                     + _lines_note(lang, [a.delivered_line]))
     return lines
 
 
