@@ -5,9 +5,12 @@ called forged. Every message here is synthetic (RFC 5737 / 2606 names and addres
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from spoorvast.analysis.email.analyse import EmailAnalysis, Options, analyse
 from spoorvast.analysis.email.verdict import verdict
+from tests.email import trust_shapes as shapes
 from tests.email.trust_shapes import FORGED, GENUINE, microsoft
 
 ZONE = "Europe/Brussels"
@@ -111,3 +114,23 @@ def test_route_time_and_verdict_sentences_name_their_header_lines() -> None:
     assert named[0].endswith("(header lines 8, 13)")  # ARC results, hand-over line
     for lang in ("nl", "fr", "de"):
         assert sum("(" in line for line in verdict(result, lang, ZONE)) >= 4
+
+
+FORGED_BLOCKS = [shapes.FAKE_AR, shapes.FAKE_AR_NO_ID, shapes.FAKE_ARC, shapes.FAKE_SPF,
+                 shapes.FAKE_HOP, shapes.FAKE_INTERNAL_HOP, shapes.FAKE_AR.replace(
+                     "\r\n", ";\r\n"), "Return-Path: <support@bank.example>\r\n",
+                 shapes.FAKE_SPF.replace("198.51.100.7", "203.0.113.66"),
+                 shapes.FAKE_HOP.replace("mail.bank.example", "mx3.example.net")]
+GENUINE_TOPS = ["", shapes.GENUINE_AR, shapes.GENUINE_AR.replace("dmarc=fail", "dmarc=none")
+                .replace("spf=pass", "spf=softfail")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FORGED_BLOCKS), min_size=1, max_size=8),
+       st.sampled_from(GENUINE_TOPS),
+       st.sampled_from([shapes.REAL_HANDOVER, shapes.HELO_SPOOF, shapes.MS_SPOOF]))
+def test_no_arrangement_of_forged_headers_makes_authenticated(
+        below: list[str], top: str, handover: str) -> None:
+    result = check(shapes.delivered(*below, top=top, handover=handover))
+    assert result.alignment.result != "pass"
+    assert result.sending_ip == "203.0.113.66"
