@@ -134,3 +134,16 @@ def test_no_arrangement_of_forged_headers_makes_authenticated(
     result = check(shapes.delivered(*below, top=top, handover=handover))
     assert result.alignment.result != "pass"
     assert result.sending_ip == "203.0.113.66"
+
+
+def test_a_provider_record_below_an_internal_hop_is_told_not_trusted() -> None:
+    """iCloud-like, with the provider's Received-SPF between its internal hop and the
+    hand-over: the same shape a sender can forge below a real hop, so it is only told."""
+    lines = GENUINE["iCloud with an internal hop"].split(b"\r\n")
+    spf = lines.pop(0)
+    at = next(i for i, line in enumerate(lines) if line.startswith(b"Received: from mail"))
+    lines.insert(at, spf)
+    result = check(b"\r\n".join(lines))
+    assert result.handover_check == "lower-claimed"
+    assert result.sending_ip == "17.172.84.240"
+    assert "an older hop" in said(result) and "192.0.2.10" in said(result)

@@ -52,7 +52,8 @@ _CIP = re.compile(r"\bCIP:\s*([0-9A-Fa-f:.]+)")
 class Boundary:
     hop: int | None  # index into the newest-first hop list; None: no hand-over found
     provider_domains: frozenset[str]
-    spf_check: str = "none"  # "confirmed", "moved", "mismatch", "unconfirmed", "none"
+    spf_check: str = "none"  # "confirmed", "moved", "mismatch", "unconfirmed",
+    #                          "lower-claimed", "none"
     claim: IpClaim | None = None  # the provider's own record of the IP it checked
 
 
@@ -103,6 +104,8 @@ def _by_claim(hops: list[Hop], positions: list[int], first: int,
         return named, "confirmed" if named == first else "moved"
     if named == first:  # Gmail writes it just below its own Received line
         return first, "confirmed"
+    if named is not None and named > first:  # below the hop: the provider's or the sender's
+        return first, "lower-claimed"
     return first, "unconfirmed"
 
 

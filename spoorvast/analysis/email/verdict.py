@@ -122,6 +122,12 @@ _HANDOVER = {
     "unconfirmed": N_("Sent from the server {ip} ({host}), as the recipient's provider "
                       "({by}) recorded the hand-over; the provider left no record of the "
                       "address it checked to confirm it."),
+    "lower-claimed": N_(
+        "Handed over by the server {ip} ({host}), as the recipient's provider ({by}) "
+        "recorded it; an SPF record written below that line names {checked}, an older hop: "
+        "if the provider wrote it, {ip} is its own internal server and {checked} the "
+        "sender's. That record could also come from the sender, so only the provider can "
+        "confirm which."),
     "mismatch": N_("The recipient's provider checked the address {checked}, which is in no "
                    "Received line; the hand-over written as {ip} ({host}) cannot be "
                    "confirmed: only the provider can say which server delivered it."),
