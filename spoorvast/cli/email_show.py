@@ -26,8 +26,9 @@ def print_analysis(data: dict[str, Any]) -> None:
 def _hops(hops: list[dict[str, Any]]) -> None:
     if not hops:
         return
-    table = output.table("#", _("Line"), _("Side"), _("From (name / rDNS / IP)"), _("By"), _("With"),
-                         _("TLS"), _("Date (UTC)"), _("Delay"), title=_("Route, oldest first"))
+    table = output.table("#", _("Line"), _("Side"), _("From (name / rDNS / IP)"), _("By"),
+                         _("With"), _("TLS"), _("Date (UTC)"), _("Delay"),
+                         title=_("Route, oldest first"))
     sides = {"recipient": _("recipient's provider"), "hand-over": _("hand-over"),
              "sender-claimed": _("claimed by the sender")}
     for view in hops:
