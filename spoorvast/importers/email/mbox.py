@@ -105,17 +105,23 @@ def entries(found: list[tuple[int, bytes]], size: int) -> list[Entry]:
 
 
 @dataclass(frozen=True, slots=True)
-class Span:
-    """One message as found in the second pass: its exact range and hash."""
+class Kept:
+    """A message to make an item of: its entry and its end (all that is held for it)."""
 
     entry: Entry
     end: int  # after the message, without the separator line
-    sha256: str
-    message_id: str | None
 
     @property
     def size(self) -> int:
         return self.end - self.entry.byte_start
+
+
+@dataclass(frozen=True, slots=True)
+class Span(Kept):
+    """One message as found in the second pass: its exact range and hash."""
+
+    sha256: str = ""
+    message_id: str | None = None
 
 
 def _trimmed_end(handle: BinaryIO, entry: Entry) -> int:
@@ -189,10 +195,10 @@ class MboxImporter:
                 yield from self._message(context, source, handle, one)
 
     def _index(self, source: Source, handle: BinaryIO, index: list[Entry]) -> tuple[
-            list[Span], list[Problem], list[dict[str, object]]]:
+            list[Kept], list[Problem], list[dict[str, object]]]:
         """Every message hashed once (one block at a time); the messages themselves are
         read again one by one as their items are made, so memory stays flat."""
-        spans: list[Span] = []
+        spans: list[Kept] = []
         problems: list[Problem] = []
         rows: list[dict[str, object]] = []
         by_sha: dict[str, int] = {}
@@ -211,11 +217,11 @@ class MboxImporter:
                 problems.append(_problem("email.mbox-same-message-id", source, entry,
                                          by_id[one.message_id]))
             by_id.setdefault(one.message_id or f"#{entry.number}", entry.number)
-            spans.append(one)
+            spans.append(Kept(entry, one.end))  # not the hash and Message-ID: 50,000 of them
         return spans, problems, rows
 
     def _message(self, context: ImportContext, source: Source, handle: BinaryIO,
-                 one: Span) -> list[ItemDraft]:
+                 one: Kept) -> list[ItemDraft]:
         entry = one.entry
         name = f"{source.name}-{entry.number:05d}.eml"
         extra = {"mbox": {"sha256": source.original.sha256, "number": entry.number,
@@ -234,7 +240,7 @@ class MboxImporter:
         drafts[0].title = _title(drafts[0], source, entry)
         return drafts
 
-    def _large(self, context: ImportContext, source: Source, handle: BinaryIO, one: Span,
+    def _large(self, context: ImportContext, source: Source, handle: BinaryIO, one: Kept,
                name: str, extra: Mapping[str, object]) -> ItemDraft:
         """Sealed whole, streamed from the mbox; only the header is analysed."""
         reader = io.BufferedReader(_Range(handle, one.entry.byte_start, one.end), BLOCK)
