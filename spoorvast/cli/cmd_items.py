@@ -29,6 +29,7 @@ from spoorvast.cli.sections import section_for
 from spoorvast.errors import UserError
 from spoorvast.findings import render
 from spoorvast.i18n import _, ngettext
+from spoorvast.importers.email.dns_keys import key_option
 from spoorvast.importers.registry import builtin_registry
 from spoorvast.model.names import shown
 from spoorvast.model.records import Artifact, ArtifactRole, Case, Item
@@ -99,7 +100,16 @@ def add(
         "--date-order", help=_("For chat exports whose dates are ambiguous: day-first, "
                                "month-first or year-first (default: decided from the "
                                "file)."))] = None,
+    dkim_key: Annotated[list[str] | None, typer.Option(
+        "--dkim-key", help=_("For e-mail: a DKIM key from elsewhere, as "
+                             "selector._domainkey.domain=FILE (the TXT record or a PEM "
+                             "public key); may be repeated."))] = None,
+    dns: Annotated[bool, typer.Option(
+        "--dns", help=_("For e-mail: look the DKIM and ARC keys up in DNS now (off by "
+                        "default: the key's owner can see the look-up). The answers are "
+                        "kept with the item."))] = False,
 ) -> None:
+    keys = dict(key_option(text) for text in dkim_key or [])
     if date_order is not None and date_order not in ORDERS:
         raise UserError(_("Unknown date order {order}; use day-first, month-first or "
                           "year-first.").format(order=date_order))
@@ -108,7 +118,8 @@ def add(
     with context.open_vault(ctx) as vault:
         case = case_service.current_case(vault, case_id)
         observer = _run_add(vault, case, files, total, quiet=as_json,
-                            date_order=ORDERS.get(date_order or ""), named=set(paths))
+                            date_order=ORDERS.get(date_order or ""), named=set(paths),
+                            email=(keys, dns))
         if not as_json:
             added = [label for r in observer.results for label in r.labels[:1]
                      if r.status is Status.ADDED]
@@ -137,13 +148,15 @@ def report_findings(vault: Vault, case: Case, labels: list[str]) -> None:
 
 def _run_add(vault: Vault, case: object, files: list[Path], total: int,
              quiet: bool, date_order: str | None = None,
-             named: set[Path] | None = None) -> CliObserver:
+             named: set[Path] | None = None,
+             email: tuple[dict[str, str], bool] = ({}, False)) -> CliObserver:
     columns = (TextColumn("{task.description:<40}"), BarColumn(), DownloadColumn(),
                TimeRemainingColumn())
     with Progress(*columns, console=output.stderr_console(), transient=True) as progress:
         observer = CliObserver(progress, progress.add_task("", total=total), quiet)
         with Intake(vault, case, builtin_registry(), observer,  # type: ignore[arg-type]
-                    date_order=date_order) as intake:
+                    date_order=date_order, dkim_keys=email[0],
+                    dns_lookups=email[1]) as intake:
             for path in files:
                 intake.add(path, named=path in (named or ()))
     return observer

@@ -26,14 +26,16 @@ def print_analysis(data: dict[str, Any]) -> None:
 def _hops(hops: list[dict[str, Any]]) -> None:
     if not hops:
         return
-    table = output.table("#", _("Side"), _("From (name / rDNS / IP)"), _("By"), _("With"),
-                         _("TLS"), _("Date (UTC)"), _("Delay"), title=_("Route, oldest first"))
+    table = output.table("#", _("Line"), _("Side"), _("From (name / rDNS / IP)"), _("By"),
+                         _("With"), _("TLS"), _("Date (UTC)"), _("Delay"),
+                         title=_("Route, oldest first"))
     sides = {"recipient": _("recipient's provider"), "hand-over": _("hand-over"),
              "sender-claimed": _("claimed by the sender")}
     for view in hops:
         hop = view["hop"]
         date = (hop.get("date") or {}).get("instant") or {}
-        table.add_row(str(view["number"]), sides.get(view["side"], view["side"]),
+        table.add_row(str(view["number"]), str(view.get("line", "")),
+                      sides.get(view["side"], view["side"]),
                       " / ".join(str(v) for v in (hop["from_name"], hop["rdns"], hop["ip"])
                                  if v),
                       hop["by"] or "", hop["with_"] or "", hop["tls"] or "",

@@ -19,7 +19,7 @@ there, with a Finding that says how many were read; the sealed original is unaff
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -75,6 +75,10 @@ class ImportContext:
     open_sealed: Callable[[str], BinaryIO] | None = None  # sha256 -> plaintext reader
     date_order: str | None = None  # "dmy", "mdy" or "ymd" when the user said which
     seal_stream: StreamSealer | None = None  # like ``seal``, reading a file object
+    # e-mail: DKIM/ARC keys the user supplied ("selector._domainkey.domain" -> TXT record)
+    # and whether DNS look-ups of the others are allowed (off unless the user says so)
+    dkim_keys: Mapping[str, str] = field(default_factory=dict)
+    dns_lookups: bool = False
 
     def seal_from(self, reader: BinaryIO, role: ArtifactRole, name: str, media_type: str,
                   derived_from: str | None) -> Artifact:

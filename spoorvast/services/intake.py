@@ -21,7 +21,7 @@ import os
 import stat as statmod
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -144,6 +144,8 @@ class Preparer:
     registry: Registry
     observer: IntakeObserver
     date_order: str | None = None
+    dkim_keys: Mapping[str, str] = field(default_factory=dict)
+    dns_lookups: bool = False
 
     def __call__(self, path: Path, named: bool = False) -> Prepared | Refused:
         fresh: list[str] = []
@@ -229,7 +231,8 @@ class Preparer:
 
         assert self.case.id is not None
         return ImportContext(self.case.id, self.case.time_zone, at, seal,
-                             self.vault.blobs.open, self.date_order, seal_stream)
+                             self.vault.blobs.open, self.date_order, seal_stream,
+                             self.dkim_keys, self.dns_lookups)
 
 
 def _seal(vault: Vault, path: Path, handle: BinaryIO, observer: IntakeObserver) -> StoredBlob:
@@ -367,10 +370,12 @@ class Intake:
 
     def __init__(self, vault: Vault, case: Case, registry: Registry,
                  observer: IntakeObserver | None = None, workers: int = WORKERS,
-                 date_order: str | None = None) -> None:
+                 date_order: str | None = None, dkim_keys: Mapping[str, str] | None = None,
+                 dns_lookups: bool = False) -> None:
         self.vault, self.case = vault, case
         self.observer = observer or SilentObserver()
-        self.prepare = Preparer(vault, case, registry, self.observer, date_order)
+        self.prepare = Preparer(vault, case, registry, self.observer, date_order,
+                                dict(dkim_keys or {}), dns_lookups)
         self.unreferenced: set[str] = set()
         self.batch = Batch(vault, case, self._report, self.unreferenced)
         self.results: list[AddResult] = []

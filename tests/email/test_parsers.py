@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from spoorvast.analysis.email.addresses import AddressIssue, parse_addresses
+from spoorvast.analysis.email.analyse import Options, analyse
 from spoorvast.analysis.email.dates import parse_date
 from spoorvast.analysis.email.headers import split_headers
 from spoorvast.analysis.email.psl import organisational_domain
@@ -63,6 +64,14 @@ RECEIVED = [
      "relay.example.net (8.15.2/8.15.2) with ESMTP id 123AbC; Tue, 3 Mar 2026 21:14:59 GMT",
      "helo.example", "192.0.2.44", "host.example", "relay.example.net", "ESMTP", None, False,
      "2026-03-03T21:14:59"),
+    ("bracket-without-parentheses", "from relay.example.org [192.0.2.77] by "
+     "mx.example.net (MDaemon) with ESMTP id MD123; Tue, 3 Mar 2026 22:15:00 +0100",
+     "relay.example.org", "192.0.2.77", None, "mx.example.net", "ESMTP", None, False,
+     "2026-03-03T21:15:00"),
+    ("bracket-without-parentheses-exim3", "from [198.51.100.4] (helo=pc.example) by "
+     "mx.example.net with smtp (Exim 3.36 #1) id 1A2b3C; Tue, 3 Mar 2026 22:15:00 +0100",
+     "[198.51.100.4]", "198.51.100.4", None, "mx.example.net", "smtp", None, False,
+     "2026-03-03T21:15:00"),
     ("port-and-comment-date", "from client.example (client.example [198.51.100.9]:54321) by "
      "mx.example.net with ESMTP; Tue, 3 Mar 2026 22:15:00 +0100 (MET)", "client.example",
      "198.51.100.9", "client.example", "mx.example.net", "ESMTP", None, False,
@@ -94,8 +103,13 @@ DATES = [
     ("Tue, 3 Mar 2026 22:15:00 +0100 (CET)", "2026-03-03T21:15:00", 3600, "explicit", None),
     ("Tue, 3 Mar 2026 22:15:00 (CEST)", "2026-03-03T20:15:00", 7200, "explicit", None),
     ("Tue, 3 Mar 2026 22:15:00", "2026-03-03T21:15:00", 3600, "assumed-zone", "no-zone"),
-    ("Tue, 3 Mar 2026 22:15:00 IST", "2026-03-03T21:15:00", 3600, "assumed-zone",
+    ("Tue, 3 Mar 2026 22:15:00 IST", "2026-03-03T22:15:00", 0, "explicit",
      "unknown-zone"),
+    ("Tue, 3 Mar 2026 22:15:00 A", "2026-03-03T22:15:00", 0, "explicit", "unknown-zone"),
+    ("Tue, 3 Mar 2026 22:15:00 ZZZZ", "2026-03-03T22:15:00", 0, "explicit",
+     "unknown-zone"),
+    ("Fri Feb 07 10:18:12 2003 -0800", "2003-02-07T18:18:12", -28800, "explicit", None),
+    ("Fri Feb 07 10:18:12 PST 2003", "2003-02-07T18:18:12", -28800, "explicit", None),
     ("Tue, 3 Jul 2026 22:15:00 GMT+0200", "2026-07-03T20:15:00", 7200, "explicit", None),
     ("Tue Mar  3 22:15:00 2026", "2026-03-03T21:15:00", 3600, "assumed-zone", "no-zone"),
     ("2026-03-03T22:15:00.250+01:00", "2026-03-03T21:15:00.250", 3600, "explicit", None),
@@ -137,11 +151,29 @@ def test_display_name_with_another_address_keeps_the_real_mailbox() -> None:
     ("=?koi8-r?B?6dfBzg==?= <ivan@example.org>", ["ivan@example.org"], ["Иван"]),
     ("Friends: a@example.org, b@example.org;", ["a@example.org", "b@example.org"], ["", ""]),
     ('"<fake@bank.example>" <real@x.example>', ["real@x.example"], ["<fake@bank.example>"]),
+    ("Pat <pat(work)@example.org (Pat's)>", ["pat@example.org"], ["Pat"]),
+    ("pat(work) @ example.org", ["pat@example.org"], ["work"]),
 ])
 def test_address_lists(value: str, mailboxes: list[str], displays: list[str]) -> None:
     parsed = parse_addresses(value)
     assert [a.mailbox for a in parsed] == mailboxes
     assert [a.display for a in parsed] == displays
+
+
+def test_encoded_words_with_raw_8bit_bytes_are_decoded_in_their_charset() -> None:
+    from spoorvast.analysis.email.words import decode_words
+
+    assert decode_words(b"=?utf-8?Q?caf\xc3\xa9_op?= dinsdag").text == "café op dinsdag"
+    assert decode_words(b"=?iso-8859-1?Q?caf\xe9?= \xc3\xa9t\xc3\xa9").text == "café été"
+    data = b"Subject: =?utf-8?Q?Caf\xc3\xa9?=\r\nFrom: a@example.org\r\n\r\n"
+    assert analyse(data, "0" * 64, Options(ZONE)).subject == "Café"
+
+
+def test_duplicate_header_indicator_counts_the_copies() -> None:
+    data = b"From: a@example.org\r\nFrom: b@example.org\r\nSubject: x\r\n\r\n"
+    found = [dict(i.params) for i in analyse(data, "0" * 64, Options(ZONE)).indicators
+             if i.code == "duplicate-header"]
+    assert found == [{"header": "From", "count": "2"}]
 
 
 def test_encoded_words_in_several_charsets() -> None:

@@ -12,8 +12,12 @@ from dataclasses import dataclass
 
 from spoorvast.analysis.email.words import decode_words
 
-ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\u00a0-\uffff-]+@"
-                     r"[A-Za-z0-9\u00a0-\uffff-]+(?:\.[A-Za-z0-9\u00a0-\uffff-]+)+")
+_LOCAL = r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\u00a0-\uffff-]"
+_LABEL = r"[A-Za-z0-9\u00a0-\uffff-]"
+# Linear on any input: a match starts only where a run of address characters starts
+# (the look-behind), and the possessive runs never give characters back. The plain
+# form took about 45 s on 256 KB of letters (every start position rescanned the run).
+ADDRESS = re.compile(rf"(?<!{_LOCAL}){_LOCAL}++@{_LABEL}++(?:\.{_LABEL}++)+")
 _VALID = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+$")
 
 
@@ -86,9 +90,16 @@ def _one(text: str) -> Address | None:
     outside, angles = _outside_angles(text)
     if angles:
         issues = (AddressIssue.SEVERAL_ANGLES,) if len(angles) > 1 else ()
-        return _made(angles[-1], _display(outside), text, issues)
+        return _made(_without_comments(angles[-1]), _display(outside), text, issues)
     bare, comments = _strip_comments(text)
-    return _made(bare.strip(), _display(" ".join(comments)), text, ())
+    return _made("".join(bare.split()), _display(" ".join(comments)), text, ())
+
+
+def _without_comments(mailbox: str) -> str:
+    """``pat(work)@example.org`` and ``pat @ example.org`` are pat@example.org."""
+    if "(" not in mailbox:
+        return mailbox
+    return "".join(_strip_comments(mailbox)[0].split())
 
 
 def _made(mailbox: str, display: str, raw: str, issues: tuple[str, ...]) -> Address:

@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 
 from spoorvast.analysis.email import indicators as ind
 from spoorvast.analysis.email.addresses import Address, AddressIssue, parse_addresses
-from spoorvast.analysis.email.authresults import AuthHeader, mark_trusted, parse_auth_header
+from spoorvast.analysis.email.authresults import (
+    AUTH_HEADERS,
+    AuthHeader,
+    IpClaim,
+    ip_claims,
+    mark_trusted,
+    parse_auth_header,
+)
 from spoorvast.analysis.email.dates import ParsedDate, parse_date
 from spoorvast.analysis.email.headers import HeaderBlock, RawHeader, split_headers
 from spoorvast.analysis.email.hints import (
@@ -51,6 +58,7 @@ class Options:
     resolver: Resolver | None = None  # DNS look-ups only when the user allows them
     trusted_authserv_ids: frozenset[str] = frozenset()
     verify_signatures: bool = True
+    pasted: bool = False  # text copied by a person: page chrome and lost folding allowed
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +86,11 @@ class EmailAnalysis:
     to: tuple[Address, ...]
     cc: tuple[Address, ...]
     hops: tuple[HopView, ...]
+    handover_line: int | None  # the hand-over Received line, 1-based
+    date_line: int | None  # the Date header's line
+    delivered_line: int | None  # the Received line whose date is the delivery time
+    handover_check: str  # what the provider's own SPF record says about it (Boundary)
+    handover_claim: IpClaim | None
     sending_ip: str | None
     sending_host: str | None
     received_by: str | None
@@ -127,20 +140,20 @@ def _side(newest_index: int, boundary: int | None) -> str:
 
 
 def analyse(data: bytes, sha256: str, options: Options) -> EmailAnalysis:
-    block = split_headers(data)
+    block = split_headers(data, pasted=options.pasted)
     return _analyse(block, data, sha256, options)
 
 
 def _analyse(block: HeaderBlock, data: bytes, sha256: str, options: Options) -> EmailAnalysis:
     problems = header_problems(block, sha256)
     hops = _hops(block, options.case_zone)
-    boundary = find_boundary([h for _, h in hops])
+    boundary = _boundary(block, hops)
     position = _boundary_position(block, hops, boundary)
     auth = _auth(block, position, boundary, options)
     checks, arc = _signatures(block, data, options)
     from_, sender = _addresses(block, "From"), _addresses(block, "Sender")
     reply_to, return_path = _addresses(block, "Reply-To"), _addresses(block, "Return-Path")
-    align = ind.alignment(list(from_), list(return_path), checks, [a for a in auth if a.trusted])
+    align = ind.alignment(list(from_), checks, [a for a in auth if a.trusted])
     date = _date(block, options.case_zone)
     views = _views(hops, boundary)
     message_id = block.value("Message-ID")
@@ -148,18 +161,24 @@ def _analyse(block: HeaderBlock, data: bytes, sha256: str, options: Options) -> 
         *ind.address_indicators(list(from_), list(sender), list(reply_to),
                                 list(return_path), message_id),
         *ind.duplicate_indicators(Counter(f.key for f in block.fields)),
-        *ind.signature_indicators(checks, align, [a for a in auth if not a.trusted]),
+        *ind.signature_indicators(checks, align, auth),
         *_time_indicators(date, views),
     ]
     problems += _date_problems(block, date, sha256) + _hop_problems(views, sha256)
     problems += _address_problems(block, sha256)
     handover = hops[boundary.hop][1] if boundary.hop is not None else None
-    subject = block.value("Subject")
+    handover_line = hops[boundary.hop][0].line if boundary.hop is not None else None
+    subject_field = block.first("Subject")
+    subject = None if subject_field is None else decode_words(
+        subject_field.value_bytes.strip()).text.strip()
     return EmailAnalysis(
-        sha256=sha256, subject=None if subject is None else decode_words(subject).text,
+        sha256=sha256, subject=subject,
         message_id=message_id, date=date, from_=from_, sender=sender, reply_to=reply_to,
         return_path=return_path, to=_addresses(block, "To"), cc=_addresses(block, "Cc"),
-        hops=views, sending_ip=handover.ip if handover else None,
+        hops=views, handover_line=handover_line,
+        date_line=_line(block.first("Date")), delivered_line=_delivered_line(hops),
+        handover_check=boundary.spf_check, handover_claim=boundary.claim,
+        sending_ip=handover.ip if handover else None,
         sending_host=(handover.rdns or handover.from_name) if handover else None,
         received_by=handover.by if handover else None,
         provider_domains=tuple(sorted(boundary.provider_domains)),
@@ -172,19 +191,30 @@ def _analyse(block: HeaderBlock, data: bytes, sha256: str, options: Options) -> 
     )
 
 
+def _boundary(block: HeaderBlock, hops: list[tuple[RawHeader, Hop]]) -> Boundary:
+    index = {id(f): i for i, f in enumerate(block.fields)}
+    claims = ip_claims((i, f.line, f.name, f.value) for i, f in enumerate(block.fields)
+                       if f.key in ("received-spf", *AUTH_HEADERS))
+    return find_boundary([h for _, h in hops], [index[id(f)] for f, _ in hops], claims)
+
+
 def _boundary_position(block: HeaderBlock, hops: list[tuple[RawHeader, Hop]],
                        boundary: Boundary) -> int:
-    """Index in the header of the hand-over Received header (all, when none)."""
+    """Index in the header of the hand-over Received header.
+
+    Without a hand-over (no Received line, or only internal ones) nothing is known to
+    be written by the recipient's border, so nothing is above the boundary.
+    """
     if boundary.hop is None:
-        return len(block.fields)
+        return 0
     raw = hops[boundary.hop][0]
     return next(i for i, f in enumerate(block.fields) if f is raw)
 
 
 def _auth(block: HeaderBlock, position: int, boundary: Boundary,
           options: Options) -> list[AuthHeader]:
-    parsed = [parse_auth_header(f.name, f.value, i) for i, f in enumerate(block.fields)
-              if f.key in ("authentication-results", "arc-authentication-results")]
+    parsed = [parse_auth_header(f.name, f.value, i, f.line)
+              for i, f in enumerate(block.fields) if f.key in AUTH_HEADERS]
     ids = {i.lower() for i in options.trusted_authserv_ids} | set(boundary.provider_domains)
     return mark_trusted(parsed, position, ids, organisational_domain)
 
@@ -204,6 +234,14 @@ def _signatures(block: HeaderBlock, data: bytes,
 def _date(block: HeaderBlock, zone: str) -> ParsedDate | None:
     value = block.value("Date")
     return None if value is None else parse_date(value, zone)
+
+
+def _line(field_: RawHeader | None) -> int | None:
+    return None if field_ is None else field_.line
+
+
+def _delivered_line(hops: list[tuple[RawHeader, Hop]]) -> int | None:
+    return next((raw.line for raw, hop in hops if hop.date and hop.date.instant), None)
 
 
 def _delivered(hops: list[tuple[RawHeader, Hop]]) -> Instant | None:

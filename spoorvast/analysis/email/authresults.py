@@ -1,13 +1,22 @@
-"""Authentication-Results and ARC-Authentication-Results, parsed with ``authres``.
+"""Authentication-Results, ARC-Authentication-Results and Received-SPF.
 
-Anyone can write an Authentication-Results header into a message before sending it;
-only the ones added by the recipient's own provider (its ``authserv-id``, above the
-trust boundary) say something. :func:`mark_trusted` decides that; the others are kept
-and shown as "claimed".
+Anyone can write these headers into a message before sending it. Every header the
+sender wrote lies *below* the Received line the recipient's border wrote when it took
+the message in (the hand-over), so only headers above that line, with the recipient
+side's own ``authserv-id``, say something (RFC 8601 §5, RFC 7001 §7.1). There is no
+fallback for a header below the hand-over line: a sender can put one exactly there,
+so such a header is kept and shown as "claimed", never trusted.
+
+Parsing uses ``authres``, with two tested repairs for real shapes it refuses: the
+trailing ``;`` Exchange Online always writes, and the null sender ``smtp.mailfrom=<>``
+(or ``=""``, which authres runs into the next property).
+Exchange Online also writes no authserv-id at all; such a header is read under a
+placeholder and its authserv-id is ``None``.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -15,6 +24,17 @@ from dataclasses import dataclass, replace
 import authres
 
 _INSTANCE = re.compile(r"\s*i\s*=\s*(\d+)\s*;")
+_NULL_SENDER = re.compile(r"=\s*(?:<>|\"\")")
+# authres reads ``=""`` followed by another property as one value; the null sender is
+# parsed under this placeholder and given back as "".
+_NULL_PLACEHOLDER = "null-sender.spoorvast.invalid"
+# The IP the provider checked, as written in a result's comment or properties.
+_IP_TEXTS = (re.compile(r"sender IP is ([0-9A-Fa-f:.]+)", re.IGNORECASE),
+             re.compile(r"designates ([0-9A-Fa-f:.]+) as permitted sender", re.IGNORECASE),
+             re.compile(r"does not designate ([0-9A-Fa-f:.]+) as permitted", re.IGNORECASE),
+             re.compile(r"\bclient-ip\s*=\s*([0-9A-Fa-f:.]+)", re.IGNORECASE),
+             re.compile(r"\bsmtp\.remote-ip\s*=\s*([0-9A-Fa-f:.]+)", re.IGNORECASE))
+AUTH_HEADERS = ("authentication-results", "arc-authentication-results")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,19 +57,40 @@ class AuthHeader:
     results: tuple[AuthResult, ...]
     parsed: bool
     trusted: bool = False
+    line: int = 0  # 1-based line of the header in the message
+    checked_ip: str | None = None  # the connecting IP the writer says it checked
+    own_id: bool = False  # its authserv-id is the recipient side's (or it has none)
 
 
-def parse_auth_header(name: str, value: str, position: int) -> AuthHeader:
+@dataclass(frozen=True, slots=True)
+class IpClaim:
+    """An IP address a header says the writer checked SPF on (Received-SPF, A-R)."""
+
+    ip: str
+    position: int
+    line: int
+    header: str
+
+
+def parse_auth_header(name: str, value: str, position: int, line: int = 0) -> AuthHeader:
     instance = None
     match = _INSTANCE.match(value)
     if name.lower() == "arc-authentication-results" and match:
         instance, value = int(match.group(1)), value[match.end():]
     authserv, results, parsed = _parse(value)
-    return AuthHeader(name, position, authserv, instance, results, parsed)
+    return AuthHeader(name, position, authserv, instance, results, parsed, line=line,
+                      checked_ip=ip_in(value))
+
+
+def repaired(value: str) -> str:
+    """Unfolded, without the trailing ``;`` and with ``<>`` written as ``""``."""
+    text = " ".join(value.split())
+    text = _NULL_SENDER.sub("=" + _NULL_PLACEHOLDER, text)
+    return text.rstrip("; ")
 
 
 def _parse(value: str) -> tuple[str | None, tuple[AuthResult, ...], bool]:
-    text = " ".join(value.split())
+    text = repaired(value)
     try:
         header = authres.AuthenticationResultsHeader.parse(
             "Authentication-Results: " + text)
@@ -65,12 +106,35 @@ def _parse(value: str) -> tuple[str | None, tuple[AuthResult, ...], bool]:
 
 
 def _result(result: object) -> AuthResult:
-    props = tuple((f"{p.type}.{p.name}", str(p.value))
-                  for p in getattr(result, "properties", ()) or ())
+    props = tuple((f"{p.type}.{p.name}", "" if str(p.value) == _NULL_PLACEHOLDER
+                   else str(p.value)) for p in getattr(result, "properties", ()) or ())
     reason = getattr(result, "reason", None)
     return AuthResult(str(getattr(result, "method", "")).lower(),
                       str(getattr(result, "result", "")).lower(),
                       None if reason is None else str(reason), props)
+
+
+def ip_in(text: str) -> str | None:
+    """The first valid IP address the text says was checked."""
+    for pattern in _IP_TEXTS:
+        for candidate in pattern.findall(text):
+            try:
+                return str(ipaddress.ip_address(candidate.strip(".:")))
+            except ValueError:
+                continue
+    return None
+
+
+def ip_claims(fields: Iterable[tuple[int, int, str, str]]) -> list[IpClaim]:
+    """(position, line, name, value) of the header fields -> the IPs they say were checked."""
+    claims = []
+    for position, line, name, value in fields:
+        if name.lower() not in ("received-spf", *AUTH_HEADERS):
+            continue
+        ip = ip_in(value)
+        if ip is not None:
+            claims.append(IpClaim(ip, position, line, name))
+    return claims
 
 
 def mark_trusted(headers: Iterable[AuthHeader], boundary_position: int,
@@ -79,20 +143,15 @@ def mark_trusted(headers: Iterable[AuthHeader], boundary_position: int,
     """Trust the recipient side's own headers: its authserv-id, above the hand-over.
 
     ``provider_ids`` holds the recipient side's organisational domains and any
-    authserv-id the user named; ``org`` maps a name to its organisational domain. Some
-    servers (Exim ``add_header``) put their header right below their own Received
-    line: when none is above, the one directly below the hand-over line is taken.
-    Copies further down were written by the sending side and are never trusted.
+    authserv-id the user named; ``org`` maps a name to its organisational domain. A
+    header below the hand-over line is never trusted, whatever its authserv-id: the
+    sender can write it exactly there.
     """
-    headers = list(headers)
 
     def own(header: AuthHeader) -> bool:
         name = header.authserv_id
-        return header.parsed and (name is None or name.lower() in provider_ids
-                                  or org(name) in provider_ids)
+        return name is None or name.lower() in provider_ids or org(name) in provider_ids
 
-    above = {h.position for h in headers if own(h) and h.position < boundary_position}
-    if not above:
-        above = {h.position for h in headers
-                 if own(h) and h.position == boundary_position + 1}
-    return [replace(h, trusted=h.position in above) for h in headers]
+    return [replace(h, own_id=own(h),
+                    trusted=h.parsed and own(h) and h.position < boundary_position)
+            for h in headers]

@@ -1,8 +1,10 @@
 """E-mail dates (RFC 5322 and what real mail servers write) into Instants.
 
 Never naive: a numeric offset or a known zone name (``CEST``) gives an EXPLICIT offset;
-``-0000`` is UTC with the sender's zone unknown; a date without any zone is resolved in
-the case zone (ASSUMED_ZONE) and reported. Never raises.
+``-0000`` is UTC with the sender's zone unknown, and so is an unknown or ambiguous zone
+name (``A``, ``ZZZZ``, ``IST``), as RFC 5322 §4.3 says (reported, never the case zone);
+a date without any zone is resolved in the case zone (ASSUMED_ZONE) and reported.
+Never raises.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ _RFC = re.compile(
     r"\s*(?P<zone>[+-]\s?\d{1,2}:?\d{2}|[A-Za-z]{1,5}(?:[+-]\d{1,4})?)?")
 _ASCTIME = re.compile(
     r"\s*[A-Za-z]{3}\s+(?P<mon>[A-Za-z]{3})\s+(?P<day>\d{1,2})\s+(?P<h>\d{1,2}):(?P<m>\d{2})"
-    r"(?::(?P<s>\d{2}))?\s+(?:(?P<zone>[A-Za-z]{1,5}|[+-]\d{4})\s+)?(?P<year>\d{4})")
+    r"(?::(?P<s>\d{2}))?\s+(?:(?P<zone>[A-Za-z]{1,5}|[+-]\d{4})\s+)?(?P<year>\d{4})"
+    r"(?:\s+(?P<zone2>[+-]\d{4}|[A-Za-z]{1,5})\b)?")
 _ISO = re.compile(
     r"\s*(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})[T ](?P<h>\d{2}):(?P<m>\d{2})"
     r"(?::(?P<s>\d{2})(?:\.(?P<f>\d{1,6}))?)?\s*(?P<zone>Z|[+-]\d{2}:?\d{2})?")
@@ -44,7 +47,7 @@ class DateIssue:
     UNPARSABLE = "unparsable"
     INVALID = "invalid"  # e.g. 31 February, hour 25
     NO_ZONE = "no-zone"  # resolved in the case zone
-    UNKNOWN_ZONE = "unknown-zone"  # a zone name we cannot map; resolved in the case zone
+    UNKNOWN_ZONE = "unknown-zone"  # a zone name we cannot map; read as UTC (-0000)
     ZONE_UNKNOWN_UTC = "zone-unknown-utc"  # -0000: UTC, sender's zone not given
 
 
@@ -89,7 +92,8 @@ def _build(match: re.Match[str], year: int, month: int, raw: str, case_zone: str
         return ParsedDate(raw, None, DateIssue.INVALID)
     precision = (Precision.MINUTE if seconds is None else
                  Precision.MICROSECOND if fraction else Precision.SECOND)
-    zone_text = match.group("zone") or _comment_zone(text[match.end():])
+    zone_text = (match.group("zone") or match.groupdict().get("zone2")
+                 or _comment_zone(text[match.end():]))
     offset, issue = _offset(zone_text)
     if offset is None:
         try:
@@ -122,11 +126,11 @@ def _offset(zone: str | None) -> tuple[int | None, str | None]:
             digits += "00"
         hours, minutes = int(digits[:-2]), int(digits[-2:])
         if hours > 23 or minutes > 59:
-            return None, DateIssue.UNKNOWN_ZONE
+            return 0, DateIssue.UNKNOWN_ZONE
         sign = -1 if zone[0] == "-" else 1
         issue = DateIssue.ZONE_UNKNOWN_UTC if zone == "-0000" else None
         return sign * (hours * 60 + minutes), issue
     name = zone.upper()
     if name in ZONES:
         return ZONES[name] * 60, None
-    return None, DateIssue.UNKNOWN_ZONE
+    return 0, DateIssue.UNKNOWN_ZONE  # RFC 5322 §4.3: read as -0000 (UTC)

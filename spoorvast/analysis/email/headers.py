@@ -16,6 +16,14 @@ _LINE = re.compile(rb"([^\r\n]*)(\r\n|\r|\n|)")
 _NAME = re.compile(rb"([\x21-\x39\x3b-\x7e]+)([ \t]*):")
 _BREAK = re.compile(rb"\r\n|\r|\n")
 _ENDINGS = {b"\r\n": "crlf", b"\n": "lf", b"\r": "cr", b"": ""}
+# Pasted text: the page around the headers that a select-all copies with them (Gmail's
+# "Show original" summary ends with these buttons), and the names a real field has.
+_CHROME_END = re.compile(
+    rb"^\s*(?:Download original|Copy to clipboard|Origineel downloaden|"
+    rb"Kopi\xc3\xabren naar klembord|T\xc3\xa9l\xc3\xa9charger le message d'origine|"
+    rb"Original herunterladen)\b", re.IGNORECASE)
+_FIELD_NAME = re.compile(rb"[A-Za-z][A-Za-z0-9-]*$")
+PASTED_SCAN_LINES = 200  # how far down page chrome is looked for
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +65,8 @@ class RawHeader:
 class Defect:
     """A line of the header block that is not a header field."""
 
-    code: str  # "not-a-field", "continuation-first", "no-body-separator"
+    code: str  # "not-a-field", "continuation-first", "no-body-separator",
+    #            pasted text: "pasted-chrome" (skipped), "folding-restored"
     start: int
     end: int
     line: int
@@ -111,6 +120,7 @@ class _Builder:
     defects: list[Defect]
     endings: set[str]
     current: tuple[int, int, int, str, bool] | None = None  # start, end, line, name, space
+    pasted: bool = False  # a line that is not a field continues the one before it
 
     def close(self) -> None:
         if self.current is None:
@@ -129,8 +139,13 @@ class _Builder:
             else:
                 self.current = (self.current[0], end, *self.current[2:])
             return
-        self.close()
         match = _NAME.match(content)
+        if self.pasted and self.current is not None and (
+                match is None or not _FIELD_NAME.match(match.group(1))):
+            self.defects.append(Defect("folding-restored", start, end, number))
+            self.current = (self.current[0], end, *self.current[2:])
+            return
+        self.close()
         if match is None:
             self.defects.append(Defect("not-a-field", start, end, number))
             return
@@ -138,11 +153,20 @@ class _Builder:
         self.current = (start, end, number, name, bool(match.group(2)))
 
 
-def split_headers(data: bytes) -> HeaderBlock:
-    """Split the header block of a message; never raises, offsets stay inside ``data``."""
-    builder = _Builder(data, [], [], set())
+def split_headers(data: bytes, pasted: bool = False) -> HeaderBlock:
+    """Split the header block of a message; never raises, offsets stay inside ``data``.
+
+    ``pasted``: the text was copied by a person. Blank lines and page text before the
+    first field are skipped (reported as "pasted-chrome"), and a line that is not a
+    field continues the field before it, as copying often drops the folding indent
+    (reported as "folding-restored"). Offsets and line numbers still point into
+    ``data``, which is stored unchanged.
+    """
+    builder = _Builder(data, [], [], set(), pasted=pasted)
     pos, number, envelope = 0, 1, None
-    if data.startswith(b"From "):
+    if pasted:
+        pos, number = _pasted_start(data, builder)
+    elif data.startswith(b"From "):
         match = _LINE.match(data, 0)
         assert match is not None
         envelope, pos, number = match.group(1), match.end(), 2
@@ -166,6 +190,34 @@ def split_headers(data: bytes) -> HeaderBlock:
         builder.defects.append(Defect("no-body-separator", len(data), len(data), number))
     return HeaderBlock(tuple(builder.fields), body_start, envelope,
                        frozenset(builder.endings), tuple(builder.defects))
+
+
+def _lines(data: bytes, pos: int, limit: int) -> list[tuple[bytes, int, int, str]]:
+    found: list[tuple[bytes, int, int, str]] = []
+    while pos < len(data) and len(found) < limit:
+        match = _LINE.match(data, pos)
+        assert match is not None
+        found.append((match.group(1), pos, match.end(), match.group(2).decode("ascii")))
+        if not match.group(2):
+            break
+        pos = match.end()
+    return found
+
+
+def _pasted_start(data: bytes, builder: _Builder) -> tuple[int, int]:
+    """Where the first real field of pasted text starts, and its line number."""
+    lines = _lines(data, 0, PASTED_SCAN_LINES)
+    chrome_end = max((i + 1 for i, (text, *_) in enumerate(lines)
+                      if _CHROME_END.match(text)), default=0)
+    skipped: list[Defect] = []
+    for index, (text, start, end, _ending) in enumerate(lines):
+        match = _NAME.match(text)
+        if index >= chrome_end and match and _FIELD_NAME.match(match.group(1)):
+            builder.defects.extend(skipped)
+            return start, index + 1
+        if text.strip():
+            skipped.append(Defect("pasted-chrome", start, end, index + 1))
+    return 0, 1
 
 
 def _ends_blank(data: bytes) -> bool:

@@ -1,12 +1,26 @@
-"""The trust boundary, client-IP hints and mailer identification.
+"""The trust boundary (the hand-over), client-IP hints and mailer identification.
 
-Trust boundary: the newest Received headers were written by the recipient's provider
-(they are as trustworthy as that provider); going down the chain, the first hop whose
-sending side is outside the provider is the hand-over. Its IP is the sending server as
-the recipient's provider saw it. Everything older was written by the sending side and
-can be forged. Internal hops are recognised by a private IP, a reverse-DNS name in the
-provider's organisational domain, or (without rDNS) an internal protocol (HTTP, LMTP,
-Exchange) from a host named in that domain. No country-based judgement is made.
+The newest Received headers were written by the recipient's organisation; going down
+the chain, the hand-over is the first hop that crosses from outside that organisation.
+Its IP is the sending server as the recipient's border saw it; everything older was
+written by the sending side and can be forged.
+
+What the recipient's border writes about the *connecting* server (its HELO name, its
+reverse DNS) is chosen by that server, so a name inside the recipient's organisation
+proves nothing on its own: a sender can say HELO mx.recipient.example. A hop is
+therefore taken as internal without further proof only when the border's own words
+say so: a local pickup, no sending side, a private address, or an internal protocol
+(HTTP, LMTP, MAPI; "Microsoft SMTP Server" only inside Exchange Online and with an
+IPv6 address, as it writes its internal hops: Exchange Online always records the
+sender IP it checked above its hand-over line, which catches a sender naming itself
+after a Microsoft host). Hops that are internal only by
+name are confirmed by the provider's own SPF check: the topmost Received-SPF or
+Authentication-Results naming the IP it checked (``client-ip=``, "sender IP is",
+"designates … as permitted sender"). The topmost such header is the provider's own
+whenever the provider writes one, because the sender's headers all lie below its
+Received line. When that header names the IP of a hop, that hop is the hand-over;
+when it names none, the hand-over is marked as not confirmed. No country-based
+judgement is made.
 """
 
 from __future__ import annotations
@@ -15,11 +29,12 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
+from spoorvast.analysis.email.authresults import IpClaim
 from spoorvast.analysis.email.headers import HeaderBlock
 from spoorvast.analysis.email.psl import organisational_domain as org
 from spoorvast.analysis.email.received import Hop
 
-_INTERNAL_PROTOCOLS = ("HTTP", "LMTP", "MICROSOFT SMTP", "MAPI", "LOCAL")
+_INTERNAL_PROTOCOLS = ("HTTP", "LMTP", "MAPI", "LOCAL")
 CLIENT_HEADERS = ("x-originating-ip", "x-sender-ip", "x-client-ip", "x-real-ip",
                   "x-forwarded-for", "x-yahoo-post-ip", "x-aol-ip",
                   "x-ms-exchange-organization-originalclientipaddress",
@@ -37,6 +52,9 @@ _CIP = re.compile(r"\bCIP:\s*([0-9A-Fa-f:.]+)")
 class Boundary:
     hop: int | None  # index into the newest-first hop list; None: no hand-over found
     provider_domains: frozenset[str]
+    spf_check: str = "none"  # "confirmed", "moved", "mismatch", "unconfirmed",
+    #                          "lower-claimed", "none"
+    claim: IpClaim | None = None  # the provider's own record of the IP it checked
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,25 +81,92 @@ def private(ip: str | None) -> bool:
     return any(address.version == net.version and address in net for net in _INTERNAL)
 
 
-def find_boundary(newest_first: list[Hop]) -> Boundary:
+def find_boundary(newest_first: list[Hop], positions: list[int] | None = None,
+                  claims: list[IpClaim] | None = None) -> Boundary:
+    """The hand-over hop; ``positions`` are the hops' field indexes in the header."""
+    positions = positions if positions is not None else list(range(len(newest_first)))
+    first = _first_outside(newest_first)
+    claim = min(claims or [], key=lambda c: c.position, default=None)
+    if first is None:
+        return Boundary(None, _domains(newest_first, len(newest_first)), "none", claim)
+    hop, check = first, "none"
+    if claim is not None:
+        hop, check = _by_claim(newest_first, positions, first, claim)
+    return Boundary(hop, _domains(newest_first, hop + 1), check, claim)
+
+
+def _by_claim(hops: list[Hop], positions: list[int], first: int,
+              claim: IpClaim) -> tuple[int, str]:
+    named = next((i for i, h in enumerate(hops) if h.ip == claim.ip), None)
+    if claim.position < positions[first]:  # written by the recipient side
+        if named is None:
+            return first, "mismatch"
+        return named, "confirmed" if named == first else "moved"
+    if named == first:  # Gmail writes it just below its own Received line
+        return first, "confirmed"
+    if named is not None and named > first:  # below the hop: the provider's or the sender's
+        return first, "lower-claimed"
+    return first, "unconfirmed"
+
+
+def _first_outside(newest_first: list[Hop]) -> int | None:
     domains: set[str] = set()
     for index, hop in enumerate(newest_first):
         by_org = org(hop.by)
         if by_org:
             domains.add(by_org)
         if not _internal(hop, domains):
-            return Boundary(index, frozenset(domains))
-    return Boundary(None, frozenset(domains))
+            return index
+    return None
+
+
+# One provider under several organisational domains: its authserv-id may name another
+# of them than its Received lines (iCloud writes "by *.mac.com", "icloud.com; dmarc=").
+# Used only for headers above the hand-over, which the sender cannot write.
+PROVIDER_FAMILIES = (
+    frozenset({"icloud.com", "me.com", "mac.com", "apple.com"}),
+    frozenset({"google.com", "gmail.com", "googlemail.com"}),
+    frozenset({"outlook.com", "office365.com", "hotmail.com", "live.com",
+               "microsoft.com"}),
+    frozenset({"yahoo.com", "yahoodns.net", "aol.com"}),
+)
+
+
+_MICROSOFT = PROVIDER_FAMILIES[2]
+
+
+def _domains(hops: list[Hop], upto: int) -> frozenset[str]:
+    found = {d for d in (org(h.by) for h in hops[:upto]) if d}
+    for family in PROVIDER_FAMILIES:
+        if found & family:
+            found |= family
+    return frozenset(found)
 
 
 def _internal(hop: Hop, domains: set[str]) -> bool:
+    """Internal by what the receiving server itself wrote, not by the sender's names."""
     if hop.local or (hop.from_name is None and hop.ip is None):
         return True
-    if private(hop.ip) or (hop.rdns and org(hop.rdns) in domains):
+    if private(hop.ip):
         return True
     protocol = (hop.with_ or "").upper()
-    named_inside = org(hop.from_name) in domains
-    return hop.rdns is None and named_inside and protocol.startswith(_INTERNAL_PROTOCOLS)
+    named_inside = org(hop.from_name) in domains and (hop.rdns is None
+                                                      or org(hop.rdns) in domains)
+    if not named_inside:
+        return False
+    if protocol.startswith(_INTERNAL_PROTOCOLS):
+        return True
+    return (protocol.startswith("MICROSOFT SMTP") and not _public_v4(hop.ip)
+            and org(hop.by) in _MICROSOFT)
+
+
+def _public_v4(ip: str | None) -> bool:
+    if not ip:
+        return False
+    try:
+        return ipaddress.ip_address(ip).version == 4 and not private(ip)
+    except ValueError:
+        return False
 
 
 def client_hints(block: HeaderBlock, boundary_position: int) -> list[ClientHint]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from spoorvast.analysis.email.addresses import Address
 from spoorvast.analysis.email.authresults import AuthHeader
 from spoorvast.analysis.email.psl import organisational_domain as org
-from spoorvast.analysis.email.signatures import SignatureCheck, Status
+from spoorvast.analysis.email.signatures import INCONCLUSIVE, SignatureCheck, Status
 
 SINGLE_HEADERS = ("From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Subject", "Date",
                   "Message-ID", "In-Reply-To", "References")
@@ -28,57 +28,160 @@ class Indicator:
 
 @dataclass(frozen=True, slots=True)
 class Alignment:
+    """DMARC-style alignment, from the identities the recipient's provider checked.
+
+    SPF is judged on the identity the provider's own Authentication-Results name
+    (``smtp.mailfrom``, or ``smtp.helo`` for the null sender of a bounce), never on a
+    Return-Path header, which the sender can write. DKIM counts when spoorvast verified
+    a signature itself, or when the provider reported ``dkim=pass`` with a ``header.d``
+    aligned with From. The provider's own DMARC result is never contradicted.
+    """
+
     from_domain: str | None
     dkim_aligned: tuple[str, ...]  # d= of signatures we verified that align with From
-    spf_domain: str | None  # the Return-Path (envelope sender) domain
+    spf_domain: str | None  # the domain of the identity the provider checked
     spf_result: str | None  # from the recipient's own Authentication-Results
     spf_aligned: bool | None
     reported_dmarc: str | None  # what the recipient's own Authentication-Results say
     result: str  # "pass", "fail" or "unknown"
-    reason: str  # "dkim-aligned", "spf-aligned", "not-aligned", "unchecked-keys",
-    #              "no-from", "no-spf-result", "headers-only"
+    reason: str  # a key of verdict._AUTH
+    spf_identity: str | None = None  # "mailfrom" or "helo"
+    provider_dkim: tuple[str, ...] = ()  # header.d the provider found valid and aligned
+    lines: tuple[int, ...] = ()  # the header lines the result rests on
 
 
 def aligned(a: str | None, b: str | None) -> bool:
     return bool(a and b and org(a) is not None and org(a) == org(b))
 
 
-def alignment(from_: list[Address], return_path: list[Address],
-              checks: list[SignatureCheck], trusted: list[AuthHeader]) -> Alignment:
+def domain_of(identity: str | None) -> str | None:
+    text = (identity or "").strip().strip("<>").strip('"').rstrip(".")
+    domain = text.rpartition("@")[2].lower()
+    return domain or None
+
+
+@dataclass(frozen=True, slots=True)
+class _Spf:
+    result: str | None = None
+    domain: str | None = None
+    identity: str | None = None
+    line: int | None = None
+
+
+def _provider_spf(trusted: list[AuthHeader]) -> _Spf:
+    """The topmost trusted SPF result, with the identity it was about."""
+    for header in trusted:
+        for result in header.results:
+            if result.method != "spf":
+                continue
+            mailfrom = domain_of(result.prop("smtp.mailfrom"))
+            helo = domain_of(result.prop("smtp.helo"))
+            if mailfrom:
+                return _Spf(result.result, mailfrom, "mailfrom", header.line)
+            if helo:
+                return _Spf(result.result, helo, "helo", header.line)
+            return _Spf(result.result, None, None, header.line)
+    return _Spf()
+
+
+def _provider_dkim(trusted: list[AuthHeader], from_domain: str | None) -> tuple[
+        tuple[str, ...], tuple[int, ...]]:
+    found: list[str] = []
+    lines: list[int] = []
+    for header in trusted:
+        for result in header.results:
+            domain = domain_of(result.prop("header.d") or result.prop("header.i"))
+            if result.method == "dkim" and result.result == "pass" and aligned(
+                    domain, from_domain) and domain:
+                found.append(domain)
+                lines.append(header.line)
+    return tuple(dict.fromkeys(found)), tuple(lines)
+
+
+def _provider_dmarc(trusted: list[AuthHeader]) -> tuple[str | None, int | None]:
+    for header in trusted:
+        for result in header.results:
+            if result.method == "dmarc":
+                return result.result, header.line
+    return None, None
+
+
+def alignment(from_: list[Address], checks: list[SignatureCheck],
+              trusted: list[AuthHeader]) -> Alignment:
     from_domain = from_[0].domain if from_ and from_[0].mailbox else None
-    spf_domain = return_path[0].domain if return_path and return_path[0].mailbox else None
     dkim_ok = tuple(c.domain for c in checks
                     if c.status == Status.PASS and c.domain and aligned(c.domain, from_domain))
-    spf_result = _reported(trusted, "spf")
-    spf_aligned = aligned(spf_domain, from_domain) if spf_domain and from_domain else None
-    result, reason = _result(from_domain, dkim_ok, checks, spf_result, spf_aligned)
-    return Alignment(from_domain, dkim_ok, spf_domain, spf_result, spf_aligned,
-                     _reported(trusted, "dmarc"), result, reason)
+    spf = _provider_spf(trusted)
+    spf_aligned = aligned(spf.domain, from_domain) if spf.domain and from_domain else None
+    provider_dkim, dkim_lines = _provider_dkim(trusted, from_domain)
+    dmarc, dmarc_line = _provider_dmarc(trusted)
+    facts = _Facts(from_domain, dkim_ok, checks, spf.result, spf_aligned, provider_dkim,
+                   dmarc)
+    result, reason = _result(facts)
+    lines = _lines(reason, spf.line, dkim_lines, dmarc_line)
+    return Alignment(from_domain, dkim_ok, spf.domain, spf.result, spf_aligned, dmarc,
+                     result, reason, spf.identity, provider_dkim, lines)
 
 
-def _result(from_domain: str | None, dkim_ok: tuple[str, ...], checks: list[SignatureCheck],
-            spf_result: str | None, spf_aligned: bool | None) -> tuple[str, str]:
-    if from_domain is None:
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    from_domain: str | None
+    dkim_ok: tuple[str, ...]
+    checks: list[SignatureCheck]
+    spf_result: str | None
+    spf_aligned: bool | None
+    provider_dkim: tuple[str, ...]
+    dmarc: str | None
+
+
+_DMARC_PASS = ("pass", "bestguesspass")
+
+
+def _result(f: _Facts) -> tuple[str, str]:
+    if f.from_domain is None:
         return "unknown", "no-from"
-    if dkim_ok:
+    if f.dmarc == "fail":
+        return ("unknown", "dmarc-fail-signature-valid") if f.dkim_ok else (
+            "fail", "provider-dmarc-fail")
+    if f.dkim_ok:
         return "pass", "dkim-aligned"
-    if spf_result == "pass" and spf_aligned:
-        return "pass", "spf-aligned"
-    if any(c.status == Status.NOT_CHECKABLE for c in checks):
+    if f.dmarc in _DMARC_PASS:
+        return "pass", "provider-dmarc-pass"
+    if f.provider_dkim:
+        return "pass", "provider-dkim-aligned"
+    if f.spf_result == "pass" and f.spf_aligned:
+        changed = any(c.status in (Status.FAIL, Status.BODY_CHANGED)
+                      and aligned(c.domain, f.from_domain) for c in f.checks)
+        return ("unknown", "spf-aligned-signature-broken") if changed else (
+            "pass", "spf-aligned")
+    return _not_passed(f)
+
+
+def _not_passed(f: _Facts) -> tuple[str, str]:
+    if any(c.status == Status.NOT_CHECKABLE for c in f.checks):
         return "unknown", "headers-only"
-    if any(c.status in _UNCHECKED for c in checks):
+    if any(c.status in _UNCHECKED for c in f.checks):
         return "unknown", "unchecked-keys"
-    if spf_result is None:
+    if any(c.status in INCONCLUSIVE and aligned(c.domain, f.from_domain) for c in f.checks):
+        return "unknown", "signature-inconclusive"
+    if f.spf_result is None:
         return "unknown", "no-spf-result"
+    if f.spf_result == "pass" and f.spf_aligned is None:
+        return "unknown", "spf-identity-unknown"
+    if f.spf_result in ("temperror", "permerror", "none", "neutral"):
+        return "unknown", "spf-inconclusive"
     return "fail", "not-aligned"
 
 
-def _reported(trusted: list[AuthHeader], method: str) -> str | None:
-    for header in trusted:
-        for result in header.results:
-            if result.method == method:
-                return result.result
-    return None
+def _lines(reason: str, spf_line: int | None, dkim_lines: tuple[int, ...],
+           dmarc_line: int | None) -> tuple[int, ...]:
+    if reason in ("provider-dmarc-fail", "provider-dmarc-pass", "dmarc-fail-signature-valid"):
+        picked: list[int | None] = [dmarc_line]
+    elif reason == "provider-dkim-aligned":
+        picked = list(dkim_lines)
+    else:
+        picked = [spf_line]
+    return tuple(sorted({line for line in picked if line}))
 
 
 def address_indicators(from_: list[Address], sender: list[Address],
@@ -134,12 +237,13 @@ def _scripts(domain: str) -> set[str]:
 
 
 def duplicate_indicators(counts: dict[str, int]) -> list[Indicator]:
-    return [Indicator("duplicate-header", (("header", name), ("count", str(counts[name]))))
+    return [Indicator("duplicate-header",
+                      (("header", name), ("count", str(counts[name.lower()]))))
             for name in SINGLE_HEADERS if counts.get(name.lower(), 0) > 1]
 
 
 def signature_indicators(checks: list[SignatureCheck], align: Alignment,
-                         untrusted: list[AuthHeader]) -> list[Indicator]:
+                         auth: list[AuthHeader]) -> list[Indicator]:
     found = []
     if not checks:
         found.append(Indicator("no-dkim-signature"))
@@ -151,8 +255,27 @@ def signature_indicators(checks: list[SignatureCheck], align: Alignment,
     for check in checks:
         if check.status in (Status.FAIL, Status.BODY_CHANGED):
             found.append(Indicator(f"dkim-{check.status}", (("domain", check.domain or "?"),)))
-    claimed = [h.authserv_id or "?" for h in untrusted if any(
-        r.result == "pass" for r in h.results)]
-    if claimed:
-        found.append(Indicator("untrusted-auth-results", (("ids", ", ".join(claimed)),)))
+    return found + auth_indicators(auth)
+
+
+def _outcome(header: AuthHeader) -> frozenset[tuple[str, str]]:
+    return frozenset((r.method, r.result) for r in header.results)
+
+
+def auth_indicators(auth: list[AuthHeader]) -> list[Indicator]:
+    """Untrusted results that claim success; a copy that repeats a trusted header is not."""
+    trusted = {_outcome(h) for h in auth if h.trusted}
+    claiming = [h for h in auth if not h.trusted and h.parsed
+                and any(r.result == "pass" for r in h.results) and _outcome(h) not in trusted]
+    found = []
+    own = [h for h in claiming if h.own_id and h.authserv_id]
+    other = [h for h in claiming if h not in own]
+    if own:
+        found.append(Indicator("auth-results-below-handover", (
+            ("ids", ", ".join(sorted({h.authserv_id or "?" for h in own}))),
+            ("lines", ", ".join(str(h.line) for h in own)))))
+    if other:
+        found.append(Indicator("untrusted-auth-results", (
+            ("ids", ", ".join(h.authserv_id or "?" for h in other)),
+            ("lines", ", ".join(str(h.line) for h in other)))))
     return found

@@ -33,8 +33,9 @@ register_codes({
         "The {field} header (line {line}) has no time zone; the case time zone was "
         "assumed."),
     "email.date-unknown-zone": N_(
-        "The {field} header (line {line}) has a time zone name that is unknown or "
-        "ambiguous; the case time zone was assumed."),
+        "The {field} header (line {line}) has a time zone that is unknown or ambiguous; "
+        "it was read as UTC, as the e-mail standard (RFC 5322) says, so the sender's own "
+        "time zone is not known."),
     "email.date-zone-unknown-utc": N_(
         "The {field} header (line {line}) is in UTC with “-0000”: the sender's own time "
         "zone is not known."),
@@ -51,13 +52,22 @@ register_codes({
         "There are no Received headers: this is not a message as delivered (a draft, a "
         "sent item, a forward or copied headers), so the sending server cannot be read "
         "from it."),
+    "email.pasted-chrome": N_(
+        "Line {line} of the pasted text is not part of the header (page text copied with "
+        "it); it was skipped."),
+    "email.folding-restored": N_(
+        "Line {line} of the pasted text lost its indentation; it was read as the "
+        "continuation of the header field above it."),
     "email.mime-defect": N_("The MIME structure has a defect ({defect}); it was read as far "
                             "as possible."),
 })
 
 _HEADER_DEFECTS = {"not-a-field": "email.header-not-a-field",
                    "continuation-first": "email.header-continuation-first",
-                   "no-body-separator": "email.no-body-separator"}
+                   "no-body-separator": "email.no-body-separator",
+                   "pasted-chrome": "email.pasted-chrome",
+                   "folding-restored": "email.folding-restored"}
+_INFO_DEFECTS = ("no-body-separator", "pasted-chrome", "folding-restored")
 
 
 def problem(severity: Severity, code: str, sha: str, field: RawHeader | None = None,
@@ -77,7 +87,7 @@ def problem(severity: Severity, code: str, sha: str, field: RawHeader | None = N
 def header_problems(block: HeaderBlock, sha: str) -> list[Problem]:
     found = []
     for defect in block.defects:
-        severity = Severity.INFO if defect.code == "no-body-separator" else Severity.WARNING
+        severity = Severity.INFO if defect.code in _INFO_DEFECTS else Severity.WARNING
         found.append(problem(severity, _HEADER_DEFECTS[defect.code], sha, None,
                              (defect.line, defect.start, defect.end)))
     for field in block.fields:

@@ -58,6 +58,9 @@ def parse_received(value: str, case_zone: str) -> Hop:
     comments = " ".join(c for _, cs in clause_map.values() for c in cs)
     from_name = from_words[0] if from_words else None
     rdns, ip = _rdns_ip(from_comments, from_name)
+    if ip is None:  # "from host [192.0.2.1]" (Exim 3, MDaemon, SMTPD32, fetchmail)
+        ip = next((v for v in (_valid_ip(w) for w in from_words[1:] if w.startswith("["))
+                   if v), None)
     protocol = " ".join(with_words) or None
     return Hop(
         raw=value, from_name=from_name, helo=_helo(from_comments) or _bare(from_name),

@@ -5,10 +5,17 @@ DNS; every look-up and its answer is recorded. A key that is not published any m
 makes a signature "cannot be checked any more", never "forged": keys are rotated and
 old ones withdrawn. dkimpy sees the original bytes; only CR-only line endings are
 turned into CRLF for the check (DKIM's canonical form is CRLF anyway).
+
+Signatures that are neither proof nor a sign of forgery are named for what they are:
+valid with a weak (< 1024-bit) key, pre-standard drafts (``v=`` not 1, ``q=dns``), a
+QP-encoded ``i=`` that dkimpy cannot read, an unusable ed25519 key (dkimpy reports
+"no match" for a key of the wrong length): never "forged".
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import re
 from collections.abc import Callable, Mapping
@@ -35,6 +42,15 @@ class Status:
     KEY_INVALID = "key-invalid"
     MALFORMED = "malformed"
     NOT_CHECKABLE = "not-checkable"  # only a copy of the headers: the body is not there
+    WEAK_KEY = "weak-key"  # valid, but with an RSA key under 1024 bits (breakable today)
+    PRE_STANDARD = "pre-standard"  # a draft-era signature (v= not 1, q=dns): not checked
+    UNSUPPORTED = "unsupported"  # a valid form dkimpy cannot check (QP-encoded i=)
+
+
+# Neither proof nor a sign of forgery: the verdict says "unknown" for these.
+INCONCLUSIVE = (Status.WEAK_KEY, Status.PRE_STANDARD, Status.UNSUPPORTED,
+                Status.KEY_INVALID, Status.MALFORMED)
+_QP = re.compile(r"=[0-9A-Fa-f]{2}")
 
 
 def listed(values: list[str]) -> list[SignatureCheck]:
@@ -141,22 +157,47 @@ def _check_one(data: bytes, index: int, value: str, source: KeySource) -> Signat
     before = len(source.lookups)
     status, detail = _verify(data, index, source)
     key = source.lookups[before] if len(source.lookups) > before else None
+    if status == Status.FAIL and key is not None and not _usable_ed25519(key.record):
+        status, detail = Status.KEY_INVALID, "ed25519-key-length"
+    if status == Status.MALFORMED and _QP.search(found.get("i", "")):
+        status = Status.UNSUPPORTED
     return _described(index, found, _key_status(key, status), detail, key)
+
+
+def _usable_ed25519(record: str | None) -> bool:
+    """False for an ed25519 key whose p= is not 32 bytes (dkimpy then says "no match")."""
+    found = tags(record or "")
+    if found.get("k", "rsa").lower() != "ed25519":
+        return True
+    try:
+        return len(base64.b64decode(found.get("p", ""), validate=True)) == 32
+    except (binascii.Error, ValueError):
+        return False
 
 
 def _verify(data: bytes, index: int, source: KeySource) -> tuple[str, str | None]:
     try:
         ok = dkim.DKIM(data, logger=_LOG).verify(idx=index, dnsfunc=source)
     except dkim.ValidationError as exc:
-        text = str(exc)
-        if "body hash mismatch" in text:
-            return Status.BODY_CHANGED, None
-        return (Status.EXPIRED if "expired" in text else Status.MALFORMED), type(exc).__name__
+        return _validation(str(exc)), type(exc).__name__
     except dkim.KeyFormatError as exc:
+        text = str(exc)
+        if text.startswith("public key too small"):  # raised only once the check passed
+            return Status.WEAK_KEY, text.rpartition(":")[2].strip() + "-bit"
         return Status.KEY_INVALID, type(exc).__name__
     except (dkim.DKIMException, ValueError, KeyError, IndexError, TypeError) as exc:
         return Status.MALFORMED, type(exc).__name__
     return (Status.PASS if ok else Status.FAIL), None
+
+
+def _validation(text: str) -> str:
+    if "body hash mismatch" in text:
+        return Status.BODY_CHANGED
+    if "expired" in text:
+        return Status.EXPIRED
+    if text.startswith(("v= value is not 1", "q= value is not dns/txt")):
+        return Status.PRE_STANDARD
+    return Status.MALFORMED
 
 
 def _key_status(key: KeyLookup | None, status: str) -> str:

@@ -1,6 +1,8 @@
 """RFC 2047 encoded words (``=?utf-8?B?...?=``), decoded without ever raising.
 
 A word with an unknown charset or broken encoding is kept as written and reported.
+Given the header's bytes, raw 8-bit bytes inside a word (``=?utf-8?Q?caf\xc3\xa9?=``,
+which real mailers write) are decoded in the word's own charset, not re-encoded first.
 """
 
 from __future__ import annotations
@@ -23,17 +25,17 @@ class Decoded:
     bad: bool  # a word could not be decoded (kept as written)
 
 
-def decode_words(value: str) -> Decoded:
-    if "=?" not in value:
-        return Decoded(value, (), False)
-    raw = value.encode("utf-8", "surrogateescape")
+def decode_words(value: str | bytes) -> Decoded:
+    raw = value if isinstance(value, bytes) else value.encode("utf-8", "surrogateescape")
+    if b"=?" not in raw:
+        return Decoded(value if isinstance(value, str) else _text(raw), (), False)
     raw = _BETWEEN.sub(lambda m: m.group(0)[: -len(m.group(1))], raw)
     charsets: list[str] = []
     bad = False
     parts: list[str] = []
     pos = 0
     for match in _WORD.finditer(raw):
-        parts.append(raw[pos:match.start()].decode("utf-8", "replace"))
+        parts.append(_text(raw[pos:match.start()]))
         text = _decode_one(match.group(1), match.group(2), match.group(3))
         if text is None:
             bad = True
@@ -42,8 +44,16 @@ def decode_words(value: str) -> Decoded:
             charsets.append(match.group(1).decode("ascii", "replace").lower())
         parts.append(text)
         pos = match.end()
-    parts.append(raw[pos:].decode("utf-8", "replace"))
+    parts.append(_text(raw[pos:]))
     return Decoded("".join(parts), tuple(charsets), bad)
+
+
+def _text(data: bytes) -> str:
+    """Text outside the words: ASCII, else UTF-8, else Latin-1 (as the header splitter)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
 
 
 def _decode_one(charset: bytes, encoding: bytes, payload: bytes) -> str | None:

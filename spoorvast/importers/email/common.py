@@ -12,7 +12,11 @@ from dataclasses import dataclass, field
 from spoorvast.analysis.email.analyse import EmailAnalysis, Options, analyse
 from spoorvast.analysis.email.identifiers import in_text
 from spoorvast.analysis.email.report import report_bytes
+from spoorvast.findings import register_codes
+from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft
+from spoorvast.importers.email.dns_keys import txt_record
+from spoorvast.importers.email.forwarded import MAX_DEPTH, Forwarded, forwarded
 from spoorvast.importers.email.parts import Parts, read_parts
 from spoorvast.model.records import (
     Artifact,
@@ -24,9 +28,31 @@ from spoorvast.model.records import (
     ItemKind,
     Location,
     Problem,
+    Severity,
 )
 
 ANALYSIS_NAME = "email-analysis.json"
+# A message above this is not parsed: it is sealed whole (streamed), only its header
+# (the first HEADER_LIMIT bytes) is analysed, and a finding says so. Parsing a message
+# takes several times its size in memory (a 1 GB message peaked at 9.1 GB).
+MESSAGE_LIMIT = 32 << 20
+HEADER_LIMIT = 1 << 20
+
+register_codes({
+    "email.forwarded-attachment": N_(
+        "This message was attached to another message (forwarded as attachment number "
+        "{number}); its bytes are taken exactly from that message."),
+    "email.message-too-large": N_(
+        "This message is {size} bytes, more than spoorvast reads ({limit} bytes): it is "
+        "sealed whole, exactly as it is, but only its header was analysed; its text and "
+        "attachments were not extracted."),
+})
+
+
+def large_message_problem(sha256: str, size: int) -> Problem:
+    return Problem(Severity.WARNING, "email.message-too-large",
+                   (("size", str(size)), ("limit", str(MESSAGE_LIMIT))),
+                   Location(artifact_sha256=sha256))
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -49,7 +75,10 @@ class MessageInput:
 def message_draft(context: ImportContext, message: MessageInput,
                   options: Options | None = None) -> ItemDraft:
     sha = message.artifact.sha256
-    options = options or Options(context.case_zone, verify_signatures=message.mime)
+    options = options or Options(
+        context.case_zone, keys=context.dkim_keys,
+        resolver=txt_record if context.dns_lookups else None,
+        verify_signatures=message.mime)
     analysis = analyse(message.data, sha, options)
     parts = read_parts(context, message.data, sha) if message.mime else Parts()
     parts.artifacts[:0] = message.parts.artifacts
@@ -64,6 +93,34 @@ def message_draft(context: ImportContext, message: MessageInput,
         events=[_event(context, analysis)],
         identifiers=identifiers(context, analysis, parts),
     )
+
+
+def message_drafts(context: ImportContext, message: MessageInput,
+                   options: Options | None = None, depth: int = 0) -> list[ItemDraft]:
+    """The message's item, then one item per message forwarded inside it (analysed
+    the same way, nested forwards included, at most ``forwarded.MAX_DEPTH`` deep)."""
+    drafts = [message_draft(context, message, options)]
+    if not message.mime or depth >= MAX_DEPTH or len(message.data) > MESSAGE_LIMIT:
+        return drafts
+    for number, inner in enumerate(forwarded(message.data), 1):
+        drafts.extend(_forwarded_drafts(context, message, inner, number, options, depth))
+    return drafts
+
+
+def _forwarded_drafts(context: ImportContext, wrapper: MessageInput, inner: Forwarded,
+                      number: int, options: Options | None, depth: int) -> list[ItemDraft]:
+    sha = wrapper.artifact.sha256
+    artifact = context.seal(inner.data, ArtifactRole.ORIGINAL, f"forwarded-{number}.eml",
+                            "message/rfc822", sha)
+    link = {"forwarded_in": {"sha256": sha, "byte_start": inner.byte_start,
+                             "byte_end": inner.byte_end, "decoded": inner.decoded}}
+    notice = Problem(Severity.INFO, "email.forwarded-attachment", (("number", str(number)),),
+                     Location(artifact_sha256=sha, byte_start=inner.byte_start,
+                              byte_end=inner.byte_end))
+    title = f"{wrapper.title} / forwarded-{number}.eml"
+    return message_drafts(context, MessageInput(
+        inner.data, artifact, title, wrapper.importer, extra=link, problems=[notice]),
+        options, depth + 1)
 
 
 def _event(context: ImportContext, analysis: EmailAnalysis) -> Event:

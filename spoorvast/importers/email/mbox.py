@@ -4,8 +4,9 @@
 exact bytes. Here the file is read through once in 1 MiB blocks (hashed on the way and
 compared with the sealed original) to find the From_ lines, then each message is read
 on its own, sealed as exact bytes derived from the mbox, and analysed. Memory holds one
-message at a time (``ImportContext.seal`` takes bytes, so the largest message is held
-once) plus a small record per message.
+message at a time plus a small record per message. A message above ``MESSAGE_LIMIT``
+is never held: it is sealed streamed from the mbox, only its header is analysed, and a
+finding says its body was not read (a 1 GB message used to peak at 9.1 GB).
 
 Items: the first item is the mailbox itself (its original and the byte index, so the
 whole file stays findable and re-adding it is recognised as a duplicate); then one item
@@ -17,10 +18,11 @@ message, a separator, or reported.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -28,7 +30,14 @@ from spoorvast.analysis.email.headers import split_headers
 from spoorvast.findings import register_codes
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source
-from spoorvast.importers.email.common import MessageInput, message_draft
+from spoorvast.importers.email.common import (
+    HEADER_LIMIT,
+    MESSAGE_LIMIT,
+    MessageInput,
+    large_message_problem,
+    message_draft,
+    message_drafts,
+)
 from spoorvast.importers.email.detect import is_mbox
 from spoorvast.importers.email.eml import ChangedWhileRead
 from spoorvast.importers.files import file_facts
@@ -95,11 +104,72 @@ def entries(found: list[tuple[int, bytes]], size: int) -> list[Entry]:
     return result
 
 
-def _trim_separator(data: bytes) -> bytes:
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """A message to make an item of: its entry and its end (all that is held for it)."""
+
+    entry: Entry
+    end: int  # after the message, without the separator line
+
+    @property
+    def size(self) -> int:
+        return self.end - self.entry.byte_start
+
+
+@dataclass(frozen=True, slots=True)
+class Span(Kept):
+    """One message as found in the second pass: its exact range and hash."""
+
+    sha256: str = ""
+    message_id: str | None = None
+
+
+def _trimmed_end(handle: BinaryIO, entry: Entry) -> int:
+    """The end of the message without the one empty separator line before the next."""
+    length = min(4, entry.byte_end - entry.byte_start)
+    handle.seek(entry.byte_end - length)
+    tail = handle.read(length)
     for ending in (b"\r\n", b"\n"):
-        if data.endswith(ending * 2):
-            return data[: -len(ending)]
-    return data
+        if tail.endswith(ending * 2):
+            return entry.byte_end - len(ending)
+    return entry.byte_end
+
+
+def span(handle: BinaryIO, entry: Entry) -> Span:
+    """Hash one message in blocks; only its first ``HEADER_LIMIT`` bytes are kept."""
+    end = _trimmed_end(handle, entry)
+    handle.seek(entry.byte_start)
+    digest, head, left = hashlib.sha256(), b"", end - entry.byte_start
+    while left > 0:
+        block = handle.read(min(BLOCK, left))
+        if not block:
+            break
+        digest.update(block)
+        if len(head) < HEADER_LIMIT:
+            head += block[:HEADER_LIMIT - len(head)]
+        left -= len(block)
+    return Span(entry, end, digest.hexdigest(), split_headers(head).value("Message-ID"))
+
+
+class _Range(io.RawIOBase):
+    """A part of an open file, read as a file of its own (for streamed sealing)."""
+
+    def __init__(self, handle: BinaryIO, start: int, end: int) -> None:
+        super().__init__()
+        self._handle, self._pos, self._end = handle, start, end
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        size = min(len(buffer), self._end - self._pos)
+        if size <= 0:
+            return 0
+        self._handle.seek(self._pos)
+        data = self._handle.read(size)
+        buffer[:len(data)] = data
+        self._pos += len(data)
+        return len(data)
 
 
 class MboxImporter:
@@ -116,55 +186,72 @@ class MboxImporter:
             if digest.hexdigest() != source.original.sha256:
                 raise ChangedWhileRead(source.name)
             index = entries(found, source.original.size)
-            drafts, problems, rows = self._messages(context, source, handle, index)
-        yield self._container(context, source, index, problems, rows)
-        yield from drafts
+            del found
+            spans, problems, rows = self._index(source, handle, index)
+            container = self._container(context, source, index, problems, rows)
+            del index, problems, rows  # kept no longer than needed: 50,000 messages
+            yield container
+            for one in spans:
+                yield from self._message(context, source, handle, one)
 
-    def _messages(self, context: ImportContext, source: Source, handle: BinaryIO,
-                  index: list[Entry]) -> tuple[list[ItemDraft], list[Problem],
-                                               list[dict[str, object]]]:
-        drafts: list[ItemDraft] = []
+    def _index(self, source: Source, handle: BinaryIO, index: list[Entry]) -> tuple[
+            list[Kept], list[Problem], list[dict[str, object]]]:
+        """Every message hashed once (one block at a time); the messages themselves are
+        read again one by one as their items are made, so memory stays flat."""
+        spans: list[Kept] = []
         problems: list[Problem] = []
         rows: list[dict[str, object]] = []
         by_sha: dict[str, int] = {}
         by_id: dict[str, int] = {}
         for entry in index:
-            handle.seek(entry.byte_start)
-            data = _trim_separator(handle.read(entry.byte_end - entry.byte_start))
-            sha = hashlib.sha256(data).hexdigest()
+            one = span(handle, entry)
             rows.append({"number": entry.number, "from_line_offset": entry.from_line_offset,
-                         "byte_start": entry.byte_start,
-                         "byte_end": entry.byte_start + len(data), "sha256": sha,
-                         "duplicate_of": by_sha.get(sha)})
-            if sha in by_sha:
+                         "byte_start": entry.byte_start, "byte_end": one.end,
+                         "sha256": one.sha256, "duplicate_of": by_sha.get(one.sha256)})
+            if one.sha256 in by_sha:
                 problems.append(_problem("email.mbox-duplicate", source, entry,
-                                         by_sha[sha]))
+                                         by_sha[one.sha256]))
                 continue
-            by_sha[sha] = entry.number
-            draft = self._message(context, source, entry, data)
-            message_id = split_headers(data).value("Message-ID")
-            if message_id and message_id in by_id:
+            by_sha[one.sha256] = entry.number
+            if one.message_id and one.message_id in by_id:
                 problems.append(_problem("email.mbox-same-message-id", source, entry,
-                                         by_id[message_id]))
-            by_id.setdefault(message_id or f"#{entry.number}", entry.number)
-            drafts.append(draft)
-        return drafts, problems, rows
+                                         by_id[one.message_id]))
+            by_id.setdefault(one.message_id or f"#{entry.number}", entry.number)
+            spans.append(Kept(entry, one.end))  # not the hash and Message-ID: 50,000 of them
+        return spans, problems, rows
 
-    def _message(self, context: ImportContext, source: Source, entry: Entry,
-                 data: bytes) -> ItemDraft:
-        artifact = context.seal(data, ArtifactRole.ORIGINAL,
-                                f"{source.name}-{entry.number:05d}.eml", "message/rfc822",
-                                source.original.sha256)
+    def _message(self, context: ImportContext, source: Source, handle: BinaryIO,
+                 one: Kept) -> list[ItemDraft]:
+        entry = one.entry
+        name = f"{source.name}-{entry.number:05d}.eml"
         extra = {"mbox": {"sha256": source.original.sha256, "number": entry.number,
                           "from_line_offset": entry.from_line_offset,
-                          "byte_start": entry.byte_start,
-                          "byte_end": entry.byte_start + len(data),
+                          "byte_start": entry.byte_start, "byte_end": one.end,
                           "envelope": entry.envelope}}
-        message = MessageInput(data, artifact, f"{source.name} #{entry.number}", "email",
-                               extra=extra)
-        draft = message_draft(context, message)
-        draft.title = _title(draft, source, entry)
-        return draft
+        if one.size > MESSAGE_LIMIT:
+            drafts = [self._large(context, source, handle, one, name, extra)]
+        else:
+            handle.seek(entry.byte_start)
+            data = handle.read(one.size)
+            artifact = context.seal(data, ArtifactRole.ORIGINAL, name, "message/rfc822",
+                                    source.original.sha256)
+            drafts = message_drafts(context, MessageInput(
+                data, artifact, f"{source.name} #{entry.number}", "email", extra=extra))
+        drafts[0].title = _title(drafts[0], source, entry)
+        return drafts
+
+    def _large(self, context: ImportContext, source: Source, handle: BinaryIO, one: Kept,
+               name: str, extra: Mapping[str, object]) -> ItemDraft:
+        """Sealed whole, streamed from the mbox; only the header is analysed."""
+        reader = io.BufferedReader(_Range(handle, one.entry.byte_start, one.end), BLOCK)
+        artifact = context.seal_from(reader, ArtifactRole.ORIGINAL, name, "message/rfc822",
+                                     source.original.sha256)
+        handle.seek(one.entry.byte_start)
+        head = handle.read(min(one.size, HEADER_LIMIT))
+        notice = large_message_problem(artifact.sha256, one.size)
+        return message_draft(context, MessageInput(
+            head, artifact, f"{source.name} #{one.entry.number}", "email", extra=extra,
+            problems=[notice], mime=False))
 
     def _container(self, context: ImportContext, source: Source, index: list[Entry],
                    problems: list[Problem], rows: list[dict[str, object]]) -> ItemDraft:

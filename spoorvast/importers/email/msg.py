@@ -5,6 +5,11 @@ PR_TRANSPORT_MESSAGE_HEADERS stream (``__substg1.0_007D001F``, UTF-16; or ``…0
 8-bit). They are sealed as a derived file and analysed like an .eml (signatures cannot
 be checked: Outlook does not keep the body bytes). Drafts and sent items have no such
 stream: the item says so, and how to get the headers.
+
+A message attached to the message (Outlook's "forward as attachment", or a dragged-in
+mail) is an embedded message object: a storage ``__substg1.0_3701000D`` inside the
+attachment, holding the same properties. Each becomes an item of its own, read the same
+way, its files derived from the .msg (at most ``MAX_EMBEDDED_DEPTH`` levels deep).
 """
 
 from __future__ import annotations
@@ -42,6 +47,9 @@ SENDER_SMTP, SENDER_EMAIL, SENDER_NAME = 0x5D01, 0x0C1F, 0x0C1A
 ATTACH_DATA, ATTACH_LONG_NAME, ATTACH_NAME, ATTACH_MIME = 0x3701, 0x3707, 0x3704, 0x370E
 SUBMIT_TIME, DELIVERY_TIME = 0x0039, 0x0E06
 _FILETIME_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)
+EMBEDDED = "__substg1.0_3701000D"
+MAX_EMBEDDED_DEPTH = 8
+Prefix = tuple[str, ...]
 
 register_codes({
     "email.msg-no-headers": N_(
@@ -50,6 +58,9 @@ register_codes({
         "message in Outlook, File > Properties, copy “Internet headers” and add them with "
         "spoorvast add-headers; or save the message as .eml from Outlook on the web or "
         "Thunderbird."),
+    "email.msg-embedded": N_(
+        "This message was attached to an Outlook message (embedded message {number}); its "
+        "properties are read from inside that .msg file."),
     "email.msg-unreadable": N_("This Outlook file cannot be read as a compound file "
                                "({error}); it was kept unchanged."),
 })
@@ -83,13 +94,20 @@ class MsgFile:
     def binary(self, prop: int, prefix: tuple[str, ...] = ()) -> bytes | None:
         return self.raw([*prefix, stream_name(prop, 0x0102)])
 
-    def attachments(self) -> list[str]:
-        return sorted({e[0] for e in self.ole.listdir(streams=True, storages=True)
-                       if e and e[0].startswith("__attach_version1.0_")})
+    def attachments(self, prefix: Prefix = ()) -> list[str]:
+        depth = len(prefix)
+        return sorted({e[depth] for e in self.ole.listdir(streams=True, storages=True)
+                       if len(e) > depth and tuple(e[:depth]) == prefix
+                       and e[depth].startswith("__attach_version1.0_")})
 
-    def time(self, prop: int) -> int | None:
+    def embedded(self, prefix: Prefix = ()) -> list[Prefix]:
+        """The embedded message objects attached to the message at ``prefix``."""
+        return [(*prefix, name, EMBEDDED) for name in self.attachments(prefix)
+                if self.ole.exists("/".join((*prefix, name, EMBEDDED)))]
+
+    def time(self, prop: int, prefix: Prefix = ()) -> int | None:
         """A PT_SYSTIME property of the message (FILETIME, 100 ns since 1601)."""
-        data = self.raw(["__properties_version1.0"]) or b""
+        data = self.raw([*prefix, "__properties_version1.0"]) or b""
         wanted = (prop << 16) | 0x0040
         for offset in range(32, len(data) - 15, 16):
             tag, _flags, value = struct.unpack_from("<IIQ", data, offset)
@@ -117,7 +135,47 @@ class MsgImporter:
             yield self._unreadable(context, source, type(exc).__name__)
             return
         with ole:
-            yield self._draft(context, source, MsgFile(ole))
+            msg = MsgFile(ole)
+            yield self._draft(context, source, msg)
+            yield from self._embedded(context, source, msg, (), source.name)
+
+    def _embedded(self, context: ImportContext, source: Source, msg: MsgFile,
+                  prefix: Prefix, title: str) -> Iterator[ItemDraft]:
+        if len(prefix) >= 2 * MAX_EMBEDDED_DEPTH:
+            return
+        for number, inner in enumerate(msg.embedded(prefix), 1):
+            inner_title = f"{title} / embedded-{number}.msg"
+            yield self._inner(context, source, msg, inner, inner_title, number)
+            yield from self._embedded(context, source, msg, inner, inner_title)
+
+    def _inner(self, context: ImportContext, source: Source, msg: MsgFile, prefix: Prefix,
+               title: str, number: int) -> ItemDraft:
+        """An embedded message: its headers (or, without them, its body) as its original."""
+        sha = source.original.sha256
+        notice = Problem(Severity.INFO, "email.msg-embedded", (("number", str(number)),),
+                         Location(artifact_sha256=sha, field="/".join(prefix)))
+        parts = self._parts(context, source, msg, prefix)
+        headers = msg.text(HEADERS, prefix)
+        if headers and headers.strip():
+            data = headers.encode("utf-8")
+            artifact = context.seal(data, ArtifactRole.ORIGINAL, "transport-headers.txt",
+                                    "text/plain", sha)
+            message = MessageInput(data, artifact, title, self.name,
+                                   extra={"container": "outlook-msg", "msg_sha256": sha,
+                                          "embedded_in": "/".join(prefix)},
+                                   problems=[notice], mime=False, parts=parts)
+            return message_draft(context, message)
+        body = "\n".join(parts.text).encode("utf-8")
+        original = (context.seal(body, ArtifactRole.ORIGINAL, "body.txt", "text/plain", sha)
+                    if body else context.seal(
+                        msg.raw([*prefix, "__properties_version1.0"]) or b"",
+                        ArtifactRole.ORIGINAL, "properties.bin", "application/octet-stream",
+                        sha))
+        draft = self._without_headers(context, source, msg, parts, prefix)
+        draft.title, draft.file = title, None
+        draft.artifacts[0] = original
+        draft.problems.insert(0, notice)
+        return draft
 
     def _draft(self, context: ImportContext, source: Source, msg: MsgFile) -> ItemDraft:
         parts = self._parts(context, source, msg)
@@ -134,38 +192,40 @@ class MsgImporter:
             return message_draft(context, message)
         return self._without_headers(context, source, msg, parts)
 
-    def _parts(self, context: ImportContext, source: Source, msg: MsgFile) -> Parts:
+    def _parts(self, context: ImportContext, source: Source, msg: MsgFile,
+               prefix: Prefix = ()) -> Parts:
         parts = Parts()
         sha = source.original.sha256
-        body = msg.text(BODY)
+        body = msg.text(BODY, prefix)
         if body:
             parts.text.append(body)
-        html = msg.binary(HTML) or (msg.text(HTML) or "").encode("utf-8")
+        html = msg.binary(HTML, prefix) or (msg.text(HTML, prefix) or "").encode("utf-8")
         if html:
             parts.artifacts.append(context.seal(html, ArtifactRole.ATTACHMENT, "body.html",
                                                 "text/html", sha))
-        for number, storage in enumerate(msg.attachments()):
-            data = msg.binary(ATTACH_DATA, (storage,))
+        for number, storage in enumerate(msg.attachments(prefix)):
+            data = msg.binary(ATTACH_DATA, (*prefix, storage))
             if data is None:
                 continue
-            name = msg.text(ATTACH_LONG_NAME, (storage,)) or msg.text(ATTACH_NAME, (storage,))
-            media = msg.text(ATTACH_MIME, (storage,)) or "application/octet-stream"
+            where = (*prefix, storage)
+            name = msg.text(ATTACH_LONG_NAME, where) or msg.text(ATTACH_NAME, where)
+            media = msg.text(ATTACH_MIME, where) or "application/octet-stream"
             parts.artifacts.append(context.seal(
                 data, ArtifactRole.ATTACHMENT, safe_name(name or "", f"attachment-{number}"),
                 media, sha))
         return parts
 
     def _without_headers(self, context: ImportContext, source: Source, msg: MsgFile,
-                         parts: Parts) -> ItemDraft:
+                         parts: Parts, prefix: Prefix = ()) -> ItemDraft:
         sha = source.original.sha256
         notice = Problem(Severity.WARNING, "email.msg-no-headers", (),
                          Location(artifact_sha256=sha, field=stream_name(HEADERS, 0x001F)))
-        filetime = msg.time(SUBMIT_TIME) or msg.time(DELIVERY_TIME)
+        filetime = msg.time(SUBMIT_TIME, prefix) or msg.time(DELIVERY_TIME, prefix)
         moment = (from_epoch(filetime_seconds(filetime), context.case_zone, Precision.SECOND)
                   if filetime else None)
-        sender = msg.text(SENDER_SMTP) or msg.text(SENDER_EMAIL) or ""
+        sender = msg.text(SENDER_SMTP, prefix) or msg.text(SENDER_EMAIL, prefix) or ""
         event = Event(None, context.case_id, None, "email", moment,
-                      f"{sender}: {msg.text(SUBJECT) or ''}".strip(": "),
+                      f"{sender}: {msg.text(SUBJECT, prefix) or ''}".strip(": "),
                       location=Location(artifact_sha256=sha, field="PR_CLIENT_SUBMIT_TIME"))
         found = [Identifier(None, context.case_id, IdentifierKind.EMAIL, sender.lower(),
                             location=Location(artifact_sha256=sha, field="sender"))

@@ -7,6 +7,7 @@ copied, and nothing proves they are the message's own. The item says so (a Findi
 
 from __future__ import annotations
 
+from spoorvast.analysis.email.analyse import Options
 from spoorvast.findings import register_codes
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft
@@ -30,4 +31,5 @@ def pasted_draft(context: ImportContext, data: bytes, original: Artifact,
                      Location(artifact_sha256=original.sha256))
     message = MessageInput(data, original, title, IMPORTER, extra={"copy": True},
                            problems=[notice], mime=False)
-    return message_draft(context, message)
+    options = Options(context.case_zone, verify_signatures=False, pasted=True)
+    return message_draft(context, message, options)

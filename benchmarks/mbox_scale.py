@@ -1,0 +1,124 @@
+"""mbox at scale: one mailbox of many small messages, as a Google Takeout export.
+
+Budgets (issue #23): import time at most 3x ``BytesParser(policy=default)`` parsing the
+same message bytes, linear in the number of messages, peak RSS under 300 MB.
+
+    .venv/bin/python benchmarks/mbox_scale.py [--messages 5000] [--dir DIR]
+    .venv/bin/python benchmarks/mbox_scale.py --messages 50000   # the issue's size
+
+Prints msg/s for the bare parse and for ``add_paths`` of the mbox into a real vault
+(hash, encrypt, SQLite rows, custody), their ratio and the import's peak RSS (a separate
+process, so the generator's memory is not counted). Synthetic messages only. Not a
+test: it never fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import email.parser
+import email.policy
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PASSPHRASE = "benchmark passphrase 1234"
+FROM_LINE = b"From pat@example.org Tue Mar  3 21:15:00 2026\n"
+
+
+def message(n: int) -> bytes:
+    subject = base64.b64encode(f"Bericht {n} é".encode()).decode()
+    return (
+        f"Delivered-To: vic.tim@example.net\n"
+        f"Received: by 2002:a05:6520:2f8b::{n % 9999:x} with SMTP id x{n}csp;\n"
+        f"        Tue, 3 Mar 2026 13:15:{n % 60:02d} -0800 (PST)\n"
+        f"ARC-Authentication-Results: i=1; mx.google.com; spf=pass (google.com: domain of "
+        f"b{n}@example.org designates 192.0.2.{n % 250 + 1} as permitted sender) "
+        f"smtp.mailfrom=b{n}@example.org; dmarc=pass header.from=example.org\n"
+        f"Received: from mail.example.org (mail.example.org. [192.0.2.{n % 250 + 1}])\n"
+        f"        by mx.google.com with ESMTPS id a{n}si.2026.03.03\n"
+        f"        for <vic.tim@example.net>; Tue, 3 Mar 2026 13:15:{n % 60:02d} -0800 (PST)\n"
+        f"From: =?utf-8?q?Pat_Suspect_{n}?= <pat{n}@example.org>\nTo: vic.tim@example.net\n"
+        f"Subject: =?utf-8?B?{subject}?=\n"
+        f"Date: Tue, 3 Mar 2026 22:{n % 60:02d}:00 +0100\nMessage-ID: <m{n}@example.org>\n"
+        f"MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n"
+        f"Bel me op 0470 12 34 {n % 100:02d} of mail pat{n}@example.org.\n"
+        f"{'Lorem ipsum dolor sit amet. ' * (5 + n % 40)}\n"
+    ).encode()
+
+
+def write_mbox(path: Path, count: int) -> list[bytes]:
+    blobs = [message(n) for n in range(count)]
+    with path.open("wb") as out:
+        for data in blobs:
+            out.write(FROM_LINE + data + b"\n")
+    return blobs
+
+
+def baseline(blobs: list[bytes]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of the bare parse."""
+    parser = email.parser.BytesParser(policy=email.policy.default)
+    start, cpu = time.perf_counter(), time.process_time()
+    for data in blobs:
+        parser.parsebytes(data)
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+def spoorvast_add(vault: Path, target: Path) -> tuple[float, float, float, int]:
+    code = (
+        "import sys, time, resource; from pathlib import Path;"
+        "from spoorvast.storage.vault import open_vault;"
+        "from spoorvast.importers.registry import builtin_registry;"
+        "from spoorvast.services.intake import add_paths;"
+        "v = open_vault(Path(sys.argv[1]), sys.argv[3]); case = v.store.cases()[0];"
+        "t = time.perf_counter(); c = time.process_time(); r = add_paths(v, case, "
+        "[Path(sys.argv[2])], builtin_registry()); d = time.perf_counter() - t;"
+        "c = time.process_time() - c;"
+        "items = len(v.store.items(case.id)); v.close();"
+        "assert all(x.status.value == 'added' for x in r), r[:3];"
+        "print(d, c, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, items)"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(vault), str(target), PASSPHRASE],
+                         check=True, stdout=subprocess.PIPE, text=True).stdout.split()
+    return float(out[0]), float(out[1]), float(out[2]), int(out[3])
+
+
+def new_vault(root: Path) -> Path:
+    from spoorvast.services.cases import create_case
+    from spoorvast.storage.vault import create
+
+    with create(root, PASSPHRASE) as vault:
+        create_case(vault, "benchmark", "en", "Europe/Brussels")
+    return root
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--messages", type=int, default=5000)
+    parser.add_argument("--dir", type=Path, default=None, help="work directory (a real disk)")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="spoorvast-mbox-bench-", dir=args.dir))
+    try:
+        path = work / "takeout.mbox"
+        blobs = write_mbox(path, args.messages)
+        base, base_cpu = min(baseline(blobs) for _ in range(2))
+        del blobs
+        os.sync()
+        added, cpu, rss, items = spoorvast_add(new_vault(work / "vault"), path)
+        count = args.messages
+        print(f"{count} messages, {path.stat().st_size / 1e6:.1f} MB mbox, {items} items")
+        print(f"  BytesParser(policy=default): {base:.2f} s wall, {base_cpu:.2f} s CPU "
+              f"({count / base:.0f} msg/s)")
+        print(f"  spoorvast add: {added:.2f} s wall ({count / added:.0f} msg/s), {cpu:.2f} s "
+              f"CPU (all threads); ratio {added / base:.2f}x wall, {cpu / base_cpu:.2f}x CPU "
+              f"(budget 3x); peak RSS {rss:.0f} MB (budget 300 MB)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
