@@ -36,6 +36,7 @@ from spoorvast.importers.registry import Registry
 from spoorvast.model import instant
 from spoorvast.model.names import shown
 from spoorvast.model.records import Artifact, ArtifactRole, Case, FileFacts, Item, ItemKind
+from spoorvast.services.dated_after import dated_after
 from spoorvast.services.ingest_step import run_importer
 from spoorvast.services.intake_inputs import (
     LINK_MEDIA_TYPE,
@@ -51,7 +52,7 @@ from spoorvast.services.intake_inputs import (
     expand as expand,  # used by the CLI and the web app
 )
 from spoorvast.services.oddities import not_read, oddities
-from spoorvast.storage.base import Transaction, case_chain
+from spoorvast.storage.base import MetadataStore, Transaction, case_chain
 from spoorvast.storage.blobs import SourceUnreadable, StoredBlob
 from spoorvast.storage.vault import Vault
 
@@ -280,7 +281,8 @@ def _read_head(path: Path, handle: BinaryIO) -> bytes:
 # -- the main thread: order, duplicates, batches, transactions -----------------------
 
 
-def _write(tx: Transaction, draft: ItemDraft, case: Case, at: instant.Instant) -> Item:
+def _write(tx: Transaction, draft: ItemDraft, case: Case, at: instant.Instant,
+           store: MetadataStore) -> Item:
     """One item; lazy events are parsed now, and what the importer appended to the
     draft while parsing (findings, sealed attachments, identifiers) is written after."""
     assert case.id is not None
@@ -293,6 +295,9 @@ def _write(tx: Transaction, draft: ItemDraft, case: Case, at: instant.Instant) -
         tx.add_artifact(item, artifact)
     for problem in draft.problems[len(problems):]:
         tx.add_finding(item, problem)
+    late = dated_after(store, item, at)  # same connection: sees the events just written
+    if late is not None:
+        tx.add_finding(item, late)
     for identifier in draft.identifiers:
         tx.add_identifier(replace(identifier, item_id=item.id))
     return item
@@ -335,7 +340,8 @@ class Batch:
         if owner is not None and _plain(prepared):
             self.unreferenced.update(prepared.fresh)
             return owner
-        items = [_write(tx, d, self.case, prepared.at) for d in prepared.drafts]
+        items = [_write(tx, d, self.case, prepared.at, self.vault.store)
+                 for d in prepared.drafts]
         for item, draft in zip(items, prepared.drafts, strict=True):
             for artifact in draft.artifacts:
                 if artifact.role is ArtifactRole.ATTACHMENT:

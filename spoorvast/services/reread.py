@@ -20,6 +20,7 @@ from spoorvast.importers.chat import whatsapp
 from spoorvast.importers.chat.whatsapp_lines import DATE
 from spoorvast.model.conversation import EventQuery
 from spoorvast.model.records import Artifact, ArtifactRole, Case, Finding, Item
+from spoorvast.services.dated_after import dated_after
 from spoorvast.storage.vault import Vault
 
 ORDERS = {"day-first": "dmy", "month-first": "mdy", "year-first": "ymd"}
@@ -48,7 +49,9 @@ def reread(vault: Vault, case: Case, item: Item, order: str) -> Reread:
             raise UserError(_("Read as {order}, {item} holds no message with a real date; "
                               "nothing was changed.").format(order=order, item=item.label))
         known = {(f.code, f.params) for f in vault.store.findings(case.id or 0, item.id)}
-        fresh = [p for p in draft.problems if (p.code, p.params) not in known]
+        late = dated_after(vault.store, item, item.acquired_at)
+        fresh = [p for p in [*draft.problems, *([late] if late else [])]
+                 if (p.code, p.params) not in known]
         for problem in fresh:
             tx.add_finding(item, problem)
     return Reread(item, count, len(fresh))
