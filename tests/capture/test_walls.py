@@ -15,6 +15,9 @@ from spoorvast.capture.walls import (
     wall_of,
     wall_problems,
 )
+from spoorvast.findings import render
+from spoorvast.i18n import in_language
+from spoorvast.model.records import Finding
 
 WALLS = [
     ("https://www.facebook.com/login/?next=https%3A%2F%2Fwww.facebook.com%2Fsynth", LOGIN),
@@ -122,3 +125,14 @@ def test_a_removed_page_with_an_error_status_is_left_to_the_status_finding() -> 
 def test_an_overlay_is_named_with_its_share() -> None:
     found = wall_problems("https://example.org/", [], 200, probe("post", 0, 100), None)
     assert [(p.code, p.params) for p in found] == [("capture.overlay", (("share", "100"),))]
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("nl", "aanmeldpagina"), ("fr", "page de connexion"), ("de", "Anmeldeseite")])
+def test_the_wall_finding_is_shown_in_the_users_language(language: str, words: str) -> None:
+    asked = "https://x.com/synth"
+    problem = wall_problems(asked, ["https://x.com/i/flow/login"], 200, None, "x")[0]
+    with in_language(language):
+        text = render(Finding(None, 0, None, problem.severity, problem.code,
+                              problem.params, problem.location))
+    assert words in text and asked in text
