@@ -1,6 +1,10 @@
 """One visit: navigate, let the page settle, and take every artifact.
 
-Nothing is injected into the page and nothing is clicked. Every connection goes through
+Nothing is injected into the page and nothing is clicked (what the page shows is read in
+an isolated world of its own, ``probe.py``). After the load event the visit waits for the
+page to settle (``settle.py``: a minimum dwell, then no open request and no change for a
+quiet moment, up to a ceiling); what was still open or changing, and when each file was
+made, go into the record. Every connection goes through
 the visit's guard proxy (``proxy.py``), which refuses barred addresses at connect time.
 The whole visit has a bounded time (``CaptureOptions.timeout_seconds``; a watchdog kills
 the renderer past it) and a bounded size (``CaptureOptions.max_bytes``). A step that fails
