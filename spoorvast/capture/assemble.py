@@ -121,10 +121,32 @@ def visit_problems(visit: Visit, options: CaptureOptions, wacz: Draft) -> list[P
     if visit.full is not None and visit.full.truncated:
         problems.append(Problem(Severity.INFO, "capture.height-capped", (
             ("height", str(visit.full.page_height)), ("cap", str(options.height_cap)))))
+    problems.extend(settle_problems(visit))
     problems.extend(stop_problems(visit, options))
     problems.extend(Problem(Severity.ERROR, "capture.wacz-invalid", (("detail", d[:200]),),
                             Location(field="capture.wacz")) for d in check_wacz(wacz.data))
     return problems
+
+
+def settle_problems(visit: Visit) -> list[Problem]:
+    """The page may not have finished loading, or changed while its files were taken;
+    files not made because the visit had been stopped."""
+    found: list[Problem] = []
+    state = visit.settled
+    if state is not None and not state.settled:
+        seconds = ("seconds", str(round(state.waited, 1)))
+        if state.pending_count:
+            found.append(Problem(Severity.WARNING, "capture.unsettled-requests",
+                                 (("count", str(state.pending_count)), seconds)))
+        elif state.changing:
+            found.append(Problem(Severity.WARNING, "capture.unsettled-content", (seconds,)))
+    if visit.changed_while_taken:
+        found.append(Problem(Severity.WARNING, "capture.changed-while-taken"))
+    skipped = sorted(set(visit.skipped) - {"scroll", "title", "original"})
+    if skipped:
+        found.append(Problem(Severity.WARNING, "capture.steps-skipped",
+                             (("steps", ", ".join(skipped)),)))
+    return found
 
 
 def stop_problems(visit: Visit, options: CaptureOptions) -> list[Problem]:

@@ -55,4 +55,39 @@ register_codes({
         "({error}). The capture itself was kept."),
     "capture.wacz-invalid": N_(
         "The web archive (WACZ) of this capture failed its own check ({detail})."),
+    "capture.unsettled-requests": N_(
+        "The page may not have finished loading: {count} of its requests were still open "
+        "when its files were taken (after waiting {seconds} seconds). Check the "
+        "screenshot; capture it again if content is missing."),
+    "capture.unsettled-content": N_(
+        "The page may not have finished loading: its content was still changing when its "
+        "files were taken (after waiting {seconds} seconds). Check the screenshot; "
+        "capture it again if content is missing."),
+    "capture.changed-while-taken": N_(
+        "The page's content changed while its files were being taken, so they may not all "
+        "show the same moment. The capture record gives the time each file was made."),
+    "capture.steps-skipped": N_(
+        "These files of the page were not made because the capture had been stopped: "
+        "{steps}."),
+    "capture.wall-login": N_(
+        "This is not the page asked for ({requested}): the site showed a login page "
+        "instead ({url}). The capture shows that login page, not the content. Capture it "
+        "again while logged in (spoorvast browser login)."),
+    "capture.wall-consent": N_(
+        "This is not the page asked for ({requested}): the site showed a cookie or "
+        "consent page instead ({url}). The capture shows that page, not the content."),
+    "capture.wall-checkpoint": N_(
+        "This is not the page asked for ({requested}): the site showed a security check "
+        "instead ({url}). The capture shows that check, not the content."),
+    "capture.password-form": N_(
+        "The page shows a password form as its main content: it may be a login page "
+        "rather than the content asked for."),
+    "capture.unavailable": N_(
+        "The page says the content is not available, removed or suspended (\"{phrase}\"), "
+        "although the server answered that all was well (status 200). The capture can "
+        "show that it was taken down; check before naming the account."),
+    "capture.overlay": N_(
+        "A layer over the page (often a cookie or login dialog) covers {share}% of the "
+        "screen in the screenshots; the content behind it may be hidden there. The page "
+        "itself (DOM, web archive) was kept whole."),
 })

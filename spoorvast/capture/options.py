@@ -20,6 +20,8 @@ class CaptureOptions:
     timeout_seconds: float = 60.0  # the whole visit, artifacts included
     load_timeout_seconds: float = 20.0  # waiting for the page's load event
     settle_seconds: float = 1.5  # waiting for lazy content after scrolling, at most
+    min_dwell_seconds: float = 1.0  # after the load event, at least (posts come by script)
+    idle_timeout_seconds: float = 8.0  # waiting for the page to be quiet, at most
     allow_private_network: bool = False
     logged_in: bool = False
     pdf: bool = True
@@ -37,6 +39,8 @@ class CaptureOptions:
             "height_cap": self.height_cap, "timeout_seconds": self.timeout_seconds,
             "load_timeout_seconds": self.load_timeout_seconds,
             "settle_seconds": self.settle_seconds,
+            "min_dwell_seconds": self.min_dwell_seconds,
+            "idle_timeout_seconds": self.idle_timeout_seconds,
             "allow_private_network": self.allow_private_network,
             "logged_in": self.logged_in, "pdf": self.pdf, "tsa_url": self.tsa_url,
             "max_bytes": self.max_bytes, "max_document_bytes": self.max_document_bytes,

@@ -1,6 +1,10 @@
 """One visit: navigate, let the page settle, and take every artifact.
 
-Nothing is injected into the page and nothing is clicked. Every connection goes through
+Nothing is injected into the page and nothing is clicked (what the page shows is read in
+an isolated world of its own, ``probe.py``). After the load event the visit waits for the
+page to settle (``settle.py``: a minimum dwell, then no open request and no change for a
+quiet moment, up to a ceiling); what was still open or changing, and when each file was
+made, go into the record. Every connection goes through
 the visit's guard proxy (``proxy.py``), which refuses barred addresses at connect time.
 The whole visit has a bounded time (``CaptureOptions.timeout_seconds``; a watchdog kills
 the renderer past it) and a bounded size (``CaptureOptions.max_bytes``). A step that fails
@@ -18,6 +22,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -37,7 +42,9 @@ from spoorvast.capture import shots
 from spoorvast.capture.guard import PUBLIC_ONLY, Policy, Resolver, system_resolve
 from spoorvast.capture.navigation import describe_response, fetch_direct
 from spoorvast.capture.options import CaptureOptions
+from spoorvast.capture.probe import Probe, probe
 from spoorvast.capture.proxy import GuardProxy
+from spoorvast.capture.settle import settle
 from spoorvast.capture.visit import Remote, host_port
 from spoorvast.capture.visit import Visit as Visit  # where the other modules find it
 from spoorvast.capture.watch import Watchdog, check_answers, count_bytes
@@ -167,11 +174,13 @@ def _drive(playwright: Playwright, context: BrowserContext, visit: Visit, limits
 
 
 def _watch(page: Page, visit: Visit) -> None:
-    def started(_request: Request) -> None:
+    def started(request: Request) -> None:
         visit.in_flight += 1
+        visit.open_requests[id(request)] = request.url
 
-    def done(_request: Request) -> None:
+    def done(request: Request) -> None:
         visit.in_flight = max(0, visit.in_flight - 1)
+        visit.open_requests.pop(id(request), None)
 
     def failed(request: Request) -> None:
         done(request)
@@ -290,6 +299,7 @@ def _step(visit: Visit, name: str, action: Callable[[], T]) -> T | None:
     if time.monotonic() > visit.deadline:
         visit.timed_out = True
     if visit.halted:
+        visit.skipped.append(name)
         return None
     try:
         return action()
@@ -309,26 +319,57 @@ def _take_artifacts(page: Page, cdp: CDPSession, visit: Visit, options: CaptureO
                     deadline: float) -> None:
     html = visit.main is not None and visit.main.media_type in HTML_TYPES
     if html:
+        _settle(page, cdp, visit, options.min_dwell_seconds,
+                min(deadline, time.monotonic() + options.idle_timeout_seconds))
         lowest = _step(visit, "scroll", lambda: shots.scroll_through(
             page, cdp, options.viewport_height, options.height_cap, deadline)) or 0
-        _settle(page, visit, options, deadline)
+        _settle(page, cdp, visit, 0.0,
+                min(deadline, time.monotonic() + options.settle_seconds),
+                visit.seen if visit.settled and visit.settled.settled else None)
         _step(visit, "scroll", lambda: shots.scroll_to_top(page, cdp, lowest))
     visit.title = _step(visit, "title", page.title) or ""
     if not html:  # the original bytes are the evidence; screenshots of Chromium's own
         return    # viewer add nothing (and can leave its stream open: a hang on close)
-    visit.viewport_png = _step(visit, "viewport-screenshot", lambda: shots.viewport_png(cdp))
-    visit.dom = _step(visit, "dom", lambda: page.content().encode("utf-8"))
-    visit.mhtml = _step(visit, "mhtml", lambda: shots.mhtml(cdp))
-    visit.full = _step(visit, "full-screenshot", lambda: shots.full_png(cdp, options.height_cap))
-    if options.pdf and time.monotonic() < deadline:
-        visit.pdf = _step(visit, "pdf", lambda: page.pdf(print_background=True))
+    visit.viewport_png = _timed(visit, "viewport.png", lambda: shots.viewport_png(cdp))
+    visit.dom = _timed(visit, "dom.html", lambda: page.content().encode("utf-8"))
+    visit.mhtml = _timed(visit, "page.mhtml", lambda: shots.mhtml(cdp))
+    visit.full = _timed(visit, "full-page.png",
+                        lambda: shots.full_png(cdp, options.height_cap))
+    if options.pdf:
+        visit.pdf = _timed(visit, "page.pdf", lambda: page.pdf(print_background=True))
+    _check_unchanged(cdp, visit)
 
 
-def _settle(page: Page, visit: Visit, options: CaptureOptions, deadline: float) -> None:
-    """Wait (briefly, bounded) for the requests scrolling started."""
-    until = min(deadline, time.monotonic() + options.settle_seconds)
-    while visit.in_flight > 0 and time.monotonic() < until and not visit.halted:
-        try:
-            page.wait_for_timeout(25)
-        except PlaywrightError:
-            return  # crashed: the crash event says so
+STEP_OF = {"viewport.png": "viewport-screenshot", "dom.html": "dom", "page.mhtml": "mhtml",
+           "full-page.png": "full-screenshot", "page.pdf": "pdf"}
+
+
+def _timed(visit: Visit, name: str, action: Callable[[], T]) -> T | None:
+    """A file's step, with the moment it was made (UTC) for the record."""
+    moment = _utc_now()
+    made = _step(visit, STEP_OF[name], action)
+    if made is not None:
+        visit.taken[name] = moment
+    return made
+
+
+def _utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _settle(page: Page, cdp: CDPSession, visit: Visit, dwell: float, until: float,
+            known: Probe | None = None) -> None:
+    """Wait for the page to be quiet (bounded); what was still open is kept."""
+    if visit.halted:
+        return
+    visit.settled = settle(page, cdp, lambda: list(visit.open_requests.values()),
+                           (dwell, until), lambda: visit.halted, known)
+    visit.seen = visit.settled.last or visit.seen
+
+
+def _check_unchanged(cdp: CDPSession, visit: Visit) -> None:
+    """Did the content change while the files were taken (they may then disagree)?"""
+    if visit.halted or visit.seen is None:
+        return
+    with contextlib.suppress(PlaywrightError, ValueError, KeyError):
+        visit.changed_while_taken = probe(cdp).fingerprint != visit.seen.fingerprint

@@ -90,12 +90,25 @@ def build_record(visit: Visit, options: CaptureOptions, browser: BrowserInfo,
         "tool": {"name": "spoorvast", "version": __version__},
         "options": options.to_json(), "screenshot": _screenshot_json(visit, options),
         "platform": to_json(platform), "problems": [p.code for p in visit.problems],
+        "page_state": _state_json(visit),
         "artifacts": [to_json(a) for a in artifacts],
         "statement": {"proves": list(PROVES), "does_not_prove": list(DOES_NOT_PROVE)},
     }
     cleaned = strip_json_value(record)
     assert isinstance(cleaned, dict)
     return cleaned
+
+
+def _state_json(visit: Visit) -> dict[str, object]:
+    """How settled the page was when its files were taken, and when each was made."""
+    seen = visit.seen
+    return {"settle": visit.settled.to_json() if visit.settled else None,
+            "changed_while_taken": visit.changed_while_taken,
+            "files_taken": dict(sorted(visit.taken.items())),
+            "steps_skipped": sorted(set(visit.skipped)),
+            "overlay_percent": seen.overlay if seen else None,
+            "overflow_hidden": seen.overflow_hidden if seen else None,
+            "password_fields": seen.passwords if seen else None}
 
 
 def _guard_json(visit: Visit, options: CaptureOptions) -> dict[str, object]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from playwright.sync_api import BrowserContext, Playwright
 
 from spoorvast.capture import codes as _codes  # noqa: F401  (registers finding codes)
-from spoorvast.capture import platforms, timestamps
+from spoorvast.capture import platforms, timestamps, walls
 from spoorvast.capture.assemble import drafts_of, visit_exchanges, visit_problems, wacz_of
 from spoorvast.capture.browser import BrowserInfo
 from spoorvast.capture.draft import Draft
@@ -114,7 +114,8 @@ class CaptureService:
                                             "application/json", record))
         artifacts.append(record_artifact)
         problems = [_clean(p) for p in
-                    (*visit_problems(visit, self.options, wacz), *platforms.problems(facts))]
+                    (*visit_problems(visit, self.options, wacz), *_walls(visit, facts),
+                     *platforms.problems(facts))]
         stamped = timestamps.stamp_record(self.options, record, sealer, problems)
         artifacts.extend(stamped)
         return self._write(visit, artifacts, problems, facts)
@@ -134,6 +135,16 @@ class CaptureService:
         return CaptureResult(visit.requested_url, stored.label,
                              visit.main.url if visit.main else None,
                              visit.main.status if visit.main else None, tuple(problems))
+
+
+def _walls(visit: Visit, facts: platforms.PlatformFacts) -> list[Problem]:
+    """A login, consent or check page instead of the one asked for; a "removed" page
+    answered 200; a layer over the page."""
+    if visit.main is None or visit.barred:
+        return []
+    shown = [*(h.url for h in visit.hops), visit.main.url, *visit.navigations]
+    return walls.wall_problems(visit.requested_url, shown[1:] if shown else shown,
+                               visit.main.status, visit.seen, facts.platform)
 
 
 def _victim(vault: Vault, case: Case) -> int | None:

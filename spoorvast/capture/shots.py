@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from playwright.sync_api import CDPSession, Page
 
 WHEEL_PAUSE_MS = 40
-STUCK_LIMIT = 3
+STILL_SECONDS = 0.6  # the scroll position did not move for this long: stop
 # A line of 1 MB without a space made a page ~8,000,000 px wide: its screenshot took
 # 3.9 GB (measured). The width is cut here (the other files hold the whole page).
 WIDTH_CAP = 2_560  # two default viewports
@@ -43,17 +43,19 @@ def content_size(cdp: CDPSession) -> tuple[int, int, int]:
 
 def scroll_through(page: Page, cdp: CDPSession, view_height: int, cap: int,
                    deadline: float) -> int:
-    """Wheel down a screen at a time until the end, the cap or the deadline; the lowest
-    scroll position reached."""
+    """Wheel down a screen at a time until the end, the cap, the deadline, or the scroll
+    position stays put for STILL_SECONDS (an overlay with ``overflow:hidden``, a page
+    that does not scroll); the lowest scroll position reached."""
     page.mouse.move(10, view_height // 2)
-    lowest, stuck = 0, 0
-    while time.monotonic() < deadline and stuck < STUCK_LIMIT:
+    lowest, last, moved = 0, -1, time.monotonic()
+    while time.monotonic() < deadline and time.monotonic() - moved < STILL_SECONDS:
         _, height, y = content_size(cdp)
         if y + view_height >= min(height, cap):
             break
+        if y != last:
+            last, moved = y, time.monotonic()
         page.mouse.wheel(0, view_height)
         page.wait_for_timeout(WHEEL_PAUSE_MS)
-        stuck = stuck + 1 if y <= lowest and y > 0 else 0
         lowest = max(lowest, y)
     return max(lowest, content_size(cdp)[2])
 

@@ -10,7 +10,9 @@ from spoorvast.capture import shots
 from spoorvast.capture.exchanges import Exchange
 from spoorvast.capture.guard import PUBLIC_ONLY, Policy
 from spoorvast.capture.navigation import Hop, MainResponse
+from spoorvast.capture.probe import Probe
 from spoorvast.capture.proxy import ProxyLog, Refusal
+from spoorvast.capture.settle import Settled
 from spoorvast.model import instant
 from spoorvast.model.records import Problem
 
@@ -38,6 +40,12 @@ class Visit:
     navigations: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     in_flight: int = 0
+    open_requests: dict[int, str] = field(default_factory=dict)  # id(request) → URL
+    settled: Settled | None = None  # the state of the page when its files were taken
+    seen: Probe | None = None  # what the page showed then (overlay, text, password form)
+    changed_while_taken: bool = False  # its content differed after the files were taken
+    taken: dict[str, str] = field(default_factory=dict)  # file name → UTC time it was made
+    skipped: list[str] = field(default_factory=list)  # steps not made (a halted visit)
     policy: Policy = PUBLIC_ONLY
     proxy: Remote | None = None  # the guard proxy's own address (what Chromium sees)
     log: ProxyLog = field(default_factory=ProxyLog)

@@ -83,6 +83,42 @@ AWAY_PAGE = """<!doctype html><html><head><title>Going away</title></head>
 </script></body></html>"""
 
 
+LOADING = "<div id='post'>Loading\u2026</div>"
+PAGES_OF_STATE = {  # path → page; the post arrives after the load event (#25)
+    "/late-post": f"""<!doctype html><html><head><meta charset="utf-8"><title>Late</title>
+</head><body>{LOADING}<script>addEventListener('load', () => setTimeout(() => {{
+  document.getElementById('post').textContent = 'LATE-POST-300'; }}, 300));
+</script></body></html>""",
+    "/slow-answer": f"""<!doctype html><html><head><meta charset="utf-8"><title>Slow</title>
+</head><body>{LOADING}<script>addEventListener('load', () => fetch('/api/slow-post')
+  .then(r => r.text()).then(t => {{ document.getElementById('post').textContent = t; }}));
+</script></body></html>""",
+    "/never-quiet": """<!doctype html><html><head><title>Ticking</title></head><body>
+<p id="t">0</p><script>let n = 0; setInterval(() => {
+  document.getElementById('t').textContent = String(++n); }, 100);</script></body></html>""",
+    "/open-request": f"""<!doctype html><html><head><title>Open</title></head>
+<body>{LOADING}<script>addEventListener('load', () => fetch('/api/hang'));</script>
+</body></html>""",
+    "/accounts/login/": """<!doctype html><html><head><title>Log in</title></head><body>
+<form action="/accounts/login/ajax/" method="post"><input name="username">
+<input type="password" name="password"><button>Log in</button></form></body></html>""",
+    "/consent/": """<!doctype html><html><head><title>Before you continue</title></head>
+<body><h1>Before you continue</h1><p>We use cookies and data to deliver our services.</p>
+<form method="post"><button>Reject all</button><button>Accept all</button></form>
+</body></html>""",
+    "/gone-200": """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Page not found \u2022 Instagram</title>
+<meta property="og:url" content="https://www.instagram.com/synthetic.person/"></head>
+<body><main><h2>Sorry, this page isn\u2019t available.</h2><p>The link you followed may
+be broken, or the page may have been removed. <a href="/">Go back to Instagram.</a></p>
+</main></body></html>""",
+    "/overlay": """<!doctype html><html><head><title>Post behind a dialog</title></head>
+<body style="margin:0;overflow:hidden"><p>POST-BEHIND-OVERLAY</p>
+<div style="height:6000px">long post</div>
+<div style="position:fixed;inset:0;background:rgba(0,0,0,.6)"><div
+ style="background:#fff;margin:20vh auto;width:400px;padding:20px">We value your privacy
+ <button>Accept all</button></div></div></body></html>""",
+}
 NOT_FOUND = b"<html><title>Not found</title><p>This page isn't available.</p></html>"
 SLOW_IMAGE = b"<html><title>Slow</title><p>SLOW-PAGE-TEXT</p><img src='/img/hang.png'></html>"
 
@@ -115,6 +151,18 @@ class Site:
         html = "text/html; charset=utf-8"
         if path == "/profile":
             return 200, html, PROFILE_PAGE.encode(), {}
+        if path in PAGES_OF_STATE:
+            return 200, html, PAGES_OF_STATE[path].encode(), {}
+        if path == "/api/slow-post":
+            time.sleep(2.5)
+            return 200, "text/plain", b"SLOW-POST-2500", {}
+        if path == "/api/hang":
+            time.sleep(self.hang_seconds)
+            return 200, "text/plain", b"late", {}
+        if path == "/go-login":
+            return 302, html, b"", {"Location": "/accounts/login/?next=/synthetic.person/"}
+        if path == "/go-consent":
+            return 302, html, b"", {"Location": "/consent/?continue=/watch"}
         if path == "/r1":
             return 302, html, b"", {"Location": "/r2"}
         if path == "/to-other":  # to the second origin (a local service, for the guard)
