@@ -30,6 +30,7 @@ from spoorvast.dossier.verify_text import verify_txt
 from spoorvast.errors import UserError
 from spoorvast.i18n import _, in_language
 from spoorvast.model.records import Case
+from spoorvast.services import withdrawals
 from spoorvast.storage.base import case_chain
 from spoorvast.storage.scratch import free_bytes, private_file, register_output
 from spoorvast.storage.vault import Vault
@@ -201,7 +202,7 @@ def _index_files(vault: Vault, dossier: Dossier, root: Path, placement: bundle.P
                  stamps: list[timestamps.TimestampCheck]) -> list[Placed]:
     cid = dossier.case.id or 0
     content = manifest.build(dossier, placement, vault.store.parties(cid),
-                             vault.store.identifiers(cid), stamps)
+                             withdrawals.listed_identifiers(vault, dossier.case), stamps)
     return [bundle.write_custody(dossier, root),
             files.write_bytes(root, bundle.MANIFEST, manifest.dumps(content)),
             files.write_bytes(root, bundle.VERIFY,

@@ -1,0 +1,197 @@
+"""Withdraw and correct, never delete: every listing leaves out withdrawn and superseded
+items, the sealed originals stay, every step is in the custody log, verify checks it."""
+
+from __future__ import annotations
+
+import pytest
+
+from spoorvast.dossier.gather import gather
+from spoorvast.dossier.model import DossierOptions
+from spoorvast.errors import UserError
+from spoorvast.model.conversation import EventQuery
+from spoorvast.model.records import Case, IdentifierKind, Item, ItemKind, PartyRole
+from spoorvast.services import checklist, patterns, timeline, withdrawals
+from spoorvast.services import events as event_service
+from spoorvast.services.notes import Note, NoteKind, add_note, correct_note, notes, read_note
+from spoorvast.services.timeline import TimelineFilter
+from spoorvast.services.verify import verify
+from spoorvast.storage.base import case_chain
+from spoorvast.storage.vault import Vault
+from tests.workspace.conftest import Builder
+
+
+def _chat(vault: Vault, case: Case, build: Builder) -> tuple[Item, Item]:
+    """Two conversations by one suspect: the first is later withdrawn."""
+    suspect = build.party(PartyRole.SUSPECT, "X")
+    phone = build.ident(IdentifierKind.PHONE, "+32470999999", suspect)
+    wrong, kept = build.item(ItemKind.CONVERSATION), build.item(ItemKind.CONVERSATION)
+    build.events(wrong, [("message", "2026-03-01 10:00", phone.id),
+                         ("call", "2026-03-01 11:00", phone.id)])
+    build.events(kept, [("message", "2026-03-02 10:00", phone.id)])
+    return wrong, kept
+
+
+def test_withdrawn_item_leaves_every_listing(vault: Vault, case: Case,
+                                            build: Builder) -> None:
+    wrong, kept = _chat(vault, case, build)
+    cid = case.id or 0
+    withdrawals.withdraw(vault, case, wrong, "  wrong chat, not this suspect ")
+    assert [i.label for i in withdrawals.current_items(vault, case)] == [kept.label]
+    assert [i.label for i in vault.store.items(cid)] == [wrong.label, kept.label]  # register
+    # timeline
+    rows = timeline.page(vault, case, TimelineFilter()).rows
+    assert [r.item_label for r in rows] == [kept.label]
+    assert timeline.page(vault, case, TimelineFilter()).total == 1
+    # search
+    found = event_service.search(vault, case, EventQuery(cid, text="text"))
+    assert [h.event.item_id for h in found.hits] == [kept.id]
+    # patterns and day/actor counts
+    assert patterns.compute(vault, case).total == 1
+    assert sum(d.count for d in vault.store.day_counts(cid)) == 1
+    assert sum(a.count for a in vault.store.actor_counts(cid)) == 1
+    assert len(vault.store.events(cid)) == 1
+    # checklist: the withdrawn chat's call no longer counts
+    assert wrong.id not in vault.store.event_kinds_by_item(cid, ("message", "call"))
+    elements = {e.id: e for e in checklist.compute(vault, case)}
+    assert all(wrong.label not in e.items for e in elements.values())
+    # the item's own events are still there, by name
+    assert len(vault.store.events(cid, wrong.id)) == 2
+    assert vault.store.count_events(EventQuery(cid, item_ids=(wrong.id or 0,))) == 2
+    # the record and custody
+    (withdrawal,) = vault.store.withdrawals(cid)
+    assert withdrawal.reason == "wrong chat, not this suspect"
+    actions = [e.action for e in vault.store.custody_for(case_chain(cid), wrong.label)]
+    assert actions[-1] == "item.withdrawn"
+    assert verify(vault).ok
+
+
+def test_restore_brings_it_back_and_both_steps_are_logged(vault: Vault, case: Case,
+                                                         build: Builder) -> None:
+    wrong, _kept = _chat(vault, case, build)
+    cid = case.id or 0
+    withdrawals.withdraw(vault, case, wrong, "mistake")
+    withdrawals.restore(vault, case, wrong, "it was the right chat after all")
+    assert len(withdrawals.current_items(vault, case)) == 2
+    assert patterns.compute(vault, case).total == 3
+    assert vault.store.withdrawals(cid) == []
+    actions = [e.action for e in vault.store.custody_for(case_chain(cid), wrong.label)]
+    assert actions[-2:] == ["item.withdrawn", "item.restored"]
+    assert verify(vault).ok
+    with pytest.raises(UserError, match="not withdrawn"):
+        withdrawals.restore(vault, case, wrong)
+
+
+def test_withdraw_refuses_what_makes_no_sense(vault: Vault, case: Case,
+                                             build: Builder) -> None:
+    wrong, _kept = _chat(vault, case, build)
+    with pytest.raises(UserError, match="reason"):
+        withdrawals.withdraw(vault, case, wrong, "   ")
+    with pytest.raises(UserError, match="too long"):
+        withdrawals.withdraw(vault, case, wrong, "x" * 2001)
+    withdrawals.withdraw(vault, case, wrong, "mistake")
+    with pytest.raises(UserError, match="already withdrawn"):
+        withdrawals.withdraw(vault, case, wrong, "again")
+    assert len(vault.store.withdrawals(case.id or 0)) == 1
+
+
+def _note(text: str) -> Note:
+    from spoorvast.model import instant
+
+    return Note(NoteKind.OBSERVATION, text, instant.from_user_text("2026-03-04 21:00",
+                                                                   "Europe/Brussels"))
+
+
+def test_corrected_note_shows_the_latest_and_keeps_the_first(vault: Vault, case: Case) -> None:
+    first = add_note(vault, case, _note("I saw the psot"))
+    second = correct_note(vault, case, first, _note("I saw the post"), "typo")
+    cid = case.id or 0
+    assert [(i.label, n.text) for i, n in notes(vault, case)] == [(second.label, "I saw the post")]
+    assert read_note(vault, first).text == "I saw the psot"  # still sealed
+    assert [r.item_label for r in timeline.page(vault, case, TimelineFilter()).rows] == [
+        second.label]
+    state = withdrawals.standing(vault, case)
+    assert state.earlier(second.id or 0) == [first.id]
+    assert state.latest(first.id or 0) == second.id
+    entry = vault.store.custody_for(case_chain(cid), second.label)[-1]
+    assert entry.action == "item.corrected" and entry.payload["supersedes"] == first.label
+    with pytest.raises(UserError, match="already corrected"):
+        correct_note(vault, case, first, _note("again"), "typo")
+    with pytest.raises(UserError, match="corrected by"):
+        withdrawals.withdraw(vault, case, first, "no")
+    third = correct_note(vault, case, second, _note("I saw the post at 21:00"), "time")
+    assert withdrawals.standing(vault, case).earlier(third.id or 0) == [second.id, first.id]
+    assert verify(vault).ok
+
+
+def test_dossier_leaves_out_withdrawn_and_says_an_earlier_version_exists(
+        vault: Vault, case: Case) -> None:
+    gone = add_note(vault, case, _note("Written in the wrong case"))
+    first = add_note(vault, case, _note("I saw the psot"))
+    second = correct_note(vault, case, first, _note("I saw the post"), "typo")
+    withdrawals.withdraw(vault, case, gone, "wrong case")
+    dossier = gather(vault, case, DossierOptions("en"), lambda _step: None)
+    assert [v.item.label for v in dossier.items] == [second.label]
+    assert any(first.label in f and "earlier version" in f for f in dossier.items[0].findings)
+    assert len(dossier.notes) == 1
+    actions = [e.action for e in dossier.custody]
+    assert "item.withdrawn" in actions and "item.corrected" in actions
+
+
+def test_typed_call_can_be_corrected(vault: Vault, case: Case) -> None:
+    wrong = event_service.add_call(vault, case, "0470 12 34 56", "2026-03-04 22:15", "in")
+    right = event_service.add_call(vault, case, "0470 12 34 57", "2026-03-04 22:15", "in",
+                                   corrects=wrong, reason="one digit wrong")
+    calls = event_service.calls(vault, case)
+    assert [c.number for c in calls] == ["+32470123457"]
+    elements = {e.id: e for e in checklist.compute(vault, case)}
+    assert all("+32470123456" not in e.identifiers for e in elements.values())
+    assert withdrawals.standing(vault, case).earlier(right.id or 0) == [wrong.id]
+    with pytest.raises(UserError, match="not a typed call"):
+        note = add_note(vault, case, _note("x"))
+        event_service.add_call(vault, case, "0470 12 34 58", "2026-03-04 22:15", "in",
+                               corrects=note, reason="r")
+    assert verify(vault).ok
+
+
+def test_verify_sees_a_withdrawal_without_custody(vault: Vault, case: Case,
+                                                 build: Builder) -> None:
+    wrong, _kept = _chat(vault, case, build)
+    from spoorvast.model import instant
+    from spoorvast.storage.sqlite_rows import dumps
+
+    vault.store.conn.execute("INSERT INTO withdrawals VALUES (?, ?, ?, ?)",
+                             (wrong.id, case.id, dumps(instant.now("UTC")), "hidden quietly"))
+    codes = {(p.code, p.subject) for p in verify(vault).problems}
+    assert ("row-without-custody", f"withdrawal #{wrong.id}") in codes
+
+
+def test_verify_sees_a_restore_without_custody(vault: Vault, case: Case,
+                                              build: Builder) -> None:
+    wrong, _kept = _chat(vault, case, build)
+    withdrawals.withdraw(vault, case, wrong, "mistake")
+    vault.store.conn.execute("DELETE FROM withdrawals")
+    codes = {(p.code, p.subject) for p in verify(vault).problems}
+    assert ("row-missing", f"withdrawal #{wrong.id}") in codes
+
+
+def test_verify_sees_a_changed_reason_and_a_bent_correction(vault: Vault, case: Case) -> None:
+    first = add_note(vault, case, _note("one"))
+    second = correct_note(vault, case, first, _note("two"), "typo")
+    later = add_note(vault, case, _note("three"))
+    withdrawals.withdraw(vault, case, second, "all of it was wrong")
+    vault.store.conn.execute("UPDATE withdrawals SET reason = 'something else'")
+    vault.store.conn.execute("UPDATE corrections SET supersedes = ?", (later.id,))
+    codes = {(p.code, p.subject) for p in verify(vault).problems}
+    assert ("row-changed", f"withdrawal #{second.id}") in codes
+    assert ("row-changed", f"correction #{second.id}") in codes
+    assert ("correction-inconsistent", second.label) in codes
+
+
+def test_verify_sees_withdrawals_out_of_order(vault: Vault, case: Case,
+                                             build: Builder) -> None:
+    wrong, _kept = _chat(vault, case, build)
+    with vault.store.transaction() as tx:  # a restore logged for an item never withdrawn
+        tx.log(case_chain(case.id or 0), "item.restored", wrong.label,
+               {"record": "withdrawal", "id": wrong.id, "data": None})
+    found = [(p.code, p.subject) for p in verify(vault).problems]
+    assert found == [("withdrawal-out-of-order", wrong.label)]
