@@ -3,6 +3,9 @@ items, the sealed originals stay, every step is in the custody log, verify check
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from spoorvast.dossier.gather import gather
@@ -17,6 +20,7 @@ from spoorvast.services.timeline import TimelineFilter
 from spoorvast.services.verify import verify
 from spoorvast.storage.base import case_chain
 from spoorvast.storage.vault import Vault
+from tests.conftest import Cli
 from tests.workspace.conftest import Builder
 
 
@@ -195,3 +199,57 @@ def test_verify_sees_withdrawals_out_of_order(vault: Vault, case: Case,
                {"record": "withdrawal", "id": wrong.id, "data": None})
     found = [(p.code, p.subject) for p in verify(vault).problems]
     assert found == [("withdrawal-out-of-order", wrong.label)]
+
+
+def test_cli_withdraw_restore_and_items_all(case_vault: Path, cli: Cli) -> None:
+    assert cli("note", "add", "--at", "2026-03-04 21:00", "Wrong case note").code == 0
+    assert cli("note", "add", "--at", "2026-03-05 21:00", "Kept note").code == 0
+    refused = cli("withdraw", "E-0001", "--reason", " ")
+    assert refused.code == 2 and "reason" in refused.err
+    done = cli("withdraw", "E-0001", "--reason", "written in the wrong case")
+    assert done.code == 0 and "E-0001" in done.out, done.err
+    assert [i["item"] for i in json.loads(cli("items", "--json").out)] == ["E-0002"]
+    listed = cli("items")
+    assert "E-0001" not in listed.out and "items --all" in listed.err
+    every = json.loads(cli("items", "--all", "--json").out)
+    assert [(i["item"], i["state"]["status"]) for i in every] == [
+        ("E-0001", "withdrawn"), ("E-0002", "current")]
+    assert every[0]["state"]["reason"] == "written in the wrong case"
+    assert "withdrawn" in cli("items", "--all").out
+    shown = cli("show", "E-0001")
+    assert "Withdrawn" in shown.out and "written in the wrong case" in shown.out
+    timeline = json.loads(cli("timeline", "--json").out)
+    assert [r["item"] for r in timeline["rows"]] == ["E-0002"]
+    assert cli("verify").code == 0
+    assert cli("restore", "E-0001", "--reason", "it was right").code == 0
+    assert len(json.loads(cli("items", "--json").out)) == 2
+    again = cli("restore", "E-0001")
+    assert again.code == 2 and "not withdrawn" in again.err
+    custody = json.loads(cli("show", "E-0001", "--json").out)["custody"]
+    assert [c["action"] for c in custody][-2:] == ["item.withdrawn", "item.restored"]
+    assert cli("verify").code == 0
+
+
+def test_cli_note_and_call_correct(case_vault: Path, cli: Cli) -> None:
+    assert cli("note", "add", "--at", "2026-03-04 21:00", "--reference", "PV 12",
+               "I saw the psot").code == 0
+    fixed = cli("note", "correct", "E-0001", "I saw the post", "--reason", "typo")
+    assert fixed.code == 0 and "E-0002" in fixed.out, fixed.err
+    listed = json.loads(cli("note", "list", "--json").out)
+    assert [(n["item"], n["text"], n["reference"], n["at"]) for n in listed] == [
+        ("E-0002", "I saw the post", "PV 12", "2026-03-04T21:00+01:00")]
+    shown = cli("show", "E-0002")
+    assert "E-0001" in shown.out and "earlier version" in shown.out
+    assert "E-0002" in cli("show", "E-0001").out
+    twice = cli("note", "correct", "E-0001", "again", "--reason", "typo")
+    assert twice.code == 2 and "E-0002" in twice.err
+    assert cli("call", "add", "--number", "0470 12 34 56", "--at", "2026-03-04 22:15",
+               "--direction", "in").code == 0
+    not_a_note = cli("note", "correct", "E-0003", "x", "--reason", "r")
+    assert not_a_note.code == 2
+    call = cli("call", "correct", "E-0003", "--number", "0470 12 34 57", "--at",
+               "2026-03-04 22:15", "--direction", "in", "--reason", "one digit wrong")
+    assert call.code == 0, call.err
+    calls = json.loads(cli("calls", "--json").out)
+    assert [c["number"] for c in calls] == ["+32470123457"]
+    assert cli("verify").code == 0
