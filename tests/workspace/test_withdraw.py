@@ -253,3 +253,40 @@ def test_cli_note_and_call_correct(case_vault: Path, cli: Cli) -> None:
     calls = json.loads(cli("calls", "--json").out)
     assert [c["number"] for c in calls] == ["+32470123457"]
     assert cli("verify").code == 0
+
+
+def _picture(vault: Vault, case: Case, n: int) -> Item:
+    from spoorvast.model import instant
+    from spoorvast.model.records import Artifact, ArtifactRole
+    from tests.conftest import png_bytes
+
+    blob = vault.blobs.ingest_bytes(png_bytes(text_seed=n))
+    at = instant.now(case.time_zone)
+    with vault.store.transaction() as tx:
+        return tx.add_item(Item(None, case.id or 0, 0, ItemKind.IMAGE, f"shot{n}.png", at,
+                                "test"),
+                           [Artifact(None, None, ArtifactRole.ORIGINAL, "image/png", blob.size,
+                                     blob.sha256, f"shot{n}.png", at)])
+
+
+def test_ocr_text_search_and_review_leave_out_withdrawn_pictures(vault: Vault,
+                                                                case: Case) -> None:
+    from datetime import date
+
+    from spoorvast.analysis.ocr import analyse
+    from spoorvast.services import ocr, ocr_review
+    from tests.ocr.test_units import chat_page
+
+    shots = [_picture(vault, case, n) for n in (1, 2)]
+    for task in ocr.pending(vault, case):
+        ocr.store(vault, case, task, analyse(chat_page(), "test", date(2024, 3, 12), "BE"))
+    assert [i.id for i, _text in ocr.ocr_texts(vault, case)] == [s.id for s in shots]
+    before = ocr_review.proposals(vault, case)
+    assert {p.item.id for p in before} == {s.id for s in shots}
+    withdrawals.withdraw(vault, case, shots[0], "not from this person")
+    assert [i.id for i, _text in ocr.ocr_texts(vault, case)] == [shots[1].id]
+    assert {p.item.id for p in ocr_review.proposals(vault, case)} == {shots[1].id}
+    assert ocr_review.proposals(vault, case, shots[0])  # by name, still reviewable
+    third = _picture(vault, case, 3)
+    withdrawals.withdraw(vault, case, third, "wrong picture")
+    assert ocr.pending(vault, case) == []  # a withdrawn picture is not read
