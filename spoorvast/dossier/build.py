@@ -71,7 +71,7 @@ def folder_name(case: Case, dossier: Dossier) -> str:
 def make_dossier(vault: Vault, case: Case, options: DossierOptions, out: Path,
                  observer: Observer | None = None) -> DossierResult:
     observer = observer or Silent()
-    observer.start(len(vault.store.items(case.id or 0)) * 2 + FIXED_STEPS)
+    observer.start(len(withdrawals.current_items(vault, case)) * 2 + FIXED_STEPS)
     with in_language(options.language), private_dir() as scratch:
         dossier = gather(vault, case, options, lambda what: observer.step(_("reading")))
         result = _write(vault, dossier, out, scratch, observer)
