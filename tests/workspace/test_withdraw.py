@@ -290,3 +290,27 @@ def test_ocr_text_search_and_review_leave_out_withdrawn_pictures(vault: Vault,
     third = _picture(vault, case, 3)
     withdrawals.withdraw(vault, case, third, "wrong picture")
     assert ocr.pending(vault, case) == []  # a withdrawn picture is not read
+
+
+@pytest.mark.slow
+def test_dossier_bundle_without_the_withdrawn_item_still_verifies(
+        case_vault: Path, cli: Cli, tmp_path: Path) -> None:
+    import subprocess
+
+    assert cli("note", "add", "--at", "2026-03-04 21:00", "Wrong case note").code == 0
+    assert cli("note", "add", "--at", "2026-03-05 21:00", "I saw the psot").code == 0
+    assert cli("withdraw", "E-0001", "--reason", "wrong case").code == 0
+    assert cli("note", "correct", "E-0002", "I saw the post", "--reason", "typo").code == 0
+    done = cli("dossier", "--lang", "en", "--out", str(tmp_path / "out"))
+    assert done.code == 0, done.err
+    (folder,) = [p for p in (tmp_path / "out").iterdir() if p.is_dir()]
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert [i["label"] for i in manifest["items"]] == ["E-0003"]
+    assert any("earlier version" in f and "E-0002" in f
+               for f in manifest["items"][0]["findings"])
+    text = subprocess.run(["pdftotext", "DOSSIER.pdf", "-"], cwd=folder, capture_output=True,
+                          text=True, check=True).stdout
+    assert "Wrong case note" not in text and "I saw the psot" not in text
+    assert "I saw the post" in text
+    checked = cli("verify-bundle", str(folder))
+    assert checked.code == 0, checked.err
