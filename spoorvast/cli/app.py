@@ -35,6 +35,7 @@ COMMAND_MODULES: list[str] = [
     "spoorvast.cli.cmd_email",
     "spoorvast.cli.cmd_dossier",
     "spoorvast.cli.cmd_ui",
+    "spoorvast.cli.cmd_withdraw",
 ]
 
 

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from spoorvast.cli import context, output
+from spoorvast.cli import cmd_withdraw, context, output
 from spoorvast.i18n import _, ngettext
 from spoorvast.importers.chat import codes as _codes  # noqa: F401  (finding messages)
 from spoorvast.model.conversation import EventHit, EventQuery
@@ -39,6 +39,8 @@ def register(app: typer.Typer) -> None:
     app.command("calls", help=_("All calls of the case, numbers normalised."))(calls)
     call = typer.Typer(help=_("Typed call records."), no_args_is_help=True)
     call.command("add", help=_("Record a call you received or made."))(call_add)
+    call.command("correct", help=_("Seal a corrected version of a typed call record (the "
+                                   "earlier one stays sealed)."))(cmd_withdraw.call_correct)
     app.add_typer(call, name="call")
 
 

@@ -3,7 +3,9 @@
 JSON keys (stable, documented in the README): ``item``, ``kind``, ``title``,
 ``acquired_at``, ``importer``, ``size``, ``sha256``, ``artifacts`` (each: ``role``,
 ``media_type``, ``size``, ``sha256``, ``name``), and for ``show`` also ``file``,
-``media``, ``findings`` and ``custody``.
+``media``, ``findings`` and ``custody``. ``state``: ``status`` (``current``,
+``withdrawn`` with ``reason`` and ``at``, or ``superseded`` with ``superseded_by``) and,
+for a correction, ``supersedes`` and ``correction_reason``.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from spoorvast.model.serialize import to_json
 from spoorvast.services import added as added_service
 from spoorvast.services import cases as case_service
 from spoorvast.services import export as export_service
+from spoorvast.services import withdrawals
 from spoorvast.services.intake import AddResult, Intake, Status, expand
 from spoorvast.services.reread import ORDERS
 from spoorvast.storage.base import case_chain
@@ -175,10 +178,14 @@ def _result_json(result: AddResult) -> dict[str, object]:
             "kind": result.kind, "message": result.message or None}
 
 
-def item_json(vault: Vault, item: Item) -> dict[str, object]:
+def item_json(vault: Vault, item: Item,
+              state: withdrawals.Standing | None = None) -> dict[str, object]:
     assert item.id is not None
     artifacts = vault.store.artifacts(item.id)
     original = next((a for a in artifacts if a.role is ArtifactRole.ORIGINAL), None)
+    case = vault.store.case(item.case_id)
+    assert case is not None
+    state = state or withdrawals.standing(vault, case)
     return {
         "item": item.label, "kind": item.kind.value, "title": item.title,
         "acquired_at": {**item.acquired_at.to_json(), "local": item.acquired_at.isoformat()},
@@ -186,6 +193,7 @@ def item_json(vault: Vault, item: Item) -> dict[str, object]:
         "size": original.size if original else None,
         "sha256": original.sha256 if original else None,
         "artifacts": [_artifact_json(a) for a in artifacts],
+        "state": state_json(vault, item, state),
     }
 
 
@@ -204,10 +212,15 @@ def _to_the_second(iso: str) -> str:
     return _FRACTION.sub("", iso)
 
 
-def items(ctx: typer.Context, case_id: CaseOption = None, as_json: JsonOption = False) -> None:
+def items(ctx: typer.Context, case_id: CaseOption = None, as_json: JsonOption = False,
+          everything: Annotated[bool, typer.Option("--all", help=_(
+              "Also the withdrawn items and the earlier versions of corrected ones, "
+              "marked as such."))] = False) -> None:
     with context.open_vault(ctx, writable=False) as vault:
         case = case_service.current_case(vault, case_id)
-        listed = [item_json(vault, i) for i in vault.store.items(case.id or 0)]
+        state = withdrawals.standing(vault, case)
+        every = [item_json(vault, i, state) for i in vault.store.items(case.id or 0)]
+    listed = every if everything else [r for r in every if _status(r) == "current"]
     if as_json:
         output.as_json(listed)
         return
@@ -217,11 +230,54 @@ def items(ctx: typer.Context, case_id: CaseOption = None, as_json: JsonOption = 
         acquired = row["acquired_at"]
         assert isinstance(acquired, dict)
         size = row["size"]
-        table.add_row(str(row["item"]), str(row["kind"]),
+        mark, why = _state_mark(row)
+        table.add_row(str(row["item"]) + mark, str(row["kind"]),
                       output.human_size(size if isinstance(size, int) else 0),
                       str(row["sha256"] or "")[:12] + "…", _to_the_second(str(acquired["local"])),
-                      str(row["title"]))
+                      escape(why + str(row["title"])))
     output.print_table(table, whole=(0, 3, 4))
+    left_out = len(every) - len(listed)
+    if left_out:
+        output.info(ngettext("{n} withdrawn or corrected item not listed: "
+                             "'spoorvast items --all' shows it.",
+                             "{n} withdrawn or corrected items not listed: "
+                             "'spoorvast items --all' shows them.", left_out).format(n=left_out))
+
+
+def _status(row: dict[str, object]) -> str:
+    state = row["state"]
+    assert isinstance(state, dict)
+    return str(state["status"])
+
+
+def _state_mark(row: dict[str, object]) -> tuple[str, str]:
+    """A mark after the label, and the reason before the title."""
+    state = row["state"]
+    assert isinstance(state, dict)
+    if state["status"] == "withdrawn":
+        return " " + _("withdrawn"), f"({state['reason']}) "
+    if state["status"] == "superseded":
+        return " → " + str(state["superseded_by"]), ""
+    return "", ""
+
+
+def state_json(vault: Vault, item: Item, state: withdrawals.Standing) -> dict[str, object]:
+    """``status`` (current, withdrawn or superseded), and the reason and links."""
+    item_id = item.id or 0
+    data: dict[str, object] = {"status": "current"}
+    withdrawal = state.withdrawn.get(item_id)
+    if withdrawal is not None:
+        data.update(status="withdrawn", reason=withdrawal.reason,
+                    at=withdrawal.at.isoformat())
+    if item_id in state.superseded_by:
+        newer = vault.store.item_by_id(state.latest(item_id))
+        data.update(status="superseded", superseded_by=newer.label if newer else None)
+    correction = state.supersedes.get(item_id)
+    if correction is not None:
+        older = vault.store.item_by_id(correction.supersedes)
+        data.update(supersedes=older.label if older else None,
+                    correction_reason=correction.reason)
+    return data
 
 
 def show(ctx: typer.Context, label: Annotated[str, typer.Argument(help=_("E-0001 or 1."))],

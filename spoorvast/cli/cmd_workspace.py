@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from spoorvast.cli import context, output
+from spoorvast.cli import cmd_withdraw, context, output
 from spoorvast.errors import UserError
 from spoorvast.guidance import ADVICE, HELP_LINES, HOWTO, PRIVACY_SETTINGS, TITLES
 from spoorvast.i18n import _, current_language
@@ -28,6 +28,8 @@ def register(app: typer.Typer) -> None:
                               "reports, the impact on you."), no_args_is_help=True)
     note.command("add", help=_("Write down a note (sealed like any evidence)."))(add_note)
     note.command("list", help=_("List the notes."))(list_notes)
+    note.command("correct", help=_("Seal a corrected version of a note (the earlier one "
+                                   "stays sealed)."))(cmd_withdraw.note_correct)
     app.add_typer(note, name="note")
     check = typer.Typer(help=_("The police checklist."), invoke_without_command=True)
     check.callback()(show_checklist)

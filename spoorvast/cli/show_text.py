@@ -47,6 +47,7 @@ def _facts(data: dict[str, Any] | None, table: Table) -> None:
 def print_item(data: dict[str, Any]) -> None:
     console = output.stdout_console()
     console.print(f"{data['item']}  {data['title']}", style="bold", markup=False)
+    _state(data["item"], data.get("state") or {})
     facts = output.facts()
     facts.add_row(_("Kind"), data["kind"])
     facts.add_row(_("Acquired at"), _value(data["acquired_at"]))
@@ -57,6 +58,21 @@ def print_item(data: dict[str, Any]) -> None:
     _artifacts(data["artifacts"])
     _findings(data["findings"])
     _custody(data["custody"])
+
+
+def _state(label: str, state: dict[str, Any]) -> None:
+    """Withdrawn (and why), replaced by a correction, or a correction of an earlier one."""
+    if state.get("status") == "withdrawn":
+        output.line(_("Withdrawn on {at}: {reason}. It is left out of the checklist, timeline, "
+                      "search and dossier; its sealed original stays in the vault "
+                      "('spoorvast restore {label}' undoes this).").format(
+                          at=state["at"], reason=state["reason"], label=label), style="bold")
+    if state.get("status") == "superseded":
+        output.line(_("Corrected by {label}: this earlier version stays sealed but is no "
+                      "longer listed.").format(label=state["superseded_by"]), style="bold")
+    if state.get("supersedes"):
+        output.line(_("Corrects {label} (an earlier version exists). Reason: {reason}")
+                    .format(label=state["supersedes"], reason=state["correction_reason"]))
 
 
 def _artifacts(artifacts: list[dict[str, Any]]) -> None:

@@ -30,6 +30,7 @@ from spoorvast.dossier.verify_text import verify_txt
 from spoorvast.errors import UserError
 from spoorvast.i18n import _, in_language
 from spoorvast.model.records import Case
+from spoorvast.services import withdrawals
 from spoorvast.storage.base import case_chain
 from spoorvast.storage.scratch import free_bytes, private_file, register_output
 from spoorvast.storage.vault import Vault
@@ -70,7 +71,7 @@ def folder_name(case: Case, dossier: Dossier) -> str:
 def make_dossier(vault: Vault, case: Case, options: DossierOptions, out: Path,
                  observer: Observer | None = None) -> DossierResult:
     observer = observer or Silent()
-    observer.start(len(vault.store.items(case.id or 0)) * 2 + FIXED_STEPS)
+    observer.start(len(withdrawals.current_items(vault, case)) * 2 + FIXED_STEPS)
     with in_language(options.language), private_dir() as scratch:
         dossier = gather(vault, case, options, lambda what: observer.step(_("reading")))
         result = _write(vault, dossier, out, scratch, observer)
@@ -201,7 +202,7 @@ def _index_files(vault: Vault, dossier: Dossier, root: Path, placement: bundle.P
                  stamps: list[timestamps.TimestampCheck]) -> list[Placed]:
     cid = dossier.case.id or 0
     content = manifest.build(dossier, placement, vault.store.parties(cid),
-                             vault.store.identifiers(cid), stamps)
+                             withdrawals.listed_identifiers(vault, dossier.case), stamps)
     return [bundle.write_custody(dossier, root),
             files.write_bytes(root, bundle.MANIFEST, manifest.dumps(content)),
             files.write_bytes(root, bundle.VERIFY,

@@ -39,7 +39,7 @@ from spoorvast.model.records import (
     PartyRole,
 )
 from spoorvast.model.secrets import strip_urls_in_text
-from spoorvast.services import checklist, patterns
+from spoorvast.services import checklist, patterns, withdrawals
 from spoorvast.storage.base import case_chain
 from spoorvast.storage.vault import Vault
 
@@ -54,7 +54,7 @@ Tick = Callable[[str], None]
 def gather(vault: Vault, case: Case, options: DossierOptions, tick: Tick) -> Dossier:
     cid = case.id or 0
     parties = {p.id or 0: p for p in vault.store.parties(cid)}
-    identifiers = vault.store.identifiers(cid)
+    identifiers = withdrawals.listed_identifiers(vault, case)
     redactor = Redactor(options.redact_third_parties, parties, identifiers)
     redactor.prime(a.actor for a in vault.store.actor_counts(cid))
     dossier = Dossier(case, options, options.generated_at or instant.now(case.time_zone),
@@ -143,11 +143,23 @@ def _items(vault: Vault, case: Case, options: DossierOptions, redactor: Redactor
     for finding in vault.store.findings(cid):
         findings[finding.item_id].append(render(finding))
     views = []
-    for item in vault.store.items(cid):
-        views.append(_item_view(vault, item, options, redactor,
-                                tuple(findings.get(item.id, []))))
+    state = withdrawals.standing(vault, case)  # withdrawn and superseded items stay out
+    for item in withdrawals.current_items(vault, case):
+        notices = tuple(findings.get(item.id, [])) + _earlier(vault, state, item)
+        views.append(_item_view(vault, item, options, redactor, notices))
         tick("item")
     return views
+
+
+def _earlier(vault: Vault, state: withdrawals.Standing, item: Item) -> tuple[str, ...]:
+    """For a corrected note or call record: that an earlier version exists."""
+    correction = state.supersedes.get(item.id or 0)
+    if correction is None:
+        return ()
+    older = vault.store.item_by_id(correction.supersedes)
+    return (_("This is a corrected version: an earlier version ({label}) exists, sealed "
+              "in the vault and in the custody log. Reason: {reason}").format(
+                  label=older.label if older else "?", reason=correction.reason),)
 
 
 def _item_view(vault: Vault, item: Item, options: DossierOptions, redactor: Redactor,

@@ -182,6 +182,29 @@ def item_label(number: int) -> str:
     return f"E-{number:04d}"
 
 
+@dataclass(frozen=True, slots=True)
+class Withdrawal:
+    """An item taken out of the checklist, timeline, search, patterns and dossier. Its
+    sealed original stays in the vault; ``restore`` undoes it. Both are custody entries."""
+
+    item_id: int
+    case_id: int
+    at: Instant
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """Item ``item_id`` is a corrected, newly sealed version of item ``supersedes`` (a
+    note, a typed call record). The older one stays sealed; listings show the latest."""
+
+    item_id: int
+    case_id: int
+    supersedes: int
+    at: Instant
+    reason: str
+
+
 @fast_init
 @dataclass(frozen=True, slots=True)
 class Event:

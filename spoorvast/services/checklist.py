@@ -24,6 +24,7 @@ from spoorvast.model.records import (
     ItemKind,
     PartyRole,
 )
+from spoorvast.services import withdrawals
 from spoorvast.services.notes import NoteKind
 from spoorvast.storage.base import case_chain
 from spoorvast.storage.vault import Vault
@@ -80,10 +81,10 @@ class CaseFacts:
 
 def gather(vault: Vault, case: Case) -> CaseFacts:
     assert case.id is not None
-    facts = CaseFacts(items=vault.store.items(case.id))
+    facts = CaseFacts(items=withdrawals.current_items(vault, case))
     facts.kinds_by_item = vault.store.event_kinds_by_item(case.id, EVENT_KINDS)
     facts.roles = {p.id or 0: p.role for p in vault.store.parties(case.id)}
-    facts.identifiers = vault.store.identifiers(case.id)
+    facts.identifiers = withdrawals.listed_identifiers(vault, case)
     facts.screenshot_items = {i.id or 0 for i in facts.items if i.kind is ItemKind.CAPTURE
                               and _has_role(vault, i, ArtifactRole.SCREENSHOT)}
     return facts

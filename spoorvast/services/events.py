@@ -30,6 +30,7 @@ from spoorvast.model.records import (
     Item,
     ItemKind,
 )
+from spoorvast.services import withdrawals
 from spoorvast.services.parties import identifiers_of, party_named
 from spoorvast.storage.vault import Vault
 
@@ -135,9 +136,16 @@ def call_record(hit: EventHit, source: str) -> CallRecord:
 
 
 def add_call(vault: Vault, case: Case, number: str, at: str, direction: str,
-             duration: int | None = None) -> Item:
+             duration: int | None = None, corrects: Item | None = None,
+             reason: str = "") -> Item:
     """A call the user types in (from memory or the phone's screen): one item holding the
-    typed record as its sealed original, one call event, the number as identifier."""
+    typed record as its sealed original, one call event, the number as identifier.
+    ``corrects``: the typed call record this one replaces (see services/withdrawals.py)."""
+    if corrects is not None:
+        if corrects.importer != TYPED_CALL:
+            raise UserError(_("{label} is not a typed call record.").format(
+                label=corrects.label))
+        reason = withdrawals.correctable(vault, case, corrects, reason)
     if direction not in DIRECTIONS:
         raise UserError(_("The direction is in, out or missed."))
     normalised = e164(number, zone_country(case.time_zone))
@@ -150,11 +158,13 @@ def add_call(vault: Vault, case: Case, number: str, at: str, direction: str,
                         .format(text=at)) from exc
     record = {"record": TYPED_CALL, "number_as_typed": number, "number": normalised,
               "at": moment.to_json(), "direction": direction, "duration_seconds": duration}
-    return _store_call(vault, case, canonical(record), normalised, moment, direction, duration)
+    return _store_call(vault, case, canonical(record), normalised, moment, direction, duration,
+                       (corrects, reason))
 
 
 def _store_call(vault: Vault, case: Case, data: bytes, number: str, moment: Instant,
-                direction: str, duration: int | None) -> Item:
+                direction: str, duration: int | None,
+                correction: tuple[Item | None, str] = (None, "")) -> Item:
     blob = vault.blobs.ingest_bytes(data)
     now = instant.now(case.time_zone)
     original = Artifact(None, None, ArtifactRole.ORIGINAL, "application/json", blob.size,
@@ -171,6 +181,8 @@ def _store_call(vault: Vault, case: Case, data: bytes, number: str, moment: Inst
         tx.add_identifier(Identifier(None, cid, IdentifierKind.PHONE, number,
                                      platform="phone", status=IdentifierStatus.PROPOSED,
                                      item_id=item.id))
+        if correction[0] is not None:
+            tx.add_correction(item, correction[0], correction[1], now)
     return item
 
 

@@ -27,6 +27,7 @@ from spoorvast.model.records import (
     Location,
 )
 from spoorvast.model.serialize import to_json
+from spoorvast.services import withdrawals
 from spoorvast.storage.vault import Vault
 
 IMPORTER = "note"
@@ -92,6 +93,20 @@ def _is_amount(text: str) -> bool:
 
 def add_note(vault: Vault, case: Case, note: Note) -> Item:
     """Seal the note and write its item and event in one transaction."""
+    return _seal_note(vault, case, note, None, "")
+
+
+def correct_note(vault: Vault, case: Case, older: Item, note: Note, reason: str) -> Item:
+    """Seal ``note`` as the corrected version of the note ``older`` (which stays sealed,
+    and drops out of the listings); the link is a custody entry."""
+    if older.importer != IMPORTER:
+        raise UserError(_("{label} is not a note.").format(label=older.label))
+    cleaned = withdrawals.correctable(vault, case, older, reason)
+    return _seal_note(vault, case, note, older, cleaned)
+
+
+def _seal_note(vault: Vault, case: Case, note: Note, older: Item | None,
+               reason: str) -> Item:
     _validate(note)
     assert case.id is not None
     data = canonical(to_json(note))
@@ -106,6 +121,8 @@ def add_note(vault: Vault, case: Case, note: Note) -> Item:
         tx.add_events(item, [Event(None, case.id, item.id, note.kind.value, note.at,
                                    note.text, location=Location(artifact_sha256=blob.sha256,
                                                                 field="text"))])
+        if older is not None:
+            tx.add_correction(item, older, reason, now)
     return item
 
 
@@ -122,7 +139,8 @@ def read_note(vault: Vault, item: Item) -> Note:
 
 
 def notes(vault: Vault, case: Case, kind: NoteKind | None = None) -> list[tuple[Item, Note]]:
+    """The current notes: neither withdrawn nor replaced by a correction."""
     assert case.id is not None
-    found = [(item, read_note(vault, item)) for item in vault.store.items(case.id)
+    found = [(item, read_note(vault, item)) for item in withdrawals.current_items(vault, case)
              if item.importer == IMPORTER]
     return [(i, n) for i, n in found if kind is None or n.kind is kind]

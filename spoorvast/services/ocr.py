@@ -50,6 +50,7 @@ from spoorvast.model.records import (
     Problem,
     Severity,
 )
+from spoorvast.services import withdrawals
 from spoorvast.storage.blobs import BlobDamaged, StoredBlob
 from spoorvast.storage.sqlite import SqliteTransaction
 from spoorvast.storage.vault import Vault
@@ -120,7 +121,7 @@ def pending(vault: Vault, case: Case) -> list[OcrTask]:
     """Pictures of the case without an OCR artifact yet, in item order."""
     assert case.id is not None
     tasks = []
-    for item in vault.store.items(case.id):
+    for item in withdrawals.current_items(vault, case):
         artifacts = vault.store.artifacts(item.id or 0)
         source = picture_of(artifacts)
         if source is not None and not _has_ocr(artifacts, source):
@@ -281,8 +282,9 @@ def documents(vault: Vault, case: Case) -> Iterator[tuple[Item, Artifact, OcrDoc
 
 def ocr_texts(vault: Vault, case: Case) -> Iterator[tuple[Item, str]]:
     """(item, plain text read from its picture): what full-text search indexes."""
+    hidden = set(vault.store.hidden_item_ids(case.id or 0))  # withdrawn: not searched
     for item, _artifact, document in documents(vault, case):
-        if document.text:
+        if document.text and item.id not in hidden:
             yield item, document.text
 
 

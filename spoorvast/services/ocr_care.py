@@ -16,6 +16,7 @@ from spoorvast.errors import UserError
 from spoorvast.i18n import _
 from spoorvast.model import instant
 from spoorvast.model.records import Artifact, ArtifactRole, Case, Item
+from spoorvast.services import withdrawals
 from spoorvast.services.ocr import documents, picture_of
 from spoorvast.storage.base import case_chain
 from spoorvast.storage.blobs import BlobDamaged
@@ -67,7 +68,7 @@ def near_duplicates(vault: Vault, case: Case,
                     max_distance: int = duplicates.MAX_DISTANCE) -> list[DuplicateGroup]:
     assert case.id is not None
     texts = {item.id: document.text for item, _a, document in documents(vault, case)}
-    pictures = [i for i in vault.store.items(case.id)
+    pictures = [i for i in withdrawals.current_items(vault, case)
                 if i.media is not None and i.media.perceptual_hash]
     candidates = [duplicates.Candidate(n, i.media.perceptual_hash or "", texts.get(i.id))
                   for n, i in enumerate(pictures) if i.media is not None]

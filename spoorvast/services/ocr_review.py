@@ -96,11 +96,14 @@ def provenance(label: str, region: Box | None) -> str:
 
 
 def proposals(vault: Vault, case: Case, item: Item | None = None) -> list[Proposal]:
+    """The proposals of one item, or of every current item (withdrawn pictures and
+    earlier versions are left out of the case-wide review)."""
+    hidden = set(vault.store.hidden_item_ids(case.id or 0)) if item is None else set()
     found: list[Proposal] = []
     for doc_item, artifact, document in documents(vault, case):
-        if item is None or doc_item.id == item.id:
+        if (item is None or doc_item.id == item.id) and doc_item.id not in hidden:
             found.extend(_of_document(vault, case, doc_item, artifact, document))
-    found.extend(_identifiers(vault, case, item))
+    found.extend(p for p in _identifiers(vault, case, item) if p.item.id not in hidden)
     return found
 
 

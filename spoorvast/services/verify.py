@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from spoorvast.i18n import N_, _
 from spoorvast.model.custody import check_chain
 from spoorvast.model.records import Artifact, CustodyEntry
-from spoorvast.storage.base import VAULT_CHAIN
+from spoorvast.storage.base import VAULT_CHAIN, case_chain
 from spoorvast.storage.vault import Vault
 
 MESSAGES = {
@@ -42,6 +42,10 @@ MESSAGES = {
                         "write-ahead log was lost or damaged: recent changes are missing)"),
     "anchor-rewritten": N_("custody log {subject}: entry {seq} is not the one the key file "
                            "records (the log was rewritten)"),
+    "correction-inconsistent": N_("{subject}: it is recorded as the correction of an item "
+                                  "that is missing, of another kind or newer than it"),
+    "withdrawal-out-of-order": N_("{subject}: the custody log withdraws or restores it "
+                                  "twice in a row (entry {seq})"),
     "anchor-damaged": N_("the record of the custody logs' ends in the key file is damaged "
                          "or was edited"),
 }
@@ -82,6 +86,7 @@ def verify(vault: Vault, progress: Progress | None = None) -> VerifyReport:
     report = VerifyReport()
     states = _check_chains(vault, report)
     _check_records(vault, states, report)
+    _check_corrections(vault, report)
     _check_blobs(vault, report, progress)
     _check_database(vault, report)
     _check_timestamps(vault, report)
@@ -143,6 +148,33 @@ def _check_records(vault: Vault, states: dict[tuple[str, int], object],
     for key in sorted(set(states) - seen):
         if states[key] is not None:  # None: the log records that it was removed
             report.problems.append(VerifyProblem("row-missing", _name(key)))
+
+
+def _check_corrections(vault: Vault, report: VerifyReport) -> None:
+    """Withdraw/restore entries alternate per item; each correction links an older item of
+    the same kind in the same case (numbers only grow, so no chain can loop)."""
+    for case in vault.store.cases():
+        cid = case.id or 0
+        items = {i.id: i for i in vault.store.items(cid)}
+        for c in vault.store.corrections(cid):
+            new, old = items.get(c.item_id), items.get(c.supersedes)
+            if (new is None or old is None or new.importer != old.importer
+                    or new.number <= old.number):
+                subject = new.label if new else f"correction #{c.item_id}"
+                report.problems.append(VerifyProblem("correction-inconsistent", subject))
+        _check_withdrawal_order(vault.store.custody(case_chain(cid)), report)
+
+
+def _check_withdrawal_order(entries: Iterable[CustodyEntry], report: VerifyReport) -> None:
+    withdrawn: set[str] = set()
+    for entry in entries:
+        if entry.action not in ("item.withdrawn", "item.restored"):
+            continue
+        going = entry.action == "item.withdrawn"
+        if going == (entry.subject in withdrawn):
+            report.problems.append(VerifyProblem("withdrawal-out-of-order", entry.subject,
+                                                 entry.seq))
+        (withdrawn.add if going else withdrawn.discard)(entry.subject)
 
 
 def _name(key: tuple[str, int]) -> str:

@@ -8,6 +8,14 @@ Every mutating method of a :class:`Transaction` appends its custody entry itself
 the same transaction as the change: callers cannot forget it. The entry's payload is
 the canonical record (``{"record": kind, "id": id, "data": ...}``) so that ``verify``
 can compare every row with the last state the log holds for it.
+
+Nothing is deleted: an item is *withdrawn* (``withdraw_item``; ``restore_item`` undoes
+it) or *superseded* by a correction (``add_correction``). ``items`` still returns every
+item (the register); case-wide event reads (``events`` without an item, ``search_events``
+and ``count_events`` without ``item_ids``, ``actor_counts`` without an item,
+``day_counts``, ``event_rows``, ``event_kinds_by_item``) leave out the events of
+withdrawn and superseded items (``hidden_item_ids``), so that no listing can forget it.
+Reads that name an item return its events whatever its state.
 """
 
 from __future__ import annotations
@@ -17,10 +25,12 @@ from contextlib import AbstractContextManager
 from typing import Protocol
 
 from spoorvast.model.conversation import ActorCount, DayCount, EventHit, EventQuery
+from spoorvast.model.instant import Instant
 from spoorvast.model.message_run import EventStream
 from spoorvast.model.records import (
     Artifact,
     Case,
+    Correction,
     CustodyEntry,
     Event,
     Finding,
@@ -28,6 +38,7 @@ from spoorvast.model.records import (
     Item,
     Party,
     Problem,
+    Withdrawal,
 )
 
 VAULT_CHAIN = "vault"
@@ -51,6 +62,10 @@ class Transaction(Protocol):
     def update_identifier(self, identifier: Identifier) -> Identifier: ...
     def update_party(self, party: Party) -> Party: ...
     def remove_party(self, party: Party, reason: str) -> None: ...
+    def withdraw_item(self, item: Item, reason: str, at: Instant) -> Withdrawal: ...
+    def restore_item(self, item: Item, reason: str) -> None: ...
+    def add_correction(self, item: Item, supersedes: Item, reason: str,
+                       at: Instant) -> Correction: ...
     def log(self, chain: str, action: str, subject: str,
             payload: dict[str, object]) -> CustodyEntry: ...
     def set_setting(self, key: str, value: str | None) -> None: ...
@@ -71,6 +86,9 @@ class MetadataStore(Protocol):
     def all_artifacts(self) -> Iterator[Artifact]: ...
     def parties(self, case_id: int) -> list[Party]: ...
     def identifiers(self, case_id: int) -> list[Identifier]: ...
+    def withdrawals(self, case_id: int) -> list[Withdrawal]: ...
+    def corrections(self, case_id: int) -> list[Correction]: ...
+    def hidden_item_ids(self, case_id: int) -> tuple[int, ...]: ...
     def events(self, case_id: int, item_id: int | None = None) -> list[Event]: ...
     def search_events(self, query: EventQuery) -> list[EventHit]: ...
     def count_events(self, query: EventQuery) -> int: ...

@@ -24,10 +24,12 @@ from spoorvast.errors import DatabaseDamaged, StorageFull, UserError
 from spoorvast.i18n import _
 from spoorvast.model import custody as chainlib
 from spoorvast.model.conversation import ActorCount, DayCount, EventHit, EventQuery
+from spoorvast.model.instant import Instant
 from spoorvast.model.message_run import EventStream
 from spoorvast.model.records import (
     Artifact,
     Case,
+    Correction,
     CustodyEntry,
     Event,
     Finding,
@@ -35,6 +37,7 @@ from spoorvast.model.records import (
     Item,
     Party,
     Problem,
+    Withdrawal,
 )
 from spoorvast.model.serialize import to_json
 from spoorvast.storage import sqlite_events
@@ -367,6 +370,39 @@ class SqliteTransaction:
         self.log(case_chain(party.case_id), "party.removed", f"party-{party.id}",
                  {"record": "party", "id": party.id, "data": None, "reason": reason})
 
+    def withdraw_item(self, item: Item, reason: str, at: Instant) -> Withdrawal:
+        """Take ``item`` out of every listing; its row, artifacts and events stay."""
+        assert item.id is not None
+        stored = Withdrawal(item.id, item.case_id, at, reason)
+        self.conn.execute(f"INSERT INTO withdrawals ({rows.WITHDRAWAL_COLUMNS}) "
+                          "VALUES (?, ?, ?, ?)", (item.id, item.case_id, rows.dumps(at), reason))
+        self.log(case_chain(item.case_id), "item.withdrawn", item.label,
+                 record_payload("withdrawal", item.id, stored))
+        return stored
+
+    def restore_item(self, item: Item, reason: str) -> None:
+        """Undo a withdrawal. The log records the end of it (``data`` null)."""
+        cursor = self.conn.execute("DELETE FROM withdrawals WHERE item_id = ?", (item.id,))
+        if cursor.rowcount != 1:
+            raise ValueError(f"{item.label} is not withdrawn")
+        self.log(case_chain(item.case_id), "item.restored", item.label,
+                 {"record": "withdrawal", "id": item.id, "data": None, "reason": reason})
+
+    def add_correction(self, item: Item, supersedes: Item, reason: str,
+                       at: Instant) -> Correction:
+        """Record that ``item`` (just sealed) is the corrected version of ``supersedes``."""
+        assert item.id is not None and supersedes.id is not None
+        if item.case_id != supersedes.case_id or item.id == supersedes.id:
+            raise ValueError("a correction links two items of one case")
+        stored = Correction(item.id, item.case_id, supersedes.id, at, reason)
+        self.conn.execute(f"INSERT INTO corrections ({rows.CORRECTION_COLUMNS}) "
+                          "VALUES (?, ?, ?, ?, ?)",
+                          (item.id, item.case_id, supersedes.id, rows.dumps(at), reason))
+        self.log(case_chain(item.case_id), "item.corrected", item.label,
+                 {**record_payload("correction", item.id, stored),
+                  "supersedes": supersedes.label})
+        return stored
+
     def set_setting(self, key: str, value: str | None) -> None:
         self.conn.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, value))
 
@@ -463,25 +499,45 @@ class SqliteStore:
             f"SELECT {rows.IDENTIFIER_COLUMNS} FROM identifiers WHERE case_id = ? ORDER BY id",
             (case_id,))]
 
+    def withdrawals(self, case_id: int) -> list[Withdrawal]:
+        return [rows.withdrawal(r) for r in self._all(
+            f"SELECT {rows.WITHDRAWAL_COLUMNS} FROM withdrawals WHERE case_id = ? "
+            "ORDER BY item_id", (case_id,))]
+
+    def corrections(self, case_id: int) -> list[Correction]:
+        return [rows.correction(r) for r in self._all(
+            f"SELECT {rows.CORRECTION_COLUMNS} FROM corrections WHERE case_id = ? "
+            "ORDER BY item_id", (case_id,))]
+
+    def hidden_item_ids(self, case_id: int) -> tuple[int, ...]:
+        """Items left out of case-wide listings: withdrawn, or superseded by a correction."""
+        return tuple(sorted(r[0] for r in self._all(
+            "SELECT item_id FROM withdrawals WHERE case_id = ? UNION "
+            "SELECT supersedes FROM corrections WHERE case_id = ?", (case_id, case_id))))
+
     def events(self, case_id: int, item_id: int | None = None) -> list[Event]:
         if item_id is not None:
             return sqlite_events.of_item(self.conn, case_id, item_id)
-        return sqlite_events.of_case(self.conn, case_id)
+        return sqlite_events.of_case(self.conn, case_id, self.hidden_item_ids(case_id))
 
     def search_events(self, query: EventQuery) -> list[EventHit]:
-        return sqlite_events.search(self.conn, query)
+        return sqlite_events.search(self.conn, query, self._hidden_for(query))
 
     def count_events(self, query: EventQuery) -> int:
-        return sqlite_events.count(self.conn, query)
+        return sqlite_events.count(self.conn, query, self._hidden_for(query))
+
+    def _hidden_for(self, query: EventQuery) -> tuple[int, ...]:
+        return () if query.item_ids is not None else self.hidden_item_ids(query.case_id)
 
     def event_by_ref(self, case_id: int, item_number: int, seq: int) -> Event | None:
         return sqlite_events.by_ref(self.conn, case_id, item_number, seq)
 
     def actor_counts(self, case_id: int, item_id: int | None = None) -> list[ActorCount]:
-        return sqlite_events.actor_counts(self.conn, case_id, item_id)
+        hidden = self.hidden_item_ids(case_id) if item_id is None else ()
+        return sqlite_events.actor_counts(self.conn, case_id, item_id, hidden)
 
     def day_counts(self, case_id: int) -> list[DayCount]:
-        return sqlite_events.day_counts(self.conn, case_id)
+        return sqlite_events.day_counts(self.conn, case_id, self.hidden_item_ids(case_id))
 
     def findings(self, case_id: int, item_id: int | None = None) -> list[Finding]:
         sql = f"SELECT {rows.FINDING_COLUMNS} FROM findings WHERE case_id = ?"
@@ -533,14 +589,18 @@ class SqliteStore:
                     "item_id IS NULL AND case_id = ? AND kind = 'message')",
                     (case_id, case_id)):
                 kinds.setdefault(item_id, set()).add("message")
+        for hidden in self.hidden_item_ids(case_id):
+            kinds.pop(hidden, None)
         return kinds
 
     def event_rows(self, case_id: int) -> Iterator[tuple[str | None, str, str | None, int]]:
         """(utc iso, kind, actor key, item id) of every event, in time order: the light
         rows that pattern charts count."""
+        hidden = self.hidden_item_ids(case_id)
+        scope, params = sqlite_events.not_hidden("item_id", hidden)
         yield from self.conn.execute(
-            "SELECT utc, kind, actor, item_id FROM events "
-            "WHERE case_id = ? ORDER BY utc", (case_id,))
+            f"SELECT utc, kind, actor, item_id FROM events "
+            f"WHERE case_id = ? {scope} ORDER BY utc", (case_id, *params))
 
     def record_rows(self) -> Iterator[tuple[str, int, dict[str, object]]]:
         """Every row as (record kind, id, canonical data) for verify to compare."""
@@ -561,4 +621,8 @@ class SqliteStore:
             yield "party", int(party.id or 0), to_json(party)
         for identifier in self.identifiers(case_id):
             yield "identifier", int(identifier.id or 0), to_json(identifier)
+        for withdrawal in self.withdrawals(case_id):
+            yield "withdrawal", withdrawal.item_id, to_json(withdrawal)
+        for correction in self.corrections(case_id):
+            yield "correction", correction.item_id, to_json(correction)
         yield from sqlite_events.record_rows(self.conn, case_id)

@@ -337,9 +337,11 @@ def of_item(conn: Any, case_id: int, item_id: int | None) -> list[Event]:
         (case_id, item_id))]
 
 
-def of_case(conn: Any, case_id: int) -> list[Event]:
+def of_case(conn: Any, case_id: int, hidden: Sequence[int] = ()) -> list[Event]:
+    scope, kept = not_hidden("item_id", hidden)
     return [event(r) for r in conn.execute(
-        f"SELECT {COLUMNS} FROM events WHERE case_id = ? ORDER BY utc, id", (case_id,))]
+        f"SELECT {COLUMNS} FROM events WHERE case_id = ? {scope} ORDER BY utc, id",
+        (case_id, *kept))]
 
 
 def by_ref(conn: Any, case_id: int, item_number: int, seq: int) -> Event | None:
@@ -364,9 +366,23 @@ def match_expression(text: str) -> str | None:
     return " ".join(terms) or None
 
 
-def _filters(query: EventQuery) -> tuple[list[str], list[object]]:
+def not_hidden(column: str, hidden: Sequence[int]) -> tuple[str, tuple[int, ...]]:
+    """The SQL term (with its leading AND) that leaves out the events of ``hidden`` items
+    (withdrawn or superseded); the case's own events (no item) always stay."""
+    if not hidden:
+        return "", ()
+    marks = ", ".join("?" * len(hidden))
+    return f"AND ({column} IS NULL OR {column} NOT IN ({marks}))", tuple(hidden)
+
+
+def _filters(query: EventQuery, hidden: Sequence[int] = ()
+             ) -> tuple[list[str], list[object]]:
     where: list[str] = ["e.case_id = ?"]
     params: list[object] = [query.case_id]
+    scope, kept = not_hidden("e.item_id", hidden)
+    if scope:
+        where.append(scope.removeprefix("AND "))
+        params.extend(kept)
     lists: tuple[tuple[str, Sequence[object] | None], ...] = (
         ("e.actor", query.actors), ("e.item_id", query.item_ids), ("e.kind", query.kinds))
     for column, values in lists:
@@ -386,8 +402,8 @@ def _filters(query: EventQuery) -> tuple[list[str], list[object]]:
     return where, params
 
 
-def search(conn: Any, query: EventQuery) -> list[EventHit]:
-    where, params = _filters(query)
+def search(conn: Any, query: EventQuery, hidden: Sequence[int] = ()) -> list[EventHit]:
+    where, params = _filters(query, hidden)
     expression = match_expression(query.text or "")
     source = "events e"
     order = "e.utc, e.id"
@@ -403,8 +419,8 @@ def search(conn: Any, query: EventQuery) -> list[EventHit]:
     return [EventHit(event(r[:-1]), int(r[-1])) for r in rows]
 
 
-def count(conn: Any, query: EventQuery) -> int:
-    where, params = _filters(query)
+def count(conn: Any, query: EventQuery, hidden: Sequence[int] = ()) -> int:
+    where, params = _filters(query, hidden)
     expression = match_expression(query.text or "")
     source = "events e"
     if expression is not None:
@@ -416,20 +432,25 @@ def count(conn: Any, query: EventQuery) -> int:
     return int(row[0])
 
 
-def actor_counts(conn: Any, case_id: int, item_id: int | None) -> list[ActorCount]:
-    scope, params = ("AND item_id = ?", (case_id, item_id)) if item_id else ("", (case_id,))
+def actor_counts(conn: Any, case_id: int, item_id: int | None,
+                 hidden: Sequence[int] = ()) -> list[ActorCount]:
+    scope, kept = not_hidden("item_id", hidden)
+    params: tuple[object, ...] = (case_id, *kept)
+    if item_id:
+        scope, params = "AND item_id = ?", (case_id, item_id)
     rows = conn.execute(
         f"SELECT actor, count(*), min(utc), max(utc) FROM events WHERE case_id = ? {scope} "
         "GROUP BY actor ORDER BY count(*) DESC, actor", params)
     return [ActorCount(r[0], int(r[1]), r[2], r[3]) for r in rows]
 
 
-def day_counts(conn: Any, case_id: int) -> list[DayCount]:
+def day_counts(conn: Any, case_id: int, hidden: Sequence[int] = ()) -> list[DayCount]:
     """Events per day (in the offset each was observed with) per actor."""
+    scope, kept = not_hidden("item_id", hidden)
     rows = conn.execute(
         "SELECT date(utc, printf('%+d seconds', offset_seconds)) AS day, actor, count(*) "
-        "FROM events WHERE case_id = ? AND utc IS NOT NULL GROUP BY day, actor "
-        "ORDER BY day, actor", (case_id,))
+        f"FROM events WHERE case_id = ? AND utc IS NOT NULL {scope} GROUP BY day, actor "
+        "ORDER BY day, actor", (case_id, *kept))
     return [DayCount(r[0], r[1], int(r[2])) for r in rows]
 
 

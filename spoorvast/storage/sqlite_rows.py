@@ -11,6 +11,7 @@ from spoorvast.model.records import (
     Artifact,
     ArtifactRole,
     Case,
+    Correction,
     CustodyEntry,
     Finding,
     Identifier,
@@ -21,6 +22,7 @@ from spoorvast.model.records import (
     Party,
     PartyRole,
     Severity,
+    Withdrawal,
 )
 
 Row = tuple[Any, ...]
@@ -106,6 +108,22 @@ def finding(row: Row) -> Finding:
         id=row[0], case_id=row[1], item_id=row[2], severity=Severity(row[3]), code=row[4],
         params=params, location=serialize.location(loads(row[6])),
     )
+
+
+WITHDRAWAL_COLUMNS = "item_id, case_id, at, reason"
+
+
+def withdrawal(row: Row) -> Withdrawal:
+    return Withdrawal(item_id=row[0], case_id=row[1], at=required_instant(row[2]),
+                      reason=row[3])
+
+
+CORRECTION_COLUMNS = "item_id, case_id, supersedes, at, reason"
+
+
+def correction(row: Row) -> Correction:
+    return Correction(item_id=row[0], case_id=row[1], supersedes=row[2],
+                      at=required_instant(row[3]), reason=row[4])
 
 
 CUSTODY_COLUMNS = "chain, seq, at, actor, action, subject, payload, prev_hash, hash"

@@ -83,6 +83,27 @@ def m0004_kind_index_without_messages(conn: Connection) -> None:
                  "WHERE kind <> 'message'")
 
 
+def m0006_withdrawals_corrections(conn: Connection) -> None:
+    """Withdrawn items (one row while withdrawn; ``restore`` deletes it) and corrections
+    (the new item, the one it supersedes). Items themselves never change or go: the
+    history is in the custody log (``item.withdrawn``, ``item.restored``,
+    ``item.corrected``)."""
+    _run(
+        conn,
+        """
+        CREATE TABLE withdrawals (
+            item_id INTEGER PRIMARY KEY REFERENCES items(id),
+            case_id INTEGER NOT NULL REFERENCES cases(id),
+            at TEXT NOT NULL, reason TEXT NOT NULL);
+        CREATE TABLE corrections (
+            item_id INTEGER PRIMARY KEY REFERENCES items(id),
+            case_id INTEGER NOT NULL REFERENCES cases(id),
+            supersedes INTEGER NOT NULL UNIQUE REFERENCES items(id),
+            at TEXT NOT NULL, reason TEXT NOT NULL);
+        """
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_initial", m0001_initial),
     ("0002_events_columns_fts", m0002_events_columns_fts),
@@ -90,6 +111,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
         "CREATE INDEX events_case_kind ON events(case_id, kind, item_id)")),
     ("0004_events_kind_index_without_messages", m0004_kind_index_without_messages),
     ("0005_event_bases", m0005_event_bases),
+    ("0006_withdrawals_corrections", m0006_withdrawals_corrections),
 ]
 
 

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
-from starlette.responses import Response, StreamingResponse
+from fastapi import APIRouter, Depends, Form, Query, Request
+from starlette.responses import RedirectResponse, Response, StreamingResponse
 
+from spoorvast.errors import UserError
 from spoorvast.findings import render as render_finding
+from spoorvast.i18n import _
 from spoorvast.model.conversation import EventQuery
 from spoorvast.model.records import Artifact, Case, Item
 from spoorvast.model.serialize import to_json
 from spoorvast.services import cases as case_service
+from spoorvast.services import notes as note_service
+from spoorvast.services import withdrawals
 from spoorvast.storage.base import case_chain
 from spoorvast.storage.vault import Vault
 from spoorvast.web import pictures, render
 from spoorvast.web.adapters import sections
-from spoorvast.web.deps import Redirect, case_of, vault_for
+from spoorvast.web.deps import Redirect, case_of, check_csrf, vault_for
 from spoorvast.web.vault_settings import BLUR_ALL
 
 router = APIRouter()
@@ -32,27 +36,34 @@ class Tile:
     picture: bool
     blurred: bool
     size: int | None
+    hidden: bool = False  # withdrawn, or an earlier version of a corrected item
 
 
-def _tile(vault: Vault, item: Item, blur_all: bool) -> Tile:
+def _tile(vault: Vault, item: Item, blur_all: bool, hidden: bool = False) -> Tile:
     artifacts = vault.store.artifacts(item.id or 0)
     picture = pictures.picture_of(artifacts)
     original = next((a for a in artifacts if a.role.value == "original"), None)
     blurred = picture is not None and (blur_all or pictures.preview_of(artifacts) is not None)
-    return Tile(item, picture is not None, blurred, original.size if original else None)
+    return Tile(item, picture is not None, blurred, original.size if original else None,
+                hidden)
 
 
 @router.get("/c/{case_id}/items")
-def items(request: Request, case_id: int, kind: str = "") -> Response:
+def items(request: Request, case_id: int, kind: str = "",
+          everything: Annotated[int, Query(alias="all")] = 0) -> Response:
     with vault_for(request) as vault:
         case = case_of(vault, case_id)
-        listed = vault.store.items(case_id)
+        hidden = set(vault.store.hidden_item_ids(case_id))
+        every = vault.store.items(case_id)
+        listed = every if everything else [i for i in every if i.id not in hidden]
         kinds = sorted({i.kind.value for i in listed})
         shown = [i for i in listed if not kind or i.kind.value == kind]
         blur_all = vault.store.setting(BLUR_ALL) == "1"
-        tiles = [_tile(vault, i, blur_all) for i in shown]
+        tiles = [_tile(vault, i, blur_all, i.id in hidden) for i in shown]
     return render.page(request, "items.html", case=case, tiles=tiles, kinds=kinds,
-                       kind=kind, total=len(listed), active="items")
+                       kind=kind, total=len(listed), active="items",
+                       left_out=0 if everything else len(every) - len(listed),
+                       everything=bool(everything))
 
 
 def find(vault: Vault, case: Case, label: str) -> Item:
@@ -89,7 +100,71 @@ def _detail(vault: Vault, case: Case, item: Item) -> dict[str, Any]:
         "proposals": sections.ocr_proposals(vault, case, item),
         "harmful_available": sections.can_mark_harmful(),
         "date_question": _date_question(vault, case, item),
+        **_standing(vault, case, item),
     }
+
+
+def _standing(vault: Vault, case: Case, item: Item) -> dict[str, Any]:
+    """Withdrawn (and why), replaced by a correction, or correcting an earlier one."""
+    state = withdrawals.standing(vault, case)
+    item_id = item.id or 0
+    newer = older = None
+    if item_id in state.superseded_by:
+        newer = vault.store.item_by_id(state.latest(item_id))
+    correction = state.supersedes.get(item_id)
+    if correction is not None:
+        older = vault.store.item_by_id(correction.supersedes)
+    note = None
+    if item.importer == note_service.IMPORTER and newer is None \
+            and item_id not in state.withdrawn:
+        note = note_service.read_note(vault, item)
+    return {"withdrawal": state.withdrawn.get(item_id), "corrected_by": newer,
+            "corrects": older, "correction": correction, "correctable_note": note,
+            "standing_error": ""}
+
+
+@router.post("/c/{case_id}/items/{label}/withdraw", dependencies=[Depends(check_csrf)])
+def withdraw(request: Request, case_id: int, label: str,
+             reason: Annotated[str, Form()] = "") -> Response:
+    return _change(request, case_id, label,
+                   lambda vault, case, item: withdrawals.withdraw(vault, case, item, reason))
+
+
+@router.post("/c/{case_id}/items/{label}/restore", dependencies=[Depends(check_csrf)])
+def restore(request: Request, case_id: int, label: str,
+            reason: Annotated[str, Form()] = "") -> Response:
+    return _change(request, case_id, label,
+                   lambda vault, case, item: withdrawals.restore(vault, case, item, reason))
+
+
+@router.post("/c/{case_id}/items/{label}/correct", dependencies=[Depends(check_csrf)])
+def correct(request: Request, case_id: int, label: str, text: Annotated[str, Form()] = "",
+            reason: Annotated[str, Form()] = "") -> Response:
+    """A corrected version of a note: the same fields, the new text."""
+    def seal(vault: Vault, case: Case, item: Item) -> Item:
+        if item.importer != note_service.IMPORTER:
+            raise UserError(_("{label} is not a note.").format(label=item.label))
+        before = note_service.read_note(vault, item)
+        return note_service.correct_note(vault, case, item, replace(before, text=text), reason)
+
+    return _change(request, case_id, label, seal)
+
+
+def _change(request: Request, case_id: int, label: str,
+            step: Callable[[Vault, Case, Item], object]) -> Response:
+    """Run ``step`` on the item; on a refusal, show the item page with the message."""
+    render.use_language(request)
+    with vault_for(request) as vault:
+        case = case_of(vault, case_id)
+        item = find(vault, case, label)
+        try:
+            done = step(vault, case, item)
+        except UserError as exc:
+            context = {**_detail(vault, case, item), "standing_error": exc.message}
+            return render.page(request, "item.html", status=400, case=case, item=item,
+                               active="items", **context)
+    target = done.label if isinstance(done, Item) else item.label
+    return RedirectResponse(f"/c/{case_id}/items/{target}?msg=saved", status_code=303)
 
 
 def _date_question(vault: Vault, case: Case, item: Item) -> dict[str, object] | None:

@@ -201,3 +201,44 @@ def test_event_kinds_by_item(store: MetadataStore) -> None:
     assert store.event_kinds_by_item(cid, ("message",)) == {chat.id: {"message"}}
     assert store.count_events(EventQuery(cid, kinds=("call", "system"))) == 5
     assert store.count_events(EventQuery(cid, kinds=("message",))) == 50
+
+
+def test_withdrawn_and_superseded_items_leave_case_wide_event_reads(
+        store: MetadataStore) -> None:
+    case = a_case(store)
+    cid = case.id or 0
+    at = instant.from_user_text("2026-03-04 21:00", case.time_zone)
+    with store.transaction() as tx:
+        one = tx.add_item(*an_item(case, "01" * 32))
+        two = tx.add_item(*an_item(case, "02" * 32))
+        three = tx.add_item(*an_item(case, "03" * 32))
+        for item in (one, two, three):
+            tx.add_events(item, [Event(None, cid, item.id, "call", at, item.label,
+                                       actor="phone:+32470000000")])
+        tx.add_events(None, [Event(None, cid, None, "call", at, "typed, no item")])
+    with store.transaction() as tx:
+        tx.withdraw_item(one, "wrong", at)
+        tx.add_correction(three, two, "typo", at)
+    assert store.hidden_item_ids(cid) == (one.id, two.id)
+    assert sorted(e.text for e in store.events(cid)) == ["E-0003", "typed, no item"]
+    assert store.count_events(EventQuery(cid)) == 2
+    assert sorted(h.event.text for h in store.search_events(EventQuery(cid))) == [
+        "E-0003", "typed, no item"]
+    assert store.count_events(EventQuery(cid, item_ids=(one.id or 0,))) == 1  # by name
+    assert sum(c.count for c in store.actor_counts(cid)) == 2
+    assert sum(c.count for c in store.actor_counts(cid, one.id)) == 1
+    assert sum(d.count for d in store.day_counts(cid)) == 2
+    assert len(list(store.event_rows(cid))) == 2
+    assert set(store.event_kinds_by_item(cid, ("call",))) == {three.id, 0}
+    assert len(store.items(cid)) == 3  # the register keeps every item
+    with store.transaction() as tx:
+        tx.restore_item(one, "right after all")
+    assert store.withdrawals(cid) == [] and store.hidden_item_ids(cid) == (two.id,)
+    with pytest.raises(ValueError), store.transaction() as tx:
+        tx.restore_item(one, "twice")
+    (correction,) = store.corrections(cid)
+    assert (correction.item_id, correction.supersedes, correction.reason) == (
+        three.id, two.id, "typo")
+    actions = [e.action for e in store.custody(case_chain(cid))]
+    assert actions.count("item.withdrawn") == 1 and actions.count("item.restored") == 1
+    assert actions.count("item.corrected") == 1
