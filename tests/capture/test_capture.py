@@ -67,7 +67,7 @@ def test_record_says_what_was_seen_and_hashes_every_file(
     assert started["utc"] <= ended["utc"] and started["zone"] == "Europe/Brussels"
     assert record["browser"]["version"]  # type: ignore[index]
     assert record["playwright_version"]
-    assert record["screenshot"]["height_cap"] == 16_000  # type: ignore[index]
+    assert record["screenshot"]["height_cap"] == 120_000  # type: ignore[index]
     assert "signature" in " ".join(record["statement"]["does_not_prove"])  # type: ignore[index]
 
 
