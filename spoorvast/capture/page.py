@@ -311,6 +311,9 @@ def _take_artifacts(page: Page, cdp: CDPSession, visit: Visit, options: CaptureO
     if html:
         lowest = _step(visit, "scroll", lambda: shots.scroll_through(
             page, cdp, options.viewport_height, options.height_cap, deadline)) or 0
+        framed = _step(visit, "scroll", lambda: shots.frames_into_view(
+            page, cdp, min(deadline, time.monotonic() + options.settle_seconds)))
+        lowest = max(lowest, framed or 0)
         _settle(page, visit, options, deadline)
         _step(visit, "scroll", lambda: shots.scroll_to_top(page, cdp, lowest))
     visit.title = _step(visit, "title", page.title) or ""
