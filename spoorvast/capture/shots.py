@@ -21,7 +21,7 @@ STUCK_LIMIT = 3
 # 3.9 GB (measured). The width is cut here (the other files hold the whole page).
 WIDTH_CAP = 2_560  # two default viewports
 MAX_FRAMES = 50  # iframes brought into view one by one, at most
-FRAME_PAUSE_MS = 100  # after each: time for a lazy frame to start loading
+FRAME_PAUSE_MS = 200  # after each: time for a lazy frame to start loading, or to paint
 TILE_SCROLL_TRIES = 20
 # One picture at most this tall (WebP fails silently above 16,383 px, one PNG gets huge);
 # a taller page is taken as several full-width tiles, one under the other.
@@ -164,9 +164,14 @@ def _scroll_to(cdp: CDPSession, y: int) -> int:
 def _tile(cdp: CDPSession, view_width: int, width: int, y: int, height: int) -> Tile:
     _set_viewport(cdp, view_width, height)
     _scroll_to(cdp, y)
-    time.sleep(FRAME_PAUSE_MS / 1000)  # the frames now in view paint
-    data = cdp.send("Page.captureScreenshot", {
-        "format": "png", "optimizeForSpeed": True, "captureBeyondViewport": True,
+    # A one-pixel shot runs a frame (the frames now in view are no longer throttled);
+    # the pause lets them paint before the real one.
+    cdp.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": False,
+                                        "clip": {"x": 0, "y": y, "width": 1, "height": 1,
+                                                 "scale": 1}})
+    time.sleep(FRAME_PAUSE_MS / 1000)
+    data = cdp.send("Page.captureScreenshot", {  # beyond: only a page wider than the view
+        "format": "png", "optimizeForSpeed": True, "captureBeyondViewport": width > view_width,
         "clip": {"x": 0, "y": y, "width": width, "height": height, "scale": 1}})
     return Tile(base64.b64decode(data["data"]), y, height)
 
