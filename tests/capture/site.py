@@ -165,6 +165,11 @@ class Site:
             return 200, html, page.encode(), {}
         if path == "/tall":
             return 200, html, TALL_PAGE.encode(), {}
+        if path == "/wide":  # 2,000 px wide, a magenta block at its right edge
+            return 200, html, (b"<html><title>Wide</title><body style='margin:0'><div "
+                               b"style='width:2000px;height:300px;display:flex;"
+                               b"justify-content:flex-end'><div style='width:200px;"
+                               b"background:#ff00ff'></div></div></body></html>"), {}
         if path == "/lazy-frame":
             return 200, html, lazy_frame_page(self.other_base).encode(), {}
         if path == "/doc.pdf":

@@ -52,3 +52,13 @@ def test_lazy_iframe_below_the_fold_is_drawn(
     assert full.height == 6300
     for x, y in ((20, 5020), (300, 5150), (580, 5280)):
         assert _colour(full, x, y) == (0, 255, 0)
+
+
+def test_page_wider_than_the_view_is_taken_to_its_right_edge(
+        vault: Vault, case: Case, session: BrowserSession, site: Site) -> None:
+    result = capture(vault, case, session, site.url("/wide"), LOCAL)
+    _, files = stored(vault, case, result.label)
+    full = Image.open(io.BytesIO(blob(vault, files["full-page.png"])))
+    assert full.width == 2000
+    assert _colour(full, 1900, 150) == (255, 0, 255)
+    assert _colour(full, 1700, 150) == (255, 255, 255)
