@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from spoorvast import __version__
+from spoorvast.capture import shots
 from spoorvast.capture.browser import BrowserInfo
 from spoorvast.capture.draft import Draft
 from spoorvast.capture.exchanges import Exchange, main_document, read_har, with_original
@@ -65,6 +66,9 @@ def drafts_of(visit: Visit, exchanges: list[Exchange]) -> list[Draft]:
         (ArtifactRole.PDF, "page.pdf", "application/pdf", visit.pdf),
         (ArtifactRole.DOM, "dom.html", "text/html", visit.dom),
     ]
+    if visit.full is not None:  # a tall page: the tiles under the first
+        found += [(ArtifactRole.SCREENSHOT, shots.tile_name(n), "image/png", tile.png)
+                  for n, tile in enumerate(visit.full.tiles) if n > 0]
     return [Draft(role, name, media or "application/octet-stream", data)
             for role, name, media, data in found if data is not None]
 
@@ -119,7 +123,7 @@ def visit_problems(visit: Visit, options: CaptureOptions, wacz: Draft) -> list[P
         problems.append(Problem(Severity.WARNING, "capture.navigated-away",
                                 (("url", visit.navigations[-1][:300]),)))
     if visit.full is not None and visit.full.truncated:
-        problems.append(Problem(Severity.INFO, "capture.height-capped", (
+        problems.append(Problem(Severity.WARNING, "capture.height-capped", (
             ("height", str(visit.full.page_height)), ("cap", str(options.height_cap)))))
     problems.extend(settle_problems(visit))
     problems.extend(stop_problems(visit, options))

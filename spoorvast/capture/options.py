@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_HEIGHT_CAP = 16_000  # px; WebP fails silently above 16,383, PNG gets huge
+# How far down a page is scrolled and photographed (px), in tiles of 16,000 px
+# (shots.TILE_HEIGHT): a harmful comment 40,000 px down is in the third tile. 120,000 px
+# is 8 tiles; an endless feed stops here (a finding says so).
+DEFAULT_HEIGHT_CAP = 120_000
 DEFAULT_MAX_BYTES = 128 << 20  # what one visit may receive (wire and decoded), at most
 # One document, script or style sheet the renderer must parse: a 128 MB HTML page took
 # 3.6 GB of memory and over a minute (measured); 16 MB is far above real pages.

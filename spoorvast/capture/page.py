@@ -323,6 +323,9 @@ def _take_artifacts(page: Page, cdp: CDPSession, visit: Visit, options: CaptureO
                 min(deadline, time.monotonic() + options.idle_timeout_seconds))
         lowest = _step(visit, "scroll", lambda: shots.scroll_through(
             page, cdp, options.viewport_height, options.height_cap, deadline)) or 0
+        framed = _step(visit, "scroll", lambda: shots.frames_into_view(
+            page, cdp, min(deadline, time.monotonic() + options.settle_seconds)))
+        lowest = max(lowest, framed or 0)
         _settle(page, cdp, visit, 0.0,
                 min(deadline, time.monotonic() + options.settle_seconds),
                 visit.seen if visit.settled and visit.settled.settled else None)

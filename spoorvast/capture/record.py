@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 
 from spoorvast import __version__
+from spoorvast.capture import shots
 from spoorvast.capture.assemble import stop_problems
 from spoorvast.capture.browser import BrowserInfo
 from spoorvast.capture.navigation import MainResponse
@@ -70,7 +71,9 @@ def _screenshot_json(visit: Visit, options: CaptureOptions) -> dict[str, object]
             "captured_height": full.captured_height if full else None,
             "width": full.width if full else None,
             "page_width": full.page_width if full else None,
-            "truncated": full.truncated if full else None}
+            "truncated": full.truncated if full else None,
+            "tiles": [{"file": shots.tile_name(n), "y": t.y, "height": t.height}
+                      for n, t in enumerate(full.tiles)] if full else []}
 
 
 def build_record(visit: Visit, options: CaptureOptions, browser: BrowserInfo,

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -81,13 +83,15 @@ class IndexLine:
 
 
 def surt(url: str) -> str:
-    """Sort-friendly URL key: ``com,example)/path?query`` (lower-cased, no www)."""
+    """Sort-friendly URL key (SURT): ``com,example)/path?a=1&b=2``: lower-cased, the
+    ``www``/``www2`` prefix and the default port dropped, query arguments in order."""
     parts = urlsplit(url)
-    host = (parts.hostname or "").lower().removeprefix("www.")
+    host = re.sub(r"^www\d*\.", "", (parts.hostname or "").lower())
     port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
     reversed_host = ",".join(reversed(host.split("."))) if not host.replace(".", "").isdigit() \
         else host
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    query = "&".join(sorted(parts.query.split("&"))) if parts.query else ""
+    path = (parts.path or "/") + (f"?{query}" if query else "")
     return f"{reversed_host}{port}){path}".lower()
 
 
@@ -96,24 +100,43 @@ def index_warc(warc: bytes, filename: str = "data.warc.gz") -> list[IndexLine]:
     return sorted(lines, key=lambda line: (line.surt, line.timestamp))
 
 
+def replayable(record: ArcWarcRecord) -> bool:
+    """Records a replay engine looks up: responses, revisits and resources (not requests,
+    which share the response's URL and time and would shadow it, nor warcinfo fields)."""
+    if record.rec_type == "resource":
+        content_type = record.rec_headers.get_header("Content-Type") or ""
+        return content_type != "application/warc-fields"
+    return record.rec_type in ("response", "revisit")
+
+
 def _index_records(warc: bytes, filename: str) -> Iterator[IndexLine]:
     records = ArchiveIterator(io.BytesIO(warc))
     for record in records:
-        if record.rec_type not in ("response", "request", "resource"):
+        if not replayable(record):
             continue
         uri = record.rec_headers.get_header("WARC-Target-URI")
         date = record.rec_headers.get_header("WARC-Date") or ""
-        fields: dict[str, object] = {"url": uri, "offset": records.get_record_offset(),
+        fields: dict[str, object] = {"url": uri, "mime": _mime(record),
+                                     "offset": str(records.get_record_offset()),
                                      "filename": filename}
         if record.rec_type != "response":
             fields["recordType"] = record.rec_type
-        elif record.http_headers is not None:
-            fields["status"] = record.http_headers.get_statuscode()
-            fields["mime"] = (record.http_headers.get_header("Content-Type") or "").split(";")[0]
+        if record.http_headers is not None and record.rec_type != "resource":
+            fields["status"] = str(record.http_headers.get_statuscode())
         fields["digest"] = record.rec_headers.get_header("WARC-Payload-Digest") or ""
         record.content_stream().read()
-        fields["length"] = records.get_record_length()
+        fields["length"] = str(records.get_record_length())
         yield IndexLine(surt(uri), _timestamp14(date), fields)
+
+
+def _mime(record: ArcWarcRecord) -> str:
+    if record.rec_type == "revisit":
+        return "warc/revisit"
+    if record.rec_type == "resource" or record.http_headers is None:
+        value = record.rec_headers.get_header("Content-Type") or ""
+    else:
+        value = record.http_headers.get_header("Content-Type") or ""
+    return value.split(";")[0].strip()
 
 
 def _timestamp14(date: str) -> str:

@@ -119,6 +119,22 @@ be broken, or the page may have been removed. <a href="/">Go back to Instagram.<
  style="background:#fff;margin:20vh auto;width:400px;padding:20px">We value your privacy
  <button>Accept all</button></div></div></body></html>""",
 }
+# 45,000 px: a blue block at the top, a red one (the "harmful comment") 44,000 px down.
+TALL_PAGE = """<!doctype html><html><head><title>Tall</title></head><body style="margin:0">
+<div style="height:300px;background:#0000ff"></div><div style="height:43700px"></div>
+<div style="height:400px;background:#ff0000">HARMFUL-COMMENT-AT-THE-BOTTOM</div>
+<div style="height:600px"></div></body></html>"""
+FRAME_PAGE = b"<html><body style='margin:0;background:#00ff00'>EMBEDDED-POST</body></html>"
+
+
+def lazy_frame_page(other_base: str) -> str:
+    """A lazy cross-origin iframe (an embedded post) 5,000 px below the top."""
+    return (f"<!doctype html><html><head><title>Embed</title></head><body style='margin:0'>"
+            f"<div style='height:5000px'></div><iframe loading='lazy' src='{other_base}/frame'"
+            f" width='600' height='300' style='border:0;display:block'></iframe>"
+            f"<div style='height:1000px'></div></body></html>")
+
+
 NOT_FOUND = b"<html><title>Not found</title><p>This page isn't available.</p></html>"
 SLOW_IMAGE = b"<html><title>Slow</title><p>SLOW-PAGE-TEXT</p><img src='/img/hang.png'></html>"
 
@@ -128,7 +144,9 @@ class Site:
 
     def __init__(self) -> None:
         self.main = _serve(self._routes)
-        self.other = _serve(lambda path, headers: (200, "image/png", png(30, 30, "blue"), {}))
+        self.other = _serve(lambda path, headers: (
+            (200, "text/html", FRAME_PAGE, {}) if path == "/frame"
+            else (200, "image/png", png(30, 30, "blue"), {})))
         self.hang_seconds = 6.0
 
     @property
@@ -193,6 +211,15 @@ class Site:
             page = (f"<html><title>Cross</title><p>CROSS-ORIGIN</p><img src='{self.other_base}"
                     f"/pic.png'><img src='/img/own.png'></html>")
             return 200, html, page.encode(), {}
+        if path == "/tall":
+            return 200, html, TALL_PAGE.encode(), {}
+        if path == "/wide":  # 2,000 px wide, a magenta block at its right edge
+            return 200, html, (b"<html><title>Wide</title><body style='margin:0'><div "
+                               b"style='width:2000px;height:300px;display:flex;"
+                               b"justify-content:flex-end'><div style='width:200px;"
+                               b"background:#ff00ff'></div></div></body></html>"), {}
+        if path == "/lazy-frame":
+            return 200, html, lazy_frame_page(self.other_base).encode(), {}
         if path == "/doc.pdf":
             return 200, "application/pdf", pdf_bytes(), {}
         if path == "/login-set":
