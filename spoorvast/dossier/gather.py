@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from spoorvast import __version__
 from spoorvast.dossier.disclosure import gps_coordinates
 from spoorvast.dossier.model import (
+    ChannelCount,
     ChecklistRow,
     Dossier,
     DossierOptions,
@@ -67,12 +68,23 @@ def gather(vault: Vault, case: Case, options: DossierOptions, tick: Tick) -> Dos
     dossier.checklist = [ChecklistRow(e.id, e.status.value, e.items, e.identifiers, e.reason)
                          for e in checklist.compute(vault, case)]
     dossier.custody = vault.store.custody(case_chain(cid))
-    dossier.patterns = patterns.compute(vault, case)
-    dossier.pattern_lines = list(patterns.summary_lines(dossier.patterns))
+    suspects = patterns.suspect_actors(vault, case)
+    dossier.patterns = patterns.compute(vault, case, suspects)
+    dossier.channels = _channels(vault, case, suspects)
     tick("checklist")
     dossier.redactions = Redactions(third_parties=redactor.people,
                                     identifiers=redactor.replaced_identifiers)
     return dossier
+
+
+def _channels(vault: Vault, case: Case, actors: set[str]) -> list[ChannelCount]:
+    items = {i.id or 0: i for i in vault.store.items(case.id or 0)}
+    found = []
+    for (item_id, what), count in sorted(patterns.per_item(vault, case, actors).items()):
+        item = items.get(item_id)
+        if item is not None:
+            found.append(ChannelCount(item.label, item.kind.value, item.title, what, count))
+    return found
 
 
 def _complainant(parties: Iterable[Party]) -> str:

@@ -124,6 +124,17 @@ class ChecklistRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ChannelCount:
+    """What the suspects sent through one item (a chat, a call list, a mailbox)."""
+
+    item_label: str
+    item_kind: str
+    title: str
+    what: str  # message / call / email
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
 class Redactions:
     """What was left out or replaced, so that the PDF can say so."""
 
@@ -148,4 +159,5 @@ class Dossier:
     custody: list[CustodyEntry] = field(default_factory=list)
     redactions: Redactions = field(default_factory=Redactions)
     pattern_lines: list[str] = field(default_factory=list)
-    patterns: Patterns | None = None
+    patterns: Patterns | None = None  # the suspects' own contacts only
+    channels: list[ChannelCount] = field(default_factory=list)

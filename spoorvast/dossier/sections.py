@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from spoorvast.dossier.model import InfoSection, NoteView
+from spoorvast.dossier.when import instant_text
 from spoorvast.i18n import _
 from spoorvast.model.records import Artifact, ArtifactRole, Item
 from spoorvast.services import notes as note_service
@@ -96,9 +97,9 @@ def note_view(vault: Vault, item: Item) -> NoteView | None:
                     note.currency, note.to_account, note.images_sent)
 
 
-def note_section(note: NoteView) -> InfoSection:
+def note_section(note: NoteView, language: str = "en") -> InfoSection:
     sent = None if note.images_sent is None else (_("yes") if note.images_sent else _("no"))
-    rows = [(_("When"), note.at.isoformat() if note.at else None),
+    rows = [(_("When"), instant_text(note.at, language) if note.at else None),
             (_("Reference"), note.reference), (_("Authority"), note.authority),
             (_("Address (URL)"), note.url),
             (_("Amount"), f"{note.amount} {note.currency or ''}".strip() if note.amount
@@ -113,7 +114,7 @@ def item_sections(vault: Vault, item: Item, artifacts: tuple[Artifact, ...],
     found: list[InfoSection] = []
     note = note_view(vault, item) if item.importer == note_service.IMPORTER else None
     if note is not None:
-        found.append(note_section(note))
+        found.append(note_section(note, language))
     record = analysis(artifacts, CAPTURE_RECORD)
     if record is not None and (data := load_json(vault, record)) is not None:
         found.append(capture_section(data))

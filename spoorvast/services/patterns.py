@@ -17,13 +17,14 @@ from typing import Any
 from spoorvast.i18n import N_, _
 from spoorvast.model.conversation import actor_key
 from spoorvast.model.instant import zone
-from spoorvast.model.records import Case
+from spoorvast.model.records import Case, IdentifierStatus, PartyRole
 from spoorvast.storage.vault import Vault
 
 CATEGORIES = {"call": N_("calls"), "email": N_("e-mails")}
 MESSAGES = N_("messages")
 NOT_CONTACT = {"observation", "requested-action", "police-report", "platform-report",
-               "helpline-report", "impact", "other", "proposed-message"}
+               "helpline-report", "impact", "other", "proposed-message",
+               "system"}  # "X joined", "messages are end-to-end encrypted": nobody sent it
 
 
 def category(kind: str) -> str | None:
@@ -74,6 +75,26 @@ def party_actors(vault: Vault, case: Case, party_id: int) -> set[str]:
     """The actor keys events carry for the party's identifiers."""
     return {actor_key(i.kind.value, i.value, i.platform, i.stable_id)
             for i in vault.store.identifiers(case.id or 0) if i.party_id == party_id}
+
+
+def suspect_actors(vault: Vault, case: Case) -> set[str]:
+    """The actor keys of the suspects' confirmed identifiers: what attributes an event to a
+    suspect (a proposed or rejected identifier attributes nothing)."""
+    suspects = {p.id for p in vault.store.parties(case.id or 0)
+                if p.role is PartyRole.SUSPECT}
+    return {actor_key(i.kind.value, i.value, i.platform, i.stable_id)
+            for i in vault.store.identifiers(case.id or 0)
+            if i.party_id in suspects and i.status is IdentifierStatus.CONFIRMED}
+
+
+def per_item(vault: Vault, case: Case, actors: set[str]) -> Counter[tuple[int, str]]:
+    """(item id, category) -> contacts these actors made."""
+    counts: Counter[tuple[int, str]] = Counter()
+    for _utc, kind, actor, item in vault.store.event_rows(case.id or 0):
+        what = category(kind)
+        if what is not None and actor in actors:
+            counts[(item, what)] += 1
+    return counts
 
 
 def draw(patterns: Patterns, out: Path, title: str) -> list[Path]:

@@ -1,0 +1,104 @@
+"""Page 1 (the case at a glance) and the honest counts: what the suspect sent, through
+confirmed identifiers only, without system lines or the victim's own messages."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+
+from spoorvast.dossier.glance import amount_totals
+from spoorvast.dossier.labels import short_hash
+from spoorvast.dossier.model import NoteView
+from spoorvast.dossier.when import instant_text, local_text
+from spoorvast.model import instant
+from spoorvast.services.patterns import category
+from tests.dossier.builder import PV, SUSPECT_PHONE
+from tests.dossier.conftest import Made
+from tests.dossier.test_pdf import flat, text_of
+
+
+def page_one(made: Made) -> str:
+    raw = subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", "1", "-l", "1",
+                          str(made.folder / "DOSSIER.pdf"), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    return flat(raw.replace("\u200b", ""))
+
+
+def test_page_one_tells_the_case(rendered: Callable[..., Made]) -> None:
+    text = page_one(rendered("nl"))
+    assert "De zaak in één oogopslag" in text and "Anna Synthetic" in text
+    assert f"Xavier Synthetic: telefoonnummer {SUSPECT_PHONE}" in text
+    # the period of the incidents, written as Dutch writes it, with the offset
+    assert "1 maart 2026, 20:10 (UTC+01:00) – " in text
+    # of the 12 chat messages the suspect's number sent 4 (the others: the victim, a
+    # third person); 3 events are marked
+    assert "E-0006 (gesprek “WhatsApp chat with X”): 4 berichten" in text
+    assert "150,00" in text and "€" in text and PV in text
+    assert "stuurde de verdachte 4 berichten, op 4 verschillende dagen" in text
+    # then the checklist with where each element is proven, and how to get what is missing
+    assert "Waar het bewezen wordt" in text and "Hoe het nog verkregen kan worden" in text
+    assert "spoorvast " not in text.replace("spoorvast 0.1.0", "")
+
+
+def test_contact_patterns_count_the_suspect_only_and_say_so(
+        rendered: Callable[..., Made]) -> None:
+    text = flat(text_of(rendered("nl").folder / "DOSSIER.pdf"))
+    assert "Hier geteld: alleen de berichten, oproepen en e-mails die de verdachte" in text
+    assert "4 contacten van de verdachte tussen" in text
+    assert "12 contacten" not in text
+
+
+def test_system_lines_and_notes_are_no_contact() -> None:
+    assert category("system") is None and category("requested-action") is None
+    assert category("message") == "message" and category("call") == "call"
+    assert category("voice") == "message"
+
+
+def _action(amount: str | None, currency: str | None) -> NoteView:
+    return NoteView("requested-action", "x", "paid", None, None, None, None, amount,
+                    currency, None, None)
+
+
+def test_amounts_are_summed_per_currency_and_unreadable_ones_kept() -> None:
+    notes = [_action("150", "EUR"), _action("20,50", "eur"), _action("10", "USD"),
+             _action("about fifty", "EUR"), _action(None, None)]
+    assert amount_totals(notes, "nl") == ["€\u00a0170,50", "US$\u00a010,00", "about fifty EUR"]
+    assert amount_totals(notes, "fr")[0] == "170,50\u00a0€"
+
+
+def test_amounts_of_other_notes_are_not_summed() -> None:
+    other = NoteView("impact", "x", "t", None, None, None, None, "99", "EUR", None, None)
+    assert amount_totals([other], "nl") == []
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("nl", "12 maart 2026, 21:06 (UTC+01:00)"), ("fr", "12 mars 2026, 21:06 (UTC+01:00)"),
+    ("de", "12. März 2026, 21:06 (UTC+01:00)"), ("en", "March 12, 2026, 21:06 (UTC+01:00)")])
+def test_times_are_written_as_the_language_writes_them(language: str, expected: str) -> None:
+    moment = instant.from_user_text("2026-03-12 21:06", "Europe/Brussels")
+    assert instant_text(moment, language) == expected
+
+
+def test_times_keep_their_own_offset_and_seconds() -> None:
+    utc = datetime(2026, 7, 1, 4, 5, 6, tzinfo=UTC)
+    assert local_text(utc, "nl", seconds=True) == "1 juli 2026, 04:05:06 (UTC+00:00)"
+    assert instant_text(None, "nl") == "—"
+
+
+def test_hashes_in_tables_are_shortened() -> None:
+    assert short_hash("ab" * 32) == "abababababab…"
+
+
+def test_an_actor_named_like_the_party_is_not_named_twice() -> None:
+    from spoorvast.dossier.redact import Redactor, key_of
+    from spoorvast.model.records import Identifier, IdentifierKind, Party, PartyRole
+
+    party = Party(1, 1, PartyRole.SUSPECT, "Kevin V")
+    named_only = Identifier(1, 1, IdentifierKind.NAME, "Kevin V", party_id=1)
+    phone = Identifier(2, 1, IdentifierKind.PHONE, "+32470000001", party_id=1)
+    redactor = Redactor(False, {1: party}, [named_only, phone])
+    assert redactor.actor(key_of(named_only), None) == ("Kevin V", PartyRole.SUSPECT)
+    assert redactor.actor(None, 2)[0] == "Kevin V (+32470000001)"
