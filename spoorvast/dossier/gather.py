@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 
 from spoorvast import __version__
+from spoorvast.dossier.calls import gather_calls
 from spoorvast.dossier.disclosure import gps_coordinates
 from spoorvast.dossier.model import (
     ChannelCount,
@@ -25,6 +26,7 @@ from spoorvast.dossier.sections import item_sections
 from spoorvast.findings import render
 from spoorvast.i18n import _
 from spoorvast.model import instant
+from spoorvast.model.instant import zone
 from spoorvast.model.conversation import EventHit, EventQuery
 from spoorvast.model.records import (
     Artifact,
@@ -68,23 +70,34 @@ def gather(vault: Vault, case: Case, options: DossierOptions, tick: Tick) -> Dos
     dossier.checklist = [ChecklistRow(e.id, e.status.value, e.items, e.identifiers, e.reason)
                          for e in checklist.compute(vault, case)]
     dossier.custody = vault.store.custody(case_chain(cid))
-    suspects = patterns.suspect_actors(vault, case)
-    dossier.patterns = patterns.compute(vault, case, suspects)
-    dossier.channels = _channels(vault, case, suspects)
+    dossier.calls, dossier.call_total = gather_calls(vault, cid, labels, redactor)
+    _contacts(vault, case, dossier)
     tick("checklist")
     dossier.redactions = Redactions(third_parties=redactor.people,
                                     identifiers=redactor.replaced_identifiers)
     return dossier
 
 
-def _channels(vault: Vault, case: Case, actors: set[str]) -> list[ChannelCount]:
-    items = {i.id or 0: i for i in vault.store.items(case.id or 0)}
-    found = []
-    for (item_id, what), count in sorted(patterns.per_item(vault, case, actors).items()):
+def _contacts(vault: Vault, case: Case, dossier: Dossier) -> None:
+    """What the suspects sent: their messages and e-mails (by actor key) and the calls
+    that came from their numbers (an outgoing call is the victim's)."""
+    suspects = patterns.suspect_actors(vault, case)
+    found = patterns.compute(vault, case, suspects, skip=("call",))
+    counts = patterns.per_item(vault, case, suspects, skip=("call",))
+    by_label = {i.label: i for i in vault.store.items(case.id or 0)}
+    tz = zone(case.time_zone)
+    for call in dossier.calls:
+        if call.incoming and call.actor_key in suspects and call.at is not None:
+            found.add(call.at.utc.astimezone(tz), "call")
+            item = by_label.get(call.item_label or "")
+            counts[(item.id or 0 if item else 0, "call")] += 1
+    dossier.patterns = found
+    items = {i.id or 0: i for i in by_label.values()}
+    for (item_id, what), count in sorted(counts.items()):
         item = items.get(item_id)
         if item is not None:
-            found.append(ChannelCount(item.label, item.kind.value, item.title, what, count))
-    return found
+            dossier.channels.append(ChannelCount(item.label, item.kind.value, item.title,
+                                                 what, count))
 
 
 def _complainant(parties: Iterable[Party]) -> str:

@@ -83,6 +83,10 @@ def labels() -> dict[str, str]:
         "annex_note": _("The tables above show the first 12 digits of each SHA-256; here is "
                         "the complete value of every file."),
         "item": _("Item"),
+        "calls": _("Calls"),
+        "number": _("Number"),
+        "direction": _("Direction"),
+        "duration": _("Duration"),
         "page": _("page"),
     }
 
@@ -123,3 +127,6 @@ CUSTODY_ACTIONS = {
     "finding.recorded": N_("remark recorded"), "dossier.created": N_("dossier made"),
     "export.original": N_("original exported"),
 }
+
+DIRECTIONS = {"in": N_("incoming"), "out": N_("outgoing"), "missed": N_("missed"),
+              "rejected": N_("rejected"), "other": N_("other")}

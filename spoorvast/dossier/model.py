@@ -134,6 +134,26 @@ class ChannelCount:
     count: int
 
 
+INCOMING = ("in", "missed", "rejected")  # a call the suspect made
+
+
+@dataclass(frozen=True, slots=True)
+class CallView:
+    ref: str
+    item_label: str | None
+    at: Instant | None
+    actor_key: str | None
+    shown: str  # the number (and its person), as shown; "" when hidden
+    role: str | None  # party role of the number
+    direction: str  # in / out / missed / rejected / other / ""
+    duration: int | None  # seconds
+    hidden: bool
+
+    @property
+    def incoming(self) -> bool:
+        return self.direction in INCOMING
+
+
 @dataclass(frozen=True, slots=True)
 class Redactions:
     """What was left out or replaced, so that the PDF can say so."""
@@ -161,3 +181,5 @@ class Dossier:
     pattern_lines: list[str] = field(default_factory=list)
     patterns: Patterns | None = None  # the suspects' own contacts only
     channels: list[ChannelCount] = field(default_factory=list)
+    calls: list[CallView] = field(default_factory=list)
+    call_total: int = 0

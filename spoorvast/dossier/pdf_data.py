@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from spoorvast.dossier import glance
 from spoorvast.dossier.labels import (
     CUSTODY_ACTIONS,
+    DIRECTIONS,
     IDENTIFIER_STATUS,
     KIND_NAMES,
     PROSECUTION_REQUEST,
@@ -156,6 +157,37 @@ def disclosure(dossier: Dossier, photos: int, gps: int) -> list[str]:
     return lines
 
 
+def _minutes(seconds: int | None) -> str:
+    if seconds is None:
+        return "—"
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _victim_phones(dossier: Dossier) -> str:
+    return ", ".join(i.value for p in dossier.parties if p.role == "victim"
+                     for i in p.identifiers if i.kind == "phone" and i.status == "confirmed")
+
+
+def calls(dossier: Dossier) -> dict[str, object]:
+    """The call list; a hidden number is shown with the victim's number that was called
+    (what the operator needs to find the caller)."""
+    lang, own = dossier.options.language, _victim_phones(dossier)
+    hidden = (_("hidden number; the victim's number called: {numbers}").format(numbers=own)
+              if own else _("hidden number; the victim's own number is not in the case"))
+    rows = [{"when": instant_text(c.at, lang, _("time not known")), "ref": c.ref,
+             "anchor": f"item-{c.item_label}" if c.item_label else None,
+             "number": hidden if c.hidden and not c.shown else
+             (f"{c.shown} · {hidden}" if c.hidden else c.shown),
+             "role": named(ROLE_NAMES, c.role) if c.role else "",
+             "direction": named(DIRECTIONS, c.direction) if c.direction else "—",
+             "duration": _minutes(c.duration)} for c in dossier.calls]
+    note = ""
+    if dossier.call_total > len(dossier.calls):
+        note = _("The first {shown} of {total} calls are listed; all are in the bundle.") \
+            .format(shown=len(dossier.calls), total=dossier.call_total)
+    return {"rows": rows, "note": note}
+
+
 def annex(dossier: Dossier, paths: dict[str, str]) -> list[list[str]]:
     """The full SHA-256 of every stored file (the tables show the first 12 digits)."""
     return [[v.item.label, paths.get(a.sha256, a.name), a.sha256]
@@ -178,6 +210,7 @@ def build(dossier: Dossier, bundle_sha: str, previews: dict[int, Preview],
         "timeline": [event_row(v, TIMELINE_TEXT, dossier.options.language)
                      for v in dossier.marked],
         "glance": glance.glance(dossier, dossier.options.language),
+        "calls": calls(dossier),
         "annex": annex(dossier, paths),
         "charts": charts,
         "items": [item_json(v, previews.get(v.item.id or 0), paths, dossier.options)

@@ -44,8 +44,8 @@ class Patterns:
     def add(self, local: datetime, what: str) -> None:
         self.per_day.setdefault(local.date(), Counter())[what] += 1
         self.heatmap[local.weekday()][local.hour] += 1
-        self.first = self.first or local
-        self.last = local
+        self.first = local if self.first is None else min(self.first, local)
+        self.last = local if self.last is None else max(self.last, local)
         self.total += 1
 
     def longest_streak(self) -> tuple[int, date | None]:
@@ -60,12 +60,15 @@ class Patterns:
         return best, best_start
 
 
-def compute(vault: Vault, case: Case, actors: set[str] | None = None) -> Patterns:
-    """Contact events (messages, calls, e-mails) of the case, or of these actor keys."""
+def compute(vault: Vault, case: Case, actors: set[str] | None = None,
+            skip: tuple[str, ...] = ()) -> Patterns:
+    """Contact events (messages, calls, e-mails) of the case, or of these actor keys;
+    events of the ``skip`` kinds are left for the caller to add."""
     tz, result = zone(case.time_zone), Patterns()
     for utc_text, kind, actor, _item in vault.store.event_rows(case.id or 0):
         what = category(kind)
-        if utc_text is None or what is None or (actors is not None and actor not in actors):
+        if utc_text is None or what is None or kind in skip or \
+                (actors is not None and actor not in actors):
             continue
         result.add(datetime.fromisoformat(utc_text).astimezone(tz), what)
     return result
@@ -87,12 +90,13 @@ def suspect_actors(vault: Vault, case: Case) -> set[str]:
             if i.party_id in suspects and i.status is IdentifierStatus.CONFIRMED}
 
 
-def per_item(vault: Vault, case: Case, actors: set[str]) -> Counter[tuple[int, str]]:
+def per_item(vault: Vault, case: Case, actors: set[str],
+             skip: tuple[str, ...] = ()) -> Counter[tuple[int, str]]:
     """(item id, category) -> contacts these actors made."""
     counts: Counter[tuple[int, str]] = Counter()
     for _utc, kind, actor, item in vault.store.event_rows(case.id or 0):
         what = category(kind)
-        if what is not None and actor in actors:
+        if what is not None and kind not in skip and actor in actors:
             counts[(item, what)] += 1
     return counts
 

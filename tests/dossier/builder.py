@@ -34,6 +34,7 @@ SUSPECT_PHONE = "+32470123456"
 THIRD_PHONE = "+32470999888"
 SECRET_COOKIE = "sessionid=SYNTHETIC-SECRET-COOKIE-42"
 PV = "PV BR.12.LL.012345/2026"
+VICTIM_PHONE = "+32470555444"
 
 
 @dataclass
@@ -67,6 +68,7 @@ def via_cli(cli: Cli, folder: Path, language: str) -> None:
                  ("party", "id", "add", "Xavier Synthetic", "--phone", SUSPECT_PHONE),
                  ("party", "id", "add", "Xavier Synthetic", "--email", "x@example.invalid"),
                  ("party", "id", "add", "Anna Synthetic", "--email", "anna@example.invalid"),
+                 ("party", "id", "add", "Anna Synthetic", "--phone", VICTIM_PHONE),
                  ("note", "add", "--kind", "police-report", "--reference", PV, "--authority",
                   "PZ Synthetic", "--at", "2026-02-10 10:00", "First report"),
                  ("note", "add", "--kind", "impact", f"I cannot sleep {HOSTILE}"),
@@ -165,6 +167,26 @@ def email(vault: Vault, case_id: int) -> Item:
                   analysis)])
 
 
+def call_log(vault: Vault, case_id: int) -> Item:
+    """Three calls: one from the suspect (2 min 5 s), one the victim made to the suspect
+    (not the suspect's contact), one from a hidden number."""
+    item = _item(vault, case_id, ItemKind.CALL_LOG, "calls.csv", "call-log-csv",
+                 [_artifact(vault, ArtifactRole.ORIGINAL, "calls.csv", "text/csv",
+                            b"number,datetime,direction,duration_seconds\n")])
+    def at(text: str) -> instant.Instant:
+        return instant.from_user_text(text, "Europe/Brussels")
+    events = [Event(None, case_id, item.id, "call", at("2026-03-09 22:05"), "",
+                    actor=f"phone:{SUSPECT_PHONE}",
+                    details=(("direction", "in"), ("duration", "125"))),
+              Event(None, case_id, item.id, "call", at("2026-03-09 22:30"), "",
+                    actor=f"phone:{SUSPECT_PHONE}", details=(("direction", "out"),)),
+              Event(None, case_id, item.id, "call", at("2026-03-10 03:12"), "",
+                    details=(("direction", "missed"), ("number_hidden", "1")))]
+    with vault.store.transaction() as tx:
+        tx.add_events(item, events)
+    return item
+
+
 def build_case(cli: Cli, vault_dir: Path, folder: Path, language: str = "nl",
                messages: int = 12) -> Built:
     via_cli(cli, folder, language)
@@ -177,4 +199,5 @@ def build_case(cli: Cli, vault_dir: Path, folder: Path, language: str = "nl",
         _item(vault, case_id, ItemKind.FILE, "mystery.bin", "no-such-importer",
               [_artifact(vault, ArtifactRole.ORIGINAL, "mystery.bin",
                          "application/octet-stream", bytes(range(256)))])
+        call_log(vault, case_id)
     return Built(chat, captured, record)

@@ -15,7 +15,7 @@ from spoorvast.dossier.model import NoteView
 from spoorvast.dossier.when import instant_text, local_text
 from spoorvast.model import instant
 from spoorvast.services.patterns import category
-from tests.dossier.builder import PV, SUSPECT_PHONE
+from tests.dossier.builder import PV, SUSPECT_PHONE, VICTIM_PHONE
 from tests.dossier.conftest import Made
 from tests.dossier.test_pdf import flat, text_of
 
@@ -36,8 +36,10 @@ def test_page_one_tells_the_case(rendered: Callable[..., Made]) -> None:
     # of the 12 chat messages the suspect's number sent 4 (the others: the victim, a
     # third person); 3 events are marked
     assert "E-0006 (gesprek “WhatsApp chat with X”): 4 berichten" in text
+    # one call came in from the suspect's number; the one the victim made is not counted
+    assert "E-0010 (oproeplijst “calls.csv”): 1 oproep" in text
     assert "150,00" in text and "€" in text and PV in text
-    assert "stuurde de verdachte 4 berichten, op 4 verschillende dagen" in text
+    assert "stuurde de verdachte 1 oproep, 4 berichten, op 5 verschillende dagen" in text
     # then the checklist with where each element is proven, and how to get what is missing
     assert "Waar het bewezen wordt" in text and "Hoe het nog verkregen kan worden" in text
     assert "spoorvast " not in text.replace("spoorvast 0.1.0", "")
@@ -47,7 +49,7 @@ def test_contact_patterns_count_the_suspect_only_and_say_so(
         rendered: Callable[..., Made]) -> None:
     text = flat(text_of(rendered("nl").folder / "DOSSIER.pdf"))
     assert "Hier geteld: alleen de berichten, oproepen en e-mails die de verdachte" in text
-    assert "4 contacten van de verdachte tussen" in text
+    assert "5 contacten van de verdachte tussen" in text
     assert "12 contacten" not in text
 
 
@@ -102,3 +104,13 @@ def test_an_actor_named_like_the_party_is_not_named_twice() -> None:
     redactor = Redactor(False, {1: party}, [named_only, phone])
     assert redactor.actor(key_of(named_only), None) == ("Kevin V", PartyRole.SUSPECT)
     assert redactor.actor(None, 2)[0] == "Kevin V (+32470000001)"
+
+
+def test_the_call_list_has_time_number_direction_duration_and_the_called_number(
+        rendered: Callable[..., Made]) -> None:
+    text = flat(text_of(rendered("nl").folder / "DOSSIER.pdf"))
+    assert ("9 maart 2026, 22:05 (UTC+01:00) Xavier Synthetic (+32470123456) (verdachte) "
+            "inkomend 2:05 E-0010:m1") in text
+    assert "uitgaand — E-0010:m2" in text
+    assert (f"10 maart 2026, 03:12 (UTC+01:00) verborgen nummer; gebeld nummer van het "
+            f"slachtoffer: {VICTIM_PHONE} gemist") in text
