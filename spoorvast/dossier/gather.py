@@ -26,8 +26,8 @@ from spoorvast.dossier.sections import item_sections
 from spoorvast.findings import render
 from spoorvast.i18n import _
 from spoorvast.model import instant
-from spoorvast.model.instant import zone
 from spoorvast.model.conversation import EventHit, EventQuery
+from spoorvast.model.instant import zone
 from spoorvast.model.records import (
     Artifact,
     ArtifactRole,
