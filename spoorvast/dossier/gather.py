@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from spoorvast import __version__
 from spoorvast.dossier.calls import gather_calls
 from spoorvast.dossier.disclosure import gps_coordinates
+from spoorvast.dossier.emails import EmailView, email_view
 from spoorvast.dossier.model import (
     ChannelCount,
     ChecklistRow,
@@ -22,7 +23,7 @@ from spoorvast.dossier.model import (
     Redactions,
 )
 from spoorvast.dossier.redact import Redactor
-from spoorvast.dossier.sections import item_sections
+from spoorvast.dossier.sections import analysis, item_sections, load_json
 from spoorvast.findings import render
 from spoorvast.i18n import _
 from spoorvast.model import instant
@@ -65,7 +66,7 @@ def gather(vault: Vault, case: Case, options: DossierOptions, tick: Tick) -> Dos
     dossier.marked = [_event_view(h.event, str(h.ref), labels, redactor)
                       for h in _marked(vault, cid)]
     tick("events")
-    dossier.items = _items(vault, case, options, redactor, tick)
+    dossier.items = _items(vault, case, options, redactor, tick, _suspect_mail(dossier))
     dossier.notes = [v.note for v in dossier.items if v.note is not None]
     dossier.checklist = [ChecklistRow(e.id, e.status.value, e.items, e.identifiers, e.reason)
                          for e in checklist.compute(vault, case)]
@@ -81,11 +82,18 @@ def gather(vault: Vault, case: Case, options: DossierOptions, tick: Tick) -> Dos
 def _contacts(vault: Vault, case: Case, dossier: Dossier) -> None:
     """What the suspects sent: their messages and e-mails (by actor key) and the calls
     that came from their numbers (an outgoing call is the victim's)."""
-    suspects = patterns.suspect_actors(vault, case)
+    suspects, suspect_mail = patterns.suspect_actors(vault, case), _suspect_mail(dossier)
+    tz = zone(case.time_zone)
     found = patterns.compute(vault, case, suspects, skip=("call",))
     counts = patterns.per_item(vault, case, suspects, skip=("call",))
     by_label = {i.label: i for i in vault.store.items(case.id or 0)}
-    tz = zone(case.time_zone)
+    for view in dossier.items:  # an e-mail event names no actor: its From does
+        item_id = view.item.id or 0
+        if view.sender in suspect_mail and not counts[(item_id, "email")]:
+            for event in vault.store.events(case.id or 0, item_id):
+                if event.kind == "email" and event.instant is not None:
+                    found.add(event.instant.utc.astimezone(tz), "email")
+                    counts[(item_id, "email")] += 1
     for call in dossier.calls:
         if call.incoming and call.actor_key in suspects and call.at is not None:
             found.add(call.at.utc.astimezone(tz), "call")
@@ -158,8 +166,14 @@ def _event_view(event: Event, ref: str, labels: dict[int, str],
                      role.value if role else None, redactor.text(event.text))
 
 
+def _suspect_mail(dossier: Dossier) -> dict[str, str]:
+    """Confirmed e-mail address (lower case) -> the suspect's name."""
+    return {i.value.lower(): p.name for p in dossier.parties if p.role == "suspect"
+            for i in p.identifiers if i.kind == "email" and i.status == "confirmed"}
+
+
 def _items(vault: Vault, case: Case, options: DossierOptions, redactor: Redactor,
-           tick: Tick) -> list[ItemView]:
+           tick: Tick, suspect_mail: dict[str, str]) -> list[ItemView]:
     cid = case.id or 0
     findings = defaultdict(list)
     for finding in vault.store.findings(cid):
@@ -167,21 +181,35 @@ def _items(vault: Vault, case: Case, options: DossierOptions, redactor: Redactor
     views = []
     for item in vault.store.items(cid):
         views.append(_item_view(vault, item, options, redactor,
-                                tuple(findings.get(item.id, []))))
+                                tuple(findings.get(item.id, [])), suspect_mail))
         tick("item")
     return views
 
 
 def _item_view(vault: Vault, item: Item, options: DossierOptions, redactor: Redactor,
-               findings: tuple[str, ...]) -> ItemView:
+               findings: tuple[str, ...], suspect_mail: dict[str, str]) -> ItemView:
     artifacts = tuple(vault.store.artifacts(item.id or 0))
     sections, note = item_sections(vault, item, artifacts, options.language)
+    sender = None
+    if item.kind is ItemKind.EMAIL:
+        mail = _email(vault, item, artifacts, options.language, suspect_mail)
+        sections, sender = (mail.section, *sections), mail.sender
     if options.include_gps and item.kind is ItemKind.IMAGE:
         sections += _gps_sections(vault, artifacts)
     total = vault.store.count_events(EventQuery(item.case_id, item_ids=(item.id or 0,)))
     marked = [h.event for h in _marked(vault, item.case_id, item.id)] if total else []
     runs = _runs(vault, item, marked, total, redactor) if total > 1 and marked else ()
-    return ItemView(item, artifacts, findings, sections, runs, len(marked), total, note)
+    return ItemView(item, artifacts, findings, sections, runs, len(marked), total, note,
+                    sender)
+
+
+def _email(vault: Vault, item: Item, artifacts: tuple[Artifact, ...], language: str,
+           suspect_mail: dict[str, str]) -> EmailView:
+    stored = analysis(artifacts)
+    data = load_json(vault, stored) if stored is not None else None
+    moment = next((e.instant for e in vault.store.events(item.case_id, item.id)
+                   if e.kind == "email"), None)
+    return email_view(vault, artifacts, data, moment, language, suspect_mail)
 
 
 def _gps_sections(vault: Vault, artifacts: tuple[Artifact, ...]) -> tuple[InfoSection, ...]:

@@ -112,6 +112,7 @@ class ItemView:
     marked: int = 0
     events: int = 0
     note: NoteView | None = None
+    sender: str | None = None  # an e-mail's From mailbox (lower case)
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,10 @@ SUSPECT_PHONE = "+32470123456"
 THIRD_PHONE = "+32470999888"
 SECRET_COOKIE = "sessionid=SYNTHETIC-SECRET-COOKIE-42"
 PV = "PV BR.12.LL.012345/2026"
+EMAIL_BODY = "I know where you live. Answer me tonight."
+EML = (b"From: X Synthetic <x@example.invalid>\r\nTo: anna@example.invalid\r\n"
+       b"Date: Fri, 06 Mar 2026 21:30:00 +0100\r\nSubject: synthetic\r\n"
+       b"Content-Type: text/plain; charset=utf-8\r\n\r\n" + EMAIL_BODY.encode() + b"\r\n")
 VICTIM_PHONE = "+32470555444"
 
 
@@ -160,11 +164,18 @@ def email(vault: Vault, case_id: int) -> Item:
                                        for lang in ("nl", "fr", "de", "en")},
                            "source_sha256": "ab" * 32,
                            "analysis": {"hops": [{}, {}]}}).encode()
-    return _item(vault, case_id, ItemKind.EMAIL, "Re: synthetic", "email", [
-        _artifact(vault, ArtifactRole.ORIGINAL, "message.eml", "message/rfc822",
-                  b"From: x@example.invalid\r\nSubject: synthetic\r\n\r\nbody\r\n"),
+    item = _item(vault, case_id, ItemKind.EMAIL, "Re: synthetic", "email", [
+        _artifact(vault, ArtifactRole.ORIGINAL, "message.eml", "message/rfc822", EML),
+        _artifact(vault, ArtifactRole.ATTACHMENT, "threat.pdf", "application/pdf",
+                  b"%PDF-1.4 synthetic"),
         _artifact(vault, ArtifactRole.ANALYSIS, "analysis.json", "application/json",
                   analysis)])
+    event = Event(None, case_id, item.id, "email",
+                  instant.from_user_text("2026-03-06 21:30", "Europe/Brussels"),
+                  "x@example.invalid: synthetic")  # as the importer writes it: no actor
+    with vault.store.transaction() as tx:
+        tx.add_events(item, [event])
+    return item
 
 
 def call_log(vault: Vault, case_id: int) -> Item:

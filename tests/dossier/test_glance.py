@@ -15,7 +15,7 @@ from spoorvast.dossier.model import NoteView
 from spoorvast.dossier.when import instant_text, local_text
 from spoorvast.model import instant
 from spoorvast.services.patterns import category
-from tests.dossier.builder import PV, SUSPECT_PHONE, VICTIM_PHONE
+from tests.dossier.builder import EMAIL_BODY, PV, SUSPECT_PHONE, VICTIM_PHONE
 from tests.dossier.conftest import Made
 from tests.dossier.test_pdf import flat, text_of
 
@@ -38,8 +38,10 @@ def test_page_one_tells_the_case(rendered: Callable[..., Made]) -> None:
     assert "E-0006 (gesprek “WhatsApp chat with X”): 4 berichten" in text
     # one call came in from the suspect's number; the one the victim made is not counted
     assert "E-0010 (oproeplijst “calls.csv”): 1 oproep" in text
+    # the e-mail event names no actor; its From is a confirmed address of the suspect
+    assert "E-0008 (e-mail “Re: synthetic”): 1 e-mail" in text
     assert "150,00" in text and "€" in text and PV in text
-    assert "stuurde de verdachte 1 oproep, 4 berichten, op 5 verschillende dagen" in text
+    assert "stuurde de verdachte 1 oproep, 1 e-mail, 4 berichten, op 6 verschillende dagen" in text
     # then the checklist with where each element is proven, and how to get what is missing
     assert "Waar het bewezen wordt" in text and "Hoe het nog verkregen kan worden" in text
     assert "spoorvast " not in text.replace("spoorvast 0.1.0", "")
@@ -49,7 +51,7 @@ def test_contact_patterns_count_the_suspect_only_and_say_so(
         rendered: Callable[..., Made]) -> None:
     text = flat(text_of(rendered("nl").folder / "DOSSIER.pdf"))
     assert "Hier geteld: alleen de berichten, oproepen en e-mails die de verdachte" in text
-    assert "5 contacten van de verdachte tussen" in text
+    assert "6 contacten van de verdachte tussen" in text
     assert "12 contacten" not in text
 
 
@@ -114,3 +116,12 @@ def test_the_call_list_has_time_number_direction_duration_and_the_called_number(
     assert "uitgaand — E-0010:m2" in text
     assert (f"10 maart 2026, 03:12 (UTC+01:00) verborgen nummer; gebeld nummer van het "
             f"slachtoffer: {VICTIM_PHONE} gemist") in text
+
+
+def test_an_email_is_shown_in_full_and_attributed(rendered: Callable[..., Made]) -> None:
+    text = flat(text_of(rendered("nl").folder / "DOSSIER.pdf"))
+    assert ("De e-mail Afzender (Van) X Synthetic <x@example.invalid> Verstuurd door "
+            "Xavier Synthetic (verdachte; bevestigd e-mailadres) Naar anna@example.invalid "
+            "Datum 6 maart 2026, 21:30 (UTC+01:00) Onderwerp synthetic Bijlagen threat.pdf "
+            f"(18 B) {EMAIL_BODY}") in text
+    assert "verdict line (nl)" in text  # the header verdict in words
