@@ -22,6 +22,7 @@ from spoorvast.dossier.model import (
     PartyView,
     Redactions,
 )
+from spoorvast.dossier.ocr_text import ocr_sections
 from spoorvast.dossier.redact import Redactor
 from spoorvast.dossier.sections import analysis, item_sections, load_json
 from spoorvast.findings import render
@@ -194,6 +195,7 @@ def _item_view(vault: Vault, item: Item, options: DossierOptions, redactor: Reda
     if item.kind is ItemKind.EMAIL:
         mail = _email(vault, item, artifacts, options.language, suspect_mail)
         sections, sender = (mail.section, *sections), mail.sender
+    sections += ocr_sections(vault, artifacts)
     if options.include_gps and item.kind is ItemKind.IMAGE:
         sections += _gps_sections(vault, artifacts)
     total = vault.store.count_events(EventQuery(item.case_id, item_ids=(item.id or 0,)))

@@ -198,6 +198,26 @@ def call_log(vault: Vault, case_id: int) -> Item:
     return item
 
 
+OCR_MESSAGE = "you will regret this"
+
+
+def ocr_reading(vault: Vault, case_id: int) -> None:
+    """What ``spoorvast ocr`` stores for shot.png: two chat messages read from it."""
+    item = next(i for i in vault.store.items(case_id) if i.title == "shot.png")
+    picture = vault.store.artifacts(item.id or 0)[0]
+    document = {"format": "spoorvast-ocr/1", "engine": "tesseract 5.3.0",
+                "text": f"Xavier\n{OCR_MESSAGE}\nok",
+                "messages": [{"side": "left", "text": OCR_MESSAGE, "region": [12, 340, 220, 48],
+                              "time": {"raw": "21:05", "hour": 21, "minute": 5},
+                              "day": {"raw": "Vandaag", "date": None}},
+                             {"side": "right", "text": "ok", "region": [180, 400, 100, 40],
+                              "time": None, "day": None}]}
+    with vault.store.transaction() as tx:
+        tx.add_artifact(item, _artifact(vault, ArtifactRole.OCR_TEXT, "shot.ocr.json",
+                                        "application/json", json.dumps(document).encode(),
+                                        picture.sha256))
+
+
 def build_case(cli: Cli, vault_dir: Path, folder: Path, language: str = "nl",
                messages: int = 12) -> Built:
     via_cli(cli, folder, language)
@@ -211,4 +231,5 @@ def build_case(cli: Cli, vault_dir: Path, folder: Path, language: str = "nl",
               [_artifact(vault, ArtifactRole.ORIGINAL, "mystery.bin",
                          "application/octet-stream", bytes(range(256)))])
         call_log(vault, case_id)
+        ocr_reading(vault, case_id)
     return Built(chat, captured, record)

@@ -15,7 +15,7 @@ from spoorvast.dossier.model import NoteView
 from spoorvast.dossier.when import instant_text, local_text
 from spoorvast.model import instant
 from spoorvast.services.patterns import category
-from tests.dossier.builder import EMAIL_BODY, PV, SUSPECT_PHONE, VICTIM_PHONE
+from tests.dossier.builder import EMAIL_BODY, OCR_MESSAGE, PV, SUSPECT_PHONE, VICTIM_PHONE
 from tests.dossier.conftest import Made
 from tests.dossier.test_pdf import flat, text_of
 
@@ -125,3 +125,22 @@ def test_an_email_is_shown_in_full_and_attributed(rendered: Callable[..., Made])
             "Datum 6 maart 2026, 21:30 (UTC+01:00) Onderwerp synthetic Bijlagen threat.pdf "
             f"(18 B) {EMAIL_BODY}") in text
     assert "verdict line (nl)" in text  # the header verdict in words
+
+
+def test_messages_read_from_a_screenshot_keep_their_time_and_region(
+        rendered: Callable[..., Made]) -> None:
+    text = flat(text_of(rendered("nl").folder / "DOSSIER.pdf"))
+    assert "Berichten gelezen uit de afbeelding (OCR) Gelezen door een machine" in text
+    assert ("ontvangen (links) · tijd op de schermafbeelding: Vandaag 21:05 · gebied x 12, "
+            f"y 340, 220 × 48 px: {OCR_MESSAGE}") in text
+    assert "verstuurd (rechts) · geen tijd op de schermafbeelding" in text
+
+
+def test_an_ocr_reading_without_messages_shows_its_text_and_odd_ones_nothing() -> None:
+    from spoorvast.dossier.ocr_text import ocr_section
+
+    section = ocr_section({"engine": "t", "text": "plain words"})
+    assert section is not None and section.lines[-1] == "plain words"
+    assert ocr_section({"text": ""}) is None and ocr_section(["not", "a", "dict"]) is None
+    odd = ocr_section({"messages": [{"side": 3, "region": "x", "time": 5}, "junk"]})
+    assert odd is not None and len(odd.lines) == 2  # the intro and one message
