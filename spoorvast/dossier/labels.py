@@ -130,3 +130,18 @@ CUSTODY_ACTIONS = {
 
 DIRECTIONS = {"in": N_("incoming"), "out": N_("outgoing"), "missed": N_("missed"),
               "rejected": N_("rejected"), "other": N_("other")}
+
+# which part of the application read the item (names of products stay as they are)
+IMPORTERS = {"file": N_("file"), "email": N_("e-mail"), "capture": N_("web capture"),
+             "email-headers": N_("pasted e-mail headers"), "call-log-csv": N_("call list (CSV)"),
+             "typed-call": N_("call typed by the victim"), "whatsapp": "WhatsApp",
+             "telegram": "Telegram", "meta-messages": "Messenger / Instagram",
+             "messenger-e2ee": "Messenger", "sms-backup-restore": "SMS Backup & Restore",
+             "discord-package": "Discord", "discord-chat-exporter": "DiscordChatExporter"}
+
+
+def importer_name(code: str) -> str:
+    name = IMPORTERS.get(code)
+    if name is None:
+        return code
+    return _(name) if name[:1].islower() else name

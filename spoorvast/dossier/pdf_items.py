@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from spoorvast.dossier.labels import ARTIFACT_ROLES, ITEM_KINDS, named, short_hash
+from spoorvast.dossier.labels import (
+    ARTIFACT_ROLES,
+    ITEM_KINDS,
+    importer_name,
+    named,
+    short_hash,
+)
 from spoorvast.dossier.model import DossierOptions, EventView, InfoSection, ItemView
 from spoorvast.dossier.pdf_text import event_row, section_json
 from spoorvast.dossier.thumbs import Preview
@@ -18,7 +24,7 @@ def _facts(item: Item, title: str, options: DossierOptions) -> list[list[str]]:
     rows = [[_("Kind"), named(ITEM_KINDS, item.kind.value)], [_("Title"), title],
             [_("Acquired"), instant_text(item.acquired_at, lang)],
             [_("Read by"), _("the victim's own note") if item.importer == NOTE_IMPORTER
-             else named(ITEM_KINDS, item.importer)]]
+             else importer_name(item.importer)]]
     if item.file is not None:
         rows.append([_("Original file name"), item.file.original_name])
         if item.file.modified_at is not None:

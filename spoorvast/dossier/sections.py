@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from spoorvast.dossier.labels import short_hash
 from spoorvast.dossier.model import InfoSection, NoteView
 from spoorvast.dossier.when import instant_text
 from spoorvast.i18n import _
@@ -82,7 +83,8 @@ def email_section(data: Any, language: str) -> InfoSection | None:
     if isinstance(hops, list):
         rows.append((_("Relays in the route"), str(len(hops))))
     if _get(data, "source_sha256"):
-        rows.append((_("Analysed bytes (SHA-256)"), _text(_get(data, "source_sha256"))))
+        rows.append((_("Analysed bytes (SHA-256)"),
+                     short_hash(_text(_get(data, "source_sha256")))))
     return InfoSection(_("E-mail header analysis"), tuple(rows),
                        tuple(str(x) for x in lines if isinstance(lines, list)))
 
