@@ -36,6 +36,7 @@ from spoorvast.model.records import (
     Case,
     Event,
     Identifier,
+    IdentifierStatus,
     Item,
     ItemKind,
     Party,
@@ -63,6 +64,8 @@ def gather(vault: Vault, case: Case, options: DossierOptions, tick: Tick) -> Dos
                       __version__, _complainant(parties.values()))
     labels = {i.id or 0: i.label for i in vault.store.items(cid)}
     dossier.parties = _parties(parties.values(), identifiers, redactor, labels)
+    dossier.unlinked = [_ident_view(i, redactor, labels) for i in identifiers
+                        if i.party_id is None and i.status is IdentifierStatus.CONFIRMED]
     tick("parties")
     dossier.marked = [_event_view(h.event, str(h.ref), labels, redactor)
                       for h in _marked(vault, cid)]

@@ -183,4 +183,5 @@ class Dossier:
     patterns: Patterns | None = None  # the suspects' own contacts only
     channels: list[ChannelCount] = field(default_factory=list)
     calls: list[CallView] = field(default_factory=list)
+    unlinked: list[IdentifierView] = field(default_factory=list)  # confirmed, no person
     call_total: int = 0

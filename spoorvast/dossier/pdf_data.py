@@ -8,6 +8,7 @@ Evidence text reaches the PDF only through this file, read by the template with
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from spoorvast.dossier import glance
@@ -23,7 +24,7 @@ from spoorvast.dossier.labels import (
 )
 from spoorvast.dossier.labels import labels as fixed_labels
 from spoorvast.dossier.missing import OBTAIN
-from spoorvast.dossier.model import Dossier
+from spoorvast.dossier.model import Dossier, IdentifierView
 from spoorvast.dossier.pdf_items import item_json
 from spoorvast.dossier.pdf_text import breakable, event_row
 from spoorvast.dossier.thumbs import Preview
@@ -100,15 +101,22 @@ def checklist(dossier: Dossier) -> list[dict[str, object]]:
             for row in dossier.checklist]
 
 
+def _identifiers(found: Iterable[IdentifierView]) -> list[dict[str, object]]:
+    return [{"kind": _(KIND_NAMES.get(i.kind, i.kind)),
+             "value": breakable(i.value + (f" ({i.platform}: {i.stable_id})"
+                                           if i.stable_id else "")),
+             "status": named(IDENTIFIER_STATUS, i.status), "source": i.source}
+            for i in found]
+
+
 def parties(dossier: Dossier) -> list[dict[str, object]]:
-    return [{"name": p.name, "role": _(ROLE_NAMES.get(p.role, p.role)),
-             "identifiers": [{"kind": _(KIND_NAMES.get(i.kind, i.kind)),
-                              "value": breakable(i.value + (f" ({i.platform}: {i.stable_id})"
-                                                            if i.stable_id else "")),
-                              "status": named(IDENTIFIER_STATUS, i.status),
-                              "source": i.source}
-                             for i in p.identifiers]}
-            for p in dossier.parties]
+    shown: list[dict[str, object]] = [{"name": p.name, "role": _(ROLE_NAMES.get(p.role, p.role)),
+              "identifiers": _identifiers(p.identifiers)} for p in dossier.parties]
+    if dossier.unlinked:  # confirmed on an item, but the victim did not say whose
+        shown.append({"name": _("Confirmed identifiers not linked to a person"),
+                      "role": _("whose is not known"),
+                      "identifiers": _identifiers(dossier.unlinked)})
+    return shown
 
 
 def _stamp(text: str, language: str) -> str:

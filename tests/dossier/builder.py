@@ -21,6 +21,9 @@ from spoorvast.model.records import (
     Artifact,
     ArtifactRole,
     Event,
+    Identifier,
+    IdentifierKind,
+    IdentifierStatus,
     Item,
     ItemKind,
 )
@@ -39,6 +42,7 @@ EML = (b"From: X Synthetic <x@example.invalid>\r\nTo: anna@example.invalid\r\n"
        b"Date: Fri, 06 Mar 2026 21:30:00 +0100\r\nSubject: synthetic\r\n"
        b"Content-Type: text/plain; charset=utf-8\r\n\r\n" + EMAIL_BODY.encode() + b"\r\n")
 VICTIM_PHONE = "+32470555444"
+UNLINKED_PHONE = "+32470777666"  # confirmed on the chat, nobody's yet
 
 
 @dataclass
@@ -231,5 +235,8 @@ def build_case(cli: Cli, vault_dir: Path, folder: Path, language: str = "nl",
               [_artifact(vault, ArtifactRole.ORIGINAL, "mystery.bin",
                          "application/octet-stream", bytes(range(256)))])
         call_log(vault, case_id)
+        with vault.store.transaction() as tx:
+            tx.add_identifier(Identifier(None, case_id, IdentifierKind.PHONE, UNLINKED_PHONE,
+                                         status=IdentifierStatus.CONFIRMED, item_id=chat.id))
         ocr_reading(vault, case_id)
     return Built(chat, captured, record)

@@ -15,7 +15,14 @@ from spoorvast.dossier.model import NoteView
 from spoorvast.dossier.when import instant_text, local_text
 from spoorvast.model import instant
 from spoorvast.services.patterns import category
-from tests.dossier.builder import EMAIL_BODY, OCR_MESSAGE, PV, SUSPECT_PHONE, VICTIM_PHONE
+from tests.dossier.builder import (
+    EMAIL_BODY,
+    OCR_MESSAGE,
+    PV,
+    SUSPECT_PHONE,
+    UNLINKED_PHONE,
+    VICTIM_PHONE,
+)
 from tests.dossier.conftest import Made
 from tests.dossier.test_pdf import flat, text_of
 
@@ -144,3 +151,12 @@ def test_an_ocr_reading_without_messages_shows_its_text_and_odd_ones_nothing() -
     assert ocr_section({"text": ""}) is None and ocr_section(["not", "a", "dict"]) is None
     odd = ocr_section({"messages": [{"side": 3, "region": "x", "time": 5}, "junk"]})
     assert odd is not None and len(odd.lines) == 2  # the intro and one message
+
+
+def test_a_confirmed_identifier_of_nobody_is_still_listed(
+        rendered: Callable[..., Made]) -> None:
+    text = flat(text_of(rendered("nl").folder / "DOSSIER.pdf"))
+    assert ("Bevestigde kenmerken die aan niemand gekoppeld zijn (van wie is niet bekend)"
+            in text)
+    after = text.split("aan niemand gekoppeld zijn", 1)[1]
+    assert f"telefoonnummer {UNLINKED_PHONE}" in after and "bevestigd E-0006" in after
