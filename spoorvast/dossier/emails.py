@@ -137,3 +137,41 @@ def email_view(vault: Vault, artifacts: tuple[Artifact, ...], analysis: Any,
         lines = (body,)
     return EmailView(mailbox, InfoSection(_("The e-mail"), tuple((k, v) for k, v in rows if v),
                                           lines))
+
+
+MAX_HOPS = 60
+
+
+def _hop_line(entry: Any) -> str:
+    hop = entry.get("hop") if isinstance(entry, dict) else None
+    if not isinstance(hop, dict):
+        return ""
+    sender = " ".join(str(x) for x in (hop.get("from_name") or hop.get("helo"),
+                                       f"({hop['ip']})" if hop.get("ip") else None) if x)
+    date = _get(hop, "date", "raw")
+    delay = entry.get("delay_seconds")
+    parts = [_("from {sender}").format(sender=sender) if sender else "",
+             _("received by {host}").format(host=hop["by"]) if hop.get("by") else "",
+             str(date) if date else "",
+             _("{n} s after the previous relay").format(n=round(delay))
+             if isinstance(delay, (int, float)) else "",
+             _("earlier than the previous relay: a clock is wrong or the line is forged")
+             if entry.get("skew") else ""]
+    return f"{entry.get('number', '?')}. " + " · ".join(p for p in parts if p)
+
+
+def _number(hop: dict[str, Any]) -> int:
+    number = hop.get("number")
+    return number if isinstance(number, int) else 0
+
+
+def hop_section(analysis: Any) -> InfoSection | None:
+    """The route the e-mail took (Received headers), oldest relay first."""
+    hops = _get(analysis, "analysis", "hops")
+    if not isinstance(hops, list):
+        return None
+    ordered = sorted((h for h in hops if isinstance(h, dict)), key=_number)
+    lines = [x for x in (_hop_line(h) for h in ordered[:MAX_HOPS]) if x]
+    if not lines:
+        return None
+    return InfoSection(_("Route of the e-mail, oldest relay first"), (), tuple(lines))

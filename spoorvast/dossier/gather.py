@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from spoorvast import __version__
 from spoorvast.dossier.calls import gather_calls
 from spoorvast.dossier.disclosure import gps_coordinates
-from spoorvast.dossier.emails import EmailView, email_view
+from spoorvast.dossier.emails import EmailView, email_view, hop_section
 from spoorvast.dossier.model import (
     ChannelCount,
     ChecklistRow,
@@ -196,8 +196,8 @@ def _item_view(vault: Vault, item: Item, options: DossierOptions, redactor: Reda
     sections, note = item_sections(vault, item, artifacts, options.language)
     sender = None
     if item.kind is ItemKind.EMAIL:
-        mail = _email(vault, item, artifacts, options.language, suspect_mail)
-        sections, sender = (mail.section, *sections), mail.sender
+        mail, route = _email(vault, item, artifacts, options.language, suspect_mail)
+        sections, sender = (mail.section, *sections, *route), mail.sender
     sections += ocr_sections(vault, artifacts)
     if options.include_gps and item.kind is ItemKind.IMAGE:
         sections += _gps_sections(vault, artifacts)
@@ -209,12 +209,14 @@ def _item_view(vault: Vault, item: Item, options: DossierOptions, redactor: Reda
 
 
 def _email(vault: Vault, item: Item, artifacts: tuple[Artifact, ...], language: str,
-           suspect_mail: dict[str, str]) -> EmailView:
+           suspect_mail: dict[str, str]) -> tuple[EmailView, tuple[InfoSection, ...]]:
     stored = analysis(artifacts)
     data = load_json(vault, stored) if stored is not None else None
     moment = next((e.instant for e in vault.store.events(item.case_id, item.id)
                    if e.kind == "email"), None)
-    return email_view(vault, artifacts, data, moment, language, suspect_mail)
+    route = hop_section(data)
+    return (email_view(vault, artifacts, data, moment, language, suspect_mail),
+            (route,) if route is not None else ())
 
 
 def _gps_sections(vault: Vault, artifacts: tuple[Artifact, ...]) -> tuple[InfoSection, ...]:

@@ -167,7 +167,12 @@ def email(vault: Vault, case_id: int) -> Item:
     analysis = json.dumps({"verdict": {lang: [f"verdict line ({lang}) {HOSTILE}"]
                                        for lang in ("nl", "fr", "de", "en")},
                            "source_sha256": "ab" * 32,
-                           "analysis": {"hops": [{}, {}]}}).encode()
+                           "analysis": {"hops": [
+                               {"number": 2, "delay_seconds": 3.2, "skew": False,
+                                "hop": {"by": "mx.example.invalid",
+                                        "date": {"raw": "Fri, 06 Mar 2026 21:30:05 +0100"}}},
+                               {"number": 1, "hop": {"helo": "laptop", "ip": "192.0.2.7",
+                                                     "by": "smtp.example.invalid"}}]}}).encode()
     item = _item(vault, case_id, ItemKind.EMAIL, "Re: synthetic", "email", [
         _artifact(vault, ArtifactRole.ORIGINAL, "message.eml", "message/rfc822", EML),
         _artifact(vault, ArtifactRole.ATTACHMENT, "threat.pdf", "application/pdf",

@@ -132,6 +132,9 @@ def test_an_email_is_shown_in_full_and_attributed(rendered: Callable[..., Made])
             "Datum 6 maart 2026, 21:30 (UTC+01:00) Onderwerp synthetic Bijlagen threat.pdf "
             f"(18 B) {EMAIL_BODY}") in text
     assert "verdict line (nl)" in text  # the header verdict in words
+    assert ("Route van de e-mail, oudste tussenstation eerst 1. van laptop (192.0.2.7) · "
+            "ontvangen door smtp.example.invalid 2. ontvangen door mx.example.invalid · "
+            "Fri, 06 Mar 2026 21:30:05 +0100 · 3 s na het vorige tussenstation") in text
 
 
 def test_messages_read_from_a_screenshot_keep_their_time_and_region(
