@@ -13,7 +13,7 @@ from spoorvast.dossier.model import DossierOptions, EventView, InfoSection, Item
 from spoorvast.dossier.pdf_text import event_row, section_json
 from spoorvast.dossier.thumbs import Preview
 from spoorvast.dossier.when import instant_text
-from spoorvast.i18n import _
+from spoorvast.i18n import _, ngettext
 from spoorvast.model.records import Item, ItemKind
 from spoorvast.services.notes import IMPORTER as NOTE_IMPORTER
 from spoorvast.units import human_size
@@ -73,8 +73,9 @@ def item_json(view: ItemView, preview: Preview | None, paths: dict[str, str],
     item = view.item
     counts = ""
     if view.events:
-        counts = _("{events} events in this item, {marked} marked.").format(
-            events=view.events, marked=view.marked)
+        counts = ngettext("{events} event in this item, {marked} marked.",
+                          "{events} events in this item, {marked} marked.",
+                          view.events).format(events=view.events, marked=view.marked)
     return {
         "label": item.label, "anchor": f"item-{item.label}",
         "heading": f"{item.label} · {item_title(view)}",
