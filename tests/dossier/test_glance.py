@@ -163,3 +163,23 @@ def test_a_confirmed_identifier_of_nobody_is_still_listed(
             in text)
     after = text.split("aan niemand gekoppeld zijn", 1)[1]
     assert f"telefoonnummer {UNLINKED_PHONE}" in after and "bevestigd E-0006" in after
+
+
+def test_an_email_body_is_read_from_html_and_hostile_mime_stays_bounded() -> None:
+    import email
+    import time
+    from email import policy
+
+    from spoorvast.dossier.emails import body_text, hop_section
+
+    html = email.message_from_bytes(
+        b"Content-Type: text/html\r\n\r\n<p>Hello <b>there</b></p><script>x</script>",
+        policy=policy.default)
+    assert body_text(html) == "Hello there x"
+    parts = b"".join(b"--b\r\nContent-Type: text/plain\r\n\r\npart %d\r\n" % n
+                     for n in range(2000))
+    many = (b"Content-Type: multipart/mixed; boundary=b\r\n\r\n" + parts + b"--b--\r\n")
+    started = time.monotonic()
+    assert body_text(email.message_from_bytes(many, policy=policy.default)) == "part 0"
+    assert time.monotonic() - started < 20
+    assert hop_section({"analysis": {"hops": ["junk", {"number": "x", "hop": 3}]}}) is None
