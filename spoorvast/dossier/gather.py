@@ -197,8 +197,10 @@ def _item_view(vault: Vault, item: Item, options: DossierOptions, redactor: Reda
     sender = None
     if item.kind is ItemKind.EMAIL:
         mail, route = _email(vault, item, artifacts, options.language, suspect_mail)
-        sections, sender = (mail.section, *sections, *route), mail.sender
-    sections += ocr_sections(vault, artifacts)
+        sections = (_redacted(mail.section, redactor), *sections,
+                    *(_redacted(r, redactor) for r in route))
+        sender = mail.sender
+    sections += tuple(_redacted(s, redactor) for s in ocr_sections(vault, artifacts))
     if options.include_gps and item.kind is ItemKind.IMAGE:
         sections += _gps_sections(vault, artifacts)
     total = vault.store.count_events(EventQuery(item.case_id, item_ids=(item.id or 0,)))
@@ -206,6 +208,15 @@ def _item_view(vault: Vault, item: Item, options: DossierOptions, redactor: Reda
     runs = _runs(vault, item, marked, total, redactor) if total > 1 and marked else ()
     return ItemView(item, artifacts, findings, sections, runs, len(marked), total, note,
                     sender)
+
+
+def _redacted(section: InfoSection, redactor: Redactor) -> InfoSection:
+    """Evidence text (an e-mail's addresses and body, text read from a picture) with
+    third parties' identifier values replaced, as in messages, when redaction is on."""
+    if not redactor.enabled:
+        return section
+    return InfoSection(section.title, tuple((k, redactor.text(v)) for k, v in section.rows),
+                       tuple(redactor.text(x) for x in section.lines))
 
 
 def _email(vault: Vault, item: Item, artifacts: tuple[Artifact, ...], language: str,

@@ -37,7 +37,7 @@ SUSPECT_PHONE = "+32470123456"
 THIRD_PHONE = "+32470999888"
 SECRET_COOKIE = "sessionid=SYNTHETIC-SECRET-COOKIE-42"
 PV = "PV BR.12.LL.012345/2026"
-EMAIL_BODY = "I know where you live. Answer me tonight."
+EMAIL_BODY = f"I know where you live. Answer me tonight or call {THIRD_PHONE}."
 EML = (b"From: X Synthetic <x@example.invalid>\r\nTo: anna@example.invalid\r\n"
        b"Date: Fri, 06 Mar 2026 21:30:00 +0100\r\nSubject: synthetic\r\n"
        b"Content-Type: text/plain; charset=utf-8\r\n\r\n" + EMAIL_BODY.encode() + b"\r\n")
@@ -207,7 +207,7 @@ def call_log(vault: Vault, case_id: int) -> Item:
     return item
 
 
-OCR_MESSAGE = "you will regret this"
+OCR_MESSAGE = f"you will regret this, ask {THIRD_PHONE}"
 
 
 def ocr_reading(vault: Vault, case_id: int) -> None:
