@@ -14,13 +14,13 @@ import re
 from dataclasses import dataclass
 from email import policy
 from email.message import Message
-from email.utils import parseaddr
+from email.utils import getaddresses, parseaddr
 from typing import Any
 
 from spoorvast.dossier.model import InfoSection
 from spoorvast.dossier.sections import _get
 from spoorvast.dossier.when import instant_text
-from spoorvast.i18n import _
+from spoorvast.i18n import _, ngettext
 from spoorvast.model.instant import Instant
 from spoorvast.model.records import Artifact, ArtifactRole
 from spoorvast.storage.vault import Vault
@@ -47,6 +47,25 @@ def _addresses(value: object) -> str:
             mailbox, display = str(entry.get("mailbox") or ""), str(entry.get("display") or "")
             shown.append(f"{display} <{mailbox}>" if display and mailbox else mailbox or display)
     return ", ".join(x for x in shown if x)
+
+
+def _recipients(analysis: Any, message: Message | None, key: str, header: str,
+                shown: set[str] | None) -> str:
+    listed = _get(analysis, "analysis", key)
+    if isinstance(listed, list):
+        pairs = [(str(e.get("display") or ""), str(e.get("mailbox") or ""))
+                 for e in listed if isinstance(e, dict)]
+    else:
+        pairs = getaddresses([_header(message, header)]) if message is not None else []
+    pairs = [(name, box) for name, box in pairs if box or name]
+    if shown is None:
+        return ", ".join(f"{n} <{b}>" if n and b else b or n for n, b in pairs)
+    kept = [b for _n, b in pairs if b.lower() in shown]
+    hidden = len(pairs) - len(kept)
+    if hidden:
+        kept.append(ngettext("{n} other recipient (third party)",
+                             "{n} other recipients (third parties)", hidden).format(n=hidden))
+    return ", ".join(kept)
 
 
 def _original(artifacts: tuple[Artifact, ...]) -> Artifact | None:
@@ -108,7 +127,9 @@ def _attachments(artifacts: tuple[Artifact, ...]) -> str:
 
 def email_view(vault: Vault, artifacts: tuple[Artifact, ...], analysis: Any,
                moment: Instant | None, language: str,
-               suspects: dict[str, str]) -> EmailView:
+               suspects: dict[str, str], shown: set[str] | None = None) -> EmailView:
+    """``shown``: when third parties are redacted, the mailboxes that may be shown (the
+    victim's and the suspects'); every other recipient is left out and counted."""
     message = _parse(vault, _original(artifacts))
     sender_list = _get(analysis, "analysis", "from_")
     sender = _addresses(sender_list) or _header(message, "From")
@@ -121,8 +142,8 @@ def email_view(vault: Vault, artifacts: tuple[Artifact, ...], analysis: Any,
     rows = [(_("Sender (From)"), sender),
             (_("Sent by"), _("{name} (suspect; confirmed e-mail address)").format(
                 name=suspects[mailbox]) if mailbox in suspects else ""),
-            (_("To"), _addresses(_get(analysis, "analysis", "to")) or _header(message, "To")),
-            (_("Cc"), _addresses(_get(analysis, "analysis", "cc")) or _header(message, "Cc")),
+            (_("To"), _recipients(analysis, message, "to", "To", shown)),
+            (_("Cc"), _recipients(analysis, message, "cc", "Cc", shown)),
             (_("Date"), instant_text(moment, language, "")),
             (_("Subject"), str(subject or "")),
             (_("Attachments"), _attachments(artifacts))]

@@ -196,7 +196,8 @@ def _item_view(vault: Vault, item: Item, options: DossierOptions, redactor: Reda
     sections, note = item_sections(vault, item, artifacts, options.language)
     sender = None
     if item.kind is ItemKind.EMAIL:
-        mail, route = _email(vault, item, artifacts, options.language, suspect_mail)
+        mail, route = _email(vault, item, artifacts, options.language, suspect_mail,
+                             _shown_mail(vault, item.case_id) if redactor.enabled else None)
         sections = (_redacted(mail.section, redactor), *sections,
                     *(_redacted(r, redactor) for r in route))
         sender = mail.sender
@@ -210,6 +211,14 @@ def _item_view(vault: Vault, item: Item, options: DossierOptions, redactor: Reda
                     sender)
 
 
+def _shown_mail(vault: Vault, case_id: int) -> set[str]:
+    """The e-mail addresses of the victim and the suspects (shown when redacting)."""
+    roles = {p.id for p in vault.store.parties(case_id)
+             if p.role in (PartyRole.VICTIM, PartyRole.SUSPECT)}
+    return {i.value.lower() for i in vault.store.identifiers(case_id)
+            if i.party_id in roles and i.kind.value == "email"}
+
+
 def _redacted(section: InfoSection, redactor: Redactor) -> InfoSection:
     """Evidence text (an e-mail's addresses and body, text read from a picture) with
     third parties' identifier values replaced, as in messages, when redaction is on."""
@@ -220,13 +229,14 @@ def _redacted(section: InfoSection, redactor: Redactor) -> InfoSection:
 
 
 def _email(vault: Vault, item: Item, artifacts: tuple[Artifact, ...], language: str,
-           suspect_mail: dict[str, str]) -> tuple[EmailView, tuple[InfoSection, ...]]:
+           suspect_mail: dict[str, str], shown: set[str] | None
+           ) -> tuple[EmailView, tuple[InfoSection, ...]]:
     stored = analysis(artifacts)
     data = load_json(vault, stored) if stored is not None else None
     moment = next((e.instant for e in vault.store.events(item.case_id, item.id)
                    if e.kind == "email"), None)
     route = hop_section(data)
-    return (email_view(vault, artifacts, data, moment, language, suspect_mail),
+    return (email_view(vault, artifacts, data, moment, language, suspect_mail, shown),
             (route,) if route is not None else ())
 
 

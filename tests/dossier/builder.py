@@ -39,6 +39,7 @@ SECRET_COOKIE = "sessionid=SYNTHETIC-SECRET-COOKIE-42"
 PV = "PV BR.12.LL.012345/2026"
 EMAIL_BODY = f"I know where you live. Answer me tonight or call {THIRD_PHONE}."
 EML = (b"From: X Synthetic <x@example.invalid>\r\nTo: anna@example.invalid\r\n"
+       b"Cc: Third Synthetic <third@example.invalid>\r\n"
        b"Date: Fri, 06 Mar 2026 21:30:00 +0100\r\nSubject: synthetic\r\n"
        b"Content-Type: text/plain; charset=utf-8\r\n\r\n" + EMAIL_BODY.encode() + b"\r\n")
 VICTIM_PHONE = "+32470555444"

@@ -129,7 +129,8 @@ def test_an_email_is_shown_in_full_and_attributed(rendered: Callable[..., Made])
     text = flat(text_of(rendered("nl").folder / "DOSSIER.pdf"))
     assert ("De e-mail Afzender (Van) X Synthetic <x@example.invalid> Verstuurd door "
             "Xavier Synthetic (verdachte; bevestigd e-mailadres) Naar anna@example.invalid "
-            "Datum 6 maart 2026, 21:30 (UTC+01:00) Onderwerp synthetic Bijlagen threat.pdf "
+            "Cc Third Synthetic <third@example.invalid> Datum 6 maart 2026, 21:30 "
+            "(UTC+01:00) Onderwerp synthetic Bijlagen threat.pdf "
             f"(18 B) {EMAIL_BODY}") in text
     assert "verdict line (nl)" in text  # the header verdict in words
     assert ("Route van de e-mail, oudste tussenstation eerst 1. van laptop (192.0.2.7) · "
@@ -183,3 +184,10 @@ def test_an_email_body_is_read_from_html_and_hostile_mime_stays_bounded() -> Non
     assert body_text(email.message_from_bytes(many, policy=policy.default)) == "part 0"
     assert time.monotonic() - started < 20
     assert hop_section({"analysis": {"hops": ["junk", {"number": "x", "hop": 3}]}}) is None
+
+
+def test_redaction_leaves_other_recipients_out_of_an_email(
+        rendered: Callable[..., Made]) -> None:
+    text = flat(text_of(rendered("en", "--redact-third-parties").folder / "DOSSIER.pdf"))
+    assert "third@example.invalid" not in text and "Third Synthetic" not in text
+    assert "To anna@example.invalid Cc 1 other recipient (third party)" in text
