@@ -138,6 +138,8 @@ def email_view(vault: Vault, artifacts: tuple[Artifact, ...], analysis: Any,
         mailbox = str(sender_list[0].get("mailbox") or "").lower()
     elif message is not None:
         mailbox = parseaddr(_header(message, "From"))[1].lower()
+    if shown is not None and mailbox not in shown:
+        sender = _("a third party")
     subject = _get(analysis, "analysis", "subject") or _header(message, "Subject")
     rows = [(_("Sender (From)"), sender),
             (_("Sent by"), _("{name} (suspect; confirmed e-mail address)").format(

@@ -191,3 +191,14 @@ def test_redaction_leaves_other_recipients_out_of_an_email(
     text = flat(text_of(rendered("en", "--redact-third-parties").folder / "DOSSIER.pdf"))
     assert "third@example.invalid" not in text and "Third Synthetic" not in text
     assert "To anna@example.invalid Cc 1 other recipient (third party)" in text
+
+
+def test_redaction_hides_a_third_party_sender() -> None:
+    from spoorvast.dossier.emails import email_view
+
+    analysis = {"analysis": {"from_": [{"mailbox": "other@example.invalid",
+                                        "display": "Other Person"}], "subject": "s"}}
+    view = email_view(None, (), analysis, None, "en", {},  # type: ignore[arg-type]
+                      shown={"anna@example.invalid"})
+    rows = dict(view.section.rows)
+    assert "other@example.invalid" not in str(rows) and rows["Sender (From)"] == "a third party"
