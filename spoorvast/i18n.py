@@ -44,9 +44,14 @@ def merged_catalog(language: str) -> Catalog:
     merged = Catalog(locale=language, domain=DOMAIN)
     for path in po_paths(language):
         with path.open("rb") as handle:
-            for message in read_po(handle, locale=language):
-                if message.id and message.string:
-                    merged[message.id] = message
+            part = read_po(handle, locale=language)
+        # the plural rule of the .po files, not Babel's CLDR one (French has 3 forms
+        # there, "one/many/other", while the catalogs give 2: n=9 would find no form
+        # and print the English plural)
+        merged.mime_headers = [("Plural-Forms", part.plural_forms)]
+        for message in part:
+            if message.id and message.string:
+                merged[message.id] = message
     return merged
 
 

@@ -96,3 +96,14 @@ def test_a_requests_language_is_its_own() -> None:
     assert seen == {"nl": ["regel {number}", "Zeile {number}", "nl"],
                     "fr": ["ligne {number}", "Zeile {number}", "fr"]}
     assert current_language() == before
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "de"])
+def test_plurals_follow_the_catalogs_rule(language: str) -> None:
+    # Babel's CLDR rule for French has three forms; the catalogs give two
+    from spoorvast.i18n import in_language, ngettext
+
+    with in_language(language):
+        many = ngettext("{n} item", "{n} items", 9)
+        one = ngettext("{n} item", "{n} items", 1)
+    assert many != "{n} items" and one != "{n} item" and many != one

@@ -9,8 +9,11 @@ from dataclasses import replace
 
 from spoorvast import __version__
 from spoorvast.capture.strip import CAPTURE_IMPORTER
+from spoorvast.dossier.calls import gather_calls
 from spoorvast.dossier.disclosure import gps_coordinates
+from spoorvast.dossier.emails import EmailView, email_view, hop_section
 from spoorvast.dossier.model import (
+    ChannelCount,
     ChecklistRow,
     Dossier,
     DossierOptions,
@@ -21,18 +24,21 @@ from spoorvast.dossier.model import (
     PartyView,
     Redactions,
 )
+from spoorvast.dossier.ocr_text import ocr_sections
 from spoorvast.dossier.redact import Redactor
-from spoorvast.dossier.sections import item_sections
+from spoorvast.dossier.sections import analysis, item_sections, load_json
 from spoorvast.findings import render
 from spoorvast.i18n import _
 from spoorvast.model import instant
 from spoorvast.model.conversation import EventHit, EventQuery
+from spoorvast.model.instant import zone
 from spoorvast.model.records import (
     Artifact,
     ArtifactRole,
     Case,
     Event,
     Identifier,
+    IdentifierStatus,
     Item,
     ItemKind,
     Party,
@@ -61,21 +67,52 @@ def gather(vault: Vault, case: Case, options: DossierOptions, tick: Tick) -> Dos
                       __version__, _complainant(parties.values()))
     labels = {i.id or 0: i.label for i in vault.store.items(cid)}
     dossier.parties = _parties(parties.values(), identifiers, redactor, labels)
+    dossier.unlinked = [_ident_view(i, redactor, labels) for i in identifiers
+                        if i.party_id is None and i.status is IdentifierStatus.CONFIRMED]
     tick("parties")
     dossier.marked = [_event_view(h.event, str(h.ref), labels, redactor)
                       for h in _marked(vault, cid)]
     tick("events")
-    dossier.items = _items(vault, case, options, redactor, tick)
+    dossier.items = _items(vault, case, options, redactor, tick, _suspect_mail(dossier))
     dossier.notes = [v.note for v in dossier.items if v.note is not None]
     dossier.checklist = [ChecklistRow(e.id, e.status.value, e.items, e.identifiers, e.reason)
                          for e in checklist.compute(vault, case)]
     dossier.custody = vault.store.custody(case_chain(cid))
-    dossier.patterns = patterns.compute(vault, case)
-    dossier.pattern_lines = list(patterns.summary_lines(dossier.patterns))
+    dossier.calls, dossier.call_total = gather_calls(vault, cid, labels, redactor)
+    _contacts(vault, case, dossier)
     tick("checklist")
     dossier.redactions = Redactions(third_parties=redactor.people,
                                     identifiers=redactor.replaced_identifiers)
     return dossier
+
+
+def _contacts(vault: Vault, case: Case, dossier: Dossier) -> None:
+    """What the suspects sent: their messages and e-mails (by actor key) and the calls
+    that came from their numbers (an outgoing call is the victim's)."""
+    suspects, suspect_mail = patterns.suspect_actors(vault, case), _suspect_mail(dossier)
+    tz = zone(case.time_zone)
+    found = patterns.compute(vault, case, suspects, skip=("call",))
+    counts = patterns.per_item(vault, case, suspects, skip=("call",))
+    by_label = {i.label: i for i in vault.store.items(case.id or 0)}
+    for view in dossier.items:  # an e-mail event names no actor: its From does
+        item_id = view.item.id or 0
+        if view.sender in suspect_mail and not counts[(item_id, "email")]:
+            for event in vault.store.events(case.id or 0, item_id):
+                if event.kind == "email" and event.instant is not None:
+                    found.add(event.instant.utc.astimezone(tz), "email")
+                    counts[(item_id, "email")] += 1
+    for call in dossier.calls:
+        if call.incoming and call.actor_key in suspects and call.at is not None:
+            found.add(call.at.utc.astimezone(tz), "call")
+            item = by_label.get(call.item_label or "")
+            counts[(item.id or 0 if item else 0, "call")] += 1
+    dossier.patterns = found
+    items = {i.id or 0: i for i in by_label.values()}
+    for (item_id, what), count in sorted(counts.items()):
+        item = items.get(item_id)
+        if item is not None:
+            dossier.channels.append(ChannelCount(item.label, item.kind.value, item.title,
+                                                 what, count))
 
 
 def _complainant(parties: Iterable[Party]) -> str:
@@ -136,8 +173,14 @@ def _event_view(event: Event, ref: str, labels: dict[int, str],
                      role.value if role else None, redactor.text(event.text))
 
 
+def _suspect_mail(dossier: Dossier) -> dict[str, str]:
+    """Confirmed e-mail address (lower case) -> the suspect's name."""
+    return {i.value.lower(): p.name for p in dossier.parties if p.role == "suspect"
+            for i in p.identifiers if i.kind == "email" and i.status == "confirmed"}
+
+
 def _items(vault: Vault, case: Case, options: DossierOptions, redactor: Redactor,
-           tick: Tick) -> list[ItemView]:
+           tick: Tick, suspect_mail: dict[str, str]) -> list[ItemView]:
     cid = case.id or 0
     findings = defaultdict(list)
     for finding in vault.store.findings(cid):
@@ -146,7 +189,7 @@ def _items(vault: Vault, case: Case, options: DossierOptions, redactor: Redactor
     state = withdrawals.standing(vault, case)  # withdrawn and superseded items stay out
     for item in withdrawals.current_items(vault, case):
         notices = tuple(findings.get(item.id, [])) + _earlier(vault, state, item)
-        views.append(_item_view(vault, item, options, redactor, notices))
+        views.append(_item_view(vault, item, options, redactor, notices, suspect_mail))
         tick("item")
     return views
 
@@ -163,19 +206,57 @@ def _earlier(vault: Vault, state: withdrawals.Standing, item: Item) -> tuple[str
 
 
 def _item_view(vault: Vault, item: Item, options: DossierOptions, redactor: Redactor,
-               findings: tuple[str, ...]) -> ItemView:
+               findings: tuple[str, ...], suspect_mail: dict[str, str]) -> ItemView:
     artifacts = tuple(vault.store.artifacts(item.id or 0))
     sections, note = item_sections(vault, item, artifacts, options.language)
     if item.importer == CAPTURE_IMPORTER:  # captures made before secret URL values were
         # kept out of titles and findings: the dossier shows them without
         item = replace(item, title=strip_urls_in_text(item.title))
         findings = tuple(strip_urls_in_text(f) for f in findings)
+    sender = None
+    if item.kind is ItemKind.EMAIL:
+        mail, route = _email(vault, item, artifacts, options.language, suspect_mail,
+                             _shown_mail(vault, item.case_id) if redactor.enabled else None)
+        sections = (_redacted(mail.section, redactor), *sections,
+                    *(_redacted(r, redactor) for r in route))
+        sender = mail.sender
+    sections += tuple(_redacted(s, redactor) for s in ocr_sections(vault, artifacts))
     if options.include_gps and item.kind is ItemKind.IMAGE:
         sections += _gps_sections(vault, artifacts)
     total = vault.store.count_events(EventQuery(item.case_id, item_ids=(item.id or 0,)))
     marked = [h.event for h in _marked(vault, item.case_id, item.id)] if total else []
     runs = _runs(vault, item, marked, total, redactor) if total > 1 and marked else ()
-    return ItemView(item, artifacts, findings, sections, runs, len(marked), total, note)
+    return ItemView(item, artifacts, findings, sections, runs, len(marked), total, note,
+                    sender)
+
+
+def _shown_mail(vault: Vault, case_id: int) -> set[str]:
+    """The e-mail addresses of the victim and the suspects (shown when redacting)."""
+    roles = {p.id for p in vault.store.parties(case_id)
+             if p.role in (PartyRole.VICTIM, PartyRole.SUSPECT)}
+    return {i.value.lower() for i in vault.store.identifiers(case_id)
+            if i.party_id in roles and i.kind.value == "email"}
+
+
+def _redacted(section: InfoSection, redactor: Redactor) -> InfoSection:
+    """Evidence text (an e-mail's addresses and body, text read from a picture) with
+    third parties' identifier values replaced, as in messages, when redaction is on."""
+    if not redactor.enabled:
+        return section
+    return InfoSection(section.title, tuple((k, redactor.text(v)) for k, v in section.rows),
+                       tuple(redactor.text(x) for x in section.lines))
+
+
+def _email(vault: Vault, item: Item, artifacts: tuple[Artifact, ...], language: str,
+           suspect_mail: dict[str, str], shown: set[str] | None
+           ) -> tuple[EmailView, tuple[InfoSection, ...]]:
+    stored = analysis(artifacts)
+    data = load_json(vault, stored) if stored is not None else None
+    moment = next((e.instant for e in vault.store.events(item.case_id, item.id)
+                   if e.kind == "email"), None)
+    route = hop_section(data)
+    return (email_view(vault, artifacts, data, moment, language, suspect_mail, shown),
+            (route,) if route is not None else ())
 
 
 def _gps_sections(vault: Vault, artifacts: tuple[Artifact, ...]) -> tuple[InfoSection, ...]:

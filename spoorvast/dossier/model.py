@@ -112,6 +112,7 @@ class ItemView:
     marked: int = 0
     events: int = 0
     note: NoteView | None = None
+    sender: str | None = None  # an e-mail's From mailbox (lower case)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +122,37 @@ class ChecklistRow:
     items: tuple[str, ...]
     identifiers: tuple[str, ...]
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelCount:
+    """What the suspects sent through one item (a chat, a call list, a mailbox)."""
+
+    item_label: str
+    item_kind: str
+    title: str
+    what: str  # message / call / email
+    count: int
+
+
+INCOMING = ("in", "missed", "rejected")  # a call the suspect made
+
+
+@dataclass(frozen=True, slots=True)
+class CallView:
+    ref: str
+    item_label: str | None
+    at: Instant | None
+    actor_key: str | None
+    shown: str  # the number (and its person), as shown; "" when hidden
+    role: str | None  # party role of the number
+    direction: str  # in / out / missed / rejected / other / ""
+    duration: int | None  # seconds
+    hidden: bool
+
+    @property
+    def incoming(self) -> bool:
+        return self.direction in INCOMING
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,4 +180,8 @@ class Dossier:
     custody: list[CustodyEntry] = field(default_factory=list)
     redactions: Redactions = field(default_factory=Redactions)
     pattern_lines: list[str] = field(default_factory=list)
-    patterns: Patterns | None = None
+    patterns: Patterns | None = None  # the suspects' own contacts only
+    channels: list[ChannelCount] = field(default_factory=list)
+    calls: list[CallView] = field(default_factory=list)
+    unlinked: list[IdentifierView] = field(default_factory=list)  # confirmed, no person
+    call_total: int = 0

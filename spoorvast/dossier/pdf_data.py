@@ -8,17 +8,30 @@ Evidence text reaches the PDF only through this file, read by the template with
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC
+from collections.abc import Iterable
+from datetime import UTC, datetime
 
-from spoorvast.dossier.labels import KIND_NAMES, PROSECUTION_REQUEST, ROLE_NAMES, STATUS_NAMES
+from spoorvast.dossier import glance
+from spoorvast.dossier.labels import (
+    CUSTODY_ACTIONS,
+    DIRECTIONS,
+    IDENTIFIER_STATUS,
+    KIND_NAMES,
+    PROSECUTION_REQUEST,
+    ROLE_NAMES,
+    STATUS_NAMES,
+    named,
+)
 from spoorvast.dossier.labels import labels as fixed_labels
-from spoorvast.dossier.model import Dossier
+from spoorvast.dossier.missing import OBTAIN
+from spoorvast.dossier.model import Dossier, IdentifierView
 from spoorvast.dossier.pdf_items import item_json
 from spoorvast.dossier.pdf_text import breakable, event_row
 from spoorvast.dossier.thumbs import Preview
 from spoorvast.dossier.timestamps import TimestampCheck
 from spoorvast.dossier.verify_text import steps
-from spoorvast.guidance import HOWTO, TITLES
+from spoorvast.dossier.when import instant_text, local_text
+from spoorvast.guidance import TITLES
 from spoorvast.i18n import _, ngettext
 from spoorvast.model.custody import check_chain
 
@@ -26,13 +39,12 @@ TIMELINE_TEXT = 160
 
 
 def cover(dossier: Dossier, bundle_sha: str) -> dict[str, object]:
-    when = dossier.generated_at
-    utc = when.utc.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    when, lang = dossier.generated_at, dossier.options.language
     rows = [[_("Complainant"), dossier.complainant or "—"],
             [_("Case"), dossier.case.title],
-            [_("Generated (UTC)"), utc],
+            [_("Generated (UTC)"), local_text(when.utc.astimezone(UTC), lang, True)],
             [_("Generated (local time)"),
-             f"{when.local.isoformat(timespec='seconds')} ({dossier.case.time_zone})"],
+             f"{local_text(when.local, lang, True)}, {dossier.case.time_zone}"],
             [_("Made with"), f"spoorvast {dossier.tool_version}"],
             [_("Contents"), _summary(dossier)]]
     return {"title": dossier.case.title, "rows": rows, "bundle_sha": bundle_sha,
@@ -50,21 +62,21 @@ def _summary(dossier: Dossier) -> str:
 
 
 def statement(dossier: Dossier) -> dict[str, object]:
-    notes = dossier.notes
+    notes, lang = dossier.notes, dossier.options.language
     def texts(kind: str) -> list[dict[str, object]]:
-        return [{"when": n.at.isoformat() if n.at else "", "text": breakable(n.text),
+        return [{"when": instant_text(n.at, lang, ""), "text": breakable(n.text),
                  "extra": ", ".join(x for x in (n.amount and f"{n.amount} {n.currency or ''}",
                                                 n.to_account, n.url) if x)}
                 for n in notes if n.kind == kind]
     reports = [{"reference": n.reference or "", "authority": n.authority or "",
-                "when": n.at.isoformat() if n.at else "", "kind": n.label,
+                "when": instant_text(n.at, lang, ""), "kind": n.label,
                 "text": breakable(n.text)}
                for n in notes if n.kind in ("police-report", "platform-report",
                                             "helpline-report")]
     return {"facts": _facts(dossier), "request": _(PROSECUTION_REQUEST),
             "reports": reports, "actions": texts("requested-action"),
             "impact": texts("impact"), "observations": texts("observation"),
-            "patterns": dossier.pattern_lines}
+            "patterns": glance.pattern_lines(dossier, lang)}
 
 
 def _facts(dossier: Dossier) -> list[str]:
@@ -85,32 +97,49 @@ def checklist(dossier: Dossier) -> list[dict[str, object]]:
     return [{"id": row.id, "title": _(TITLES.get(row.id, row.id)),
              "status": row.status, "status_label": _(STATUS_NAMES.get(row.status, row.status)),
              "by": ", ".join(row.items + row.identifiers)[:400] or row.reason,
-             "howto": _(HOWTO[row.id]) if row.status == "missing" and row.id in HOWTO else ""}
+             "howto": _(OBTAIN[row.id]) if row.status == "missing" and row.id in OBTAIN else ""}
             for row in dossier.checklist]
 
 
+def _identifiers(found: Iterable[IdentifierView]) -> list[dict[str, object]]:
+    return [{"kind": _(KIND_NAMES.get(i.kind, i.kind)),
+             "value": breakable(i.value + (f" ({i.platform}: {i.stable_id})"
+                                           if i.stable_id else "")),
+             "status": named(IDENTIFIER_STATUS, i.status), "source": i.source}
+            for i in found]
+
+
 def parties(dossier: Dossier) -> list[dict[str, object]]:
-    return [{"name": p.name, "role": _(ROLE_NAMES.get(p.role, p.role)),
-             "identifiers": [{"kind": _(KIND_NAMES.get(i.kind, i.kind)),
-                              "value": breakable(i.value + (f" ({i.platform}: {i.stable_id})"
-                                                            if i.stable_id else "")),
-                              "status": i.status, "source": i.source}
-                             for i in p.identifiers]}
-            for p in dossier.parties]
+    shown: list[dict[str, object]] = [{"name": p.name, "role": _(ROLE_NAMES.get(p.role, p.role)),
+              "identifiers": _identifiers(p.identifiers)} for p in dossier.parties]
+    if dossier.unlinked:  # confirmed on an item, but the victim did not say whose
+        shown.append({"name": _("Confirmed identifiers not linked to a person"),
+                      "role": _("whose is not known"),
+                      "identifiers": _identifiers(dossier.unlinked)})
+    return shown
+
+
+def _stamp(text: str, language: str) -> str:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return local_text(moment, language, True) if moment.tzinfo else text
 
 
 def custody(dossier: Dossier) -> dict[str, object]:
-    entries = dossier.custody
+    entries, lang = dossier.custody, dossier.options.language
     problems = list(check_chain(entries))
     counts = Counter(e.action for e in entries).most_common()
     return {"chain": f"case-{dossier.case.id}", "entries": len(entries),
-            "first": entries[0].at if entries else "", "last": entries[-1].at if entries else "",
+            "first": _stamp(entries[0].at, lang) if entries else "",
+            "last": _stamp(entries[-1].at, lang) if entries else "",
             "head": entries[-1].hash if entries else "",
             "ok": not problems,
             "result": _("The chain was recomputed while this dossier was made: every entry "
                         "links to the one before and hashes correctly.") if not problems else
             _("The chain does NOT check out: {n} problems.").format(n=len(problems)),
-            "actions": [[a, str(n)] for a, n in counts]}
+            "actions": [[named(CUSTODY_ACTIONS, a), str(n)] for a, n in counts]}
 
 
 def disclosure(dossier: Dossier, photos: int, gps: int) -> list[str]:
@@ -136,6 +165,43 @@ def disclosure(dossier: Dossier, photos: int, gps: int) -> list[str]:
     return lines
 
 
+def _minutes(seconds: int | None) -> str:
+    if seconds is None:
+        return "—"
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _victim_phones(dossier: Dossier) -> str:
+    return ", ".join(i.value for p in dossier.parties if p.role == "victim"
+                     for i in p.identifiers if i.kind == "phone" and i.status == "confirmed")
+
+
+def calls(dossier: Dossier) -> dict[str, object]:
+    """The call list; a hidden number is shown with the victim's number that was called
+    (what the operator needs to find the caller)."""
+    lang, own = dossier.options.language, _victim_phones(dossier)
+    hidden = (_("hidden number; the victim's number called: {numbers}").format(numbers=own)
+              if own else _("hidden number; the victim's own number is not in the case"))
+    rows = [{"when": instant_text(c.at, lang, _("time not known")), "ref": c.ref,
+             "anchor": f"item-{c.item_label}" if c.item_label else None,
+             "number": hidden if c.hidden and not c.shown else
+             (f"{c.shown} · {hidden}" if c.hidden else c.shown),
+             "role": named(ROLE_NAMES, c.role) if c.role else "",
+             "direction": named(DIRECTIONS, c.direction) if c.direction else "—",
+             "duration": _minutes(c.duration)} for c in dossier.calls]
+    note = ""
+    if dossier.call_total > len(dossier.calls):
+        note = _("The first {shown} of {total} calls are listed; all are in the bundle.") \
+            .format(shown=len(dossier.calls), total=dossier.call_total)
+    return {"rows": rows, "note": note}
+
+
+def annex(dossier: Dossier, paths: dict[str, str]) -> list[list[str]]:
+    """The full SHA-256 of every stored file (the tables show the first 12 digits)."""
+    return [[v.item.label, paths.get(a.sha256, a.name), a.sha256]
+            for v in dossier.items for a in v.artifacts]
+
+
 def verify_steps(bundle_sha: str, stamps: list[TimestampCheck]) -> list[dict[str, object]]:
     return [{"title": s.title, "text": s.text, "commands": list(s.commands)}
             for s in steps(bundle_sha, stamps)]
@@ -149,7 +215,11 @@ def build(dossier: Dossier, bundle_sha: str, previews: dict[int, Preview],
         "footer": f"{dossier.case.title} · {bundle_sha[:16]}…",
         "cover": cover(dossier, bundle_sha), "statement": statement(dossier),
         "checklist": checklist(dossier), "parties": parties(dossier),
-        "timeline": [event_row(v, TIMELINE_TEXT) for v in dossier.marked],
+        "timeline": [event_row(v, TIMELINE_TEXT, dossier.options.language)
+                     for v in dossier.marked],
+        "glance": glance.glance(dossier, dossier.options.language),
+        "calls": calls(dossier),
+        "annex": annex(dossier, paths),
         "charts": charts,
         "items": [item_json(v, previews.get(v.item.id or 0), paths, dossier.options)
                   for v in dossier.items],

@@ -2,27 +2,40 @@
 
 from __future__ import annotations
 
+from spoorvast.dossier.labels import (
+    ARTIFACT_ROLES,
+    ITEM_KINDS,
+    importer_name,
+    named,
+    short_hash,
+)
 from spoorvast.dossier.model import DossierOptions, EventView, InfoSection, ItemView
 from spoorvast.dossier.pdf_text import event_row, section_json
 from spoorvast.dossier.thumbs import Preview
-from spoorvast.i18n import _
+from spoorvast.dossier.when import instant_text
+from spoorvast.i18n import _, ngettext
 from spoorvast.model.records import Item, ItemKind
+from spoorvast.services.notes import IMPORTER as NOTE_IMPORTER
 from spoorvast.units import human_size
 
 
-def _facts(item: Item, options: DossierOptions) -> list[list[str]]:
-    rows = [[_("Kind"), item.kind.value], [_("Title"), item.title],
-            [_("Acquired"), item.acquired_at.isoformat()], [_("Read by"), item.importer]]
+def _facts(item: Item, title: str, options: DossierOptions) -> list[list[str]]:
+    lang = options.language
+    rows = [[_("Kind"), named(ITEM_KINDS, item.kind.value)], [_("Title"), title],
+            [_("Acquired"), instant_text(item.acquired_at, lang)],
+            [_("Read by"), _("the victim's own note") if item.importer == NOTE_IMPORTER
+             else importer_name(item.importer)]]
     if item.file is not None:
         rows.append([_("Original file name"), item.file.original_name])
         if item.file.modified_at is not None:
-            rows.append([_("File last modified"), item.file.modified_at.isoformat()])
+            rows.append([_("File last modified"),
+                         instant_text(item.file.modified_at, lang)])
     media = item.media
     if media is not None:
         if media.width and media.height:
             rows.append([_("Dimensions"), f"{media.width} × {media.height} px"])
         if media.taken_at is not None:
-            rows.append([_("Taken at"), media.taken_at.isoformat()])
+            rows.append([_("Taken at"), instant_text(media.taken_at, lang)])
         if media.duration_seconds is not None:
             rows.append([_("Duration"), f"{media.duration_seconds:.1f} s"])
         if media.page_count is not None:
@@ -35,17 +48,24 @@ def _facts(item: Item, options: DossierOptions) -> list[list[str]]:
     return rows
 
 
+def item_title(view: ItemView) -> str:
+    """A note's title is stored in the language the application spoke then; the dossier
+    names the kind of note in its own language instead."""
+    return view.note.label if view.note is not None else view.item.title
+
+
 def _artifacts(view: ItemView, paths: dict[str, str]) -> list[dict[str, str]]:
-    return [{"role": a.role.value, "name": a.name, "size": human_size(a.size),
-             "sha256": a.sha256, "path": paths.get(a.sha256, "—")} for a in view.artifacts]
+    return [{"role": named(ARTIFACT_ROLES, a.role.value), "name": a.name,
+             "size": human_size(a.size), "sha256": a.sha256, "short": short_hash(a.sha256),
+             "path": paths.get(a.sha256, "—")} for a in view.artifacts]
 
 
 def _section(section: InfoSection) -> dict[str, object]:
     return section_json(section)
 
 
-def _run(run: tuple[EventView, ...]) -> list[dict[str, object]]:
-    return [event_row(v, 2000) for v in run]
+def _run(run: tuple[EventView, ...], language: str) -> list[dict[str, object]]:
+    return [event_row(v, 2000, language) for v in run]
 
 
 def item_json(view: ItemView, preview: Preview | None, paths: dict[str, str],
@@ -53,17 +73,18 @@ def item_json(view: ItemView, preview: Preview | None, paths: dict[str, str],
     item = view.item
     counts = ""
     if view.events:
-        counts = _("{events} events in this item, {marked} marked.").format(
-            events=view.events, marked=view.marked)
+        counts = ngettext("{events} event in this item, {marked} marked.",
+                          "{events} events in this item, {marked} marked.",
+                          view.events).format(events=view.events, marked=view.marked)
     return {
         "label": item.label, "anchor": f"item-{item.label}",
-        "heading": f"{item.label} · {item.title}",
-        "facts": _facts(item, options), "counts": counts,
+        "heading": f"{item.label} · {item_title(view)}",
+        "facts": _facts(item, item_title(view), options), "counts": counts,
         "image": preview.path if preview else None,
         "cropped": bool(preview and preview.cropped),
         "wants_image": item.kind in (ItemKind.IMAGE, ItemKind.CAPTURE),
         "artifacts": _artifacts(view, paths),
         "sections": [_section(s) for s in view.sections],
         "findings": list(view.findings),
-        "runs": [_run(r) for r in view.runs],
+        "runs": [_run(r, options.language) for r in view.runs],
     }

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from spoorvast.dossier.model import EventView, InfoSection
+from spoorvast.dossier.when import instant_text
+from spoorvast.i18n import _
 
 _LONG_WORD = re.compile(r"\S{40,}")
 ZWSP = "\u200b"
@@ -26,10 +28,11 @@ def section_json(section: InfoSection) -> dict[str, object]:
             "lines": [breakable(x) for x in section.lines]}
 
 
-def event_row(view: EventView, limit: int | None = None) -> dict[str, object]:
+def event_row(view: EventView, limit: int | None = None,
+              language: str = "en") -> dict[str, object]:
     moment = view.event.instant
     text = short(view.text, limit) if limit else view.text
-    return {"when": moment.isoformat() if moment else "?", "ref": view.ref,
+    return {"when": instant_text(moment, language, _("time not known")), "ref": view.ref,
             "anchor": _anchor(view.item_label), "who": breakable(view.actor or ""),
             "kind": view.event.kind, "text": breakable(text), "marked": view.event.marked}
 

@@ -82,7 +82,9 @@ class Redactor:
             return self.pseudonym(self._person(identifier, key or "")), role
         party = self.parties.get(identifier.party_id or -1) if identifier else None
         shown = identifier.value if identifier else (key or "").split(":", 2)[-1]
-        return (f"{party.name} ({shown})" if party else shown), role
+        if party is None or party.name.casefold() == shown.casefold():
+            return (party.name if party else shown), role
+        return f"{party.name} ({shown})", role
 
     def text(self, text: str) -> str:
         if not self.enabled:

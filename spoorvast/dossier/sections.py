@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from spoorvast.dossier.labels import short_hash
 from spoorvast.dossier.model import InfoSection, NoteView
+from spoorvast.dossier.when import instant_text
 from spoorvast.i18n import _
 from spoorvast.model.records import Artifact, ArtifactRole, Item
 from spoorvast.model.secrets import strip_json_value
@@ -82,7 +84,8 @@ def email_section(data: Any, language: str) -> InfoSection | None:
     if isinstance(hops, list):
         rows.append((_("Relays in the route"), str(len(hops))))
     if _get(data, "source_sha256"):
-        rows.append((_("Analysed bytes (SHA-256)"), _text(_get(data, "source_sha256"))))
+        rows.append((_("Analysed bytes (SHA-256)"),
+                     short_hash(_text(_get(data, "source_sha256")))))
     return InfoSection(_("E-mail header analysis"), tuple(rows),
                        tuple(str(x) for x in lines if isinstance(lines, list)))
 
@@ -97,9 +100,9 @@ def note_view(vault: Vault, item: Item) -> NoteView | None:
                     note.currency, note.to_account, note.images_sent)
 
 
-def note_section(note: NoteView) -> InfoSection:
+def note_section(note: NoteView, language: str = "en") -> InfoSection:
     sent = None if note.images_sent is None else (_("yes") if note.images_sent else _("no"))
-    rows = [(_("When"), note.at.isoformat() if note.at else None),
+    rows = [(_("When"), instant_text(note.at, language) if note.at else None),
             (_("Reference"), note.reference), (_("Authority"), note.authority),
             (_("Address (URL)"), note.url),
             (_("Amount"), f"{note.amount} {note.currency or ''}".strip() if note.amount
@@ -114,7 +117,7 @@ def item_sections(vault: Vault, item: Item, artifacts: tuple[Artifact, ...],
     found: list[InfoSection] = []
     note = note_view(vault, item) if item.importer == note_service.IMPORTER else None
     if note is not None:
-        found.append(note_section(note))
+        found.append(note_section(note, language))
     record = analysis(artifacts, CAPTURE_RECORD)
     if record is not None and (data := load_json(vault, record)) is not None:
         found.append(capture_section(strip_json_value(data)))  # an older record may

@@ -17,13 +17,14 @@ from typing import Any
 from spoorvast.i18n import N_, _
 from spoorvast.model.conversation import actor_key
 from spoorvast.model.instant import zone
-from spoorvast.model.records import Case
+from spoorvast.model.records import Case, IdentifierStatus, PartyRole
 from spoorvast.storage.vault import Vault
 
 CATEGORIES = {"call": N_("calls"), "email": N_("e-mails")}
 MESSAGES = N_("messages")
 NOT_CONTACT = {"observation", "requested-action", "police-report", "platform-report",
-               "helpline-report", "impact", "other", "proposed-message"}
+               "helpline-report", "impact", "other", "proposed-message",
+               "system"}  # "X joined", "messages are end-to-end encrypted": nobody sent it
 
 
 def category(kind: str) -> str | None:
@@ -43,8 +44,8 @@ class Patterns:
     def add(self, local: datetime, what: str) -> None:
         self.per_day.setdefault(local.date(), Counter())[what] += 1
         self.heatmap[local.weekday()][local.hour] += 1
-        self.first = self.first or local
-        self.last = local
+        self.first = local if self.first is None else min(self.first, local)
+        self.last = local if self.last is None else max(self.last, local)
         self.total += 1
 
     def longest_streak(self) -> tuple[int, date | None]:
@@ -59,12 +60,15 @@ class Patterns:
         return best, best_start
 
 
-def compute(vault: Vault, case: Case, actors: set[str] | None = None) -> Patterns:
-    """Contact events (messages, calls, e-mails) of the case, or of these actor keys."""
+def compute(vault: Vault, case: Case, actors: set[str] | None = None,
+            skip: tuple[str, ...] = ()) -> Patterns:
+    """Contact events (messages, calls, e-mails) of the case, or of these actor keys;
+    events of the ``skip`` kinds are left for the caller to add."""
     tz, result = zone(case.time_zone), Patterns()
     for utc_text, kind, actor, _item in vault.store.event_rows(case.id or 0):
         what = category(kind)
-        if utc_text is None or what is None or (actors is not None and actor not in actors):
+        if utc_text is None or what is None or kind in skip or \
+                (actors is not None and actor not in actors):
             continue
         result.add(datetime.fromisoformat(utc_text).astimezone(tz), what)
     return result
@@ -74,6 +78,27 @@ def party_actors(vault: Vault, case: Case, party_id: int) -> set[str]:
     """The actor keys events carry for the party's identifiers."""
     return {actor_key(i.kind.value, i.value, i.platform, i.stable_id)
             for i in vault.store.identifiers(case.id or 0) if i.party_id == party_id}
+
+
+def suspect_actors(vault: Vault, case: Case) -> set[str]:
+    """The actor keys of the suspects' confirmed identifiers: what attributes an event to a
+    suspect (a proposed or rejected identifier attributes nothing)."""
+    suspects = {p.id for p in vault.store.parties(case.id or 0)
+                if p.role is PartyRole.SUSPECT}
+    return {actor_key(i.kind.value, i.value, i.platform, i.stable_id)
+            for i in vault.store.identifiers(case.id or 0)
+            if i.party_id in suspects and i.status is IdentifierStatus.CONFIRMED}
+
+
+def per_item(vault: Vault, case: Case, actors: set[str],
+             skip: tuple[str, ...] = ()) -> Counter[tuple[int, str]]:
+    """(item id, category) -> contacts these actors made."""
+    counts: Counter[tuple[int, str]] = Counter()
+    for _utc, kind, actor, item in vault.store.event_rows(case.id or 0):
+        what = category(kind)
+        if what is not None and kind not in skip and actor in actors:
+            counts[(item, what)] += 1
+    return counts
 
 
 def draw(patterns: Patterns, out: Path, title: str) -> list[Path]:

@@ -21,6 +21,9 @@ from spoorvast.model.records import (
     Artifact,
     ArtifactRole,
     Event,
+    Identifier,
+    IdentifierKind,
+    IdentifierStatus,
     Item,
     ItemKind,
 )
@@ -34,6 +37,13 @@ SUSPECT_PHONE = "+32470123456"
 THIRD_PHONE = "+32470999888"
 SECRET_COOKIE = "sessionid=SYNTHETIC-SECRET-COOKIE-42"
 PV = "PV BR.12.LL.012345/2026"
+EMAIL_BODY = f"I know where you live. Answer me tonight or call {THIRD_PHONE}."
+EML = (b"From: X Synthetic <x@example.invalid>\r\nTo: anna@example.invalid\r\n"
+       b"Cc: Third Synthetic <third@example.invalid>\r\n"
+       b"Date: Fri, 06 Mar 2026 21:30:00 +0100\r\nSubject: synthetic\r\n"
+       b"Content-Type: text/plain; charset=utf-8\r\n\r\n" + EMAIL_BODY.encode() + b"\r\n")
+VICTIM_PHONE = "+32470555444"
+UNLINKED_PHONE = "+32470777666"  # confirmed on the chat, nobody's yet
 
 
 @dataclass
@@ -67,6 +77,7 @@ def via_cli(cli: Cli, folder: Path, language: str) -> None:
                  ("party", "id", "add", "Xavier Synthetic", "--phone", SUSPECT_PHONE),
                  ("party", "id", "add", "Xavier Synthetic", "--email", "x@example.invalid"),
                  ("party", "id", "add", "Anna Synthetic", "--email", "anna@example.invalid"),
+                 ("party", "id", "add", "Anna Synthetic", "--phone", VICTIM_PHONE),
                  ("note", "add", "--kind", "police-report", "--reference", PV, "--authority",
                   "PZ Synthetic", "--at", "2026-02-10 10:00", "First report"),
                  ("note", "add", "--kind", "impact", f"I cannot sleep {HOSTILE}"),
@@ -157,12 +168,64 @@ def email(vault: Vault, case_id: int) -> Item:
     analysis = json.dumps({"verdict": {lang: [f"verdict line ({lang}) {HOSTILE}"]
                                        for lang in ("nl", "fr", "de", "en")},
                            "source_sha256": "ab" * 32,
-                           "analysis": {"hops": [{}, {}]}}).encode()
-    return _item(vault, case_id, ItemKind.EMAIL, "Re: synthetic", "email", [
-        _artifact(vault, ArtifactRole.ORIGINAL, "message.eml", "message/rfc822",
-                  b"From: x@example.invalid\r\nSubject: synthetic\r\n\r\nbody\r\n"),
+                           "analysis": {"hops": [
+                               {"number": 2, "delay_seconds": 3.2, "skew": False,
+                                "hop": {"by": "mx.example.invalid",
+                                        "date": {"raw": "Fri, 06 Mar 2026 21:30:05 +0100"}}},
+                               {"number": 1, "hop": {"helo": "laptop", "ip": "192.0.2.7",
+                                                     "by": "smtp.example.invalid"}}]}}).encode()
+    item = _item(vault, case_id, ItemKind.EMAIL, "Re: synthetic", "email", [
+        _artifact(vault, ArtifactRole.ORIGINAL, "message.eml", "message/rfc822", EML),
+        _artifact(vault, ArtifactRole.ATTACHMENT, "threat.pdf", "application/pdf",
+                  b"%PDF-1.4 synthetic"),
         _artifact(vault, ArtifactRole.ANALYSIS, "analysis.json", "application/json",
                   analysis)])
+    event = Event(None, case_id, item.id, "email",
+                  instant.from_user_text("2026-03-06 21:30", "Europe/Brussels"),
+                  "x@example.invalid: synthetic")  # as the importer writes it: no actor
+    with vault.store.transaction() as tx:
+        tx.add_events(item, [event])
+    return item
+
+
+def call_log(vault: Vault, case_id: int) -> Item:
+    """Three calls: one from the suspect (2 min 5 s), one the victim made to the suspect
+    (not the suspect's contact), one from a hidden number."""
+    item = _item(vault, case_id, ItemKind.CALL_LOG, "calls.csv", "call-log-csv",
+                 [_artifact(vault, ArtifactRole.ORIGINAL, "calls.csv", "text/csv",
+                            b"number,datetime,direction,duration_seconds\n")])
+    def at(text: str) -> instant.Instant:
+        return instant.from_user_text(text, "Europe/Brussels")
+    events = [Event(None, case_id, item.id, "call", at("2026-03-09 22:05"), "",
+                    actor=f"phone:{SUSPECT_PHONE}",
+                    details=(("direction", "in"), ("duration", "125"))),
+              Event(None, case_id, item.id, "call", at("2026-03-09 22:30"), "",
+                    actor=f"phone:{SUSPECT_PHONE}", details=(("direction", "out"),)),
+              Event(None, case_id, item.id, "call", at("2026-03-10 03:12"), "",
+                    details=(("direction", "missed"), ("number_hidden", "1")))]
+    with vault.store.transaction() as tx:
+        tx.add_events(item, events)
+    return item
+
+
+OCR_MESSAGE = f"you will regret this, ask {THIRD_PHONE}"
+
+
+def ocr_reading(vault: Vault, case_id: int) -> None:
+    """What ``spoorvast ocr`` stores for shot.png: two chat messages read from it."""
+    item = next(i for i in vault.store.items(case_id) if i.title == "shot.png")
+    picture = vault.store.artifacts(item.id or 0)[0]
+    document = {"format": "spoorvast-ocr/1", "engine": "tesseract 5.3.0",
+                "text": f"Xavier\n{OCR_MESSAGE}\nok",
+                "messages": [{"side": "left", "text": OCR_MESSAGE, "region": [12, 340, 220, 48],
+                              "time": {"raw": "21:05", "hour": 21, "minute": 5},
+                              "day": {"raw": "Vandaag", "date": None}},
+                             {"side": "right", "text": "ok", "region": [180, 400, 100, 40],
+                              "time": None, "day": None}]}
+    with vault.store.transaction() as tx:
+        tx.add_artifact(item, _artifact(vault, ArtifactRole.OCR_TEXT, "shot.ocr.json",
+                                        "application/json", json.dumps(document).encode(),
+                                        picture.sha256))
 
 
 def build_case(cli: Cli, vault_dir: Path, folder: Path, language: str = "nl",
@@ -177,4 +240,9 @@ def build_case(cli: Cli, vault_dir: Path, folder: Path, language: str = "nl",
         _item(vault, case_id, ItemKind.FILE, "mystery.bin", "no-such-importer",
               [_artifact(vault, ArtifactRole.ORIGINAL, "mystery.bin",
                          "application/octet-stream", bytes(range(256)))])
+        call_log(vault, case_id)
+        with vault.store.transaction() as tx:
+            tx.add_identifier(Identifier(None, case_id, IdentifierKind.PHONE, UNLINKED_PHONE,
+                                         status=IdentifierStatus.CONFIRMED, item_id=chat.id))
+        ocr_reading(vault, case_id)
     return Built(chat, captured, record)
