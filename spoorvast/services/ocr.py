@@ -252,11 +252,19 @@ def proposed_identifiers(case: Case, item: Item, artifact: Artifact,
                          location=Location(artifact_sha256=artifact.sha256,
                                            region=found.region, field="ocr"))
     title = document.chat.title
-    if title is not None:
+    if title is not None and not _is_identifier(title.raw, document):
         yield Identifier(None, case.id, IdentifierKind.NAME, title.raw, item_id=item.id,
                          status=IdentifierStatus.PROPOSED,
                          location=Location(artifact_sha256=artifact.sha256,
                                            region=title.region, field="ocr-title"))
+
+
+def _is_identifier(title: str, document: OcrDocument) -> bool:
+    """A title that is a number, an address or a handle (an unsaved contact) is
+    proposed once, with its kind, among the identifiers; never also as a name."""
+    bare = "".join(ch for ch in title if ch.isalnum())
+    return any(bare and bare in "".join(ch for ch in f.raw if ch.isalnum())
+               for f in document.identifiers)
 
 
 def _record_refusal(tx: SqliteTransaction, item: Item, artifact: Artifact,
