@@ -15,8 +15,11 @@ from pathlib import Path
 import pytest
 
 from spoorvast.analysis.ocr import OcrDocument, read_picture
+from spoorvast.model.instant import OffsetSource, Precision
 from spoorvast.model.records import IdentifierKind
-from tests.conftest import Cli
+from spoorvast.services import cases as case_service
+from spoorvast.storage import vault as vaultlib
+from tests.conftest import PASSPHRASE, Cli
 from tests.ocr.accuracy import accuracy
 from tests.ocr.apps import APPS, Screen, png
 from tests.ocr.render import Bubble, Separator
@@ -116,3 +119,35 @@ def test_confirmed_messages_keep_their_instant(case_vault: Path, cli: Cli,
     at = [p["at"][:16] for p in done if p["kind"] == "message"]
     assert at == ["2024-03-11T21:03", "2024-03-11T21:05", "2024-03-12T08:16",
                   "2024-03-12T08:20"]
+    with vaultlib.open_vault(case_vault, PASSPHRASE, writable=False) as vault:
+        case = case_service.current_case(vault)
+        item = case_service.find_item(vault, case, "E-0001")
+        events = [e for e in vault.store.events(case.id or 0, item.id) if e.kind == "message"]
+    assert [e.instant.local.strftime("%Y-%m-%d %H:%M") for e in events if e.instant] == [
+        "2024-03-11 21:03", "2024-03-11 21:05", "2024-03-12 08:16", "2024-03-12 08:20"]
+    for event in events:
+        assert event.instant is not None
+        assert event.instant.precision is Precision.MINUTE
+        assert event.instant.source is OffsetSource.ASSUMED_ZONE
+        assert event.instant.zone == case.time_zone
+        assert dict(event.details)["day_from"] == "separator"
+
+
+def test_a_message_without_a_day_is_confirmed_with_a_finding(case_vault: Path, cli: Cli,
+                                                            tmp_path: Path) -> None:
+    path = tmp_path / "no-day.png"
+    path.write_bytes(png(Screen("whatsapp", "14:32", "Sam Peeters", ITEMS[1:3])))
+    assert cli("add", str(path)).code == 0
+    assert cli("ocr").code == 0
+    assert cli("confirm", "E-0001:p1").code == 0
+    assert cli("confirm", "E-0001:p2", "--day", "2024-03-11").code == 0
+    with vaultlib.open_vault(case_vault, PASSPHRASE, writable=False) as vault:
+        case = case_service.current_case(vault)
+        item = case_service.find_item(vault, case, "E-0001")
+        events = [e for e in vault.store.events(case.id or 0, item.id) if e.kind == "message"]
+        findings = [f.code for f in vault.store.findings(case.id or 0)]
+    first, second = events
+    assert first.instant is None and dict(first.details)["day_from"] == "unknown"
+    assert findings.count("ocr.message-day-unknown") == 1
+    assert second.instant is not None and dict(second.details)["day_from"] == "user"
+    assert second.instant.local.strftime("%Y-%m-%d %H:%M") == "2024-03-11 21:05"
