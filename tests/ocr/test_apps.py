@@ -79,26 +79,23 @@ def test_no_junk_and_no_wrong_time(screen: Screen) -> None:
         side, shown, day = golden[best]
         assert message.side.value == side
         assert message.time is None or message.time.raw == shown
-        assert message.day is not None and message.day.day == day
+        assert message.day is None or message.day.day == day  # unknown, never wrong
     phones = [f for f in document.identifiers if f.kind is IdentifierKind.PHONE]
     assert [f.value for f in phones] == ["+32470123456"]
 
 
-# (bubbles read, time right, date right) of 4, measured; a drop is a regression
-FLOORS = {
-    "whatsapp": (4, 4), "telegram": (4, 4), "sms": (4, 4), "messenger": (4, 2),
-    "imessage": (4, 2), "instagram": (4, 2),
-}
+# (bubbles read, time right, date right) of 4, as measured; a drop is a regression.
+# Telegram light: its day pills (white on a mid-grey pill) are not read, so the day is
+# unknown (never wrong) and confirming asks for it.
+SCORES = {f"{app}-{mode}": (4, 4, 4) for app in APPS for mode in ("light", "dark")}
+SCORES["telegram-light"] = (4, 4, 0)
 
 
 @pytest.mark.parametrize("screen", SCREENS)
 def test_scores_per_layout(screen: Screen) -> None:
-    read_n, time_n, day_n = score(screen)
-    light, dark = FLOORS[screen.app]
-    floor = dark if screen.dark else light
-    assert read_n >= floor and time_n >= floor
-    if not (screen.app == "telegram" and not screen.dark):
-        assert day_n >= floor
+    measured = score(screen)
+    key = f"{screen.app}-{'dark' if screen.dark else 'light'}"
+    assert all(got >= want for got, want in zip(measured, SCORES[key], strict=True)), measured
 
 
 def test_confirmed_messages_keep_their_instant(case_vault: Path, cli: Cli,
