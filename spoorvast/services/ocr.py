@@ -262,9 +262,14 @@ def proposed_identifiers(case: Case, item: Item, artifact: Artifact,
 def _is_identifier(title: str, document: OcrDocument) -> bool:
     """A title that is a number, an address or a handle (an unsaved contact) is
     proposed once, with its kind, among the identifiers; never also as a name."""
-    bare = "".join(ch for ch in title if ch.isalnum())
-    return any(bare and bare in "".join(ch for ch in f.raw if ch.isalnum())
-               for f in document.identifiers)
+    return any(_bare(title) == _bare(f.raw) for f in document.identifiers)
+
+
+def _bare(text: str) -> str:
+    """Without spaces, dashes, dots and brackets (how numbers are grouped) and the ``~``
+    WhatsApp puts before an unsaved contact; ``@`` and ``+`` stay (``sam`` is a name,
+    ``@sam`` a handle)."""
+    return "".join(ch for ch in text if ch.isalnum() or ch in "@+").casefold()
 
 
 def _record_refusal(tx: SqliteTransaction, item: Item, artifact: Artifact,

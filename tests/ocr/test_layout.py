@@ -8,6 +8,16 @@ from datetime import date
 
 from spoorvast.analysis.ocr import analyse
 from spoorvast.analysis.ocr.model import OcrPage, Word
+from spoorvast.model import instant
+from spoorvast.model.records import (
+    Artifact,
+    ArtifactRole,
+    Case,
+    IdentifierKind,
+    Item,
+    ItemKind,
+)
+from spoorvast.services.ocr import proposed_identifiers
 from tests.ocr.test_units import words
 
 REF = date(2024, 3, 12)
@@ -62,3 +72,28 @@ def test_centred_notice_without_time_is_not_a_message_but_a_centred_bubble_is() 
 
 def test_no_separator_means_no_day_never_a_guess() -> None:
     assert read(("Hoi", 60, 380), ("21:03", 42, 432)) == [("left", "Hoi", "21:03", None)]
+
+
+def test_a_title_that_is_a_number_is_proposed_once_as_a_phone() -> None:
+    rows = (("+32 470 12 34 56", 150, 138), ("Bel 0470 12 34 56", 60, 380), ("21:03", 42, 432))
+    document = analyse(page(*rows), "t", REF, "BE")
+    assert document.chat.title is not None and document.chat.title.raw == "+32 470 12 34 56"
+    when = instant.now("Europe/Brussels")
+    case = Case(1, "t", "nl", "Europe/Brussels", when)
+    item = Item(1, 1, 1, ItemKind.IMAGE, "shot.png", when, "image")
+    artifact = Artifact(1, 1, ArtifactRole.OCR_TEXT, "application/json", 1, "0" * 64,
+                        "shot.ocr.json", when)
+    found = [(i.kind, i.value) for i in proposed_identifiers(case, item, artifact, document)]
+    assert found == [(IdentifierKind.PHONE, "+32470123456")]
+
+
+def test_a_title_that_is_a_name_is_still_a_name() -> None:
+    rows = (("sam", 150, 138), ("volg @sam", 60, 380), ("21:03", 42, 432))
+    document = analyse(page(*rows), "t", REF, "BE")
+    when = instant.now("Europe/Brussels")
+    case = Case(1, "t", "nl", "Europe/Brussels", when)
+    item = Item(1, 1, 1, ItemKind.IMAGE, "shot.png", when, "image")
+    artifact = Artifact(1, 1, ArtifactRole.OCR_TEXT, "application/json", 1, "0" * 64,
+                        "shot.ocr.json", when)
+    found = {(i.kind, i.value) for i in proposed_identifiers(case, item, artifact, document)}
+    assert found == {(IdentifierKind.ACCOUNT, "@sam"), (IdentifierKind.NAME, "sam")}
