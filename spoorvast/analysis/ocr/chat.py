@@ -7,13 +7,19 @@ SMS apps, light or dark:
   width); the leftmost time in it is the phone's clock;
 * below it, when a status bar was found or the picture has a phone's shape, the
   **header** strip holds the title (the contact's name);
-* the rest is read as **bubbles**: consecutive lines with a small vertical gap and
-  the same left edge (text in a bubble is left-aligned); a line holding only a time
-  joins the bubble just above it, and a bubble ends with its time. A bubble whose
-  box is nearer the left edge is *left* (the other person, on most apps), else
-  *right* (the phone's owner);
-* centred lines are **day separators** (``Vandaag``, ``12 mars 2024``…) or app
-  notices (skipped).
+* the rest is read as **bubbles**: consecutive text lines with a small vertical gap
+  and the same left edge (text in a bubble is left-aligned), never across a day
+  separator; a time at the end of a line ends its bubble (WhatsApp, Telegram);
+* a line holding only a time (ticks such as ``✓✓`` allowed) is given to the bubble
+  it is drawn with: the one it lies *beside* (iMessage, Instagram: times at the right
+  edge), else the one right *above* it (SMS, Messenger: the time under the bubble, or
+  inside it at the bottom); never to a bubble that already has a time;
+* a bubble is *left* (the other person, on most apps) when it starts at the page's
+  left margin, else *right* (the phone's owner);
+* centred lines that name a day are **day separators** (``Vandaag``, ``12 mars 2024``,
+  ``Monday``…); each bubble takes the day of the nearest separator above it, or none;
+  other centred lines without a time are app notices (skipped); a bubble with no
+  letters or digits is never proposed.
 
 Everything read here is a *proposal*: the user confirms it before it counts.
 """
