@@ -97,3 +97,9 @@ def test_a_title_that_is_a_name_is_still_a_name() -> None:
                         "shot.ocr.json", when)
     found = {(i.kind, i.value) for i in proposed_identifiers(case, item, artifact, document)}
     assert found == {(IdentifierKind.ACCOUNT, "@sam"), (IdentifierKind.NAME, "sam")}
+
+
+def test_a_time_under_a_bubble_ends_it_even_when_the_next_one_is_close() -> None:
+    assert read(("Vandaag", 470, 280), ("Hoi", 60, 380), ("21:03", 42, 424),
+                ("Nog daar?", 60, 450), ("21:04", 42, 494)) == [
+        ("left", "Hoi", "21:03", REF), ("left", "Nog daar?", "21:04", REF)]

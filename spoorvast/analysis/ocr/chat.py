@@ -153,7 +153,7 @@ def _messages(lines: list[Line], width: int, reference: date | None) -> list[Pro
         elif clock.is_time_only(line.text):
             times.append(line)
         else:
-            _place(bubbles, separators, line, GAP * size, width)
+            _place(bubbles, separators + _under(times, bubbles), line, GAP * size, width)
     for line in times:
         _give_time(bubbles, line, size)
     kept = [b for b in bubbles if b.time is not None or not _centred(b.box, width)]
@@ -161,6 +161,16 @@ def _messages(lines: list[Line], width: int, reference: date | None) -> list[Pro
     found = (_message(bubble, width, _day_above(separators, bubble),
                       margin if margin < LEFT_MARGIN * width else None) for bubble in kept)
     return [message for message in found if _meaningful_text(message.text)]
+
+
+def _under(times: list[Line], bubbles: list[_Bubble]) -> list[tuple[int, clock.DayMark]]:
+    """Time lines drawn under the last bubble (within its width): a bubble ends there.
+    (A time at the screen's edge, beside the bubble, does not end it.)"""
+    if not bubbles:
+        return []
+    box = bubbles[-1].box
+    return [(t.box[1], clock.DayMark(t.text, None)) for t in times
+            if t.box[0] < box[0] + box[2] and t.box[0] + t.box[2] > box[0]]
 
 
 def _place(bubbles: list[_Bubble], separators: list[tuple[int, clock.DayMark]],
@@ -176,6 +186,8 @@ def _place(bubbles: list[_Bubble], separators: list[tuple[int, clock.DayMark]],
 
 def _joins(bubble: _Bubble, line: Line, gap: float, width: int,
            separators: list[tuple[int, clock.DayMark]]) -> bool:
+    """Whether ``line`` continues the bubble: close under it, at its left edge, with no
+    separator (or time drawn under it, passed as one) in between."""
     bottom = _bottom(bubble.box)
     if bubble.time is not None or line.box[1] - bottom > gap:
         return False
