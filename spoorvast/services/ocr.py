@@ -253,11 +253,24 @@ def proposed_identifiers(case: Case, item: Item, artifact: Artifact,
                          location=Location(artifact_sha256=artifact.sha256,
                                            region=found.region, field="ocr"))
     title = document.chat.title
-    if title is not None:
+    if title is not None and not _is_identifier(title.raw, document):
         yield Identifier(None, case.id, IdentifierKind.NAME, title.raw, item_id=item.id,
                          status=IdentifierStatus.PROPOSED,
                          location=Location(artifact_sha256=artifact.sha256,
                                            region=title.region, field="ocr-title"))
+
+
+def _is_identifier(title: str, document: OcrDocument) -> bool:
+    """A title that is a number, an address or a handle (an unsaved contact) is
+    proposed once, with its kind, among the identifiers; never also as a name."""
+    return any(_bare(title) == _bare(f.raw) for f in document.identifiers)
+
+
+def _bare(text: str) -> str:
+    """Without spaces, dashes, dots and brackets (how numbers are grouped) and the ``~``
+    WhatsApp puts before an unsaved contact; ``@`` and ``+`` stay (``sam`` is a name,
+    ``@sam`` a handle)."""
+    return "".join(ch for ch in text if ch.isalnum() or ch in "@+").casefold()
 
 
 def _record_refusal(tx: SqliteTransaction, item: Item, artifact: Artifact,

@@ -32,7 +32,8 @@ from spoorvast.analysis.ocr.chat import ProposedMessage
 from spoorvast.analysis.ocr.document import OcrDocument
 from spoorvast.analysis.ocr.model import Box
 from spoorvast.errors import NoSuchItem, UserError
-from spoorvast.i18n import _
+from spoorvast.findings import register_codes
+from spoorvast.i18n import N_, _
 from spoorvast.model import instant
 from spoorvast.model.instant import Instant, OffsetSource, Precision
 from spoorvast.model.records import (
@@ -43,6 +44,8 @@ from spoorvast.model.records import (
     IdentifierStatus,
     Item,
     Location,
+    Problem,
+    Severity,
     item_label,
 )
 from spoorvast.services import cases as case_service
@@ -51,6 +54,15 @@ from spoorvast.storage.base import case_chain
 from spoorvast.storage.vault import Vault
 
 REJECTED_ACTION = "ocr.proposal-rejected"
+DAY_FROM_SEPARATOR, DAY_FROM_USER, DAY_UNKNOWN = "separator", "user", "unknown"
+NO_DAY_CODE = "ocr.message-day-unknown"
+register_codes({
+    NO_DAY_CODE: N_(
+        "A message read from this screenshot was confirmed without a date: no day "
+        "separator (such as 'Today' or a date) was read above it. So message {proposal} "
+        "has no date and no place on the timeline. (A message is given its day when it "
+        "is confirmed with --day YYYY-MM-DD.)"),
+})
 SOURCE = "screenshot-ocr"
 _ITEM_REF = re.compile(r"^(?:E-?)?0*(\d{1,9}):(p(\d{1,6})|t)$", re.IGNORECASE)
 _IDENT_REF = re.compile(r"^I-?(\d{1,12})$", re.IGNORECASE)
@@ -82,6 +94,7 @@ class Proposal:
     file_time: Instant | None = None  # observation proposals: the EXIF/file time
     identifier: Identifier | None = None
     artifact: Artifact | None = None
+    day_from: str | None = None  # messages: "separator" (the day shown above) or "unknown"
 
 
 def provenance(label: str, region: Box | None) -> str:
@@ -134,15 +147,22 @@ def _message(case: Case, item: Item, artifact: Artifact, number: int,
     key = f"p{number}"
     shown = " ".join(p for p in (message.day.raw if message.day else None,
                                  message.time.raw if message.time else None) if p)
+    known = message.day is not None and message.day.day is not None
     return Proposal(f"{item.label}:{key}", Kind.MESSAGE, decided.get(key, State.OPEN), item,
                     message.text, message.region, _message_time(case, message),
-                    message.side.value, shown or None, artifact=artifact)
+                    message.side.value, shown or None, artifact=artifact,
+                    day_from=DAY_FROM_SEPARATOR if known else DAY_UNKNOWN)
 
 
 def _message_time(case: Case, message: ProposedMessage) -> Instant | None:
-    """The day shown above the bubble and the time in it, in the case zone."""
-    if message.time is None or message.day is None or message.day.day is None:
+    """The day shown above the bubble and the time drawn with it, read in the case zone
+    (minute precision); the day alone when no time was read (day precision)."""
+    if message.day is None or message.day.day is None:
         return None
+    if message.time is None:
+        return instant.from_local(datetime.combine(message.day.day, time()), case.time_zone,
+                                  OffsetSource.ASSUMED_ZONE, Precision.DAY,
+                                  raw=message.day.raw)
     wall = datetime.combine(message.day.day, time(message.time.hour, message.time.minute))
     return instant.from_local(wall, case.time_zone, OffsetSource.ASSUMED_ZONE,
                               Precision.MINUTE, raw=f"{message.day.raw} {message.time.raw}")
@@ -217,6 +237,10 @@ def confirm(vault: Vault, case: Case, proposal: Proposal, day: date | None = Non
     event = _event(case, proposal, day)
     with vault.store.transaction() as tx:
         tx.add_events(proposal.item, [event])
+        if proposal.kind is Kind.MESSAGE and event.instant is None:
+            tx.add_finding(proposal.item, Problem(
+                Severity.WARNING, NO_DAY_CODE, (("proposal", proposal.ref),),
+                event.location))
     return _with_state(proposal, State.CONFIRMED, event.instant)
 
 
@@ -248,11 +272,16 @@ def _set_identifier(vault: Vault, proposal: Proposal, status: IdentifierStatus) 
 def _event(case: Case, proposal: Proposal, day: date | None) -> Event:
     assert proposal.artifact is not None and case.id is not None
     key = proposal.ref.rpartition(":")[2]
-    at = proposal.at
+    at, day_from = proposal.at, proposal.day_from
     if proposal.kind is Kind.MESSAGE and at is None and day is not None:
         at = _with_day(case, proposal, day)
+        day_from = DAY_FROM_USER if at is not None else day_from
     details = [("source", SOURCE), ("proposal", key), ("artifact", proposal.artifact.sha256),
                ("screenshot", proposal.item.label)]
+    if proposal.kind is Kind.MESSAGE:
+        details.append(("day_from", day_from or DAY_UNKNOWN))
+        if proposal.shown_time:
+            details.append(("shown_time", proposal.shown_time))
     if proposal.region is not None:
         details.append(("region", ",".join(str(v) for v in proposal.region)))
     if proposal.side:

@@ -15,7 +15,9 @@ from datetime import date, timedelta
 
 TIME = re.compile(
     r"(?<![\d:.])([01]?\d|2[0-3])\s?[:.h]\s?([0-5]\d)(?:\s?([AaPp])\.?\s?[Mm]\.?)?(?![\d:])")
-_TIME_ONLY = re.compile(rf"^\W*(?:{TIME.pattern})\W*$")
+# the sent/read ticks after a time, as drawn (✓✓) or as OCR reads them (vv, W, v/)
+_TICKS = r"(?:\s*(?:[✓✔]{1,2}|[vV]{1,2}/?|W|v/))?"
+_TIME_ONLY = re.compile(rf"^\W*(?:{TIME.pattern}){_TICKS}\W*$")
 
 _MONTHS = {
     1: ("januari", "janvier", "januar", "jänner", "january", "jan"),
@@ -84,7 +86,7 @@ def is_time_only(text: str) -> bool:
 def trailing_time(text: str) -> ClockTime | None:
     """A time that ends the text (how chat apps print it at the end of a bubble)."""
     found = find_times(text)
-    if found and not re.search(r"\w", text[found[-1].end:]):
+    if found and re.fullmatch(rf"{_TICKS}\W*", text[found[-1].end:]):
         return found[-1]
     return None
 

@@ -17,6 +17,9 @@ from spoorvast.analysis.ocr.model import Word
 
 PROGRAM = "tesseract"
 TIMEOUT_SECONDS = 300
+# Sauvola (local) thresholding: a global threshold turns a mid-grey bubble (a blue
+# iMessage/Messenger bubble in dark mode, inverted) black, text and all, and it is lost.
+THRESHOLDING = ("-c", "thresholding_method=2")
 LANGUAGE_CODES = {"nl": "nld", "fr": "fra", "de": "deu", "en": "eng"}
 
 
@@ -44,7 +47,7 @@ def environment() -> dict[str, str]:
 
 def command(languages: str, single_block: bool = False) -> list[str]:
     layout = ["--psm", "6"] if single_block else []
-    return [PROGRAM, "stdin", "stdout", "-l", languages, *layout, "tsv"]
+    return [PROGRAM, "stdin", "stdout", "-l", languages, *layout, *THRESHOLDING, "tsv"]
 
 
 def cores() -> int:
