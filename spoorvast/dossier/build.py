@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from spoorvast.dossier import bundle, files, manifest, pdf, pdf_data, timestamps
+from spoorvast.dossier import bundle, files, manifest, pdf, pdf_data, pdf_items, timestamps
 from spoorvast.dossier.charts import Charts
 from spoorvast.dossier.gather import gather
 from spoorvast.dossier.model import Dossier, DossierOptions, Placed, Transform
@@ -209,12 +209,16 @@ def _index_files(vault: Vault, dossier: Dossier, root: Path, placement: bundle.P
                               verify_txt(stamps, dossier.case.title).encode("utf-8"))]
 
 
-def _paths(placed: list[Placed]) -> dict[str, str]:
-    paths: dict[str, str] = {}
+def _paths(placed: list[Placed]) -> pdf_items.Placements:
+    """Where each stored file is in the bundle, by artifact (two files with the same
+    bytes, a viewport and a full-page shot, keep their own names), then by SHA-256."""
+    found: pdf_items.Placements = {}
     for p in placed:
         if p.artifact is not None and p.transform is not Transform.METADATA_REMOVED:
-            paths.setdefault(p.artifact.sha256, p.path)
-    return paths
+            if p.artifact.id is not None:
+                found.setdefault(p.artifact.id, p)
+            found.setdefault(p.artifact.sha256, p)
+    return found
 
 
 def _photo_counts(placed: list[Placed]) -> tuple[int, int]:

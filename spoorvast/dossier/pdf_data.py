@@ -25,7 +25,7 @@ from spoorvast.dossier.labels import (
 from spoorvast.dossier.labels import labels as fixed_labels
 from spoorvast.dossier.missing import OBTAIN
 from spoorvast.dossier.model import Dossier, IdentifierView
-from spoorvast.dossier.pdf_items import item_json
+from spoorvast.dossier.pdf_items import Placements, changed_note, item_json, placed_of
 from spoorvast.dossier.pdf_text import breakable, event_row
 from spoorvast.dossier.thumbs import Preview
 from spoorvast.dossier.timestamps import TimestampCheck
@@ -196,10 +196,19 @@ def calls(dossier: Dossier) -> dict[str, object]:
     return {"rows": rows, "note": note}
 
 
-def annex(dossier: Dossier, paths: dict[str, str]) -> list[list[str]]:
-    """The full SHA-256 of every stored file (the tables show the first 12 digits)."""
-    return [[v.item.label, paths.get(a.sha256, a.name), a.sha256]
-            for v in dossier.items for a in v.artifacts]
+def annex(dossier: Dossier, paths: Placements) -> list[list[str]]:
+    """The full SHA-256 of every file (the tables show the first 12 digits): the bundle's
+    copy, and the sealed original's where the copy was changed for disclosure."""
+    rows = []
+    for view in dossier.items:
+        for artifact in view.artifacts:
+            placed = placed_of(paths, artifact)
+            path = placed.path if placed is not None else artifact.name
+            rows.append([view.item.label, path, placed.sha256 if placed else artifact.sha256])
+            if changed_note(placed, artifact):
+                rows.append([view.item.label, _("{path} (sealed original)").format(path=path),
+                             artifact.sha256])
+    return rows
 
 
 def verify_steps(bundle_sha: str, stamps: list[TimestampCheck]) -> list[dict[str, object]]:
@@ -208,7 +217,7 @@ def verify_steps(bundle_sha: str, stamps: list[TimestampCheck]) -> list[dict[str
 
 
 def build(dossier: Dossier, bundle_sha: str, previews: dict[int, Preview],
-          paths: dict[str, str], charts: list[str], stamps: list[TimestampCheck],
+          paths: Placements, charts: list[str], stamps: list[TimestampCheck],
           photos: tuple[int, int]) -> dict[str, object]:
     return {
         "lang": dossier.options.language, "labels": fixed_labels(),

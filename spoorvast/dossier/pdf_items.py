@@ -9,12 +9,19 @@ from spoorvast.dossier.labels import (
     named,
     short_hash,
 )
-from spoorvast.dossier.model import DossierOptions, EventView, InfoSection, ItemView
+from spoorvast.dossier.model import (
+    DossierOptions,
+    EventView,
+    InfoSection,
+    ItemView,
+    Placed,
+    Transform,
+)
 from spoorvast.dossier.pdf_text import event_row, section_json
 from spoorvast.dossier.thumbs import Preview
 from spoorvast.dossier.when import instant_text
-from spoorvast.i18n import _, ngettext
-from spoorvast.model.records import Item, ItemKind
+from spoorvast.i18n import N_, _, ngettext
+from spoorvast.model.records import Artifact, Item, ItemKind
 from spoorvast.services.notes import IMPORTER as NOTE_IMPORTER
 from spoorvast.units import human_size
 
@@ -54,10 +61,39 @@ def item_title(view: ItemView) -> str:
     return view.note.label if view.note is not None else view.item.title
 
 
-def _artifacts(view: ItemView, paths: dict[str, str]) -> list[dict[str, str]]:
-    return [{"role": named(ARTIFACT_ROLES, a.role.value), "name": a.name,
-             "size": human_size(a.size), "sha256": a.sha256, "short": short_hash(a.sha256),
-             "path": paths.get(a.sha256, "—")} for a in view.artifacts]
+# Where each stored file is in the bundle: by artifact id, then by SHA-256.
+Placements = dict[int | str, Placed]
+CHANGED = {Transform.SESSION_SECRETS_REMOVED: N_(
+    "The copy in the bundle has the session cookies and secret values removed, so its "
+    "SHA-256 differs from the sealed original's: {original}."),
+    Transform.METADATA_REMOVED: N_(
+    "The copy in the bundle has the photo's location and camera data removed, so its "
+    "SHA-256 differs from the sealed original's: {original}.")}
+
+
+def placed_of(placements: Placements, artifact: Artifact) -> Placed | None:
+    if artifact.id is not None and artifact.id in placements:
+        return placements[artifact.id]
+    return placements.get(artifact.sha256)
+
+
+def changed_note(placed: Placed | None, artifact: Artifact) -> str:
+    """Why the bundle's file has another SHA-256 than the sealed original, or ""."""
+    if placed is None or placed.sha256 == artifact.sha256 or placed.transform is None:
+        return ""
+    return _(CHANGED[placed.transform]).format(original=short_hash(artifact.sha256))
+
+
+def _artifacts(view: ItemView, placements: Placements) -> list[dict[str, str]]:
+    rows = []
+    for a in view.artifacts:
+        placed = placed_of(placements, a)
+        shown = placed.sha256 if placed is not None else a.sha256
+        rows.append({"role": named(ARTIFACT_ROLES, a.role.value), "name": a.name,
+                     "size": human_size(a.size), "sha256": shown, "short": short_hash(shown),
+                     "path": placed.path if placed is not None else "—",
+                     "changed": changed_note(placed, a)})
+    return rows
 
 
 def _section(section: InfoSection) -> dict[str, object]:
@@ -68,7 +104,7 @@ def _run(run: tuple[EventView, ...], language: str) -> list[dict[str, object]]:
     return [event_row(v, 2000, language) for v in run]
 
 
-def item_json(view: ItemView, preview: Preview | None, paths: dict[str, str],
+def item_json(view: ItemView, preview: Preview | None, paths: Placements,
               options: DossierOptions) -> dict[str, object]:
     item = view.item
     counts = ""

@@ -135,3 +135,27 @@ def test_wacz_leaves_without_session_cookie(made: Made) -> None:
                  if a["role"] == "wacz")
     assert entry["files"][0]["transform"] == "session-secrets-removed"
     assert entry["files"][0]["sha256"] != entry["sha256"]
+
+
+def test_a_changed_copy_is_listed_with_both_hashes_and_why(made: Made) -> None:
+    """The PDF lists the WACZ under the hash of the file in the bundle, names the sealed
+    original's hash and says why they differ; the annex has both in full."""
+    entry = next(a for i in made.manifest["items"] for a in i["artifacts"]  # type: ignore[attr-defined]
+                 if a["role"] == "wacz")
+    copy, original = entry["files"][0]["sha256"], entry["sha256"]
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "DOSSIER.pdf", "-"], cwd=made.folder,
+                          capture_output=True, text=True, check=True).stdout
+    flat = " ".join(text.split())
+    assert copy[:12] in flat and original[:12] in flat
+    assert "sessiecookies en geheime waarden verwijderd" in flat  # the case is in Dutch
+    assert copy in flat.replace(" ", "") and original in flat.replace(" ", "")
+
+
+def test_each_file_is_listed_under_its_own_name(made: Made) -> None:
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "DOSSIER.pdf", "-"], cwd=made.folder,
+                          capture_output=True, text=True, check=True).stdout
+    capture = next(i for i in made.manifest["items"]  # type: ignore[attr-defined]
+                   if any(a["role"] == "wacz" for a in i["artifacts"]))
+    names = [f["path"].rsplit("/", 1)[-1] for a in capture["artifacts"] for f in a["files"]]
+    for name in names:
+        assert name in text, name
