@@ -205,7 +205,7 @@ def test_date_survey_names_the_deciding_line_across_blocks(
         block: int, monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
-    from spoorvast.importers.chat import whatsapp_parse
+    from spoorvast.importers.chat.whatsapp import parse as whatsapp_parse
 
     monkeypatch.setattr(whatsapp_parse, "SURVEY_BLOCK", block)
     text = "\ufeff" + whatsapp_lines(3000).replace(": bericht 7\n", ": bericht 7\nnog\n")
@@ -263,10 +263,10 @@ def test_events_do_not_depend_on_where_the_blocks_are_cut(
     longer than a block give the same events, findings and accounting at any block size."""
     import io
 
-    from spoorvast.importers.chat import textfile
-    from spoorvast.importers.chat.common import Participants, Tally
-    from spoorvast.importers.chat.whatsapp_lines import LAYOUTS
-    from spoorvast.importers.chat.whatsapp_parse import ChatResult, WhatsAppParser
+    from spoorvast.importers.chat.shared import textfile
+    from spoorvast.importers.chat.shared.common import Participants, Tally
+    from spoorvast.importers.chat.whatsapp.lines import LAYOUTS
+    from spoorvast.importers.chat.whatsapp.parse import ChatResult, WhatsAppParser
     from spoorvast.model.instant import ZoneClock
 
     data = (b"\xef\xbb\xbf" if bom else b"") + b"04/03/2026, 22:15 - Jan: start\n" + b"".join(
@@ -305,7 +305,7 @@ def test_quick_date_order_equals_the_full_survey(
     date gives, at any block size, for both layouts."""
     import io
 
-    from spoorvast.importers.chat import whatsapp_parse
+    from spoorvast.importers.chat.whatsapp import parse as whatsapp_parse
 
     layout = "ios" if ios else "android"
     text = "".join(

@@ -1,7 +1,7 @@
 """WhatsApp's localised markers, as data (en, nl, fr, de, es, it, pt, ru, tr, ar, pl).
 Matched after stripping direction marks and a final full stop, case-insensitively;
 shapes (``<… : name>``, ``name (…)``) are matched by regular expressions in
-``whatsapp_lines``. The strings are WhatsApp's own, as its exports write them (taken
+``lines``. The strings are WhatsApp's own, as its exports write them (taken
 from exports quoted in public chat-export parsers; each language has a test)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """One thread of Messenger's end-to-end-encrypted download -> events (see
-``messenger_e2ee`` for the shape and the sources it was established from).
+``e2ee`` for the shape and the sources it was established from).
 
 ``timestamp`` is Unix time in milliseconds (EPOCH). Senders, reaction actors and
 participants are display names only (weak NAME identities, platform ``facebook`` as in
@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spoorvast.importers.chat.common import Actor, Participants, Tally, without_surrogates
-from spoorvast.importers.chat.epochms import Keyed, in_time_order, keep
-from spoorvast.importers.chat.jsonload import JsonObject, arr, get_str, integer, obj, pointer
-from spoorvast.importers.chat.localfiles import Resolver
+from spoorvast.importers.chat.meta.epochms import Keyed, in_time_order, keep
+from spoorvast.importers.chat.shared.common import Actor, Participants, Tally, without_surrogates
+from spoorvast.importers.chat.shared.jsonload import JsonObject, arr, get_str, integer, obj, pointer
+from spoorvast.importers.chat.shared.localfiles import Resolver
 from spoorvast.model.conversation import actor_key
 from spoorvast.model.instant import Instant
 from spoorvast.model.records import Event, IdentifierKind, Location

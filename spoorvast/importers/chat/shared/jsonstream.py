@@ -30,8 +30,8 @@ from typing import BinaryIO, TypeVar
 
 import orjson
 
-from spoorvast.importers.chat.jsonload import JsonObject, obj, repair_escapes, unshift
-from spoorvast.importers.chat.jsonskeleton import JsonPath, Skeleton, parse_loose
+from spoorvast.importers.chat.shared.jsonload import JsonObject, obj, repair_escapes, unshift
+from spoorvast.importers.chat.shared.jsonskeleton import JsonPath, Skeleton, parse_loose
 from spoorvast.model.records import Location, Problem, Severity
 
 BLOCK = 1 << 20

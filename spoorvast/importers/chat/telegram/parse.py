@@ -18,7 +18,7 @@ from itertools import repeat
 from typing import Any
 
 from spoorvast.i18n import N_
-from spoorvast.importers.chat.common import (
+from spoorvast.importers.chat.shared.common import (
     Actor,
     Participants,
     Tally,
@@ -27,7 +27,7 @@ from spoorvast.importers.chat.common import (
     phone_or_name,
     without_surrogates,
 )
-from spoorvast.importers.chat.jsonload import (
+from spoorvast.importers.chat.shared.jsonload import (
     JsonObject,
     arr,
     get_str,

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from xml.etree.ElementTree import Element
 
-from spoorvast.importers.chat.common import Actor, Participants, phone_or_name
+from spoorvast.importers.chat.shared.common import Actor, Participants, phone_or_name
 from spoorvast.model.conversation import actor_key
 from spoorvast.model.instant import Instant, Precision, from_epoch, zone
 from spoorvast.model.records import Event, IdentifierKind, Location, Problem, Severity

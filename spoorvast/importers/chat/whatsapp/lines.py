@@ -1,4 +1,4 @@
-"""WhatsApp export lines: the header patterns of a file's shape (``whatsapp_shape``),
+"""WhatsApp export lines: the header patterns of a file's shape (``shape``),
 and the day/month order decided from the whole file.
 
 Android: ``04/03/2026, 22:15 - Jan: text`` (also ``04-03-2026 22:15``, ``04.03.26, 22:15``,
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from spoorvast.importers.chat import whatsapp_periods as periods
-from spoorvast.importers.chat.whatsapp_shape import Shape, build, compiled, establish
+from spoorvast.importers.chat.whatsapp import periods
+from spoorvast.importers.chat.whatsapp.shape import Shape, build, compiled, establish
 
 # day, month and year in some order, in the raw text of an instant (for the date question
 # of ``reread``): any digits, ``2023. 12. 31.``, marks around the separators
@@ -30,7 +30,7 @@ DATE = (rf"(\d{{1,4}}){_RAW_MARKS}(\.\s|[./-]){_RAW_MARKS}(\d{{1,2}}){_RAW_MARKS
 LAYOUTS = {layout: compiled(Shape(layout)) for layout in ("android", "ios")}
 _SURVEYED = frozenset({"a", "sep", "b", "c", "ap1", "ap2"})
 
-# headers whose date alone settles most files (see ``whatsapp_parse.date_order``): the
+# headers whose date alone settles most files (see ``parse.date_order``): the
 # first field has four digits; the first field is above 12; the second is above 12
 _ABOVE_12 = r"(?=\d{1,4}\D)0*(?:1[3-9]|[2-9]\d|[1-9]\d\d\d?)"
 _DECIDING_FIELDS = {
@@ -62,7 +62,7 @@ def deciding_headers(layout: str | Shape) -> dict[str, re.Pattern[str]]:
 
 
 def detect_layout(lines: list[str]) -> Shape | None:
-    """The shape of the file's headers (None if no line is one): see ``whatsapp_shape``."""
+    """The shape of the file's headers (None if no line is one): see ``shape``."""
     return establish(lines)
 
 
@@ -110,7 +110,7 @@ class DateSurvey:
 
     def decide(self, default: str = "dmy", language: str | None = None) -> DateOrder:
         """The order the dates prove, else the best guess (``default``: the order of the
-        case's country, :func:`whatsapp_periods.country_order`; ``language``: the order
+        case's country, :func:`periods.country_order`; ``language``: the order
         of the locales whose AM/PM words the file writes, which settles a year-first
         date with a two-digit year, ``24. 2. 9.`` in Korean, unless a second field
         above 12 rules it out)."""

@@ -16,19 +16,19 @@ from collections.abc import Iterator
 
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source
-from spoorvast.importers.chat.archive import ZipFiles, open_files, zip_names
-from spoorvast.importers.chat.common import Participants, Tally
-from spoorvast.importers.chat.jsonload import load_json, obj
-from spoorvast.importers.chat.localfiles import (
+from spoorvast.importers.chat.meta.local_media import DyiFolder
+from spoorvast.importers.chat.meta.parse import MetaParser
+from spoorvast.importers.chat.shared.archive import ZipFiles, open_files, zip_names
+from spoorvast.importers.chat.shared.common import Participants, Tally
+from spoorvast.importers.chat.shared.jsonload import load_json, obj
+from spoorvast.importers.chat.shared.localfiles import (
     AttachmentReport,
     LocalFiles,
     Resolver,
     is_url,
     real_folder,
 )
-from spoorvast.importers.chat.meta_local import DyiFolder
-from spoorvast.importers.chat.meta_parse import MetaParser
-from spoorvast.importers.chat.textfile import quiet_gc
+from spoorvast.importers.chat.shared.textfile import quiet_gc
 from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry
 from spoorvast.model.records import Artifact, ItemKind, Location, Problem, Severity

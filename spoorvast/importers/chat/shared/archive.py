@@ -10,7 +10,7 @@ import zlib
 from dataclasses import dataclass, field, replace
 
 from spoorvast.importers.base import ImportContext, ItemDraft, Source, original_opener
-from spoorvast.importers.chat.zipsafe import SafeZip, is_zip
+from spoorvast.importers.chat.shared.zipsafe import SafeZip, is_zip
 from spoorvast.importers.files import file_facts
 from spoorvast.model.records import Artifact, ArtifactRole, ItemKind, Severity
 

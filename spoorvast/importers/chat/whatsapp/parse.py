@@ -11,10 +11,10 @@ from datetime import datetime
 from typing import BinaryIO
 
 from spoorvast.i18n import N_
-from spoorvast.importers.chat import whatsapp_tables as tables
-from spoorvast.importers.chat.common import Participants, Tally, clean_name, phone_or_name
-from spoorvast.importers.chat.textfile import Decoding, text_blocks
-from spoorvast.importers.chat.whatsapp_lines import (
+from spoorvast.importers.chat.shared.common import Participants, Tally, clean_name, phone_or_name
+from spoorvast.importers.chat.shared.textfile import Decoding, text_blocks
+from spoorvast.importers.chat.whatsapp import markers as tables
+from spoorvast.importers.chat.whatsapp.lines import (
     SENDER_LIMIT,
     DateOrder,
     DateSurvey,
@@ -24,7 +24,7 @@ from spoorvast.importers.chat.whatsapp_lines import (
     survey_header,
     wall_time,
 )
-from spoorvast.importers.chat.whatsapp_shape import Shape, fields, looks_like_header
+from spoorvast.importers.chat.whatsapp.shape import Shape, fields, looks_like_header
 from spoorvast.model.instant import Instant, Precision, ZoneClock
 from spoorvast.model.message_run import Details, MessageRun
 from spoorvast.model.records import Event, Location, Problem, Severity

@@ -6,7 +6,7 @@ character ("g\\u00c3\\u00a9ld" for "géld"): every string is repaired on its own
 the original string in ``original_text``. Messages are listed newest first; events are
 returned in time order, each pointing at its original index (``/messages/17``).
 Senders are display names only (weak identities). Media uris are handed to a resolver
-(the archive's entries, or files next to a loose JSON: see ``meta_local``), which seals
+(the archive's entries, or files next to a loose JSON: see ``local_media``), which seals
 what it finds and reports what is missing or refused.
 """
 
@@ -14,10 +14,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spoorvast.importers.chat.common import Participants, Tally, phone_or_name, without_surrogates
-from spoorvast.importers.chat.epochms import Keyed, in_time_order, keep
-from spoorvast.importers.chat.jsonload import JsonObject, arr, get_str, integer, obj, pointer
-from spoorvast.importers.chat.localfiles import Resolver
+from spoorvast.importers.chat.meta.epochms import Keyed, in_time_order, keep
+from spoorvast.importers.chat.shared.common import (
+    Participants,
+    Tally,
+    phone_or_name,
+    without_surrogates,
+)
+from spoorvast.importers.chat.shared.jsonload import JsonObject, arr, get_str, integer, obj, pointer
+from spoorvast.importers.chat.shared.localfiles import Resolver
 from spoorvast.model.instant import Instant
 from spoorvast.model.records import Event, Location, Problem
 

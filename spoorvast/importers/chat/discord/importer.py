@@ -34,14 +34,14 @@ from datetime import datetime
 
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
-from spoorvast.importers.chat.common import (
+from spoorvast.importers.chat.shared.common import (
     DuplicateIds,
     Participants,
     Tally,
     account,
     without_surrogates,
 )
-from spoorvast.importers.chat.jsonload import (
+from spoorvast.importers.chat.shared.jsonload import (
     JsonObject,
     arr,
     get_str,
@@ -51,8 +51,8 @@ from spoorvast.importers.chat.jsonload import (
     pointer,
     scalar,
 )
-from spoorvast.importers.chat.jsonskeleton import OBJECT, Skeleton
-from spoorvast.importers.chat.jsonstream import (
+from spoorvast.importers.chat.shared.jsonskeleton import OBJECT, Skeleton
+from spoorvast.importers.chat.shared.jsonstream import (
     BLOCK,
     DISCORD_CHAT_EXPORTER,
     Opener,
@@ -60,8 +60,13 @@ from spoorvast.importers.chat.jsonstream import (
     not_an_export,
     streamed_or_whole,
 )
-from spoorvast.importers.chat.localfiles import AttachmentReport, LocalFiles, Resolver, real_folder
-from spoorvast.importers.chat.textfile import quiet_gc
+from spoorvast.importers.chat.shared.localfiles import (
+    AttachmentReport,
+    LocalFiles,
+    Resolver,
+    real_folder,
+)
+from spoorvast.importers.chat.shared.textfile import quiet_gc
 from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry
 from spoorvast.model.instant import Instant, OffsetSource, Precision, from_aware

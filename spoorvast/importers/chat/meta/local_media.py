@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
-from spoorvast.importers.chat.localfiles import LocalFiles, is_url, parts_of
+from spoorvast.importers.chat.shared.localfiles import LocalFiles, is_url, parts_of
 from spoorvast.model.records import Location
 
 MAX_LEVELS = 6  # the deepest layout puts the JSON 4 folders below the download's root

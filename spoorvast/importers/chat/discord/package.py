@@ -24,12 +24,12 @@ from typing import Protocol
 
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
-from spoorvast.importers.chat.archive import ZipFiles, open_files, zip_names
-from spoorvast.importers.chat.common import Participants, Tally, account, without_surrogates
-from spoorvast.importers.chat.discord import iso_instant
-from spoorvast.importers.chat.jsonload import arr, load_json, obj, pointer, scalar
-from spoorvast.importers.chat.localfiles import Refused, locate, read_regular, real_folder
-from spoorvast.importers.chat.zipsafe import MAX_ENTRY_BYTES
+from spoorvast.importers.chat.discord.importer import iso_instant
+from spoorvast.importers.chat.shared.archive import ZipFiles, open_files, zip_names
+from spoorvast.importers.chat.shared.common import Participants, Tally, account, without_surrogates
+from spoorvast.importers.chat.shared.jsonload import arr, load_json, obj, pointer, scalar
+from spoorvast.importers.chat.shared.localfiles import Refused, locate, read_regular, real_folder
+from spoorvast.importers.chat.shared.zipsafe import MAX_ENTRY_BYTES
 from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry
 from spoorvast.model.instant import Instant, OffsetSource, Precision, from_aware

@@ -21,16 +21,16 @@ from collections.abc import Callable, Iterator
 
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
-from spoorvast.importers.chat import codes_stream as _codes_stream  # noqa: F401
-from spoorvast.importers.chat.archive import ZipFiles, open_files, unread_archive, zip_names
-from spoorvast.importers.chat.common import (
+from spoorvast.importers.chat.shared import codes_stream as _codes_stream  # noqa: F401
+from spoorvast.importers.chat.shared.archive import ZipFiles, open_files, unread_archive, zip_names
+from spoorvast.importers.chat.shared.common import (
     Actor,
     Participants,
     account,
     e164,
     zone_country,
 )
-from spoorvast.importers.chat.jsonload import (
+from spoorvast.importers.chat.shared.jsonload import (
     JsonObject,
     Loaded,
     arr,
@@ -39,8 +39,8 @@ from spoorvast.importers.chat.jsonload import (
     load_json,
     obj,
 )
-from spoorvast.importers.chat.jsonskeleton import OBJECT, Skeleton
-from spoorvast.importers.chat.jsonstream import (
+from spoorvast.importers.chat.shared.jsonskeleton import OBJECT, Skeleton
+from spoorvast.importers.chat.shared.jsonstream import (
     BLOCK,
     CHAT_LISTS,
     TELEGRAM,
@@ -49,14 +49,14 @@ from spoorvast.importers.chat.jsonstream import (
     not_an_export,
     streamed_or_whole,
 )
-from spoorvast.importers.chat.localfiles import AttachmentReport, LocalFiles, real_folder
-from spoorvast.importers.chat.telegram_parse import (
+from spoorvast.importers.chat.shared.localfiles import AttachmentReport, LocalFiles, real_folder
+from spoorvast.importers.chat.shared.textfile import quiet_gc
+from spoorvast.importers.chat.telegram.parse import (
     PLATFORM,
     TelegramParser,
     chat_context,
     surrogate_problem,
 )
-from spoorvast.importers.chat.textfile import quiet_gc
 from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry
 from spoorvast.model.conversation import actor_key

@@ -23,8 +23,8 @@ from dataclasses import dataclass, replace
 from functools import cache
 from operator import itemgetter
 
-from spoorvast.importers.chat import whatsapp_periods as periods
-from spoorvast.importers.chat.whatsapp_periods import MARKS, SPACES
+from spoorvast.importers.chat.whatsapp import periods
+from spoorvast.importers.chat.whatsapp.periods import MARKS, SPACES
 
 M = f"[{MARKS}]*"
 S = f"[{SPACES}]"

@@ -20,15 +20,15 @@ from spoorvast.importers.base import (
     open_original,
     original_opener,
 )
-from spoorvast.importers.chat import whatsapp_tables as tables
-from spoorvast.importers.chat.archive import unread_archive
-from spoorvast.importers.chat.common import Participants, Tally, zone_country
-from spoorvast.importers.chat.textfile import quiet_gc
-from spoorvast.importers.chat.whatsapp_lines import DateOrder, detect_layout
-from spoorvast.importers.chat.whatsapp_parse import ChatResult, WhatsAppParser, date_order
-from spoorvast.importers.chat.whatsapp_periods import country_order, language_order
-from spoorvast.importers.chat.whatsapp_shape import Shape, compiled
-from spoorvast.importers.chat.zipsafe import SafeZip, is_zip
+from spoorvast.importers.chat.shared.archive import unread_archive
+from spoorvast.importers.chat.shared.common import Participants, Tally, zone_country
+from spoorvast.importers.chat.shared.textfile import quiet_gc
+from spoorvast.importers.chat.shared.zipsafe import SafeZip, is_zip
+from spoorvast.importers.chat.whatsapp import markers as tables
+from spoorvast.importers.chat.whatsapp.lines import DateOrder, detect_layout
+from spoorvast.importers.chat.whatsapp.parse import ChatResult, WhatsAppParser, date_order
+from spoorvast.importers.chat.whatsapp.periods import country_order, language_order
+from spoorvast.importers.chat.whatsapp.shape import Shape, compiled
 from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry
 from spoorvast.model.instant import ZoneClock

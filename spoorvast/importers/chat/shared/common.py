@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from spoorvast.analysis.phones import e164 as e164  # re-exported for the chat importers
 from spoorvast.analysis.phones import zone_country as zone_country
-from spoorvast.importers.chat import codes as _codes  # noqa: F401  (registers codes)
+from spoorvast.importers.chat.shared import codes as _codes  # noqa: F401  (registers codes)
 from spoorvast.model.conversation import actor_key
 from spoorvast.model.records import (
     Identifier,

@@ -37,10 +37,11 @@ from collections.abc import Iterator
 
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source
-from spoorvast.importers.chat.archive import ZipFiles, entry_head, open_files, zip_names
-from spoorvast.importers.chat.common import Participants, Tally
-from spoorvast.importers.chat.jsonload import load_json, obj
-from spoorvast.importers.chat.localfiles import (
+from spoorvast.importers.chat.meta.e2ee_parse import E2eeParser
+from spoorvast.importers.chat.shared.archive import ZipFiles, entry_head, open_files, zip_names
+from spoorvast.importers.chat.shared.common import Participants, Tally
+from spoorvast.importers.chat.shared.jsonload import load_json, obj
+from spoorvast.importers.chat.shared.localfiles import (
     AttachmentReport,
     LocalFiles,
     Resolver,
@@ -48,8 +49,7 @@ from spoorvast.importers.chat.localfiles import (
     parts_of,
     real_folder,
 )
-from spoorvast.importers.chat.messenger_e2ee_parse import E2eeParser
-from spoorvast.importers.chat.textfile import quiet_gc
+from spoorvast.importers.chat.shared.textfile import quiet_gc
 from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry
 from spoorvast.model.records import Artifact, ItemKind, Location, Problem, Severity
