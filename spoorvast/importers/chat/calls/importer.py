@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
-from spoorvast.importers.chat.shared import codes_caps as _codes_caps  # noqa: F401  (codes)
+from spoorvast.importers.chat.calls import codes as _codes  # noqa: F401  (registers codes)
 from spoorvast.importers.chat.shared.common import Actor, Participants, Tally, e164, zone_country
 from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry

@@ -34,6 +34,7 @@ from datetime import datetime
 
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
+from spoorvast.importers.chat.discord import codes as _codes  # noqa: F401  (registers codes)
 from spoorvast.importers.chat.shared.common import (
     DuplicateIds,
     Participants,

@@ -24,6 +24,7 @@ from typing import Protocol
 
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
+from spoorvast.importers.chat.discord import codes as _codes  # noqa: F401  (registers codes)
 from spoorvast.importers.chat.discord.importer import iso_instant
 from spoorvast.importers.chat.shared.archive import ZipFiles, open_files, zip_names
 from spoorvast.importers.chat.shared.common import Participants, Tally, account, without_surrogates

@@ -37,6 +37,7 @@ from collections.abc import Iterator
 
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source
+from spoorvast.importers.chat.meta import codes as _codes  # noqa: F401  (registers codes)
 from spoorvast.importers.chat.meta.e2ee_parse import E2eeParser
 from spoorvast.importers.chat.shared.archive import ZipFiles, entry_head, open_files, zip_names
 from spoorvast.importers.chat.shared.common import Participants, Tally

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source
+from spoorvast.importers.chat.meta import codes as _codes  # noqa: F401  (registers codes)
 from spoorvast.importers.chat.meta.local_media import DyiFolder
 from spoorvast.importers.chat.meta.parse import MetaParser
 from spoorvast.importers.chat.shared.archive import ZipFiles, open_files, zip_names

@@ -1,5 +1,7 @@
-"""Finding codes of the conversation importers (messages hold no evidence content:
-line numbers, JSON pointers, counts and names of rules only)."""
+"""Finding codes every conversation format shares: accounting, local times,
+encodings, safe zips, the JSON and text readers, attachments read beside an export.
+Messages hold no evidence content (places, counts, zone names, names of rules);
+the code strings are stored in vaults, so none may be renamed."""
 
 from __future__ import annotations
 
@@ -21,28 +23,10 @@ register_codes({
     "chat.dst-overlap": N_("{where}: the local time {time} happened twice in {zone} "
                            "(clocks moved back); the {which} occurrence was chosen from "
                            "the order of the messages."),
-    "chat.date-order": N_("Dates were read as {order} ({rule})."),
-    "chat.date-order-ambiguous": N_("No date in the export tells whether it is "
-                                    "day/month or month/day; {order} was assumed. Check "
-                                    "a few messages against the phone; if it is wrong, "
-                                    "read the export again with spoorvast reread and "
-                                    "--date-order."),
-    "chat.date-order-zone": N_("{order} was assumed because dates are written that way "
-                               "where the case's time zone {zone} is."),
-    "chat.date-order-language": N_("{order} was assumed because the export's AM/PM words "
-                                   "are those of a language that writes dates that way."),
-    "chat.other-shape": N_("{count} lines (the first at {where}) start with a date and "
-                           "time written differently from the export's messages; each was "
-                           "read as part of the message before it. If some are messages of "
-                           "their own, the export was edited or joined from two phones."),
     "chat.duplicate-id": N_("{where}: the message ID {id} was already read earlier in the "
                             "export; this record was kept as an event of its own too."),
     "chat.duplicate-id-more": N_("{count} more records repeat a message ID read earlier; "
                                  "each was kept as an event of its own."),
-    "chat.truncated": N_("This export holds {count} messages; WhatsApp exports at most "
-                         "about {limit} ({media}), keeping the most recent ones, so older "
-                         "messages may be missing. Export again in parts, or keep the "
-                         "phone's backup."),
     "chat.encoding": N_("Line or record {where} was not valid UTF-8; it was read as "
                         "{encoding}."),
     "chat.surrogates": N_("{where}: the text held invalid characters (lone surrogates); "
@@ -50,8 +34,6 @@ register_codes({
                           "unchanged."),
     "chat.attachment-missing": N_("{where}: the message names an attachment that is not "
                                   "in the export."),
-    "chat.attachment-unreferenced": N_("The file {name} in the export is named by no "
-                                       "message; it was stored as an attachment."),
     # without the name: findings stored before chat.zip-unsafe-entry
     "chat.zip-unsafe-name": N_("The archive holds an entry with an unsafe name (an "
                                "absolute path or '..'); it was not read."),
@@ -63,12 +45,23 @@ register_codes({
                                 "exports do); they were read as \\u00XX."),
     "chat.json-truncated": N_("The JSON ends early (at byte {offset}); the messages "
                               "before that point were read."),
-    "chat.mojibake-repaired": N_("{count} texts were stored as UTF-8 read as Latin-1 "
-                                 "(mojibake) and were repaired; each event keeps the "
-                                 "original string."),
+    "chat.json-invalid": N_("The JSON is not valid at byte {offset}; the records before "
+                            "that point were read, the rest is kept in the original."),
+    "chat.json-read-whole": N_("The export was read whole, not in blocks: its layout is "
+                               "not the indented one {program} writes. The events are the "
+                               "same; a very large export in this layout needs much "
+                               "memory."),
+    "chat.not-an-export": N_("The file does not have the shape of a {format} export "
+                             "({reason}); it is kept unchanged."),
     "chat.count-mismatch": N_("The export says it holds {expected} records, but "
                               "{found} were found."),
-    "chat.own-messages-only": N_("This Discord data package holds only the account "
-                                 "holder's own messages; the other side of the "
-                                 "conversation is not in it."),
+    "chat.line-cut": N_("{where} is {size} long; only its first {limit} were read into "
+                        "the message. The original is sealed whole."),
+    "chat.attachment-refused": N_("{where}: the file the message names was not read "
+                                  "({reason}); only regular files inside the export's "
+                                  "folder are read."),
+    "chat.attachments-more": N_("{count} more attachments were missing or not read (the "
+                                "first at {where}); each is still named on its message."),
+    "chat.attachments-read": N_("{count} attachment files were read from the folder of "
+                                "the export and stored in the vault."),
 })

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from spoorvast.importers.chat.shared import codes2 as _codes2  # noqa: F401  (registers codes)
+from spoorvast.importers.chat.shared import codes as _codes  # noqa: F401  (registers codes)
 from spoorvast.model.records import Location, Problem, Severity
 
 JsonObject = dict[str, object]

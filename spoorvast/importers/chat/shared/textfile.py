@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from spoorvast.importers.chat.shared import codes_caps as _codes_caps  # noqa: F401  (codes)
+from spoorvast.importers.chat.shared import codes as _codes  # noqa: F401  (registers codes)
 from spoorvast.model.records import Location, Problem, Severity
 from spoorvast.units import human_size
 

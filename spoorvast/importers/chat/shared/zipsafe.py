@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO
 
+from spoorvast.importers.chat.shared import codes as _codes  # noqa: F401  (registers codes)
 from spoorvast.model.records import Artifact, Location, Problem, Severity
 
 MAX_ENTRIES = 100_000

@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterator
 
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
-from spoorvast.importers.chat.shared import codes_stream as _codes_stream  # noqa: F401
 from spoorvast.importers.chat.shared.archive import ZipFiles, open_files, unread_archive, zip_names
 from spoorvast.importers.chat.shared.common import (
     Actor,
@@ -51,6 +50,7 @@ from spoorvast.importers.chat.shared.jsonstream import (
 )
 from spoorvast.importers.chat.shared.localfiles import AttachmentReport, LocalFiles, real_folder
 from spoorvast.importers.chat.shared.textfile import quiet_gc
+from spoorvast.importers.chat.telegram import codes as _codes  # noqa: F401  (registers codes)
 from spoorvast.importers.chat.telegram.parse import (
     PLATFORM,
     TelegramParser,

@@ -24,6 +24,7 @@ from spoorvast.importers.chat.shared.archive import unread_archive
 from spoorvast.importers.chat.shared.common import Participants, Tally, zone_country
 from spoorvast.importers.chat.shared.textfile import quiet_gc
 from spoorvast.importers.chat.shared.zipsafe import SafeZip, is_zip
+from spoorvast.importers.chat.whatsapp import codes as _codes  # noqa: F401  (registers codes)
 from spoorvast.importers.chat.whatsapp import markers as tables
 from spoorvast.importers.chat.whatsapp.lines import DateOrder, detect_layout
 from spoorvast.importers.chat.whatsapp.parse import ChatResult, WhatsAppParser, date_order
