@@ -51,8 +51,8 @@ from spoorvast.importers.chat.shared.jsonstream import (
 from spoorvast.importers.chat.shared.localfiles import AttachmentReport, LocalFiles, real_folder
 from spoorvast.importers.chat.shared.textfile import quiet_gc
 from spoorvast.importers.chat.telegram import codes as _codes  # noqa: F401  (registers codes)
+from spoorvast.importers.chat.telegram.entities import PLATFORM
 from spoorvast.importers.chat.telegram.parse import (
-    PLATFORM,
     TelegramParser,
     chat_context,
     surrogate_problem,

@@ -19,11 +19,9 @@ from typing import Any
 
 from spoorvast.i18n import N_
 from spoorvast.importers.chat.shared.common import (
-    Actor,
     Participants,
     Tally,
     account,
-    e164,
     phone_or_name,
     without_surrogates,
 )
@@ -37,6 +35,7 @@ from spoorvast.importers.chat.shared.jsonload import (
     scalar,
     string,
 )
+from spoorvast.importers.chat.telegram.entities import PLATFORM, entity_identifier
 from spoorvast.model.conversation import actor_key
 from spoorvast.model.instant import (
     EpochClock,
@@ -49,9 +48,8 @@ from spoorvast.model.instant import (
     zone,
 )
 from spoorvast.model.message_run import MessageRun
-from spoorvast.model.records import Event, IdentifierKind, Location, Problem, Severity
+from spoorvast.model.records import Event, Location, Problem, Severity
 
-PLATFORM = "telegram"
 NOT_INCLUDED = "(File not included."
 MEDIA_FIELDS = ("photo", "file", "thumbnail")
 MEDIA_DETAILS = ("media_type", "mime_type", "sticker_emoji", "forwarded_from")
@@ -371,29 +369,6 @@ def _direction(reason: str, actor: str | None, holder: str | None) -> str | None
     if holder is None or actor is None:
         return None
     return "out" if actor == actor_key("account", "", PLATFORM, holder) else "in"
-
-
-def entity_identifier(entity: JsonObject, region: str | None) -> Actor | None:
-    """A proposed identifier from a text entity (link, mention, phone, e-mail)."""
-    kind, text = get_str(entity, "type"), get_str(entity, "text") or ""
-    if kind in ("link", "text_link"):
-        url = get_str(entity, "href") if kind == "text_link" else text
-        return None if not url else Actor(f"url:{PLATFORM}:{url}", IdentifierKind.URL, url,
-                                          PLATFORM)
-    if kind == "mention" and text.startswith("@"):
-        return Actor(actor_key("account", text, PLATFORM, None), IdentifierKind.ACCOUNT,
-                     text, PLATFORM)
-    if kind == "mention_name":
-        user = integer(entity.get("user_id"))
-        return None if user is None else account(PLATFORM, f"user{user}", text)
-    if kind == "phone":
-        number = e164(text, region)
-        return None if number is None else Actor(actor_key("phone", number, PLATFORM, None),
-                                                 IdentifierKind.PHONE, number, PLATFORM)
-    if kind == "email" and "@" in text:
-        return Actor(actor_key("email", text, PLATFORM, None), IdentifierKind.EMAIL, text,
-                     PLATFORM)
-    return None
 
 
 def surrogate_problem(count: int, sha256: str) -> list[Problem]:

@@ -26,8 +26,9 @@ from spoorvast.importers.chat.shared.textfile import quiet_gc
 from spoorvast.importers.chat.shared.zipsafe import SafeZip, is_zip
 from spoorvast.importers.chat.whatsapp import codes as _codes  # noqa: F401  (registers codes)
 from spoorvast.importers.chat.whatsapp import markers as tables
+from spoorvast.importers.chat.whatsapp.date_survey import date_order
 from spoorvast.importers.chat.whatsapp.lines import DateOrder, detect_layout
-from spoorvast.importers.chat.whatsapp.parse import ChatResult, WhatsAppParser, date_order
+from spoorvast.importers.chat.whatsapp.parse import ChatResult, WhatsAppParser
 from spoorvast.importers.chat.whatsapp.periods import country_order, language_order
 from spoorvast.importers.chat.whatsapp.shape import Shape, compiled
 from spoorvast.importers.files import file_facts
