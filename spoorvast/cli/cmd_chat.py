@@ -14,7 +14,7 @@ import typer
 
 from spoorvast.cli import cmd_withdraw, context, output
 from spoorvast.i18n import _, ngettext
-from spoorvast.importers.chat import codes as _codes  # noqa: F401  (finding messages)
+from spoorvast.importers.chat.shared import codes as _codes  # noqa: F401  (finding messages)
 from spoorvast.model.conversation import EventHit, EventQuery
 from spoorvast.model.records import Case, Item
 from spoorvast.services import cases as case_service

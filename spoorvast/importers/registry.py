@@ -46,14 +46,14 @@ BUILTIN_MODULES = [
     "spoorvast.importers.email.eml",
     "spoorvast.importers.email.mbox",
     "spoorvast.importers.email.msg",
-    "spoorvast.importers.chat.whatsapp",
-    "spoorvast.importers.chat.telegram",
-    "spoorvast.importers.chat.smsxml",
-    "spoorvast.importers.chat.meta",
-    "spoorvast.importers.chat.messenger_e2ee",
-    "spoorvast.importers.chat.discord",
-    "spoorvast.importers.chat.discord_package",
-    "spoorvast.importers.chat.calllog_csv",
+    "spoorvast.importers.chat.whatsapp.importer",
+    "spoorvast.importers.chat.telegram.importer",
+    "spoorvast.importers.chat.sms.importer",
+    "spoorvast.importers.chat.meta.importer",
+    "spoorvast.importers.chat.meta.e2ee",
+    "spoorvast.importers.chat.discord.importer",
+    "spoorvast.importers.chat.discord.package",
+    "spoorvast.importers.chat.calls.importer",
 ]
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from spoorvast.errors import NoSuchItem, UserError
 from spoorvast.i18n import _
-from spoorvast.importers.chat.common import e164, zone_country
+from spoorvast.importers.chat.shared.common import e164, zone_country
 from spoorvast.model import instant
 from spoorvast.model.conversation import (
     DayCount,

@@ -16,8 +16,8 @@ from datetime import date
 from spoorvast.errors import UserError
 from spoorvast.i18n import _
 from spoorvast.importers.base import ImportContext, ItemDraft
-from spoorvast.importers.chat import whatsapp
-from spoorvast.importers.chat.whatsapp_lines import DATE
+from spoorvast.importers.chat.whatsapp import importer as whatsapp
+from spoorvast.importers.chat.whatsapp.lines import DATE
 from spoorvast.model.conversation import EventQuery
 from spoorvast.model.records import Artifact, ArtifactRole, Case, Finding, Item
 from spoorvast.services.dated_after import dated_after

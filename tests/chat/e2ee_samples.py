@@ -1,5 +1,5 @@
 """Synthetic Messenger end-to-end-encrypted downloads (invented people), in the shape
-the public parsers describe (see spoorvast/importers/chat/messenger_e2ee.py): one
+the public parsers describe (see spoorvast/importers/chat/meta/e2ee.py): one
 ``<Name>_<n>.json`` per thread, camelCase keys, ``timestamp`` in ms, media under
 ``media/``."""
 

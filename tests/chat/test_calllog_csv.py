@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spoorvast.importers.chat.calllog_csv import CallLogCsvImporter, header_of
+from spoorvast.importers.chat.calls.importer import CallLogCsvImporter, header_of
 from tests.chat.helpers import closes, codes, counts, run
 from tests.chat.test_whatsapp import write
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spoorvast.importers.chat.discord import DiscordExporterImporter, looks_like_dce
-from spoorvast.importers.chat.discord_package import DiscordPackageImporter, looks_like_package
+from spoorvast.importers.chat.discord.importer import DiscordExporterImporter, looks_like_dce
+from spoorvast.importers.chat.discord.package import DiscordPackageImporter, looks_like_package
 from tests.chat.helpers import closes, codes, counts, run
 from tests.chat.test_whatsapp import write
 

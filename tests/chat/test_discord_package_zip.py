@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spoorvast.importers.chat.discord_package import DiscordPackageImporter, channel_entries
+from spoorvast.importers.chat.discord.package import DiscordPackageImporter, channel_entries
 from tests.chat.helpers import closes, codes, counts, run
 from tests.chat.test_whatsapp import make_zip, write
 from tests.conftest import Cli

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spoorvast.importers.base import ImportContext, ItemDraft
-from spoorvast.importers.chat.discord import DiscordExporterImporter
+from spoorvast.importers.chat.discord.importer import DiscordExporterImporter
 from spoorvast.model import instant
 from tests.chat.helpers import ZONE, Sealed, closes, codes, counts, peak_memory, source_for
 from tests.chat.test_discord import ANNA, JAN, dce_message
@@ -199,7 +199,7 @@ def test_a_channel_without_messages_is_not_an_export(tmp_path: Path) -> None:
         assert draft.events == [] and closes(draft)
 
 
-IMPORTER = "spoorvast.importers.chat.discord:DiscordExporterImporter"
+IMPORTER = "spoorvast.importers.chat.discord.importer:DiscordExporterImporter"
 
 
 @pytest.mark.slow

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from spoorvast.importers.chat import calllog_csv, smsxml, textfile
-from spoorvast.importers.chat.calllog_csv import CallLogCsvImporter
-from spoorvast.importers.chat.smsxml import SmsBackupImporter
-from spoorvast.importers.chat.whatsapp import WhatsAppImporter
+from spoorvast.importers.chat.calls import importer as calllog_csv
+from spoorvast.importers.chat.calls.importer import CallLogCsvImporter
+from spoorvast.importers.chat.shared import textfile
+from spoorvast.importers.chat.sms import importer as smsxml
+from spoorvast.importers.chat.sms.importer import SmsBackupImporter
+from spoorvast.importers.chat.whatsapp.importer import WhatsAppImporter
 from tests.chat.helpers import codes, run
 
 BIG = 200 << 20
@@ -130,9 +132,9 @@ def measure(path: Path, module: str, cls: str) -> tuple[int, int, float, list[st
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("make", "module", "cls", "events", "code"), [
-    (sms_xml, "smsxml", "SmsBackupImporter", 1, "chat.xml-token-too-long"),
-    (chat_txt, "whatsapp", "WhatsAppImporter", 3, "chat.line-cut"),
-    (calls_csv, "calllog_csv", "CallLogCsvImporter", 1, "chat.csv-row-too-long"),
+    (sms_xml, "sms.importer", "SmsBackupImporter", 1, "chat.xml-token-too-long"),
+    (chat_txt, "whatsapp.importer", "WhatsAppImporter", 3, "chat.line-cut"),
+    (calls_csv, "calls.importer", "CallLogCsvImporter", 1, "chat.csv-row-too-long"),
 ], ids=["sms-xml-attribute", "whatsapp-line", "csv-field"])
 def test_200_mb_token_bounded_in_time_and_memory(tmp_path: Path, make: object, module: str,
                                                  cls: str, events: int, code: str) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from spoorvast.importers.base import ImportContext
-from spoorvast.importers.chat.smsxml import SmsBackupImporter
-from spoorvast.importers.chat.telegram import TelegramImporter
+from spoorvast.importers.chat.sms.importer import SmsBackupImporter
+from spoorvast.importers.chat.telegram.importer import TelegramImporter
 from spoorvast.model import instant
 from spoorvast.model.message_run import each_event
 from tests.chat.helpers import ZONE, Sealed, closes, codes, counts, source_for

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spoorvast.importers.chat.discord import DiscordExporterImporter
-from spoorvast.importers.chat.meta import MetaImporter
+from spoorvast.importers.chat.discord.importer import DiscordExporterImporter
+from spoorvast.importers.chat.meta.importer import MetaImporter
 from tests.chat.helpers import closes, run
 from tests.chat.meta_samples import T0, dump, thread
 from tests.chat.test_discord import ANNA, JAN, dce_message
@@ -267,7 +267,7 @@ def test_a_folder_swapped_for_a_symlink_after_the_check_is_not_followed(
     the export), then a folder on the way becomes a symlink to the outside before the
     file is opened. The file is opened a folder at a time without following symlinks,
     so the swap is refused and nothing outside is read."""
-    from spoorvast.importers.chat import localfiles
+    from spoorvast.importers.chat.shared import localfiles
 
     outside = tmp_path / "outside"
     (outside / "photos").mkdir(parents=True)
@@ -294,7 +294,7 @@ def test_a_folder_swapped_for_a_symlink_after_the_check_is_not_followed(
 
 
 def test_a_file_in_a_subfolder_is_read_from_the_folder_down(tmp_path: Path) -> None:
-    from spoorvast.importers.chat.localfiles import open_beneath
+    from spoorvast.importers.chat.shared.localfiles import open_beneath
 
     (tmp_path / "a" / "b").mkdir(parents=True)
     (tmp_path / "a" / "b" / "c.txt").write_bytes(b"synthetic")

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spoorvast.importers.chat.messenger_e2ee import MessengerE2eeImporter, looks_like_e2ee
+from spoorvast.importers.chat.meta.e2ee import MessengerE2eeImporter, looks_like_e2ee
 from spoorvast.importers.registry import builtin_registry
 from tests.chat.e2ee_samples import EXPECTED, PHOTO_URI, T0, VOICE_URI, dump, e2ee_thread
 from tests.chat.helpers import closes, codes, counts, run, source_for

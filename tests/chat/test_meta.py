@@ -7,8 +7,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spoorvast.importers.chat.meta import MetaImporter, looks_like_meta
-from spoorvast.importers.chat.meta_parse import repair
+from spoorvast.importers.chat.meta.importer import MetaImporter, looks_like_meta
+from spoorvast.importers.chat.meta.parse import repair
 from tests.chat.helpers import closes, codes, counts, run
 from tests.chat.meta_samples import EXPECTED, T0, dump, mojibake, thread
 from tests.chat.test_whatsapp import make_zip, write

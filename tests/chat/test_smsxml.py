@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spoorvast.importers.chat.smsxml import SmsBackupImporter, looks_like_backup
+from spoorvast.importers.chat.sms.importer import SmsBackupImporter, looks_like_backup
 from tests.chat.helpers import closes, codes, counts, run
 from tests.chat.sms_samples import (
     BILLION_LAUGHS,

@@ -205,12 +205,12 @@ def test_date_survey_names_the_deciding_line_across_blocks(
         block: int, monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
-    from spoorvast.importers.chat import whatsapp_parse
+    from spoorvast.importers.chat.whatsapp import date_survey
 
-    monkeypatch.setattr(whatsapp_parse, "SURVEY_BLOCK", block)
+    monkeypatch.setattr(date_survey, "SURVEY_BLOCK", block)
     text = "\ufeff" + whatsapp_lines(3000).replace(": bericht 7\n", ": bericht 7\nnog\n")
     text += "13/04/2026, 10:00 - Jan: groot\n"
-    found = whatsapp_parse.survey(io.BytesIO(text.encode()), "android").decide()
+    found = date_survey.survey(io.BytesIO(text.encode()), "android").decide()
     assert (found.order, found.rule, found.line) == ("dmy", "first-above-12", 3002)
 
 
@@ -263,10 +263,10 @@ def test_events_do_not_depend_on_where_the_blocks_are_cut(
     longer than a block give the same events, findings and accounting at any block size."""
     import io
 
-    from spoorvast.importers.chat import textfile
-    from spoorvast.importers.chat.common import Participants, Tally
-    from spoorvast.importers.chat.whatsapp_lines import LAYOUTS
-    from spoorvast.importers.chat.whatsapp_parse import ChatResult, WhatsAppParser
+    from spoorvast.importers.chat.shared import textfile
+    from spoorvast.importers.chat.shared.common import Participants, Tally
+    from spoorvast.importers.chat.whatsapp.lines import LAYOUTS
+    from spoorvast.importers.chat.whatsapp.parse import ChatResult, WhatsAppParser
     from spoorvast.model.instant import ZoneClock
 
     data = (b"\xef\xbb\xbf" if bom else b"") + b"04/03/2026, 22:15 - Jan: start\n" + b"".join(
@@ -305,18 +305,18 @@ def test_quick_date_order_equals_the_full_survey(
     date gives, at any block size, for both layouts."""
     import io
 
-    from spoorvast.importers.chat import whatsapp_parse
+    from spoorvast.importers.chat.whatsapp import date_survey
 
     layout = "ios" if ios else "android"
     text = "".join(
         (f"[{a:02d}{sep}{b:02d}{sep}{c}, 10:1{n % 10}:00{ampm}] Jan: m{n}{extra}\n" if ios else
          f"{a:02d}{sep}{b:02d}{sep}{c}, 10:1{n % 10}{ampm} - Jan: m{n}{extra}\n")
         for n, (a, b, c, sep, ampm, extra) in enumerate(lines))
-    original = whatsapp_parse.SURVEY_BLOCK
-    whatsapp_parse.SURVEY_BLOCK = block
+    original = date_survey.SURVEY_BLOCK
+    date_survey.SURVEY_BLOCK = block
     try:
-        full = whatsapp_parse.survey(io.BytesIO(text.encode()), layout).decide()
-        quick = whatsapp_parse.date_order(lambda: io.BytesIO(text.encode()), layout)
+        full = date_survey.survey(io.BytesIO(text.encode()), layout).decide()
+        quick = date_survey.date_order(lambda: io.BytesIO(text.encode()), layout)
     finally:
-        whatsapp_parse.SURVEY_BLOCK = original
+        date_survey.SURVEY_BLOCK = original
     assert quick == full

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spoorvast.importers.chat.jsonload import load_json
-from spoorvast.importers.chat.telegram import TelegramImporter, looks_like_telegram
+from spoorvast.importers.chat.shared.jsonload import load_json
+from spoorvast.importers.chat.telegram.importer import TelegramImporter, looks_like_telegram
 from spoorvast.model.records import ItemKind, Severity
 from tests.chat.helpers import closes, codes, counts, run
 from tests.chat.telegram_samples import (

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spoorvast.importers.chat import telegram_parse
-from spoorvast.importers.chat.telegram_parse import RUN, TelegramParser
+from spoorvast.importers.chat.telegram import parse as telegram_parse
+from spoorvast.importers.chat.telegram.parse import RUN, TelegramParser
 from spoorvast.model.message_run import MessageRun, each_event
 from spoorvast.model.records import Event
 from spoorvast.storage.sqlite_event_columns import block_columns, event_columns

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spoorvast.importers.base import ImportContext, ItemDraft
-from spoorvast.importers.chat.telegram import TelegramImporter
+from spoorvast.importers.chat.telegram.importer import TelegramImporter
 from spoorvast.model import instant
 from spoorvast.model.message_run import each_event
 from tests.chat.helpers import ZONE, Sealed, closes, codes, counts, peak_memory, source_for
@@ -153,7 +153,7 @@ def test_mixed_indentation_is_read_whole_before_any_message(tmp_path: Path) -> N
     assert READ_WHOLE in codes(draft) and len(draft.events) == 8
 
 
-IMPORTER = "spoorvast.importers.chat.telegram:TelegramImporter"
+IMPORTER = "spoorvast.importers.chat.telegram.importer:TelegramImporter"
 
 
 @pytest.mark.slow

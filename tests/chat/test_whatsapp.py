@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spoorvast.importers.chat.whatsapp import WhatsAppImporter, looks_like_chat
-from spoorvast.importers.chat.whatsapp_lines import DateSurvey
-from spoorvast.importers.chat.zipsafe import shown
+from spoorvast.importers.chat.shared.zipsafe import shown
+from spoorvast.importers.chat.whatsapp.importer import WhatsAppImporter, looks_like_chat
+from spoorvast.importers.chat.whatsapp.lines import DateSurvey
 from spoorvast.model.records import ItemKind, Severity
 from tests.chat.helpers import closes, codes, counts, run
 from tests.chat.whatsapp_samples import SAMPLES, Sample

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spoorvast.importers.chat.whatsapp import WhatsAppImporter
+from spoorvast.importers.chat.whatsapp.importer import WhatsAppImporter
 from spoorvast.model.records import ItemKind
 from tests.chat.helpers import closes, counts, run
 from tests.chat.whatsapp_locales import ZONE, Expected, Fixture, all_fixtures

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from spoorvast.importers.chat import whatsapp_tables as tables
-from spoorvast.importers.chat.whatsapp import WhatsAppImporter
+from spoorvast.importers.chat.whatsapp import markers as tables
+from spoorvast.importers.chat.whatsapp.importer import WhatsAppImporter
 from tests.chat.helpers import closes, run
 
 

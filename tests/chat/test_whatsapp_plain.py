@@ -10,10 +10,10 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from spoorvast.importers.chat import whatsapp_parse
-from spoorvast.importers.chat.common import Participants, Tally
-from spoorvast.importers.chat.whatsapp_lines import LAYOUTS
-from spoorvast.importers.chat.whatsapp_parse import ChatResult, WhatsAppParser
+from spoorvast.importers.chat.shared.common import Participants, Tally
+from spoorvast.importers.chat.whatsapp import parse as whatsapp_parse
+from spoorvast.importers.chat.whatsapp.lines import LAYOUTS
+from spoorvast.importers.chat.whatsapp.parse import ChatResult, WhatsAppParser
 from spoorvast.model.instant import ZoneClock
 from spoorvast.model.message_run import MessageRun, each_event
 from spoorvast.model.records import Event

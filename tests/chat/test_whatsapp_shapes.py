@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from spoorvast.importers.base import ItemDraft
-from spoorvast.importers.chat.whatsapp import WhatsAppImporter, looks_like_chat
+from spoorvast.importers.chat.whatsapp.importer import WhatsAppImporter, looks_like_chat
 from spoorvast.model.records import ItemKind
 from tests.chat.helpers import closes, codes, counts, run
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from spoorvast.importers.chat.whatsapp import WhatsAppImporter
-from spoorvast.importers.chat.zipsafe import SafeZip
+from spoorvast.importers.chat.shared.zipsafe import SafeZip
+from spoorvast.importers.chat.whatsapp.importer import WhatsAppImporter
 from tests.chat.helpers import run
 
 ENTRIES = 20_000

@@ -1,0 +1,4 @@
+"""What every conversation format reads with: a safe zip (``zipsafe``, ``archive``), JSON
+loaded whole or streamed in blocks (``jsonload``, ``jsonskeleton``, ``jsonstream``), the
+folder beside a loose export (``localfiles``), text files as lines (``textfile``), the
+accounting and the participants (``common``), and the finding codes they share."""

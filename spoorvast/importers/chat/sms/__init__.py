@@ -1,0 +1,1 @@
+"""Android "SMS Backup & Restore" XML (messages, MMS and calls)."""
