@@ -297,5 +297,8 @@ def test_after_a_quick_exit_during_sealing_the_next_unlock_says_what_was_kept(
     client.unlock()
     page = client.http.get("/cases").text
     said = f"adding files was stopped: {sealed} of 40 files were sealed whole"
-    assert said in page or (sealed == 40 and "40 of 40" in page), page[:3000]
+    if "adding files was stopped" in page:  # the exit came while the job ran
+        assert said in page, page[:3000]
+    else:  # the job had finished before the exit (a fast machine): nothing was lost
+        assert sealed == 40, page[:3000]
     assert "adding files was stopped" not in client.http.get("/cases").text  # said once
