@@ -111,3 +111,14 @@ def files_under(root: Path) -> Iterator[Path]:
     for base, _dirs, names in os.walk(root):
         for name in names:
             yield Path(base) / name
+
+
+# Tests that drive a real Chromium (a capture session, or the app in a browser) are the
+# bulk of the run's time: they belong to the full run (CI), not to the quick subset.
+BROWSER_FIXTURES = frozenset({"session", "chromium"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
