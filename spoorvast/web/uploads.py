@@ -35,6 +35,7 @@ from spoorvast.errors import UserError
 from spoorvast.i18n import _
 from spoorvast.storage.blobs import BlobStore, StoredBlob
 from spoorvast.storage.vault import Vault
+from spoorvast.web import lock_notices
 
 QUEUE = 16  # pieces waiting for the writer (each at most what the server read at once)
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -217,8 +218,12 @@ class Uploads:
 
     def drop_batches(self, vault: Vault) -> None:
         """Before a lock closes the vault: forget every batch not sealed, removing the
-        blobs its uploads created (nothing refers to them)."""
+        blobs its uploads created (nothing refers to them), and write down which files
+        were received but not sealed, for the next unlock to say (``lock_notices``)."""
         self.stop_all()
         batches, self.batches = list(self.batches.values()), {}
+        unsealed = [(f.name, f.size) for batch in batches for f in batch.files]
+        if unsealed:
+            lock_notices.keep(vault, lock_notices.unsealed_record(unsealed))
         for batch in batches:
             remove_unreferenced(vault, batch.files)

@@ -1,0 +1,117 @@
+"""What a lock stopped or left unsealed, kept in the vault until an unlock says it (#24).
+
+A lock can stop work the person started: an add job half-way through its files, or a
+batch of files received but never sealed (its tab was closed, or its page never asked
+to seal it). What became of it is written, just before the vault closes, into the
+vault's settings table (SQLCipher: encrypted with everything else; the file names are
+the person's own, so they stay inside the vault) and said once by the next unlock, in
+this app or in any later start of it. A job that ends after the lock writes its final
+count through its own handle; when the app ended first, the notice says that the count
+is the one at the lock and the items list is the truth.
+
+Records are plain JSON (kind and numbers, never a sentence), so the unlock says them in
+the person's language of that moment.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from spoorvast.errors import UserError
+from spoorvast.i18n import _, ngettext
+from spoorvast.storage.vault import Vault
+
+KEY = "web.lock_notices"
+MAX_NAMES = 50  # a notice names at most this many files, then says how many more
+Record = dict[str, Any]
+
+
+def _records(vault: Vault) -> list[Record]:
+    raw = vault.store.setting(KEY)
+    if not raw:
+        return []
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return []
+    return [r for r in data if isinstance(r, dict)] if isinstance(data, list) else []
+
+
+def keep(vault: Vault, record: Record) -> None:
+    """Add a record (or replace the one with the same ``id``)."""
+    if not vault.writable:
+        return
+    try:
+        with vault.store.transaction() as tx:
+            records = [r for r in _records(vault)
+                       if record.get("id") is None or r.get("id") != record.get("id")]
+            tx.set_setting(KEY, json.dumps([*records, record]))
+    except UserError:  # a full disk: the lock must still close the vault
+        return
+
+
+def take(vault: Vault, keep_ids: set[str] | None = None) -> list[str]:
+    """The notices, in the current language, and forget them (said once). Records whose
+    ``id`` is in ``keep_ids`` (a job still ending) stay for a later unlock."""
+    held = keep_ids or set()
+    records = _records(vault)
+    said = [r for r in records if r.get("id") not in held]
+    if not said or not vault.writable:
+        return [line for r in said if (line := _line(r))]
+    with vault.store.transaction() as tx:
+        rest = [r for r in records if r.get("id") in held]
+        tx.set_setting(KEY, json.dumps(rest) if rest else None)
+    return [line for r in said if (line := _line(r))]
+
+
+def job_record(job_id: str, files: int, sealed: int, final: bool) -> Record:
+    return {"kind": "job", "id": job_id, "files": files, "sealed": sealed, "final": final}
+
+
+def unsealed_record(files: list[tuple[str, int]]) -> Record:
+    shown = [[name, size] for name, size in files[:MAX_NAMES]]
+    return {"kind": "unsealed", "files": shown, "more": max(0, len(files) - MAX_NAMES)}
+
+
+def _int(record: Record, key: str) -> int:
+    value = record.get(key)
+    return value if isinstance(value, int) else 0
+
+
+def _line(record: Record) -> str:
+    if record.get("kind") == "unsealed":
+        return _unsealed_line(record)
+    if record.get("kind") != "job":
+        return ""
+    files, sealed = _int(record, "files"), _int(record, "sealed")
+    if not files:
+        return _("While the vault was locked, a running task was stopped: what it had "
+                 "finished is kept whole, the rest was not kept. Start it again if it is "
+                 "not complete.")
+    if record.get("final"):
+        return _("While the vault was locked, adding files was stopped: {sealed} of "
+                 "{total} files were sealed whole and are in the case; the other files "
+                 "were not kept (nothing of them is in the vault). Add them again.").format(
+                     sealed=sealed, total=files)
+    return _("While the vault was locked, adding files was stopped, and the app ended "
+             "before it could count the end: {sealed} of {total} files were sealed whole "
+             "when the lock came. Every file that is in the case is on its list of "
+             "items; a file that is not there was not kept (nothing of it is in the "
+             "vault). Add those again.").format(sealed=sealed, total=files)
+
+
+def _unsealed_line(record: Record) -> str:
+    files = [f for f in record.get("files", []) if isinstance(f, list) and len(f) == 2]
+    count = len(files) + _int(record, "more")
+    names = ", ".join(_("{name} ({size} bytes)").format(name=str(name), size=size)
+                      for name, size in files)
+    if record.get("more"):
+        names += " " + _("and {count} more").format(count=_int(record, "more"))
+    return ngettext(
+        "{count} file was received but not sealed, because its page was closed (or "
+        "never asked to seal it) before the vault locked: {names}. Nothing of it was "
+        "kept; add it again.",
+        "{count} files were received but not sealed, because their page was closed (or "
+        "never asked to seal them) before the vault locked: {names}. Nothing of them "
+        "was kept; add them again.", count).format(count=count, names=names)

@@ -1,0 +1,134 @@
+"""What a lock stopped or left unsealed is kept in the vault and said once by the next
+unlock, also in a later start of the app (#24: no input dropped without a message)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from spoorvast.storage import vault as vaultlib
+from spoorvast.web import lock_notices
+from spoorvast.web.jobs import FileProgress, Job
+from tests.web.conftest import PASSPHRASE, Browserish, StartApp
+from tests.web.helpers import csrf_header, declared
+
+
+def _blob_names(root: Path) -> set[str]:
+    return {p.name for p in (root / "blobs").glob("*/*")}
+
+
+def _stored(root: Path) -> str | None:
+    with vaultlib.open_vault(root, PASSPHRASE) as vault:
+        return vault.store.setting(lock_notices.KEY)
+
+
+def _restart(start_app: StartApp, client: Browserish) -> Browserish:
+    """The app ends (its process would die here) and a new one starts on the vault."""
+    client.close()
+    client.live.stop()
+    again = Browserish(start_app())
+    again.unlock()
+    return again
+
+
+def test_files_received_but_not_sealed_are_said_after_a_restart(
+        start_app: StartApp) -> None:
+    client = Browserish(start_app())
+    client.unlock()
+    case_id = client.new_case()
+    root = client.live.settings.vault_root
+    before = _blob_names(root)
+    headers = csrf_header(client)
+    batch = client.http.post(f"/c/{case_id}/add/batch", headers=headers).json()["batch"]
+    files = {"<b>bold</b>.txt": b"first synthetic file\n", "tweede.jpg": b"x" * 1234}
+    for name, data in files.items():
+        response = client.http.post(
+            f"/c/{case_id}/add/upload/{batch}", content=data,
+            headers={**headers, **declared(data), "X-File-Name": quote(name),
+                     "Content-Type": "application/octet-stream"})
+        assert response.status_code == 204
+    client.post("/lock")  # the tab was closed: no seal came
+    assert _blob_names(root) == before  # nothing of them kept
+    raw = _stored(root)
+    assert raw is not None and "tweede.jpg" in raw  # in the vault, not in memory
+    assert not any(b"tweede.jpg" in p.read_bytes()
+                   for p in root.rglob("*") if p.is_file())  # never in the clear
+    client = _restart(start_app, client)
+    page = client.http.get("/cases").text
+    assert "2 files were received but not sealed" in page, page[:3000]
+    assert "&lt;b&gt;bold&lt;_b&gt;.txt (21 bytes)" in page and "<b>bold" not in page
+    assert "tweede.jpg (1234 bytes)" in page
+    assert "received but not sealed" not in client.http.get("/cases").text  # once
+    client.close()
+    client.live.stop()
+    assert _stored(root) is None
+
+
+def test_an_add_job_stopped_by_a_lock_is_said_after_a_restart(start_app: StartApp) -> None:
+    client = Browserish(start_app())
+    client.unlock()
+    case_id = client.new_case()
+    started = threading.Event()
+
+    def work(job: Job, vault: vaultlib.Vault) -> None:
+        job.files[0].status = "added"
+        started.set()
+        while not job.cancelled:
+            time.sleep(0.02)
+        job.files[1].status = "added"  # it sealed one more before it saw the lock
+
+    jobs = client.live.app.state.jobs
+    jobs.submit("add", case_id, work,
+                files=[FileProgress(f"f{n}", 1) for n in range(3)])
+    assert started.wait(10)
+    client.post("/lock")
+    assert jobs.wait_idle(10)
+    record = json.loads(_stored(client.live.settings.vault_root) or "[]")
+    assert [(r["sealed"], r["final"]) for r in record] == [(2, True)]
+    client = _restart(start_app, client)
+    page = client.http.get("/cases").text
+    assert "adding files was stopped: 2 of 3 files were sealed whole" in page, page[:3000]
+    assert "adding files was stopped" not in client.http.get("/cases").text  # once
+    client.close()
+
+
+def test_a_count_the_app_could_not_finish_says_so_in_the_users_language(
+        start_app: StartApp) -> None:
+    live = start_app()
+    with vaultlib.open_vault(live.settings.vault_root, PASSPHRASE) as vault:
+        lock_notices.keep(vault, lock_notices.job_record("gone", 5, 1, final=False))
+        names = [(f"f{n}.png", n) for n in range(lock_notices.MAX_NAMES + 3)]
+        lock_notices.keep(vault, lock_notices.unsealed_record(names))
+    client = Browserish(live)
+    client.unlock()
+    client.http.cookies.set("sv_lang", "nl")
+    page = client.http.get("/cases").text
+    assert "de app sloot af voordat hij het einde kon tellen: 1 van 5" in page, page[:3000]
+    assert "53 bestanden werden ontvangen maar niet verzegeld" in page
+    assert "f49.png (49 bytes), en nog 3" not in page and "f49.png (49 bytes) en nog 3" in page
+    assert "f50.png" not in page
+    client.close()
+
+
+def test_a_job_queued_behind_another_when_the_lock_came_sealed_nothing(
+        start_app: StartApp) -> None:
+    client = Browserish(start_app())
+    client.unlock()
+    case_id = client.new_case()
+    release = threading.Event()
+    jobs = client.live.app.state.jobs
+    jobs.submit("dossier", None, lambda job, vault: release.wait(10))
+    jobs.submit("add", case_id, lambda job, vault: None,
+                files=[FileProgress("a", 1), FileProgress("b", 1)])
+    time.sleep(0.2)
+    client.post("/lock")
+    release.set()
+    assert jobs.wait_idle(10)
+    client = _restart(start_app, client)
+    page = client.http.get("/cases").text
+    assert "adding files was stopped: 0 of 2 files were sealed whole" in page, page[:3000]
+    assert "a running task was stopped" in page
+    client.close()
