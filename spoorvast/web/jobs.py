@@ -65,6 +65,7 @@ class Job:
     links: list[Link] = field(default_factory=list)
     cancel_event: threading.Event = field(default_factory=threading.Event)
     finished_event: threading.Event = field(default_factory=threading.Event)
+    ended: bool = False  # its work returned (with a vault handle); see record_running
 
     @property
     def cancelled(self) -> bool:
@@ -98,6 +99,7 @@ class JobRegistry:
         self._jobs: dict[str, Job] = {}
         self._one_at_a_time = threading.Semaphore(1)
         self._guard = threading.Lock()
+        self._ending = threading.Lock()  # a job's end against a lock's record of it
         self._interrupted: list[Job] = []  # running when the vault locked
         session.before_close(self.record_running)
         session.on_lock(self.cancel_all)
@@ -126,10 +128,13 @@ class JobRegistry:
         """Just before a lock closes the vault: write down each job it stops (what was
         sealed so far), so a later unlock says it even if this app ends first."""
         for job in self.running():
-            job.cancel_event.set()
-            final = job.state is State.QUEUED  # it will never start: nothing sealed
-            lock_notices.keep(vault, lock_notices.job_record(
-                job.id, len(job.files), _sealed(job), final))
+            with self._ending:  # never over the final count of a job ending meanwhile
+                if job.ended:
+                    continue
+                final = job.state is State.QUEUED  # it will never start: nothing sealed
+                lock_notices.keep(vault, lock_notices.job_record(
+                    job.id, len(job.files), _sealed(job), final))
+                job.cancel_event.set()
 
     def cancel_all(self) -> None:
         running = self.running()
@@ -199,8 +204,10 @@ class JobRegistry:
                             "evidence is safe: nothing half-written was kept.")
         finally:
             try:
-                if job.cancelled:  # stopped by a lock: the final count, for the unlock
-                    lock_notices.keep(handle, lock_notices.job_record(
-                        job.id, len(job.files), _sealed(job), True))
+                with self._ending:
+                    job.ended = True
+                    if job.cancelled:  # stopped by a lock: the final count, for the unlock
+                        lock_notices.keep(handle, lock_notices.job_record(
+                            job.id, len(job.files), _sealed(job), True))
             finally:
                 handle.close()

@@ -74,6 +74,10 @@ def unsealed_record(files: list[tuple[str, int]]) -> Record:
     return {"kind": "unsealed", "files": shown, "more": max(0, len(files) - MAX_NAMES)}
 
 
+def cut_record(count: int) -> Record:
+    return {"kind": "cut", "count": count}
+
+
 def _int(record: Record, key: str) -> int:
     value = record.get(key)
     return value if isinstance(value, int) else 0
@@ -82,6 +86,14 @@ def _int(record: Record, key: str) -> int:
 def _line(record: Record) -> str:
     if record.get("kind") == "unsealed":
         return _unsealed_line(record)
+    if record.get("kind") == "cut":
+        count = _int(record, "count")
+        return ngettext(
+            "{count} file finished uploading just as the vault locked, too late to be "
+            "kept: nothing of it is in the vault. Add it again.",
+            "{count} files finished uploading just as the vault locked, too late to be "
+            "kept: nothing of them is in the vault. Add them again.", count).format(
+                count=count)
     if record.get("kind") != "job":
         return ""
     files, sealed = _int(record, "files"), _int(record, "sealed")

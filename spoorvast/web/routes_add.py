@@ -30,11 +30,13 @@ from spoorvast.importers.registry import builtin_registry
 from spoorvast.services import added as added_service
 from spoorvast.services import cases as case_service
 from spoorvast.services.intake import AddResult, Intake, Presealed, Status, expand
+from spoorvast.storage.blobs import BlobStore
 from spoorvast.storage.vault import Vault
 from spoorvast.web import render
 from spoorvast.web.deps import case_of, check_csrf, jobs_of, require_owner, vault_for
 from spoorvast.web.jobs import FileProgress, Job, Link, Work
 from spoorvast.web.private import PrivateDirs
+from spoorvast.web.session import Locked
 from spoorvast.web.uploads import (
     Received,
     UploadBatch,
@@ -138,23 +140,25 @@ async def upload(request: Request, case_id: int, batch: str) -> Response:
     try:
         sha256, size = declared(headers.get("x-file-sha256", ""),
                                 headers.get("x-file-size", ""), name)
-        received = await _receive(request, uploads, name, sha256, size)
+        received, blobs = await _receive(request, uploads, name, sha256, size)
     except UserError as exc:
         return _refused(exc.message)
     finally:
         pending.touched = time.monotonic()
-    if uploads.batches.get(batch) is not pending:  # locked meanwhile
+    if not uploads.add_received(batch, pending, received):  # a lock dropped the batch
+        uploads.orphaned(blobs, received)  # the next unlock removes it and says so
         return Response(status_code=404)
-    pending.files.append(received)
     return Response(status_code=204)
 
 
 async def _receive(request: Request, uploads: Uploads, name: str, sha256: str,
-                   size: int) -> Received:
+                   size: int) -> tuple[Received, BlobStore]:
+    """The file received whole, and the blob store it is in (its keys outlive a lock)."""
     session = require_owner(request)
     stop = uploads.start()
+    blobs = session.blob_store()
     try:
-        blob = await stream_into(session.blob_store(), request.stream(), stop)
+        blob = await stream_into(blobs, request.stream(), stop)
     except UploadCut as exc:
         raise UploadRefused(_(
             "{name} was not received whole: the connection was cut or the vault was "
@@ -168,9 +172,12 @@ async def _receive(request: Request, uploads: Uploads, name: str, sha256: str,
     received = Received(name, blob.sha256, blob.size,
                         _millis(request.headers.get("x-file-modified", "")), blob.fresh)
     if blob.size == size and blob.sha256 == sha256:
-        return received
-    with session.use() as vault:
-        remove_unreferenced(vault, [received])
+        return received, blobs
+    try:
+        with session.use() as vault:
+            remove_unreferenced(vault, [received])
+    except Locked:  # a lock landed as it ended: the next unlock removes it
+        uploads.orphaned(blobs, received, said=True)
     if blob.size != size:
         raise UploadRefused(_(
             "{name} was not received whole ({received} of {size} bytes arrived). Nothing "

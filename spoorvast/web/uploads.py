@@ -33,6 +33,8 @@ from starlette.requests import ClientDisconnect
 
 from spoorvast.errors import UserError
 from spoorvast.i18n import _
+from spoorvast.services.verify import referenced_blob_names
+from spoorvast.storage.base import VAULT_CHAIN
 from spoorvast.storage.blobs import BlobStore, StoredBlob
 from spoorvast.storage.vault import Vault
 from spoorvast.web import lock_notices
@@ -177,6 +179,16 @@ async def stream_into(blobs: BlobStore, body: AsyncIterator[bytes],
     return await writer
 
 
+def _log_removal(vault: Vault, count: int) -> bool:
+    """The custody entry for removing the blobs of uploads a lock cut off."""
+    try:
+        with vault.store.transaction() as tx:
+            tx.log(VAULT_CHAIN, "web.interrupted-uploads-removed", "blobs", {"count": count})
+    except UserError:
+        return False
+    return True
+
+
 def remove_unreferenced(vault: Vault, received: list[Received]) -> None:
     """Remove the blobs these uploads created when no item refers to them."""
     for item in received:
@@ -191,6 +203,8 @@ class Uploads:
         self.batches: dict[str, UploadBatch] = {}
         self._running: set[threading.Event] = set()
         self._guard = threading.Lock()
+        self._orphans: set[str] = set()  # stored blob names (opaque without the key)
+        self._lost = 0  # uploads that ended just after a lock: not kept, to be said
 
     def start(self) -> threading.Event:
         stop = threading.Event()
@@ -216,12 +230,55 @@ class Uploads:
         for stop in running:
             stop.set()
 
+    def add_received(self, batch: str, pending: UploadBatch, received: Received) -> bool:
+        """Put a received file in its batch, unless a lock dropped the batch."""
+        with self._guard:
+            if self.batches.get(batch) is not pending:
+                return False
+            pending.files.append(received)
+            return True
+
+    def orphaned(self, blobs: BlobStore, received: Received, said: bool = False) -> None:
+        """An upload that ended just after a lock dropped its batch (or that the lock
+        kept from removing): the next unlock removes its blob (``sweep``) and says that
+        a file was not kept. Only the blob's stored name is remembered, an HMAC that
+        says nothing without the key. ``said``: the page was told already."""
+        with self._guard:
+            self._lost += 0 if said else 1
+            if received.fresh:
+                self._orphans.add(blobs.name(received.sha256))
+
+    @property
+    def orphans(self) -> int:
+        return len(self._orphans)
+
+    def sweep(self, vault: Vault) -> int:
+        """At an unlock with no job running: remove the blobs of uploads a lock cut off,
+        unless something refers to them (an item, the saved browser profile), with the
+        count in the vault's custody log, and leave a notice for the person. Only these
+        names, never a blob found lying about (not every blob belongs to an item)."""
+        if not vault.writable:
+            return 0
+        with self._guard:
+            names, self._orphans, lost, self._lost = self._orphans, set(), self._lost, 0
+        gone = names - referenced_blob_names(vault) if names else set()
+        if gone and not _log_removal(vault, len(gone)):
+            with self._guard:  # not logged (a full disk): removed at a later unlock
+                self._orphans |= gone
+            gone = set()
+        for name in gone:
+            vault.blobs.remove_name(name)
+        if lost:
+            lock_notices.keep(vault, lock_notices.cut_record(lost))
+        return len(gone)
+
     def drop_batches(self, vault: Vault) -> None:
         """Before a lock closes the vault: forget every batch not sealed, removing the
         blobs its uploads created (nothing refers to them), and write down which files
         were received but not sealed, for the next unlock to say (``lock_notices``)."""
         self.stop_all()
-        batches, self.batches = list(self.batches.values()), {}
+        with self._guard:
+            batches, self.batches = list(self.batches.values()), {}
         unsealed = [(f.name, f.size) for batch in batches for f in batch.files]
         if unsealed:
             lock_notices.keep(vault, lock_notices.unsealed_record(unsealed))

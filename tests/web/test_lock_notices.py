@@ -9,11 +9,15 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+from spoorvast.capture.profile import PROFILE_SETTING
+from spoorvast.services.verify import BLOB_SETTINGS, verify
 from spoorvast.storage import vault as vaultlib
+from spoorvast.storage.base import VAULT_CHAIN
 from spoorvast.web import lock_notices
 from spoorvast.web.jobs import FileProgress, Job
+from spoorvast.web.uploads import Received
 from tests.web.conftest import PASSPHRASE, Browserish, StartApp
-from tests.web.helpers import csrf_header, declared
+from tests.web.helpers import csrf_header, declared, upload
 
 
 def _blob_names(root: Path) -> set[str]:
@@ -132,3 +136,73 @@ def test_a_job_queued_behind_another_when_the_lock_came_sealed_nothing(
     assert "adding files was stopped: 0 of 2 files were sealed whole" in page, page[:3000]
     assert "a running task was stopped" in page
     client.close()
+
+
+def _orphan(client: Browserish, batch: str, data: bytes, fresh: bool | None = None
+            ) -> str:
+    """What the upload route does when its upload ends just after a lock dropped the
+    batch: the blob is written, the batch is gone, the blob is an orphan."""
+    uploads = client.live.app.state.uploads
+    pending = uploads.batches[batch]
+    blobs = client.live.app.state.session.blob_store()
+    blob = blobs.ingest_bytes(data, durable=False)
+    received = Received("late.bin", blob.sha256, blob.size, 0,
+                        blob.fresh if fresh is None else fresh)
+    client.post("/lock")
+    assert not uploads.add_received(batch, pending, received)
+    uploads.orphaned(blobs, received)
+    return blobs.name(blob.sha256)
+
+
+def test_an_upload_that_ends_as_the_lock_lands_is_removed_and_said_at_unlock(
+        client: Browserish) -> None:
+    client.unlock()
+    case_id = client.new_case()
+    upload(client, case_id, {"kept.txt": b"sealed synthetic text\n"})
+    headers = csrf_header(client)
+    batch = client.http.post(f"/c/{case_id}/add/batch", headers=headers).json()["batch"]
+    root = client.live.settings.vault_root
+    late = _orphan(client, batch, b"late synthetic bytes" * 100)
+    assert late in _blob_names(root)  # referenced by nothing, while the vault is locked
+    client.unlock()
+    assert late not in _blob_names(root)
+    page = client.http.get("/cases").text
+    assert "1 file finished uploading just as the vault locked" in page, page[:3000]
+    assert "finished uploading" not in client.http.get("/cases").text  # said once
+    client.post("/lock")
+    with vaultlib.open_vault(root, PASSPHRASE) as vault:
+        report = verify(vault)
+        logged = [e.payload["count"] for e in vault.store.custody(VAULT_CHAIN)
+                  if e.action == "web.interrupted-uploads-removed"]
+    assert report.ok and report.unreferenced_blobs == 0 and logged == [1]
+
+
+def test_the_sweep_never_removes_a_blob_something_refers_to(client: Browserish) -> None:
+    client.unlock()
+    case_id = client.new_case()
+    sealed = b"sealed synthetic text\n"
+    upload(client, case_id, {"kept.txt": sealed})
+    profile = b"a synthetic browser profile pack"
+    with client.live.app.state.session.use() as vault:
+        stored = vault.blobs.ingest_bytes(profile)
+        with vault.store.transaction() as tx:
+            tx.set_setting(PROFILE_SETTING, stored.sha256)
+    root = client.live.settings.vault_root
+    before = _blob_names(root)
+    headers = csrf_header(client)
+    batch = client.http.post(f"/c/{case_id}/add/batch", headers=headers).json()["batch"]
+    _orphan(client, batch, sealed, fresh=True)  # as if it had written the item's blob
+    client.unlock()
+    headers = csrf_header(client)
+    batch = client.http.post(f"/c/{case_id}/add/batch", headers=headers).json()["batch"]
+    _orphan(client, batch, profile, fresh=True)
+    client.unlock()
+    assert _blob_names(root) == before
+    client.post("/lock")
+    with vaultlib.open_vault(root, PASSPHRASE) as vault:
+        report = verify(vault)
+    assert report.ok and report.unreferenced_blobs == 0  # the profile is no orphan
+
+
+def test_verify_knows_the_setting_that_names_the_browser_profile() -> None:
+    assert PROFILE_SETTING in BLOB_SETTINGS
