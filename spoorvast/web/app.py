@@ -17,7 +17,7 @@ from spoorvast.i18n import _
 from spoorvast.storage import scratch
 from spoorvast.storage.sqlite import as_damage
 from spoorvast.storage.vault import Vault
-from spoorvast.web import render, security
+from spoorvast.web import pending_uploads, render, security
 from spoorvast.web.deps import Forbidden, Redirect
 from spoorvast.web.jobs import JobRegistry
 from spoorvast.web.private import PrivateDirs
@@ -78,6 +78,7 @@ def _sweep(app: FastAPI, vault: Vault) -> None:
     a lock stopped still runs: it may be about to refer to one; a later unlock does)."""
     if not app.state.jobs.running():
         app.state.uploads.sweep(vault)
+        pending_uploads.settle(vault)  # what an app that ended left unsealed
 
 
 def _include_routers(app: FastAPI) -> None:

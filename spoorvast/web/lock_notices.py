@@ -69,9 +69,11 @@ def job_record(job_id: str, files: int, sealed: int, final: bool) -> Record:
     return {"kind": "job", "id": job_id, "files": files, "sealed": sealed, "final": final}
 
 
-def unsealed_record(files: list[tuple[str, int]]) -> Record:
+def unsealed_record(files: list[tuple[str, int]], ended: bool = False) -> Record:
+    """``ended``: the app ended before a lock (found at the next unlock)."""
     shown = [[name, size] for name, size in files[:MAX_NAMES]]
-    return {"kind": "unsealed", "files": shown, "more": max(0, len(files) - MAX_NAMES)}
+    return {"kind": "unsealed", "files": shown, "more": max(0, len(files) - MAX_NAMES),
+            "ended": ended}
 
 
 def cut_record(count: int) -> Record:
@@ -120,6 +122,13 @@ def _unsealed_line(record: Record) -> str:
                       for name, size in files)
     if record.get("more"):
         names += " " + _("and {count} more").format(count=_int(record, "more"))
+    if record.get("ended"):
+        return ngettext(
+            "{count} file was received but not sealed, because the app ended before it "
+            "was sealed: {names}. Nothing of it was kept; add it again.",
+            "{count} files were received but not sealed, because the app ended before "
+            "they were sealed: {names}. Nothing of them was kept; add them again.",
+            count).format(count=count, names=names)
     return ngettext(
         "{count} file was received but not sealed, because its page was closed (or "
         "never asked to seal it) before the vault locked: {names}. Nothing of it was "

@@ -32,7 +32,7 @@ from spoorvast.services import cases as case_service
 from spoorvast.services.intake import AddResult, Intake, Presealed, Status, expand
 from spoorvast.storage.blobs import BlobStore
 from spoorvast.storage.vault import Vault
-from spoorvast.web import render
+from spoorvast.web import pending_uploads, render
 from spoorvast.web.deps import case_of, check_csrf, jobs_of, require_owner, vault_for
 from spoorvast.web.jobs import FileProgress, Job, Link, Work
 from spoorvast.web.private import PrivateDirs
@@ -148,7 +148,18 @@ async def upload(request: Request, case_id: int, batch: str) -> Response:
     if not uploads.add_received(batch, pending, received):  # a lock dropped the batch
         uploads.orphaned(blobs, received)  # the next unlock removes it and says so
         return Response(status_code=404)
+    _write_down(request, batch, received, blobs)
     return Response(status_code=204)
+
+
+def _write_down(request: Request, batch: str, received: Received, blobs: BlobStore) -> None:
+    """Into the vault, so an app that ends before the seal still says the file."""
+    blob_name = blobs.name(received.sha256) if received.fresh else None
+    try:
+        with require_owner(request).use() as vault:
+            pending_uploads.add(vault, batch, received.name, received.size, blob_name)
+    except UserError:  # locked meanwhile (the lock's notice names it) or a full disk
+        return
 
 
 async def _receive(request: Request, uploads: Uploads, name: str, sha256: str,
@@ -202,15 +213,16 @@ def _set_mtime(path: Path, millis: int) -> None:
 @router.post("/c/{case_id}/add/seal/{batch}", dependencies=[Depends(check_csrf)])
 def seal(request: Request, case_id: int, batch: str) -> Response:
     render.use_language(request)  # the job's results are told in the user's language
-    with vault_for(request) as vault:
-        case_of(vault, case_id)
-    pending = uploads_of(request).batches.pop(batch, None)
-    if pending is None or pending.case_id != case_id:
-        return Response(status_code=404)
     private: PrivateDirs = request.app.state.private
-    files = [FileProgress(f.name, f.size) for f in pending.files]
-    job = jobs_of(request).submit("add", case_id, _add_work(case_id, pending.files, private),
-                                  files=files)
+    with vault_for(request) as vault:  # holds the vault: no lock between pop and submit
+        case_of(vault, case_id)
+        pending = uploads_of(request).batches.pop(batch, None)
+        if pending is None or pending.case_id != case_id:
+            return Response(status_code=404)
+        files = [FileProgress(f.name, f.size) for f in pending.files]
+        job = jobs_of(request).submit("add", case_id,
+                                      _add_work(case_id, pending.files, private), files=files)
+        pending_uploads.forget(vault, batch)  # the job's files: a lock counts them now
     return JSONResponse({"job": job.id})
 
 

@@ -19,6 +19,7 @@ lock removes the blobs it created that nothing refers to.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import re
 import threading
@@ -37,7 +38,7 @@ from spoorvast.services.verify import referenced_blob_names
 from spoorvast.storage.base import VAULT_CHAIN
 from spoorvast.storage.blobs import BlobStore, StoredBlob
 from spoorvast.storage.vault import Vault
-from spoorvast.web import lock_notices
+from spoorvast.web import lock_notices, pending_uploads
 
 QUEUE = 16  # pieces waiting for the writer (each at most what the server read at once)
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -282,5 +283,7 @@ class Uploads:
         unsealed = [(f.name, f.size) for batch in batches for f in batch.files]
         if unsealed:
             lock_notices.keep(vault, lock_notices.unsealed_record(unsealed))
+        with contextlib.suppress(UserError):  # a full disk: said again, never less
+            pending_uploads.forget(vault)  # the notice says them
         for batch in batches:
             remove_unreferenced(vault, batch.files)

@@ -4,6 +4,7 @@ unlock, also in a later start of the app (#24: no input dropped without a messag
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -13,7 +14,7 @@ from spoorvast.capture.profile import PROFILE_SETTING
 from spoorvast.services.verify import BLOB_SETTINGS, verify
 from spoorvast.storage import vault as vaultlib
 from spoorvast.storage.base import VAULT_CHAIN
-from spoorvast.web import lock_notices
+from spoorvast.web import lock_notices, pending_uploads
 from spoorvast.web.jobs import FileProgress, Job
 from spoorvast.web.uploads import Received
 from tests.web.conftest import PASSPHRASE, Browserish, StartApp
@@ -206,3 +207,50 @@ def test_the_sweep_never_removes_a_blob_something_refers_to(client: Browserish) 
 
 def test_verify_knows_the_setting_that_names_the_browser_profile() -> None:
     assert PROFILE_SETTING in BLOB_SETTINGS
+
+
+def test_files_received_when_the_app_dies_are_said_and_removed_at_the_next_unlock(
+        start_app: StartApp, tmp_path: Path) -> None:
+    client = Browserish(start_app())
+    client.unlock()
+    case_id = client.new_case()
+    root = client.live.settings.vault_root
+    before = _blob_names(root)
+    headers = csrf_header(client)
+    batch = client.http.post(f"/c/{case_id}/add/batch", headers=headers).json()["batch"]
+    for name, data in {"een.txt": b"one synthetic file\n", "twee.txt": b"2" * 77}.items():
+        assert client.http.post(
+            f"/c/{case_id}/add/upload/{batch}", content=data,
+            headers={**headers, **declared(data), "X-File-Name": name,
+                     "Content-Type": "application/octet-stream"}).status_code == 204
+    crashed = tmp_path / "crashed"
+    shutil.copytree(root, crashed)  # the vault as a power cut leaves it (WAL and all)
+    assert len(_blob_names(crashed)) == len(before) + 2
+    client.close()
+    client.live.stop()
+    shutil.rmtree(root)
+    shutil.copytree(crashed, root)
+    client = Browserish(start_app())
+    client.unlock()
+    assert _blob_names(root) == before
+    page = client.http.get("/cases").text
+    assert ("2 files were received but not sealed, because the app ended before they "
+            "were sealed: een.txt (19 bytes), twee.txt (77 bytes)") in page, page[:3000]
+    assert "received but not sealed" not in client.http.get("/cases").text  # once
+    client.close()
+    client.live.stop()
+    with vaultlib.open_vault(root, PASSPHRASE) as vault:
+        report = verify(vault)
+        logged = [e.payload["count"] for e in vault.store.custody(VAULT_CHAIN)
+                  if e.action == "web.unsealed-uploads-removed"]
+    assert report.ok and report.unreferenced_blobs == 0 and logged == [2]
+
+
+def test_a_sealed_batch_leaves_nothing_to_say(client: Browserish) -> None:
+    client.unlock()
+    case_id = client.new_case()
+    upload(client, case_id, {"a.txt": b"synthetic a\n", "b.txt": b"synthetic b\n"})
+    client.post("/lock")
+    assert _stored(client.live.settings.vault_root) is None
+    with vaultlib.open_vault(client.live.settings.vault_root, PASSPHRASE) as vault:
+        assert vault.store.setting(pending_uploads.KEY) is None
