@@ -112,11 +112,23 @@ class JobRegistry:
         with self._guard:
             self._forget_old()
             self._jobs[job.id] = job
+        if job.files:
+            self._write_started(job)
         context = contextvars.copy_context()  # the request's language, among others
         thread = threading.Thread(target=context.run, args=(self._run, job, work, cleanup),
                                   name=f"spoorvast-job-{kind}", daemon=True)
         thread.start()
         return job
+
+    def _write_started(self, job: Job) -> None:
+        """A job that adds files is written down as it starts: an app that ends before
+        the job does (killed, a power cut) still has the next unlock say so."""
+        try:
+            with self.session.use() as vault:
+                lock_notices.keep(vault, lock_notices.job_record(
+                    job.id, len(job.files), 0, final=False, started=True))
+        except Locked:  # the job will not get a handle either: its page says so
+            return
 
     def get(self, job_id: str) -> Job | None:
         return self._jobs.get(job_id)
@@ -154,7 +166,8 @@ class JobRegistry:
                 job.finished_event.wait(wait)
         with self._guard:
             self._interrupted = [job for job in self._interrupted if not job.finished]
-            ending = {job.id for job in self._interrupted}
+            ending = {job.id for job in [*self._interrupted, *self._jobs.values()]
+                      if not job.finished_event.is_set()}  # their records are not done
         try:
             with self.session.use() as vault:
                 return lock_notices.take(vault, ending)
@@ -209,5 +222,7 @@ class JobRegistry:
                     if job.cancelled:  # stopped by a lock: the final count, for the unlock
                         lock_notices.keep(handle, lock_notices.job_record(
                             job.id, len(job.files), _sealed(job), True))
+                    elif job.files:  # it ended on its own: its page said the rest
+                        lock_notices.drop(handle, job.id)
             finally:
                 handle.close()

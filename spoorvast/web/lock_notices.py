@@ -65,8 +65,25 @@ def take(vault: Vault, keep_ids: set[str] | None = None) -> list[str]:
     return [line for r in said if (line := _line(r))]
 
 
-def job_record(job_id: str, files: int, sealed: int, final: bool) -> Record:
-    return {"kind": "job", "id": job_id, "files": files, "sealed": sealed, "final": final}
+def job_record(job_id: str, files: int, sealed: int, final: bool,
+               started: bool = False) -> Record:
+    """``started``: written as the job starts (a lock replaces it; its end removes it)."""
+    return {"kind": "job", "id": job_id, "files": files, "sealed": sealed, "final": final,
+            "started": started}
+
+
+def drop(vault: Vault, record_id: str) -> None:
+    """Forget the record with this ``id`` (its job ended and its page said how)."""
+    if not vault.writable:
+        return
+    try:
+        with vault.store.transaction() as tx:
+            records = _records(vault)
+            rest = [r for r in records if r.get("id") != record_id]
+            if len(rest) != len(records):
+                tx.set_setting(KEY, json.dumps(rest) if rest else None)
+    except UserError:  # a full disk: a later unlock says it (never less)
+        return
 
 
 def unsealed_record(files: list[tuple[str, int]], ended: bool = False) -> Record:
@@ -103,6 +120,11 @@ def _line(record: Record) -> str:
         return _("While the vault was locked, a running task was stopped: what it had "
                  "finished is kept whole, the rest was not kept. Start it again if it is "
                  "not complete.")
+    if record.get("started"):
+        return _("The app ended while it was adding {total} files (it was closed or "
+                 "stopped before the adding finished). Every file that was sealed is on "
+                 "the case's list of items; a file that is not there was not kept "
+                 "(nothing of it is in the vault). Add those again.").format(total=files)
     if record.get("final"):
         return _("While the vault was locked, adding files was stopped: {sealed} of "
                  "{total} files were sealed whole and are in the case; the other files "

@@ -254,3 +254,35 @@ def test_a_sealed_batch_leaves_nothing_to_say(client: Browserish) -> None:
     assert _stored(client.live.settings.vault_root) is None
     with vaultlib.open_vault(client.live.settings.vault_root, PASSPHRASE) as vault:
         assert vault.store.setting(pending_uploads.KEY) is None
+
+
+def test_an_add_job_the_app_dies_in_is_said_at_the_next_unlock(
+        start_app: StartApp, tmp_path: Path) -> None:
+    client = Browserish(start_app())
+    client.unlock()
+    case_id = client.new_case()
+    root = client.live.settings.vault_root
+    running, release = threading.Event(), threading.Event()
+
+    def work(job: Job, vault: vaultlib.Vault) -> None:
+        running.set()
+        release.wait(10)
+
+    jobs = client.live.app.state.jobs
+    jobs.submit("add", case_id, work, files=[FileProgress(f"f{n}", 1) for n in range(3)])
+    assert running.wait(10)
+    assert "adding" not in client.http.get("/cases").text  # a running job is not said
+    crashed = tmp_path / "crashed"
+    shutil.copytree(root, crashed)  # the vault as a power cut leaves it
+    release.set()
+    assert jobs.wait_idle(10)
+    client.close()
+    client.live.stop()
+    shutil.rmtree(root)
+    shutil.copytree(crashed, root)
+    client = Browserish(start_app())
+    client.unlock()
+    page = client.http.get("/cases").text
+    assert "The app ended while it was adding 3 files" in page, page[:3000]
+    assert "The app ended" not in client.http.get("/cases").text  # once
+    client.close()
