@@ -12,6 +12,8 @@ were not kept.
 from __future__ import annotations
 
 import json
+import secrets
+import time
 from typing import Any
 
 from spoorvast.errors import UserError
@@ -20,28 +22,31 @@ from spoorvast.storage.base import VAULT_CHAIN
 from spoorvast.storage.vault import Vault
 from spoorvast.web import lock_notices
 
-KEY = "web.uploads_pending"
+PREFIX = "web.upload."  # then the batch, a dot and a random part: one key per file
 Entry = dict[str, Any]
 
 
 def _entries(vault: Vault) -> list[Entry]:
-    raw = vault.store.setting(KEY)
-    if not raw:
-        return []
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        return []
-    return [e for e in data if isinstance(e, dict)] if isinstance(data, list) else []
+    found = []
+    for _key, raw in vault.store.settings_under(PREFIX):
+        try:
+            entry = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(entry, dict):
+            found.append(entry)
+    return found
 
 
 def add(vault: Vault, batch: str, name: str, size: int, blob_name: str | None) -> None:
-    """One file received into ``batch`` (``blob_name``: the blob its upload created)."""
+    """One file received into ``batch`` (``blob_name``: the blob its upload created).
+    One key per file: the cost of a write does not grow with the batch."""
     if not vault.writable:
         return
+    entry = {"batch": batch, "name": name, "size": size, "blob": blob_name}
     with vault.store.transaction() as tx:
-        entry = {"batch": batch, "name": name, "size": size, "blob": blob_name}
-        tx.set_setting(KEY, json.dumps([*_entries(vault), entry]))
+        key = f"{PREFIX}{batch}.{time.time_ns():020d}.{secrets.token_hex(4)}"  # in order
+        tx.set_setting(key, json.dumps(entry))
 
 
 def forget(vault: Vault, batch: str | None = None) -> None:
@@ -49,8 +54,7 @@ def forget(vault: Vault, batch: str | None = None) -> None:
     if not vault.writable:
         return
     with vault.store.transaction() as tx:
-        rest = [e for e in _entries(vault) if batch is not None and e.get("batch") != batch]
-        tx.set_setting(KEY, json.dumps(rest) if rest else None)
+        tx.delete_settings(PREFIX if batch is None else f"{PREFIX}{batch}.")
 
 
 def settle(vault: Vault) -> int:
@@ -68,7 +72,7 @@ def settle(vault: Vault) -> int:
             if gone:
                 tx.log(VAULT_CHAIN, "web.unsealed-uploads-removed", "blobs",
                        {"count": len(gone)})
-            tx.set_setting(KEY, None)
+            tx.delete_settings(PREFIX)
     except UserError:  # a full disk: left for a later unlock
         return 0
     for name in gone:

@@ -24,8 +24,9 @@ the new one is told that another window was signed out), never silently.
 Locking (quick exit, auto-lock, the lock button) closes the Vault, drops every
 reference to its keys, forgets the browser session and tells listeners (jobs are asked
 to stop, in-memory thumbnails are dropped, private upload folders are wiped; just
-before the vault closes, uploads in progress are stopped and the blobs of batches never
-sealed are removed). Python cannot scrub the key bytes from memory; dropping the last
+before the vault closes, uploads in progress are stopped, the blobs of batches never
+sealed are removed and what the lock stopped is written into the vault for the next
+unlock to say: ``lock_notices``). Python cannot scrub the key bytes from memory; dropping the last
 reference is what it allows. Auto-lock (not quick exit, not the lock button) waits
 while an upload or a job runs.
 """

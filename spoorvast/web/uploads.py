@@ -12,8 +12,12 @@ The ingest runs on a worker thread; the event loop feeds it through a small boun
 queue, so memory stays at a few pieces whatever the file size.
 
 What was received is remembered per batch (name, SHA-256, size, the file's modification
-time) until the batch is sealed by the intake (``routes_add``); a batch dropped by a
-lock removes the blobs it created that nothing refers to.
+time) until the batch is sealed by the intake (``routes_add``), in memory and in the
+vault (``pending_uploads``: an app that ends without a lock still says it); a batch
+dropped by a lock removes the blobs it created that nothing refers to and leaves a
+notice naming its files for the next unlock (``lock_notices``). An upload that ends
+just after the lock is remembered by its blob's stored name and removed by the next
+unlock (``Uploads.sweep``), which says that a file was not kept.
 """
 
 from __future__ import annotations

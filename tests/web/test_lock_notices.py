@@ -253,7 +253,7 @@ def test_a_sealed_batch_leaves_nothing_to_say(client: Browserish) -> None:
     client.post("/lock")
     assert _stored(client.live.settings.vault_root) is None
     with vaultlib.open_vault(client.live.settings.vault_root, PASSPHRASE) as vault:
-        assert vault.store.setting(pending_uploads.KEY) is None
+        assert vault.store.settings_under(pending_uploads.PREFIX) == []
 
 
 def test_an_add_job_the_app_dies_in_is_said_at_the_next_unlock(
@@ -286,3 +286,19 @@ def test_an_add_job_the_app_dies_in_is_said_at_the_next_unlock(
     assert "The app ended while it was adding 3 files" in page, page[:3000]
     assert "The app ended" not in client.http.get("/cases").text  # once
     client.close()
+
+
+def test_settings_under_a_prefix_take_no_wildcards(tmp_path: Path) -> None:
+    from tests.web.conftest import make_vault
+
+    make_vault(tmp_path / "v")
+    with vaultlib.open_vault(tmp_path / "v", PASSPHRASE) as vault:
+        with vault.store.transaction() as tx:
+            for key in ("web.upload.a_b.1", "web.upload.axb.1", "web.upload.a%.1"):
+                tx.set_setting(key, "{}")
+        assert [k for k, _v in vault.store.settings_under("web.upload.a_b.")] == [
+            "web.upload.a_b.1"]
+        with vault.store.transaction() as tx:
+            assert tx.delete_settings("web.upload.a%") == 1
+        assert [k for k, _v in vault.store.settings_under("web.upload.")] == [
+            "web.upload.a_b.1", "web.upload.axb.1"]
