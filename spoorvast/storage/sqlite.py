@@ -575,6 +575,17 @@ class SqliteStore:
         row = self._one("SELECT value FROM settings WHERE key = ?", (key,))
         return None if row is None else row[0]
 
+    @contextmanager
+    def waiting_at_most(self, milliseconds: int) -> Iterator[None]:
+        """Writes in this block wait at most this long for another connection's write
+        (a lock closes the vault at once; it does not wait out a job's transaction)."""
+        waited = int(self.conn.execute("PRAGMA busy_timeout").fetchone()[0])
+        self.conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {waited}")
+
     def settings_under(self, prefix: str) -> list[tuple[str, str]]:
         """The settings whose key starts with ``prefix`` (and that have a value)."""
         return [(k, v) for k, v in self._all(

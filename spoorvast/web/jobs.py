@@ -17,6 +17,7 @@ import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from spoorvast.errors import UserError
 from spoorvast.i18n import _
@@ -123,10 +124,11 @@ class JobRegistry:
     def _write_started(self, job: Job) -> None:
         """A job that adds files is written down as it starts: an app that ends before
         the job does (killed, a power cut) still has the next unlock say so."""
+        record = lock_notices.job_record(job.id, len(job.files), 0, final=False,
+                                         started=True)
         try:
-            with self.session.use() as vault:
-                lock_notices.keep(vault, lock_notices.job_record(
-                    job.id, len(job.files), 0, final=False, started=True))
+            with self.session.use() as vault:  # a lock's record covers a failure
+                lock_notices.brief_write(vault, partial(lock_notices.write, vault, record))
         except Locked:  # the job will not get a handle either: its page says so
             return
 
@@ -143,9 +145,10 @@ class JobRegistry:
             with self._ending:  # never over the final count of a job ending meanwhile
                 if job.ended:
                     continue
-                final = job.state is State.QUEUED  # it will never start: nothing sealed
-                lock_notices.keep(vault, lock_notices.job_record(
-                    job.id, len(job.files), _sealed(job), final))
+                record = lock_notices.job_record(
+                    job.id, len(job.files), _sealed(job),
+                    final=job.state is State.QUEUED)  # it will never start: none sealed
+                lock_notices.brief_write(vault, partial(lock_notices.write, vault, record))
                 job.cancel_event.set()
 
     def cancel_all(self) -> None:

@@ -16,7 +16,10 @@ the person's language of that moment.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
+
+import sqlcipher3
 
 from spoorvast.errors import UserError
 from spoorvast.i18n import _, ngettext
@@ -38,16 +41,36 @@ def _records(vault: Vault) -> list[Record]:
     return [r for r in data if isinstance(r, dict)] if isinstance(data, list) else []
 
 
-def keep(vault: Vault, record: Record) -> None:
-    """Add a record (or replace the one with the same ``id``)."""
+BRIEF_WAIT_MS = 300  # what a lock's (or a request's) write waits for a job's, at most
+
+
+def brief_write(vault: Vault, write: Callable[[], None]) -> bool:
+    """Run a write that must not hold up a lock (or a request): it waits briefly for a
+    job's transaction and never raises. False when it could not be written (a fallback
+    says it then: a job's start record, a file's entry, the lock's own record)."""
+    try:
+        with vault.store.waiting_at_most(BRIEF_WAIT_MS):
+            write()
+    except (UserError, sqlcipher3.OperationalError):
+        return False
+    return True
+
+
+def write(vault: Vault, record: Record) -> None:
+    """Add a record (or replace the one with the same ``id``); raises when it cannot."""
     if not vault.writable:
         return
+    with vault.store.transaction() as tx:
+        records = [r for r in _records(vault)
+                   if record.get("id") is None or r.get("id") != record.get("id")]
+        tx.set_setting(KEY, json.dumps([*records, record]))
+
+
+def keep(vault: Vault, record: Record) -> None:
+    """``write``, except on a full disk (the caller has no better place to say it)."""
     try:
-        with vault.store.transaction() as tx:
-            records = [r for r in _records(vault)
-                       if record.get("id") is None or r.get("id") != record.get("id")]
-            tx.set_setting(KEY, json.dumps([*records, record]))
-    except UserError:  # a full disk: the lock must still close the vault
+        write(vault, record)
+    except UserError:
         return
 
 

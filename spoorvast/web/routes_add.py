@@ -18,6 +18,7 @@ import secrets
 import shutil
 import threading
 import time
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -32,7 +33,7 @@ from spoorvast.services import cases as case_service
 from spoorvast.services.intake import AddResult, Intake, Presealed, Status, expand
 from spoorvast.storage.blobs import BlobStore
 from spoorvast.storage.vault import Vault
-from spoorvast.web import pending_uploads, render
+from spoorvast.web import lock_notices, pending_uploads, render
 from spoorvast.web.deps import case_of, check_csrf, jobs_of, require_owner, vault_for
 from spoorvast.web.jobs import FileProgress, Job, Link, Work
 from spoorvast.web.private import PrivateDirs
@@ -156,9 +157,10 @@ def _write_down(request: Request, batch: str, received: Received, blobs: BlobSto
     """Into the vault, so an app that ends before the seal still says the file."""
     blob_name = blobs.name(received.sha256) if received.fresh else None
     try:
-        with require_owner(request).use() as vault:
-            pending_uploads.add(vault, batch, received.name, received.size, blob_name)
-    except UserError:  # locked meanwhile (the lock's notice names it) or a full disk
+        with require_owner(request).use() as vault:  # a lock's notice covers a failure
+            lock_notices.brief_write(vault, partial(
+                pending_uploads.add, vault, batch, received.name, received.size, blob_name))
+    except Locked:  # locked meanwhile: the lock's notice names it
         return
 
 

@@ -23,7 +23,6 @@ unlock (``Uploads.sweep``), which says that a file was not kept.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import io
 import re
 import threading
@@ -31,6 +30,7 @@ import time
 from collections.abc import AsyncIterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, BinaryIO, cast
 
 from starlette.concurrency import run_in_threadpool
@@ -285,9 +285,9 @@ class Uploads:
         with self._guard:
             batches, self.batches = list(self.batches.values()), {}
         unsealed = [(f.name, f.size) for batch in batches for f in batch.files]
-        if unsealed:
-            lock_notices.keep(vault, lock_notices.unsealed_record(unsealed))
-        with contextlib.suppress(UserError):  # a full disk: said again, never less
-            pending_uploads.forget(vault)  # the notice says them
+        if not unsealed or lock_notices.brief_write(vault, partial(
+                lock_notices.write, vault, lock_notices.unsealed_record(unsealed))):
+            lock_notices.brief_write(vault, partial(pending_uploads.forget, vault))
+        # else their entries stay in the vault: the next unlock says them from there
         for batch in batches:
             remove_unreferenced(vault, batch.files)

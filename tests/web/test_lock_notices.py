@@ -302,3 +302,40 @@ def test_settings_under_a_prefix_take_no_wildcards(tmp_path: Path) -> None:
             assert tx.delete_settings("web.upload.a%") == 1
         assert [k for k, _v in vault.store.settings_under("web.upload.")] == [
             "web.upload.a_b.1", "web.upload.axb.1"]
+
+
+def test_a_lock_during_a_jobs_transaction_is_not_held_up_and_loses_nothing(
+        start_app: StartApp) -> None:
+    client = Browserish(start_app())
+    client.unlock()
+    case_id = client.new_case()
+    headers = csrf_header(client)
+    batch = client.http.post(f"/c/{case_id}/add/batch", headers=headers).json()["batch"]
+    data = b"synthetic file received before the lock\n"
+    assert client.http.post(
+        f"/c/{case_id}/add/upload/{batch}", content=data,
+        headers={**headers, **declared(data), "X-File-Name": "held.txt",
+                 "Content-Type": "application/octet-stream"}).status_code == 204
+    in_transaction, release = threading.Event(), threading.Event()
+
+    def work(job: Job, vault: vaultlib.Vault) -> None:
+        with vault.store.transaction():  # a long write (sealing a big batch)
+            in_transaction.set()
+            release.wait(20)
+
+    jobs = client.live.app.state.jobs
+    jobs.submit("add", case_id, work, files=[FileProgress("x", 1)])
+    assert in_transaction.wait(10)
+    started = time.monotonic()
+    client.post("/lock")
+    took = time.monotonic() - started
+    assert not client.live.app.state.session.unlocked
+    release.set()
+    assert jobs.wait_idle(10)
+    assert took < 3.0, took  # not the 5 s busy timeout per write
+    client = _restart(start_app, client)
+    page = client.http.get("/cases").text
+    notices = [line for line in page.splitlines() if "notice" in line]
+    assert "held.txt (40 bytes)" in page, notices  # from its entry, written as it came
+    assert "adding files was stopped: 0 of 1 files" in page
+    client.close()
