@@ -406,6 +406,12 @@ class SqliteTransaction:
     def set_setting(self, key: str, value: str | None) -> None:
         self.conn.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, value))
 
+    def delete_settings(self, prefix: str) -> int:
+        """Remove every setting whose key starts with ``prefix`` (no LIKE wildcards)."""
+        removed: int = self.conn.execute("DELETE FROM settings WHERE substr(key, 1, ?) = ?",
+                                         (len(prefix), prefix)).rowcount
+        return removed
+
 
 class SqliteStore:
     """The embedded MetadataStore."""
@@ -568,6 +574,23 @@ class SqliteStore:
     def setting(self, key: str) -> str | None:
         row = self._one("SELECT value FROM settings WHERE key = ?", (key,))
         return None if row is None else row[0]
+
+    @contextmanager
+    def waiting_at_most(self, milliseconds: int) -> Iterator[None]:
+        """Writes in this block wait at most this long for another connection's write
+        (a lock closes the vault at once; it does not wait out a job's transaction)."""
+        waited = int(self.conn.execute("PRAGMA busy_timeout").fetchone()[0])
+        self.conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {waited}")
+
+    def settings_under(self, prefix: str) -> list[tuple[str, str]]:
+        """The settings whose key starts with ``prefix`` (and that have a value)."""
+        return [(k, v) for k, v in self._all(
+            "SELECT key, value FROM settings WHERE substr(key, 1, ?) = ? AND value IS NOT "
+            "NULL ORDER BY key", (len(prefix), prefix))]
 
     def event_kinds_by_item(self, case_id: int, kinds_wanted: Sequence[str]
                             ) -> dict[int, set[str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 import sqlcipher3
 from fastapi import FastAPI, Request
@@ -15,7 +16,8 @@ from spoorvast.errors import UserError
 from spoorvast.i18n import _
 from spoorvast.storage import scratch
 from spoorvast.storage.sqlite import as_damage
-from spoorvast.web import render, security
+from spoorvast.storage.vault import Vault
+from spoorvast.web import pending_uploads, render, security
 from spoorvast.web.deps import Forbidden, Redirect
 from spoorvast.web.jobs import JobRegistry
 from spoorvast.web.private import PrivateDirs
@@ -63,11 +65,20 @@ def _state(app: FastAPI, settings: WebSettings, session: VaultSession) -> None:
     app.state.charts = {}
     app.state.dossiers = {}
     session.before_close(app.state.uploads.drop_batches)
+    session.after_open(partial(_sweep, app))
     session.waits_for(lambda: app.state.uploads.busy() or bool(app.state.jobs.running()))
     session.on_lock(app.state.private.wipe_all)
     session.on_lock(app.state.thumbnails.clear)
     session.on_lock(app.state.charts.clear)
     session.on_lock(app.state.dossiers.clear)
+
+
+def _sweep(app: FastAPI, vault: Vault) -> None:
+    """At an unlock: remove the blobs of uploads a lock cut off (never while a job that
+    a lock stopped still runs: it may be about to refer to one; a later unlock does)."""
+    if not app.state.jobs.running():
+        app.state.uploads.sweep(vault)
+        pending_uploads.settle(vault)  # what an app that ended left unsealed
 
 
 def _include_routers(app: FastAPI) -> None:

@@ -17,11 +17,13 @@ import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from spoorvast.errors import UserError
 from spoorvast.i18n import _
 from spoorvast.storage.vault import Vault
-from spoorvast.web.session import VaultSession
+from spoorvast.web import lock_notices
+from spoorvast.web.session import Locked, VaultSession
 
 MAX_KEPT = 50
 
@@ -64,6 +66,7 @@ class Job:
     links: list[Link] = field(default_factory=list)
     cancel_event: threading.Event = field(default_factory=threading.Event)
     finished_event: threading.Event = field(default_factory=threading.Event)
+    ended: bool = False  # its work returned (with a vault handle); see record_running
 
     @property
     def cancelled(self) -> bool:
@@ -87,16 +90,8 @@ class Job:
 Work = Callable[[Job, Vault], None]
 
 
-def _interrupted_line(job: Job) -> str:
-    if job.files:
-        sealed = [f for f in job.files if f.status in ("added", "duplicate")]
-        return _("While the vault was locked, adding files was stopped: {sealed} of "
-                 "{total} files were sealed whole and are in the case; the other files "
-                 "were not kept (nothing of them is in the vault). Add them again.").format(
-                     sealed=len(sealed), total=len(job.files))
-    return _("While the vault was locked, a running task was stopped: what it had "
-             "finished is kept whole, the rest was not kept. Start it again if it is "
-             "not complete.")
+def _sealed(job: Job) -> int:
+    return sum(1 for f in job.files if f.status in ("added", "duplicate"))
 
 
 class JobRegistry:
@@ -105,7 +100,9 @@ class JobRegistry:
         self._jobs: dict[str, Job] = {}
         self._one_at_a_time = threading.Semaphore(1)
         self._guard = threading.Lock()
+        self._ending = threading.Lock()  # a job's end against a lock's record of it
         self._interrupted: list[Job] = []  # running when the vault locked
+        session.before_close(self.record_running)
         session.on_lock(self.cancel_all)
 
     def submit(self, kind: str, case_id: int | None, work: Work,
@@ -116,17 +113,43 @@ class JobRegistry:
         with self._guard:
             self._forget_old()
             self._jobs[job.id] = job
+        if job.files:
+            self._write_started(job)
         context = contextvars.copy_context()  # the request's language, among others
         thread = threading.Thread(target=context.run, args=(self._run, job, work, cleanup),
                                   name=f"spoorvast-job-{kind}", daemon=True)
         thread.start()
         return job
 
+    def _write_started(self, job: Job) -> None:
+        """A job that adds files is written down as it starts: an app that ends before
+        the job does (killed, a power cut) still has the next unlock say so."""
+        record = lock_notices.job_record(job.id, len(job.files), 0, final=False,
+                                         started=True)
+        try:
+            with self.session.use() as vault:  # a lock's record covers a failure
+                lock_notices.brief_write(vault, partial(lock_notices.write, vault, record))
+        except Locked:  # the job will not get a handle either: its page says so
+            return
+
     def get(self, job_id: str) -> Job | None:
         return self._jobs.get(job_id)
 
     def running(self) -> list[Job]:
         return [j for j in self._jobs.values() if not j.finished]
+
+    def record_running(self, vault: Vault) -> None:
+        """Just before a lock closes the vault: write down each job it stops (what was
+        sealed so far), so a later unlock says it even if this app ends first."""
+        for job in self.running():
+            with self._ending:  # never over the final count of a job ending meanwhile
+                if job.ended:
+                    continue
+                record = lock_notices.job_record(
+                    job.id, len(job.files), _sealed(job),
+                    final=job.state is State.QUEUED)  # it will never start: none sealed
+                lock_notices.brief_write(vault, partial(lock_notices.write, vault, record))
+                job.cancel_event.set()
 
     def cancel_all(self) -> None:
         running = self.running()
@@ -138,15 +161,21 @@ class JobRegistry:
             self._jobs = {k: j for k, j in self._jobs.items() if not j.finished}
 
     def take_interrupted(self, wait: float = 5.0) -> list[str]:
-        """After an unlock: what became of each job a lock stopped (said once). Each
-        input of a job is sealed whole or not at all; this says how many were."""
+        """After an unlock: what a lock stopped or left unsealed (said once, from the
+        vault: also what an earlier start of the app wrote there). Each input of a job
+        is sealed whole or not at all; this says how many were."""
         if self._interrupted:
             for job in list(self._interrupted):
                 job.finished_event.wait(wait)
         with self._guard:
-            ended = [job for job in self._interrupted if job.finished]
             self._interrupted = [job for job in self._interrupted if not job.finished]
-        return [_interrupted_line(job) for job in ended]
+            ending = {job.id for job in [*self._interrupted, *self._jobs.values()]
+                      if not job.finished_event.is_set()}  # their records are not done
+        try:
+            with self.session.use() as vault:
+                return lock_notices.take(vault, ending)
+        except Locked:  # locked again meanwhile: the next unlock says them
+            return []
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
         return all(job.finished_event.wait(timeout) for job in list(self._jobs.values()))
@@ -190,4 +219,13 @@ class JobRegistry:
             job.message = _("Something unexpected went wrong (a bug in spoorvast). Your "
                             "evidence is safe: nothing half-written was kept.")
         finally:
-            handle.close()
+            try:
+                with self._ending:
+                    job.ended = True
+                    if job.cancelled:  # stopped by a lock: the final count, for the unlock
+                        lock_notices.keep(handle, lock_notices.job_record(
+                            job.id, len(job.files), _sealed(job), True))
+                    elif job.files:  # it ended on its own: its page said the rest
+                        lock_notices.drop(handle, job.id)
+            finally:
+                handle.close()

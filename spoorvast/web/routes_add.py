@@ -18,6 +18,7 @@ import secrets
 import shutil
 import threading
 import time
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -30,11 +31,13 @@ from spoorvast.importers.registry import builtin_registry
 from spoorvast.services import added as added_service
 from spoorvast.services import cases as case_service
 from spoorvast.services.intake import AddResult, Intake, Presealed, Status, expand
+from spoorvast.storage.blobs import BlobStore
 from spoorvast.storage.vault import Vault
-from spoorvast.web import render
+from spoorvast.web import lock_notices, pending_uploads, render
 from spoorvast.web.deps import case_of, check_csrf, jobs_of, require_owner, vault_for
 from spoorvast.web.jobs import FileProgress, Job, Link, Work
 from spoorvast.web.private import PrivateDirs
+from spoorvast.web.session import Locked
 from spoorvast.web.uploads import (
     Received,
     UploadBatch,
@@ -138,23 +141,37 @@ async def upload(request: Request, case_id: int, batch: str) -> Response:
     try:
         sha256, size = declared(headers.get("x-file-sha256", ""),
                                 headers.get("x-file-size", ""), name)
-        received = await _receive(request, uploads, name, sha256, size)
+        received, blobs = await _receive(request, uploads, name, sha256, size)
     except UserError as exc:
         return _refused(exc.message)
     finally:
         pending.touched = time.monotonic()
-    if uploads.batches.get(batch) is not pending:  # locked meanwhile
+    if not uploads.add_received(batch, pending, received):  # a lock dropped the batch
+        uploads.orphaned(blobs, received)  # the next unlock removes it and says so
         return Response(status_code=404)
-    pending.files.append(received)
+    _write_down(request, batch, received, blobs)
     return Response(status_code=204)
 
 
+def _write_down(request: Request, batch: str, received: Received, blobs: BlobStore) -> None:
+    """Into the vault, so an app that ends before the seal still says the file."""
+    blob_name = blobs.name(received.sha256) if received.fresh else None
+    try:
+        with require_owner(request).use() as vault:  # a lock's notice covers a failure
+            lock_notices.brief_write(vault, partial(
+                pending_uploads.add, vault, batch, received.name, received.size, blob_name))
+    except Locked:  # locked meanwhile: the lock's notice names it
+        return
+
+
 async def _receive(request: Request, uploads: Uploads, name: str, sha256: str,
-                   size: int) -> Received:
+                   size: int) -> tuple[Received, BlobStore]:
+    """The file received whole, and the blob store it is in (its keys outlive a lock)."""
     session = require_owner(request)
     stop = uploads.start()
+    blobs = session.blob_store()
     try:
-        blob = await stream_into(session.blob_store(), request.stream(), stop)
+        blob = await stream_into(blobs, request.stream(), stop)
     except UploadCut as exc:
         raise UploadRefused(_(
             "{name} was not received whole: the connection was cut or the vault was "
@@ -168,9 +185,12 @@ async def _receive(request: Request, uploads: Uploads, name: str, sha256: str,
     received = Received(name, blob.sha256, blob.size,
                         _millis(request.headers.get("x-file-modified", "")), blob.fresh)
     if blob.size == size and blob.sha256 == sha256:
-        return received
-    with session.use() as vault:
-        remove_unreferenced(vault, [received])
+        return received, blobs
+    try:
+        with session.use() as vault:
+            remove_unreferenced(vault, [received])
+    except Locked:  # a lock landed as it ended: the next unlock removes it
+        uploads.orphaned(blobs, received, said=True)
     if blob.size != size:
         raise UploadRefused(_(
             "{name} was not received whole ({received} of {size} bytes arrived). Nothing "
@@ -195,15 +215,16 @@ def _set_mtime(path: Path, millis: int) -> None:
 @router.post("/c/{case_id}/add/seal/{batch}", dependencies=[Depends(check_csrf)])
 def seal(request: Request, case_id: int, batch: str) -> Response:
     render.use_language(request)  # the job's results are told in the user's language
-    with vault_for(request) as vault:
-        case_of(vault, case_id)
-    pending = uploads_of(request).batches.pop(batch, None)
-    if pending is None or pending.case_id != case_id:
-        return Response(status_code=404)
     private: PrivateDirs = request.app.state.private
-    files = [FileProgress(f.name, f.size) for f in pending.files]
-    job = jobs_of(request).submit("add", case_id, _add_work(case_id, pending.files, private),
-                                  files=files)
+    with vault_for(request) as vault:  # holds the vault: no lock between pop and submit
+        case_of(vault, case_id)
+        pending = uploads_of(request).batches.pop(batch, None)
+        if pending is None or pending.case_id != case_id:
+            return Response(status_code=404)
+        files = [FileProgress(f.name, f.size) for f in pending.files]
+        job = jobs_of(request).submit("add", case_id,
+                                      _add_work(case_id, pending.files, private), files=files)
+        pending_uploads.forget(vault, batch)  # the job's files: a lock counts them now
     return JSONResponse({"job": job.id})
 
 

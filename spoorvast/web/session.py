@@ -24,8 +24,9 @@ the new one is told that another window was signed out), never silently.
 Locking (quick exit, auto-lock, the lock button) closes the Vault, drops every
 reference to its keys, forgets the browser session and tells listeners (jobs are asked
 to stop, in-memory thumbnails are dropped, private upload folders are wiped; just
-before the vault closes, uploads in progress are stopped and the blobs of batches never
-sealed are removed). Python cannot scrub the key bytes from memory; dropping the last
+before the vault closes, uploads in progress are stopped, the blobs of batches never
+sealed are removed and what the lock stopped is written into the vault for the next
+unlock to say: ``lock_notices``). Python cannot scrub the key bytes from memory; dropping the last
 reference is what it allows. Auto-lock (not quick exit, not the lock button) waits
 while an upload or a job runs.
 """
@@ -71,6 +72,7 @@ class VaultSession:
         self._listeners: list[Listener] = []
         self._closing: list[Closing] = []  # called with the vault just before it closes
         self._busy: list[Busy] = []  # work that auto-lock waits for
+        self._opened: list[Closing] = []  # called with the vault an unlock opened
         self.exited = False  # set by quick exit: app pages lead to the neutral page
         self.autolock_seconds = settings.autolock_seconds  # the user may change it
         self.throttle = Throttle()
@@ -97,6 +99,10 @@ class VaultSession:
     def before_close(self, listener: Closing) -> None:
         self._closing.append(listener)
 
+    def after_open(self, listener: Closing) -> None:
+        """Called with the vault each time an unlock opens it (before any page)."""
+        self._opened.append(listener)
+
     def waits_for(self, busy: Busy) -> None:
         """Auto-lock waits while ``busy()`` is true (an upload, a job)."""
         self._busy.append(busy)
@@ -116,6 +122,8 @@ class VaultSession:
                 with self._lock:
                     if self._vault is None:
                         self._vault = vault
+                        for opened in self._opened:
+                            opened(vault)
                         return self._begin(), False
                 vault.close()  # opened meanwhile by another request: check against it
             self._check_open(passphrase)

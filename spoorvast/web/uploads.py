@@ -12,8 +12,12 @@ The ingest runs on a worker thread; the event loop feeds it through a small boun
 queue, so memory stays at a few pieces whatever the file size.
 
 What was received is remembered per batch (name, SHA-256, size, the file's modification
-time) until the batch is sealed by the intake (``routes_add``); a batch dropped by a
-lock removes the blobs it created that nothing refers to.
+time) until the batch is sealed by the intake (``routes_add``), in memory and in the
+vault (``pending_uploads``: an app that ends without a lock still says it); a batch
+dropped by a lock removes the blobs it created that nothing refers to and leaves a
+notice naming its files for the next unlock (``lock_notices``). An upload that ends
+just after the lock is remembered by its blob's stored name and removed by the next
+unlock (``Uploads.sweep``), which says that a file was not kept.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import time
 from collections.abc import AsyncIterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, BinaryIO, cast
 
 from starlette.concurrency import run_in_threadpool
@@ -33,8 +38,11 @@ from starlette.requests import ClientDisconnect
 
 from spoorvast.errors import UserError
 from spoorvast.i18n import _
+from spoorvast.services.verify import referenced_blob_names
+from spoorvast.storage.base import VAULT_CHAIN
 from spoorvast.storage.blobs import BlobStore, StoredBlob
 from spoorvast.storage.vault import Vault
+from spoorvast.web import lock_notices, pending_uploads
 
 QUEUE = 16  # pieces waiting for the writer (each at most what the server read at once)
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -176,6 +184,16 @@ async def stream_into(blobs: BlobStore, body: AsyncIterator[bytes],
     return await writer
 
 
+def _log_removal(vault: Vault, count: int) -> bool:
+    """The custody entry for removing the blobs of uploads a lock cut off."""
+    try:
+        with vault.store.transaction() as tx:
+            tx.log(VAULT_CHAIN, "web.interrupted-uploads-removed", "blobs", {"count": count})
+    except UserError:
+        return False
+    return True
+
+
 def remove_unreferenced(vault: Vault, received: list[Received]) -> None:
     """Remove the blobs these uploads created when no item refers to them."""
     for item in received:
@@ -190,6 +208,8 @@ class Uploads:
         self.batches: dict[str, UploadBatch] = {}
         self._running: set[threading.Event] = set()
         self._guard = threading.Lock()
+        self._orphans: set[str] = set()  # stored blob names (opaque without the key)
+        self._lost = 0  # uploads that ended just after a lock: not kept, to be said
 
     def start(self) -> threading.Event:
         stop = threading.Event()
@@ -215,10 +235,59 @@ class Uploads:
         for stop in running:
             stop.set()
 
+    def add_received(self, batch: str, pending: UploadBatch, received: Received) -> bool:
+        """Put a received file in its batch, unless a lock dropped the batch."""
+        with self._guard:
+            if self.batches.get(batch) is not pending:
+                return False
+            pending.files.append(received)
+            return True
+
+    def orphaned(self, blobs: BlobStore, received: Received, said: bool = False) -> None:
+        """An upload that ended just after a lock dropped its batch (or that the lock
+        kept from removing): the next unlock removes its blob (``sweep``) and says that
+        a file was not kept. Only the blob's stored name is remembered, an HMAC that
+        says nothing without the key. ``said``: the page was told already."""
+        with self._guard:
+            self._lost += 0 if said else 1
+            if received.fresh:
+                self._orphans.add(blobs.name(received.sha256))
+
+    @property
+    def orphans(self) -> int:
+        return len(self._orphans)
+
+    def sweep(self, vault: Vault) -> int:
+        """At an unlock with no job running: remove the blobs of uploads a lock cut off,
+        unless something refers to them (an item, the saved browser profile), with the
+        count in the vault's custody log, and leave a notice for the person. Only these
+        names, never a blob found lying about (not every blob belongs to an item)."""
+        if not vault.writable:
+            return 0
+        with self._guard:
+            names, self._orphans, lost, self._lost = self._orphans, set(), self._lost, 0
+        gone = names - referenced_blob_names(vault) if names else set()
+        if gone and not _log_removal(vault, len(gone)):
+            with self._guard:  # not logged (a full disk): removed at a later unlock
+                self._orphans |= gone
+            gone = set()
+        for name in gone:
+            vault.blobs.remove_name(name)
+        if lost:
+            lock_notices.keep(vault, lock_notices.cut_record(lost))
+        return len(gone)
+
     def drop_batches(self, vault: Vault) -> None:
         """Before a lock closes the vault: forget every batch not sealed, removing the
-        blobs its uploads created (nothing refers to them)."""
+        blobs its uploads created (nothing refers to them), and write down which files
+        were received but not sealed, for the next unlock to say (``lock_notices``)."""
         self.stop_all()
-        batches, self.batches = list(self.batches.values()), {}
+        with self._guard:
+            batches, self.batches = list(self.batches.values()), {}
+        unsealed = [(f.name, f.size) for batch in batches for f in batch.files]
+        if not unsealed or lock_notices.brief_write(vault, partial(
+                lock_notices.write, vault, lock_notices.unsealed_record(unsealed))):
+            lock_notices.brief_write(vault, partial(pending_uploads.forget, vault))
+        # else their entries stay in the vault: the next unlock says them from there
         for batch in batches:
             remove_unreferenced(vault, batch.files)

@@ -103,6 +103,20 @@ def _raw_upload(client: Browserish, path: str, headers: dict[str, str], body: by
     return sock
 
 
+def _read_reply(sock: socket.socket) -> bytes:
+    """The whole reply (its head and body may come in separate packets)."""
+    sock.settimeout(10)
+    reply = b""
+    while b"\r\n\r\n" not in reply or len(reply.split(b"\r\n\r\n", 1)[1]) < int(
+            (reply.lower().split(b"content-length: ", 1)[1:] or [b"0"])[0].split(b"\r")[0]):
+        piece = sock.recv(4096)
+        if not piece:
+            break
+        reply += piece
+    sock.close()
+    return reply
+
+
 def _new_batch(client: Browserish, case_id: int) -> str:
     response = client.http.post(f"/c/{case_id}/add/batch", headers=csrf_header(client))
     batch: str = response.json()["batch"]
@@ -227,8 +241,7 @@ def test_a_lock_during_an_upload_keeps_nothing_of_it(client: Browserish) -> None
     deadline = time.monotonic() + 5
     while uploads.active and time.monotonic() < deadline:
         time.sleep(0.05)
-    reply = sock.recv(4096)
-    sock.close()
+    reply = _read_reply(sock)
     assert uploads.active == 0 and uploads.batches == {}
     assert b" 422 " in reply.split(b"\r\n", 1)[0] and b"during.bin" in reply
     assert list((client.live.settings.vault_root / "tmp").iterdir()) == []
