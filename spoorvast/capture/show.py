@@ -1,20 +1,19 @@
-"""The ``show`` section of a capture: the provenance record, printed and in JSON."""
+"""A capture's provenance record as ``show`` gives it: the record and its rows of label
+and value, in the reader's language. Printing is the CLI's (``cli/capture_show.py``)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from spoorvast.capture import codes as _codes  # noqa: F401  (the codes of its findings,
 from spoorvast.capture import platforms as _platforms  # noqa: F401  shown with the record)
-from spoorvast.cli import output
 from spoorvast.i18n import _
 from spoorvast.model.records import ArtifactRole, Item
 from spoorvast.storage.vault import Vault
 
 
-def _record(vault: Vault, item: Item) -> dict[str, Any] | None:
+def record_of(vault: Vault, item: Item) -> dict[str, Any] | None:
     assert item.id is not None
     found = next((a for a in vault.store.artifacts(item.id)
                   if a.role is ArtifactRole.ANALYSIS and a.name == "capture.json"), None)
@@ -24,14 +23,7 @@ def _record(vault: Vault, item: Item) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def section(vault: Vault, item: Item) -> tuple[Any, Callable[[], None] | None]:
-    record = _record(vault, item)
-    if record is None:
-        return None, None
-    return record, lambda: print_record(record)
-
-
-def _rows(record: dict[str, Any]) -> list[tuple[str, str]]:
+def rows(record: dict[str, Any]) -> list[tuple[str, str]]:
     response = record.get("response") or {}
     shot = record.get("screenshot") or {}
     platform = record.get("platform") or {}
@@ -80,16 +72,3 @@ def _shot(shot: dict[str, Any]) -> str | None:
         width=shot.get("width"), height=shot.get("captured_height"),
         page=shot.get("page_height"), cap=shot.get("height_cap"))
     return text
-
-
-def print_record(record: dict[str, Any]) -> None:
-    table = output.facts(title=_("Capture record"))
-    for key, value in _rows(record):
-        table.add_row(key, value)
-    output.stdout_console().print(table)
-    output.line(_("What this capture proves, and what it does not:"), style="bold")
-    statement = record.get("statement") or {}
-    for line in statement.get("proves", []):
-        output.line(f"  + {_(line)}")
-    for line in statement.get("does_not_prove", []):
-        output.line(f"  − {_(line)}")

@@ -22,7 +22,7 @@ SECTIONS: dict[str, str] = {
     "mbox": "spoorvast.cli.cmd_email:section",
     "outlook-msg": "spoorvast.cli.cmd_email:section",
     "note": "spoorvast.cli.cmd_workspace:note_section",
-    "capture": "spoorvast.capture.show:section",
+    "capture": "spoorvast.cli.capture_show:section",
     "file": "spoorvast.cli.cmd_ocr:section",
     "whatsapp": "spoorvast.cli.chat_show:section",
     "telegram": "spoorvast.cli.chat_show:section",
