@@ -9,7 +9,7 @@ import pytest
 
 from spoorvast.capture.browser import BrowserSession
 from spoorvast.capture.identifiers import VIEWER_FIELD
-from spoorvast.capture.show import _rows
+from spoorvast.capture.show import rows
 from spoorvast.model.records import Case, IdentifierKind, PartyRole
 from spoorvast.services.parties import create_party
 from spoorvast.storage.vault import Vault
@@ -51,7 +51,7 @@ def test_logged_in_capture_names_b_and_marks_a_as_the_victims(
         "capture.viewer-account"]
     _item, files = stored(vault, case, result.label)
     record = record_of(vault, files)
-    shown = dict(_rows(record))
+    shown = dict(rows(record))
     assert shown["Logged in as (the account the capture was made from)"] == (
         f"{IG_A} (@anna.viewer)")
     assert shown["Stable account ID"] == IG_B
