@@ -186,6 +186,7 @@ def test_an_email_body_is_read_from_html_and_hostile_mime_stays_bounded() -> Non
     assert hop_section({"analysis": {"hops": ["junk", {"number": "x", "hop": 3}]}}) is None
 
 
+@pytest.mark.slow
 def test_redaction_leaves_other_recipients_out_of_an_email(
         rendered: Callable[..., Made]) -> None:
     text = flat(text_of(rendered("en", "--redact-third-parties").folder / "DOSSIER.pdf"))

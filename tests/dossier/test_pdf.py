@@ -41,7 +41,10 @@ def flat(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-@pytest.mark.parametrize("language", ["nl", "fr", "de", "en"])
+# Dutch is built once for many tests (quick subset); the other languages each build a
+# dossier of their own and belong to the full run.
+@pytest.mark.parametrize("language", ["nl", *(pytest.param(lang, marks=pytest.mark.slow)
+                                              for lang in ("fr", "de", "en"))])
 def test_dossier_in_each_language(rendered: Callable[..., Made], language: str) -> None:
     made = rendered(language)
     text = flat(text_of(made.folder / "DOSSIER.pdf"))
@@ -114,6 +117,7 @@ def test_gps_is_stripped_from_the_disclosure_copy_only(rendered: Callable[..., M
             assert not image.getexif()
 
 
+@pytest.mark.slow
 def test_include_gps_makes_no_disclosure_copies(rendered: Callable[..., Made]) -> None:
     made = rendered("en", "--include-gps")
     assert not (made.folder / "disclosure").exists()
