@@ -26,10 +26,18 @@ from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
 from spoorvast.importers.chat.discord import codes as _codes  # noqa: F401  (registers codes)
 from spoorvast.importers.chat.discord.importer import iso_instant
+from spoorvast.importers.chat.shared.accounting import Tally
 from spoorvast.importers.chat.shared.archive import ZipFiles, open_files, zip_names
-from spoorvast.importers.chat.shared.common import Participants, Tally, account, without_surrogates
-from spoorvast.importers.chat.shared.jsonload import arr, load_json, obj, pointer, scalar
+from spoorvast.importers.chat.shared.jsonload import (
+    arr,
+    load_json,
+    obj,
+    pointer,
+    scalar,
+    without_surrogates,
+)
 from spoorvast.importers.chat.shared.localfiles import Refused, locate, read_regular, real_folder
+from spoorvast.importers.chat.shared.participants import Participants, account
 from spoorvast.importers.chat.shared.zipsafe import MAX_ENTRY_BYTES
 from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry

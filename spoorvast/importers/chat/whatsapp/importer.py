@@ -20,8 +20,10 @@ from spoorvast.importers.base import (
     open_original,
     original_opener,
 )
+from spoorvast.importers.chat.shared.accounting import Tally
 from spoorvast.importers.chat.shared.archive import unread_archive
-from spoorvast.importers.chat.shared.common import Participants, Tally, zone_country
+from spoorvast.importers.chat.shared.participants import Participants
+from spoorvast.importers.chat.shared.phones import zone_country
 from spoorvast.importers.chat.shared.textfile import quiet_gc
 from spoorvast.importers.chat.shared.zipsafe import SafeZip, is_zip
 from spoorvast.importers.chat.whatsapp import codes as _codes  # noqa: F401  (registers codes)

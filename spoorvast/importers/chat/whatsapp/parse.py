@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import BinaryIO
 
 from spoorvast.i18n import N_
-from spoorvast.importers.chat.shared.common import Participants, Tally, clean_name, phone_or_name
+from spoorvast.importers.chat.shared.accounting import Tally
+from spoorvast.importers.chat.shared.participants import Participants, clean_name, phone_or_name
 from spoorvast.importers.chat.shared.textfile import Decoding, text_blocks
 from spoorvast.importers.chat.whatsapp import markers as tables
 from spoorvast.importers.chat.whatsapp.lines import (
