@@ -211,6 +211,11 @@ class WhatsAppImporter:
             problems.append(Problem(Severity.WARNING, "chat.other-shape", (
                 ("count", str(result.other_shape)), ("where", f"line {line}")),
                 Location(artifact_sha256=result.tally.sha256, line=line)))
+        if result.possible_markers:
+            line = result.possible_marker_line
+            problems.append(Problem(Severity.WARNING, "chat.possible-marker", (
+                ("count", str(result.possible_markers)), ("where", f"line {line}")),
+                Location(artifact_sha256=result.tally.sha256, line=line)))
         problems.extend(_truncation(result, bool(media.by_name or media.known),
                                     media.derived_from))
         if result.tally.events:

@@ -1,10 +1,16 @@
-"""WhatsApp's localised markers, as data (en, nl, fr, de, es, it, pt, ru, tr, ar, pl).
+"""WhatsApp's localised markers, as data: media omitted, deleted and edited in full for
+en, nl, fr, de, es, it, pt, ru, tr, ar, pl; media omitted alone for the other languages
+of :mod:`marker_languages` (each with its source and whether it was verified).
 Matched after stripping direction marks and a final full stop, case-insensitively;
 shapes (``<… : name>``, ``name (…)``) are matched by regular expressions in
 ``lines``. The strings are WhatsApp's own, as its exports write them (taken
-from exports quoted in public chat-export parsers; each language has a test)."""
+from exports quoted in public chat-export parsers; each language has a test). A
+marker in a language not listed is never read as the sender's words silently: its
+shape is flagged (``parse``)."""
 
 from __future__ import annotations
+
+from spoorvast.importers.chat.whatsapp import marker_languages
 
 # per language: Android's "<Media omitted>", iOS's "image omitted" and kin
 _MEDIA = {
@@ -69,7 +75,11 @@ _EDITED = {
     "ar": ("<تم تعديل هذه الرسالة>",),
     "pl": ("<Ta wiadomość została zmieniona>", "<Ta wiadomość została edytowana>"),
 }
+for _language, _more in marker_languages.MORE_FOR_TABLE.items():
+    _MEDIA[_language] += _more
+_MEDIA.update(marker_languages.MEDIA_OMITTED)
 LANGUAGES = tuple(_MEDIA)
+PROVENANCE = marker_languages.PROVENANCE
 MEDIA_OMITTED = frozenset(s.casefold() for words in _MEDIA.values() for s in words)
 DELETED = frozenset(s.casefold() for words in _DELETED.values() for s in words)
 EDITED = tuple(s.casefold() for words in _EDITED.values() for s in words)
@@ -77,8 +87,8 @@ EDITED = tuple(s.casefold() for words in _EDITED.values() for s in words)
 
 def markers_of(language: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """(media omitted, deleted, edited) markers of one language, as WhatsApp writes them
-    (for the tests: one per language)."""
-    return _MEDIA[language], _DELETED[language], _EDITED[language]
+    (for the tests: one per language); () where none is known."""
+    return _MEDIA[language], _DELETED.get(language, ()), _EDITED.get(language, ())
 
 
 # system line starts (lower case) -> typed subtype
