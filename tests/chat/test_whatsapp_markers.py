@@ -48,10 +48,14 @@ WHATSAPP_LANGUAGES = (
 
 def test_every_language_has_its_source_and_none_is_claimed_verified() -> None:
     for language in WHATSAPP_LANGUAGES:
-        assert language in tables.PROVENANCE, language
-        assert language in tables.LANGUAGES or language in marker_languages.SHAPE_ONLY
+        assert tables.PROVENANCE[language].sources, language
+        assert language in tables.LANGUAGES
+        media, deleted, _edited = tables.markers_of(language)
+        assert media or language in marker_languages.SHAPE_ONLY_MEDIA, language
+        assert deleted or language in marker_languages.SHAPE_ONLY_DELETED, language
+    assert set(tables.PROVENANCE) == set(tables.LANGUAGES)
     assert not any(p.verified for p in tables.PROVENANCE.values())  # nobody here has
-    assert len(tables.LANGUAGES) >= 58
+    assert len(tables.LANGUAGES) == len(WHATSAPP_LANGUAGES) == 59
 
 
 UNKNOWN = [  # (body, shape): markers of a language the table does not hold (invented)

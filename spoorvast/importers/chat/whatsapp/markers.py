@@ -1,6 +1,7 @@
 """WhatsApp's localised markers, as data: media omitted, deleted and edited in full for
-en, nl, fr, de, es, it, pt, ru, tr, ar, pl; media omitted alone for the other languages
-of :mod:`marker_languages` (each with its source and whether it was verified).
+en, nl, fr, de, es, it, pt, ru, tr, ar, pl; media omitted and deleted for the other
+languages of :mod:`marker_languages` (each with its sources and whether it was
+verified).
 Matched after stripping direction marks and a final full stop, case-insensitively;
 shapes (``<… : name>``, ``name (…)``) are matched by regular expressions in
 ``lines``. The strings are WhatsApp's own, as its exports write them (taken
@@ -78,10 +79,16 @@ _EDITED = {
 for _language, _more in marker_languages.MORE_FOR_TABLE.items():
     _MEDIA[_language] += _more
 _MEDIA.update(marker_languages.MEDIA_OMITTED)
+for _language, _more in marker_languages.DELETED_MORE_FOR_TABLE.items():
+    _DELETED[_language] += _more
+_DELETED.update(marker_languages.DELETED)
+_MEDIA.update((language, ()) for language in marker_languages.SHAPE_ONLY_MEDIA)
 LANGUAGES = tuple(_MEDIA)
 PROVENANCE = marker_languages.PROVENANCE
+FINAL_STOPS = ".\u3002\u0964"  # dropped at the end before matching: . 。 ।
 MEDIA_OMITTED = frozenset(s.casefold() for words in _MEDIA.values() for s in words)
-DELETED = frozenset(s.casefold() for words in _DELETED.values() for s in words)
+DELETED = frozenset(s.rstrip(FINAL_STOPS).casefold() for words in _DELETED.values()
+                    for s in words)
 EDITED = tuple(s.casefold() for words in _EDITED.values() for s in words)
 
 

@@ -156,8 +156,8 @@ class WhatsAppParser:
         first = body[at + 2:]
         shown = first.strip(_EDGE)
         # (an attachment ends with ">" or ")": the ``_ATTACHED_*`` patterns)
-        if first[:1] == "\u200e" or shown[-1:] in (")", ">") or (
-                len(shown) <= _MARKER_MAX and shown.rstrip(".").casefold() in _MARKERS):
+        if first[:1] == "\u200e" or shown[-1:] in (")", ">") or (len(shown) <= _MARKER_MAX
+                                                                and _folded(shown) in _MARKERS):
             return False  # maybe a marker, an attachment, an edit or a system line
         precision = _MINUTE if head["ss"] is None else _SECOND
         run = self._run
@@ -307,7 +307,7 @@ class WhatsAppParser:
         attachments: tuple[str, ...] = ()
         marker = len(shown) <= _MARKER_MAX  # a longer message is none of the markers
         if marker:
-            folded = shown.rstrip(".").casefold()
+            folded = _folded(shown)
             if folded in tables.MISSED_CALLS:
                 kind = "call"
                 details += [("direction", "missed"), ("media", tables.MISSED_CALLS[folded])]
@@ -355,6 +355,11 @@ class _Columns:
     precision: Precision
     rows: list[tuple[tuple[int, int, str], str, tuple[str, bool], int]] = field(
         default_factory=list)
+
+
+def _folded(shown: str) -> str:
+    """A short body as the marker tables hold it: no final stop, case folded."""
+    return shown.rstrip(tables.FINAL_STOPS).casefold()
 
 
 _POSSIBLE_MAX = 60  # WhatsApp's own texts are short
