@@ -97,3 +97,16 @@ def test_known_markers_and_notices_are_not_flagged(tmp_path: Path) -> None:
     assert closes(draft) and len(draft.events) == 5
     assert not any("possible_marker" in dict(e.details) for e in draft.events)
     assert "chat.possible-marker" not in [p.code for p in draft.problems]
+
+
+def test_an_android_attachment_line_in_any_language_is_an_attachment(tmp_path: Path) -> None:
+    """``IMG-….jpg (file attached)`` in a language the table lacks: the file's name is
+    read, the words in brackets are not taken for the sender's (and the missing file
+    is reported)."""
+    path = tmp_path / "sw.txt"
+    path.write_text("14/03/2026, 23:00 - Dave: IMG-20260314-WA0001.jpg (faili imeambatishwa)\n",
+                    encoding="utf-8")
+    draft, _ = run(WhatsAppImporter(), path)
+    details = dict(draft.events[0].details)
+    assert details["attachment"] == "IMG-20260314-WA0001.jpg" and closes(draft)
+    assert "chat.attachment-missing" in [p.code for p in draft.problems]
