@@ -62,6 +62,8 @@ UNKNOWN = [  # (body, shape): markers of a language the table does not hold (inv
     ("<Meán fágtha>", "angle-brackets"),
     ("null", "null"),
     ("\u200eíomhá fágtha", "direction-mark"),
+    ("\u200eDéantar criptiú ó cheann go ceann ar theachtaireachtaí agus ar ghlaonna. Ní "
+     "féidir le héinne lasmuigh den chomhrá iad a léamh, fiú WhatsApp.", "direction-mark"),
     ("ok tot straks <Teachtaireacht curtha in eagar>", "edited-shape"),
 ]
 ORDINARY = ["ok", "ik weet waar je woont", "zie je <3", "a < b en c > d",
@@ -80,9 +82,9 @@ def test_a_marker_in_an_unknown_language_is_flagged_not_read_as_words(
     flagged = [dict(e.details).get("possible_marker") for e in draft.events]
     assert flagged == [shape for _b, shape in UNKNOWN] + [None] * len(ORDINARY)
     assert all(e.kind == "message" for e in draft.events)  # the text is kept, and whose
-    assert {e.actor for e in draft.events[:4]} == {"name:whatsapp:Dave"}
+    assert {e.actor for e in draft.events[:len(UNKNOWN)]} == {"name:whatsapp:Dave"}
     found = [p for p in draft.problems if p.code == "chat.possible-marker"]
-    assert [dict(p.params) for p in found] == [{"count": "4", "where": "line 1"}]
+    assert [dict(p.params) for p in found] == [{"count": str(len(UNKNOWN)), "where": "line 1"}]
 
 
 def test_known_markers_and_notices_are_not_flagged(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ register_codes({
                          "phone's backup."),
     "chat.possible-marker": N_("{count} messages (the first at {where}) have the shape of "
                                "a text WhatsApp writes itself (a media, deleted or edited "
-                               "marker) in a language its table does not hold; each was "
+                               "marker, a notice) in a language its table does not hold; each was "
                                "kept as its sender's message and marked as a possible "
                                "marker. Check them against the phone before reading them "
                                "as the sender's words."),

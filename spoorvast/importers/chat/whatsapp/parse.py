@@ -369,8 +369,8 @@ _EDITED_TAIL = re.compile(r"\s<[^<>]{3,60}>$")
 def possible_marker(first: str, shown: str, tail: str) -> str | None:
     """The shape of a WhatsApp text in a language the tables do not hold (so it is not
     silently read as the sender's words): the whole body in angle brackets (Android's
-    ``<Media omitted>``), ``null`` (what Android writes for some media), a short body
-    after iOS's direction mark (``\u200eimage omitted``) that is no known notice, or
+    ``<Media omitted>``), ``null`` (what Android writes for some media), a body after
+    iOS's direction mark (``\u200eimage omitted``, a notice) that is no known one, or
     a text that ends in a short ``<…>`` (Android's ``<This message was edited>``).
     None: an ordinary message."""
     if not shown:
@@ -380,8 +380,8 @@ def possible_marker(first: str, shown: str, tail: str) -> str | None:
             return "angle-brackets"
         if shown.casefold() == "null":
             return "null"
-        if first[:1] == "\u200e" and system_type(first) == "other":
-            return "direction-mark"
+    if first[:1] == "\u200e" and system_type(first) == "other":
+        return "direction-mark"  # (of any length: iOS's notices, the encryption one)
     if tail[-1:] == ">" and _EDITED_TAIL.search(tail):
         return "edited-shape"
     return None
