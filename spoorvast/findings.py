@@ -8,7 +8,7 @@ message is rendered in the reader's language when shown.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from spoorvast.i18n import _
 from spoorvast.model.records import Finding
@@ -61,15 +61,17 @@ def _shown(key: str, value: str) -> str:
     return _(value) if key == "reason" else value
 
 
-_BUILTINS_LOADED: list[bool] = []
+_SOURCES: list[Callable[[], None]] = []
+
+
+def add_code_source(load: Callable[[], None]) -> None:
+    """A layer above (the importers) offers to register its codes when one is asked for
+    that is not registered yet: a command that shows findings without having imported
+    the module that made them (e.g. ``show``) still renders their sentences. Each source
+    is called at most once; findings itself imports nothing above it."""
+    _SOURCES.append(load)
 
 
 def _register_builtin_codes() -> None:
-    """Codes are registered by the modules that make them; a command that shows findings
-    without having imported (e.g. ``show``) loads every built-in importer once."""
-    if _BUILTINS_LOADED:
-        return
-    from spoorvast.importers.registry import builtin_registry
-
-    builtin_registry()
-    _BUILTINS_LOADED.append(True)
+    while _SOURCES:
+        _SOURCES.pop(0)()

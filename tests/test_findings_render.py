@@ -1,4 +1,5 @@
-"""A finding is shown as its sentence even where its importer was never imported."""
+"""A finding is shown as its sentence even where its importer was never imported (the
+importers offer their codes to ``findings``, which imports nothing above it)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import subprocess
 import sys
 
 FRESH = """
+import spoorvast.services
 from spoorvast.findings import render
 from spoorvast.model.records import Finding, Severity
 print(render(Finding(None, 1, None, Severity.WARNING, "chat.utc-assumed", ())))
@@ -18,6 +20,21 @@ def test_codes_of_importers_not_loaded_yet_are_rendered() -> None:
                          check=True).stdout.splitlines()
     assert out == ["The export's times carry no offset; they were read as UTC, as this "
                    "platform writes them.", "no.such-code"]
+
+
+def test_findings_alone_imports_no_importer() -> None:
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, spoorvast.findings; print(sorted(sys.modules))"],
+        capture_output=True, text=True, check=True).stdout
+    assert "spoorvast.importers" not in loaded
+
+
+def test_the_importers_are_imported_only_when_a_code_is_unknown() -> None:
+    fresh = ("import sys, spoorvast.services\n"
+             "print('spoorvast.importers.registry' in sys.modules)\n" + FRESH)
+    out = subprocess.run([sys.executable, "-c", fresh], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert out[0] == "False" and out[1].startswith("The export's times carry no offset")
 
 
 def test_capture_codes_are_rendered_once_its_show_section_is_loaded() -> None:
@@ -35,6 +52,7 @@ def test_places_and_reasons_are_shown_in_the_readers_language() -> None:
     """Stored params stay language-neutral data ("line 17", a rule name); the reader
     sees them translated, and a value the catalogs do not hold (an exception's name)
     as it is."""
+    import spoorvast.services  # noqa: F401  (as every view that shows findings does)
     from spoorvast.findings import render
     from spoorvast.i18n import current_language, set_language
     from spoorvast.model.records import Finding, Severity

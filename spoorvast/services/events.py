@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from spoorvast.analysis.phones import e164, zone_country
 from spoorvast.errors import NoSuchItem, UserError
 from spoorvast.i18n import _
-from spoorvast.importers.chat.shared.common import e164, zone_country
 from spoorvast.model import instant
 from spoorvast.model.conversation import (
     DayCount,

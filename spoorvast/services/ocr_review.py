@@ -56,7 +56,26 @@ from spoorvast.storage.vault import Vault
 REJECTED_ACTION = "ocr.proposal-rejected"
 DAY_FROM_SEPARATOR, DAY_FROM_USER, DAY_UNKNOWN = "separator", "user", "unknown"
 NO_DAY_CODE = "ocr.message-day-unknown"
+RELATIVE_DAY_CODES = {
+    "exif": "ocr.message-day-relative-exif",
+    "file-time": "ocr.message-day-relative-file",
+    "added": "ocr.message-day-relative-added",
+}
 register_codes({
+    RELATIVE_DAY_CODES["exif"]: N_(
+        "Message {proposal} was shown under '{shown}', a day named relative to when the "
+        "screenshot was taken; it was dated {day}, counted from the time the picture's "
+        "own EXIF data says it was taken. That is right when the phone's clock was."),
+    RELATIVE_DAY_CODES["file-time"]: N_(
+        "Message {proposal} was shown under '{shown}', a day named relative to when the "
+        "screenshot was taken; it was dated {day}, counted from the picture file's "
+        "modification time, as it has no EXIF time. Copying, sending or editing a file "
+        "can change that time: check the day against the phone."),
+    RELATIVE_DAY_CODES["added"]: N_(
+        "Message {proposal} was shown under '{shown}', a day named relative to when the "
+        "screenshot was taken; it was dated {day}, counted from the day the picture was "
+        "added to the case, as it carries no time of its own. That is right only if it "
+        "was added the day it was taken: check the day against the phone."),
     NO_DAY_CODE: N_(
         "A message read from this screenshot was confirmed without a date: no day "
         "separator (such as 'Today' or a date) was read above it. So message {proposal} "
@@ -95,6 +114,7 @@ class Proposal:
     identifier: Identifier | None = None
     artifact: Artifact | None = None
     day_from: str | None = None  # messages: "separator" (the day shown above) or "unknown"
+    day_relative_to: str | None = None  # a relative day ("Today"): what it was counted from
 
 
 def provenance(label: str, region: Box | None) -> str:
@@ -148,10 +168,20 @@ def _message(case: Case, item: Item, artifact: Artifact, number: int,
     shown = " ".join(p for p in (message.day.raw if message.day else None,
                                  message.time.raw if message.time else None) if p)
     known = message.day is not None and message.day.day is not None
+    relative = known and message.day is not None and clock.is_relative(message.day.raw)
     return Proposal(f"{item.label}:{key}", Kind.MESSAGE, decided.get(key, State.OPEN), item,
                     message.text, message.region, _message_time(case, message),
                     message.side.value, shown or None, artifact=artifact,
-                    day_from=DAY_FROM_SEPARATOR if known else DAY_UNKNOWN)
+                    day_from=DAY_FROM_SEPARATOR if known else DAY_UNKNOWN,
+                    day_relative_to=day_basis(item) if relative else None)
+
+
+def day_basis(item: Item) -> str:
+    """What "today" on the picture was counted from (:func:`reference_day`): the EXIF
+    time it was taken, the file's modification time, or when it was added."""
+    if item.media is not None and item.media.taken_at is not None:
+        return "exif"
+    return "file-time" if observed_at(item) is not None else "added"
 
 
 def _message_time(case: Case, message: ProposedMessage) -> Instant | None:
@@ -241,7 +271,19 @@ def confirm(vault: Vault, case: Case, proposal: Proposal, day: date | None = Non
             tx.add_finding(proposal.item, Problem(
                 Severity.WARNING, NO_DAY_CODE, (("proposal", proposal.ref),),
                 event.location))
+        elif proposal.day_relative_to is not None and event.instant is not None:
+            tx.add_finding(proposal.item, _relative_day(proposal, event))
     return _with_state(proposal, State.CONFIRMED, event.instant)
+
+
+def _relative_day(proposal: Proposal, event: Event) -> Problem:
+    """The finding that a message's day was counted from the picture's own time, and
+    how sure that is (by what the time was taken from)."""
+    assert event.instant is not None and proposal.day_relative_to is not None
+    severity = Severity.INFO if proposal.day_relative_to == "exif" else Severity.WARNING
+    return Problem(severity, RELATIVE_DAY_CODES[proposal.day_relative_to], (
+        ("proposal", proposal.ref), ("shown", proposal.shown_time or ""),
+        ("day", event.instant.local.date().isoformat())), event.location)
 
 
 def reject(vault: Vault, case: Case, proposal: Proposal) -> Proposal:
@@ -280,6 +322,8 @@ def _event(case: Case, proposal: Proposal, day: date | None) -> Event:
                ("screenshot", proposal.item.label)]
     if proposal.kind is Kind.MESSAGE:
         details.append(("day_from", day_from or DAY_UNKNOWN))
+        if proposal.day_relative_to is not None and day_from == DAY_FROM_SEPARATOR:
+            details.append(("day_relative_to", proposal.day_relative_to))
         if proposal.shown_time:
             details.append(("shown_time", proposal.shown_time))
     if proposal.region is not None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from spoorvast.importers.base import ImportContext, ItemDraft, Source
-from spoorvast.importers.chat.shared.common import counts_of
+from spoorvast.importers.chat.shared.accounting import counts_of
 from spoorvast.model import instant
 from spoorvast.model.message_run import each_event
 from spoorvast.model.records import Artifact, ArtifactRole

@@ -264,7 +264,8 @@ def test_events_do_not_depend_on_where_the_blocks_are_cut(
     import io
 
     from spoorvast.importers.chat.shared import textfile
-    from spoorvast.importers.chat.shared.common import Participants, Tally
+    from spoorvast.importers.chat.shared.accounting import Tally
+    from spoorvast.importers.chat.shared.participants import Participants
     from spoorvast.importers.chat.whatsapp.lines import LAYOUTS
     from spoorvast.importers.chat.whatsapp.parse import ChatResult, WhatsAppParser
     from spoorvast.model.instant import ZoneClock

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from spoorvast.importers.chat.shared.common import Participants, Tally
+from spoorvast.importers.chat.shared.accounting import Tally
+from spoorvast.importers.chat.shared.participants import Participants
 from spoorvast.importers.chat.whatsapp import parse as whatsapp_parse
 from spoorvast.importers.chat.whatsapp.lines import LAYOUTS
 from spoorvast.importers.chat.whatsapp.parse import ChatResult, WhatsAppParser

@@ -1,7 +1,8 @@
 """Times and dates as chat apps show them, in Dutch, French, German and English.
 
 Only what the picture shows is read: ``21:05``, ``9:05 PM``, ``21.05``, ``21h05``;
-day separators such as ``Vandaag``, ``Hier``, ``Gestern``, ``maandag``,
+day separators and group stamps such as ``Vandaag``, ``Hier``, ``Gestern``,
+``Today 21:03``, ``maandag``,
 ``12 maart 2024``, ``12 mars``, ``March 12, 2024``, ``12.03.2024``, ``12/03/24``
 (numeric dates are read day first, as in Belgium, the Netherlands, France and
 Germany). Resolving a day word needs a reference day (the screenshot's own date).
@@ -107,6 +108,14 @@ def find_day(text: str, reference: date | None) -> DayMark | None:
         if found is not None:
             return DayMark(text.strip(), found if isinstance(found, date) else None)
     return None
+
+
+def is_relative(text: str) -> bool:
+    """Whether a day separator names its day relative to when the picture was taken
+    (``Today 21:03``, ``Gisteren``, ``maandag``: within the last week), so that its
+    date is only as sure as the picture's own time."""
+    word = _first_word(text.strip().casefold())
+    return word in DAY_WORDS or word in WEEKDAYS
 
 
 def _first_word(text: str) -> str:

@@ -5,7 +5,10 @@ Nothing is decoded before its size has passed the decompression-bomb limit
 picture is refused from its header, never allocated. An animated picture is read from
 its first frame. A dark-mode screenshot (light text on dark) is inverted, and so are
 dark bands across a light one (a coloured title bar), because Tesseract reads dark
-text on light best. Everything stays in memory.
+text on light best. Centred pills darker than the page with lighter text on them
+(Telegram's white-on-grey day separator) are found apart (:func:`pills`) and given to
+Tesseract again on their own, inverted and stretched to full contrast
+(:func:`pill_picture`). Everything stays in memory.
 """
 
 from __future__ import annotations
@@ -76,6 +79,82 @@ def _light_rows(grey: Image.Image) -> Image.Image:
     fixed = pixels.copy()
     fixed[dark_rows] = 255 - fixed[dark_rows]
     return Image.fromarray(fixed, mode="L")
+
+
+BLOCK_DIFF = 20  # grey levels from the page's background that make a block
+TEXT_DIFF = 40  # grey levels from a block's own colour that make its text
+BLOCK_GAP = 12  # pixels of background that do not split a block across
+PILL_BORDER = 10  # white pixels put around a pill for Tesseract
+CENTRED = 0.04  # share of the width by which a pill's two margins may differ
+PILL_HEIGHT = 0.1  # share of the width a pill (one line of text) is at most high
+PILL_WIDTH = 0.5  # share of the width a pill (a day, a date) is at most wide
+
+
+def pills(prepared: Prepared) -> list[tuple[int, int, int, int]]:
+    """Boxes ``(x, y, width, height)`` of centred one-line blocks darker than the page
+    with lighter text on them (a day pill), found as bands of rows and then runs of
+    columns that differ from the page's background."""
+    pixels = numpy.asarray(prepared.image)
+    background = int(numpy.bincount(pixels.ravel(), minlength=256).argmax())
+    differs = numpy.abs(pixels.astype(numpy.int16) - background) > BLOCK_DIFF
+    width = pixels.shape[1]
+    found = []
+    for top, bottom in _runs(numpy.asarray(differs.any(axis=1)), 0):
+        if bottom - top > PILL_HEIGHT * width:
+            continue  # more than one line: bubbles, not a pill
+        for left, right in _runs(numpy.asarray(differs[top:bottom].any(axis=0)),
+                                 BLOCK_GAP):
+            centred = abs(left - (width - right)) <= CENTRED * width
+            narrow = right - left <= PILL_WIDTH * width
+            if centred and narrow and _light_on_dark(pixels[top:bottom, left:right]):
+                found.append((left, top, right - left, bottom - top))
+    return found
+
+
+def pill_picture(prepared: Prepared, box: tuple[int, int, int, int], scale: int) -> bytes:
+    """The pill inverted (dark text on light), stretched to full contrast and enlarged
+    ``scale`` times, encoded for Tesseract."""
+    left, top, width, height = box
+    block = numpy.asarray(prepared.image)[top:top + height, left:left + width]
+    flipped = Image.fromarray(_stretched(255 - block), mode="L")
+    enlarged = flipped.resize((width * scale, height * scale), Image.Resampling.LANCZOS)
+    framed = ImageOps.expand(enlarged, border=PILL_BORDER * scale, fill=255)
+    buffer = io.BytesIO()
+    framed.save(buffer, "PPM")
+    return buffer.getvalue()
+
+
+def _runs(flags: numpy.ndarray, gap: int) -> list[tuple[int, int]]:
+    """(start, end) of the runs of True, joined across gaps of at most ``gap``."""
+    edges = numpy.flatnonzero(numpy.diff(numpy.concatenate(([0], flags.view(numpy.int8),
+                                                            [0]))))
+    runs: list[tuple[int, int]] = []
+    for start, end in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
+        if runs and start - runs[-1][1] <= gap:
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((start, end))
+    return runs
+
+
+def _light_on_dark(block: numpy.ndarray) -> bool:
+    """A filled block (its two ends, half-way down, have its own colour) whose text is
+    lighter than it."""
+    middle = int(numpy.median(block))
+    row = block[block.shape[0] // 2]
+    ends = numpy.concatenate((row[1:5], row[-5:-1])).astype(numpy.int16)
+    if ends.size == 0 or int(numpy.abs(ends - middle).max()) > TEXT_DIFF // 2:
+        return False
+    lighter = int((block > middle + TEXT_DIFF).sum())
+    darker = int((block < middle - TEXT_DIFF).sum())
+    return middle < 255 - TEXT_DIFF and lighter > darker and lighter * 100 > block.size
+
+
+def _stretched(block: numpy.ndarray) -> numpy.ndarray:
+    low, high = int(block.min()), int(block.max())
+    if high <= low:
+        return block
+    return ((block.astype(numpy.int32) - low) * 255 // (high - low)).astype(numpy.uint8)
 
 
 def open_checked(data: bytes, max_pixels: int = MAX_PIXELS) -> Image.Image:

@@ -19,7 +19,9 @@ from typing import BinaryIO
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
 from spoorvast.importers.chat.calls import codes as _codes  # noqa: F401  (registers codes)
-from spoorvast.importers.chat.shared.common import Actor, Participants, Tally, e164, zone_country
+from spoorvast.importers.chat.shared.accounting import Tally
+from spoorvast.importers.chat.shared.participants import Actor, Participants
+from spoorvast.importers.chat.shared.phones import e164, zone_country
 from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry
 from spoorvast.model.conversation import actor_key

@@ -35,13 +35,7 @@ from datetime import datetime
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
 from spoorvast.importers.chat.discord import codes as _codes  # noqa: F401  (registers codes)
-from spoorvast.importers.chat.shared.common import (
-    DuplicateIds,
-    Participants,
-    Tally,
-    account,
-    without_surrogates,
-)
+from spoorvast.importers.chat.shared.accounting import DuplicateIds, Tally
 from spoorvast.importers.chat.shared.jsonload import (
     JsonObject,
     arr,
@@ -51,6 +45,7 @@ from spoorvast.importers.chat.shared.jsonload import (
     obj,
     pointer,
     scalar,
+    without_surrogates,
 )
 from spoorvast.importers.chat.shared.jsonskeleton import OBJECT, Skeleton
 from spoorvast.importers.chat.shared.jsonstream import (
@@ -67,6 +62,7 @@ from spoorvast.importers.chat.shared.localfiles import (
     Resolver,
     real_folder,
 )
+from spoorvast.importers.chat.shared.participants import Participants, account
 from spoorvast.importers.chat.shared.textfile import quiet_gc
 from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry

@@ -25,11 +25,20 @@ from typing import Protocol
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
 from spoorvast.importers.chat.discord import codes as _codes  # noqa: F401  (registers codes)
+from spoorvast.importers.chat.discord.duplicates import PackageIds
 from spoorvast.importers.chat.discord.importer import iso_instant
+from spoorvast.importers.chat.shared.accounting import Tally
 from spoorvast.importers.chat.shared.archive import ZipFiles, open_files, zip_names
-from spoorvast.importers.chat.shared.common import Participants, Tally, account, without_surrogates
-from spoorvast.importers.chat.shared.jsonload import arr, load_json, obj, pointer, scalar
+from spoorvast.importers.chat.shared.jsonload import (
+    arr,
+    load_json,
+    obj,
+    pointer,
+    scalar,
+    without_surrogates,
+)
 from spoorvast.importers.chat.shared.localfiles import Refused, locate, read_regular, real_folder
+from spoorvast.importers.chat.shared.participants import Participants, account
 from spoorvast.importers.chat.shared.zipsafe import MAX_ENTRY_BYTES
 from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry
@@ -64,9 +73,12 @@ class Rows:
     events: list[Event] = field(default_factory=list)
     utc_assumed: int = 0
     channel: tuple[tuple[str, str], ...] = ()  # details every event of the file shares
+    ids: PackageIds | None = None  # the IDs read so far in the whole package
 
     def add(self, values: dict[str, str | None], where: Location) -> None:
         self.tally.read += 1
+        if self.ids is not None and not self.ids.first_time(values, where, self.tally):
+            return  # the same record as one read before: a finding, not a second event
         moment = self._instant(values.get("Timestamp"))
         if moment is None:
             self.tally.unreadable(where, where.field or f"line {where.line}", N_("no timestamp"))
@@ -154,7 +166,8 @@ class DiscordPackageImporter:
         utc_assumed = 0
         people = Participants(context.case_id)
         holder = _holder(files)
-        for rows in _documents(context, source, files, tally, problems, channel):
+        ids = PackageIds(sha)
+        for rows in _documents(context, source, files, tally, problems, channel, ids):
             yield from rows.events
             utc_assumed += rows.utc_assumed
             for other in dict(rows.channel).get("recipients", "").split():
@@ -164,6 +177,7 @@ class DiscordPackageImporter:
         problems.append(Problem(Severity.WARNING, "chat.own-messages-only", (), Location(sha)))
         if utc_assumed:
             problems.append(Problem(Severity.INFO, "chat.utc-assumed", (), Location(sha)))
+        problems.extend(ids.finish())
         problems.extend(tally.finish())
         draft.problems.extend(problems)
         listed = {a.sha256 for a in draft.artifacts}
@@ -215,14 +229,14 @@ def _loose_channel(context: ImportContext, source: Source, problems: list[Proble
 
 
 def _documents(context: ImportContext, source: Source, files: ZipFiles, tally: Tally,
-               problems: list[Problem], channel: tuple[tuple[str, str], ...]
-               ) -> Iterator[Rows]:
+               problems: list[Problem], channel: tuple[tuple[str, str], ...],
+               ids: PackageIds) -> Iterator[Rows]:
     """The rows of the one messages file (``channel``: what its events share), or of
     each channel of the package's zip."""
     if files.archive is None:
         with open_original(context, source) as reader:  # the sealed bytes
             data = reader.read()
-        rows = Rows(context.case_id, source.original.sha256, tally, channel=channel)
+        rows = Rows(context.case_id, source.original.sha256, tally, channel=channel, ids=ids)
         problems.extend(_read_document(data, rows))
         yield rows
         return
@@ -237,7 +251,7 @@ def _documents(context: ImportContext, source: Source, files: ZipFiles, tally: T
         data, artifact = found_entry
         folder_entry = entry.rsplit("/", 1)[0]
         rows = Rows(context.case_id, artifact.sha256, tally, channel=_channel(
-            channel_id, index, _ZipSides(files, folder_entry), problems))
+            channel_id, index, _ZipSides(files, folder_entry), problems), ids=ids)
         problems.extend(_read_document(data, rows))
         del data
         yield rows

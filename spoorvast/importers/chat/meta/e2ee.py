@@ -39,8 +39,8 @@ from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source
 from spoorvast.importers.chat.meta import codes as _codes  # noqa: F401  (registers codes)
 from spoorvast.importers.chat.meta.e2ee_parse import E2eeParser
+from spoorvast.importers.chat.shared.accounting import Tally
 from spoorvast.importers.chat.shared.archive import ZipFiles, entry_head, open_files, zip_names
-from spoorvast.importers.chat.shared.common import Participants, Tally
 from spoorvast.importers.chat.shared.jsonload import load_json, obj
 from spoorvast.importers.chat.shared.localfiles import (
     AttachmentReport,
@@ -50,6 +50,7 @@ from spoorvast.importers.chat.shared.localfiles import (
     parts_of,
     real_folder,
 )
+from spoorvast.importers.chat.shared.participants import Participants
 from spoorvast.importers.chat.shared.textfile import quiet_gc
 from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry

@@ -13,9 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from spoorvast.importers.chat.meta.epochms import Keyed, in_time_order, keep
-from spoorvast.importers.chat.shared.common import Actor, Participants, Tally, without_surrogates
-from spoorvast.importers.chat.shared.jsonload import JsonObject, arr, get_str, integer, obj, pointer
+from spoorvast.importers.chat.shared.accounting import Tally
+from spoorvast.importers.chat.shared.jsonload import (
+    JsonObject,
+    arr,
+    get_str,
+    integer,
+    obj,
+    pointer,
+    without_surrogates,
+)
 from spoorvast.importers.chat.shared.localfiles import Resolver
+from spoorvast.importers.chat.shared.participants import Actor, Participants
 from spoorvast.model.conversation import actor_key
 from spoorvast.model.instant import Instant
 from spoorvast.model.records import Event, IdentifierKind, Location

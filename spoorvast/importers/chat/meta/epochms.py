@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from spoorvast.i18n import N_
-from spoorvast.importers.chat.shared.common import Tally
+from spoorvast.importers.chat.shared.accounting import Tally
 from spoorvast.importers.chat.shared.jsonload import JsonObject, integer
 from spoorvast.model.instant import Instant, Precision, from_epoch
 from spoorvast.model.records import Event, Location

@@ -19,8 +19,8 @@ from spoorvast.importers.base import ImportContext, ItemDraft, Source
 from spoorvast.importers.chat.meta import codes as _codes  # noqa: F401  (registers codes)
 from spoorvast.importers.chat.meta.local_media import DyiFolder
 from spoorvast.importers.chat.meta.parse import MetaParser
+from spoorvast.importers.chat.shared.accounting import Tally
 from spoorvast.importers.chat.shared.archive import ZipFiles, open_files, zip_names
-from spoorvast.importers.chat.shared.common import Participants, Tally
 from spoorvast.importers.chat.shared.jsonload import load_json, obj
 from spoorvast.importers.chat.shared.localfiles import (
     AttachmentReport,
@@ -29,6 +29,7 @@ from spoorvast.importers.chat.shared.localfiles import (
     is_url,
     real_folder,
 )
+from spoorvast.importers.chat.shared.participants import Participants
 from spoorvast.importers.chat.shared.textfile import quiet_gc
 from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry

@@ -15,14 +15,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from spoorvast.importers.chat.meta.epochms import Keyed, in_time_order, keep
-from spoorvast.importers.chat.shared.common import (
-    Participants,
-    Tally,
-    phone_or_name,
+from spoorvast.importers.chat.shared.accounting import Tally
+from spoorvast.importers.chat.shared.jsonload import (
+    JsonObject,
+    arr,
+    get_str,
+    integer,
+    obj,
+    pointer,
     without_surrogates,
 )
-from spoorvast.importers.chat.shared.jsonload import JsonObject, arr, get_str, integer, obj, pointer
 from spoorvast.importers.chat.shared.localfiles import Resolver
+from spoorvast.importers.chat.shared.participants import Participants, phone_or_name
 from spoorvast.model.instant import Instant
 from spoorvast.model.records import Event, Location, Problem
 

@@ -169,3 +169,15 @@ def scalar(value: object) -> str | None:
 def pointer(*parts: str | int) -> str:
     """An RFC 6901 JSON pointer: ``pointer("messages", 17)`` -> ``/messages/17``."""
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def without_surrogates(text: str) -> tuple[str, bool]:
+    """Lone surrogates (from JSON ``\\ud800`` escapes) cannot be stored as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text), True
+    return text, False
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")

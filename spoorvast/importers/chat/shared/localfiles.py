@@ -35,7 +35,7 @@ from pathlib import Path
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext
 from spoorvast.importers.chat.shared import codes as _codes  # noqa: F401  (registers codes)
-from spoorvast.importers.chat.shared.common import MAX_LISTED_PROBLEMS
+from spoorvast.importers.chat.shared.accounting import MAX_LISTED_PROBLEMS
 from spoorvast.importers.chat.shared.zipsafe import (
     CHUNK,
     MAX_ENTRIES,

@@ -23,7 +23,9 @@ from defusedxml.ElementTree import iterparse
 
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
-from spoorvast.importers.chat.shared.common import Participants, Tally, zone_country
+from spoorvast.importers.chat.shared.accounting import Tally
+from spoorvast.importers.chat.shared.participants import Participants
+from spoorvast.importers.chat.shared.phones import zone_country
 from spoorvast.importers.chat.shared.textfile import quiet_gc
 from spoorvast.importers.chat.sms import codes as _codes  # noqa: F401  (registers codes)
 from spoorvast.importers.chat.sms.records import OffsetHints, RecordReader

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from xml.etree.ElementTree import Element
 
-from spoorvast.importers.chat.shared.common import Actor, Participants, phone_or_name
+from spoorvast.importers.chat.shared.participants import Actor, Participants, phone_or_name
 from spoorvast.importers.chat.sms import codes as _codes  # noqa: F401  (registers codes)
 from spoorvast.model.conversation import actor_key
 from spoorvast.model.instant import Instant, Precision, from_epoch, zone

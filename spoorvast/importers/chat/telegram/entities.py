@@ -3,8 +3,9 @@ identifiers proposed from a text's entities (links, mentions, phone numbers, e-m
 
 from __future__ import annotations
 
-from spoorvast.importers.chat.shared.common import Actor, account, e164
 from spoorvast.importers.chat.shared.jsonload import JsonObject, get_str, integer
+from spoorvast.importers.chat.shared.participants import Actor, account
+from spoorvast.importers.chat.shared.phones import e164
 from spoorvast.model.conversation import actor_key
 from spoorvast.model.records import IdentifierKind
 

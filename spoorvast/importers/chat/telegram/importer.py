@@ -22,13 +22,6 @@ from collections.abc import Callable, Iterator
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
 from spoorvast.importers.chat.shared.archive import ZipFiles, open_files, unread_archive, zip_names
-from spoorvast.importers.chat.shared.common import (
-    Actor,
-    Participants,
-    account,
-    e164,
-    zone_country,
-)
 from spoorvast.importers.chat.shared.jsonload import (
     JsonObject,
     Loaded,
@@ -49,6 +42,8 @@ from spoorvast.importers.chat.shared.jsonstream import (
     streamed_or_whole,
 )
 from spoorvast.importers.chat.shared.localfiles import AttachmentReport, LocalFiles, real_folder
+from spoorvast.importers.chat.shared.participants import Actor, Participants, account
+from spoorvast.importers.chat.shared.phones import e164, zone_country
 from spoorvast.importers.chat.shared.textfile import quiet_gc
 from spoorvast.importers.chat.telegram import codes as _codes  # noqa: F401  (registers codes)
 from spoorvast.importers.chat.telegram.entities import PLATFORM

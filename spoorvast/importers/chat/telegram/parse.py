@@ -18,13 +18,7 @@ from itertools import repeat
 from typing import Any
 
 from spoorvast.i18n import N_
-from spoorvast.importers.chat.shared.common import (
-    Participants,
-    Tally,
-    account,
-    phone_or_name,
-    without_surrogates,
-)
+from spoorvast.importers.chat.shared.accounting import Tally
 from spoorvast.importers.chat.shared.jsonload import (
     JsonObject,
     arr,
@@ -34,7 +28,9 @@ from spoorvast.importers.chat.shared.jsonload import (
     pointer,
     scalar,
     string,
+    without_surrogates,
 )
+from spoorvast.importers.chat.shared.participants import Participants, account, phone_or_name
 from spoorvast.importers.chat.telegram.entities import PLATFORM, entity_identifier
 from spoorvast.model.conversation import actor_key
 from spoorvast.model.instant import (

@@ -30,6 +30,12 @@ register_codes({
                          "about {limit} ({media}), keeping the most recent ones, so older "
                          "messages may be missing. Export again in parts, or keep the "
                          "phone's backup."),
+    "chat.possible-marker": N_("{count} messages (the first at {where}) have the shape of "
+                               "a text WhatsApp writes itself (a media, deleted or edited "
+                               "marker, a notice) in a language its table does not hold; each was "
+                               "kept as its sender's message and marked as a possible "
+                               "marker. Check them against the phone before reading them "
+                               "as the sender's words."),
     "chat.attachment-unreferenced": N_("The file {name} in the export is named by no "
                                        "message; it was stored as an attachment."),
 })

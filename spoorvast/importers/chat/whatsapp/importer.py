@@ -20,8 +20,10 @@ from spoorvast.importers.base import (
     open_original,
     original_opener,
 )
+from spoorvast.importers.chat.shared.accounting import Tally
 from spoorvast.importers.chat.shared.archive import unread_archive
-from spoorvast.importers.chat.shared.common import Participants, Tally, zone_country
+from spoorvast.importers.chat.shared.participants import Participants
+from spoorvast.importers.chat.shared.phones import zone_country
 from spoorvast.importers.chat.shared.textfile import quiet_gc
 from spoorvast.importers.chat.shared.zipsafe import SafeZip, is_zip
 from spoorvast.importers.chat.whatsapp import codes as _codes  # noqa: F401  (registers codes)
@@ -208,6 +210,11 @@ class WhatsAppImporter:
             line = result.other_shape_line
             problems.append(Problem(Severity.WARNING, "chat.other-shape", (
                 ("count", str(result.other_shape)), ("where", f"line {line}")),
+                Location(artifact_sha256=result.tally.sha256, line=line)))
+        if result.possible_markers:
+            line = result.possible_marker_line
+            problems.append(Problem(Severity.WARNING, "chat.possible-marker", (
+                ("count", str(result.possible_markers)), ("where", f"line {line}")),
                 Location(artifact_sha256=result.tally.sha256, line=line)))
         problems.extend(_truncation(result, bool(media.by_name or media.known),
                                     media.derived_from))

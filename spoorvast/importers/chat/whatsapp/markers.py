@@ -1,10 +1,17 @@
-"""WhatsApp's localised markers, as data (en, nl, fr, de, es, it, pt, ru, tr, ar, pl).
+"""WhatsApp's localised markers, as data: media omitted, deleted and edited in full for
+en, nl, fr, de, es, it, pt, ru, tr, ar, pl; media omitted and deleted for the other
+languages of :mod:`marker_languages` (each with its sources and whether it was
+verified).
 Matched after stripping direction marks and a final full stop, case-insensitively;
 shapes (``<… : name>``, ``name (…)``) are matched by regular expressions in
 ``lines``. The strings are WhatsApp's own, as its exports write them (taken
-from exports quoted in public chat-export parsers; each language has a test)."""
+from exports quoted in public chat-export parsers; each language has a test). A
+marker in a language not listed is never read as the sender's words silently: its
+shape is flagged (``parse``)."""
 
 from __future__ import annotations
+
+from spoorvast.importers.chat.whatsapp import marker_languages
 
 # per language: Android's "<Media omitted>", iOS's "image omitted" and kin
 _MEDIA = {
@@ -69,16 +76,26 @@ _EDITED = {
     "ar": ("<تم تعديل هذه الرسالة>",),
     "pl": ("<Ta wiadomość została zmieniona>", "<Ta wiadomość została edytowana>"),
 }
+for _language, _more in marker_languages.MORE_FOR_TABLE.items():
+    _MEDIA[_language] += _more
+_MEDIA.update(marker_languages.MEDIA_OMITTED)
+for _language, _more in marker_languages.DELETED_MORE_FOR_TABLE.items():
+    _DELETED[_language] += _more
+_DELETED.update(marker_languages.DELETED)
+_MEDIA.update((language, ()) for language in marker_languages.SHAPE_ONLY_MEDIA)
 LANGUAGES = tuple(_MEDIA)
+PROVENANCE = marker_languages.PROVENANCE
+FINAL_STOPS = ".\u3002\u0964"  # dropped at the end before matching: . 。 ।
 MEDIA_OMITTED = frozenset(s.casefold() for words in _MEDIA.values() for s in words)
-DELETED = frozenset(s.casefold() for words in _DELETED.values() for s in words)
+DELETED = frozenset(s.rstrip(FINAL_STOPS).casefold() for words in _DELETED.values()
+                    for s in words)
 EDITED = tuple(s.casefold() for words in _EDITED.values() for s in words)
 
 
 def markers_of(language: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """(media omitted, deleted, edited) markers of one language, as WhatsApp writes them
-    (for the tests: one per language)."""
-    return _MEDIA[language], _DELETED[language], _EDITED[language]
+    (for the tests: one per language); () where none is known."""
+    return _MEDIA[language], _DELETED.get(language, ()), _EDITED.get(language, ())
 
 
 # system line starts (lower case) -> typed subtype

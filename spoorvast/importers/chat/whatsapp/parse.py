@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import BinaryIO
 
 from spoorvast.i18n import N_
-from spoorvast.importers.chat.shared.common import Participants, Tally, clean_name, phone_or_name
+from spoorvast.importers.chat.shared.accounting import Tally
+from spoorvast.importers.chat.shared.participants import Participants, clean_name, phone_or_name
 from spoorvast.importers.chat.shared.textfile import Decoding, text_blocks
 from spoorvast.importers.chat.whatsapp import markers as tables
 from spoorvast.importers.chat.whatsapp.lines import (
@@ -30,7 +31,8 @@ _ATTACHED_IOS = re.compile(r"^<[^<>:]{2,40}:[ \u00a0\u202f]?([^<>]+)>$")
 _ATTACHED_ANDROID = re.compile(r"^([^\s<>:/\\]+\.[A-Za-z0-9]{1,5}) \([^()]{2,40}\)$")
 
 # the longest marker: a longer message is none of them (no casefold of every message)
-_MARKERS = frozenset((*tables.MISSED_CALLS, *tables.MEDIA_OMITTED, *tables.DELETED))
+_MARKERS = frozenset((*tables.MISSED_CALLS, *tables.MEDIA_OMITTED, *tables.DELETED,
+                      "null"))  # ("null": a possible marker, see ``possible_marker``)
 _MARKER_MAX = 1 + max(map(len, _MARKERS))
 _FLAGS = frozenset({"media", "deleted", "attachment", "direction"})
 _OWN: dict[bool, Details] = {False: (), True: (("non_contact", "1"),)}  # by non-contact
@@ -52,6 +54,12 @@ class ChatResult:
     attachment_names: set[str] = field(default_factory=set)
     other_shape: int = 0  # continuation lines that read as a header of another shape
     other_shape_line: int = 0  # the first of them
+    possible_markers: int = 0  # messages with a marker's shape in no known language
+    possible_marker_line: int = 0  # the first of them
+
+    def note_possible_marker(self, index: int) -> None:
+        self.possible_markers += 1
+        self.possible_marker_line = self.possible_marker_line or index
 
     def note_other_shape(self, line: str, index: int) -> None:
         """A line that continues a message although it starts like a header of another
@@ -148,8 +156,8 @@ class WhatsAppParser:
         first = body[at + 2:]
         shown = first.strip(_EDGE)
         # (an attachment ends with ">" or ")": the ``_ATTACHED_*`` patterns)
-        if first[:1] == "\u200e" or shown[-1:] in (")", ">") or (
-                len(shown) <= _MARKER_MAX and shown.rstrip(".").casefold() in _MARKERS):
+        if first[:1] == "\u200e" or shown[-1:] in (")", ">") or (len(shown) <= _MARKER_MAX
+                                                                and _folded(shown) in _MARKERS):
             return False  # maybe a marker, an attachment, an edit or a system line
         precision = _MINUTE if head["ss"] is None else _SECOND
         run = self._run
@@ -299,7 +307,7 @@ class WhatsAppParser:
         attachments: tuple[str, ...] = ()
         marker = len(shown) <= _MARKER_MAX  # a longer message is none of the markers
         if marker:
-            folded = shown.rstrip(".").casefold()
+            folded = _folded(shown)
             if folded in tables.MISSED_CALLS:
                 kind = "call"
                 details += [("direction", "missed"), ("media", tables.MISSED_CALLS[folded])]
@@ -314,6 +322,11 @@ class WhatsAppParser:
         tail = text.rstrip(_EDGE) if text[-1:] in _EDGE else text  # ("" is in every string)
         if tail[-1:] == ">" and tail.casefold().endswith(tables.EDITED):
             details.append(("edited", "1"))
+        elif not marker and all(key != "attachment" for key, _v in details):
+            shape = possible_marker(first, shown, tail)
+            if shape is not None:
+                details.append(("possible_marker", shape))
+                self.result.note_possible_marker(where.line or 0)
         return Event(None, self.case_id, None, kind, moment, text, None, where, False, actor,
                      attachments, tuple(details) if details else ())
 
@@ -342,6 +355,36 @@ class _Columns:
     precision: Precision
     rows: list[tuple[tuple[int, int, str], str, tuple[str, bool], int]] = field(
         default_factory=list)
+
+
+def _folded(shown: str) -> str:
+    """A short body as the marker tables hold it: no final stop, case folded."""
+    return shown.rstrip(tables.FINAL_STOPS).casefold()
+
+
+_POSSIBLE_MAX = 60  # WhatsApp's own texts are short
+_EDITED_TAIL = re.compile(r"\s<[^<>]{3,60}>$")
+
+
+def possible_marker(first: str, shown: str, tail: str) -> str | None:
+    """The shape of a WhatsApp text in a language the tables do not hold (so it is not
+    silently read as the sender's words): the whole body in angle brackets (Android's
+    ``<Media omitted>``), ``null`` (what Android writes for some media), a body after
+    iOS's direction mark (``\u200eimage omitted``, a notice) that is no known one, or
+    a text that ends in a short ``<…>`` (Android's ``<This message was edited>``).
+    None: an ordinary message."""
+    if not shown:
+        return None
+    if len(shown) <= _POSSIBLE_MAX:
+        if shown[0] == "<" and shown[-1] == ">" and "<" not in shown[1:]:
+            return "angle-brackets"
+        if shown.casefold() == "null":
+            return "null"
+    if first[:1] == "\u200e" and system_type(first) == "other":
+        return "direction-mark"  # (of any length: iOS's notices, the encryption one)
+    if tail[-1:] == ">" and _EDITED_TAIL.search(tail):
+        return "edited-shape"
+    return None
 
 
 def system_type(text: str) -> str:

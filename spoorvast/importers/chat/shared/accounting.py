@@ -1,75 +1,14 @@
-"""Shared parts of the conversation importers: accounting, participants, phones."""
+"""Round-trip accounting of the conversation importers: every line or record read is an
+event, part of one, or a finding (``Tally``); message IDs read twice (``DuplicateIds``)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from spoorvast.analysis.phones import e164 as e164  # re-exported for the chat importers
-from spoorvast.analysis.phones import zone_country as zone_country
 from spoorvast.importers.chat.shared import codes as _codes  # noqa: F401  (registers codes)
-from spoorvast.model.conversation import actor_key
-from spoorvast.model.records import (
-    Identifier,
-    IdentifierKind,
-    Location,
-    Problem,
-    Severity,
-)
+from spoorvast.model.records import Location, Problem, Severity
 
 MAX_LISTED_PROBLEMS = 100
-_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff\u2068\u2069"
-_SPACES = " \u00a0\u202f"
-
-
-def clean_name(raw: str) -> tuple[str, bool]:
-    """A display name without direction marks, and whether it had WhatsApp's ``~``
-    (a sender who is not in the exporting phone's contacts)."""
-    name = raw.strip(_MARKS + _SPACES)
-    if name.startswith("~"):
-        return name[1:].strip(_MARKS + _SPACES), True
-    return name, False
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    key: str
-    kind: IdentifierKind
-    value: str
-    platform: str
-    stable_id: str | None = None
-
-
-def phone_or_name(raw: str, platform: str, region: str | None) -> Actor:
-    name, _tilde = clean_name(raw)
-    number = e164(name, region)
-    if number is not None:
-        return Actor(actor_key("phone", number, platform, None), IdentifierKind.PHONE,
-                     number, platform)
-    return Actor(actor_key("name", name, platform, None), IdentifierKind.NAME, name, platform)
-
-
-def account(platform: str, stable_id: str, handle: str) -> Actor:
-    return Actor(actor_key("account", handle, platform, stable_id), IdentifierKind.ACCOUNT,
-                 handle or stable_id, platform, stable_id)
-
-
-@dataclass
-class Participants:
-    """Distinct actors of an export, in order of first appearance."""
-
-    case_id: int
-    seen: dict[str, tuple[Actor, Location | None]] = field(default_factory=dict)
-
-    def note(self, actor: Actor, where: Location | None) -> str:
-        if actor.key not in self.seen:
-            self.seen[actor.key] = (actor, where)
-        return actor.key
-
-    def identifiers(self) -> list[Identifier]:
-        return [Identifier(None, self.case_id, a.kind, a.value, platform=a.platform,
-                           stable_id=a.stable_id, location=where)
-                for a, where in self.seen.values()]
 
 
 @dataclass
@@ -158,15 +97,3 @@ def counts_of(problems: list[Problem]) -> dict[str, int]:
         if problem.code == "chat.counts":
             return {k: int(v) for k, v in problem.params}
     return {}
-
-
-def without_surrogates(text: str) -> tuple[str, bool]:
-    """Lone surrogates (from JSON ``\\ud800`` escapes) cannot be stored as UTF-8."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return _SURROGATE.sub("\ufffd", text), True
-    return text, False
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
