@@ -146,6 +146,10 @@ def settle_problems(visit: Visit) -> list[Problem]:
             found.append(Problem(Severity.WARNING, "capture.unsettled-content", (seconds,)))
     if visit.changed_while_taken:
         found.append(Problem(Severity.WARNING, "capture.changed-while-taken"))
+    if visit.changed_after_taken:
+        found.append(Problem(Severity.WARNING, "capture.changed-after-taken",
+                             (("time", visit.changed_after_taken),
+                              ("seconds", str(visit.watched_after)))))
     skipped = sorted(set(visit.skipped) - {"scroll", "title", "original"})
     if skipped:
         found.append(Problem(Severity.WARNING, "capture.steps-skipped",

@@ -66,6 +66,10 @@ register_codes({
     "capture.changed-while-taken": N_(
         "The page's content changed while its files were being taken, so they may not all "
         "show the same moment. The capture record gives the time each file was made."),
+    "capture.changed-after-taken": N_(
+        "The page's content changed just after its files were taken (at {time}, "
+        "within {seconds} seconds of watching): what appeared then is not in them. "
+        "Capture it again if content is missing."),
     "capture.steps-skipped": N_(
         "These files of the page were not made because the capture had been stopped: "
         "{steps}."),

@@ -25,6 +25,7 @@ class CaptureOptions:
     settle_seconds: float = 1.5  # waiting for lazy content after scrolling, at most
     min_dwell_seconds: float = 1.0  # after the load event, at least (posts come by script)
     idle_timeout_seconds: float = 8.0  # waiting for the page to be quiet, at most
+    watch_after_seconds: float = 1.5  # watching for late changes after the files, at most
     allow_private_network: bool = False
     logged_in: bool = False
     pdf: bool = True
@@ -44,6 +45,7 @@ class CaptureOptions:
             "settle_seconds": self.settle_seconds,
             "min_dwell_seconds": self.min_dwell_seconds,
             "idle_timeout_seconds": self.idle_timeout_seconds,
+            "watch_after_seconds": self.watch_after_seconds,
             "allow_private_network": self.allow_private_network,
             "logged_in": self.logged_in, "pdf": self.pdf, "tsa_url": self.tsa_url,
             "max_bytes": self.max_bytes, "max_document_bytes": self.max_document_bytes,

@@ -42,7 +42,7 @@ from spoorvast.capture import shots
 from spoorvast.capture.guard import PUBLIC_ONLY, Policy, Resolver, system_resolve
 from spoorvast.capture.navigation import describe_response, fetch_direct
 from spoorvast.capture.options import CaptureOptions
-from spoorvast.capture.probe import Probe, probe
+from spoorvast.capture.probe import Probe, probe, watch_mutations
 from spoorvast.capture.proxy import GuardProxy
 from spoorvast.capture.settle import settle
 from spoorvast.capture.visit import Remote, host_port
@@ -58,6 +58,7 @@ T = TypeVar("T")
 OpenContext = Callable[[Path, str], BrowserContext]  # (HAR path, proxy server)
 HTML_TYPES = ("text/html", "application/xhtml+xml", "")
 LOAD_SLICE_MS = 250.0  # how often waiting for the load event looks whether to stop
+POLL_MS = 100.0  # how often the watch after the files looks at the page
 
 
 class CaptureFailed(UserError):
@@ -144,6 +145,8 @@ def _drive(playwright: Playwright, context: BrowserContext, visit: Visit, limits
     options, deadline = limits
     page = context.pages[0] if context.pages else context.new_page()
     cdp = context.new_cdp_session(page)
+    with contextlib.suppress(PlaywrightError):  # a crashed page: the findings say so
+        watch_mutations(cdp)
     _watch(page, visit)
     _follow_navigations(page, visit)
     _remember_documents(cdp, visit, options.max_bytes)
@@ -333,6 +336,18 @@ def _take_artifacts(page: Page, cdp: CDPSession, visit: Visit, options: CaptureO
     visit.title = _step(visit, "title", page.title) or ""
     if not html:  # the original bytes are the evidence; screenshots of Chromium's own
         return    # viewer add nothing (and can leave its stream open: a hang on close)
+    _take_files(page, cdp, visit, options)
+    if visit.changed_while_taken and not visit.halted \
+            and time.monotonic() + options.idle_timeout_seconds < deadline:
+        _settle(page, cdp, visit, 0.0,  # changed while taken: once more, when quiet
+                min(deadline, time.monotonic() + options.idle_timeout_seconds))
+        visit.retaken = True
+        _take_files(page, cdp, visit, options)
+    _watch_after(page, cdp, visit, min(deadline, time.monotonic()
+                                       + options.watch_after_seconds))
+
+
+def _take_files(page: Page, cdp: CDPSession, visit: Visit, options: CaptureOptions) -> None:
     visit.viewport_png = _timed(visit, "viewport.png", lambda: shots.viewport_png(cdp))
     visit.dom = _timed(visit, "dom.html", lambda: page.content().encode("utf-8"))
     visit.mhtml = _timed(visit, "page.mhtml", lambda: shots.mhtml(cdp))
@@ -375,4 +390,29 @@ def _check_unchanged(cdp: CDPSession, visit: Visit) -> None:
     if visit.halted or visit.seen is None:
         return
     with contextlib.suppress(PlaywrightError, ValueError, KeyError):
-        visit.changed_while_taken = probe(cdp).fingerprint != visit.seen.fingerprint
+        now = probe(cdp)
+        visit.changed_while_taken = now.fingerprint != visit.seen.fingerprint
+        visit.seen = now if visit.changed_while_taken else visit.seen
+
+
+def _watch_after(page: Page, cdp: CDPSession, visit: Visit, until: float) -> None:
+    """Look a little longer after the files were taken: a post a timer puts in a moment
+    later is not in them, and the record and a finding must say so."""
+    if visit.halted or visit.seen is None:
+        return
+    began = time.monotonic()
+    with contextlib.suppress(PlaywrightError, ValueError, KeyError):
+        while time.monotonic() < until and not visit.halted:
+            page.wait_for_timeout(min(POLL_MS, 1000 * max(0.0, until - time.monotonic())))
+            now = probe(cdp)
+            if now.fingerprint != visit.seen.fingerprint:
+                visit.changed_after_taken = _utc_of(now.last_change) or _utc_now()
+                break
+    visit.watched_after = round(time.monotonic() - began, 2)
+
+
+def _utc_of(unix_ms: float) -> str | None:
+    if unix_ms <= 0:
+        return None
+    moment = datetime.fromtimestamp(unix_ms / 1000, UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -107,6 +107,10 @@ def _state_json(visit: Visit) -> dict[str, object]:
     seen = visit.seen
     return {"settle": visit.settled.to_json() if visit.settled else None,
             "changed_while_taken": visit.changed_while_taken,
+            "files_taken_again": visit.retaken,
+            "changed_after_taken": visit.changed_after_taken,
+            "watched_after_seconds": visit.watched_after,
+            "visible_dom_changes": seen.changes if seen else None,
             "files_taken": dict(sorted(visit.taken.items())),
             "steps_skipped": sorted(set(visit.skipped)),
             "overlay_percent": seen.overlay if seen else None,

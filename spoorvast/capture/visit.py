@@ -44,6 +44,9 @@ class Visit:
     settled: Settled | None = None  # the state of the page when its files were taken
     seen: Probe | None = None  # what the page showed then (overlay, text, password form)
     changed_while_taken: bool = False  # its content differed after the files were taken
+    retaken: bool = False  # the files were taken again (the first time it changed)
+    changed_after_taken: str | None = None  # UTC: changed within the watch after them
+    watched_after: float = 0.0  # seconds the page was watched after its files were taken
     taken: dict[str, str] = field(default_factory=dict)  # file name → UTC time it was made
     skipped: list[str] = field(default_factory=list)  # steps not made (a halted visit)
     policy: Policy = PUBLIC_ONLY

@@ -93,6 +93,15 @@ PAGES_OF_STATE = {  # path → page; the post arrives after the load event (#25)
 </head><body>{LOADING}<script>addEventListener('load', () => fetch('/api/slow-post')
   .then(r => r.text()).then(t => {{ document.getElementById('post').textContent = t; }}));
 </script></body></html>""",
+    "/timer-1500": f"""<!doctype html><html><head><meta charset="utf-8"><title>Timer</title>
+</head><body>{LOADING}<script>addEventListener('load', () => setTimeout(() => {{
+  document.getElementById('post').textContent = 'TIMER-POST-' + (1000 + 500); }}, 1500));
+</script></body></html>""",
+    "/timer-3000": f"""<!doctype html><html><head><meta charset="utf-8"><title>Timer</title>
+</head><body>{LOADING}<script>addEventListener('load', () => setTimeout(() => {{
+  const p = document.createElement('p'); p.textContent = 'TIMER-POST-' + 3 * 1000;
+  document.body.appendChild(p); }}, 3000));
+</script></body></html>""",
     "/never-quiet": """<!doctype html><html><head><title>Ticking</title></head><body>
 <p id="t">0</p><script>let n = 0; setInterval(() => {
   document.getElementById('t').textContent = String(++n); }, 100);</script></body></html>""",
