@@ -150,6 +150,7 @@ def _drive(playwright: Playwright, context: BrowserContext, visit: Visit, limits
     _watch(page, visit)
     _follow_navigations(page, visit)
     _remember_documents(cdp, visit, options.max_bytes)
+    visit.security.watch(cdp)
     check_answers(cdp, visit, proxy)
     count_bytes(cdp, visit, proxy, options)
     response = _navigate(page, visit, options, deadline)
@@ -174,6 +175,8 @@ def _drive(playwright: Playwright, context: BrowserContext, visit: Visit, limits
     _take_artifacts(page, cdp, visit, options, deadline)
     if visit.direct is None and visit.main_body is None:  # still streaming before
         visit.main_body = _step(visit, "original", lambda: _document_body(cdp, visit))
+    if not (visit.crashed or visit.timed_out):  # a dead renderer would never answer
+        visit.security.fetch_chains(cdp)
 
 
 def _watch(page: Page, visit: Visit) -> None:

@@ -88,7 +88,12 @@ def build_record(visit: Visit, options: CaptureOptions, browser: BrowserInfo,
         "navigations": visit.navigations, "blocked_hosts": visit.blocked_hosts,
         "guard": _guard_json(visit, options),
         "browser": {"name": browser.name, "version": browser.version,
-                    "user_agent": browser.user_agent, "executable": browser.executable},
+                    "user_agent": browser.user_agent,
+                    "user_agent_of_headless_browser": browser.reported_user_agent,
+                    "client_hints": _client_hints(main),
+                    "executable": browser.executable},
+        "tls": visit.security.to_json(main.url if main else None),
+        "dns": _dns_json(visit),
         "playwright_version": browser.playwright_version,
         "tool": {"name": "spoorvast", "version": __version__},
         "options": options.to_json(), "screenshot": _screenshot_json(visit, options),
@@ -100,6 +105,22 @@ def build_record(visit: Visit, options: CaptureOptions, browser: BrowserInfo,
     cleaned = strip_json_value(record)
     assert isinstance(cleaned, dict)
     return cleaned
+
+
+def _client_hints(main: MainResponse | None) -> dict[str, str]:
+    """The user-agent client hints the browser sent with the page's request."""
+    if main is None:
+        return {}
+    return {k.lower(): v for k, v in main.request_headers
+            if k.lower().startswith("sec-ch-ua")}
+
+
+def _dns_json(visit: Visit) -> dict[str, object]:
+    """Every name the visit's guard proxy resolved (once, pinned for the visit)."""
+    return {"answers": [to_json(r) for r in visit.log.resolved],
+            "note": "Names are resolved once per visit by the guard proxy and every "
+                    "connection to a name goes to these addresses. The system resolver "
+                    "gives no TTL (null)."}
 
 
 def _state_json(visit: Visit) -> dict[str, object]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from spoorvast.capture import shots
+from spoorvast.capture.certificates import SecurityLog
 from spoorvast.capture.exchanges import Exchange
 from spoorvast.capture.guard import PUBLIC_ONLY, Policy
 from spoorvast.capture.navigation import Hop, MainResponse
@@ -52,6 +53,7 @@ class Visit:
     policy: Policy = PUBLIC_ONLY
     proxy: Remote | None = None  # the guard proxy's own address (what Chromium sees)
     log: ProxyLog = field(default_factory=ProxyLog)
+    security: SecurityLog = field(default_factory=SecurityLog)  # TLS of each origin
     barred: list[str] = field(default_factory=list)  # answers from barred addresses
     refused_navigation: tuple[str, Refusal] | None = None  # (url, why) of the page itself
     received: int = 0  # decoded bytes, as DevTools counts them
