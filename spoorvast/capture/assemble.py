@@ -127,6 +127,7 @@ def visit_problems(visit: Visit, options: CaptureOptions, wacz: Draft) -> list[P
             ("height", str(visit.full.page_height)), ("cap", str(options.height_cap)))))
     problems.extend(settle_problems(visit))
     problems.extend(stop_problems(visit, options))
+    problems.extend(visit.videos.problems)
     problems.extend(Problem(Severity.ERROR, "capture.wacz-invalid", (("detail", d[:200]),),
                             Location(field="capture.wacz")) for d in check_wacz(wacz.data))
     return problems

@@ -42,9 +42,10 @@ from spoorvast.capture import shots
 from spoorvast.capture.guard import PUBLIC_ONLY, Policy, Resolver, system_resolve
 from spoorvast.capture.navigation import describe_response, fetch_direct
 from spoorvast.capture.options import CaptureOptions
-from spoorvast.capture.probe import Probe, probe, watch_mutations
+from spoorvast.capture.probe import Probe, isolated_world, probe, watch_mutations
 from spoorvast.capture.proxy import GuardProxy
 from spoorvast.capture.settle import settle
+from spoorvast.capture.videos import save_videos
 from spoorvast.capture.visit import Remote, host_port
 from spoorvast.capture.visit import Visit as Visit  # where the other modules find it
 from spoorvast.capture.watch import Watchdog, check_answers, count_bytes
@@ -82,6 +83,9 @@ def run_visit(open_context: OpenContext, url: str, options: CaptureOptions, zone
         finally:
             _close(context)
         visit.har = har_path.read_bytes() if har_path.exists() else b""
+    if options.videos and visit.media.cookies is not None:
+        visit.videos = save_videos(playwright, visit.media, policy, resolve,
+                                   (options.max_video_bytes, options.video_timeout_seconds))
     visit.ended = instant.now(zone)
     return visit
 
@@ -151,6 +155,7 @@ def _drive(playwright: Playwright, context: BrowserContext, visit: Visit, limits
     _follow_navigations(page, visit)
     _remember_documents(cdp, visit, options.max_bytes)
     visit.security.watch(cdp)
+    visit.media.watch(cdp)
     check_answers(cdp, visit, proxy)
     count_bytes(cdp, visit, proxy, options)
     response = _navigate(page, visit, options, deadline)
@@ -177,6 +182,19 @@ def _drive(playwright: Playwright, context: BrowserContext, visit: Visit, limits
         visit.main_body = _step(visit, "original", lambda: _document_body(cdp, visit))
     if not (visit.crashed or visit.timed_out):  # a dead renderer would never answer
         visit.security.fetch_chains(cdp)
+        _note_videos(context, cdp, visit)
+
+
+def _note_videos(context: BrowserContext, cdp: CDPSession, visit: Visit) -> None:
+    """The page's <video> addresses, and what fetching them again needs (its cookies)."""
+    if visit.halted or visit.main is None:
+        return
+    with contextlib.suppress(PlaywrightError, ValueError, KeyError):
+        visit.media.read_dom(cdp, isolated_world(cdp))
+    if visit.media.candidates():
+        with contextlib.suppress(PlaywrightError):
+            visit.media.cookies = context.storage_state()
+            visit.media.referer = visit.main.url
 
 
 def _watch(page: Page, visit: Visit) -> None:

@@ -89,12 +89,17 @@ class Probe:
     last_change: float = 0.0  # when the last one happened (Unix ms; 0: none seen)
 
 
-def probe(cdp: CDPSession) -> Probe:
+def isolated_world(cdp: CDPSession) -> int:
+    """The execution context of the probe's world in the main frame."""
     tree = cdp.send("Page.getFrameTree")
     frame = tree["frameTree"]["frame"]["id"]
     world = cdp.send("Page.createIsolatedWorld", {"frameId": frame, "worldName": WORLD})
+    return int(world["executionContextId"])
+
+
+def probe(cdp: CDPSession) -> Probe:
     answer = cdp.send("Runtime.evaluate", {
-        "expression": PROBE_JS, "contextId": world["executionContextId"],
+        "expression": PROBE_JS, "contextId": isolated_world(cdp),
         "returnByValue": True, "timeout": 3000})
     value = answer.get("result", {}).get("value")
     if not isinstance(value, dict):

@@ -94,6 +94,10 @@ def build_record(visit: Visit, options: CaptureOptions, browser: BrowserInfo,
                     "executable": browser.executable},
         "tls": visit.security.to_json(main.url if main else None),
         "dns": _dns_json(visit),
+        "videos": {"saved": visit.videos.entries,
+                   "note": "Fetched again by spoorvast after the page's files, with the "
+                           "page's cookies, through the capture's guard: not the bytes "
+                           "the browser played."} if visit.videos.entries else None,
         "playwright_version": browser.playwright_version,
         "tool": {"name": "spoorvast", "version": __version__},
         "options": options.to_json(), "screenshot": _screenshot_json(visit, options),
@@ -117,7 +121,7 @@ def _client_hints(main: MainResponse | None) -> dict[str, str]:
 
 def _dns_json(visit: Visit) -> dict[str, object]:
     """Every name the visit's guard proxy resolved (once, pinned for the visit)."""
-    return {"answers": [to_json(r) for r in visit.log.resolved],
+    return {"answers": [to_json(r) for r in (*visit.log.resolved, *visit.videos.resolved)],
             "note": "Names are resolved once per visit by the guard proxy and every "
                     "connection to a name goes to these addresses. The system resolver "
                     "gives no TTL (null)."}

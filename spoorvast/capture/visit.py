@@ -14,6 +14,7 @@ from spoorvast.capture.navigation import Hop, MainResponse
 from spoorvast.capture.probe import Probe
 from spoorvast.capture.proxy import ProxyLog, Refusal
 from spoorvast.capture.settle import Settled
+from spoorvast.capture.videos import MediaLog, Saved
 from spoorvast.model import instant
 from spoorvast.model.records import Problem
 
@@ -54,6 +55,8 @@ class Visit:
     proxy: Remote | None = None  # the guard proxy's own address (what Chromium sees)
     log: ProxyLog = field(default_factory=ProxyLog)
     security: SecurityLog = field(default_factory=SecurityLog)  # TLS of each origin
+    media: MediaLog = field(default_factory=MediaLog)  # the videos the page played
+    videos: Saved = field(default_factory=Saved)  # and what became of them
     barred: list[str] = field(default_factory=list)  # answers from barred addresses
     refused_navigation: tuple[str, Refusal] | None = None  # (url, why) of the page itself
     received: int = 0  # decoded bytes, as DevTools counts them

@@ -10,6 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from PIL import Image
 
+from tests.capture.video_site import video_route
+
 PROFILE_NAME = "Synthetic Person Example"
 PROFILE_TEXT = "Profile text of a synthetic account, used only in tests."
 
@@ -176,6 +178,9 @@ class Site:
 
     def _routes(self, path: str, headers: dict[str, str]) -> Response:
         html = "text/html; charset=utf-8"
+        video = video_route(path)
+        if video is not None:
+            return video
         if path == "/profile":
             return 200, html, PROFILE_PAGE.encode(), {}
         if path in PAGES_OF_STATE:
