@@ -1,20 +1,21 @@
 """The provenance of a capture as rows of label and value, in the reader's language:
 the certificates the browser accepted, the DNS answers used, the user agent sent and
-the clock against the time-stamp authority. Shown by ``show`` and by the dossier; every
+the clock against the time-stamp authority, and the videos saved. Shown by ``show`` and by the dossier; every
 field of the record is optional (an older record has none of these)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from spoorvast.i18n import _
+from spoorvast.i18n import N_, _
 
 MAX_NAMES_SHOWN = 12  # SAN entries, DNS names: the record has them all
 
 
 def provenance_rows(record: dict[str, Any]) -> list[tuple[str, str]]:
     found = [*_tls_rows(record.get("tls")), *_dns_rows(record.get("dns")),
-             *_agent_rows(record.get("browser")), *_clock_rows(record.get("tsa_clock"))]
+             *_agent_rows(record.get("browser")), *_clock_rows(record.get("tsa_clock")),
+             *_video_rows(record.get("videos"))]
     return [(k, v) for k, v in found if v]
 
 
@@ -84,3 +85,17 @@ def _clock_rows(clock: Any) -> list[tuple[str, str]]:
     if clock.get("tsa_accuracy_seconds") is None:
         text += _("; the authority states no accuracy")
     return [(_("Clock against the time-stamp authority"), text)]
+
+
+STATES = {"whole": N_("saved whole"), "cut": N_("saved in part"),
+          "skipped": N_("not saved (over the limit)"), "failed": N_("could not be saved")}
+
+
+def _video_rows(videos: Any) -> list[tuple[str, str]]:
+    saved = videos.get("saved") if isinstance(videos, dict) else None
+    if not isinstance(saved, list):
+        return []
+    return [(_("Video"), _("{url}: {state}; files {files}").format(
+        url=v.get("url"), state=_(str(STATES.get(str(v.get("state")), v.get("state")))),
+        files=", ".join(v.get("files") or []) or "—"))
+        for v in saved if isinstance(v, dict)]

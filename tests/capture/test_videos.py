@@ -8,6 +8,8 @@ import hashlib
 from dataclasses import replace
 
 from spoorvast.capture.browser import BrowserSession
+from spoorvast.capture.show import record_of as shown_record
+from spoorvast.capture.show import rows
 from spoorvast.model.records import ArtifactRole, Case
 from spoorvast.storage.vault import Vault
 from tests.capture.conftest import LOCAL
@@ -42,7 +44,10 @@ def test_direct_videos_are_saved_whole(
 def test_an_hls_stream_is_saved_in_its_highest_rendition(
         vault: Vault, case: Case, session: BrowserSession, site: Site) -> None:
     result = capture(vault, case, session, site.url("/video-hls"), QUICK)
-    _item, files = stored(vault, case, result.label)
+    item, files = stored(vault, case, result.label)
+    shown = dict(rows(shown_record(vault, item) or {}))
+    assert shown["Video"].endswith("saved whole; files video-1.m3u8, "
+                                   "video-1-rendition.m3u8, video-1.ts")
     assert blob(vault, files["video-1.m3u8"]) == HLS_MASTER
     assert blob(vault, files["video-1-rendition.m3u8"]) == \
         (DATA / "hls" / "high.m3u8").read_bytes()
