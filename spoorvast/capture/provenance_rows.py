@@ -1,7 +1,7 @@
 """The provenance of a capture as rows of label and value, in the reader's language:
-the certificates the browser accepted, the DNS answers used, the user agent sent and
-the clock against the time-stamp authority, and the videos saved. Shown by ``show`` and by the dossier; every
-field of the record is optional (an older record has none of these)."""
+the certificates the browser accepted, the DNS answers used, the user agent sent, the
+clock against the time-stamp authority and the videos saved. Shown by ``show`` and by
+the dossier; every field of the record is optional (an older record has none)."""
 
 from __future__ import annotations
 
