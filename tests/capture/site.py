@@ -181,6 +181,9 @@ class Site:
         video = video_route(path)
         if video is not None:
             return video
+        if path == "/video-elsewhere":  # a video on the second origin (a local service)
+            return 200, html, (f"<html><title>Elsewhere</title><video src='{self.other_base}"
+                               f"/media/synthetic.webm'></video></html>").encode(), {}
         if path == "/profile":
             return 200, html, PROFILE_PAGE.encode(), {}
         if path in PAGES_OF_STATE:

@@ -66,6 +66,8 @@ def test_the_record_holds_the_chain_dns_and_a_normal_user_agent(
     assert session.info is not None
     assert f"Chrome/{session.info.version.split('.')[0]}." in sent["user-agent"]
     assert record["browser"]["user_agent"] == sent["user-agent"]  # type: ignore[index]
+    hints = record["browser"]["client_hints"]  # type: ignore[index]
+    assert hints["sec-ch-ua"] == sent["sec-ch-ua"]
     shown = dict(rows(shown_record(vault, item) or {}))
     assert shown["Server certificate (SHA-256)"] == tls_site.fingerprint(tls_site.leaf)
     assert HOST in shown["Certificate names (SAN)"]

@@ -79,3 +79,15 @@ def test_a_video_over_the_limit_is_skipped_and_a_stream_cut_with_a_finding(
     _item, files = stored(vault, case, result.label)
     saved = int(dict(found.params)["saved"])
     assert blob(vault, files["video-1.ts"]) == b"".join(segments("high")[:saved])
+
+
+def test_a_video_at_an_address_the_guard_bars_is_not_fetched(
+        vault: Vault, case: Case, session: BrowserSession, site: Site) -> None:
+    """Only the page's own origin is allowed: the video on the other local origin is
+    refused by the videos' guard proxy too (never fetched around it)."""
+    guarded = replace(QUICK, allow_private_network=False, test_only_origins=(site.base,))
+    result = capture(vault, case, session, site.url("/video-elsewhere"), guarded)
+    failed = [p for p in result.problems if p.code == "capture.video-failed"]
+    assert len(failed) == 1 and dict(failed[0].params)["url"].startswith(site.other_base)
+    _item, files = stored(vault, case, result.label)
+    assert not [a for a in files.values() if a.role is ArtifactRole.ATTACHMENT]
