@@ -74,8 +74,9 @@ def take_artifacts(page: Page, cdp: CDPSession, visit: Visit, options: CaptureOp
     if not html:  # the original bytes are the evidence; screenshots of Chromium's own
         return    # viewer add nothing (and can leave its stream open: a hang on close)
     _take_files(page, cdp, visit, options)
-    if visit.changed_while_taken and not visit.halted \
-            and time.monotonic() + options.idle_timeout_seconds < deadline:
+    quiet_before = visit.settled is not None and visit.settled.settled  # else a retake
+    if visit.changed_while_taken and quiet_before and not visit.halted \
+            and time.monotonic() + options.idle_timeout_seconds < deadline:  # cannot help
         _settle(page, cdp, visit, 0.0,  # changed while taken: once more, when quiet
                 min(deadline, time.monotonic() + options.idle_timeout_seconds))
         visit.retaken = True
