@@ -15,7 +15,7 @@ from spoorvast.storage.vault import Vault
 from tests.capture.conftest import LOCAL
 from tests.capture.helpers import blob, capture, record_of, stored
 from tests.capture.site import Site
-from tests.capture.video_site import DATA, HLS_MASTER, segments
+from tests.capture.video_site import DASH_MPD, DATA, HLS_MASTER, segments
 
 QUICK = replace(LOCAL, pdf=False, watch_after_seconds=0.2)
 
@@ -91,3 +91,14 @@ def test_a_video_at_an_address_the_guard_bars_is_not_fetched(
     assert len(failed) == 1 and dict(failed[0].params)["url"].startswith(site.other_base)
     _item, files = stored(vault, case, result.label)
     assert not [a for a in files.values() if a.role is ArtifactRole.ATTACHMENT]
+
+
+def test_a_dash_stream_is_saved_in_its_highest_representation(
+        vault: Vault, case: Case, session: BrowserSession, site: Site) -> None:
+    result = capture(vault, case, session, site.url("/video-dash"), QUICK)
+    _item, files = stored(vault, case, result.label)
+    assert blob(vault, files["video-1.mpd"]) == DASH_MPD
+    assert blob(vault, files["video-1.ts"]) == b"".join(segments("high"))
+    entry = record_of(vault, files)["videos"]["saved"][0]  # type: ignore[index]
+    assert entry["kind"] == "dash" and entry["state"] == "whole"
+    assert entry["rendition"]["resolution"] == "128x96"

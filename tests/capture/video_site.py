@@ -15,6 +15,15 @@ low.m3u8
 #EXT-X-STREAM-INF:BANDWIDTH=400000,RESOLUTION=128x96
 high.m3u8
 """
+DASH_MPD = b"""<?xml version="1.0" encoding="UTF-8"?>
+<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static" mediaPresentationDuration="PT2S"
+     profiles="urn:mpeg:dash:profile:isoff-live:2011"><Period>
+ <AdaptationSet contentType="video" mimeType="video/mp2t">
+  <SegmentTemplate media="../hls/$RepresentationID$_$Number$.ts" startNumber="0"
+      duration="1" timescale="2"/>
+  <Representation id="low" bandwidth="150000" width="64" height="48"/>
+  <Representation id="high" bandwidth="400000" width="128" height="96"/>
+ </AdaptationSet></Period></MPD>"""
 PAGES = {
     "/video-direct": b"""<!doctype html><html><head><title>Videos</title></head><body>
 <p>A post with two videos.</p><video src="/media/synthetic.webm" controls></video>
@@ -27,6 +36,9 @@ PAGES = {
   const low = await (await fetch('/media/hls/low.m3u8')).text();
   await fetch('/media/hls/low_0.ts');
 })();</script></body></html>""",
+    "/video-dash": b"""<!doctype html><html><head><title>Dash</title></head><body>
+<p>A post with a DASH stream.</p><video controls></video>
+<script>fetch('/media/dash/manifest.mpd');</script></body></html>""",
 }
 TYPES = {".webm": "video/webm", ".mp4": "video/mp4", ".ts": "video/mp2t",
          ".m3u8": "application/vnd.apple.mpegurl"}
@@ -37,6 +49,8 @@ def video_route(path: str) -> tuple[int, str, bytes, dict[str, str]] | None:
         return 200, "text/html; charset=utf-8", PAGES[path], {}
     if path == "/media/hls/master.m3u8":
         return 200, TYPES[".m3u8"], HLS_MASTER, {}
+    if path == "/media/dash/manifest.mpd":
+        return 200, "application/dash+xml", DASH_MPD, {}
     if not path.startswith("/media/"):
         return None
     name = path.removeprefix("/media/")
