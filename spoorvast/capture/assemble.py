@@ -127,6 +127,7 @@ def visit_problems(visit: Visit, options: CaptureOptions, wacz: Draft) -> list[P
             ("height", str(visit.full.page_height)), ("cap", str(options.height_cap)))))
     problems.extend(settle_problems(visit))
     problems.extend(stop_problems(visit, options))
+    problems.extend(visit.videos.problems)
     problems.extend(Problem(Severity.ERROR, "capture.wacz-invalid", (("detail", d[:200]),),
                             Location(field="capture.wacz")) for d in check_wacz(wacz.data))
     return problems
@@ -146,6 +147,10 @@ def settle_problems(visit: Visit) -> list[Problem]:
             found.append(Problem(Severity.WARNING, "capture.unsettled-content", (seconds,)))
     if visit.changed_while_taken:
         found.append(Problem(Severity.WARNING, "capture.changed-while-taken"))
+    if visit.changed_after_taken:
+        found.append(Problem(Severity.WARNING, "capture.changed-after-taken",
+                             (("time", visit.changed_after_taken),
+                              ("seconds", str(visit.watched_after)))))
     skipped = sorted(set(visit.skipped) - {"scroll", "title", "original"})
     if skipped:
         found.append(Problem(Severity.WARNING, "capture.steps-skipped",

@@ -36,7 +36,9 @@ def _factory(session: BrowserSession, options: CaptureOptions,
         if profile_dir is None:
             return session.new_context(options, har_path, proxy)
         return profile.launch_persistent(session, profile_dir, True,
-                                         context_args(options, har_path, proxy))
+                                         context_args(options, har_path, proxy,
+                                                      session.info.user_agent
+                                                      if session.info else None))
 
     return open_context
 

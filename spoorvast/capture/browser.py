@@ -36,9 +36,24 @@ EXTRA_ARGS = ["--disable-features=Translate,OptimizationHints,MediaRouter",
 class BrowserInfo:
     name: str
     version: str
-    user_agent: str
+    user_agent: str  # what every capture sends: a normal Chromium of this version's
     playwright_version: str
     executable: str
+    reported_user_agent: str = ""  # what the headless browser would say of itself
+
+
+def normal_user_agent(reported: str, version: str) -> str:
+    """The user agent a normal (not headless) Chromium of ``version`` sends: the
+    browser's own, with "HeadlessChrome" said as "Chrome" (a site may serve a headless
+    browser something else, or nothing). Chromium reduces the version to its major
+    number (``Chrome/156.0.0.0``); so is this."""
+    if "HeadlessChrome/" in reported:
+        return reported.replace("HeadlessChrome/", "Chrome/")
+    if "Chrome/" in reported:
+        return reported
+    major = version.split(".")[0] or "0"
+    return ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            f"Chrome/{major}.0.0.0 Safari/537.36")
 
 
 def chromium_path() -> str:
@@ -62,11 +77,13 @@ class ContextArgs:
     height: int
     har_path: Path | None
     proxy: str | None = None  # the visit's guard proxy (socks5://127.0.0.1:port)
+    user_agent: str | None = None  # a normal browser's (BrowserInfo.user_agent)
 
 
 def context_args(options: CaptureOptions, har_path: Path | None,
-                 proxy: str | None = None) -> ContextArgs:
-    return ContextArgs(options.viewport_width, options.viewport_height, har_path, proxy)
+                 proxy: str | None = None, user_agent: str | None = None) -> ContextArgs:
+    return ContextArgs(options.viewport_width, options.viewport_height, har_path, proxy,
+                       user_agent)
 
 
 class _Scratch:
@@ -174,11 +191,14 @@ class BrowserSession:
             viewport={"width": args.width, "height": args.height},
             record_har_path=str(har_path), record_har_content="embed",
             record_har_mode="full", accept_downloads=False, service_workers="block",
-            proxy={"server": proxy} if proxy else None)
+            proxy={"server": proxy} if proxy else None,
+            user_agent=self.info.user_agent if self.info else None)
 
     def _info(self, browser: Browser) -> BrowserInfo:
         cdp = browser.new_browser_cdp_session()
         details = cdp.send("Browser.getVersion")
         cdp.detach()
-        return BrowserInfo("chromium", browser.version, str(details.get("userAgent", "")),
-                           version("playwright"), self.executable)
+        reported = str(details.get("userAgent", ""))
+        return BrowserInfo("chromium", browser.version,
+                           normal_user_agent(reported, browser.version),
+                           version("playwright"), self.executable, reported)

@@ -66,6 +66,21 @@ register_codes({
     "capture.changed-while-taken": N_(
         "The page's content changed while its files were being taken, so they may not all "
         "show the same moment. The capture record gives the time each file was made."),
+    "capture.changed-after-taken": N_(
+        "The page's content changed just after its files were taken (at {time}, "
+        "within {seconds} seconds of watching): what appeared then is not in them. "
+        "Capture it again if content is missing."),
+    "capture.video-too-large": N_(
+        "A video of the page ({url}) is larger than the {limit} MB still free for videos "
+        "in this capture; it was not saved. Its address is in the capture record."),
+    "capture.video-cut": N_(
+        "A video of the page ({url}) was saved only in part: {saved} of its {total} "
+        "parts ({reason}). The capture record lists the parts that were saved."),
+    "capture.video-failed": N_(
+        "A video of the page ({url}) could not be saved ({error})."),
+    "capture.video-encrypted": N_(
+        "A video of the page ({url}) is encrypted; its files were saved as they were "
+        "sent, but they cannot be played without the key."),
     "capture.steps-skipped": N_(
         "These files of the page were not made because the capture had been stopped: "
         "{steps}."),

@@ -38,6 +38,25 @@ def system_resolve(host: str) -> list[str]:
     return sorted({str(info[4][0]) for info in infos})
 
 
+def resolver_name(resolve: Resolver) -> str:
+    """What answered the visit's names, for the record."""
+    if resolve is system_resolve:
+        servers = _nameservers()
+        return "system resolver (getaddrinfo: /etc/hosts, then DNS)" + (
+            f"; nameservers in /etc/resolv.conf: {', '.join(servers)}" if servers else "")
+    return f"resolver {getattr(resolve, '__qualname__', type(resolve).__name__)}"
+
+
+def _nameservers(path: str = "/etc/resolv.conf") -> list[str]:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read(64 << 10).splitlines()
+    except OSError:
+        return []
+    return [line.split()[1] for line in lines
+            if line.startswith("nameserver") and len(line.split()) > 1][:8]
+
+
 def is_public(address: IPAddress) -> bool:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         return is_public(address.ipv4_mapped)
@@ -68,7 +87,7 @@ def _port(url: str) -> int:
     return parts.port or (443 if parts.scheme == "https" else 80)
 
 
-def _is_literal(host: str) -> bool:
+def is_literal(host: str) -> bool:
     try:
         ipaddress.ip_address(host.strip("[]"))
     except ValueError:
@@ -111,7 +130,7 @@ def visit_policy(url: str, allow_private: bool, test_only_origins: Sequence[str]
     if allow_private:
         return Policy(private=True)
     origins = parse_origins(test_only_origins)
-    if _is_literal(parts.hostname) and (addresses[0], _port(url)) in origins:
+    if is_literal(parts.hostname) and (addresses[0], _port(url)) in origins:
         return Policy(origins=origins)  # an address the test named, never a name
     raise TargetRefused(_(
         "{url} points to a local or private network address ({address}). "

@@ -1,7 +1,8 @@
 """One visit: navigate, let the page settle, and take every artifact.
 
-Nothing is injected into the page and nothing is clicked (what the page shows is read in
-an isolated world of its own, ``probe.py``). After the load event the visit waits for the
+Nothing is injected into the page's own world and nothing is clicked (what the page
+shows is read in an isolated world of its own, ``probe.py``, where a change counter is
+installed at document start). After the load event the visit waits for the
 page to settle (``settle.py``: a minimum dwell, then no open request and no change for a
 quiet moment, up to a ceiling); what was still open or changing, and when each file was
 made, go into the record. Every connection goes through
@@ -11,7 +12,9 @@ the renderer past it) and a bounded size (``CaptureOptions.max_bytes``). A step 
 (a PDF print, a screenshot) becomes a Problem and the other steps go on. A visit that
 was *halted* (its page led to a refused address, the renderer crashed, the limit of time
 or size was reached) takes no further step; ``stops.py`` says why. A visit that got no
-answer at all raises :class:`CaptureFailed` and leaves nothing behind.
+answer at all raises :class:`CaptureFailed` and leaves nothing behind. The files are
+taken in ``taking.py``; the TLS chains are asked for before the page closes
+(``certificates.py``) and the page's videos are fetched after it (``videos.py``).
 """
 
 from __future__ import annotations
@@ -22,9 +25,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
 from urllib.parse import urlsplit
 
 from playwright.sync_api import (
@@ -38,13 +39,13 @@ from playwright.sync_api import (
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from spoorvast.capture import shots
 from spoorvast.capture.guard import PUBLIC_ONLY, Policy, Resolver, system_resolve
 from spoorvast.capture.navigation import describe_response, fetch_direct
 from spoorvast.capture.options import CaptureOptions
-from spoorvast.capture.probe import Probe, probe
+from spoorvast.capture.probe import isolated_world, watch_mutations
 from spoorvast.capture.proxy import GuardProxy
-from spoorvast.capture.settle import settle
+from spoorvast.capture.taking import HTML_TYPES, short, step, take_artifacts
+from spoorvast.capture.videos import save_videos
 from spoorvast.capture.visit import Remote, host_port
 from spoorvast.capture.visit import Visit as Visit  # where the other modules find it
 from spoorvast.capture.watch import Watchdog, check_answers, count_bytes
@@ -54,9 +55,7 @@ from spoorvast.i18n import _
 from spoorvast.model import instant
 from spoorvast.model.records import Problem, Severity
 
-T = TypeVar("T")
 OpenContext = Callable[[Path, str], BrowserContext]  # (HAR path, proxy server)
-HTML_TYPES = ("text/html", "application/xhtml+xml", "")
 LOAD_SLICE_MS = 250.0  # how often waiting for the load event looks whether to stop
 
 
@@ -81,6 +80,9 @@ def run_visit(open_context: OpenContext, url: str, options: CaptureOptions, zone
         finally:
             _close(context)
         visit.har = har_path.read_bytes() if har_path.exists() else b""
+    if options.videos and visit.media.cookies is not None:
+        visit.videos = save_videos(playwright, visit.media, policy, resolve,
+                                   (options.max_video_bytes, options.video_timeout_seconds))
     visit.ended = instant.now(zone)
     return visit
 
@@ -88,7 +90,7 @@ def run_visit(open_context: OpenContext, url: str, options: CaptureOptions, zone
 def _failed_outside_steps(visit: Visit, exc: PlaywrightError) -> None:
     """Before the page's answer: nothing to keep (CaptureFailed). After it: what was made
     is kept, with the failure (a crash is said as one)."""
-    reason = _short(str(exc.message or ""))
+    reason = short(str(exc.message or ""))
     if visit.main is None:
         raise CaptureFailed(_("{url} could not be captured: the browser failed ({reason}); "
                               "nothing was captured.").format(url=visit.requested_url,
@@ -144,9 +146,13 @@ def _drive(playwright: Playwright, context: BrowserContext, visit: Visit, limits
     options, deadline = limits
     page = context.pages[0] if context.pages else context.new_page()
     cdp = context.new_cdp_session(page)
+    with contextlib.suppress(PlaywrightError):  # a crashed page: the findings say so
+        watch_mutations(cdp)
     _watch(page, visit)
     _follow_navigations(page, visit)
     _remember_documents(cdp, visit, options.max_bytes)
+    visit.security.watch(cdp)
+    visit.media.watch(cdp)
     check_answers(cdp, visit, proxy)
     count_bytes(cdp, visit, proxy, options)
     response = _navigate(page, visit, options, deadline)
@@ -162,15 +168,30 @@ def _drive(playwright: Playwright, context: BrowserContext, visit: Visit, limits
     visit.main = replace(main, server_ip=address, server_port=host_port(main.url)[1]) \
         if (main.server_ip, main.server_port) == visit.proxy else main
     if visit.main.media_type not in HTML_TYPES:
-        visit.direct = _step(visit, "original",
+        visit.direct = step(visit, "original",
                              lambda: fetch_direct(playwright, context, visit.main,
                                                         proxy.server))
     if visit.direct is None and not visit.halted:  # the page's own bytes first: they
         with contextlib.suppress(PlaywrightError):  # matter most, and a page that hangs
             visit.main_body = _document_body(cdp, visit)  # a later step keeps them
-    _take_artifacts(page, cdp, visit, options, deadline)
+    take_artifacts(page, cdp, visit, options, deadline)
     if visit.direct is None and visit.main_body is None:  # still streaming before
-        visit.main_body = _step(visit, "original", lambda: _document_body(cdp, visit))
+        visit.main_body = step(visit, "original", lambda: _document_body(cdp, visit))
+    if not (visit.crashed or visit.timed_out):  # a dead renderer would never answer
+        visit.security.fetch_chains(cdp)
+        _note_videos(context, cdp, visit)
+
+
+def _note_videos(context: BrowserContext, cdp: CDPSession, visit: Visit) -> None:
+    """The page's <video> addresses, and what fetching them again needs (its cookies)."""
+    if visit.halted or visit.main is None:
+        return
+    with contextlib.suppress(PlaywrightError, ValueError, KeyError):
+        visit.media.read_dom(cdp, isolated_world(cdp))
+    if visit.media.candidates():
+        with contextlib.suppress(PlaywrightError):
+            visit.media.cookies = context.storage_state()
+            visit.media.referer = visit.main.url
 
 
 def _watch(page: Page, visit: Visit) -> None:
@@ -291,88 +312,3 @@ def _wait_for_load(page: Page, visit: Visit, options: CaptureOptions, deadline: 
             # answers); else it navigated on its own while loading, followed below
             visit.crashed = visit.crashed or "crash" in str(exc.message or "").lower()
             return
-
-
-def _step(visit: Visit, name: str, action: Callable[[], T]) -> T | None:
-    """One artifact step; a failure is recorded and the capture goes on. A halted visit
-    takes no further step (its finding says why)."""
-    if time.monotonic() > visit.deadline:
-        visit.timed_out = True
-    if visit.halted:
-        visit.skipped.append(name)
-        return None
-    try:
-        return action()
-    except (PlaywrightError, KeyError, ValueError) as exc:
-        reason = exc.message if isinstance(exc, PlaywrightError) else type(exc).__name__
-        visit.problems.append(Problem(Severity.WARNING, "capture.step-failed",
-                                      (("step", name), ("error", _short(reason)))))
-        return None
-
-
-def _short(reason: str) -> str:
-    first = (reason or "").strip().splitlines()[0] if reason else ""
-    return first[:120]
-
-
-def _take_artifacts(page: Page, cdp: CDPSession, visit: Visit, options: CaptureOptions,
-                    deadline: float) -> None:
-    html = visit.main is not None and visit.main.media_type in HTML_TYPES
-    if html:
-        _settle(page, cdp, visit, options.min_dwell_seconds,
-                min(deadline, time.monotonic() + options.idle_timeout_seconds))
-        lowest = _step(visit, "scroll", lambda: shots.scroll_through(
-            page, cdp, options.viewport_height, options.height_cap, deadline)) or 0
-        framed = _step(visit, "scroll", lambda: shots.frames_into_view(
-            page, cdp, min(deadline, time.monotonic() + options.settle_seconds)))
-        lowest = max(lowest, framed or 0)
-        _settle(page, cdp, visit, 0.0,
-                min(deadline, time.monotonic() + options.settle_seconds),
-                visit.seen if visit.settled and visit.settled.settled else None)
-        _step(visit, "scroll", lambda: shots.scroll_to_top(page, cdp, lowest))
-    visit.title = _step(visit, "title", page.title) or ""
-    if not html:  # the original bytes are the evidence; screenshots of Chromium's own
-        return    # viewer add nothing (and can leave its stream open: a hang on close)
-    visit.viewport_png = _timed(visit, "viewport.png", lambda: shots.viewport_png(cdp))
-    visit.dom = _timed(visit, "dom.html", lambda: page.content().encode("utf-8"))
-    visit.mhtml = _timed(visit, "page.mhtml", lambda: shots.mhtml(cdp))
-    visit.full = _timed(visit, "full-page.png",
-                        lambda: shots.full_png(cdp, options.height_cap))
-    if options.pdf:
-        visit.pdf = _timed(visit, "page.pdf", lambda: page.pdf(print_background=True))
-    _check_unchanged(cdp, visit)
-
-
-STEP_OF = {"viewport.png": "viewport-screenshot", "dom.html": "dom", "page.mhtml": "mhtml",
-           "full-page.png": "full-screenshot", "page.pdf": "pdf"}
-
-
-def _timed(visit: Visit, name: str, action: Callable[[], T]) -> T | None:
-    """A file's step, with the moment it was made (UTC) for the record."""
-    moment = _utc_now()
-    made = _step(visit, STEP_OF[name], action)
-    if made is not None:
-        visit.taken[name] = moment
-    return made
-
-
-def _utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _settle(page: Page, cdp: CDPSession, visit: Visit, dwell: float, until: float,
-            known: Probe | None = None) -> None:
-    """Wait for the page to be quiet (bounded); what was still open is kept."""
-    if visit.halted:
-        return
-    visit.settled = settle(page, cdp, lambda: list(visit.open_requests.values()),
-                           (dwell, until), lambda: visit.halted, known)
-    visit.seen = visit.settled.last or visit.seen
-
-
-def _check_unchanged(cdp: CDPSession, visit: Visit) -> None:
-    """Did the content change while the files were taken (they may then disagree)?"""
-    if visit.halted or visit.seen is None:
-        return
-    with contextlib.suppress(PlaywrightError, ValueError, KeyError):
-        visit.changed_while_taken = probe(cdp).fingerprint != visit.seen.fingerprint

@@ -94,7 +94,7 @@ def launch_persistent(session: BrowserSession, directory: Path, headless: bool,
         args=EXTRA_ARGS, env=session.browser_env(), viewport=viewport,  # type: ignore[arg-type]
         record_har_path=har, record_har_content="embed" if har else None,
         record_har_mode="full" if har else None, accept_downloads=False,
-        service_workers="block",
+        service_workers="block", user_agent=args.user_agent if args else None,
         proxy={"server": args.proxy} if args and args.proxy else None)  # the visit's guard
 
 

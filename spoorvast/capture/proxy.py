@@ -27,9 +27,17 @@ import socketserver
 import struct
 import threading
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from types import TracebackType
 
-from spoorvast.capture.guard import Policy, Resolver, TargetRefused, resolve_host
+from spoorvast.capture.guard import (
+    Policy,
+    Resolver,
+    TargetRefused,
+    is_literal,
+    resolve_host,
+    resolver_name,
+)
 
 CONNECT_SECONDS = 10.0
 CHUNK = 64 << 10
@@ -46,6 +54,18 @@ class Refusal:
     address: str
 
 
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """One DNS answer the visit used: the name, its addresses (pinned for the visit),
+    when it was asked (UTC) and by which resolver. The system resolver gives no TTL."""
+
+    name: str
+    addresses: tuple[str, ...]
+    at: str
+    resolver: str
+    ttl: int | None = None
+
+
 @dataclass
 class ProxyLog:
     """What the proxy did during one visit (read after the visit; lock while it runs)."""
@@ -56,6 +76,7 @@ class ProxyLog:
     failed: dict[tuple[str, int], str] = field(default_factory=dict)  # → why, as Chromium
     # would say it (NAME_NOT_RESOLVED, CONNECTION_REFUSED, …): Chromium itself only
     # learns that the proxy could not connect
+    resolved: list[Resolution] = field(default_factory=list)  # in the order asked
     received: int = 0
     over_budget: bool = False
     stopped: bool = False
@@ -117,8 +138,12 @@ class GuardProxy:
         with self._lock:
             known = self._pinned.get(host)
         if known is None:
+            at = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
             known = resolve_host(host, self.resolve)
             with self._lock:
+                if host not in self._pinned and not is_literal(host):
+                    self.log.resolved.append(Resolution(host, tuple(known), at,
+                                                        resolver_name(self.resolve)))
                 known = self._pinned.setdefault(host, known)
         return known
 

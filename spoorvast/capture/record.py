@@ -88,7 +88,16 @@ def build_record(visit: Visit, options: CaptureOptions, browser: BrowserInfo,
         "navigations": visit.navigations, "blocked_hosts": visit.blocked_hosts,
         "guard": _guard_json(visit, options),
         "browser": {"name": browser.name, "version": browser.version,
-                    "user_agent": browser.user_agent, "executable": browser.executable},
+                    "user_agent": browser.user_agent,
+                    "user_agent_of_headless_browser": browser.reported_user_agent,
+                    "client_hints": _client_hints(main),
+                    "executable": browser.executable},
+        "tls": visit.security.to_json(main.url if main else None),
+        "dns": _dns_json(visit),
+        "videos": {"saved": visit.videos.entries,
+                   "note": "Fetched again by spoorvast after the page's files, with the "
+                           "page's cookies, through the capture's guard: not the bytes "
+                           "the browser played."} if visit.videos.entries else None,
         "playwright_version": browser.playwright_version,
         "tool": {"name": "spoorvast", "version": __version__},
         "options": options.to_json(), "screenshot": _screenshot_json(visit, options),
@@ -102,11 +111,31 @@ def build_record(visit: Visit, options: CaptureOptions, browser: BrowserInfo,
     return cleaned
 
 
+def _client_hints(main: MainResponse | None) -> dict[str, str]:
+    """The user-agent client hints the browser sent with the page's request."""
+    if main is None:
+        return {}
+    return {k.lower(): v for k, v in main.request_headers
+            if k.lower().startswith("sec-ch-ua")}
+
+
+def _dns_json(visit: Visit) -> dict[str, object]:
+    """Every name the visit's guard proxy resolved (once, pinned for the visit)."""
+    return {"answers": [to_json(r) for r in (*visit.log.resolved, *visit.videos.resolved)],
+            "note": "Names are resolved once per visit by the guard proxy and every "
+                    "connection to a name goes to these addresses. The system resolver "
+                    "gives no TTL (null)."}
+
+
 def _state_json(visit: Visit) -> dict[str, object]:
     """How settled the page was when its files were taken, and when each was made."""
     seen = visit.seen
     return {"settle": visit.settled.to_json() if visit.settled else None,
             "changed_while_taken": visit.changed_while_taken,
+            "files_taken_again": visit.retaken,
+            "changed_after_taken": visit.changed_after_taken,
+            "watched_after_seconds": visit.watched_after,
+            "visible_dom_changes": seen.changes if seen else None,
             "files_taken": dict(sorted(visit.taken.items())),
             "steps_skipped": sorted(set(visit.skipped)),
             "overlay_percent": seen.overlay if seen else None,

@@ -104,7 +104,8 @@ class CaptureService:
     def _store(self, visit: Visit, sealer: Sealer) -> CaptureResult:
         exchanges = visit_exchanges(visit)
         wacz = wacz_of(visit, exchanges, self.browser)
-        drafts = [*drafts_of(visit, exchanges), wacz]
+        drafts = [*drafts_of(visit, exchanges), wacz,
+                  *(visit.videos.drafts if not visit.barred else [])]
         artifacts = [sealer.seal(d) for d in drafts]
         facts = platforms.detect(visit.main.url if visit.main else visit.requested_url,
                                  visit.dom or _original_body(drafts), visit.requested_url)

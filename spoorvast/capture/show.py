@@ -8,6 +8,8 @@ from typing import Any
 
 from spoorvast.capture import codes as _codes  # noqa: F401  (the codes of its findings,
 from spoorvast.capture import platforms as _platforms  # noqa: F401  shown with the record)
+from spoorvast.capture.provenance_rows import provenance_rows
+from spoorvast.capture.tsa_clock import CLOCK_NAME
 from spoorvast.i18n import _
 from spoorvast.model.records import ArtifactRole, Item
 from spoorvast.storage.vault import Vault
@@ -20,7 +22,13 @@ def record_of(vault: Vault, item: Item) -> dict[str, Any] | None:
     if found is None:
         return None
     value = json.loads(vault.blobs.read_bytes(found.sha256))
-    return value if isinstance(value, dict) else None
+    if not isinstance(value, dict):
+        return None
+    clock = next((a for a in vault.store.artifacts(item.id) if a.role is ArtifactRole.ANALYSIS
+                  and a.name == CLOCK_NAME and a.derived_from == found.sha256), None)
+    if clock is not None:  # beside the record (the token it covers cannot be inside)
+        value["tsa_clock"] = json.loads(vault.blobs.read_bytes(clock.sha256))
+    return value
 
 
 def rows(record: dict[str, Any]) -> list[tuple[str, str]]:
@@ -41,6 +49,7 @@ def rows(record: dict[str, Any]) -> list[tuple[str, str]]:
         (_("Browser"), f"Chromium {browser.get('version')} · Playwright "
                        f"{record.get('playwright_version')}"),
         (_("User agent"), browser.get("user_agent")),
+        *provenance_rows(record),
         (_("Full-page screenshot"), _shot(shot)),
         (_("Platform"), platform.get("platform")),
         (_("Handle"), platform.get("handle")),

@@ -16,16 +16,19 @@ Temporary files for openssl live in a private directory in memory (``workdir.py`
 
 from __future__ import annotations
 
+import json
 import subprocess
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
 from spoorvast.capture.draft import Draft
 from spoorvast.capture.options import CaptureOptions
+from spoorvast.capture.tsa_clock import CLOCK_NAME, ClockCheck, check_clock
 from spoorvast.capture.workdir import private_dir
 from spoorvast.model.records import Artifact, ArtifactRole, Problem, Severity
 from spoorvast.storage.vault import Vault
@@ -44,6 +47,7 @@ class TimestampError(Exception):
 class Token:
     reply: bytes  # DER TimeStampResp
     chain_pem: bytes
+    clock: ClockCheck | None = None  # this computer's clock against the TSA's
 
 
 class SealsDrafts(Protocol):
@@ -99,12 +103,16 @@ def verify_reply(reply: bytes, digest_hex: str, chain_pem: bytes) -> None:
 
 
 def request_token(url: str, digest_hex: str, ca_file: Path | None = None) -> Token:
-    reply = post_query(url, build_query(digest_hex))
+    query = build_query(digest_hex)
+    before = datetime.now(UTC)
+    reply = post_query(url, query)
+    after = datetime.now(UTC)
     chain = token_certificates(reply)
     if ca_file is not None:
         chain += b"\n" + ca_file.read_bytes()
     verify_reply(reply, digest_hex, chain)
-    return Token(reply, chain)
+    text = _openssl(["ts", "-reply", "-in", "/dev/stdin", "-text"], reply)
+    return Token(reply, chain, check_clock(text.decode("utf-8", "replace"), before, after))
 
 
 def stamp_record(options: CaptureOptions, record: bytes, sealer: SealsDrafts,
@@ -121,12 +129,17 @@ def stamp_record(options: CaptureOptions, record: bytes, sealer: SealsDrafts,
         problems.append(Problem(Severity.WARNING, "capture.timestamp-failed",
                                 (("error", str(exc)[:200]),)))
         return []
-    return [
+    stored = [
         sealer.seal(Draft(ArtifactRole.TIMESTAMP_TOKEN, TOKEN_NAME,
                           "application/timestamp-reply", token.reply), digest),
         sealer.seal(Draft(ArtifactRole.TIMESTAMP_CERTS, CHAIN_NAME, "application/x-pem-file",
                           token.chain_pem), digest),
     ]
+    if token.clock is not None:
+        clock = json.dumps(token.clock.to_json(), sort_keys=True, indent=1).encode()
+        stored.append(sealer.seal(Draft(ArtifactRole.ANALYSIS, CLOCK_NAME,
+                                        "application/json", clock), digest))
+    return stored
 
 
 def check_tokens(vault: Vault) -> Iterator[tuple[str, str]]:

@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from spoorvast.capture import shots
+from spoorvast.capture.certificates import SecurityLog
 from spoorvast.capture.exchanges import Exchange
 from spoorvast.capture.guard import PUBLIC_ONLY, Policy
 from spoorvast.capture.navigation import Hop, MainResponse
 from spoorvast.capture.probe import Probe
 from spoorvast.capture.proxy import ProxyLog, Refusal
 from spoorvast.capture.settle import Settled
+from spoorvast.capture.videos import MediaLog, Saved
 from spoorvast.model import instant
 from spoorvast.model.records import Problem
 
@@ -44,11 +46,17 @@ class Visit:
     settled: Settled | None = None  # the state of the page when its files were taken
     seen: Probe | None = None  # what the page showed then (overlay, text, password form)
     changed_while_taken: bool = False  # its content differed after the files were taken
+    retaken: bool = False  # the files were taken again (the first time it changed)
+    changed_after_taken: str | None = None  # UTC: changed within the watch after them
+    watched_after: float = 0.0  # seconds the page was watched after its files were taken
     taken: dict[str, str] = field(default_factory=dict)  # file name → UTC time it was made
     skipped: list[str] = field(default_factory=list)  # steps not made (a halted visit)
     policy: Policy = PUBLIC_ONLY
     proxy: Remote | None = None  # the guard proxy's own address (what Chromium sees)
     log: ProxyLog = field(default_factory=ProxyLog)
+    security: SecurityLog = field(default_factory=SecurityLog)  # TLS of each origin
+    media: MediaLog = field(default_factory=MediaLog)  # the videos the page played
+    videos: Saved = field(default_factory=Saved)  # and what became of them
     barred: list[str] = field(default_factory=list)  # answers from barred addresses
     refused_navigation: tuple[str, Refusal] | None = None  # (url, why) of the page itself
     received: int = 0  # decoded bytes, as DevTools counts them

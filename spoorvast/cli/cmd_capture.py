@@ -64,6 +64,11 @@ def capture(
         "--max-height", help=_("Height cap of the full-page screenshot, in pixels."),
         min=100)] = 16_000,
     no_pdf: Annotated[bool, typer.Option("--no-pdf", help=_("Skip the PDF print."))] = False,
+    no_videos: Annotated[bool, typer.Option(
+        "--no-videos", help=_("Do not save the videos the page plays."))] = False,
+    max_video_mb: Annotated[int, typer.Option(
+        "--max-video-mb", help=_("At most this many MB of videos per page (larger ones "
+                                 "are skipped or cut, with a finding)."), min=1)] = 500,
     case_id: Annotated[int | None, typer.Option("--case", help=_(
         "The case number (default: the current case)."))] = None,
     as_json: Annotated[bool, typer.Option("--json", help=_("Output JSON."))] = False,
@@ -80,7 +85,8 @@ def capture(
         tsa_url = _tsa(vault, tsa, save_tsa)
         options = CaptureOptions(timeout_seconds=timeout, load_timeout_seconds=min(
             timeout, 20.0), height_cap=max_height, allow_private_network=allow_private,
-            logged_in=logged_in, pdf=not no_pdf, tsa_url=tsa_url, tsa_ca=tsa_ca)
+            logged_in=logged_in, pdf=not no_pdf, tsa_url=tsa_url, tsa_ca=tsa_ca,
+            videos=not no_videos, max_video_bytes=max_video_mb << 20)
         outcomes = _run(vault, case, options, targets, quiet=as_json, batch=len(targets) > 1)
     if as_json:
         output.as_json([_json(o) for o in outcomes])

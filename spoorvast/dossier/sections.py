@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from spoorvast.capture.provenance_rows import provenance_rows
+from spoorvast.capture.tsa_clock import CLOCK_NAME
 from spoorvast.dossier.labels import short_hash
 from spoorvast.dossier.model import InfoSection, NoteView
 from spoorvast.dossier.when import instant_text
@@ -62,6 +64,8 @@ def capture_section(record: Any) -> InfoSection:
     if isinstance(tls, dict):
         rows.append(("TLS", " · ".join(_text(tls.get(k)) for k in ("protocol", "subject",
                                                                      "issuer") if tls.get(k))))
+    if isinstance(record, dict):
+        rows += provenance_rows(record)
     proves = _get(record, "statement", "proves")
     not_proven = _get(record, "statement", "does_not_prove")
     lines = [f"+ {_(str(p))}" for p in (proves if isinstance(proves, list) else [])]
@@ -120,6 +124,10 @@ def item_sections(vault: Vault, item: Item, artifacts: tuple[Artifact, ...],
         found.append(note_section(note, language))
     record = analysis(artifacts, CAPTURE_RECORD)
     if record is not None and (data := load_json(vault, record)) is not None:
+        clock = next((a for a in artifacts if a.name == CLOCK_NAME
+                      and a.derived_from == record.sha256), None)
+        if isinstance(data, dict) and clock is not None:  # stored beside the record
+            data["tsa_clock"] = load_json(vault, clock)
         found.append(capture_section(strip_json_value(data)))  # an older record may
         # still hold secret URL values (the record of a new capture has none)
     elif (other := analysis(artifacts)) is not None and (data := load_json(vault, other)):

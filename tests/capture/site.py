@@ -10,6 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from PIL import Image
 
+from tests.capture.video_site import video_route
+
 PROFILE_NAME = "Synthetic Person Example"
 PROFILE_TEXT = "Profile text of a synthetic account, used only in tests."
 
@@ -93,6 +95,15 @@ PAGES_OF_STATE = {  # path → page; the post arrives after the load event (#25)
 </head><body>{LOADING}<script>addEventListener('load', () => fetch('/api/slow-post')
   .then(r => r.text()).then(t => {{ document.getElementById('post').textContent = t; }}));
 </script></body></html>""",
+    "/timer-1500": f"""<!doctype html><html><head><meta charset="utf-8"><title>Timer</title>
+</head><body>{LOADING}<script>addEventListener('load', () => setTimeout(() => {{
+  document.getElementById('post').textContent = 'TIMER-POST-' + (1000 + 500); }}, 1500));
+</script></body></html>""",
+    "/timer-3000": f"""<!doctype html><html><head><meta charset="utf-8"><title>Timer</title>
+</head><body>{LOADING}<script>addEventListener('load', () => setTimeout(() => {{
+  const p = document.createElement('p'); p.textContent = 'TIMER-POST-' + 3 * 1000;
+  document.body.appendChild(p); }}, 3000));
+</script></body></html>""",
     "/never-quiet": """<!doctype html><html><head><title>Ticking</title></head><body>
 <p id="t">0</p><script>let n = 0; setInterval(() => {
   document.getElementById('t').textContent = String(++n); }, 100);</script></body></html>""",
@@ -167,6 +178,12 @@ class Site:
 
     def _routes(self, path: str, headers: dict[str, str]) -> Response:
         html = "text/html; charset=utf-8"
+        video = video_route(path)
+        if video is not None:
+            return video
+        if path == "/video-elsewhere":  # a video on the second origin (a local service)
+            return 200, html, (f"<html><title>Elsewhere</title><video src='{self.other_base}"
+                               f"/media/synthetic.webm'></video></html>").encode(), {}
         if path == "/profile":
             return 200, html, PROFILE_PAGE.encode(), {}
         if path in PAGES_OF_STATE:

@@ -56,3 +56,18 @@ def test_private_address_is_refused_without_the_override(case_vault: Path, cli: 
 
 def test_nothing_to_capture_is_a_usage_error(case_vault: Path, cli: Cli) -> None:
     assert cli("capture").code == 2
+
+
+@pytest.mark.slow
+def test_videos_are_saved_unless_told_not_to(case_vault: Path, cli: Cli, site: Site) -> None:
+    done = cli("capture", "--allow-private-network", "--no-pdf", site.url("/video-direct"))
+    assert done.code == 0, done.err
+    shown = json.loads(cli("show", "E-0001", "--json").out)
+    names = {a["name"] for a in shown["artifacts"] if a["role"] == "attachment"}
+    assert {n.rpartition(".")[2] for n in names} == {"webm", "mp4"}
+    assert "saved whole" in cli("show", "E-0001").out
+    done = cli("capture", "--allow-private-network", "--no-pdf", "--no-videos",
+               site.url("/video-direct"))
+    assert done.code == 0, done.err
+    shown = json.loads(cli("show", "E-0002", "--json").out)
+    assert not [a for a in shown["artifacts"] if a["role"] == "attachment"]
