@@ -19,7 +19,7 @@ from spoorvast.storage.sqlite import as_damage
 from spoorvast.storage.vault import Vault
 from spoorvast.web import drafts, pending_uploads, render, security
 from spoorvast.web.deps import Forbidden, Redirect
-from spoorvast.web.jobs import JobRegistry
+from spoorvast.web.jobs import JobRegistry, settle_dead
 from spoorvast.web.private import PrivateDirs
 from spoorvast.web.session import Locked, VaultSession, Watchdog
 from spoorvast.web.settings import WebSettings
@@ -80,6 +80,7 @@ def _sweep(app: FastAPI, vault: Vault) -> None:
     if not app.state.jobs.running():
         app.state.uploads.sweep(vault)
         pending_uploads.settle(vault)  # what an app that ended left unsealed
+        settle_dead(vault)  # what a job the app died in wrote but never sealed
 
 
 def _include_routers(app: FastAPI) -> None:
