@@ -66,6 +66,7 @@ class IdentifierStatus(enum.StrEnum):
     PROPOSED = "proposed"
     CONFIRMED = "confirmed"
     REJECTED = "rejected"
+    CORRECTED = "corrected"  # an earlier version: a newer identifier corrects it
 
 
 class Severity(enum.StrEnum):

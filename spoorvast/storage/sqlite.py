@@ -500,10 +500,13 @@ class SqliteStore:
             f"SELECT {rows.PARTY_COLUMNS} FROM parties WHERE case_id = ? ORDER BY id",
             (case_id,))]
 
-    def identifiers(self, case_id: int) -> list[Identifier]:
+    def identifiers(self, case_id: int, with_corrected: bool = False) -> list[Identifier]:
+        """Every listing's identifiers: an earlier version of a corrected one only with
+        ``with_corrected`` (its history, verify)."""
+        scope = "" if with_corrected else "AND status != 'corrected' "
         return [rows.identifier(r) for r in self._all(
-            f"SELECT {rows.IDENTIFIER_COLUMNS} FROM identifiers WHERE case_id = ? ORDER BY id",
-            (case_id,))]
+            f"SELECT {rows.IDENTIFIER_COLUMNS} FROM identifiers WHERE case_id = ? {scope}"
+            "ORDER BY id", (case_id,))]
 
     def withdrawals(self, case_id: int) -> list[Withdrawal]:
         return [rows.withdrawal(r) for r in self._all(
@@ -642,7 +645,7 @@ class SqliteStore:
             yield "finding", int(finding.id or 0), to_json(finding)
         for party in self.parties(case_id):
             yield "party", int(party.id or 0), to_json(party)
-        for identifier in self.identifiers(case_id):
+        for identifier in self.identifiers(case_id, with_corrected=True):
             yield "identifier", int(identifier.id or 0), to_json(identifier)
         for withdrawal in self.withdrawals(case_id):
             yield "withdrawal", withdrawal.item_id, to_json(withdrawal)

@@ -28,7 +28,7 @@ from spoorvast.web.uploads import Uploads
 
 ROUTERS = ("routes_auth", "routes_cases", "routes_items", "routes_add", "routes_work",
            "routes_timeline", "routes_vault", "routes_features", "routes_reread",
-           "routes_drafts")
+           "routes_drafts", "routes_corrections")
 NOT_ACTIVITY = ("/jobs/", "/static/", "/favicon", "/state")
 
 

@@ -12,7 +12,7 @@ from spoorvast import guidance
 from spoorvast.errors import UserError
 from spoorvast.i18n import _
 from spoorvast.model.records import IdentifierKind, IdentifierStatus, PartyRole
-from spoorvast.services import checklist, identities
+from spoorvast.services import checklist, identifier_corrections, identities
 from spoorvast.services import notes as note_service
 from spoorvast.services.parties import party_role
 from spoorvast.web import render
@@ -96,7 +96,9 @@ def parties_page(request: Request, case_id: int) -> Response:
         parties = vault.store.parties(case_id)
         idents = vault.store.identifiers(case_id)
         labels = {i.id: i.label for i in vault.store.items(case_id)}
+        corrects = {c.new: c.old for c in identifier_corrections.corrections(vault, case)}
     return render.page(request, "parties.html", case=case, parties=parties, error="",
+                       corrects=corrects,
                        identifiers=idents, item_labels=labels, roles=list(PartyRole),
                        id_kinds=list(IdentifierKind), active="parties")
 
