@@ -17,7 +17,7 @@ def test_correct_an_identifier_from_the_people_page(client: Browserish) -> None:
                                                   "value": "x@example.invalid"}
                        ).status_code == 303
     page = client.get(f"/c/{case}/parties").text
-    assert 'action="/c/%s/identifiers/1/correct"' % case in page
+    assert f'action="/c/{case}/identifiers/1/correct"' in page
     refused = client.post(f"/c/{case}/identifiers/1/correct",
                           {"value": "y@example.invalid", "reason": ""})
     assert refused.status_code == 400 and "Say why" in refused.text
