@@ -150,6 +150,9 @@ def id_add(
     wanted += [(IdentifierKind.NAME, v) for v in alias or []]
     if account:
         wanted.append((IdentifierKind.ACCOUNT, account))
+    elif platform or stable_id:  # they belong to an account: never dropped silently
+        raise UserError(_("--platform and --id describe an account: give the account with "
+                          "--account as well."))
     if not wanted:
         raise UserError(_("Give at least one identifier, e.g. --phone or --email."))
     with context.open_vault(ctx) as vault:

@@ -47,7 +47,7 @@ def new_case(request: Request, title: Text = "", language: Text = "en",
     except UserError as exc:
         return render.page(request, "case_new.html", status=400, zones=time_zones(),
                            error=exc.message, zone=time_zone, case_lang=language,
-                           title=title, active="cases")
+                           title=title, description=description, active="cases")
     return RedirectResponse(f"/c/{case.id}/add?msg=case-created", status_code=303)
 
 

@@ -85,3 +85,12 @@ def test_identifier_correct_in_the_cli(case_vault: Path, cli: Cli) -> None:
     assert cli("verify").code == 0
     again = cli("party", "id", "correct", "1", "+32470999998", "--reason", "typo")
     assert again.code != 0 and "already corrected" in again.err
+
+
+def test_platform_without_an_account_is_refused_not_dropped(case_vault: Path,
+                                                             cli: Cli) -> None:
+    assert cli("party", "add", "suspect", "X").code == 0
+    result = cli("party", "id", "add", "X", "--phone", "+32470999990",
+                 "--platform", "Instagram")
+    assert result.code != 0 and "--account" in result.err
+    assert "+32470999990" not in cli("identifiers").out  # nothing half-added
