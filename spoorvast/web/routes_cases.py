@@ -34,7 +34,7 @@ def new_case_form(request: Request) -> Response:
     return render.page(request, "case_new.html", zones=time_zones(), error="",
                        zone=read_setting(session, TIME_ZONE) or DEFAULT_ZONE,
                        case_lang=read_setting(session, LANGUAGE) or render.language_of(request),
-                       title="", active="cases")
+                       title="", description="", active="cases")
 
 
 @router.post("/cases/new", dependencies=[Depends(check_csrf)])
