@@ -94,3 +94,15 @@ def test_platform_without_an_account_is_refused_not_dropped(case_vault: Path,
                  "--platform", "Instagram")
     assert result.code != 0 and "--account" in result.err
     assert "+32470999990" not in cli("identifiers").out  # nothing half-added
+
+
+def test_a_merge_moves_earlier_versions_too(vault: Vault, case: Case, build: Builder) -> None:
+    keep = build.party(PartyRole.SUSPECT, "X")
+    absorb = build.party(PartyRole.SUSPECT, "X (second account)")
+    typed = identities.add_identifier(vault, case, absorb, IdentifierKind.EMAIL,
+                                      "x@example.invalid")
+    identifier_corrections.correct(vault, case, typed.id or 0, "y@example.invalid", "r")
+    assert identities.merge(vault, case, keep, absorb) == 2
+    every = vault.store.identifiers(case.id or 0, with_corrected=True)
+    assert {i.party_id for i in every} == {keep.id}
+    assert verify(vault).ok
