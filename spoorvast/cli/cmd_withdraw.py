@@ -12,7 +12,7 @@ from spoorvast.errors import UserError
 from spoorvast.i18n import _
 from spoorvast.services import cases as case_service
 from spoorvast.services import events as event_service
-from spoorvast.services import identifier_corrections, withdrawals
+from spoorvast.services import identifier_corrections, ocr_corrections, withdrawals
 from spoorvast.services import notes as note_service
 
 CaseOption = Annotated[int | None, typer.Option("--case", help=_(
@@ -91,6 +91,21 @@ def identifier_correct(
     output.line(_("I-{new} ({value}) corrects I-{old}, which stays recorded in the custody "
                   "log but is no longer listed.").format(new=new.id, value=new.value,
                                                          old=identifier_id))
+
+
+def reading_correct(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help=_("A confirmed message: E-0003:p2."))],
+    text: Annotated[str, typer.Argument(help=_("The corrected text, in full."))],
+    reason: Reason,
+    case_id: CaseOption = None,
+) -> None:
+    """A corrected message replaces one read from a picture and confirmed."""
+    with context.open_vault(ctx) as vault:
+        case = case_service.current_case(vault, case_id)
+        ocr_corrections.correct(vault, case, ref, text, reason)
+    output.line(_("{ref} corrected: the message read before stays stored but is no longer "
+                  "listed.").format(ref=ref))
 
 
 def call_correct(

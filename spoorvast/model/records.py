@@ -206,6 +206,18 @@ class Correction:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class EventCorrection:
+    """Event ``event_id`` is a corrected version of event ``supersedes`` (a confirmed OCR
+    proposal read wrong). The older one stays stored; case-wide reads leave it out."""
+
+    event_id: int
+    case_id: int
+    supersedes: int
+    at: Instant
+    reason: str
+
+
 @fast_init
 @dataclass(frozen=True, slots=True)
 class Event:
