@@ -59,7 +59,9 @@ def correct(vault: Vault, case: Case, ref: str, text: str, reason: str) -> Event
         new = max(vault.store.events(case.id or 0, proposal.item.id),
                   key=lambda e: e.id or 0)
         tx.add_event_correction(new, old, cleaned, instant.now(case.time_zone))
-    return new
+        if old.marked:  # a marked message stays marked for the dossier, corrected
+            tx.set_event_marks(case.id or 0, [new.id or 0], True)
+    return replace(new, marked=old.marked)
 
 
 def problems(vault: Vault, case: Case) -> list[str]:

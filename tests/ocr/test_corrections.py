@@ -33,6 +33,7 @@ def test_a_confirmed_message_is_corrected_as_a_new_event(case_vault: Path, cli: 
     assert cli("add", str(path)).code == 0
     assert cli("ocr").code == 0
     assert cli("confirm", "E-0001:p1").code == 0
+    assert cli("mark", "E-0001:m1").code == 0
     refused = cli("correct", "E-0001:p2", "anything", "--reason", "typo")
     assert refused.code != 0 and "not confirmed" in refused.err
     done = cli("correct", "E-0001:p1", "Corrected synthetic words", "--reason", "misread")
@@ -40,8 +41,8 @@ def test_a_confirmed_message_is_corrected_as_a_new_event(case_vault: Path, cli: 
     with vaultlib.open_vault(case_vault, PASSPHRASE, writable=False) as vault:
         case = case_service.current_case(vault)
         cid = case.id or 0
-        listed = [e.text for e in vault.store.events(cid) if e.kind == "message"]
-        assert listed == ["Corrected synthetic words"]
+        listed = [(e.text, e.marked) for e in vault.store.events(cid) if e.kind == "message"]
+        assert listed == [("Corrected synthetic words", True)]  # still marked
         item = case_service.find_item(vault, case, "E-0001")
         stored = [e.text for e in vault.store.events(cid, item.id) if e.kind == "message"]
         assert len(stored) == 2 and stored[1] == "Corrected synthetic words"
@@ -51,7 +52,7 @@ def test_a_confirmed_message_is_corrected_as_a_new_event(case_vault: Path, cli: 
                         if w.isalpha() and w.lower() not in "corrected synthetic words")
         assert event_service.search(vault, case, EventQuery(cid, text=old_word)).hits == []
         actions = [e.action for e in vault.store.custody(case_chain(cid))]
-        assert actions[-1] == "event.corrected"
+        assert actions[-2:] == ["event.corrected", "event.marked"]
     states = json.loads(cli("proposals", "E-0001", "--all", "--json").out)
     assert {p["ref"]: p["state"] for p in states}["E-0001:p1"] == "confirmed"
     assert cli("verify").code == 0
