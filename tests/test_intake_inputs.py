@@ -153,3 +153,34 @@ def test_a_leftover_empty_blob_is_repaired_by_adding_the_file_again(
     assert cli("verify").code == 0
     custody = json.loads(cli("show", "E-0001", "--json").out)["custody"]
     assert any(entry["action"] == "blob.repaired" for entry in custody)
+
+
+def _deep_folder(top: Path, levels: int = 20) -> None:
+    """A folder tree deeper than PATH_MAX (4096 bytes): os.walk cannot open its bottom,
+    whoever runs the test (root reads every folder; no path reaches this one)."""
+    top.mkdir()
+    (top / "kept.txt").write_text("synthetic")
+    fd = os.open(top, os.O_RDONLY)
+    try:
+        for _level in range(levels):
+            name = "d" * 250
+            os.mkdir(name, dir_fd=fd)
+            inner = os.open(name, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        made = os.open("bottom.txt", os.O_WRONLY | os.O_CREAT, 0o600, dir_fd=fd)
+        os.write(made, b"never reachable by path")
+        os.close(made)
+    finally:
+        os.close(fd)
+
+
+def test_a_folder_that_cannot_be_opened_is_named_not_skipped(case_vault: Path, cli: Cli,
+                                                             tmp_path: Path) -> None:
+    top = tmp_path / "export"
+    _deep_folder(top)
+    result = cli("add", str(top))
+    assert "kept.txt" in result.out + result.err
+    said = result.out + result.err
+    assert "cannot be read" in said or "could not be opened" in said, said[-2000:]
+    assert result.code != 0  # not everything named was added

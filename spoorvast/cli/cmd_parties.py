@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from spoorvast.analysis.phones import phone_facts
-from spoorvast.cli import context, output
+from spoorvast.cli import cmd_withdraw, context, output
 from spoorvast.errors import UserError
 from spoorvast.i18n import _
 from spoorvast.model.records import (
@@ -42,6 +42,9 @@ def register(app: typer.Typer) -> None:
     ident.command("confirm", help=_("Confirm a proposed identifier (and assign it)."))(
         id_confirm)
     ident.command("reject", help=_("Reject a proposed identifier."))(id_reject)
+    ident.command("correct", help=_("Correct a confirmed identifier: a new one replaces it "
+                                    "(the earlier one stays recorded)."))(
+        cmd_withdraw.identifier_correct)
     party.add_typer(ident, name="id")
     app.add_typer(party, name="party")
     app.command("identifiers", help=_("All identifiers of the case, proposed first."))(
@@ -147,6 +150,9 @@ def id_add(
     wanted += [(IdentifierKind.NAME, v) for v in alias or []]
     if account:
         wanted.append((IdentifierKind.ACCOUNT, account))
+    elif platform or stable_id:  # they belong to an account: never dropped silently
+        raise UserError(_("--platform and --id describe an account: give the account with "
+                          "--account as well."))
     if not wanted:
         raise UserError(_("Give at least one identifier, e.g. --phone or --email."))
     with context.open_vault(ctx) as vault:

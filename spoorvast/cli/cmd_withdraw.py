@@ -12,8 +12,8 @@ from spoorvast.errors import UserError
 from spoorvast.i18n import _
 from spoorvast.services import cases as case_service
 from spoorvast.services import events as event_service
+from spoorvast.services import identifier_corrections, ocr_corrections, withdrawals
 from spoorvast.services import notes as note_service
-from spoorvast.services import withdrawals
 
 CaseOption = Annotated[int | None, typer.Option("--case", help=_(
     "The case number (default: the current case)."))]
@@ -70,6 +70,42 @@ def note_correct(
                                          replace(before, text=text, at=when), reason)
     output.line(_("{label} sealed: it corrects {older}, which stays sealed.").format(
         label=item.label, older=older.label))
+
+
+def identifier_correct(
+    ctx: typer.Context,
+    identifier_id: Annotated[int, typer.Argument(help=_("Identifier number."))],
+    value: Annotated[str, typer.Argument(help=_("The corrected value, in full."))],
+    reason: Reason,
+    platform: Annotated[str | None, typer.Option("--platform", help=_(
+        "Accounts: the corrected platform (default: as before)."))] = None,
+    stable_id: Annotated[str | None, typer.Option("--stable-id", help=_(
+        "Accounts: the corrected account ID (default: as before)."))] = None,
+    case_id: CaseOption = None,
+) -> None:
+    """A new identifier that replaces identifier N; the earlier one stays recorded."""
+    with context.open_vault(ctx) as vault:
+        case = case_service.current_case(vault, case_id)
+        new = identifier_corrections.correct(vault, case, identifier_id, value, reason,
+                                             platform, stable_id)
+    output.line(_("I-{new} ({value}) corrects I-{old}, which stays recorded in the custody "
+                  "log but is no longer listed.").format(new=new.id, value=new.value,
+                                                         old=identifier_id))
+
+
+def reading_correct(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help=_("A confirmed message: E-0003:p2."))],
+    text: Annotated[str, typer.Argument(help=_("The corrected text, in full."))],
+    reason: Reason,
+    case_id: CaseOption = None,
+) -> None:
+    """A corrected message replaces one read from a picture and confirmed."""
+    with context.open_vault(ctx) as vault:
+        case = case_service.current_case(vault, case_id)
+        ocr_corrections.correct(vault, case, ref, text, reason)
+    output.line(_("{ref} corrected: the message read before stays stored but is no longer "
+                  "listed.").format(ref=ref))
 
 
 def call_correct(

@@ -66,6 +66,7 @@ class IdentifierStatus(enum.StrEnum):
     PROPOSED = "proposed"
     CONFIRMED = "confirmed"
     REJECTED = "rejected"
+    CORRECTED = "corrected"  # an earlier version: a newer identifier corrects it
 
 
 class Severity(enum.StrEnum):
@@ -199,6 +200,18 @@ class Correction:
     note, a typed call record). The older one stays sealed; listings show the latest."""
 
     item_id: int
+    case_id: int
+    supersedes: int
+    at: Instant
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventCorrection:
+    """Event ``event_id`` is a corrected version of event ``supersedes`` (a confirmed OCR
+    proposal read wrong). The older one stays stored; case-wide reads leave it out."""
+
+    event_id: int
     case_id: int
     supersedes: int
     at: Instant

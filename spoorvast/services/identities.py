@@ -130,7 +130,8 @@ def merge(vault: Vault, case: Case, keep: Party, absorb: Party) -> int:
     """Move every identifier of ``absorb`` to ``keep`` and remove ``absorb``."""
     if keep.id == absorb.id:
         raise UserError(_("A party cannot be merged with itself."))
-    moving = [i for i in vault.store.identifiers(case.id or 0) if i.party_id == absorb.id]
+    moving = [i for i in vault.store.identifiers(case.id or 0, with_corrected=True)
+              if i.party_id == absorb.id]  # earlier versions too: none points at a gone party
     with vault.store.transaction() as tx:
         for identifier in moving:
             tx.update_identifier(replace(identifier, party_id=keep.id))

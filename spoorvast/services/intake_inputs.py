@@ -50,13 +50,23 @@ def expand(paths: Iterable[Path]) -> Iterator[Path]:
     sorted, before its subfolders'; links to folders are not walked into."""
     for path in paths:
         if path.is_dir() and not path.is_symlink():
-            for root, dirs, files in os.walk(path):
+            unread: list[OSError] = []  # a folder os.walk cannot open is never skipped:
+            for root, dirs, files in os.walk(path, onerror=unread.append):
+                yield from _failed(unread)  # it is an input, refused with its reason
                 dirs.sort()
                 linked = [d for d in dirs if os.path.islink(os.path.join(root, d))]
                 for name in sorted(files + linked):
                     yield Path(root) / name
+            yield from _failed(unread)
         else:
             yield path
+
+
+def _failed(errors: list[OSError]) -> Iterator[Path]:
+    while errors:
+        failed = errors.pop(0).filename
+        if failed is not None:
+            yield Path(os.fsdecode(failed))
 
 
 def lstat_input(path: Path) -> os.stat_result:
@@ -72,6 +82,9 @@ def lstat_input(path: Path) -> os.stat_result:
 
 
 def require_regular(path: Path, st: os.stat_result) -> None:
+    if statmod.S_ISDIR(st.st_mode):  # a folder inside a named one that could not be read
+        raise InputFileError(_("The folder {path} could not be opened: nothing in it was "
+                               "added.").format(path=shown(str(path))))
     if not statmod.S_ISREG(st.st_mode):
         raise InputFileError(_("{path} is not a regular file.").format(path=shown(str(path))))
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from spoorvast.i18n import N_, _
 from spoorvast.model.custody import check_chain
 from spoorvast.model.records import Artifact, CustodyEntry
+from spoorvast.services import identifier_corrections, ocr_corrections
 from spoorvast.storage.base import VAULT_CHAIN, case_chain
 from spoorvast.storage.vault import Vault
 
@@ -44,6 +45,12 @@ MESSAGES = {
                            "records (the log was rewritten)"),
     "correction-inconsistent": N_("{subject}: it is recorded as the correction of an item "
                                   "that is missing, of another kind or newer than it"),
+    "event-correction-inconsistent": N_(
+        "{subject}: it is recorded as the correction of a message read from a picture "
+        "that is missing, of another picture or proposal, or newer than it"),
+    "identifier-correction-inconsistent": N_(
+        "{subject}: its correction does not hold together (the earlier version is "
+        "missing, of another kind, not marked as corrected, or corrected twice)"),
     "withdrawal-out-of-order": N_("{subject}: the custody log withdraws or restores it "
                                   "twice in a row (entry {seq})"),
     "anchor-damaged": N_("the record of the custody logs' ends in the key file is damaged "
@@ -162,6 +169,11 @@ def _check_corrections(vault: Vault, report: VerifyReport) -> None:
                     or new.number <= old.number):
                 subject = new.label if new else f"correction #{c.item_id}"
                 report.problems.append(VerifyProblem("correction-inconsistent", subject))
+        for subject in ocr_corrections.problems(vault, case):
+            report.problems.append(VerifyProblem("event-correction-inconsistent", subject))
+        for subject in identifier_corrections.problems(vault, case):
+            report.problems.append(VerifyProblem("identifier-correction-inconsistent",
+                                                 subject))
         _check_withdrawal_order(vault.store.custody(case_chain(cid)), report)
 
 

@@ -74,7 +74,7 @@ def listed_identifiers(vault: Vault, case: Case) -> list[Identifier]:
     return [i for i in vault.store.identifiers(case.id or 0) if i.item_id not in hidden]
 
 
-def _reason(reason: str) -> str:
+def clean_reason(reason: str) -> str:
     cleaned = reason.strip()
     if not cleaned:
         raise UserError(_("Say why (a reason is kept in the custody log)."))
@@ -86,7 +86,7 @@ def _reason(reason: str) -> str:
 
 def withdraw(vault: Vault, case: Case, item: Item, reason: str) -> Withdrawal:
     """Take ``item`` out of every listing and the dossier; the sealed original stays."""
-    cleaned = _reason(reason)
+    cleaned = clean_reason(reason)
     state = standing(vault, case)
     assert item.id is not None
     if item.id in state.withdrawn:
@@ -110,7 +110,7 @@ def restore(vault: Vault, case: Case, item: Item, reason: str = "") -> None:
 
 def correctable(vault: Vault, case: Case, item: Item, reason: str) -> str:
     """Check that ``item`` can be corrected now; return the cleaned reason."""
-    cleaned = _reason(reason)
+    cleaned = clean_reason(reason)
     state = standing(vault, case)
     assert item.id is not None
     if item.id in state.superseded_by:

@@ -164,6 +164,16 @@ class BlobStore:
         for path in self.blob_dir.glob("*/*"):
             yield path.name
 
+    def names_written_since(self, epoch_ns: int) -> Iterator[str]:
+        """Blobs written at or after this wall-clock time (what a killed job may have
+        left: its caller removes those nothing refers to)."""
+        for path in self.blob_dir.glob("*/*"):
+            try:
+                if path.stat().st_mtime_ns >= epoch_ns:
+                    yield path.name
+            except FileNotFoundError:
+                continue
+
     # -- writing ----------------------------------------------------------------
 
     def ingest(self, source: BinaryIO, *, durable: bool = True,

@@ -32,6 +32,7 @@ from spoorvast.model.records import (
     Correction,
     CustodyEntry,
     Event,
+    EventCorrection,
     Finding,
     Identifier,
     Item,
@@ -388,6 +389,20 @@ class SqliteTransaction:
         self.log(case_chain(item.case_id), "item.restored", item.label,
                  {"record": "withdrawal", "id": item.id, "data": None, "reason": reason})
 
+    def add_event_correction(self, new: Event, old: Event, reason: str,
+                             at: Instant) -> EventCorrection:
+        """Record that event ``new`` (just stored) corrects event ``old`` (same item)."""
+        assert new.id is not None and old.id is not None
+        if new.item_id != old.item_id or new.case_id != old.case_id or new.id <= old.id:
+            raise ValueError("an event correction links a newer event of the same item")
+        stored = EventCorrection(new.id, new.case_id, old.id, at, reason)
+        self.conn.execute("INSERT INTO event_corrections VALUES (?, ?, ?, ?, ?)",
+                          (new.id, new.case_id, old.id, rows.dumps(at), reason))
+        self.log(case_chain(new.case_id), "event.corrected", f"event-{new.id}",
+                 {**record_payload("event-correction", new.id, stored),
+                  "supersedes": old.id})
+        return stored
+
     def add_correction(self, item: Item, supersedes: Item, reason: str,
                        at: Instant) -> Correction:
         """Record that ``item`` (just sealed) is the corrected version of ``supersedes``."""
@@ -500,10 +515,13 @@ class SqliteStore:
             f"SELECT {rows.PARTY_COLUMNS} FROM parties WHERE case_id = ? ORDER BY id",
             (case_id,))]
 
-    def identifiers(self, case_id: int) -> list[Identifier]:
+    def identifiers(self, case_id: int, with_corrected: bool = False) -> list[Identifier]:
+        """Every listing's identifiers: an earlier version of a corrected one only with
+        ``with_corrected`` (its history, verify)."""
+        scope = "" if with_corrected else "AND status != 'corrected' "
         return [rows.identifier(r) for r in self._all(
-            f"SELECT {rows.IDENTIFIER_COLUMNS} FROM identifiers WHERE case_id = ? ORDER BY id",
-            (case_id,))]
+            f"SELECT {rows.IDENTIFIER_COLUMNS} FROM identifiers WHERE case_id = ? {scope}"
+            "ORDER BY id", (case_id,))]
 
     def withdrawals(self, case_id: int) -> list[Withdrawal]:
         return [rows.withdrawal(r) for r in self._all(
@@ -515,6 +533,21 @@ class SqliteStore:
             f"SELECT {rows.CORRECTION_COLUMNS} FROM corrections WHERE case_id = ? "
             "ORDER BY item_id", (case_id,))]
 
+    def event_corrections(self, case_id: int) -> list[EventCorrection]:
+        return [EventCorrection(int(r[0]), int(r[1]), int(r[2]), rows.required_instant(r[3]),
+                                str(r[4])) for r in self._all(
+            "SELECT event_id, case_id, supersedes, at, reason FROM event_corrections "
+            "WHERE case_id = ? ORDER BY event_id", (case_id,))]
+
+    def superseded_event_ids(self, case_id: int) -> tuple[int, ...]:
+        return tuple(r[0] for r in self._all(
+            "SELECT supersedes FROM event_corrections WHERE case_id = ? ORDER BY supersedes",
+            (case_id,)))
+
+    def _hidden(self, case_id: int) -> sqlite_events.Hidden:
+        return sqlite_events.Hidden.of(self.hidden_item_ids(case_id),
+                                       self.superseded_event_ids(case_id))
+
     def hidden_item_ids(self, case_id: int) -> tuple[int, ...]:
         """Items left out of case-wide listings: withdrawn, or superseded by a correction."""
         return tuple(sorted(r[0] for r in self._all(
@@ -524,7 +557,7 @@ class SqliteStore:
     def events(self, case_id: int, item_id: int | None = None) -> list[Event]:
         if item_id is not None:
             return sqlite_events.of_item(self.conn, case_id, item_id)
-        return sqlite_events.of_case(self.conn, case_id, self.hidden_item_ids(case_id))
+        return sqlite_events.of_case(self.conn, case_id, self._hidden(case_id))
 
     def search_events(self, query: EventQuery) -> list[EventHit]:
         return sqlite_events.search(self.conn, query, self._hidden_for(query))
@@ -533,17 +566,19 @@ class SqliteStore:
         return sqlite_events.count(self.conn, query, self._hidden_for(query))
 
     def _hidden_for(self, query: EventQuery) -> tuple[int, ...]:
-        return () if query.item_ids is not None else self.hidden_item_ids(query.case_id)
+        if query.item_ids is not None:  # those items' own events, but never superseded ones
+            return sqlite_events.Hidden.of((), self.superseded_event_ids(query.case_id))
+        return self._hidden(query.case_id)
 
     def event_by_ref(self, case_id: int, item_number: int, seq: int) -> Event | None:
         return sqlite_events.by_ref(self.conn, case_id, item_number, seq)
 
     def actor_counts(self, case_id: int, item_id: int | None = None) -> list[ActorCount]:
-        hidden = self.hidden_item_ids(case_id) if item_id is None else ()
+        hidden = self._hidden(case_id) if item_id is None else ()
         return sqlite_events.actor_counts(self.conn, case_id, item_id, hidden)
 
     def day_counts(self, case_id: int) -> list[DayCount]:
-        return sqlite_events.day_counts(self.conn, case_id, self.hidden_item_ids(case_id))
+        return sqlite_events.day_counts(self.conn, case_id, self._hidden(case_id))
 
     def findings(self, case_id: int, item_id: int | None = None) -> list[Finding]:
         sql = f"SELECT {rows.FINDING_COLUMNS} FROM findings WHERE case_id = ?"
@@ -619,7 +654,7 @@ class SqliteStore:
     def event_rows(self, case_id: int) -> Iterator[tuple[str | None, str, str | None, int]]:
         """(utc iso, kind, actor key, item id) of every event, in time order: the light
         rows that pattern charts count."""
-        hidden = self.hidden_item_ids(case_id)
+        hidden = self._hidden(case_id)
         scope, params = sqlite_events.not_hidden("item_id", hidden)
         yield from self.conn.execute(
             f"SELECT utc, kind, actor, item_id FROM events "
@@ -642,10 +677,12 @@ class SqliteStore:
             yield "finding", int(finding.id or 0), to_json(finding)
         for party in self.parties(case_id):
             yield "party", int(party.id or 0), to_json(party)
-        for identifier in self.identifiers(case_id):
+        for identifier in self.identifiers(case_id, with_corrected=True):
             yield "identifier", int(identifier.id or 0), to_json(identifier)
         for withdrawal in self.withdrawals(case_id):
             yield "withdrawal", withdrawal.item_id, to_json(withdrawal)
+        for fixed in self.event_corrections(case_id):
+            yield "event-correction", fixed.event_id, to_json(fixed)
         for correction in self.corrections(case_id):
             yield "correction", correction.item_id, to_json(correction)
         yield from sqlite_events.record_rows(self.conn, case_id)

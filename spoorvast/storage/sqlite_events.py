@@ -366,13 +366,33 @@ def match_expression(text: str) -> str | None:
     return " ".join(terms) or None
 
 
+class Hidden(tuple[int, ...]):
+    """Hidden item ids, and (``events``) the ids of events a correction superseded: what
+    case-wide reads leave out. A plain tuple of item ids is a ``Hidden`` without events."""
+
+    events: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, items: Sequence[int], events: Sequence[int]) -> Hidden:
+        made = cls(items)
+        made.events = tuple(events)
+        return made
+
+
 def not_hidden(column: str, hidden: Sequence[int]) -> tuple[str, tuple[int, ...]]:
     """The SQL term (with its leading AND) that leaves out the events of ``hidden`` items
-    (withdrawn or superseded); the case's own events (no item) always stay."""
-    if not hidden:
-        return "", ()
-    marks = ", ".join("?" * len(hidden))
-    return f"AND ({column} IS NULL OR {column} NOT IN ({marks}))", tuple(hidden)
+    (withdrawn or superseded) and the events a correction superseded; the case's own
+    events (no item) always stay."""
+    events: tuple[int, ...] = getattr(hidden, "events", ())
+    terms, kept = [], tuple(hidden)
+    if hidden:
+        marks = ", ".join("?" * len(hidden))
+        terms.append(f"({column} IS NULL OR {column} NOT IN ({marks}))")
+    if events:
+        ids = column.removesuffix("item_id") + "id"
+        terms.append(f"{ids} NOT IN ({', '.join('?' * len(events))})")
+        kept += events
+    return ("AND " + " AND ".join(terms) if terms else ""), kept
 
 
 def _filters(query: EventQuery, hidden: Sequence[int] = ()

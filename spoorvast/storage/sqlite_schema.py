@@ -104,6 +104,21 @@ def m0006_withdrawals_corrections(conn: Connection) -> None:
     )
 
 
+def m0007_event_corrections(conn: Connection) -> None:
+    """Corrected events (a confirmed OCR proposal read wrong): the new event, the one it
+    supersedes. Both stay; case-wide event reads leave the superseded one out."""
+    _run(
+        conn,
+        """
+        CREATE TABLE event_corrections (
+            event_id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id),
+            supersedes INTEGER NOT NULL UNIQUE,
+            at TEXT NOT NULL, reason TEXT NOT NULL);
+        """
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_initial", m0001_initial),
     ("0002_events_columns_fts", m0002_events_columns_fts),
@@ -112,6 +127,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0004_events_kind_index_without_messages", m0004_kind_index_without_messages),
     ("0005_event_bases", m0005_event_bases),
     ("0006_withdrawals_corrections", m0006_withdrawals_corrections),
+    ("0007_event_corrections", m0007_event_corrections),
 ]
 
 

@@ -17,9 +17,9 @@ from spoorvast.i18n import _
 from spoorvast.storage import scratch
 from spoorvast.storage.sqlite import as_damage
 from spoorvast.storage.vault import Vault
-from spoorvast.web import pending_uploads, render, security
+from spoorvast.web import drafts, pending_uploads, render, security
 from spoorvast.web.deps import Forbidden, Redirect
-from spoorvast.web.jobs import JobRegistry
+from spoorvast.web.jobs import JobRegistry, settle_dead
 from spoorvast.web.private import PrivateDirs
 from spoorvast.web.session import Locked, VaultSession, Watchdog
 from spoorvast.web.settings import WebSettings
@@ -27,7 +27,8 @@ from spoorvast.web.static_dir import STATIC
 from spoorvast.web.uploads import Uploads
 
 ROUTERS = ("routes_auth", "routes_cases", "routes_items", "routes_add", "routes_work",
-           "routes_timeline", "routes_vault", "routes_features", "routes_reread")
+           "routes_timeline", "routes_vault", "routes_features", "routes_reread",
+           "routes_drafts", "routes_corrections")
 NOT_ACTIVITY = ("/jobs/", "/static/", "/favicon", "/state")
 
 
@@ -79,6 +80,7 @@ def _sweep(app: FastAPI, vault: Vault) -> None:
     if not app.state.jobs.running():
         app.state.uploads.sweep(vault)
         pending_uploads.settle(vault)  # what an app that ended left unsealed
+        settle_dead(vault)  # what a job the app died in wrote but never sealed
 
 
 def _include_routers(app: FastAPI) -> None:
@@ -106,6 +108,7 @@ async def _guard(request: Request, call_next: security.Next) -> Response:
         response = render.page(request, "error.html", status=500, message=_(
             "Something unexpected went wrong (a bug in spoorvast). Your evidence is safe: "
             "nothing half-written was kept."))
+    await drafts.clear_if_accepted(request, response, session)
     if sid is None and security.SESSION_COOKIE not in response.headers.get("set-cookie", ""):
         security.set_session_cookie(response, request.state.sid)
     response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"

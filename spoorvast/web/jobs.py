@@ -21,6 +21,8 @@ from functools import partial
 
 from spoorvast.errors import UserError
 from spoorvast.i18n import _
+from spoorvast.services.verify import referenced_blob_names
+from spoorvast.storage.base import VAULT_CHAIN
 from spoorvast.storage.vault import Vault
 from spoorvast.web import lock_notices
 from spoorvast.web.session import Locked, VaultSession
@@ -113,8 +115,7 @@ class JobRegistry:
         with self._guard:
             self._forget_old()
             self._jobs[job.id] = job
-        if job.files:
-            self._write_started(job)
+        self._write_started(job)
         context = contextvars.copy_context()  # the request's language, among others
         thread = threading.Thread(target=context.run, args=(self._run, job, work, cleanup),
                                   name=f"spoorvast-job-{kind}", daemon=True)
@@ -122,10 +123,10 @@ class JobRegistry:
         return job
 
     def _write_started(self, job: Job) -> None:
-        """A job that adds files is written down as it starts: an app that ends before
-        the job does (killed, a power cut) still has the next unlock say so."""
+        """Every job is written down as it starts: an app that ends before the job does
+        (killed, a power cut) still has the next unlock say which (``settle_dead``)."""
         record = lock_notices.job_record(job.id, len(job.files), 0, final=False,
-                                         started=True)
+                                         started=True, job_kind=job.kind)
         try:
             with self.session.use() as vault:  # a lock's record covers a failure
                 lock_notices.brief_write(vault, partial(lock_notices.write, vault, record))
@@ -147,7 +148,8 @@ class JobRegistry:
                     continue
                 record = lock_notices.job_record(
                     job.id, len(job.files), _sealed(job),
-                    final=job.state is State.QUEUED)  # it will never start: none sealed
+                    final=job.state is State.QUEUED,  # it will never start: none sealed
+                    job_kind=job.kind)
                 lock_notices.brief_write(vault, partial(lock_notices.write, vault, record))
                 job.cancel_event.set()
 
@@ -224,8 +226,37 @@ class JobRegistry:
                     job.ended = True
                     if job.cancelled:  # stopped by a lock: the final count, for the unlock
                         lock_notices.keep(handle, lock_notices.job_record(
-                            job.id, len(job.files), _sealed(job), True))
-                    elif job.files:  # it ended on its own: its page said the rest
+                            job.id, len(job.files), _sealed(job), True,
+                            job_kind=job.kind))
+                    else:  # it ended on its own: its page said the rest
                         lock_notices.drop(handle, job.id)
             finally:
                 handle.close()
+
+
+DEAD_MARGIN_NS = 2_000_000_000  # a blob's time may be a little before the record's
+
+
+def settle_dead(vault: Vault) -> int:
+    """At an unlock with no job running in this app: for each job an earlier start of
+    the app died in, remove the blobs written since it started that nothing refers to
+    (ciphertext it never sealed; the count in custody). Its notice stays, for the
+    unlock to say (a later unlock looks again if it was not said). Returns how many
+    blobs were removed."""
+    dead = lock_notices.dead_jobs(vault)
+    starts = [r["at"] for r in dead if isinstance(r.get("at"), int)]
+    if not starts or not vault.writable:
+        return 0
+    since = min(starts) - DEAD_MARGIN_NS
+    gone = set(vault.blobs.names_written_since(since)) - referenced_blob_names(vault)
+    if not gone:
+        return 0
+    try:
+        with vault.store.transaction() as tx:
+            tx.log(VAULT_CHAIN, "web.dead-job-blobs-removed", "blobs",
+                   {"count": len(gone), "jobs": len(dead)})
+    except UserError:  # a full disk: a later unlock tries again
+        return 0
+    for name in gone:
+        vault.blobs.remove_name(name)
+    return len(gone)

@@ -16,6 +16,7 @@ the person's language of that moment.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -89,10 +90,20 @@ def take(vault: Vault, keep_ids: set[str] | None = None) -> list[str]:
 
 
 def job_record(job_id: str, files: int, sealed: int, final: bool,
-               started: bool = False) -> Record:
-    """``started``: written as the job starts (a lock replaces it; its end removes it)."""
-    return {"kind": "job", "id": job_id, "files": files, "sealed": sealed, "final": final,
-            "started": started}
+               started: bool = False, job_kind: str = "add") -> Record:
+    """``started``: written as the job starts (a lock replaces it; its end removes it),
+    with the wall-clock time (``at``) so that the next unlock, if the app died, can
+    remove what only that job wrote. ``job_kind``: add, capture, ocr, dossier, verify."""
+    record: Record = {"kind": "job", "id": job_id, "files": files, "sealed": sealed,
+                      "final": final, "started": started, "job": job_kind}
+    if started:
+        record["at"] = time.time_ns()
+    return record
+
+
+def dead_jobs(vault: Vault) -> list[Record]:
+    """The start records of jobs the app died in (call only when no job runs here)."""
+    return [r for r in _records(vault) if r.get("kind") == "job" and r.get("started")]
 
 
 def drop(vault: Vault, record_id: str) -> None:
@@ -139,6 +150,8 @@ def _line(record: Record) -> str:
     if record.get("kind") != "job":
         return ""
     files, sealed = _int(record, "files"), _int(record, "sealed")
+    if record.get("started") and record.get("job") in _ENDED:
+        return _ENDED[str(record.get("job"))]()
     if not files:
         return _("While the vault was locked, a running task was stopped: what it had "
                  "finished is kept whole, the rest was not kept. Start it again if it is "
@@ -158,6 +171,26 @@ def _line(record: Record) -> str:
              "when the lock came. Every file that is in the case is on its list of "
              "items; a file that is not there was not kept (nothing of it is in the "
              "vault). Add those again.").format(sealed=sealed, total=files)
+
+
+_ENDED: dict[str, Callable[[], str]] = {
+    "capture": lambda: _(
+        "The app ended while it was capturing a web page (it was closed or stopped "
+        "before the capture finished). Nothing of that capture was kept: capture the "
+        "page again."),
+    "ocr": lambda: _(
+        "The app ended while it was reading text from pictures (it was closed or "
+        "stopped before it finished). Text it had already saved is kept; nothing "
+        "half-read was kept. Start “Read text from pictures” again for the "
+        "rest."),
+    "dossier": lambda: _(
+        "The app ended while it was making the dossier (it was closed or stopped before "
+        "it finished). No dossier was made and nothing half-made was kept: make the "
+        "dossier again."),
+    "verify": lambda: _(
+        "The app ended while it was checking the vault (it was closed or stopped before "
+        "the check finished). Nothing was changed by it: start the check again."),
+}
 
 
 def _unsealed_line(record: Record) -> str:

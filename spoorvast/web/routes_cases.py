@@ -34,7 +34,7 @@ def new_case_form(request: Request) -> Response:
     return render.page(request, "case_new.html", zones=time_zones(), error="",
                        zone=read_setting(session, TIME_ZONE) or DEFAULT_ZONE,
                        case_lang=read_setting(session, LANGUAGE) or render.language_of(request),
-                       title="", active="cases")
+                       title="", description="", active="cases")
 
 
 @router.post("/cases/new", dependencies=[Depends(check_csrf)])
@@ -47,7 +47,7 @@ def new_case(request: Request, title: Text = "", language: Text = "en",
     except UserError as exc:
         return render.page(request, "case_new.html", status=400, zones=time_zones(),
                            error=exc.message, zone=time_zone, case_lang=language,
-                           title=title, active="cases")
+                           title=title, description=description, active="cases")
     return RedirectResponse(f"/c/{case.id}/add?msg=case-created", status_code=303)
 
 

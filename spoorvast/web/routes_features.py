@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
+from spoorvast.errors import UserError
 from spoorvast.i18n import _
 from spoorvast.model.records import Case, Item
 from spoorvast.services import cases as case_service
@@ -74,10 +75,13 @@ def _capture_work(case_id: int, url: str, allow_private: bool, tsa: str) -> Work
 def search_page(request: Request, case_id: int, q: str = "", item: str = "",
                 marked: int = 0, page: int = 1) -> Response:
     hits: list[object] = []
-    total = 0
+    total, error = 0, ""
     with vault_for(request) as vault:
         case = case_of(vault, case_id)
-        found = _item(vault, case, item)
+        try:
+            found = _item(vault, case, item)
+        except UserError as exc:  # never search everything instead of the item asked for
+            found, error, q, marked = None, exc.message, "", 0
         if event_adapter.available() and (q.strip() or found or marked):
             hits, total = event_adapter.search(vault, case, q.strip(),
                                                found.id if found else None, bool(marked),
@@ -85,18 +89,17 @@ def search_page(request: Request, case_id: int, q: str = "", item: str = "",
         pictures = (find_in_pictures(vault, case, q) if q.strip() and not (item or marked)
                     and page <= 1 else [])
     return render.page(request, "search.html", case=case, q=q, item=item, marked=marked,
+                       error=error,
                        page=max(1, page), events=hits, total=total, pictures=pictures,
                        size=event_adapter.PAGE_SIZE, available=event_adapter.available(),
                        active="search")
 
 
 def _item(vault: Vault, case: Case, label: str) -> Item | None:
+    """The item a search is limited to; a label that names none is said (UserError)."""
     if not label.strip():
         return None
-    try:
-        return case_service.find_item(vault, case, label)
-    except Exception:
-        return None
+    return case_service.find_item(vault, case, label)
 
 
 # -- OCR -----------------------------------------------------------------------------------

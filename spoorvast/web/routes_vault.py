@@ -89,9 +89,10 @@ def save_settings(request: Request, language: Text = "en", time_zone: Text = DEF
                   minutes: Text = "10", blur_all: Text = "") -> Response:
     session = require_owner(request)
     render.use_language(request)
-    if time_zone not in time_zones() or not minutes.isdigit() or not 1 <= int(minutes) <= 240:
+    if (time_zone not in time_zones() or language not in LANGUAGES or not minutes.isdigit()
+            or not 1 <= int(minutes) <= 240):
         raise UserError(_("Choose a time zone from the list and between 1 and 240 minutes."))
-    chosen = language if language in LANGUAGES else "en"
+    chosen = language
     write_settings(session, {LANGUAGE: chosen, TIME_ZONE: time_zone, AUTOLOCK: minutes,
                              BLUR_ALL: "1" if blur_all else "0"})
     session.autolock_seconds = int(minutes) * 60

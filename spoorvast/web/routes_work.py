@@ -12,13 +12,13 @@ from spoorvast import guidance
 from spoorvast.errors import UserError
 from spoorvast.i18n import _
 from spoorvast.model.records import IdentifierKind, IdentifierStatus, PartyRole
-from spoorvast.services import checklist, identities
+from spoorvast.services import checklist, identifier_corrections, identities
 from spoorvast.services import notes as note_service
 from spoorvast.services.parties import party_role
-from spoorvast.web import drafts, render
+from spoorvast.web import render
 from spoorvast.web.adapters import events as event_adapter
 from spoorvast.web.adapters import sections
-from spoorvast.web.deps import case_of, check_csrf, session_of, vault_for
+from spoorvast.web.deps import case_of, check_csrf, vault_for
 from spoorvast.web.routes_items import find
 
 router = APIRouter()
@@ -60,22 +60,8 @@ def notes_page(request: Request, case_id: int) -> Response:
     with vault_for(request) as vault:
         case = case_of(vault, case_id)
         written = note_service.notes(vault, case)
-    draft = drafts.kept(session_of(request), f"note-{case_id}")
     return render.page(request, "notes.html", case=case, written=written, error="",
-                       kinds=note_service.KIND_LABELS, form=draft, active="notes",
-                       draft_back=bool(draft))
-
-
-@router.post("/c/{case_id}/notes/draft", dependencies=CSRF)
-def keep_note_draft(request: Request, case_id: int, fields: Text = "") -> Response:
-    """The note form as typed so far (the page sends it a moment after each change)."""
-    with vault_for(request) as vault:
-        case_of(vault, case_id)
-    parsed = drafts.parse(fields)
-    if parsed is None:
-        return Response(status_code=400)
-    drafts.keep(session_of(request), f"note-{case_id}", parsed)
-    return Response(status_code=204)
+                       kinds=note_service.KIND_LABELS, form={}, active="notes")
 
 
 @router.post("/c/{case_id}/notes", dependencies=CSRF)
@@ -91,15 +77,13 @@ def add_note(request: Request, case_id: int, kind: Text = "observation", text: T
                                      url=url.strip() or None,
                                      reference=reference.strip() or None)
             note_service.add_note(vault, case, note)
-            drafts.drop(session_of(request), f"note-{case_id}")
         except (UserError, ValueError) as exc:
             written = note_service.notes(vault, case)
             message = exc.message if isinstance(exc, UserError) else str(exc)
             return render.page(request, "notes.html", status=400, case=case,
                                written=written, error=message, kinds=note_service.KIND_LABELS,
                                form={"kind": kind, "text": text, "at": at, "url": url,
-                                     "reference": reference}, active="notes",
-                               draft_back=False)
+                                     "reference": reference}, active="notes")
     return RedirectResponse(f"/c/{case_id}/notes?msg=note-added", status_code=303)
 
 
@@ -112,7 +96,9 @@ def parties_page(request: Request, case_id: int) -> Response:
         parties = vault.store.parties(case_id)
         idents = vault.store.identifiers(case_id)
         labels = {i.id: i.label for i in vault.store.items(case_id)}
+        corrects = {c.new: c.old for c in identifier_corrections.corrections(vault, case)}
     return render.page(request, "parties.html", case=case, parties=parties, error="",
+                       corrects=corrects,
                        identifiers=idents, item_labels=labels, roles=list(PartyRole),
                        id_kinds=list(IdentifierKind), active="parties")
 

@@ -94,6 +94,8 @@ def test_zip_download_with_two_threads(tmp_path: Path) -> None:
     assert draft.events[1].location.artifact_sha256 == hashlib.sha256(  # type: ignore[union-attr]
         dump(e2ee_thread())).hexdigest()
     assert len([p for p in draft.problems if p.code == "chat.attachment-missing"]) == 2
+    unread = [p for p in draft.problems if p.code == "chat.e2ee-entry-not-read"]
+    assert [dict(p.params)["entry"] for p in unread] == ["data_messenger_e2e/notes.json"]
 
 
 def test_detection_by_shape(tmp_path: Path) -> None:

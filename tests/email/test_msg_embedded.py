@@ -50,3 +50,20 @@ def test_an_embedded_message_and_its_own_embedded_message_are_items(
     assert [f["code"] for f in second["findings"]] == ["email.msg-embedded",
                                                        "email.msg-no-headers"]
     assert cli("verify").code == 0
+
+
+def test_an_attachment_without_data_is_said_not_dropped(case_vault: Path, cli: Cli,
+                                                        tmp_path: Path) -> None:
+    files = {
+        ("__substg1.0_0037001F",): _utf16("Link to a file"),
+        ("__substg1.0_1000001F",): _utf16("The file is on the share."),
+        ("__properties_version1.0",): b"\0" * 32,
+        (ATTACH, "__substg1.0_3707001F"): _utf16("plan.docx"),  # by reference: no data
+        (ATTACH, "__properties_version1.0"): b"\0" * 8,
+    }
+    path = tmp_path / "by-reference.msg"
+    path.write_bytes(write_cfb(files))
+    assert cli("add", str(path)).code == 0
+    shown = json.loads(cli("show", "--json", "1").out)
+    codes = [f["code"] for f in shown["findings"]]
+    assert "email.msg-attachment-without-data" in codes

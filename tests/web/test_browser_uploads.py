@@ -75,11 +75,12 @@ def test_a_note_typed_then_esc_twice_comes_back(start_app: StartApp, chromium: A
     assert page.locator("#unlock").count() == 1
     unlock(page, live.url)
     page.goto(f"{live.url}/c/{case}/notes")
+    page.wait_for_selector(".draft-back")  # the page asks for its draft as it loads
     assert page.input_value("#note-text") == "He called at 23:10 and threatened me."
-    assert page.locator("#draft-back").count() == 1
     page.click("#add-note")
     page.wait_for_url("**msg=note-added")
     page.goto(f"{live.url}/c/{case}/notes")
+    time.sleep(1)
     assert page.input_value("#note-text") == ""  # sealed: the draft is gone
     page.context.close()
 
@@ -95,6 +96,7 @@ def test_a_draft_is_kept_as_it_is_typed(start_app: StartApp, chromium: Any) -> N
     live.app.state.session.lock()  # a lock the page did not see coming (no exit request)
     unlock(page, live.url)
     page.goto(f"{live.url}/c/{case}/notes")
+    page.wait_for_selector(".draft-back")
     assert page.input_value("#note-text") == "typed slowly"
     page.context.close()
 

@@ -50,6 +50,7 @@ _FILETIME_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)
 EMBEDDED = "__substg1.0_3701000D"
 MAX_EMBEDDED_DEPTH = 8
 Prefix = tuple[str, ...]
+NO_DATA_CODE = "email.msg-attachment-without-data"
 
 register_codes({
     "email.msg-no-headers": N_(
@@ -61,6 +62,10 @@ register_codes({
     "email.msg-embedded": N_(
         "This message was attached to an Outlook message (embedded message {number}); its "
         "properties are read from inside that .msg file."),
+    "email.msg-attachment-without-data": N_(
+        "Attachment {number} of this Outlook message holds no file data (an attachment "
+        "by reference, a link or an embedded object), so it was not extracted. It stays "
+        "inside the original .msg file, which is kept unchanged."),
     "email.msg-unreadable": N_("This Outlook file cannot be read as a compound file "
                                "({error}); it was kept unchanged."),
 })
@@ -205,7 +210,11 @@ class MsgImporter:
                                                 "text/html", sha))
         for number, storage in enumerate(msg.attachments(prefix)):
             data = msg.binary(ATTACH_DATA, (*prefix, storage))
-            if data is None:
+            if data is None:  # an embedded message is an item of its own; else say it
+                if not msg.ole.exists("/".join((*prefix, storage, EMBEDDED))):
+                    parts.problems.append(Problem(
+                        Severity.WARNING, NO_DATA_CODE, (("number", str(number + 1)),),
+                        Location(artifact_sha256=sha, field="/".join((*prefix, storage)))))
                 continue
             where = (*prefix, storage)
             name = msg.text(ATTACH_LONG_NAME, where) or msg.text(ATTACH_NAME, where)
@@ -232,8 +241,9 @@ class MsgImporter:
                  ] if "@" in sender else []
         return ItemDraft(ItemKind.EMAIL, source.name, self.name,
                          [source.original, *parts.artifacts],
-                         file=file_facts(source, context.case_zone), problems=[notice],
-                         events=[event], identifiers=found + _body_ids(context, sha, parts))
+                         file=file_facts(source, context.case_zone),
+                         problems=[notice, *parts.problems], events=[event],
+                         identifiers=found + _body_ids(context, sha, parts))
 
     def _unreadable(self, context: ImportContext, source: Source, error: str) -> ItemDraft:
         return ItemDraft(ItemKind.FILE, source.name, self.name, [source.original],

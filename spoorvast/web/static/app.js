@@ -81,16 +81,36 @@
   var busy = 0;
   function working(delta) { busy += delta; }
 
-  /* -- drafts: forms marked data-draft are kept (encrypted, in the vault) as they are
-     typed, sent with a quick exit, and put back on the next visit ------------------ */
+  /* -- drafts: forms marked data-draft="NAME" keep what is typed in them (encrypted, in
+     the vault: see web/drafts.py), are sent with a lock or a quick exit, are filled in
+     again on the next visit, and are forgotten once the form was accepted ------------ */
   var draftForms = document.querySelectorAll("form[data-draft]");
+  function draftable(field) {
+    var auto = (field.getAttribute("autocomplete") || "").indexOf("password") >= 0;
+    return field.name && field.type !== "hidden" && field.type !== "file" &&
+      field.type !== "password" && field.type !== "submit" && field.type !== "button" &&
+      !auto && !field.hasAttribute("data-no-draft");
+  }
+  function changed(field) {
+    if (field.type === "checkbox" || field.type === "radio") { return field.checked !== field.defaultChecked; }
+    if (field.tagName === "SELECT") {
+      return Array.prototype.some.call(field.options, function (o) { return o.selected !== o.defaultSelected; });
+    }
+    return field.value !== field.defaultValue;
+  }
+  function valueOf(field) {
+    if (field.type === "checkbox") { return field.checked ? (field.value || "on") : ""; }
+    return field.value;
+  }
   function fieldsOf(form) {
-    var values = {};
-    form.querySelectorAll("input[name], textarea[name], select[name]").forEach(function (field) {
-      if (field.type !== "hidden" && field.type !== "file") { values[field.name] = field.value; }
+    var values = {}, restored = form.spvRestored || {};
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!draftable(field) || (field.type === "radio" && !field.checked)) { return; }
+      if (changed(field) || restored[field.name]) { values[field.name] = valueOf(field); }
     });
     return values;
   }
+  function draftUrl(form) { return "/drafts/" + encodeURIComponent(form.getAttribute("data-draft")); }
   function draftFields() {
     var out = {};
     draftForms.forEach(function (form) {
@@ -98,16 +118,62 @@
     });
     return out;
   }
+  function restoreDraft(form, fields) {
+    var restored = {}, any = false;
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!draftable(field) || !Object.prototype.hasOwnProperty.call(fields, field.name)) { return; }
+      var value = fields[field.name];
+      if (field.type === "checkbox") { field.checked = value !== ""; }
+      else if (field.type === "radio") { field.checked = field.value === value; }
+      else { field.value = value; }
+      restored[field.name] = true;
+      any = any || value.trim() !== "";
+    });
+    form.spvRestored = restored;
+    var template = document.getElementById("draft-back");
+    if (!any || !template) { return; }
+    var notice = template.content.firstElementChild.cloneNode(true);
+    notice.setAttribute("data-draft-for", form.getAttribute("data-draft"));
+    form.parentNode.insertBefore(notice, form);
+    notice.querySelector(".draft-discard").addEventListener("click", function () {
+      form.spvRestored = {};
+      form.reset();
+      notice.remove();
+      post(draftUrl(form) + "/discard", {}).catch(function () {});
+    });
+  }
   var draftKeepers = [];
   draftForms.forEach(function (form) {
-    var timer = null, url = form.getAttribute("data-draft-url");
+    var timer = null, sending = false;
     var keep = function () {
       clearTimeout(timer);
-      return post(url, {fields: JSON.stringify(fieldsOf(form))}).catch(function () {});
+      return post(draftUrl(form), {fields: JSON.stringify(fieldsOf(form))}).catch(function () {});
     };
     draftKeepers.push(keep);
-    form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(keep, 800); });
-    form.addEventListener("submit", function () { clearTimeout(timer); });
+    fetch(draftUrl(form), {credentials: "same-origin", cache: "no-store"})
+      .then(function (r) {
+        var json = (r.headers.get("content-type") || "").indexOf("json") >= 0;
+        return r.ok && json ? r.json() : null;
+      })
+      .then(function (data) { if (data && data.fields) { restoreDraft(form, data.fields); } })
+      .catch(function () {});
+    var changedNow = function () { clearTimeout(timer); timer = setTimeout(keep, 800); };
+    form.addEventListener("input", changedNow);
+    form.addEventListener("change", changedNow);
+    /* sending: the draft is kept first, and the app forgets it once it accepted the form */
+    form.addEventListener("submit", function (e) {
+      if (sending) { return; }
+      e.preventDefault();
+      e.stopImmediatePropagation();  /* a confirmation, if any, asks on the real send */
+      sending = true;
+      var submitter = e.submitter || null;
+      var address = new URL(form.action, window.location.href);
+      address.searchParams.set("_draft", form.getAttribute("data-draft"));
+      form.action = address.toString();
+      keep().then(function () {
+        if (form.requestSubmit) { form.requestSubmit(submitter); } else { form.submit(); }
+      });
+    });
   });
   /* before a lock (the button, auto-lock): what was typed last is kept too */
   function keepDrafts() {

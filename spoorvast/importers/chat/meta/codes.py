@@ -14,6 +14,9 @@ register_codes({
                                  "original string."),
     "chat.newest-first": N_("The export lists messages newest first; they were stored in "
                             "time order, each pointing at its place in the file."),
+    "chat.e2ee-entry-not-read": N_("{entry} in this archive is not a Messenger "
+                                   "conversation, so nothing was read from it; it stays "
+                                   "in the original archive, kept unchanged."),
     "chat.e2ee-no-ids": N_("This Messenger end-to-end-encrypted download names people "
                            "only by their display name (no account IDs); it does not "
                            "say which participant is the account holder."),

@@ -56,6 +56,8 @@ from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry
 from spoorvast.model.records import Artifact, ItemKind, Location, Problem, Severity
 
+NOT_READ_CODE = "chat.e2ee-entry-not-read"
+
 NAME = "messenger-e2ee"
 _OPEN = re.compile(rb"^\s*\{")
 _EMPTY = re.compile(rb'"messages"\s*:\s*\[\s*\]')
@@ -92,8 +94,11 @@ class MessengerE2eeImporter:
         parser = E2eeParser(context.case_id, context.case_zone, _on_disk(local, source),
                             tally, participants)
         problems: list[Problem] = []
+        documents, unread = self._documents(source, files)
+        problems.extend(Problem(Severity.WARNING, NOT_READ_CODE, (("entry", entry),),
+                                Location(sha, field=entry)) for entry in unread)
         with quiet_gc():
-            for number, (entry, data, artifact) in enumerate(self._documents(source, files)):
+            for number, (entry, data, artifact) in enumerate(documents):
                 if files.archive is not None:
                     parser.resolve = _in_archive(files, entry, local.report)
                 problems.extend(_document(parser, data, artifact, number))
@@ -108,19 +113,21 @@ class MessengerE2eeImporter:
                         file=file_facts(source, context.case_zone), problems=problems,
                         events=events, identifiers=participants.identifiers())
 
-    def _documents(self, source: Source,
-                   files: ZipFiles) -> list[tuple[str, bytes, Artifact]]:
-        """(entry name, bytes, artifact) of every thread file."""
+    def _documents(self, source: Source, files: ZipFiles
+                   ) -> tuple[list[tuple[str, bytes, Artifact]], list[str]]:
+        """(entry name, bytes, artifact) of every thread file, and the JSON files where
+        threads are that are not one (said, never skipped silently)."""
         if files.archive is None:
-            return [(source.name, source.path.read_bytes(), source.original)]
-        found = []
+            return [(source.name, source.path.read_bytes(), source.original)], []
+        found, unread = [], []
         for entry in thread_entries(sorted(files.names)):
             if not looks_like_e2ee(files.archive.head(entry, 65536)):
+                unread.append(entry)
                 continue
             document = files.read_sealed(entry, "application/json")
             if document is not None:
                 found.append((entry, *document))
-        return found
+        return found, unread
 
 
 def _document(parser: E2eeParser, data: bytes, artifact: Artifact,

@@ -1,0 +1,81 @@
+"""Correct a confirmed OCR proposal (a message read wrong, then confirmed): never in place
+(#24).
+
+The correction is a new event on the same screenshot item, with the same provenance
+(artifact, region, proposal) and the corrected text; an ``event_corrections`` row links
+it to the event it supersedes, logged in custody (``event.corrected``, with the reason).
+Both events stay stored; case-wide reads (timeline, search, patterns, dossier) leave
+the superseded one out. ``verify`` compares the rows with the custody log and checks
+that each correction links a newer event of the same item and proposal
+(:func:`problems`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spoorvast.errors import UserError
+from spoorvast.i18n import _
+from spoorvast.model import instant
+from spoorvast.model.records import Case, Event
+from spoorvast.services import ocr_review
+from spoorvast.services.withdrawals import clean_reason
+from spoorvast.storage.vault import Vault
+
+TEXT_LIMIT = 20_000
+
+
+def _current(vault: Vault, case: Case, proposal: ocr_review.Proposal) -> Event:
+    """The latest event that confirmed ``proposal`` (none superseded it)."""
+    key = proposal.ref.rpartition(":")[2]
+    gone = set(vault.store.superseded_event_ids(case.id or 0))
+    found = [e for e in vault.store.events(case.id or 0, proposal.item.id)
+             if e.id not in gone and dict(e.details).get("source") == ocr_review.SOURCE
+             and dict(e.details).get("proposal") == key]
+    if not found:
+        raise UserError(_("{ref} is not confirmed: confirm it first, or reject it.")
+                        .format(ref=proposal.ref))
+    return max(found, key=lambda e: e.id or 0)
+
+
+def correct(vault: Vault, case: Case, ref: str, text: str, reason: str) -> Event:
+    """Store the corrected message; the one it replaces stays, no longer listed."""
+    cleaned = clean_reason(reason)
+    proposal = ocr_review.find(vault, case, ref)
+    if proposal.kind is not ocr_review.Kind.MESSAGE:
+        raise UserError(_("{ref} is not a message read from a picture: only those can be "
+                          "corrected this way.").format(ref=proposal.ref))
+    corrected = text.strip()
+    if not corrected or len(corrected) > TEXT_LIMIT:
+        raise UserError(_("Give the corrected text (at most {limit} characters).")
+                        .format(limit=TEXT_LIMIT))
+    old = _current(vault, case, proposal)
+    if corrected == old.text:
+        raise UserError(_("The corrected text is the same as {ref}: nothing to correct.")
+                        .format(ref=proposal.ref))
+    fresh = replace(old, id=None, seq=None, text=corrected, marked=False)
+    with vault.store.transaction() as tx:
+        tx.add_events(proposal.item, [fresh])
+        new = max(vault.store.events(case.id or 0, proposal.item.id),
+                  key=lambda e: e.id or 0)
+        tx.add_event_correction(new, old, cleaned, instant.now(case.time_zone))
+        if old.marked:  # a marked message stays marked for the dossier, corrected
+            tx.set_event_marks(case.id or 0, [new.id or 0], True)
+    return replace(new, marked=old.marked)
+
+
+def problems(vault: Vault, case: Case) -> list[str]:
+    """For ``verify``: the subjects of event corrections that do not hold together."""
+    fixes = vault.store.event_corrections(case.id or 0)
+    if not fixes:
+        return []
+    stored = {e.id: e for item in vault.store.items(case.id or 0)
+              for e in vault.store.events(case.id or 0, item.id)}
+    found: list[str] = []
+    for fixed in fixes:
+        new, old = stored.get(fixed.event_id), stored.get(fixed.supersedes)
+        if (new is None or old is None or new.item_id != old.item_id
+                or (new.id or 0) <= (old.id or 0)
+                or dict(new.details).get("proposal") != dict(old.details).get("proposal")):
+            found.append(f"event-{fixed.event_id}")
+    return found
