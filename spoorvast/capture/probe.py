@@ -61,8 +61,17 @@ def probe(cdp: CDPSession) -> Probe:
     value = answer.get("result", {}).get("value")
     if not isinstance(value, dict):
         raise ValueError("probe")
-    text = str(value.get("text", ""))
+    return probe_of_value(value)
+
+
+def probe_of_value(value: dict[str, object]) -> Probe:
+    """The probe from what :data:`PROBE_JS` returned (here, or in the extension)."""
+    text = str(value.get("text", ""))[:MAX_TEXT]
     digest = hashlib.sha256(f"{value.get('elements')}:{value.get('text_length')}:"
                             f"{text}".encode()).hexdigest()
     return Probe(text, digest, bool(value.get("overflow_hidden")),
-                 int(value.get("overlay") or 0), int(value.get("passwords") or 0))
+                 _count(value.get("overlay")), _count(value.get("passwords")))
+
+
+def _count(value: object) -> int:
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0

@@ -37,6 +37,12 @@ def register(app: typer.Typer) -> None:
     browser.command("login", help=_("Open a visible browser to log in to platforms; the "
                                     "session is kept encrypted in the vault for "
                                     "--logged-in captures."))(login)
+    from spoorvast.cli.browser_host import install_host
+
+    browser.command("install-host", help=_(
+        "Let the spoorvast browser extension hand its captures to this vault (writes the "
+        "native messaging host for Chromium, Chrome, Edge, Brave and Firefox)."))(
+        install_host)
     app.add_typer(browser, name="browser")
 
 

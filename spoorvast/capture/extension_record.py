@@ -1,0 +1,144 @@
+"""The provenance record of a capture made in the victim's own browser (the extension),
+and its findings.
+
+Like the headless capture's record (``record.py``) it is canonical JSON in the ANALYSIS
+artifact ``capture.json``, with every session secret removed (cookies, authorization,
+tokens, secret URL values); the sealed WACZ keeps them, encrypted. It says which path
+was taken (``fidelity``): the Chromium debugger, with the page loaded again under it so
+that every network answer could be recorded; the viewport screenshot is taken *before*
+that reload, as the person saw the page.
+
+The capture guard does not apply: these pages come from the person's own browser, which
+fetched them itself; spoorvast made no connection.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from spoorvast import __version__
+from spoorvast.capture.assemble import REMOVED_STATUSES
+from spoorvast.capture.exchanges import Exchange
+from spoorvast.capture.extension_entry import Received
+from spoorvast.capture.platforms import PlatformFacts
+from spoorvast.capture.record import DOES_NOT_PROVE, PROVES, ArtifactEntry
+from spoorvast.findings import register_codes
+from spoorvast.i18n import N_
+from spoorvast.model.records import Location, Problem, Severity
+from spoorvast.model.secrets import redact_headers, strip_json_value
+from spoorvast.model.serialize import to_json
+
+SCHEMA = "spoorvast.browser-capture-record/1"
+EXTENSION_DIR = Path(__file__).resolve().parents[2] / "extension"
+FIDELITY = {
+    "chromium-debugger-reload": N_(
+        "Chromium debugger: the page was loaded again under the browser's debugger so "
+        "that every network answer was recorded as it arrived; the viewport screenshot "
+        "was taken before that, as you saw the page."),
+}
+OWN_BROWSER = (
+    N_("This capture was made in the person's own browser, logged in as they were; "
+       "anyone using that browser could have changed the page before capturing it."),
+    N_("The capture guard did not apply: the browser fetched these pages itself; "
+       "spoorvast made no connection."),
+)
+
+register_codes({
+    "capture.extension-reloaded": N_(
+        "The page was loaded again under the browser's debugger to record its network "
+        "answers. The viewport screenshot shows the page as you saw it before that; the "
+        "other files show it as it was loaded again, which can differ (a new post, a "
+        "closed comment)."),
+    "capture.extension-hash-differs": N_(
+        "{count} file(s) the browser sent did not have the hash the browser computed "
+        "({ids}); what arrived was kept and sealed with the hash it had on arrival."),
+    "capture.extension-unknown": N_(
+        "The browser extension that made this capture ({hash}) is not the one shipped "
+        "with this spoorvast ({known}); it may be another version, or changed."),
+    "capture.no-document": N_(
+        "The browser did not send the page's own answer (the HTML); the screenshots, "
+        "MHTML and the other answers were kept."),
+})
+
+
+def shipped_extension_hash(directory: Path = EXTENSION_DIR) -> str | None:
+    """The hash of the extension shipped with spoorvast, computed as the extension
+    computes its own: SHA-256 over ``"<sha256>  <path>\\n"`` of every file named in
+    ``files.json``, in that order. None when the extension is not shipped here."""
+    try:
+        names = json.loads((directory / "files.json").read_bytes())
+        lines = [f"{hashlib.sha256((directory / n).read_bytes()).hexdigest()}  {n}\n"
+                 for n in names]
+    except (OSError, ValueError, TypeError):
+        return None
+    return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+
+
+def _main_json(main: Exchange | None) -> dict[str, object] | None:
+    if main is None:
+        return None
+    return {"url": main.url, "status": main.status, "status_text": main.status_text,
+            "server_ip": main.server_ip,
+            "headers": [list(h) for h in redact_headers(main.response_headers)],
+            "request_headers": [list(h) for h in redact_headers(main.request_headers)]}
+
+
+def _extension_json(received: Received) -> dict[str, object]:
+    ext = received.meta.get("extension")
+    own = ext if isinstance(ext, dict) else {}
+    shipped = shipped_extension_hash()
+    return {"id": own.get("id"), "version": own.get("version"), "sha256": own.get("sha256"),
+            "shipped_sha256": shipped,
+            "matches_shipped": None if shipped is None else own.get("sha256") == shipped}
+
+
+def build(received: Received, main: Exchange | None, exchanges: list[Exchange],
+          artifacts: list[ArtifactEntry], facts: PlatformFacts,
+          sealed_at: str, problems: list[Problem]) -> bytes:
+    meta = received.meta
+    path = received.text("fidelity")
+    record: dict[str, object] = {
+        "schema": SCHEMA, "url": received.url, "title": received.text("title"),
+        "captured_at": meta.get("captured_at"), "received_at": received.received_at,
+        "sealed_at": sealed_at, "browser": meta.get("browser"),
+        "extension": _extension_json(received),
+        "host": {"name": "spoorvast", "version": received.host_version},
+        "tool": {"name": "spoorvast", "version": __version__},
+        "fidelity": {"path": path, "reloaded": meta.get("reloaded"),
+                     "explained": FIDELITY.get(path, "")},
+        "viewport": meta.get("viewport"), "checklist": meta.get("checklist"),
+        "note": meta.get("note"), "response": _main_json(main),
+        "responses": len(exchanges), "platform": to_json(facts),
+        "problems": [p.code for p in problems],
+        "artifacts": [to_json(a) for a in artifacts],
+        "statement": {"proves": list(PROVES),
+                      "does_not_prove": [*DOES_NOT_PROVE, *OWN_BROWSER]},
+    }
+    cleaned = strip_json_value(record)
+    return json.dumps(cleaned, sort_keys=True, indent=1, ensure_ascii=False).encode("utf-8")
+
+
+def problems(received: Received, main: Exchange | None) -> list[Problem]:
+    found: list[Problem] = []
+    if received.meta.get("reloaded"):
+        found.append(Problem(Severity.INFO, "capture.extension-reloaded"))
+    if main is None:
+        found.append(Problem(Severity.WARNING, "capture.no-document"))
+    elif main.status in REMOVED_STATUSES:
+        found.append(Problem(Severity.WARNING, "capture.removed",
+                             (("status", str(main.status)),)))
+    elif main.status >= 400:
+        found.append(Problem(Severity.WARNING, "capture.http-error",
+                             (("status", str(main.status)),)))
+    differing = received.differing
+    if differing:
+        found.append(Problem(Severity.WARNING, "capture.extension-hash-differs", (
+            ("count", str(len(differing))), ("ids", ", ".join(differing[:10])))))
+    ext = _extension_json(received)
+    if ext["matches_shipped"] is False:
+        found.append(Problem(Severity.WARNING, "capture.extension-unknown", (
+            ("hash", str(ext["sha256"])[:16]), ("known", str(ext["shipped_sha256"])[:16])),
+            Location(field="capture.json:extension")))
+    return found
