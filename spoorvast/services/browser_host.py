@@ -14,7 +14,9 @@ Messages from the extension, in order::
     begin  {meta}               the page: URL, title, time, browser, extension, case…
     open   {id, kind, …}        a network response (kind "response") or a file ("file")
     chunk  {id, data}           base64 bytes of the open stream
-    close  {id, sha256}         the SHA-256 the browser computed over what it sent
+    close  {id, sha256}         → closed (the SHA-256 the browser computed over what it
+                                sent; the extension waits for the reply before the next
+                                stream, so no more than one stream is ever in flight)
     end                         → done {entry, where: "inbox"}
 """
 
@@ -92,7 +94,7 @@ class Receiver:
         elif kind == "chunk":
             self._chunk(message)
         elif kind == "close":
-            self._close(message)
+            return self._close(message)
         elif kind == "end":
             return self._end()
         else:
@@ -143,7 +145,7 @@ class Receiver:
         stream.size += len(data)
         writer.body(data)
 
-    def _close(self, message: dict[str, object]) -> None:
+    def _close(self, message: dict[str, object]) -> dict[str, object]:
         writer, stream = self._writer(), self.stream
         if stream is None or message.get("id") != stream.id:
             raise ProtocolError("out-of-order")
@@ -152,6 +154,7 @@ class Receiver:
                         "size": stream.size, "browser_sha256": message.get("sha256")})
         self.stream = None
         self.streams += 1
+        return {"type": "closed", "id": stream.id}  # the extension sends on after this
 
     def _end(self) -> dict[str, object]:
         writer = self._writer()
