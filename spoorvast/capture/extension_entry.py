@@ -9,6 +9,7 @@ the files are the host's, never the extension's: only :data:`FILES` are taken.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 from collections.abc import Iterator
@@ -45,6 +46,7 @@ class Received:
     meta: dict[str, object]
     received_at: str
     host_version: str
+    reply_key: bytes | None = None  # the host's one-time key for the receipt
     responses: list[Stream] = field(default_factory=list)
     files: list[Stream] = field(default_factory=list)
 
@@ -73,7 +75,7 @@ def read(path: Path, private: PrivateKey) -> Received:
     if head.get("kind") != "meta" or not isinstance(meta, dict):
         raise inbox.InboxDamaged("no page facts")
     received = Received(meta, str(head.get("received_at", "")),
-                        str(head.get("host_version", "")))
+                        str(head.get("host_version", "")), _key(head.get("reply_key")))
     ended = False
     for stream in _streams(frames):
         if stream is None:
@@ -85,6 +87,14 @@ def read(path: Path, private: PrivateKey) -> Received:
     if not ended:
         raise inbox.InboxDamaged("no end message")
     return received
+
+
+def _key(value: object) -> bytes | None:
+    try:
+        key = base64.b64decode(str(value), validate=True) if isinstance(value, str) else b""
+    except ValueError:
+        return None
+    return key if len(key) == 32 else None
 
 
 def _streams(frames: Iterator[inbox.Frame]) -> Iterator[Stream | None]:

@@ -13,6 +13,7 @@ committed; one that cannot be read is set aside (``.bad``), its bytes kept.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -86,8 +87,13 @@ def drain(vault: Vault) -> Drained:
         except inbox.InboxDamaged:
             aside.append(inbox.set_aside(path))
             continue
-        sealed.append(seal(vault, received, path.stem))
+        done = seal(vault, received, path.stem)
         inbox.remove(path)
+        sealed.append(done)
+        if received.reply_key is not None:
+            inbox.write_receipt(vault.root, done.entry, received.reply_key, {
+                "label": done.label, "account": done.account, "viewer": done.viewer})
+    inbox.remove_old_receipts(vault.root, time.time())
     return Drained(tuple(sealed), tuple(aside))
 
 

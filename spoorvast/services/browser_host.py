@@ -17,7 +17,9 @@ Messages from the extension, in order::
     close  {id, sha256}         → closed (the SHA-256 the browser computed over what it
                                 sent; the extension waits for the reply before the next
                                 stream, so no more than one stream is ever in flight)
-    end                         → done {entry, where: "inbox"}
+    end                         → done {entry, where: "inbox"}, or, when an unlocked
+                                spoorvast sealed it meanwhile (its agent is present),
+                                done {entry, where: "sealed", label, account, viewer}
 """
 
 from __future__ import annotations
@@ -25,8 +27,11 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from nacl.public import PrivateKey
 
 from spoorvast import __version__
 from spoorvast.errors import UserError
@@ -39,6 +44,7 @@ FIREFOX_ID = "capture@spoorvast.org"
 ALLOWED = (f"chrome-extension://{EXTENSION_ID}/", FIREFOX_ID)
 MAX_CAPTURE = 4 << 30  # bytes of one capture, all streams together
 KINDS = ("response", "file")
+RECEIPT_WAIT = 20.0  # seconds the host waits for an unlocked spoorvast to seal a capture
 
 
 class ProtocolError(Exception):
@@ -69,6 +75,8 @@ class Receiver:
     stream: _Stream | None = None
     received: int = 0
     streams: int = 0
+    wait_seconds: float = RECEIPT_WAIT
+    reply_key: PrivateKey | None = None
 
     def handle(self, message: dict[str, object]) -> dict[str, object] | None:
         kind = message.get("type")
@@ -112,8 +120,11 @@ class Receiver:
         if self.writer is not None or not isinstance(meta, dict):
             raise ProtocolError("out-of-order")
         self.writer = inbox.EntryWriter(self.root, inbox.public_key(self.root))
+        self.reply_key = PrivateKey.generate()  # one-time: reads this entry's receipt
         self.writer.message({"kind": "meta", "host_version": __version__,
                              "received_at": instant.now("UTC").utc.isoformat(),
+                             "reply_key": base64.b64encode(bytes(
+                                 self.reply_key.public_key)).decode("ascii"),
                              "meta": meta})
         return {"type": "begun"}
 
@@ -163,7 +174,24 @@ class Receiver:
         writer.message({"kind": "end", "streams": self.streams, "bytes": self.received})
         done = writer.finish()
         self.writer, self.received, self.streams = None, 0, 0
-        return {"type": "done", "where": "inbox", "entry": done.stem}
+        sealed = self._receipt(done.stem)
+        if sealed is None:
+            return {"type": "done", "where": "inbox", "entry": done.stem}
+        return {"type": "done", "where": "sealed", "entry": done.stem,
+                **{k: sealed.get(k) for k in ("label", "account", "viewer")}}
+
+    def _receipt(self, entry: str) -> dict[str, object] | None:
+        """Where an unlocked spoorvast sealed the entry, when one is running."""
+        key, self.reply_key = self.reply_key, None
+        if key is None or not inbox.agent_present(self.root):
+            return None
+        until = time.monotonic() + self.wait_seconds
+        while time.monotonic() < until:
+            found = inbox.take_receipt(self.root, entry, key)
+            if found is not None:
+                return found
+            time.sleep(0.2)
+        return None
 
     def abandon(self) -> None:
         """Drop an unfinished entry (the browser went away, or a message was wrong)."""

@@ -9,6 +9,10 @@ vault can read what was added. ::
     <vault>/inbox/<id>.part   an entry being written (ciphertext only; never read)
     <vault>/inbox/<id>.svin   a finished entry, sealed into the vault at the next unlock
     <vault>/inbox/<id>.bad    an entry that could not be read (kept as it was)
+    <vault>/inbox/<id>.receipt  where the entry was sealed (label, account), encrypted
+                              to a one-time key of the host that wrote the entry
+    <vault>/inbox/agent       present while an unlocked spoorvast (the web app) seals
+                              entries as they arrive: the host then waits for a receipt
 
 An entry is streamed, so memory stays flat for any size: a random 32-byte file key is
 encrypted to the inbox public key with a NaCl sealed box (X25519 + XSalsa20-Poly1305,
@@ -30,6 +34,7 @@ import os
 import secrets
 import struct
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -48,7 +53,9 @@ KEY_FILE = "inbox.json"
 FOLDER = "inbox"
 FORMAT = "spoorvast-inbox"
 MAGIC = b"SVINBOX1"
-PART, DONE, BAD = ".part", ".svin", ".bad"
+PART, DONE, BAD, RECEIPT = ".part", ".svin", ".bad", ".receipt"
+AGENT = "agent"
+RECEIPT_MAX_AGE = 3600.0  # seconds; older receipts no host waits for are removed
 MESSAGE, BODY, END = b"M", b"B", b"E"
 MAX_FRAME = 1 << 20  # plaintext bytes per frame; longer bodies are split
 
@@ -276,3 +283,52 @@ def set_aside(path: Path) -> Path:
 
 def remove(path: Path) -> None:
     path.unlink(missing_ok=True)
+
+
+# -- receipts: where an entry was sealed, for the host that wrote it ---------------------
+
+
+def write_receipt(root: Path, entry: str, reply_key: bytes, value: dict[str, object]) -> None:
+    """Tell the host that wrote ``entry`` where it was sealed (only it can read this)."""
+    sealed = SealedBox(PublicKey(reply_key)).encrypt(json.dumps(value).encode("utf-8"))
+    path = root / FOLDER / (entry + RECEIPT)
+    tmp = path.with_name(path.name + PART)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(sealed)
+    os.replace(tmp, path)
+
+
+def take_receipt(root: Path, entry: str, private: PrivateKey) -> dict[str, object] | None:
+    """The receipt for ``entry``, removed once read; None when there is none (yet)."""
+    path = root / FOLDER / (entry + RECEIPT)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    path.unlink(missing_ok=True)
+    try:
+        value = json.loads(SealedBox(private).decrypt(data))
+    except (CryptoError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def remove_old_receipts(root: Path, now: float) -> None:
+    for path in (root / FOLDER).glob("*" + RECEIPT):
+        with suppress(OSError):
+            if now - path.stat().st_mtime > RECEIPT_MAX_AGE:
+                path.unlink()
+
+
+def agent_present(root: Path) -> bool:
+    return (root / FOLDER / AGENT).exists()
+
+
+def set_agent(root: Path, present: bool) -> None:
+    path = root / FOLDER / AGENT
+    if present:
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        path.write_bytes(b"")
+    else:
+        path.unlink(missing_ok=True)

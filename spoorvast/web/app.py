@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from functools import partial
 
 import sqlcipher3
@@ -19,6 +19,7 @@ from spoorvast.storage.sqlite import as_damage
 from spoorvast.storage.vault import Vault
 from spoorvast.web import pending_uploads, render, security
 from spoorvast.web.deps import Forbidden, Redirect
+from spoorvast.web.inbox_agent import InboxAgent
 from spoorvast.web.jobs import JobRegistry
 from spoorvast.web.private import PrivateDirs
 from spoorvast.web.session import Locked, VaultSession, Watchdog
@@ -34,15 +35,18 @@ NOT_ACTIVITY = ("/jobs/", "/static/", "/favicon", "/state")
 def create_app(settings: WebSettings) -> FastAPI:
     session = VaultSession(settings)
     watchdog = Watchdog(session)
+    agent = InboxAgent(session)  # seals what the browser extension adds while unlocked
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         scratch.sweep()  # what a killed spoorvast left in memory or in an output folder
         watchdog.start()
+        agent.start()
         try:
             yield
         finally:
             watchdog.stop()
+            agent.stop()
             session.lock()
 
     app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
@@ -66,7 +70,6 @@ def _state(app: FastAPI, settings: WebSettings, session: VaultSession) -> None:
     app.state.dossiers = {}
     session.before_close(app.state.uploads.drop_batches)
     session.after_open(partial(_sweep, app))
-    session.after_open(_drain_inbox)
     session.waits_for(lambda: app.state.uploads.busy() or bool(app.state.jobs.running()))
     session.on_lock(app.state.private.wipe_all)
     session.on_lock(app.state.thumbnails.clear)
@@ -80,20 +83,6 @@ def _sweep(app: FastAPI, vault: Vault) -> None:
     if not app.state.jobs.running():
         app.state.uploads.sweep(vault)
         pending_uploads.settle(vault)  # what an app that ended left unsealed
-
-
-def _drain_inbox(vault: Vault) -> None:
-    """At an unlock: seal the captures the browser extension left in the inbox. An
-    inbox that cannot be opened (its key file changed) keeps its entries and does not
-    stop the unlock; the next CLI command names the problem."""
-    from spoorvast.storage import inbox
-
-    with suppress(UserError):
-        inbox.ensure_keys(vault.root, vault.keyring)
-        if inbox.entries(vault.root):
-            from spoorvast.services.browser_capture import drain
-
-            drain(vault)
 
 
 def _include_routers(app: FastAPI) -> None:
