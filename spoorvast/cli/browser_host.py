@@ -136,6 +136,18 @@ def drain_at_open(vault: vaultlib.Vault) -> None:
                       "{path}").format(path=path))
 
 
+def mention_waiting(vault: vaultlib.Vault) -> None:
+    """A read-only command cannot seal: say that captures wait, and what seals them."""
+    waiting = len(inbox.entries(vault.root))
+    if waiting:
+        output.info(ngettext(
+            "{count} capture made in your browser waits in the inbox; the next command "
+            "that changes the vault (or unlocking it in 'spoorvast ui') seals it.",
+            "{count} captures made in your browser wait in the inbox; the next command "
+            "that changes the vault (or unlocking it in 'spoorvast ui') seals them.",
+            waiting).format(count=waiting))
+
+
 # -- the host process ----------------------------------------------------------------------
 
 

@@ -26,12 +26,14 @@ def open_vault(ctx: typer.Context, *, writable: bool = True,
         return vaultlib.open_vault(path, "", writable=writable)  # raises VaultNotFound
     secret = passphrase.ask(ctx.find_root().obj.passphrase_fd)
     vault = vaultlib.open_vault(path, secret, writable=writable, check_anchor=check_anchor)
-    if writable:
-        from spoorvast.cli.browser_host import drain_at_open
+    from spoorvast.cli.browser_host import drain_at_open, mention_waiting
 
-        try:
-            drain_at_open(vault)  # captures the browser extension left in the inbox
-        except BaseException:
-            vault.close()
-            raise
+    if not writable:
+        mention_waiting(vault)
+        return vault
+    try:
+        drain_at_open(vault)  # captures the browser extension left in the inbox
+    except BaseException:
+        vault.close()
+        raise
     return vault
