@@ -110,7 +110,7 @@ class Receiver:
         return None
 
     def _hello(self) -> dict[str, object]:
-        from spoorvast.capture.probe import PROBE_JS
+        from spoorvast.capture.probe_script import PROBE_JS
 
         inbox.public_key(self.root)  # raises when the vault has no inbox yet
         return {"type": "ready", "host": __version__, "probe": PROBE_JS}

@@ -126,3 +126,31 @@ def _payload_digests(wacz: bytes) -> set[str]:
         warc = archive.read("archive/data.warc.gz")
     return {hashlib.sha256(r.content_stream().read()).hexdigest()
             for r in ArchiveIterator(io.BytesIO(warc)) if r.rec_type == "response"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("lang", "banner", "refused"), [
+    ("en", "started debugging this browser", "Only web pages"),
+    ("nl", "deze browser is gaan debuggen", "Alleen webpagina's"),
+])
+def test_popup_explains_the_banner_first_in_the_users_language(
+        home: Path, lang: str, banner: str, refused: str) -> None:
+    with tempfile.TemporaryDirectory(dir="/tmp") as short, sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            home / ".config" / "chromium", executable_path="/usr/bin/chromium",
+            headless=True, env={**os.environ, "TMPDIR": short, "LANGUAGE": lang},
+            args=[f"--disable-extensions-except={EXTENSION}",
+                  f"--load-extension={EXTENSION}", f"--lang={lang}"])
+        try:
+            _worker(context)
+            page = context.pages[0]
+            page.goto(f"chrome-extension://{EXTENSION_ID}/popup.html")
+            assert banner in page.inner_text("#explain")
+            assert page.is_hidden("#form")
+            page.click("#understood")
+            assert page.is_visible("#form") and page.is_hidden("#explain")
+            page.click("#capture")  # this tab is the extension's own page: refused
+            page.wait_for_selector("#status.error")
+            assert refused in page.inner_text("#status")
+        finally:
+            context.close()
