@@ -18,7 +18,8 @@ const PROTOCOL = "1.3";
 const LOAD_TIMEOUT_MS = 30000;
 const QUIET_MS = 1000;
 const QUIET_MAX_MS = 10000;
-const HEIGHT_CAP = 16384;
+const HEIGHT_CAP = 120000; // as the headless capture: tiles of TILE pixels down to here
+const TILE = 16000;        // below the 16,384 px a single image may have
 const FIDELITY = "chromium-debugger-reload";
 
 const send = (target, method, params = {}) => chrome.debugger.sendCommand(target, method, params);
@@ -155,12 +156,19 @@ async function viewportShot(target) {
 async function fullShot(target) {
   const metrics = await send(target, "Page.getLayoutMetrics");
   const size = metrics.cssContentSize || metrics.contentSize;
-  const width = Math.ceil(size.width), height = Math.min(Math.ceil(size.height), HEIGHT_CAP);
-  const shot = await send(target, "Page.captureScreenshot", {
-    format: "png", captureBeyondViewport: true,
-    clip: {x: 0, y: 0, width, height, scale: 1}});
-  return {bytes: fromBase64(shot.data), width, height, pageHeight: Math.ceil(size.height)};
+  const width = Math.ceil(size.width), pageHeight = Math.ceil(size.height);
+  const height = Math.min(pageHeight, HEIGHT_CAP);
+  const tiles = [];
+  for (let y = 0; y < height; y += TILE) {
+    const shot = await send(target, "Page.captureScreenshot", {
+      format: "png", captureBeyondViewport: true,
+      clip: {x: 0, y, width, height: Math.min(TILE, height - y), scale: 1}});
+    tiles.push(fromBase64(shot.data));
+  }
+  return {tiles, width, height, pageHeight};
 }
+
+const tileName = (n) => (n === 0 ? "full-page.png" : `full-page-${n + 1}.png`);
 
 async function optional(step, notes) {
   try {
@@ -201,7 +209,7 @@ async function record(target, tab, script, notes) {
   }
   const files = {"viewport.png": viewport};
   const full = await optional(() => fullShot(target), notes);
-  if (full) files["full-page.png"] = full.bytes;
+  if (full) full.tiles.forEach((bytes, n) => { files[tileName(n)] = bytes; });
   const mhtml = await optional(() => send(target, "Page.captureSnapshot", {format: "mhtml"}), notes);
   if (mhtml) files["page.mhtml"] = new TextEncoder().encode(mhtml.data);
   const pdf = await optional(() => send(target, "Page.printToPDF", {printBackground: true}), notes);

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ FILES = {"full-page.png": (ArtifactRole.SCREENSHOT, "image/png"),
          "viewport.png": (ArtifactRole.SCREENSHOT, "image/png"),
          "page.mhtml": (ArtifactRole.MHTML, "multipart/related"),
          "page.pdf": (ArtifactRole.PDF, "application/pdf")}
+TILE = re.compile(r"full-page-\d{1,2}\.png")  # the tiles below the first, as headless
 MAX_BODY = 512 << 20  # one response or file, read back into memory to be sealed
 
 
@@ -176,8 +178,10 @@ def file_drafts(received: Received) -> list[Draft]:
     found = []
     for stream in received.files:
         name = _text(stream.open.get("name"))
-        if name in FILES and stream.body.getbuffer().nbytes:
-            role, media = FILES[name]
+        kind = FILES.get(name) or ((ArtifactRole.SCREENSHOT, "image/png")
+                                   if TILE.fullmatch(name) else None)
+        if kind is not None and stream.body.getbuffer().nbytes:
+            role, media = kind
             found.append(Draft(role, name, media, stream.body.getvalue()))
     return found
 

@@ -120,6 +120,17 @@ def build(received: Received, main: Exchange | None, exchanges: list[Exchange],
     return json.dumps(cleaned, sort_keys=True, indent=1, ensure_ascii=False).encode("utf-8")
 
 
+def _height(received: Received) -> list[Problem]:
+    """The full-page screenshot stops at the browser's cap; the other files hold all."""
+    shot = received.meta.get("viewport")
+    page = shot.get("page_height") if isinstance(shot, dict) else None
+    taken = shot.get("captured_height") if isinstance(shot, dict) else None
+    if isinstance(page, int) and isinstance(taken, int) and page > taken:
+        return [Problem(Severity.WARNING, "capture.height-capped",
+                        (("height", str(page)), ("cap", str(taken))))]
+    return []
+
+
 def problems(received: Received, main: Exchange | None) -> list[Problem]:
     found: list[Problem] = []
     if received.meta.get("reloaded"):
@@ -132,6 +143,7 @@ def problems(received: Received, main: Exchange | None) -> list[Problem]:
     elif main.status >= 400:
         found.append(Problem(Severity.WARNING, "capture.http-error",
                              (("status", str(main.status)),)))
+    found.extend(_height(received))
     differing = received.differing
     if differing:
         found.append(Problem(Severity.WARNING, "capture.extension-hash-differs", (
