@@ -192,7 +192,7 @@ async function browserFacts() {
   return facts;
 }
 
-async function record(target, tab, script, notes) {
+async function record(target, script, notes) {
   const seen = await optional(() => probe(target, script), notes);
   const viewport = await viewportShot(target);
   const recorder = new Recorder(target);
@@ -265,7 +265,7 @@ export async function captureTab(tabId, choice = {}) {
     let taken;
     const notes = [];
     try {
-      taken = await record(target, tab, ready.probe, notes);
+      taken = await record(target, ready.probe, notes);
     } finally {
       await chrome.debugger.detach(target).catch(() => {});
     }

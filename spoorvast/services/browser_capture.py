@@ -76,6 +76,7 @@ class Drained:
 def drain(vault: Vault) -> Drained:
     """Seal every finished inbox entry into its case (the vault must be writable)."""
     inbox.ensure_keys(vault.root, vault.keyring)
+    inbox.remove_old_receipts(vault.root, time.time())
     found = inbox.entries(vault.root)
     if not found:
         return Drained((), ())
@@ -93,7 +94,6 @@ def drain(vault: Vault) -> Drained:
         if received.reply_key is not None:
             inbox.write_receipt(vault.root, done.entry, received.reply_key, {
                 "label": done.label, "account": done.account, "viewer": done.viewer})
-    inbox.remove_old_receipts(vault.root, time.time())
     return Drained(tuple(sealed), tuple(aside))
 
 

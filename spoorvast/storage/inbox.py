@@ -6,7 +6,8 @@ vault can read what was added. ::
 
     <vault>/inbox.json        the inbox public key (readable) and its private key,
                               wrapped (AES-256-GCM) by a sub-key of the vault's data key
-    <vault>/inbox/<id>.part   an entry being written (ciphertext only; never read)
+    <vault>/inbox/<id>.part   an entry being written (ciphertext only; never read;
+                              removed a day after its last write: its host is gone)
     <vault>/inbox/<id>.svin   a finished entry, sealed into the vault at the next unlock
     <vault>/inbox/<id>.bad    an entry that could not be read (kept as it was)
     <vault>/inbox/<id>.receipt  where the entry was sealed (label, account), encrypted
@@ -56,6 +57,7 @@ MAGIC = b"SVINBOX1"
 PART, DONE, BAD, RECEIPT = ".part", ".svin", ".bad", ".receipt"
 AGENT = "agent"
 RECEIPT_MAX_AGE = 3600.0  # seconds; older receipts no host waits for are removed
+PART_MAX_AGE = 86400.0  # seconds without a write: the host that wrote it is gone
 MESSAGE, BODY, END = b"M", b"B", b"E"
 MAX_FRAME = 1 << 20  # plaintext bytes per frame; longer bodies are split
 
@@ -315,9 +317,13 @@ def take_receipt(root: Path, entry: str, private: PrivateKey) -> dict[str, objec
 
 
 def remove_old_receipts(root: Path, now: float) -> None:
-    for path in (root / FOLDER).glob("*" + RECEIPT):
+    """Receipts no host waited for, and entries a host stopped writing (killed with the
+    browser): ciphertext that nothing will read, removed after a while."""
+    old = [*(root / FOLDER).glob("*" + RECEIPT), *(root / FOLDER).glob("*" + PART)]
+    for path in old:
         with suppress(OSError):
-            if now - path.stat().st_mtime > RECEIPT_MAX_AGE:
+            if now - path.stat().st_mtime > (PART_MAX_AGE if path.suffix == PART
+                                             else RECEIPT_MAX_AGE):
                 path.unlink()
 
 

@@ -9,6 +9,7 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -159,3 +160,15 @@ def test_a_swapped_public_key_is_seen_at_unlock(root: Path) -> None:
     with vaultlib.open_vault(root, "synthetic passphrase") as vault, \
             pytest.raises(IntegrityError):
         inbox.ensure_keys(vault.root, vault.keyring)
+
+
+def test_an_entry_whose_host_died_is_removed_after_a_day(root: Path) -> None:
+    part = root / inbox.FOLDER / ("0" * 32 + inbox.PART)  # its host was killed writing
+    part.write_bytes(b"ciphertext")
+    with vaultlib.open_vault(root, "synthetic passphrase") as vault:
+        browser_capture.drain(vault)
+        assert part.exists()  # it may still be written
+        old = part.stat().st_mtime - inbox.PART_MAX_AGE - 1
+        os.utime(part, (old, old))
+        browser_capture.drain(vault)
+        assert not part.exists()

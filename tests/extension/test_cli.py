@@ -1,0 +1,24 @@
+"""The CLI and the inbox: a read-only command says captures wait; a command that opens
+the vault for writing seals them and says as which items."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spoorvast.storage import inbox
+from spoorvast.storage import vault as vaultlib
+from tests.conftest import PASSPHRASE, Cli
+from tests.extension.test_inbox import send_capture
+
+
+def test_commands_say_and_seal_what_waits(case_vault: Path, cli: Cli) -> None:
+    with vaultlib.open_vault(case_vault, PASSPHRASE) as vault:
+        inbox.ensure_keys(vault.root, vault.keyring)
+    send_capture(case_vault)
+    listed = cli("case", "list")
+    assert listed.code == 0 and "1 capture made in your browser waits" in listed.err
+    used = cli("case", "use", "1")
+    assert used.code == 0, used.err
+    assert "1 capture made in your browser was sealed from the inbox: E-0001." in used.err
+    assert inbox.entries(case_vault) == []
+    assert cli("verify").code == 0
