@@ -221,7 +221,8 @@ async function record(target, script, notes) {
 async function pageFacts(tab, choice, seen, full, notes) {
   const shown = await chrome.tabs.get(tab.id);
   const metrics = {width: full?.width ?? null, captured_height: full?.height ?? null,
-                   page_height: full?.pageHeight ?? null};
+                   page_height: full?.pageHeight ?? null, height_cap: HEIGHT_CAP,
+                   tile_height: TILE};
   return {
     url: shown.url || tab.url, title: shown.title || tab.title || "",
     captured_at: choice.startedAt, browser: await browserFacts(),

@@ -26,6 +26,7 @@ from spoorvast.capture.platforms import PlatformFacts
 from spoorvast.capture.record import DOES_NOT_PROVE, PROVES, ArtifactEntry
 from spoorvast.findings import register_codes
 from spoorvast.i18n import N_
+from spoorvast.model.instant import Instant
 from spoorvast.model.records import Location, Problem, Severity
 from spoorvast.model.secrets import redact_headers, strip_json_value
 from spoorvast.model.serialize import to_json
@@ -94,15 +95,31 @@ def _extension_json(received: Received) -> dict[str, object]:
             "matches_shipped": None if shipped is None else own.get("sha256") == shipped}
 
 
+def _screenshot(received: Received) -> dict[str, object]:
+    shot = received.meta.get("viewport")
+    shot = shot if isinstance(shot, dict) else {}
+    return {"height_cap": shot.get("height_cap"), "width": shot.get("width"),
+            "captured_height": shot.get("captured_height"),
+            "page_height": shot.get("page_height")}
+
+
 def build(received: Received, main: Exchange | None, exchanges: list[Exchange],
           artifacts: list[ArtifactEntry], facts: PlatformFacts,
-          sealed_at: str, problems: list[Problem]) -> bytes:
+          times: tuple[Instant, Instant], problems: list[Problem]) -> bytes:
+    """The record; ``times``: when the capture was made and when it was sealed. Its
+    common fields are named as in the headless capture's record (``show`` and the
+    dossier read both)."""
     meta = received.meta
     path = received.text("fidelity")
+    captured, sealed = times
     record: dict[str, object] = {
         "schema": SCHEMA, "url": received.url, "title": received.text("title"),
+        "requested_url": received.url, "final_url": main.url if main else received.url,
+        "status": main.status if main else None,
+        "started": {**captured.to_json(), "local": captured.isoformat()},
+        "screenshot": _screenshot(received),
         "captured_at": meta.get("captured_at"), "received_at": received.received_at,
-        "sealed_at": sealed_at, "browser": meta.get("browser"),
+        "sealed_at": sealed.utc.isoformat(), "browser": meta.get("browser"),
         "extension": _extension_json(received),
         "host": {"name": "spoorvast", "version": received.host_version},
         "tool": {"name": "spoorvast", "version": __version__},

@@ -52,7 +52,9 @@ from spoorvast.storage import inbox
 from spoorvast.storage.base import case_chain
 from spoorvast.storage.vault import Vault
 
-IMPORTER = "browser-extension"
+# the same importer as the headless capture: shown, exported (secrets stripped) and put
+# in the dossier like every capture; its record says it was made in the browser
+IMPORTER = "capture"
 DEFAULT_CASE = "Browser captures"
 DEFAULT_ZONE = "Europe/Brussels"
 Received = entry_lib.Received
@@ -165,7 +167,8 @@ def _seal(vault: Vault, case: Case, received: Received, entry: str,
     sealed_at = instant.now(case.time_zone)
     record = extension_record.build(received, main, exchanges,
                                     [_entry(a) for a in artifacts], facts,
-                                    sealed_at.utc.isoformat(), problems)
+                                    (_captured(received, case.time_zone), sealed_at),
+                                    problems)
     artifacts.append(sealer.seal(Draft(ArtifactRole.ANALYSIS, "capture.json",
                                        "application/json", record)))
     return _write(vault, case, received, entry, artifacts, problems, facts, sealed_at)

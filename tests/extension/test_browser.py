@@ -91,7 +91,7 @@ def test_capture_in_own_browser_lands_in_inbox_and_is_sealed_at_unlock(
     with vaultlib.open_vault(case_vault, PASSPHRASE) as vault:
         case = vault.store.cases()[0]
         item = vault.store.item(case.id or 0, 1)
-        assert item is not None and item.importer == "browser-extension"
+        assert item is not None and item.importer == "capture"
         files = {a.name: a for a in vault.store.artifacts(item.id or 0)}
         assert {"page.html", "viewport.png", "full-page.png", "page.mhtml", "capture.wacz",
                 "capture.json"} <= set(files)
@@ -107,6 +107,7 @@ def test_capture_in_own_browser_lands_in_inbox_and_is_sealed_at_unlock(
         mhtml = vault.blobs.read_bytes(files["page.mhtml"].sha256)
         assert b"anna.viewer" in mhtml
         record = json.loads(vault.blobs.read_bytes(files["capture.json"].sha256))
+        assert record["schema"] == "spoorvast.browser-capture-record/1"
         assert record["extension"]["matches_shipped"] is True
         assert record["browser"]["user_agent"] and SECRET not in json.dumps(record)
         assert verify(vault).ok

@@ -22,3 +22,15 @@ def test_commands_say_and_seal_what_waits(case_vault: Path, cli: Cli) -> None:
     assert "1 capture made in your browser was sealed from the inbox: E-0001." in used.err
     assert inbox.entries(case_vault) == []
     assert cli("verify").code == 0
+
+
+def test_show_gives_the_browser_capture_record(case_vault: Path, cli: Cli) -> None:
+    with vaultlib.open_vault(case_vault, PASSPHRASE) as vault:
+        inbox.ensure_keys(vault.root, vault.keyring)
+    send_capture(case_vault)
+    assert cli("case", "use", "1").code == 0
+    shown = cli("show", "E-0001")
+    assert shown.code == 0, shown.err
+    assert "spoorvast browser extension 0.1.0" in shown.out
+    assert "http://127.0.0.1:8765/bram.subject/" in shown.out
+    assert "4815162342" in shown.out  # the account captured (Bram), not the viewer's
