@@ -170,11 +170,11 @@ async function fullShot(target) {
 
 const tileName = (n) => (n === 0 ? "full-page.png" : `full-page-${n + 1}.png`);
 
-async function optional(step, notes) {
+async function optional(name, step, notes) {
   try {
     return await step();
   } catch (e) {
-    notes.push(String(e?.message || e).slice(0, 200));
+    notes.push(`${name}: ${String(e?.message || e).slice(0, 200)}`);
     return null;
   }
 }
@@ -193,7 +193,7 @@ async function browserFacts() {
 }
 
 async function record(target, script, notes) {
-  const seen = await optional(() => probe(target, script), notes);
+  const seen = await optional("probe", () => probe(target, script), notes);
   const viewport = await viewportShot(target);
   const recorder = new Recorder(target);
   recorder.start();
@@ -208,13 +208,13 @@ async function record(target, script, notes) {
     recorder.stop();
   }
   const files = {"viewport.png": viewport};
-  const full = await optional(() => fullShot(target), notes);
+  const full = await optional("full-page", () => fullShot(target), notes);
   if (full) full.tiles.forEach((bytes, n) => { files[tileName(n)] = bytes; });
-  const mhtml = await optional(() => send(target, "Page.captureSnapshot", {format: "mhtml"}), notes);
+  const mhtml = await optional("mhtml", () => send(target, "Page.captureSnapshot", {format: "mhtml"}), notes);
   if (mhtml) files["page.mhtml"] = new TextEncoder().encode(mhtml.data);
-  const pdf = await optional(() => send(target, "Page.printToPDF", {printBackground: true}), notes);
+  const pdf = await optional("pdf", () => send(target, "Page.printToPDF", {printBackground: true}), notes);
   if (pdf) files["page.pdf"] = fromBase64(pdf.data);
-  await optional(() => send(target, "Network.setCacheDisabled", {cacheDisabled: false}), notes);
+  await optional("cache", () => send(target, "Network.setCacheDisabled", {cacheDisabled: false}), notes);
   return {seen, files, full, exchanges: recorder.done};
 }
 

@@ -58,6 +58,11 @@ register_codes({
     "capture.extension-unknown": N_(
         "The browser extension that made this capture ({hash}) is not the one shipped "
         "with this spoorvast ({known}); it may be another version, or changed."),
+    "capture.extension-text-bodies": N_(
+        "{count} answer(s) came from the browser as text it had already decoded ({urls}); "
+        "they were stored re-encoded as UTF-8. For a page in another character set their "
+        "bytes, and so their SHA-256, differ from what the server sent; the text is the "
+        "same."),
     "capture.no-document": N_(
         "The browser did not send the page's own answer (the HTML); the screenshots, "
         "MHTML and the other answers were kept."),
@@ -127,6 +132,8 @@ def build(received: Received, main: Exchange | None, exchanges: list[Exchange],
                      "explained": FIDELITY.get(path, "")},
         "viewport": meta.get("viewport"), "checklist": meta.get("checklist"),
         "note": meta.get("note"), "response": _main_json(main),
+        "text_bodies": text_bodies(received),
+        "steps_failed": meta.get("notes") if isinstance(meta.get("notes"), list) else [],
         "responses": len(exchanges), "platform": to_json(facts),
         "problems": [p.code for p in problems],
         "artifacts": [to_json(a) for a in artifacts],
@@ -135,6 +142,20 @@ def build(received: Received, main: Exchange | None, exchanges: list[Exchange],
     }
     cleaned = strip_json_value(record)
     return json.dumps(cleaned, sort_keys=True, indent=1, ensure_ascii=False).encode("utf-8")
+
+
+def text_bodies(received: Received) -> list[str]:
+    """The answers the browser gave as decoded text (stored re-encoded as UTF-8)."""
+    return [str(s.open.get("url")) for s in received.responses
+            if s.open.get("body_encoding") == "text"]
+
+
+def _text_bodies(received: Received) -> list[Problem]:
+    urls = text_bodies(received)
+    if not urls:
+        return []
+    return [Problem(Severity.INFO, "capture.extension-text-bodies", (
+        ("count", str(len(urls))), ("urls", ", ".join(u[:120] for u in urls[:3]))))]
 
 
 def _height(received: Received) -> list[Problem]:
@@ -161,6 +182,7 @@ def problems(received: Received, main: Exchange | None) -> list[Problem]:
         found.append(Problem(Severity.WARNING, "capture.http-error",
                              (("status", str(main.status)),)))
     found.extend(_height(received))
+    found.extend(_text_bodies(received))
     differing = received.differing
     if differing:
         found.append(Problem(Severity.WARNING, "capture.extension-hash-differs", (

@@ -69,7 +69,7 @@ def send_capture(root: Path, case: str = "Berichten van X") -> dict[str, object]
                              "request_headers": [["Cookie", f"sessionid={SECRET}"]],
                              "response_headers": [["Content-Type", "text/html"]],
                              "server_ip": "127.0.0.1", "started": "2025-12-06T05:46:40Z",
-                             "resource_type": "Document"}, PROFILE)
+                             "resource_type": "Document", "body_encoding": "text"}, PROFILE)
     _stream(receiver, "f1", {"kind": "file", "name": "viewport.png"}, PNG)
     _stream(receiver, "f2", {"kind": "file", "name": "evil.exe"}, b"MZ")
     done = receiver.handle({"type": "end"})
@@ -112,7 +112,9 @@ def test_inbox_entry_is_ciphertext_and_sealed_at_unlock(root: Path) -> None:
                   if e.action == "capture.browser-sealed"]
         assert logged and logged[0].payload["captured_at"].startswith("2025-12-06T05:46:40")
         codes = [f.code for f in vault.store.findings(case.id or 0, item.id)]
-        assert {"capture.extension-reloaded", "capture.height-capped"} <= set(codes)
+        assert {"capture.extension-reloaded", "capture.height-capped",
+                "capture.extension-text-bodies"} <= set(codes)
+        assert record["text_bodies"] == [URL]
         assert verify(vault).ok
     assert inbox.entries(root) == []
 
