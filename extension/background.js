@@ -1,6 +1,7 @@
 // Service worker: the toolbar popup and the keyboard shortcut start a capture here.
 // Results are kept in session storage only (memory; gone when the browser closes).
 import {captureActiveTab, captureTab} from "./capture.js";
+import {pair} from "./host.js";
 
 async function remembered() {
   const {choice = {}, explained = false} = await chrome.storage.local.get(["choice", "explained"]);
@@ -33,11 +34,17 @@ chrome.commands.onCommand.addListener(async (command) => {
 });
 
 chrome.runtime.onMessage.addListener((message, sender, reply) => {
-  if (sender.id !== chrome.runtime.id || message?.type !== "capture") return false;
+  if (sender.id !== chrome.runtime.id) return false;
+  if (message?.type === "pair") {
+    pair(message.port, message.code).then(() => reply({ok: true}),
+                                          (e) => reply({ok: false, code: e?.code || "failed"}));
+    return true;
+  }
+  if (message?.type !== "capture") return false;
   run(() => (message.tabId ? captureTab(message.tabId, message.choice) : captureActiveTab(message.choice)))
     .then(reply);
   return true;
 });
 
 // for tests and automation inside this browser only (a page cannot reach it)
-self.spoorvast = {captureActiveTab, captureTab, run};
+self.spoorvast = {captureActiveTab, captureTab, run, pair};

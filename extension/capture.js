@@ -11,7 +11,7 @@
 // Text bodies come from the debugger as text (decoded by the browser); they are sent as
 // UTF-8 and marked "text" so that the record can say so. Binary bodies arrive as bytes.
 
-import {Host, HostError, fromBase64} from "./host.js";
+import {HostError, fromBase64, openHost} from "./host.js";
 import {ownHash} from "./hash.js";
 
 const PROTOCOL = "1.3";
@@ -257,10 +257,9 @@ async function sendAll(host, meta, exchanges, files) {
 export async function captureTab(tabId, choice = {}) {
   const tab = await chrome.tabs.get(tabId);
   if (!/^https?:/.test(tab.url || "")) throw new HostError("not-a-web-page");
-  const host = new Host();
+  const [host, ready] = await openHost();
   const target = {tabId};
   try {
-    const ready = await host.ask({type: "hello"}, "ready");
     const started = {...choice, startedAt: Date.now()};
     await chrome.debugger.attach(target, PROTOCOL).catch(() => { throw new HostError("debugger"); });
     let taken;

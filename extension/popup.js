@@ -14,6 +14,7 @@ function show(state) {
   status.className = "";
   if (!state) { status.textContent = ""; return; }
   if (state.busy) { status.textContent = t("capturing"); return; }
+  if (state.paired) { status.textContent = t("paired"); return; }
   if (state.error) {
     status.className = "error";
     status.textContent = t("err_" + state.error.replace(/-/g, "_")) || t("err_failed");
@@ -47,6 +48,12 @@ async function capture(event) {
   show(answer.ok ? {result: answer.result} : {error: answer.code});
 }
 
+async function pairHere() {
+  const answer = await chrome.runtime.sendMessage({type: "pair", port: $("port").value.trim(),
+                                                   code: $("code").value.trim()});
+  show(answer.ok ? {paired: true} : {error: answer.code});
+}
+
 async function start() {
   translate();
   const {explained = false} = await chrome.storage.local.get("explained");
@@ -60,6 +67,7 @@ async function start() {
     $("form").hidden = false;
   });
   $("form").addEventListener("submit", capture);
+  $("pair").addEventListener("click", pairHere);
   await fill();
   const {state} = await chrome.storage.session.get("state");
   show(state);

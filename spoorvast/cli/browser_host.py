@@ -114,6 +114,41 @@ def install_host(
                   "browser; see the README."))
 
 
+def serve(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option("--port", help=_(
+        "The port on 127.0.0.1 to listen on."))] = 17823,
+) -> None:
+    from spoorvast.cli import browser_http
+
+    root = context.vault_path(ctx)
+    inbox.public_key(root)  # a vault with an inbox (no passphrase is needed to add)
+    try:
+        httpd, state = browser_http.server(root, port)
+    except OSError as exc:
+        raise UserError(_("Port {port} on 127.0.0.1 cannot be used ({error}); choose "
+                          "another with --port.").format(port=port, error=exc.strerror)
+                        ) from exc
+    output.line(_("Listening on 127.0.0.1:{port} for the spoorvast extension. Pairing "
+                  "code (one use, 10 minutes): {code}").format(port=state.port,
+                                                              code=state.code))
+    output.info(_("Enter the port and the code in the extension's popup (Pair). Stop "
+                  "with Ctrl+C; 'spoorvast browser unpair' revokes every pairing."))
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        httpd.server_close()
+        browser_http.abandon_all(state)
+
+
+def unpair(ctx: typer.Context) -> None:
+    count = inbox.revoke_tokens(context.vault_path(ctx))
+    output.line(ngettext("{count} pairing revoked.", "{count} pairings revoked.", count)
+                .format(count=count))
+
+
 # -- at each unlock of the CLI -----------------------------------------------------------
 
 

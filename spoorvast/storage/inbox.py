@@ -12,6 +12,8 @@ vault can read what was added. ::
     <vault>/inbox/<id>.bad    an entry that could not be read (kept as it was)
     <vault>/inbox/<id>.receipt  where the entry was sealed (label, account), encrypted
                               to a one-time key of the host that wrote the entry
+    <vault>/inbox/tokens.json the SHA-256 of each token paired for the HTTP fallback
+                              (``spoorvast browser serve``); emptied by ``unpair``
     <vault>/inbox/agent       present while an unlocked spoorvast (the web app) seals
                               entries as they arrive: the host then waits for a receipt
 
@@ -30,6 +32,8 @@ private key, and refuses otherwise, so a swapped key is seen at the next unlock.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -338,3 +342,33 @@ def set_agent(root: Path, present: bool) -> None:
         path.write_bytes(b"")
     else:
         path.unlink(missing_ok=True)
+
+
+# -- tokens of the HTTP fallback (their hashes only) -------------------------------------
+
+TOKENS = "tokens.json"
+
+
+def _token_hashes(root: Path) -> list[str]:
+    try:
+        value = json.loads((root / FOLDER / TOKENS).read_bytes())
+    except (OSError, ValueError):
+        return []
+    return [h for h in value if isinstance(h, str)] if isinstance(value, list) else []
+
+
+def add_token(root: Path, token: str) -> None:
+    (root / FOLDER).mkdir(mode=0o700, exist_ok=True)
+    hashes = [*_token_hashes(root), hashlib.sha256(token.encode()).hexdigest()]
+    crypto.write_private(root / FOLDER / TOKENS, json.dumps(hashes).encode())
+
+
+def token_allowed(root: Path, token: str) -> bool:
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    return any(hmac.compare_digest(digest, h) for h in _token_hashes(root))
+
+
+def revoke_tokens(root: Path) -> int:
+    count = len(_token_hashes(root))
+    (root / FOLDER / TOKENS).unlink(missing_ok=True)
+    return count

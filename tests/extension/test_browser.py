@@ -155,3 +155,31 @@ def test_popup_explains_the_banner_first_in_the_users_language(
             assert refused in page.inner_text("#status")
         finally:
             context.close()
+
+
+@pytest.mark.slow
+def test_without_a_host_the_paired_http_fallback_takes_the_capture(
+        case_vault: Path, home: Path, browser: BrowserContext) -> None:
+    import threading
+
+    from spoorvast.cli.browser_http import server
+
+    with vaultlib.open_vault(case_vault, PASSPHRASE) as vault:
+        inbox.ensure_keys(vault.root, vault.keyring)
+    httpd, state = server(case_vault, 0)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        worker = _worker(browser)
+        worker.evaluate("([port, code]) => self.spoorvast.pair(port, code)",
+                        [state.port, state.code])
+        with serve() as base:
+            page = browser.pages[0]
+            page.goto(base + "/login")
+            page.goto(base + "/bram.subject/")
+            answer = worker.evaluate(CAPTURE, {"case": "Berichten van X"})
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert answer["ok"], answer
+    assert answer["result"]["where"] == "inbox"
+    assert len(inbox.entries(case_vault)) == 1
