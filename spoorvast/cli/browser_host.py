@@ -154,12 +154,16 @@ def unpair(ctx: typer.Context) -> None:
 
 def drain_at_open(vault: vaultlib.Vault) -> None:
     """Seal what the extension left in the inbox (a writable open of a command)."""
-    inbox.ensure_keys(vault.root, vault.keyring)
-    if not inbox.entries(vault.root):
-        return
-    from spoorvast.services.browser_capture import drain
+    try:
+        inbox.ensure_keys(vault.root, vault.keyring)
+        if not inbox.entries(vault.root):
+            return
+        from spoorvast.services.browser_capture import drain  # loads the capture code
 
-    drained = drain(vault)
+        drained = drain(vault)
+    except UserError as exc:  # the inbox stays as it is; the command itself goes on
+        output.error(exc.message)
+        return
     if drained.sealed:
         output.info(ngettext(
             "{count} capture made in your browser was sealed from the inbox: {labels}.",

@@ -87,10 +87,10 @@ def drain(vault: Vault) -> Drained:
     for path in found:
         try:
             received = entry_lib.read(path, private)
-        except inbox.InboxDamaged:
-            aside.append(inbox.set_aside(path))
+            done = seal(vault, received, path.stem)
+        except (inbox.InboxDamaged, ValueError, TypeError, KeyError):
+            aside.append(inbox.set_aside(path))  # unreadable or malformed: kept as it was
             continue
-        done = seal(vault, received, path.stem)
         inbox.remove(path)
         sealed.append(done)
         if received.reply_key is not None:

@@ -64,3 +64,19 @@ def _warc_of(wacz: bytes) -> bytes:
 
     with zipfile.ZipFile(io.BytesIO(wacz)) as archive:
         return gzip.decompress(archive.read("archive/data.warc.gz"))
+
+
+def test_a_changed_inbox_key_is_named_and_the_command_still_runs(
+        case_vault: Path, cli: Cli) -> None:
+    import base64
+    import json
+
+    with vaultlib.open_vault(case_vault, PASSPHRASE) as vault:
+        inbox.ensure_keys(vault.root, vault.keyring)
+    send_capture(case_vault)
+    content = json.loads((case_vault / inbox.KEY_FILE).read_bytes())
+    content["public_key"] = base64.b64encode(bytes(32)).decode()
+    (case_vault / inbox.KEY_FILE).write_text(json.dumps(content))
+    used = cli("case", "use", "1")
+    assert used.code == 0 and "inbox" in used.err
+    assert len(inbox.entries(case_vault)) == 1  # kept, unread
