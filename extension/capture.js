@@ -125,14 +125,18 @@ class Recorder {
     this.requests.delete(id);
   }
 
+  // until the page's load event (at most LOAD_TIMEOUT_MS), then until the network has
+  // been quiet for QUIET_MS (at most QUIET_MAX_MS more): what was still pending is said
   async settle() {
-    const timeout = sleep(LOAD_TIMEOUT_MS).then(() => "timeout");
-    const loaded = await Promise.race([this.loadedPromise.then(() => "loaded"), timeout]);
+    const began = Date.now();
+    const timeout = sleep(LOAD_TIMEOUT_MS).then(() => false);
+    const loaded = await Promise.race([this.loadedPromise.then(() => true), timeout]);
     const until = Date.now() + QUIET_MAX_MS;
     while (Date.now() < until && (this.inflight.size || Date.now() - this.lastActivity < QUIET_MS)) {
       await sleep(200);
     }
-    return loaded;
+    return {loaded, pending: this.inflight.size, waited: (Date.now() - began) / 1000,
+            load_timeout: LOAD_TIMEOUT_MS / 1000};
   }
 }
 
@@ -196,14 +200,14 @@ async function record(target, script, notes) {
   const seen = await optional("probe", () => probe(target, script), notes);
   const viewport = await viewportShot(target);
   const recorder = new Recorder(target);
+  let settled = null;
   recorder.start();
   try {
     await send(target, "Page.enable");
     await send(target, "Network.enable", {maxTotalBufferSize: 400e6, maxResourceBufferSize: 200e6});
     await send(target, "Network.setCacheDisabled", {cacheDisabled: true});
     await send(target, "Page.reload", {ignoreCache: true});
-    const loaded = await recorder.settle();
-    if (loaded === "timeout") notes.push("load-timeout");
+    settled = await recorder.settle();
   } finally {
     recorder.stop();
   }
@@ -215,10 +219,11 @@ async function record(target, script, notes) {
   const pdf = await optional("pdf", () => send(target, "Page.printToPDF", {printBackground: true}), notes);
   if (pdf) files["page.pdf"] = fromBase64(pdf.data);
   await optional("cache", () => send(target, "Network.setCacheDisabled", {cacheDisabled: false}), notes);
-  return {seen, files, full, exchanges: recorder.done};
+  return {seen, files, full, settled, exchanges: recorder.done};
 }
 
-async function pageFacts(tab, choice, seen, full, notes) {
+async function pageFacts(tab, choice, taken, notes) {
+  const {seen, full, settled} = taken;
   const shown = await chrome.tabs.get(tab.id);
   const metrics = {width: full?.width ?? null, captured_height: full?.height ?? null,
                    page_height: full?.pageHeight ?? null, height_cap: HEIGHT_CAP,
@@ -228,7 +233,7 @@ async function pageFacts(tab, choice, seen, full, notes) {
     captured_at: choice.startedAt, browser: await browserFacts(),
     extension: {id: chrome.runtime.id, version: chrome.runtime.getManifest().version,
                 sha256: await ownHash()},
-    fidelity: FIDELITY, reloaded: true, probe: seen, viewport: metrics,
+    fidelity: FIDELITY, reloaded: true, probe: seen, viewport: metrics, settle: settled,
     language: chrome.i18n.getUILanguage(), time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     case: choice.case || "", checklist: choice.checklist || "", note: (choice.note || "").slice(0, 300),
     notes,
@@ -269,7 +274,7 @@ export async function captureTab(tabId, choice = {}) {
     } finally {
       await chrome.debugger.detach(target).catch(() => {});
     }
-    const meta = await pageFacts(tab, started, taken.seen, taken.full, notes);
+    const meta = await pageFacts(tab, started, taken, notes);
     const done = await sendAll(host, meta, taken.exchanges, taken.files);
     return {where: done.where, label: done.label || null, account: done.account || null,
             viewer: done.viewer || null, entry: done.entry, responses: taken.exchanges.length};

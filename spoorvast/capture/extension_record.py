@@ -134,6 +134,7 @@ def build(received: Received, main: Exchange | None, exchanges: list[Exchange],
         "note": meta.get("note"), "response": _main_json(main),
         "text_bodies": text_bodies(received),
         "steps_failed": meta.get("notes") if isinstance(meta.get("notes"), list) else [],
+        "page_state": {"settle": meta.get("settle")},
         "responses": len(exchanges), "platform": to_json(facts),
         "problems": [p.code for p in problems],
         "artifacts": [to_json(a) for a in artifacts],
@@ -156,6 +157,32 @@ def _text_bodies(received: Received) -> list[Problem]:
         return []
     return [Problem(Severity.INFO, "capture.extension-text-bodies", (
         ("count", str(len(urls))), ("urls", ", ".join(u[:120] for u in urls[:3]))))]
+
+
+def _settle(received: Received) -> list[Problem]:
+    """The reloaded page did not load, or answers were still pending, when its files
+    were taken; an optional step (full page, MHTML, PDF, probe) failed."""
+    state = received.meta.get("settle")
+    state = state if isinstance(state, dict) else {}
+    found = []
+    if state.get("loaded") is False:
+        found.append(Problem(Severity.WARNING, "capture.load-timeout",
+                             (("seconds", str(state.get("load_timeout"))),)))
+    if isinstance(state.get("pending"), int) and state["pending"] > 0:
+        found.append(Problem(Severity.WARNING, "capture.unsettled-requests", (
+            ("count", str(state["pending"])), ("seconds", _seconds(state.get("waited"))))))
+    notes = received.meta.get("notes")
+    for note in notes if isinstance(notes, list) else []:
+        step, _, error = str(note).partition(": ")
+        found.append(Problem(Severity.WARNING, "capture.step-failed",
+                             (("step", step[:40]), ("error", error[:200]))))
+    return found
+
+
+def _seconds(value: object) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "?"
+    return str(round(float(value), 1))
 
 
 def _height(received: Received) -> list[Problem]:
@@ -182,6 +209,7 @@ def problems(received: Received, main: Exchange | None) -> list[Problem]:
         found.append(Problem(Severity.WARNING, "capture.http-error",
                              (("status", str(main.status)),)))
     found.extend(_height(received))
+    found.extend(_settle(received))
     found.extend(_text_bodies(received))
     differing = received.differing
     if differing:

@@ -61,6 +61,8 @@ def send_capture(root: Path, case: str = "Berichten van X") -> dict[str, object]
             "browser": {"user_agent": "Synthetic", "version": "Chromium 156"},
             "extension": {"id": EXTENSION_ID, "version": "0.1.0", "sha256": "0" * 64},
             "viewport": {"width": 1280, "captured_height": 16384, "page_height": 20000},
+            "settle": {"loaded": True, "pending": 2, "waited": 11.04, "load_timeout": 30},
+            "notes": ["pdf: Printing is not available"],
             "probe": {"text": "Bram Synthetic profile", "elements": 9, "text_length": 22,
                       "overlay": 0, "passwords": 0, "overflow_hidden": False}}
     assert receiver.handle({"type": "begin", "meta": meta}) == {"type": "begun"}
@@ -113,7 +115,9 @@ def test_inbox_entry_is_ciphertext_and_sealed_at_unlock(root: Path) -> None:
         assert logged and logged[0].payload["captured_at"].startswith("2025-12-06T05:46:40")
         codes = [f.code for f in vault.store.findings(case.id or 0, item.id)]
         assert {"capture.extension-reloaded", "capture.height-capped",
-                "capture.extension-text-bodies"} <= set(codes)
+                "capture.extension-text-bodies", "capture.unsettled-requests",
+                "capture.step-failed"} <= set(codes)
+        assert "capture.load-timeout" not in codes
         assert record["text_bodies"] == [URL]
         assert verify(vault).ok
     assert inbox.entries(root) == []
