@@ -133,6 +133,8 @@ def build(received: Received, main: Exchange | None, exchanges: list[Exchange],
         "viewport": meta.get("viewport"), "checklist": meta.get("checklist"),
         "note": meta.get("note"), "response": _main_json(main),
         "text_bodies": text_bodies(received),
+        "bodies_missing": [str(s.open.get("url")) for s in received.responses
+                           if s.open.get("body_encoding") == "missing"],
         "steps_failed": meta.get("notes") if isinstance(meta.get("notes"), list) else [],
         "page_state": {"settle": meta.get("settle")},
         "responses": len(exchanges), "platform": to_json(facts),
