@@ -28,18 +28,17 @@ function show(state) {
 }
 
 async function fill() {
-  const {choice = {}, cases = []} = await chrome.storage.local.get(["choice", "cases"]);
+  const {choice = {}} = await chrome.storage.local.get("choice");
   $("case").value = choice.case || "";
   $("checklist").value = choice.checklist || "";
-  for (const name of cases) $("cases").append(new Option(name));
 }
 
 async function capture(event) {
   event.preventDefault();
   const choice = {case: $("case").value.trim(), checklist: $("checklist").value, note: $("note").value.trim()};
-  const {cases = []} = await chrome.storage.local.get("cases");
-  const kept = choice.case ? [choice.case, ...cases.filter((c) => c !== choice.case)].slice(0, 10) : cases;
-  await chrome.storage.local.set({choice: {case: choice.case, checklist: choice.checklist}, cases: kept});
+  // only the last choice is kept (the shortcut reuses it): no list of case titles in
+  // the browser, where someone else using it could read them
+  await chrome.storage.local.set({choice: {case: choice.case, checklist: choice.checklist}});
   const [tab] = await chrome.tabs.query({active: true, currentWindow: true});
   $("capture").disabled = true;
   show({busy: true});
