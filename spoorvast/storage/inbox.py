@@ -91,6 +91,8 @@ def ensure_keys(root: Path, keyring: crypto.Keyring) -> None:
     the public key beside the vault is still the one of the wrapped private key."""
     if not (root / KEY_FILE).is_file():
         _create_keys(root, keyring)
+    elif _read(root).get("key_id") != _key_id(keyring):
+        _rotate(root, keyring)
     elif bytes(private_key(root, keyring).public_key) != _public_bytes(root):
         raise IntegrityError(_(
             "The inbox key file {path} was changed: its public key is not the vault's. "
@@ -99,15 +101,29 @@ def ensure_keys(root: Path, keyring: crypto.Keyring) -> None:
     (root / FOLDER).mkdir(mode=0o700, exist_ok=True)
 
 
+def _key_id(keyring: crypto.Keyring) -> str:
+    """Names the data key the inbox key is wrapped with (no secret: a hash of a sub-key)."""
+    return hashlib.sha256(keyring.subkey("inbox-id")).hexdigest()[:32]
+
+
+def _rotate(root: Path, keyring: crypto.Keyring) -> None:
+    """The inbox key was wrapped with an earlier data key (the vault was re-keyed, so
+    whoever held the old key must not read new captures): new inbox keys; entries made
+    for the old ones cannot be read any more and are set aside, their bytes kept."""
+    for path in entries(root):
+        set_aside(path)
+    _create_keys(root, keyring)
+
+
 def _create_keys(root: Path, keyring: crypto.Keyring) -> None:
     private = PrivateKey.generate()
     public = bytes(private.public_key)
     nonce = secrets.token_bytes(12)
     sealed = AESGCM(keyring.subkey("inbox")).encrypt(nonce, bytes(private),
                                                      _aad(keyring.vault_id, public))
+    wrapped = {"nonce": _b64(nonce), "sealed": _b64(sealed)}
     content = {"format": FORMAT, "version": 1, "vault_id": keyring.vault_id,
-               "public_key": _b64(public), "wrapped": {"nonce": _b64(nonce),
-                                                       "sealed": _b64(sealed)}}
+               "key_id": _key_id(keyring), "public_key": _b64(public), "wrapped": wrapped}
     crypto.write_private(root / KEY_FILE, json.dumps(content, indent=1).encode())
 
 

@@ -178,3 +178,14 @@ def test_an_entry_whose_host_died_is_removed_after_a_day(root: Path) -> None:
         os.utime(part, (old, old))
         browser_capture.drain(vault)
         assert not part.exists()
+
+
+def test_a_rekeyed_vault_gets_new_inbox_keys(root: Path) -> None:
+    before = inbox.public_key(root)
+    vaultlib.rekey_vault(root, "synthetic passphrase", "another synthetic passphrase")
+    with vaultlib.open_vault(root, "another synthetic passphrase") as vault:
+        inbox.ensure_keys(vault.root, vault.keyring)  # no error: rotated
+        assert bytes(inbox.public_key(root)) != bytes(before)
+    send_capture(root)
+    with vaultlib.open_vault(root, "another synthetic passphrase") as vault:
+        assert len(browser_capture.drain(vault).sealed) == 1
