@@ -26,7 +26,9 @@ one-byte type (``M``: a JSON message, ``B``: a run of body bytes) and its data.
 
 The public key file is not authenticated for a writer (it holds no secret): at each
 unlock :func:`ensure_keys` checks that the public key is still the one of the wrapped
-private key, and refuses otherwise, so a swapped key is seen at the next unlock.
+private key, and refuses otherwise, so a swapped key is seen at the next unlock. The
+file names the data key that wraps it (``key_id``): after a rekey (a new data key,
+because someone may know the old one) the inbox gets new keys at the next unlock.
 """
 
 from __future__ import annotations
