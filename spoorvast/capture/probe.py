@@ -16,39 +16,9 @@ from dataclasses import dataclass
 
 from playwright.sync_api import CDPSession
 
-MAX_TEXT = 200_000  # characters of visible text read, at most
-WORLD = "spoorvast-probe"
-PROBE_JS = r"""(() => {
-  const doc = document.documentElement, body = document.body;
-  const w = innerWidth, h = innerHeight;
-  const style = (e) => getComputedStyle(e);
-  const hiddenY = (e) => !!e && ['hidden', 'clip'].includes(style(e).overflowY);
-  const shown = (e) => { const r = e.getBoundingClientRect();
-    return r.width > 0 && r.height > 0 && style(e).visibility !== 'hidden'; };
-  const covered = (r) => Math.max(0, Math.min(r.right, w) - Math.max(r.left, 0)) *
-                         Math.max(0, Math.min(r.bottom, h) - Math.max(r.top, 0));
-  let hits = 0, share = 0;
-  for (const [fx, fy] of [[.5, .5], [.2, .2], [.8, .2], [.2, .8], [.8, .8]]) {
-    let e = document.elementFromPoint(w * fx, h * fy);
-    while (e && e !== body && e !== doc) {
-      if (style(e).position === 'fixed') {
-        const part = covered(e.getBoundingClientRect()) / Math.max(1, w * h);
-        if (part >= 0.5) { hits += 1; share = Math.max(share, part); }
-        break;
-      }
-      e = e.parentElement;
-    }
-  }
-  const text = body ? body.innerText || '' : '';
-  const seen = window.__spoorvastChanges || {count: 0, last: 0};
-  return {changes: seen.count, last_change: seen.last,
-          text: text.slice(0, MAX_TEXT), text_length: text.length,
-          elements: document.getElementsByTagName('*').length,
-          overflow_hidden: hiddenY(doc) || hiddenY(body),
-          overlay: hits >= 3 ? Math.round(share * 100) : 0,
-          passwords: [...document.querySelectorAll('input[type=password]')]
-                       .filter(shown).length};
-})()""".replace("MAX_TEXT", str(MAX_TEXT))
+from spoorvast.capture.probe_script import MAX_TEXT, PROBE_JS, WORLD
+
+__all__ = ["MAX_TEXT", "PROBE_JS", "WORLD", "Probe", "probe", "probe_of_value"]
 
 
 # Counts visible changes of the DOM from document start, in the probe's isolated world.
@@ -104,10 +74,23 @@ def probe(cdp: CDPSession) -> Probe:
     value = answer.get("result", {}).get("value")
     if not isinstance(value, dict):
         raise ValueError("probe")
-    text = str(value.get("text", ""))
-    changes = int(value.get("changes") or 0)
+    return probe_of_value(value)
+
+
+def probe_of_value(value: dict[str, object]) -> Probe:
+    """The probe from what :data:`PROBE_JS` returned (here, or in the extension)."""
+    text = str(value.get("text", ""))[:MAX_TEXT]
+    changes = _count(value.get("changes"))
     digest = hashlib.sha256(f"{value.get('elements')}:{value.get('text_length')}:"
                             f"{changes}:{text}".encode()).hexdigest()
     return Probe(text, digest, bool(value.get("overflow_hidden")),
-                 int(value.get("overlay") or 0), int(value.get("passwords") or 0),
-                 changes, float(value.get("last_change") or 0))
+                 _count(value.get("overlay")), _count(value.get("passwords")),
+                 changes, _number(value.get("last_change")))
+
+
+def _count(value: object) -> int:
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
+
+
+def _number(value: object) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0

@@ -46,8 +46,7 @@ def rows(record: dict[str, Any]) -> list[tuple[str, str]]:
         (_("Page title"), record.get("title")),
         (_("Capture started"), (record.get("started") or {}).get("local")),
         (_("Capture ended"), (record.get("ended") or {}).get("local")),
-        (_("Browser"), f"Chromium {browser.get('version')} · Playwright "
-                       f"{record.get('playwright_version')}"),
+        (_("Browser"), _browser(record, browser)),
         (_("User agent"), browser.get("user_agent")),
         *provenance_rows(record),
         (_("Full-page screenshot"), _shot(shot)),
@@ -60,6 +59,14 @@ def rows(record: dict[str, Any]) -> list[tuple[str, str]]:
         (_("Logged in as (the account the capture was made from)"), _viewer(platform)),
     ]
     return [(k, str(v)) for k, v in rows if v not in (None, "", "None:None")]
+
+
+def _browser(record: dict[str, Any], browser: dict[str, Any]) -> str:
+    extension = record.get("extension")
+    if isinstance(extension, dict):  # made in the person's own browser
+        return _("{browser} · spoorvast browser extension {version}").format(
+            browser=browser.get("version") or _("unknown"), version=extension.get("version"))
+    return f"Chromium {browser.get('version')} · Playwright {record.get('playwright_version')}"
 
 
 def _viewer(platform: dict[str, Any]) -> str | None:

@@ -37,6 +37,16 @@ def register(app: typer.Typer) -> None:
     browser.command("login", help=_("Open a visible browser to log in to platforms; the "
                                     "session is kept encrypted in the vault for "
                                     "--logged-in captures."))(login)
+    from spoorvast.cli.browser_host import install_host, serve, unpair
+
+    browser.command("install-host", help=_(
+        "Let the spoorvast browser extension hand its captures to this vault (writes the "
+        "native messaging host for Chromium, Chrome, Edge, Brave and Firefox)."))(
+        install_host)
+    browser.command("serve", help=_(
+        "Where the host cannot be installed: let the extension hand its captures over "
+        "HTTP on 127.0.0.1, after pairing with the code shown."))(serve)
+    browser.command("unpair", help=_("Revoke every pairing of 'browser serve'."))(unpair)
     app.add_typer(browser, name="browser")
 
 

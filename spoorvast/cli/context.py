@@ -25,4 +25,15 @@ def open_vault(ctx: typer.Context, *, writable: bool = True,
     if not vaultlib.is_vault(path):
         return vaultlib.open_vault(path, "", writable=writable)  # raises VaultNotFound
     secret = passphrase.ask(ctx.find_root().obj.passphrase_fd)
-    return vaultlib.open_vault(path, secret, writable=writable, check_anchor=check_anchor)
+    vault = vaultlib.open_vault(path, secret, writable=writable, check_anchor=check_anchor)
+    from spoorvast.cli.browser_host import drain_at_open, mention_waiting
+
+    if not writable:
+        mention_waiting(vault)
+        return vault
+    try:
+        drain_at_open(vault)  # captures the browser extension left in the inbox
+    except BaseException:
+        vault.close()
+        raise
+    return vault

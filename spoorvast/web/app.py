@@ -19,6 +19,7 @@ from spoorvast.storage.sqlite import as_damage
 from spoorvast.storage.vault import Vault
 from spoorvast.web import drafts, pending_uploads, render, security
 from spoorvast.web.deps import Forbidden, Redirect
+from spoorvast.web.inbox_agent import InboxAgent
 from spoorvast.web.jobs import JobRegistry, settle_dead
 from spoorvast.web.private import PrivateDirs
 from spoorvast.web.session import Locked, VaultSession, Watchdog
@@ -35,15 +36,18 @@ NOT_ACTIVITY = ("/jobs/", "/static/", "/favicon", "/state")
 def create_app(settings: WebSettings) -> FastAPI:
     session = VaultSession(settings)
     watchdog = Watchdog(session)
+    agent = InboxAgent(session)  # seals what the browser extension adds while unlocked
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         scratch.sweep()  # what a killed spoorvast left in memory or in an output folder
         watchdog.start()
+        agent.start()
         try:
             yield
         finally:
             watchdog.stop()
+            agent.stop()
             session.lock()
 
     app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
