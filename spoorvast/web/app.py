@@ -27,7 +27,8 @@ from spoorvast.web.static_dir import STATIC
 from spoorvast.web.uploads import Uploads
 
 ROUTERS = ("routes_auth", "routes_cases", "routes_items", "routes_add", "routes_work",
-           "routes_timeline", "routes_vault", "routes_features", "routes_reread")
+           "routes_timeline", "routes_vault", "routes_features", "routes_reread",
+           "routes_calls", "routes_entries", "routes_login")
 NOT_ACTIVITY = ("/jobs/", "/static/", "/favicon", "/state")
 
 

@@ -21,7 +21,7 @@ from spoorvast.services import notes as note_service
 from spoorvast.services import withdrawals
 from spoorvast.storage.base import case_chain
 from spoorvast.storage.vault import Vault
-from spoorvast.web import pictures, render
+from spoorvast.web import picture_reading, pictures, render
 from spoorvast.web.adapters import sections
 from spoorvast.web.deps import Redirect, case_of, check_csrf, vault_for
 from spoorvast.web.vault_settings import BLUR_ALL
@@ -99,6 +99,8 @@ def _detail(vault: Vault, case: Case, item: Item) -> dict[str, Any]:
         "conversation": sections.conversation(vault, item),
         "proposals": sections.ocr_proposals(vault, case, item),
         "harmful_available": sections.can_mark_harmful(),
+        "read_available": sections.can_read_text(),
+        "unread_picture": picture is not None and picture_reading.unread(vault, item),
         "date_question": _date_question(vault, case, item),
         **_standing(vault, case, item),
     }

@@ -62,11 +62,13 @@ def can_read_text() -> bool:
     return present("spoorvast.services.ocr")
 
 
-def read_text(vault: Vault, case: Case, progress: Callable[[int, int, Item], None]) -> int:
-    """OCR every picture not read yet; returns how many were read."""
+def read_text(vault: Vault, case: Case, progress: Callable[[int, int, Item], None],
+              item_ids: frozenset[int] | None = None) -> int:
+    """OCR every picture not read yet (of ``item_ids`` only, when given); returns how many
+    were read."""
     from spoorvast.services import ocr
 
-    return len(ocr.run_ocr(vault, case, progress))
+    return len(ocr.run_ocr(vault, case, progress, item_ids=item_ids))
 
 
 @dataclass(frozen=True, slots=True)
