@@ -31,6 +31,7 @@ def flash(request: Request) -> str:
     """The message a form's redirect asked for (``?msg=``): its own, or the app's."""
     from spoorvast.web import render
 
+    render.use_language(request)
     code = request.query_params.get("msg", "")
     message = FLASHES.get(code)
     return _(message) if message else render.flash(code)
