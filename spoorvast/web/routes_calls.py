@@ -15,7 +15,7 @@ from spoorvast.i18n import _
 from spoorvast.model.records import Case, Item
 from spoorvast.services import cases as case_service
 from spoorvast.services import events as event_service
-from spoorvast.services import typed_calls
+from spoorvast.services import typed_calls, withdrawals
 from spoorvast.storage.vault import Vault
 from spoorvast.web import drafts, forms, render
 from spoorvast.web.deps import case_of, check_csrf, session_of, vault_for
@@ -39,9 +39,11 @@ def calls_page(request: Request, case_id: int) -> Response:
 
 def _page(request: Request, vault: Vault, case: Case, form: dict[str, str], error: str = "",
           status: int = 200) -> Response:
-    records = event_service.calls(vault, case)
-    typed = {i.id: i.label for i in vault.store.items(case.id or 0)
-             if i.importer == typed_calls.TYPED_CALL}
+    current = withdrawals.current_items(vault, case)  # not withdrawn, not corrected since
+    shown = {i.number for i in current}
+    records = [r for r in event_service.calls(vault, case)
+               if r.ref.item_number in shown]
+    typed = {i.id: i.label for i in current if i.importer == typed_calls.TYPED_CALL}
     return render.page(request, "calls.html", status=status, case=case, records=records,
                        typed=typed, form=form, error=error, active="calls",
                        flash=forms.flash(request))

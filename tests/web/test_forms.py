@@ -106,6 +106,9 @@ def test_call_is_corrected_as_a_new_sealed_version(client: Browserish) -> None:
         items = vault.store.items(case_id)
         assert [i.label for i in items] == ["E-0001", "E-0002"]
         assert typed_calls.read_call(vault, items[1]).moment is not None
+    listed = client.get(f"/c/{case_id}/calls").text
+    assert "22:45" in listed and "22:15" not in listed.split('id="calls"')[1]  # the old one
+    assert "/calls/E-0002/correct" in listed and "/calls/E-0001/correct" not in listed
     not_a_call = client.post(f"/c/{case_id}/notes", {"kind": "observation", "text": "x"})
     assert not_a_call.status_code == 303
     assert client.get(f"/c/{case_id}/calls/E-0003/correct").status_code == 400
