@@ -81,6 +81,9 @@ register_codes({
 })
 
 
+AFTER_ADD_SETTING = "ocr.after-add"  # "0": pictures are read only when asked
+
+
 @dataclass(frozen=True, slots=True)
 class OcrTask:
     item: Item

@@ -17,7 +17,7 @@ from spoorvast.i18n import _
 from spoorvast.storage import scratch
 from spoorvast.storage.sqlite import as_damage
 from spoorvast.storage.vault import Vault
-from spoorvast.web import pending_uploads, render, security
+from spoorvast.web import pending_uploads, render, security, wording
 from spoorvast.web.deps import Forbidden, Redirect
 from spoorvast.web.jobs import JobRegistry
 from spoorvast.web.private import PrivateDirs
@@ -130,11 +130,13 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(UserError)
     async def user_error(request: Request, exc: UserError) -> Response:
-        return render.page(request, "error.html", status=400, message=exc.message)
+        return render.page(request, "error.html", status=400,
+                           message=wording.message(exc.message))
 
     @app.exception_handler(sqlcipher3.DatabaseError)
     async def database_error(request: Request, exc: sqlcipher3.DatabaseError) -> Response:
         damaged = as_damage(exc)
         if damaged is None:
             raise exc
-        return render.page(request, "error.html", status=500, message=damaged.message)
+        return render.page(request, "error.html", status=500,
+                           message=wording.message(damaged.message))

@@ -4,9 +4,11 @@ currency as an ISO 4217 code from Babel's list, named in their language."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
 from functools import cache
 
-from babel.numbers import get_currency_name, list_currencies
+from babel.numbers import format_currency, get_currency_name, list_currencies
 
 from spoorvast.errors import UserError
 from spoorvast.i18n import _
@@ -54,3 +56,18 @@ def currencies(language: str) -> tuple[tuple[str, str], ...]:
     first.sort(key=lambda c: FIRST.index(c[0]))
     rest = sorted((c for c in named if c[0] not in FIRST), key=lambda c: c[1].casefold())
     return tuple(first + rest)
+
+
+def money_in(language: str) -> Callable[[note_service.Note], str]:
+    """How a note's amount is written for the reader ("€ 1.250,50" in Dutch)."""
+    locale = LOCALES.get(language, "en")
+
+    def money(note: note_service.Note) -> str:
+        if not note.amount or not note.currency:
+            return ""
+        try:
+            return format_currency(Decimal(note.amount), note.currency, locale=locale)
+        except (ArithmeticError, ValueError):
+            return f"{note.amount} {note.currency}"
+
+    return money

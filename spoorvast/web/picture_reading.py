@@ -8,13 +8,14 @@ from __future__ import annotations
 from spoorvast.i18n import _, ngettext
 from spoorvast.model.records import ArtifactRole, Case, Item
 from spoorvast.services import cases as case_service
+from spoorvast.services import ocr as ocr_service
 from spoorvast.storage.vault import Vault
 from spoorvast.web.adapters import sections
 from spoorvast.web.jobs import Job, JobRegistry, Link
 from spoorvast.web.session import VaultSession
 from spoorvast.web.vault_settings import read_setting
 
-AUTO_SETTING = "web.ocr-after-add"  # "0": pictures are read only on request
+AUTO_SETTING = ocr_service.AFTER_ADD_SETTING  # "0": pictures are read only on request
 
 
 def unread(vault: Vault, item: Item) -> bool:

@@ -33,7 +33,7 @@ from spoorvast.services import cases as case_service
 from spoorvast.services.intake import AddResult, Intake, Presealed, Status, expand
 from spoorvast.storage.blobs import BlobStore
 from spoorvast.storage.vault import Vault
-from spoorvast.web import lock_notices, pending_uploads, picture_reading, render
+from spoorvast.web import lock_notices, pending_uploads, picture_reading, render, wording
 from spoorvast.web.deps import case_of, check_csrf, jobs_of, require_owner, vault_for
 from spoorvast.web.jobs import FileProgress, Job, JobRegistry, Link, Work
 from spoorvast.web.private import PrivateDirs
@@ -347,7 +347,7 @@ def _tell(job: Job, vault: Vault, case_id: int) -> None:
     job.lines.append(_("{added} of {total} files added.").format(
         added=len(added), total=len(job.files)))
     for line in added_service.told(vault, case, [f.labels[0] for f in added if f.labels]):
-        job.lines.append(line.text or ngettext(
+        job.lines.append(wording.message(line.text) if line.text else ngettext(
             "{label}: {count} more finding on its page.",
             "{label}: {count} more findings on its page.",
             line.more).format(label=line.label, count=line.more))

@@ -64,7 +64,8 @@ def notes_page(request: Request, case_id: int) -> Response:
     return render.page(request, "notes.html", case=case, written=written, error="",
                        kinds=note_service.KIND_LABELS, form=draft, active="notes",
                        draft_back=bool(draft),
-                       currencies=note_form.currencies(render.use_language(request)))
+                       currencies=note_form.currencies(render.use_language(request)),
+                       money=note_form.money_in(render.use_language(request)))
 
 
 @router.post("/c/{case_id}/notes/draft", dependencies=CSRF)
@@ -99,7 +100,8 @@ def add_note(request: Request, case_id: int, kind: Text = "observation", text: T
             return render.page(request, "notes.html", status=400, case=case,
                                written=written, error=message, kinds=note_service.KIND_LABELS,
                                form=form, active="notes", draft_back=False,
-                               currencies=note_form.currencies(language))
+                               currencies=note_form.currencies(language),
+                               money=note_form.money_in(language))
     return RedirectResponse(f"/c/{case_id}/notes?msg=note-added", status_code=303)
 
 

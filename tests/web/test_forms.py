@@ -132,6 +132,8 @@ def test_requested_action_with_amount_in_the_persons_language(client: Browserish
         "1250.50", "EUR", "BE00 0000 0000 0000")
     checklist = client.get(f"/c/{case_id}/checklist").text
     assert 'data-element="actions" data-status="present"' in checklist
+    listed = client.get(f"/c/{case_id}/notes").text
+    assert "€\xa01.250,50" in listed or "€ 1.250,50" in listed, listed[-3000:]
 
 
 def test_bad_amounts_and_currencies_are_refused(client: Browserish) -> None:

@@ -29,16 +29,16 @@ def capture(vault: Vault, case: Case, url: str, allow_private: bool,
             tsa_url: str | None, logged_in: bool = False) -> Outcome:
     from spoorvast.capture.batch import Failed, capture_all
     from spoorvast.capture.options import CaptureOptions
-    from spoorvast.findings import render
     from spoorvast.model.records import Finding
+    from spoorvast.web import wording
 
     options = CaptureOptions(allow_private_network=allow_private, tsa_url=tsa_url or None,
                              logged_in=logged_in)
     outcome = capture_all(vault, case, options, [url])[0]
     if isinstance(outcome, Failed):
         return Outcome(url, None, outcome.message)
-    problems = tuple(render(Finding(None, case.id or 0, None, p.severity, p.code, p.params))
-                     for p in outcome.problems)
+    problems = tuple(wording.finding(Finding(None, case.id or 0, None, p.severity, p.code,
+                                             p.params)) for p in outcome.problems)
     return Outcome(url, outcome.label, "", problems)
 
 
