@@ -117,6 +117,16 @@ def calls(vault: Vault, case: Case, limit: int = 100_000) -> list[CallRecord]:
             for hit in vault.store.search_events(query)]
 
 
+def calls_page(vault: Vault, case: Case, item_ids: tuple[int, ...], offset: int = 0,
+               limit: int = PAGE_SIZE) -> tuple[list[CallRecord], int]:
+    """One page of the calls of ``item_ids`` in time order, and how many there are."""
+    query = EventQuery(case.id or 0, kinds=("call",), item_ids=item_ids, limit=limit,
+                       offset=max(0, offset))
+    importers = {i.id: i.importer for i in vault.store.items(case.id or 0)}
+    return ([call_record(hit, importers.get(hit.event.item_id, ""))
+             for hit in vault.store.search_events(query)], vault.store.count_events(query))
+
+
 def call_record(hit: EventHit, source: str) -> CallRecord:
     details = dict(hit.event.details)
     actor = hit.event.actor

@@ -23,6 +23,7 @@ from spoorvast.web.deps import case_of, check_csrf, session_of, vault_for
 router = APIRouter()
 Text = Annotated[str, Form()]
 CSRF = [Depends(check_csrf)]
+PAGE = 100  # calls a page
 FIELDS = ("number", "hidden", "called", "day", "time", "direction", "minutes", "seconds")
 
 
@@ -31,22 +32,23 @@ def _draft(case_id: int) -> str:
 
 
 @router.get("/c/{case_id}/calls")
-def calls_page(request: Request, case_id: int) -> Response:
+def calls_page(request: Request, case_id: int, offset: int = 0) -> Response:
     with vault_for(request) as vault:
         case = case_of(vault, case_id)
-        return _page(request, vault, case, drafts.kept(session_of(request), _draft(case_id)))
+        return _page(request, vault, case, drafts.kept(session_of(request), _draft(case_id)),
+                     offset=offset)
 
 
 def _page(request: Request, vault: Vault, case: Case, form: dict[str, str], error: str = "",
-          status: int = 200) -> Response:
+          status: int = 200, offset: int = 0) -> Response:
     current = withdrawals.current_items(vault, case)  # not withdrawn, not corrected since
-    shown = {i.number for i in current}
-    records = [r for r in event_service.calls(vault, case)
-               if r.ref.item_number in shown]
+    records, total = event_service.calls_page(vault, case, tuple(i.id or 0 for i in current),
+                                              offset, PAGE)
     typed = {i.id: i.label for i in current if i.importer == typed_calls.TYPED_CALL}
     return render.page(request, "calls.html", status=status, case=case, records=records,
                        typed=typed, form=form, error=error, active="calls",
-                       flash=forms.flash(request))
+                       flash=forms.flash(request), total=total, offset=max(0, offset),
+                       size=PAGE)
 
 
 def _call(form: dict[str, str]) -> typed_calls.TypedCall:

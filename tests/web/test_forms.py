@@ -61,6 +61,21 @@ def test_typed_call_is_sealed_listed_and_covers_the_checklist(client: Browserish
         assert f'data-element="{element}" data-status="present"' in checklist
 
 
+def test_a_long_call_list_comes_in_pages(client: Browserish) -> None:
+    case_id = started(client)
+    with client.live.app.state.session.use() as vault:
+        case = case_service.get_case(vault, case_id)
+        for n in range(105):
+            typed_calls.add_call(vault, case, typed_calls.TypedCall(
+                f"0470 12 {n // 100:02d} {n % 100:02d}", f"2026-03-{1 + n // 24:02d} "
+                f"{n % 24:02d}:00", "in"))
+    first = client.get(f"/c/{case_id}/calls").text
+    assert first.count("/correct\"") == 100 and "1–100 of 105" in first
+    assert f'/c/{case_id}/calls?offset=100' in first
+    rest = client.get(f"/c/{case_id}/calls?offset=100").text
+    assert rest.count("/correct\"") == 5 and "+32470120104" in rest
+
+
 def test_hidden_number_call(client: Browserish) -> None:
     case_id = started(client)
     added = client.post(f"/c/{case_id}/calls", {**CALL, "number": "", "hidden": "1",
