@@ -6,17 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from spoorvast.capture.show import record_of, rows
+from spoorvast.capture.show import rows
 from spoorvast.cli import output
 from spoorvast.i18n import _
 from spoorvast.model.records import Item
-from spoorvast.storage.vault import Vault
 
 
-def section(vault: Vault, item: Item) -> tuple[Any, Callable[[], None] | None]:
-    record = record_of(vault, item)
-    if record is None:
-        return None, None
+def render(record: dict[str, Any], item: Item) -> tuple[Any, Callable[[], None] | None]:
     return record, lambda: print_record(record)
 
 

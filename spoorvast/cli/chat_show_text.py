@@ -1,169 +1,61 @@
-"""The human-readable form of a conversation's ``show`` section (Rich, reader's language).
+"""The human-readable form of a conversation's ``show`` section (Rich, reader's language),
+and its next steps worded as commands.
 
 Evidence values (names, numbers) are printed as plain text, never as Rich markup.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.table import Table
 from rich.text import Text
 
 from spoorvast.cli import output
-from spoorvast.cli.chat_facts import Facts
-from spoorvast.cli.chat_show import Accounting, ChatSummary, KindCount, Moment, Speaker
-from spoorvast.i18n import N_, _, ngettext
+from spoorvast.i18n import _, ngettext
+from spoorvast.model.serialize import to_json
+from spoorvast.services import conversation_text as text
+from spoorvast.services.conversation import ChatSummary, Hint, Speaker
 
-WARN = "yellow"
-Row = tuple[str, str, str | None]  # label, value, style
-
-ORDERS = {"day/month/year": N_("day/month/year"), "month/day/year": N_("month/day/year"),
-          "year-month-day": N_("year-month-day")}
-MEDIA = {"with media": N_("with media"), "without media": N_("without media")}
+STYLES = {text.WARN: "yellow", text.STOP: "bold red"}
+WARN = STYLES[text.WARN]
 
 
 def print_summary(summary: ChatSummary) -> None:
     console = output.stdout_console()
     console.print(Text(_("Conversation"), style="bold"))
     facts = output.facts()
-    for label, value, style in rows(summary):
-        facts.add_row(Text(label), Text(value, style=style or ""))
+    for label, value, attention in text.rows(summary):
+        facts.add_row(Text(label), Text(value, style=STYLES.get(attention or "", "")))
     console.print(facts)
     _print_participants(summary)
     _next_steps(summary)
 
 
-def rows(summary: ChatSummary) -> list[Row]:
-    rows: list[Row] = [(_("Events"), _events(summary.events, summary.kinds), None)]
-    if summary.time_range is not None:
-        rows.append((_("First event"), _moment(summary.time_range.first), None))
-        rows.append((_("Last event"), _moment(summary.time_range.last), None))
-        undated = summary.time_range.undated
-        if undated:
-            rows.append((_("Without a time"), ngettext(
-                "{count} event has no time", "{count} events have no time", undated)
-                .format(count=undated), WARN))
-    if summary.accounting is not None:
-        rows.append(_accounting(summary.accounting))
-    return rows + _fact_rows(summary.facts)
+def summary_json(summary: ChatSummary) -> Any:
+    """``show --json``: the summary, its next steps as commands (``{step, command}``)."""
+    data = to_json(summary)
+    data["next_steps"] = [{"step": h.step, "command": command(h)} for h in steps(summary)]
+    return data
 
 
-def _events(total: int, kinds: tuple[KindCount, ...]) -> str:
-    parts = [_kind_count(k.kind, k.count).format(count=k.count) for k in kinds]
-    return f"{total}" + (f" ({', '.join(parts)})" if parts else "")
+def steps(summary: ChatSummary) -> list[Hint]:
+    """The next steps this CLI has a command for (``reread`` is a feature module)."""
+    from spoorvast.cli.app import COMMAND_MODULES
+
+    reread = "spoorvast.cli.cmd_reread" in COMMAND_MODULES
+    return [h for h in summary.next_steps if h.step != "reread" or reread]
 
 
-def _kind_count(kind: str, n: int) -> str:
-    if kind == "message":
-        return ngettext("{count} message", "{count} messages", n)
-    if kind == "call":
-        return ngettext("{count} call", "{count} calls", n)
-    if kind == "system":
-        return ngettext("{count} system line", "{count} system lines", n)
-    return ngettext("{count} other event", "{count} other events", n)
-
-
-def _how(moment: Moment) -> str:
-    if moment.offset_source == "assumed-zone":
-        return _("zone {zone} assumed").format(zone=moment.zone or "?")
-    how = {"explicit": _("offset in the source"), "epoch": _("from a UTC clock"),
-           "user": _("typed by you"), "clock": _("spoorvast's clock")}
-    return how.get(moment.offset_source, moment.offset_source)
-
-
-def _moment(moment: Moment) -> str:
-    return _("{local} (UTC{offset}, {how}), {ref}").format(
-        local=moment.local, offset=moment.offset, how=_how(moment), ref=moment.ref)
-
-
-def _accounting(a: Accounting) -> Row:
-    text = _("read {read} = events {events} + continuation lines {continued} + not "
-             "read {problems}").format(
-        read=a.read, events=a.events, continued=a.continued, problems=a.problems)
-    verdict = _("the accounting closes") if a.closes else _("the accounting does NOT close")
-    text = f"{text}: {verdict}"
-    if a.stored != a.events:
-        text += "; " + _("{stored} events are stored, not {events}").format(
-            stored=a.stored, events=a.events)
-    ok = a.closes and a.stored == a.events
-    return _("Import accounting"), text, None if ok else WARN
-
-
-def _fact_rows(facts: Facts) -> list[Row]:
-    rows: list[Row] = []
-    if facts.date_order is not None:
-        rows.append(_date_order(facts))
-    if facts.time_zone is not None:
-        rows.append(_zone(facts))
-    if facts.truncated is not None:
-        rows.append((_("Truncation"), _(
-            "{count} messages, at WhatsApp's export limit of about {limit} ({media}): "
-            "older messages may be missing").format(
-            count=facts.truncated.count, limit=facts.truncated.limit,
-            media=_(MEDIA.get(facts.truncated.media, facts.truncated.media))), WARN))
-    rows.extend(_attachment_and_repair_rows(facts))
-    return rows + _end_rows(facts)
-
-
-def _date_order(facts: Facts) -> Row:
-    order = facts.date_order
-    assert order is not None
-    shown = _(ORDERS[order.order]) if order.order in ORDERS else order.order
-    if order.ambiguous:
-        return (_("Date order"), _("{order}, assumed: no date in the export tells day/month "
-                                   "from month/day").format(order=shown), WARN)
-    return _("Date order"), f"{shown} ({order.rule})" if order.rule else shown, None
-
-
-def _zone(facts: Facts) -> Row:
-    zone = facts.time_zone
-    assert zone is not None
-    if zone.events is None:
-        text = _("local times read in {zone}: assumed, not in the export").format(
-            zone=zone.zone)
-    else:
-        text = ngettext("{count} local time read in {zone}: assumed, not in the export",
-                        "{count} local times read in {zone}: assumed, not in the export",
-                        zone.events).format(count=zone.events, zone=zone.zone)
-    return _("Time zone"), text, None
-
-
-def _attachment_and_repair_rows(facts: Facts) -> list[Row]:
-    rows: list[Row] = []
-    a = facts.attachments
-    if a.missing or a.refused or a.unreferenced or a.undecodable:
-        rows.append((_("Attachments"), _(
-            "{missing} missing from the export, {refused} not read, {unreferenced} named "
-            "by no message, {undecodable} undecodable").format(
-            missing=a.missing, refused=a.refused, unreferenced=a.unreferenced,
-            undecodable=a.undecodable),
-            WARN if a.missing or a.refused or a.undecodable else None))
-    r = facts.repairs
-    if r.total():
-        rows.append((_("Encoding repairs"), _(
-            "{not_utf8} places not in UTF-8, {mojibake} texts repaired (mojibake), "
-            "{escapes} JSON escapes repaired, {surrogates} texts with invalid characters")
-            .format(not_utf8=r.not_utf8, mojibake=r.mojibake, escapes=r.escapes,
-                    surrogates=r.surrogates), None))
-    return rows
-
-
-def _end_rows(facts: Facts) -> list[Row]:
-    rows: list[Row] = []
-    if facts.own_messages_only:
-        rows.append((_("One side only"), _("only the account holder's own messages: the "
-                                           "other side is not in this export"), WARN))
-    if facts.stopped is not None:
-        rows.append((_("Import stopped"), _(
-            "the {importer} reader stopped after {count} events ({error}); the rest of "
-            "the file is in the sealed original only").format(
-            importer=facts.stopped.importer, count=facts.stopped.after,
-            error=facts.stopped.error), "bold red"))
-    others = facts.other_count()
-    if others:
-        rows.append((_("Other findings"), ngettext(
-            "{count} other finding, listed above", "{count} other findings, listed above",
-            others).format(count=others), None))
-    return rows
+def command(hint: Hint) -> str:
+    case = "" if hint.case is None else f" --case {hint.case}"
+    if hint.step == "assign":
+        return f'spoorvast participants {hint.item} --suspect "<name>"{case}'
+    if hint.step == "search":
+        return f'spoorvast search --item {hint.item} "<words>"{case}'
+    if hint.step == "mark":
+        return f"spoorvast mark {hint.value}{case}"
+    return f"spoorvast reread {hint.item} --date-order {hint.value}{case}"
 
 
 # -- participants and next steps ------------------------------------------------------
@@ -187,35 +79,14 @@ def _participants(speakers: list[Speaker]) -> Table:
     table = output.table(_("Participant"), _("Kind"), _("Messages and calls"),
                          _("Assigned to party"), title=_("Participants"))
     for s in speakers:
-        table.add_row(Text(shown(s)), Text(kind(s), style=WARN if s.weak else ""),
-                      Text(str(s.events)), Text(party(s)))
+        table.add_row(Text(text.shown(s)), Text(text.kind(s), style=WARN if s.weak else ""),
+                      Text(str(s.events)), Text(text.party(s)))
     return table
 
 
-def shown(speaker: Speaker) -> str:
-    if speaker.key is None:
-        return _("(no sender recorded: own messages, system lines, hidden numbers)")
-    return speaker.shown
-
-
-def kind(speaker: Speaker) -> str:
-    labels = {"phone": _("phone number"), "account": _("account"),
-              "email": _("e-mail address"), "name": _("name only (weak identity)"),
-              "url": _("web address"), "ip": _("IP address")}
-    return labels.get(speaker.kind or "", speaker.kind or "")
-
-
-def party(speaker: Speaker) -> str:
-    if speaker.party is None:
-        return ""
-    roles = {"victim": _("victim"), "suspect": _("suspect"), "witness": _("witness"),
-             "other": _("other")}
-    role = roles.get(speaker.role or "", speaker.role or "")
-    return f"{speaker.party} ({role})" if role else speaker.party
-
-
 def _next_steps(summary: ChatSummary) -> None:
-    if not summary.next_steps:
+    listed = steps(summary)
+    if not listed:
         return
     explain = {
         "assign": _("No participant is assigned to a party yet; assign the suspect (a "
@@ -226,6 +97,6 @@ def _next_steps(summary: ChatSummary) -> None:
                     "compared with the phone, read the export again the other way:"),
     }
     output.line(_("Next steps"), style="bold")
-    for hint in summary.next_steps:
+    for hint in listed:
         output.line(f"  {explain.get(hint.step, '')}")
-        output.line(f"    {hint.command}")
+        output.line(f"    {command(hint)}")

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from spoorvast.cli import cmd_withdraw, context, output
+from spoorvast.errors import UserError
 from spoorvast.i18n import _, ngettext
 from spoorvast.importers.chat.shared import codes as _codes  # noqa: F401  (finding messages)
 from spoorvast.model.conversation import EventHit, EventQuery
@@ -20,6 +21,7 @@ from spoorvast.model.records import Case, Item
 from spoorvast.services import cases as case_service
 from spoorvast.services import events as event_service
 from spoorvast.services import parties as party_service
+from spoorvast.services import typed_calls
 from spoorvast.services.ocr import find_in_pictures
 from spoorvast.storage.vault import Vault
 
@@ -192,15 +194,24 @@ def calls(ctx: typer.Context, case_id: CaseOption = None, as_json: JsonOption = 
 
 def call_add(
     ctx: typer.Context,
-    number: Annotated[str, typer.Option("--number", help=_("The number, as shown."))],
     at: Annotated[str, typer.Option("--at", help=_("When (case time zone), e.g. "
                                                    "2026-03-04 22:15."))],
     direction: Annotated[str, typer.Option("--direction", help=_("in, out or missed."))],
+    number: Annotated[str | None, typer.Option("--number", help=_(
+        "The number, as shown."))] = None,
+    hidden: Annotated[bool, typer.Option("--hidden", help=_(
+        "The caller's number was hidden (no --number)."))] = False,
+    called: Annotated[str | None, typer.Option("--called", help=_(
+        "Your own number that was called (it becomes yours, as the victim)."))] = None,
     duration: Annotated[int | None, typer.Option("--duration", min=0, help=_(
         "Duration in seconds."))] = None,
     case_id: CaseOption = None,
 ) -> None:
+    if hidden == (number is not None):
+        raise UserError(_("Give the caller's number with --number, or --hidden when it was "
+                          "hidden."))
+    call = typed_calls.TypedCall(number, at, direction, duration, called)
     with context.open_vault(ctx) as vault:
         case = case_service.current_case(vault, case_id)
-        item = event_service.add_call(vault, case, number, at, direction, duration)
+        item = typed_calls.add_call(vault, case, call)
     output.line(_("{item}: call recorded.").format(item=item.label))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -26,6 +26,7 @@ from spoorvast.services import cases as case_service
 from spoorvast.services import ocr as ocr_service
 from spoorvast.services import ocr_care, ocr_review
 from spoorvast.services.ocr_review import Proposal, State
+from spoorvast.services.picture_text import proposal_json
 from spoorvast.storage.vault import Vault
 
 CaseOption = Annotated[int | None, typer.Option("--case", help=_(
@@ -128,21 +129,9 @@ def proposals(ctx: typer.Context, label: Annotated[str | None, typer.Argument(
         listed = [p for p in ocr_review.proposals(vault, case, item)
                   if everything or p.state is State.OPEN]
     if as_json:
-        output.as_json([_proposal_json(p) for p in listed])
+        output.as_json([proposal_json(p) for p in listed])
         return
     _print_proposals(listed)
-
-
-def _proposal_json(p: Proposal) -> dict[str, object]:
-    return {
-        "ref": p.ref, "kind": p.kind.value, "state": p.state.value, "item": p.item.label,
-        "text": p.text, "region": list(p.region) if p.region else None,
-        "identifier_kind": p.identifier.kind.value if p.identifier else None,
-        "at": p.at.isoformat() if p.at else None, "side": p.side,
-        "shown_time": p.shown_time,
-        "file_time": p.file_time.isoformat() if p.file_time else None,
-        "provenance": ocr_review.provenance(p.item.label, p.region),
-    }
 
 
 def _print_proposals(listed: list[Proposal]) -> None:
@@ -238,29 +227,21 @@ def duplicate_groups(ctx: typer.Context, case_id: CaseOption = None,
 EXCERPT = 400
 
 
-def section(vault: Vault, item: Item) -> tuple[object, Callable[[], None] | None]:
+def render(data: dict[str, Any], item: Item) -> tuple[object, Callable[[], None] | None]:
     """``show`` for plain files: the text read from the picture and its proposals."""
-    case = case_service.get_case(vault, item.case_id)
-    found = [(a, d) for i, a, d in ocr_service.documents(vault, case) if i.id == item.id]
-    harmful = ocr_care.blurred_preview(vault, item) is not None
-    if not found:
-        return ({"ocr": None, "harmful": harmful}, None) if harmful else (None, None)
-    artifact, document = found[0]
-    listed = ocr_review.proposals(vault, case, item)
-    data = {"ocr": {"artifact": artifact.sha256, "text": document.text,
-                    "refused": document.refused[0] if document.refused else None,
-                    "proposals": [_proposal_json(p) for p in listed]},
-            "harmful": harmful}
+    read = data.get("ocr")
+    if read is None:
+        return data, None
 
     def show() -> None:
         output.line()
         output.line(_("Text read from the picture"), style="bold")
-        text = document.text
+        text = str(read["text"])
         output.line(text[:EXCERPT] + ("…" if len(text) > EXCERPT else ""))
-        waiting = sum(1 for p in listed if p.state is State.OPEN)
+        waiting = sum(1 for p in read["proposals"] if p["state"] == State.OPEN.value)
         output.line(_("{count} proposals await your decision: spoorvast proposals {item}")
                     .format(count=waiting, item=item.label))
-        if harmful:
+        if data.get("harmful"):
             output.line(_("Marked harmful: shown blurred by default."))
 
     return data, show

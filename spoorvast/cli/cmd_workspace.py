@@ -238,14 +238,11 @@ def guidance(ctx: typer.Context) -> None:
         output.line(f"  {platform}: {_(advice)}")
 
 
-def note_section(vault: object, item: object) -> tuple[object, object]:
+def render_note(note: object, item: object) -> tuple[object, object]:
     """``show`` of a note: what was typed, as sealed."""
-    from spoorvast.model.records import Item
     from spoorvast.model.serialize import to_json
-    from spoorvast.storage.vault import Vault
 
-    assert isinstance(vault, Vault) and isinstance(item, Item)
-    note = note_service.read_note(vault, item)
+    assert isinstance(note, note_service.Note)
 
     def printer() -> None:
         output.line(_(note_service.KIND_LABELS[note.kind]), style="bold")

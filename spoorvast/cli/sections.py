@@ -1,8 +1,6 @@
-"""Extra sections of ``spoorvast show``, per importer.
-
-An importer that stores an analysis (e-mail header analysis, capture record,
-conversation summary…) registers here how to print it and how to put it in
-``show --json``: one line per feature in :data:`SECTIONS`.
+"""Extra sections of ``spoorvast show``, per importer: the result computed by
+:mod:`spoorvast.services.show`, printed in the reader's language and put in
+``show --json``. One printer per service section in :data:`PRINTERS`.
 """
 
 from __future__ import annotations
@@ -12,35 +10,32 @@ from importlib import import_module
 from typing import Any
 
 from spoorvast.model.records import Item
+from spoorvast.services import show
 from spoorvast.storage.vault import Vault
 
-# importer name -> "module:function"; the function is
-#   (vault, item) -> (json_value, print_function_or_None)
-SECTIONS: dict[str, str] = {
-    "email": "spoorvast.cli.cmd_email:section",
-    "email-headers": "spoorvast.cli.cmd_email:section",
-    "mbox": "spoorvast.cli.cmd_email:section",
-    "outlook-msg": "spoorvast.cli.cmd_email:section",
-    "note": "spoorvast.cli.cmd_workspace:note_section",
-    "capture": "spoorvast.cli.capture_show:section",
-    "file": "spoorvast.cli.cmd_ocr:section",
-    "whatsapp": "spoorvast.cli.chat_show:section",
-    "telegram": "spoorvast.cli.chat_show:section",
-    "sms-backup-restore": "spoorvast.cli.chat_show:section",
-    "meta-messages": "spoorvast.cli.chat_show:section",
-    "discord-chat-exporter": "spoorvast.cli.chat_show:section",
-    "discord-package": "spoorvast.cli.chat_show:section",
-    "call-log-csv": "spoorvast.cli.chat_show:section",
-    "messenger-e2ee": "spoorvast.cli.chat_show:section",
+# service section -> "module:function"; the function is
+#   (result, item) -> (json_value, print_function_or_None)
+PRINTERS: dict[str, str] = {
+    "spoorvast.services.email_headers:analysis": "spoorvast.cli.cmd_email:render",
+    "spoorvast.services.notes:read_note": "spoorvast.cli.cmd_workspace:render_note",
+    "spoorvast.capture.show:record_of": "spoorvast.cli.capture_show:render",
+    "spoorvast.services.picture_text:section": "spoorvast.cli.cmd_ocr:render",
+    show.CONVERSATION: "spoorvast.cli.chat_show:render",
 }
 
-Section = Callable[[Vault, Item], tuple[Any, Callable[[], None] | None]]
+Printer = Callable[[], None]
+Section = Callable[[Vault, Item], tuple[Any, Printer | None]]
+Render = Callable[[Any, Item], tuple[Any, Printer | None]]
 
 
 def section_for(item: Item) -> Section | None:
-    target = SECTIONS.get(item.importer)
+    target = show.target(item)
     if target is None:
         return None
-    module, _, function = target.partition(":")
-    found: Section = getattr(import_module(module), function)
-    return found
+    module, _, function = PRINTERS[target].partition(":")
+    render: Render = getattr(import_module(module), function)  # registers its codes
+
+    def section(vault: Vault, item: Item) -> tuple[Any, Printer | None]:
+        result = show.section(vault, item)
+        return (None, None) if result is None else render(result, item)
+    return section

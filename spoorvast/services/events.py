@@ -17,26 +17,19 @@ from spoorvast.model.conversation import (
     EventRef,
     actor_key,
 )
-from spoorvast.model.custody import canonical
 from spoorvast.model.instant import Instant
 from spoorvast.model.records import (
-    Artifact,
-    ArtifactRole,
     Case,
     Event,
     Identifier,
-    IdentifierKind,
-    IdentifierStatus,
     Item,
-    ItemKind,
 )
-from spoorvast.services import withdrawals
+from spoorvast.services import typed_calls
 from spoorvast.services.parties import identifiers_of, party_named
+from spoorvast.services.typed_calls import TypedCall
 from spoorvast.storage.vault import Vault
 
 PAGE_SIZE = 50
-DIRECTIONS = ("in", "out", "missed")
-TYPED_CALL = "typed-call"
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +118,16 @@ def calls(vault: Vault, case: Case, limit: int = 100_000) -> list[CallRecord]:
             for hit in vault.store.search_events(query)]
 
 
+def calls_page(vault: Vault, case: Case, item_ids: tuple[int, ...], offset: int = 0,
+               limit: int = PAGE_SIZE) -> tuple[list[CallRecord], int]:
+    """One page of the calls of ``item_ids`` in time order, and how many there are."""
+    query = EventQuery(case.id or 0, kinds=("call",), item_ids=item_ids, limit=limit,
+                       offset=max(0, offset))
+    importers = {i.id: i.importer for i in vault.store.items(case.id or 0)}
+    return ([call_record(hit, importers.get(hit.event.item_id, ""))
+             for hit in vault.store.search_events(query)], vault.store.count_events(query))
+
+
 def call_record(hit: EventHit, source: str) -> CallRecord:
     details = dict(hit.event.details)
     actor = hit.event.actor
@@ -138,52 +141,9 @@ def call_record(hit: EventHit, source: str) -> CallRecord:
 def add_call(vault: Vault, case: Case, number: str, at: str, direction: str,
              duration: int | None = None, corrects: Item | None = None,
              reason: str = "") -> Item:
-    """A call the user types in (from memory or the phone's screen): one item holding the
-    typed record as its sealed original, one call event, the number as identifier.
-    ``corrects``: the typed call record this one replaces (see services/withdrawals.py)."""
-    if corrects is not None:
-        if corrects.importer != TYPED_CALL:
-            raise UserError(_("{label} is not a typed call record.").format(
-                label=corrects.label))
-        reason = withdrawals.correctable(vault, case, corrects, reason)
-    if direction not in DIRECTIONS:
-        raise UserError(_("The direction is in, out or missed."))
-    normalised = e164(number, zone_country(case.time_zone))
-    if normalised is None:
-        raise UserError(_("{number} is not a phone number.").format(number=number))
-    try:
-        moment = instant.from_user_text(at, case.time_zone)
-    except ValueError as exc:
-        raise UserError(_("{text} is not a date and time (for example 2026-03-04 22:15).")
-                        .format(text=at)) from exc
-    record = {"record": TYPED_CALL, "number_as_typed": number, "number": normalised,
-              "at": moment.to_json(), "direction": direction, "duration_seconds": duration}
-    return _store_call(vault, case, canonical(record), normalised, moment, direction, duration,
-                       (corrects, reason))
-
-
-def _store_call(vault: Vault, case: Case, data: bytes, number: str, moment: Instant,
-                direction: str, duration: int | None,
-                correction: tuple[Item | None, str] = (None, "")) -> Item:
-    blob = vault.blobs.ingest_bytes(data)
-    now = instant.now(case.time_zone)
-    original = Artifact(None, None, ArtifactRole.ORIGINAL, "application/json", blob.size,
-                        blob.sha256, "typed-call.json", now)
-    details = [("direction", direction), ("typed", "1")]
-    if duration is not None:
-        details.append(("duration", str(duration)))
-    cid = case.id or 0
-    with vault.store.transaction() as tx:
-        item = tx.add_item(Item(None, cid, 0, ItemKind.CALL_LOG, _("Typed call record"),
-                                now, TYPED_CALL), [original])
-        tx.add_events(item, [Event(None, cid, item.id, "call", moment, "",
-                                   actor=f"phone:{number}", details=tuple(details))])
-        tx.add_identifier(Identifier(None, cid, IdentifierKind.PHONE, number,
-                                     platform="phone", status=IdentifierStatus.PROPOSED,
-                                     item_id=item.id))
-        if correction[0] is not None:
-            tx.add_correction(item, correction[0], correction[1], now)
-    return item
+    """A call the user types in (see :mod:`spoorvast.services.typed_calls`)."""
+    return typed_calls.add_call(vault, case, TypedCall(number, at, direction, duration),
+                                corrects, reason)
 
 
 def participants(vault: Vault, case: Case, item: Item) -> list[Participant]:

@@ -81,6 +81,9 @@ register_codes({
 })
 
 
+AFTER_ADD_SETTING = "ocr.after-add"  # "0": pictures are read only when asked
+
+
 @dataclass(frozen=True, slots=True)
 class OcrTask:
     item: Item
@@ -147,13 +150,15 @@ def reference_day(item: Item) -> date:
 
 
 def run_ocr(vault: Vault, case: Case, progress: Progress | None = None,
-            workers: int | None = None, languages: str | None = None) -> list[OcrOutcome]:
-    """Read every pending picture; one Tesseract process per core. Results are stored
-    in batches (one flush and one transaction every :data:`BATCH_SECONDS`), each
-    picture whole or not at all; after an interruption the rest is read next time."""
+            workers: int | None = None, languages: str | None = None,
+            item_ids: frozenset[int] | None = None) -> list[OcrOutcome]:
+    """Read every pending picture (of ``item_ids`` only, when given); one Tesseract
+    process per core. Results are stored in batches (one flush and one transaction every
+    :data:`BATCH_SECONDS`), each picture whole or not at all; after an interruption the
+    rest is read next time."""
     settings = settings_for(case, languages)
     _check_tesseract(settings.languages)
-    tasks = pending(vault, case)
+    tasks = [t for t in pending(vault, case) if item_ids is None or t.item.id in item_ids]
     outcomes: list[OcrOutcome] = []
     batch: list[tuple[OcrTask, OcrDocument]] = []
     started = time.monotonic()

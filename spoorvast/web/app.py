@@ -17,7 +17,7 @@ from spoorvast.i18n import _
 from spoorvast.storage import scratch
 from spoorvast.storage.sqlite import as_damage
 from spoorvast.storage.vault import Vault
-from spoorvast.web import drafts, pending_uploads, render, security
+from spoorvast.web import drafts, pending_uploads, render, security, wording
 from spoorvast.web.deps import Forbidden, Redirect
 from spoorvast.web.inbox_agent import InboxAgent
 from spoorvast.web.jobs import JobRegistry, settle_dead
@@ -29,7 +29,8 @@ from spoorvast.web.uploads import Uploads
 
 ROUTERS = ("routes_auth", "routes_cases", "routes_items", "routes_add", "routes_work",
            "routes_timeline", "routes_vault", "routes_features", "routes_reread",
-           "routes_drafts", "routes_corrections")
+           "routes_drafts", "routes_corrections", "routes_calls", "routes_entries",
+           "routes_login")
 NOT_ACTIVITY = ("/jobs/", "/static/", "/favicon", "/state")
 
 
@@ -136,11 +137,13 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(UserError)
     async def user_error(request: Request, exc: UserError) -> Response:
-        return render.page(request, "error.html", status=400, message=exc.message)
+        return render.page(request, "error.html", status=400,
+                           message=wording.message(exc.message))
 
     @app.exception_handler(sqlcipher3.DatabaseError)
     async def database_error(request: Request, exc: sqlcipher3.DatabaseError) -> Response:
         damaged = as_damage(exc)
         if damaged is None:
             raise exc
-        return render.page(request, "error.html", status=500, message=damaged.message)
+        return render.page(request, "error.html", status=500,
+                           message=wording.message(damaged.message))

@@ -24,7 +24,7 @@ from spoorvast.i18n import _
 from spoorvast.services.verify import referenced_blob_names
 from spoorvast.storage.base import VAULT_CHAIN
 from spoorvast.storage.vault import Vault
-from spoorvast.web import lock_notices
+from spoorvast.web import lock_notices, wording
 from spoorvast.web.session import Locked, VaultSession
 
 MAX_KEPT = 50
@@ -208,14 +208,14 @@ class JobRegistry:
         try:
             handle = self.session.job_handle()
         except UserError as exc:
-            job.state, job.message = State.FAILED, exc.message
+            job.state, job.message = State.FAILED, wording.message(exc.message)
             return
         job.state = State.RUNNING
         try:
             work(job, handle)
             job.state = State.CANCELLED if job.cancelled else State.DONE
         except UserError as exc:
-            job.state, job.message = State.FAILED, exc.message
+            job.state, job.message = State.FAILED, wording.message(exc.message)
         except Exception:  # the job boundary: a bug becomes a message, never evidence
             job.state = State.FAILED
             job.message = _("Something unexpected went wrong (a bug in spoorvast). Your "

@@ -33,9 +33,9 @@ from spoorvast.services import cases as case_service
 from spoorvast.services.intake import AddResult, Intake, Presealed, Status, expand
 from spoorvast.storage.blobs import BlobStore
 from spoorvast.storage.vault import Vault
-from spoorvast.web import lock_notices, pending_uploads, render
+from spoorvast.web import lock_notices, pending_uploads, picture_reading, render, wording
 from spoorvast.web.deps import case_of, check_csrf, jobs_of, require_owner, vault_for
-from spoorvast.web.jobs import FileProgress, Job, Link, Work
+from spoorvast.web.jobs import FileProgress, Job, JobRegistry, Link, Work
 from spoorvast.web.private import PrivateDirs
 from spoorvast.web.session import Locked
 from spoorvast.web.uploads import (
@@ -223,7 +223,8 @@ def seal(request: Request, case_id: int, batch: str) -> Response:
             return Response(status_code=404)
         files = [FileProgress(f.name, f.size) for f in pending.files]
         job = jobs_of(request).submit("add", case_id,
-                                      _add_work(case_id, pending.files, private), files=files)
+                                      _add_work(case_id, pending.files, private,
+                                                jobs_of(request)), files=files)
         pending_uploads.forget(vault, batch)  # the job's files: a lock counts them now
     return JSONResponse({"job": job.id})
 
@@ -294,7 +295,8 @@ class JobObserver:
             current.message = result.message.replace(str(self.folder) + os.sep, "")
 
 
-def _add_work(case_id: int, received: list[Received], private: PrivateDirs) -> Work:
+def _add_work(case_id: int, received: list[Received], private: PrivateDirs,
+              jobs: JobRegistry) -> Work:
     def work(job: Job, vault: Vault) -> None:
         folder = _memory_folder(private)
         try:
@@ -305,6 +307,9 @@ def _add_work(case_id: int, received: list[Received], private: PrivateDirs) -> W
                 private.wipe(folder)
             remove_unreferenced(vault, received)
         _tell(job, vault, case_id)
+        if not job.cancelled:
+            picture_reading.after_add(jobs, vault, case_id, [
+                f.labels[0] for f in job.files if f.status == Status.ADDED.value and f.labels])
 
     return work
 
@@ -342,7 +347,7 @@ def _tell(job: Job, vault: Vault, case_id: int) -> None:
     job.lines.append(_("{added} of {total} files added.").format(
         added=len(added), total=len(job.files)))
     for line in added_service.told(vault, case, [f.labels[0] for f in added if f.labels]):
-        job.lines.append(line.text or ngettext(
+        job.lines.append(wording.message(line.text) if line.text else ngettext(
             "{label}: {count} more finding on its page.",
             "{label}: {count} more findings on its page.",
             line.more).format(label=line.label, count=line.more))

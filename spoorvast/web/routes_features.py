@@ -15,7 +15,7 @@ from spoorvast.model.records import Case, Item
 from spoorvast.services import cases as case_service
 from spoorvast.services.ocr import find_in_pictures
 from spoorvast.storage.vault import Vault
-from spoorvast.web import render
+from spoorvast.web import dossier_options, forms, render
 from spoorvast.web.adapters import capture as capture_adapter
 from spoorvast.web.adapters import dossier as dossier_adapter
 from spoorvast.web.adapters import events as event_adapter
@@ -35,13 +35,15 @@ def capture_page(request: Request, case_id: int, job: str = "") -> Response:
     with vault_for(request) as vault:
         case = case_of(vault, case_id)
         tsa = vault.store.setting(capture_adapter.TSA_SETTING) or ""
+        session = capture_adapter.available() and capture_adapter.has_session(vault)
     return render.page(request, "capture.html", case=case, job=job, tsa=tsa,
-                       available=capture_adapter.available(), active="capture")
+                       available=capture_adapter.available(), active="capture",
+                       has_session=session, flash=forms.flash(request))
 
 
 @router.post("/c/{case_id}/capture", dependencies=CSRF)
 def start_capture(request: Request, case_id: int, url: Text = "", private: Text = "",
-                  tsa: Text = "") -> Response:
+                  tsa: Text = "", logged_in: Text = "") -> Response:
     with vault_for(request) as vault:
         case_of(vault, case_id)
         if tsa.strip():
@@ -49,15 +51,17 @@ def start_capture(request: Request, case_id: int, url: Text = "", private: Text 
                 tx.set_setting(capture_adapter.TSA_SETTING, tsa.strip())
     job = jobs_of(request).submit("capture", case_id,
                                   _capture_work(case_id, url.strip(), bool(private),
-                                                tsa.strip()))
+                                                tsa.strip(), bool(logged_in)))
     return RedirectResponse(f"/c/{case_id}/capture?job={job.id}", status_code=303)
 
 
-def _capture_work(case_id: int, url: str, allow_private: bool, tsa: str) -> Work:
+def _capture_work(case_id: int, url: str, allow_private: bool, tsa: str,
+                  logged_in: bool = False) -> Work:
     def work(job: Job, vault: Vault) -> None:
         case = case_service.get_case(vault, case_id)
         job.total = 1
-        outcome = capture_adapter.capture(vault, case, url, allow_private, tsa or None)
+        outcome = capture_adapter.capture(vault, case, url, allow_private, tsa or None,
+                                          logged_in)
         job.done = 1
         if outcome.label is None:
             job.message = outcome.message
@@ -130,14 +134,17 @@ def dossier_page(request: Request, case_id: int, job: str = "") -> Response:
     with vault_for(request) as vault:
         case = case_of(vault, case_id)
     return render.page(request, "dossier.html", case=case, job=job,
+                       choices=dossier_options.choices(case),
                        available=dossier_adapter.available(),
                        ocr_available=sections.can_read_text(), active="dossier")
 
 
 @router.post("/c/{case_id}/dossier", dependencies=CSRF)
-def make_dossier(request: Request, case_id: int) -> Response:
+def make_dossier(request: Request, case_id: int, language: Text = "", redact: Text = "",
+                 gps: Text = "") -> Response:
+    render.use_language(request)
     with vault_for(request) as vault:
-        case_of(vault, case_id)
+        options = dossier_options.chosen(case_of(vault, case_id), language, redact, gps)
     private = request.app.state.private
     folder = private.create()
     made: dict[str, Path] = request.app.state.dossiers
@@ -148,7 +155,7 @@ def make_dossier(request: Request, case_id: int) -> Response:
         def progress(done: int, total: int) -> None:
             job.done, job.total = done, total
 
-        made[job.id] = dossier_adapter.make(vault, case, folder, progress)
+        made[job.id] = dossier_adapter.make(vault, case, folder, progress, options)
         job.lines.append(_("The dossier is ready."))
         job.links.append(Link(_("Download the dossier"), f"/c/{case_id}/dossier/{job.id}"))
 

@@ -11,7 +11,6 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from spoorvast.errors import UserError
-from spoorvast.findings import render as render_finding
 from spoorvast.i18n import _
 from spoorvast.model.conversation import EventQuery
 from spoorvast.model.records import Artifact, Case, Item
@@ -21,7 +20,7 @@ from spoorvast.services import notes as note_service
 from spoorvast.services import withdrawals
 from spoorvast.storage.base import case_chain
 from spoorvast.storage.vault import Vault
-from spoorvast.web import pictures, render
+from spoorvast.web import picture_reading, pictures, render, wording
 from spoorvast.web.adapters import sections
 from spoorvast.web.deps import Redirect, case_of, check_csrf, vault_for
 from spoorvast.web.vault_settings import BLUR_ALL
@@ -86,7 +85,7 @@ def _detail(vault: Vault, case: Case, item: Item) -> dict[str, Any]:
     artifacts = vault.store.artifacts(item.id or 0)
     picture = pictures.picture_of(artifacts)
     blur = vault.store.setting(BLUR_ALL) == "1" or pictures.preview_of(artifacts) is not None
-    findings = [(f, render_finding(f)) for f in vault.store.findings(case.id or 0, item.id)]
+    findings = [(f, wording.finding(f)) for f in vault.store.findings(case.id or 0, item.id)]
     events = vault.store.search_events(EventQuery(case.id or 0, item_ids=(item.id or 0,),
                                                   limit=EVENTS_SHOWN))
     event_total = vault.store.count_events(EventQuery(case.id or 0, item_ids=(item.id or 0,)))
@@ -99,6 +98,8 @@ def _detail(vault: Vault, case: Case, item: Item) -> dict[str, Any]:
         "conversation": sections.conversation(vault, item),
         "proposals": sections.ocr_proposals(vault, case, item),
         "harmful_available": sections.can_mark_harmful(),
+        "read_available": sections.can_read_text(),
+        "unread_picture": picture is not None and picture_reading.unread(vault, item),
         "date_question": _date_question(vault, case, item),
         **_standing(vault, case, item),
     }

@@ -51,7 +51,7 @@ def patterns_page(request: Request, case_id: int) -> Response:
     render.use_language(request)
     return render.page(request, "patterns.html", case=case, total=found.total,
                        summary=list(patterns.summary_lines(found)), charts=CHARTS,
-                       active="timeline")
+                       active="patterns")
 
 
 @router.get("/c/{case_id}/charts/{name}.svg")

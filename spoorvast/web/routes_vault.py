@@ -13,7 +13,7 @@ from spoorvast.errors import UserError
 from spoorvast.i18n import LANGUAGES, _
 from spoorvast.services import verify as verify_service
 from spoorvast.storage.vault import Vault
-from spoorvast.web import render
+from spoorvast.web import picture_reading, render
 from spoorvast.web.adapters import passphrase as passphrase_adapter
 from spoorvast.web.deps import check_csrf, jobs_of, require_owner
 from spoorvast.web.jobs import Job, Link
@@ -81,7 +81,8 @@ def settings_page(request: Request) -> Response:
     return render.page(request, "settings.html", zones=time_zones(), error="",
                        zone=current[TIME_ZONE] or DEFAULT_ZONE,
                        minutes=int(session.autolock_seconds // 60) or 1,
-                       blur_all=current[BLUR_ALL] == "1", active="settings")
+                       blur_all=current[BLUR_ALL] == "1", active="settings",
+                       read_after_add=picture_reading.auto_setting(session))
 
 
 @router.post("/settings", dependencies=CSRF)

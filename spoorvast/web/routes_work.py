@@ -15,7 +15,7 @@ from spoorvast.model.records import IdentifierKind, IdentifierStatus, PartyRole
 from spoorvast.services import checklist, identifier_corrections, identities
 from spoorvast.services import notes as note_service
 from spoorvast.services.parties import party_role
-from spoorvast.web import render
+from spoorvast.web import forms, howto, note_form, render
 from spoorvast.web.adapters import events as event_adapter
 from spoorvast.web.adapters import sections
 from spoorvast.web.deps import case_of, check_csrf, vault_for
@@ -39,7 +39,7 @@ def checklist_page(request: Request, case_id: int) -> Response:
         case = case_of(vault, case_id)
         elements = checklist.compute(vault, case)
     return render.page(request, "checklist.html", case=case, elements=elements,
-                       titles=guidance.TITLES, howto=guidance.HOWTO, advice=guidance.ADVICE,
+                       titles=guidance.TITLES, howto=howto.HOWTO, advice=guidance.ADVICE,
                        help_lines=guidance.HELP_LINES, active="checklist")
 
 
@@ -61,29 +61,32 @@ def notes_page(request: Request, case_id: int) -> Response:
         case = case_of(vault, case_id)
         written = note_service.notes(vault, case)
     return render.page(request, "notes.html", case=case, written=written, error="",
-                       kinds=note_service.KIND_LABELS, form={}, active="notes")
+                       kinds=note_service.KIND_LABELS, form={}, active="notes",
+                       currencies=note_form.currencies(render.use_language(request)),
+                       money=note_form.money_in(render.use_language(request)))
 
 
 @router.post("/c/{case_id}/notes", dependencies=CSRF)
 def add_note(request: Request, case_id: int, kind: Text = "observation", text: Text = "",
-             at: Text = "", url: Text = "", reference: Text = "") -> Response:
-    render.use_language(request)
+             at: Text = "", url: Text = "", reference: Text = "", amount: Text = "",
+             currency: Text = "", to_account: Text = "", authority: Text = "",
+             images_sent: Text = "") -> Response:
+    language = render.use_language(request)
+    form = {"kind": kind, "text": text, "at": at, "url": url, "reference": reference,
+            "amount": amount, "currency": currency, "to_account": to_account,
+            "authority": authority, "images_sent": images_sent}
     with vault_for(request) as vault:
         case = case_of(vault, case_id)
         try:
-            note = note_service.Note(note_service.NoteKind(kind), text,
-                                     note_service.parse_at(at.replace("T", " "),
-                                                           case.time_zone),
-                                     url=url.strip() or None,
-                                     reference=reference.strip() or None)
-            note_service.add_note(vault, case, note)
+            note_service.add_note(vault, case, note_form.note_of(form, case, language))
         except (UserError, ValueError) as exc:
             written = note_service.notes(vault, case)
             message = exc.message if isinstance(exc, UserError) else str(exc)
             return render.page(request, "notes.html", status=400, case=case,
                                written=written, error=message, kinds=note_service.KIND_LABELS,
-                               form={"kind": kind, "text": text, "at": at, "url": url,
-                                     "reference": reference}, active="notes")
+                               form=form, active="notes",
+                               currencies=note_form.currencies(language),
+                               money=note_form.money_in(language))
     return RedirectResponse(f"/c/{case_id}/notes?msg=note-added", status_code=303)
 
 
@@ -100,7 +103,8 @@ def parties_page(request: Request, case_id: int) -> Response:
     return render.page(request, "parties.html", case=case, parties=parties, error="",
                        corrects=corrects,
                        identifiers=idents, item_labels=labels, roles=list(PartyRole),
-                       id_kinds=list(IdentifierKind), active="parties")
+                       id_kinds=list(IdentifierKind), active="parties",
+                       flash=forms.flash(request))
 
 
 @router.post("/c/{case_id}/parties", dependencies=CSRF)

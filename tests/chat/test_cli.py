@@ -101,6 +101,25 @@ def test_typed_call_and_calls(case_vault: Path, cli: Cli, tmp_path: Path) -> Non
     assert cli("verify").code == 0
 
 
+def test_typed_call_with_a_hidden_number_and_the_own_number(case_vault: Path,
+                                                            cli: Cli) -> None:
+    assert cli("party", "add", "victim", "Me").code == 0
+    result = cli("call", "add", "--hidden", "--called", "0499 11 22 33", "--at",
+                 "2026-03-04 22:15", "--direction", "missed")
+    assert result.code == 0, result.err
+    calls = json.loads(cli("calls", "--json").out)
+    assert [(c["number"], c["actor"], c["direction"]) for c in calls] == [
+        (None, None, "missed")]
+    own = json.loads(cli("party", "show", "Me", "--json").out)
+    assert "+32499112233" in json.dumps(own)
+    rows = {r["element"]: r for r in json.loads(cli("checklist", "--json").out)}
+    assert rows["called-number"]["status"] == "present"
+    assert cli("call", "add", "--at", "2026-03-04 22:15", "--direction", "in").code == 2
+    assert cli("call", "add", "--hidden", "--number", "0470 12 34 56", "--at",
+               "2026-03-04 22:15", "--direction", "in").code == 2
+    assert cli("verify").code == 0
+
+
 def test_narrow_tables_keep_references_times_and_numbers_whole(
         case_vault: Path, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # piped output is 80 columns wide (or COLUMNS): what a user reads out to the police

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from spoorvast.cli.chat_facts import read_facts
 from spoorvast.model.records import Finding, Severity
+from spoorvast.services.conversation_facts import read_facts
 from spoorvast.storage.sqlite import SqliteStore
 from spoorvast.storage.vault import open_vault
 from tests.chat.sms_samples import CALLS_FILE, SMS_FILE

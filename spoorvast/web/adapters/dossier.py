@@ -31,7 +31,8 @@ def available() -> bool:
     return True
 
 
-def make(vault: Vault, case: Case, folder: Path, progress: Callable[[int, int], None]) -> Path:
-    result = make_dossier(vault, case, DossierOptions(language=case.language), folder,
-                          _Progress(progress))
+def make(vault: Vault, case: Case, folder: Path, progress: Callable[[int, int], None],
+         options: DossierOptions | None = None) -> Path:
+    chosen = options or DossierOptions(language=case.language)
+    result = make_dossier(vault, case, chosen, folder, _Progress(progress))
     return result.zip or result.folder

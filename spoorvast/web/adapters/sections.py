@@ -1,5 +1,6 @@
-"""Per-importer analysis (e-mail header analysis, capture record, OCR text…) through the
-``show`` sections registry, and the OCR picture care (harmful pictures, proposals)."""
+"""Per-importer analysis (e-mail header analysis, capture record, OCR text…) from the
+``show`` sections of :mod:`spoorvast.services.show`, and the OCR picture care (harmful
+pictures, proposals)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from spoorvast.model.records import Case, Item
+from spoorvast.services import show
 from spoorvast.storage.vault import Vault
 from spoorvast.web.adapters import present
 
 
 def analysis(vault: Vault, item: Item) -> object | None:
-    """The JSON the item's importer gives ``spoorvast show --json`` (shown as text)."""
-    from spoorvast.cli.sections import section_for
-
-    section = section_for(item)
-    if section is None:
-        return None
-    data: object = section(vault, item)[0]
+    """The item's ``show`` section as JSON (shown as text)."""
+    data: object = show.as_json(show.section(vault, item))
     return data
 
 
@@ -65,11 +62,13 @@ def can_read_text() -> bool:
     return present("spoorvast.services.ocr")
 
 
-def read_text(vault: Vault, case: Case, progress: Callable[[int, int, Item], None]) -> int:
-    """OCR every picture not read yet; returns how many were read."""
+def read_text(vault: Vault, case: Case, progress: Callable[[int, int, Item], None],
+              item_ids: frozenset[int] | None = None) -> int:
+    """OCR every picture not read yet (of ``item_ids`` only, when given); returns how many
+    were read."""
     from spoorvast.services import ocr
 
-    return len(ocr.run_ocr(vault, case, progress))
+    return len(ocr.run_ocr(vault, case, progress, item_ids=item_ids))
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,17 +81,16 @@ class ConversationView:
 
 
 def conversation(vault: Vault, item: Item) -> ConversationView | None:
-    from spoorvast.cli import chat_show
-    from spoorvast.cli import chat_show_text as text
-    from spoorvast.cli.sections import SECTIONS
-    from spoorvast.model.records import ItemKind
+    from spoorvast.services import conversation as chat
+    from spoorvast.services import conversation_text as text
 
-    if SECTIONS.get(item.importer) != "spoorvast.cli.chat_show:section" or item.kind not in (
-            ItemKind.CONVERSATION, ItemKind.CALL_LOG):
+    if show.target(item) != show.CONVERSATION:
         return None
-    summary = chat_show.summarise(vault, item)
+    summary = chat.section(vault, item)
+    if summary is None:
+        return None
     listed = [s for s in summary.participants if s.events or s.party]
     return ConversationView(
-        [(label, value, style is not None) for label, value, style in text.rows(summary)],
+        [(label, value, attention is not None) for label, value, attention in text.rows(summary)],
         [(text.shown(s), text.kind(s), s.events, text.party(s)) for s in listed],
         len(summary.participants) - len(listed))

@@ -1,0 +1,20 @@
+"""The dossier form's choices: the dossier's language (the case's by default), names of
+third parties blacked out, location data (GPS) of your own photos left in or out."""
+
+from __future__ import annotations
+
+from spoorvast.dossier.model import DossierOptions
+from spoorvast.errors import UserError
+from spoorvast.i18n import LANGUAGES, _
+from spoorvast.model.records import Case
+
+
+def chosen(case: Case, language: str, redact: str, gps: str) -> DossierOptions:
+    language = language or case.language
+    if language not in LANGUAGES:
+        raise UserError(_("Choose the dossier's language from the list."))
+    return DossierOptions(language, redact_third_parties=bool(redact), include_gps=bool(gps))
+
+
+def choices(case: Case) -> dict[str, object]:
+    return {"languages": LANGUAGES, "default": case.language}
