@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from spoorvast.analysis.phones import e164, zone_country
 from spoorvast.errors import NoSuchItem, UserError
 from spoorvast.i18n import _
 from spoorvast.model import instant
