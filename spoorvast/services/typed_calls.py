@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from spoorvast.analysis.phones import e164, zone_country
 from spoorvast.errors import UserError
 from spoorvast.i18n import _
-from spoorvast.importers.chat.shared.common import e164, zone_country
 from spoorvast.model import instant
 from spoorvast.model.custody import canonical
 from spoorvast.model.instant import Instant
