@@ -5,8 +5,9 @@ Before the files: wait for the page to settle (``settle.py``), scroll it through
 content, lazy iframes) and settle again. After them: was it still the same page? When it
 changed while the files were taken, they are taken once more when it is quiet again
 (the record says so). Then the page is watched a little longer
-(``CaptureOptions.watch_after_seconds``): a post a timer puts in a moment later is not
-in the files, and a finding says when it came. A step that fails becomes a Problem and
+(``CaptureOptions.watch_after_seconds``): when a post comes in that moment (a timer, no
+request), the files are taken once more (if they were not already); a change after
+that is not in the files, and a finding says when it came. A step that fails becomes a Problem and
 the others go on; a halted visit takes no further step.
 """
 
@@ -75,14 +76,31 @@ def take_artifacts(page: Page, cdp: CDPSession, visit: Visit, options: CaptureOp
         return    # viewer add nothing (and can leave its stream open: a hang on close)
     _take_files(page, cdp, visit, options)
     quiet_before = visit.settled is not None and visit.settled.settled  # else a retake
-    if visit.changed_while_taken and quiet_before and not visit.halted \
-            and time.monotonic() + options.idle_timeout_seconds < deadline:  # cannot help
-        _settle(page, cdp, visit, 0.0,  # changed while taken: once more, when quiet
-                min(deadline, time.monotonic() + options.idle_timeout_seconds))
-        visit.retaken = True
-        _take_files(page, cdp, visit, options)
+    if visit.changed_while_taken and quiet_before and _can_retake(visit, options, deadline):
+        _retake(page, cdp, visit, options, deadline)  # changed while taken
     _watch_after(page, cdp, visit, min(deadline, time.monotonic()
                                        + options.watch_after_seconds))
+    if visit.changed_after_taken and _can_retake(visit, options, deadline):
+        # a post came just after the files (a timer, no request): once more, when quiet,
+        # and watch again; a second late change is named by the finding
+        visit.changed_after_taken = None
+        _retake(page, cdp, visit, options, deadline)
+        _watch_after(page, cdp, visit, min(deadline, time.monotonic()
+                                           + options.watch_after_seconds))
+
+
+def _can_retake(visit: Visit, options: CaptureOptions, deadline: float) -> bool:
+    """The files are taken again at most once, and only when there is time to settle."""
+    return not visit.retaken and not visit.halted \
+        and time.monotonic() + options.idle_timeout_seconds < deadline
+
+
+def _retake(page: Page, cdp: CDPSession, visit: Visit, options: CaptureOptions,
+            deadline: float) -> None:
+    _settle(page, cdp, visit, 0.0,
+            min(deadline, time.monotonic() + options.idle_timeout_seconds))
+    visit.retaken = True
+    _take_files(page, cdp, visit, options)
 
 
 def _take_files(page: Page, cdp: CDPSession, visit: Visit, options: CaptureOptions) -> None:
