@@ -96,6 +96,13 @@ def when(value: Instant | None) -> str:
         f"{text} ({offset_text(value.offset_seconds)})"
 
 
+def when_moment(moment: datetime) -> str:
+    """An aware moment at its own offset, to the minute, with that offset."""
+    offset = moment.utcoffset()
+    shown = local_text(moment, Precision.MINUTE)
+    return shown if offset is None else f"{shown} ({offset_text(int(offset.total_seconds()))})"
+
+
 def when_iso(text: str | datetime | None) -> str:
     """A stored ISO time (the custody log's) as a person reads it, with its offset."""
     if not text:
