@@ -6,6 +6,7 @@ verify run. Synthetic people and data; Dutch evidence, as a Belgian victim's wou
 from __future__ import annotations
 
 import http.server
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -13,9 +14,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
+from fastapi.routing import APIRoute
+
+from spoorvast.web.render import FLASHES
 from tests.ocr.render import Bubble, Chat, png
-from tests.web.conftest import Browserish
+from tests.web.conftest import PASSPHRASE, Browserish
 from tests.web.helpers import csrf_header, upload, wait_job
 
 WHATSAPP = (
@@ -37,6 +42,15 @@ SCREENSHOT = Chat("14:32", "Kevin V", (  # no day above the messages: the day is
 ))
 PAGE = ("<!doctype html><html lang='nl'><head><title>Profiel van Kevin V</title></head>"
         "<body><h1>Kevin V</h1><p>Profiel op een synthetisch sociaal netwerk.</p></body></html>")
+
+
+# routes that give files, not words (a download, a picture, a chart, a dossier ZIP)
+FILES = {"/c/{case_id}/items/{label}/thumb", "/c/{case_id}/items/{label}/file/{sha256}",
+         "/c/{case_id}/charts/{name}.svg", "/c/{case_id}/dossier/{job_id}", "/favicon.ico",
+         "/state", "/jobs/{job_id}"}
+EXTRA = ("/c/{case_id}/search?q=woont", "/c/{case_id}/search?q=niets+hiervan",
+         "/c/{case_id}/timeline?marked=1", "/c/{case_id}/items?all=1",
+         *(f"/cases?msg={code}" for code in FLASHES))
 
 
 @dataclass
@@ -65,14 +79,17 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         return
 
 
-def build(client: Browserish, folder: Path) -> Built:
+ALL_JOBS = ("ocr", "capture", "dossier", "verify")
+
+
+def build(client: Browserish, folder: Path, which: tuple[str, ...] = ALL_JOBS) -> Built:
     """Everything through the app's own routes (the jobs as the pages start them)."""
     case_id = client.new_case("Berichten van Kevin")
     built = Built(case_id, [])
     built.jobs["add"] = upload(client, case_id, {
         "WhatsApp-chat met Kevin V.txt": WHATSAPP, "dinsdag.eml": EMAIL,
         "schermafbeelding.png": png(SCREENSHOT)})
-    jobs(client, built, folder)
+    jobs(client, built, folder, which)
     client.post(f"/c/{case_id}/parties", {"role": "suspect", "name": "Kevin V"})
     client.post(f"/c/{case_id}/parties", {"role": "victim", "name": "Lies"})
     client.post(f"/c/{case_id}/notes", {"kind": "requested-action", "at": "2026-03-13T09:00",
@@ -81,16 +98,21 @@ def build(client: Browserish, folder: Path) -> Built:
     return built
 
 
-def jobs(client: Browserish, built: Built, folder: Path) -> None:
+def jobs(client: Browserish, built: Built, folder: Path,
+         which: tuple[str, ...] = ALL_JOBS) -> None:
     """The jobs a page starts (read text, capture, dossier, verify), in the client's
     current language; their results go into ``built.jobs``."""
     case_id = built.case_id
-    built.jobs["ocr"] = _started(client, f"/c/{case_id}/read-text")
-    with page_server(folder) as url:
-        built.jobs["capture"] = _started(client, f"/c/{case_id}/capture",
-                                         {"url": url, "private": "1"})
-    built.jobs["dossier"] = _started(client, f"/c/{case_id}/dossier")
-    built.jobs["verify"] = _started(client, "/verify")
+    if "ocr" in which:
+        built.jobs["ocr"] = _started(client, f"/c/{case_id}/read-text")
+    if "capture" in which:
+        with page_server(folder) as url:
+            built.jobs["capture"] = _started(client, f"/c/{case_id}/capture",
+                                             {"url": url, "private": "1"})
+    if "dossier" in which:
+        built.jobs["dossier"] = _started(client, f"/c/{case_id}/dossier")
+    if "verify" in which:
+        built.jobs["verify"] = _started(client, "/verify")
 
 
 def _started(client: Browserish, path: str, data: dict[str, str] | None = None
@@ -112,6 +134,43 @@ def _item_lines(client: Browserish, case_id: int) -> list[str]:
     return found
 
 
+def take_over(page: Any, url: str) -> None:
+    """Unlock in the browser page (the test's HTTP client, which built the case, is
+    signed out: one browser holds the vault at a time)."""
+    page.goto(url + "/")
+    page.fill("#passphrase", PASSPHRASE)
+    page.click("#unlock")
+    page.wait_for_url("**/cases*")
+
+
+def screens(app: Any, built: Built) -> list[str]:
+    """Every screen: each GET route of the app that gives a page (so a new route is
+    checked too), with the case's items, plus a few query variants."""
+    values = {"case_id": [str(built.case_id)], "label": built.labels}
+    paths: list[str] = []
+    for route in _routes(app.routes):
+        if "GET" not in route.methods or route.path in FILES:
+            continue
+        params = re.findall(r"\{(\w+)\}", route.path)
+        missing = [p for p in params if p not in values]
+        assert not missing, f"no sample value for {missing} in {route.path}: add one"
+        expanded = [route.path]
+        for param in params:
+            expanded = [p.replace("{" + param + "}", v) for p in expanded
+                        for v in values[param]]
+        paths.extend(expanded)
+    return paths + [p.replace("{case_id}", str(built.case_id)) for p in EXTRA]
+
+
+def _routes(routes: list[Any]) -> Iterator[APIRoute]:
+    """Every route of the app (FastAPI keeps an included router's routes inside it)."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        elif hasattr(route, "original_router"):
+            yield from _routes(route.original_router.routes)
+
+
 def wait_quiet(client: Browserish) -> None:
     """Let the jobs of the app end (a later page must not race a running one)."""
     deadline = time.monotonic() + 60
@@ -119,4 +178,4 @@ def wait_quiet(client: Browserish) -> None:
         time.sleep(0.1)
 
 
-__all__ = ["Built", "build", "csrf_header", "jobs", "wait_quiet"]
+__all__ = ["Built", "build", "csrf_header", "jobs", "screens", "wait_quiet"]

@@ -8,33 +8,20 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from fastapi.routing import APIRoute
 
-from spoorvast.web.render import FLASHES
 from tests.web.conftest import Browserish, StartApp
 from tests.web.helpers import upload
-from tests.web.realistic import EMAIL, WHATSAPP, Built, build, jobs, wait_quiet
+from tests.web.realistic import EMAIL, WHATSAPP, Built, build, jobs, screens, wait_quiet
 from tests.web.words_check import job_texts, problems, visible, wrong_plurals
 
 LANGUAGES = ("nl", "fr", "de", "en")
-DUMP = Path(os.environ["SPOORVAST_DUMP_WORDS"]) if os.environ.get("SPOORVAST_DUMP_WORDS") \
-    else None  # a folder: the visible text of every page is written there, to read
-# routes that give files, not words (a download, a picture, a chart, a dossier ZIP)
-FILES = {"/c/{case_id}/items/{label}/thumb", "/c/{case_id}/items/{label}/file/{sha256}",
-         "/c/{case_id}/charts/{name}.svg", "/c/{case_id}/dossier/{job_id}", "/favicon.ico",
-         "/state", "/jobs/{job_id}"}
 FILES_AGAIN = {"WhatsApp-chat met Kevin V.txt": WHATSAPP, "dinsdag.eml": EMAIL,
                "leeg.txt": b""}  # already in the case, and an empty file
-EXTRA = ("/c/{case_id}/search?q=woont", "/c/{case_id}/search?q=niets+hiervan",
-         "/c/{case_id}/timeline?marked=1", "/c/{case_id}/items?all=1",
-         *(f"/cases?msg={code}" for code in FLASHES))
-
-
+DUMP = Path(os.environ["SPOORVAST_DUMP_WORDS"]) if os.environ.get("SPOORVAST_DUMP_WORDS") \
+    else None  # a folder: the visible text of every page is written there, to read
 def test_the_check_finds_what_it_should() -> None:
     page = ('<html lang="nl"><body><p>3 of 3 files added.</p><p>Het dossier is klaar.</p>'
             '<td translate="no">the suspect and the victim</td><span>1 bestanden</span>'
@@ -83,7 +70,7 @@ def test_every_screen_job_and_message_in_every_language(client: Browserish,
             if DUMP:
                 (DUMP / f"{language}-job-{name}.txt").write_text(job_texts(state))
             _note(found, f"{language} job {name}", problems(job_texts(state), language))
-        for path in _screens(client, built):
+        for path in screens(client.live.app, built):
             response = client.http.get(path, follow_redirects=True)
             assert response.status_code in (200, 400), (path, response.status_code)
             html = response.text
@@ -100,33 +87,6 @@ def test_every_screen_job_and_message_in_every_language(client: Browserish,
 def _note(found: dict[str, list[str]], where: str, what: list[str]) -> None:
     if what:
         found.setdefault(where, []).extend(sorted(set(what)))
-
-
-def _screens(client: Browserish, built: Built) -> list[str]:
-    values = {"case_id": [str(built.case_id)], "label": built.labels}
-    paths: list[str] = []
-    for route in _routes(client.live.app.routes):
-        if "GET" not in route.methods or route.path in FILES:
-            continue
-        params = re.findall(r"\{(\w+)\}", route.path)
-        missing = [p for p in params if p not in values]
-        assert not missing, f"no sample value for {missing} in {route.path}: add one"
-        expanded = [route.path]
-        for param in params:
-            expanded = [p.replace("{" + param + "}", v) for p in expanded
-                        for v in values[param]]
-        paths.extend(expanded)
-    paths += [p.replace("{case_id}", str(built.case_id)) for p in EXTRA]
-    return paths
-
-
-def _routes(routes: list[Any]) -> Iterator[APIRoute]:
-    """Every route of the app (FastAPI keeps an included router's routes inside it)."""
-    for route in routes:
-        if isinstance(route, APIRoute):
-            yield route
-        elif hasattr(route, "original_router"):
-            yield from _routes(route.original_router.routes)
 
 
 def _decide_some(client: Browserish, built: Built) -> None:
