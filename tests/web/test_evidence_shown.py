@@ -17,7 +17,7 @@ from spoorvast.model.instant import OffsetSource, Precision
 from spoorvast.web import words
 from spoorvast.web.render import browser_language
 from tests.web.conftest import Browserish
-from tests.web.helpers import upload
+from tests.web.helpers import upload, wait_job
 
 THREAT = "ik weet waar je woont"
 PLAIN = (b"Received: from mail.example.org (mail.example.org [192.0.2.10])\r\n"
@@ -95,3 +95,28 @@ def test_an_emails_page_and_its_body_in_search(client: Browserish) -> None:
     assert 'id="search-total">1 resultaat' in found, found[found.find("search-total"):][:200]
     assert "Ik weet waar je woont" in found
     assert "vlakbij" in client.http.get(f"/c/{case_id}/search", params={"q": "vlakbij"}).text
+
+
+@pytest.mark.slow
+def test_a_message_read_without_a_day_gets_the_day_asked_for(client: Browserish) -> None:
+    """A screenshot showing only times: the page asks for the day (proposing the
+    picture's), and the confirmed message has its date on the timeline."""
+    from tests.ocr.render import png
+    from tests.web.realistic import SCREENSHOT
+
+    client.unlock()
+    case_id = client.new_case()
+    assert upload(client, case_id, {"chat.png": png(SCREENSHOT)})["state"] == "done"
+    started = client.post(f"/c/{case_id}/read-text")
+    wait_job(client, started.headers["location"].split("job=")[1], timeout=120)
+    client.post("/language", {"lang": "nl", "back": "/"})
+    page = client.http.get(f"/c/{case_id}/items/E-0001").text
+    assert 'type="date"' in page and 'value="2023-11-14"' in page  # the file's day
+    ref = re.search(r'data-ref="(E-0001:p\d+)"', page)
+    assert ref
+    done = client.post(f"/c/{case_id}/proposals", {"ref": ref.group(1), "decision": "confirm",
+                                                   "day": "2026-03-12", "back": "E-0001"})
+    assert done.status_code == 303
+    timeline = client.http.get(f"/c/{case_id}/timeline").text
+    assert "12 maart 2026, 21:03 (UTC+1)" in timeline
+    assert "geen datum" not in timeline
