@@ -5,9 +5,10 @@ and OCR states. The ISO form and the codes stay in JSON, the bundle and the cust
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache
 
-from babel.dates import format_date, format_time, get_datetime_format
+from babel.dates import format_date, get_datetime_format
 
 from spoorvast.i18n import N_, _, current_language
 from spoorvast.model.instant import Instant, Precision
@@ -78,12 +79,22 @@ def local_text(moment: datetime, precision: Precision | None = None,
                language: str | None = None) -> str:
     """``12 maart 2026, 21:06`` in the reader's language (the moment as it is given)."""
     locale = language or current_language()
-    day = format_date(moment, "long", locale=locale)
+    day = _day(moment.date(), locale)
     if precision is Precision.DAY:
         return day
-    pattern = "HH:mm" if precision in (Precision.MINUTE, None) else "HH:mm:ss"
-    joined = str(get_datetime_format("medium", locale=locale))  # "{1}, {0}"
-    return joined.replace("{1}", day).replace("{0}", format_time(moment, pattern, locale=locale))
+    clock = f"{moment:%H:%M}" if precision in (Precision.MINUTE, None) else f"{moment:%H:%M:%S}"
+    return _joined(locale).replace("{1}", day).replace("{0}", clock)
+
+
+@lru_cache(maxsize=4096)
+def _day(day: date, locale: str) -> str:
+    """A page of messages holds few days: each is written by Babel once."""
+    return str(format_date(day, "long", locale=locale))
+
+
+@lru_cache(maxsize=8)
+def _joined(locale: str) -> str:
+    return str(get_datetime_format("medium", locale=locale))  # "{1}, {0}"
 
 
 def when(value: Instant | None) -> str:
