@@ -37,8 +37,11 @@ def test_every_screen_on_a_phone_and_a_laptop(start_app: StartApp, chromium: Any
                                               tmp_path: Path, language: str) -> None:
     live = start_app()
     client = Browserish(live)
-    client.unlock()
-    built = build(client, tmp_path, which=("ocr", "capture"))
+    try:
+        client.unlock()
+        built = build(client, tmp_path, which=("ocr", "capture"))
+    finally:
+        client.close()
     paths = screens(live.app, built)
     context = chromium.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
@@ -54,7 +57,6 @@ def test_every_screen_on_a_phone_and_a_laptop(start_app: StartApp, chromium: Any
                          for p in _check(page, live.url + path, folder, width)]
     print(f"\nscreenshots of every screen ({language}): {ARTIFACTS / language}")
     context.close()
-    client.close()
     assert not problems, "\n".join(problems)
 
 
