@@ -8,7 +8,7 @@ drawn with matplotlib (Agg, no display) as PNG and SVG.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -176,13 +176,16 @@ def _heatmap_figure(patterns: Patterns, title: str) -> Any:
     return figure
 
 
-def summary_lines(patterns: Patterns) -> Iterable[str]:
+def summary_lines(patterns: Patterns,
+                  shown: Callable[[datetime], str] | None = None) -> Iterable[str]:
+    """The summary in words; ``shown`` writes a moment (ISO with its offset unless a
+    reader's form is given: the web app writes it as the reader's language does)."""
     streak, since = patterns.longest_streak()
+    shown = shown or (lambda moment: moment.isoformat(timespec="minutes"))
     if patterns.first is None or patterns.last is None:
         yield _("No contact events in this case yet.")
         return
     yield _("{n} contacts between {first} and {last}.").format(
-        n=patterns.total, first=patterns.first.isoformat(timespec="minutes"),
-        last=patterns.last.isoformat(timespec="minutes"))
+        n=patterns.total, first=shown(patterns.first), last=shown(patterns.last))
     yield _("Contact on {days} different days; longest run: {streak} days in a row "
             "(from {since}).").format(days=len(patterns.per_day), streak=streak, since=since)

@@ -102,6 +102,7 @@ async def _guard(request: Request, call_next: security.Next) -> Response:
         return security.add_headers(refused)
     sid = request.cookies.get(security.SESSION_COOKIE)
     request.state.sid = sid or security.new_session_id()
+    render.use_language(request)  # every route and the jobs it starts speak it
     session: VaultSession = request.app.state.session
     session.lock_if_idle()
     if session.owns(sid) and not request.url.path.startswith(NOT_ACTIVITY):

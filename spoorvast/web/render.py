@@ -8,7 +8,7 @@ file names, party names and JSON are always shown as text. Translated strings ar
 from __future__ import annotations
 
 import json
-import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +18,11 @@ from starlette.responses import HTMLResponse
 
 from spoorvast import units
 from spoorvast.i18n import LANGUAGES, N_, _, ngettext, pick_language, use_in_context
-from spoorvast.model.instant import Instant
+from spoorvast.web import words
 from spoorvast.web.security import csrf_token
 
 TEMPLATES = Path(__file__).parent / "templates"
 LANG_COOKIE = "sv_lang"
-_FRACTION = re.compile(r"\.\d+(?=[+-]\d\d:\d\d$|Z$)")  # shown to the second
 LANGUAGE_NAMES = {"nl": "Nederlands", "fr": "Français", "de": "Deutsch", "en": "English"}
 
 
@@ -33,14 +32,22 @@ def environment() -> jinja2.Environment:
                              lstrip_blocks=True)
     env.globals.update(_=lambda message: _(message), ngettext=ngettext,
                        language_names=LANGUAGE_NAMES, languages=LANGUAGES)
-    env.filters.update(when=when, size=human_size, pretty_json=pretty_json)
+    env.filters.update(when=words.when, when_iso=words.when_iso, size=human_size,
+                       pretty_json=pretty_json, person=words.person, short=short,
+                       duration=words.duration, event_kind=partial(words.word, words.EVENT_KINDS),
+                       action=partial(words.word, words.CUSTODY_ACTIONS),
+                       role=partial(words.word, words.ROLES),
+                       importer=partial(words.word, words.IMPORTERS),
+                       ocr_state=partial(words.word, words.OCR_STATES),
+                       hop_side=partial(words.word, words.HOP_SIDES),
+                       severity=partial(words.word, words.SEVERITIES))
     return env
 
 
-def when(value: Instant | None) -> str:
-    if value is None:
-        return _("no date")
-    return _FRACTION.sub("", value.isoformat().replace("T", " "))
+def short(text: str | None, limit: int = 300) -> str:
+    """A long text (an e-mail's body) cut for a table row; the item page shows it all."""
+    text = text or ""
+    return text if len(text) <= limit else text[:limit].rstrip() + " …"
 
 
 def human_size(size: int | None) -> str:
@@ -89,8 +96,29 @@ def flash(code: str) -> str:
 
 
 def language_of(request: Request) -> str:
+    """The language the user chose; until they choose, the browser's (``nl-BE`` → nl),
+    then the machine's."""
     chosen = request.cookies.get(LANG_COOKIE)
-    return chosen if chosen in LANGUAGES else pick_language()
+    if chosen in LANGUAGES:
+        return str(chosen)
+    return browser_language(request.headers.get("accept-language", "")) or pick_language()
+
+
+def browser_language(header: str) -> str | None:
+    """The first supported language of an Accept-Language header, by its q weights."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate(header.split(",")):
+        tag, _sep, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        code = tag.strip().split("-")[0].lower()
+        if code in LANGUAGES and weight > 0:
+            ranked.append((-weight, position, code))
+    return min(ranked)[2] if ranked else None
 
 
 def use_language(request: Request) -> str:

@@ -344,8 +344,8 @@ def _seal_received(job: Job, vault: Vault, case_id: int, received: list[Received
 def _tell(job: Job, vault: Vault, case_id: int) -> None:
     case = case_service.get_case(vault, case_id)
     added = [f for f in job.files if f.status == Status.ADDED.value]
-    job.lines.append(_("{added} of {total} files added.").format(
-        added=len(added), total=len(job.files)))
+    job.lines.append(ngettext("{added} of {total} file added.", "{added} of {total} files added.",
+                              len(job.files)).format(added=len(added), total=len(job.files)))
     for line in added_service.told(vault, case, [f.labels[0] for f in added if f.labels]):
         job.lines.append(wording.message(line.text) if line.text else ngettext(
             "{label}: {count} more finding on its page.",

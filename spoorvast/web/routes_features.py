@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from spoorvast.errors import UserError
-from spoorvast.i18n import _
+from spoorvast.i18n import _, ngettext
 from spoorvast.model.records import Case, Item
 from spoorvast.services import cases as case_service
 from spoorvast.services.ocr import find_in_pictures
@@ -120,7 +120,8 @@ def read_text(request: Request, case_id: int) -> Response:
             job.done, job.total = done, total
 
         count = sections.read_text(vault, case, progress)
-        job.lines.append(_("Text read from {n} pictures.").format(n=count))
+        job.lines.append(ngettext("Text read from {n} picture.", "Text read from {n} pictures.",
+                                  count).format(n=count))
         job.links.append(Link(_("See the items"), f"/c/{case_id}/items"))
 
     job = jobs_of(request).submit("ocr", case_id, work)

@@ -11,17 +11,19 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from spoorvast.errors import UserError
-from spoorvast.i18n import _
+from spoorvast.findings import render as render_finding
+from spoorvast.i18n import _, current_language
 from spoorvast.model.conversation import EventQuery
 from spoorvast.model.records import Artifact, Case, Item
 from spoorvast.model.serialize import to_json
 from spoorvast.services import cases as case_service
 from spoorvast.services import notes as note_service
 from spoorvast.services import withdrawals
+from spoorvast.services.email_view import email_view
 from spoorvast.storage.base import case_chain
 from spoorvast.storage.vault import Vault
 from spoorvast.web import picture_reading, pictures, render, wording
-from spoorvast.web.adapters import sections
+from spoorvast.web.adapters import review, sections
 from spoorvast.web.deps import Redirect, case_of, check_csrf, vault_for
 from spoorvast.web.vault_settings import BLUR_ALL
 
@@ -96,7 +98,8 @@ def _detail(vault: Vault, case: Case, item: Item) -> dict[str, Any]:
         "facts": {"file": to_json(item.file), "media": to_json(item.media)},
         "analysis": sections.analysis(vault, item),
         "conversation": sections.conversation(vault, item),
-        "proposals": sections.ocr_proposals(vault, case, item),
+        "proposals": review.rows(vault, case, item),
+        "email": email_view(vault, item, current_language()),
         "harmful_available": sections.can_mark_harmful(),
         "read_available": sections.can_read_text(),
         "unread_picture": picture is not None and picture_reading.unread(vault, item),

@@ -17,7 +17,7 @@ from spoorvast.model.records import Case
 from spoorvast.services import patterns, timeline
 from spoorvast.storage.base import case_chain
 from spoorvast.storage.vault import Vault
-from spoorvast.web import render
+from spoorvast.web import render, words
 from spoorvast.web.deps import case_of, vault_for
 from spoorvast.web.private import PrivateDirs
 
@@ -48,10 +48,9 @@ def patterns_page(request: Request, case_id: int) -> Response:
     with vault_for(request) as vault:
         case = case_of(vault, case_id)
         found = patterns.compute(vault, case)
-    render.use_language(request)
     return render.page(request, "patterns.html", case=case, total=found.total,
-                       summary=list(patterns.summary_lines(found)), charts=CHARTS,
-                       active="patterns")
+                       summary=list(patterns.summary_lines(found, words.when_moment)),
+                       charts=CHARTS, active="patterns")
 
 
 @router.get("/c/{case_id}/charts/{name}.svg")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from spoorvast import guidance
 from spoorvast.errors import UserError
@@ -15,9 +15,9 @@ from spoorvast.model.records import IdentifierKind, IdentifierStatus, PartyRole
 from spoorvast.services import checklist, identifier_corrections, identities
 from spoorvast.services import notes as note_service
 from spoorvast.services.parties import party_role
-from spoorvast.web import forms, howto, note_form, render
+from spoorvast.web import forms, howto, note_form, render, words
 from spoorvast.web.adapters import events as event_adapter
-from spoorvast.web.adapters import sections
+from spoorvast.web.adapters import review, sections
 from spoorvast.web.deps import case_of, check_csrf, vault_for
 from spoorvast.web.routes_items import find
 
@@ -153,21 +153,33 @@ def _id_kind(text: str) -> IdentifierKind:
 @router.post("/c/{case_id}/mark", dependencies=CSRF)
 def mark(request: Request, case_id: int, ref: Text = "", marked: Text = "1",
          back: Text = "") -> Response:
-    render.use_language(request)
+    """Mark or unmark; a page's script gets the new state as JSON (it updates the row
+    in place), a plain form post goes back to the page."""
     with vault_for(request) as vault:
         case = case_of(vault, case_id)
         event_adapter.mark(vault, case, [ref], marked == "1")
+    if in_place(request):
+        return JSONResponse({"ref": ref, "marked": marked == "1",
+                             "said": _("Marked.") if marked == "1" else _("Mark removed.")})
     return RedirectResponse(_back(back, f"/c/{case_id}/timeline"), status_code=303)
 
 
 @router.post("/c/{case_id}/proposals", dependencies=CSRF)
 def proposal(request: Request, case_id: int, ref: Text = "", decision: Text = "confirm",
-             back: Text = "") -> Response:
-    render.use_language(request)
+             back: Text = "", day: Text = "") -> Response:
     with vault_for(request) as vault:
         case = case_of(vault, case_id)
-        sections.decide_proposal(vault, case, ref, decision == "confirm")
+        row = review.decide(vault, case, ref, decision == "confirm", day)
+    if in_place(request):
+        return JSONResponse({"ref": row.ref, "state": row.state,
+                             "state_words": words.word(words.OCR_STATES, row.state),
+                             "at": words.when(row.at) if row.at else ""})
     return RedirectResponse(f"/c/{case_id}/items/{find_label(back)}", status_code=303)
+
+
+def in_place(request: Request) -> bool:
+    """Sent by the page's script (which updates the page itself), not a plain form."""
+    return "application/json" in request.headers.get("accept", "")
 
 
 def find_label(text: str) -> str:

@@ -93,7 +93,7 @@ def test_the_whole_way(start_app: StartApp, chromium: Any, tmp_path: Path) -> No
     page.goto(f"{live.url}/c/{case}/checklist")
     assert page.get_attribute('[data-element="suspect-emails"]', "data-status") == "present"
     page.goto(f"{live.url}/c/{case}/timeline")
-    assert "2026-03-04 21:00" in page.inner_text("#timeline")
+    assert "March 4, 2026, 21:00 (UTC+1)" in page.inner_text("#timeline")
     page.goto(f"{live.url}/verify")
     page.click("#start-verify")
     page.wait_for_selector("#verify-job[data-finished]", timeout=60_000)

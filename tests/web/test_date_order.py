@@ -26,4 +26,4 @@ def test_item_page_asks_and_the_answer_reads_the_export_again(client: Browserish
     assert done.status_code == 303
     page = client.http.get(f"/c/{case_id}/items/E-0001").text
     assert "Day or month first?" not in page
-    assert "2026-03-04 10:15" in page  # the messages now read as 4 March
+    assert "March 4, 2026, 10:15" in page  # the messages now read as 4 March

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from spoorvast.analysis.email.analyse import EmailAnalysis, Options, analyse
+from spoorvast.analysis.email.body import SEARCH_LIMIT, body_text
 from spoorvast.analysis.email.identifiers import in_text
 from spoorvast.analysis.email.report import report_bytes
 from spoorvast.findings import register_codes
@@ -90,7 +91,7 @@ def message_draft(context: ImportContext, message: MessageInput,
         artifacts=[*message.first, message.artifact, *parts.artifacts, json_artifact],
         file=message.file,
         problems=[*message.problems, *analysis.problems, *parts.problems],
-        events=[_event(context, analysis)],
+        events=[_event(context, analysis, body_text(parts.text, parts.html))],
         identifiers=identifiers(context, analysis, parts),
     )
 
@@ -123,10 +124,14 @@ def _forwarded_drafts(context: ImportContext, wrapper: MessageInput, inner: Forw
         options, depth + 1)
 
 
-def _event(context: ImportContext, analysis: EmailAnalysis) -> Event:
+def _event(context: ImportContext, analysis: EmailAnalysis, body: str = "") -> Event:
+    """The message on the timeline: sender and subject on the first line, the body
+    below (so that a search finds what the body says, like a chat message)."""
     moment = (analysis.date.instant if analysis.date else None) or analysis.delivered_at
     sender = analysis.from_[0].mailbox if analysis.from_ else ""
     text = f"{sender}: {analysis.subject or ''}".strip(": ")
+    if body.strip():
+        text = f"{text}\n{body.strip()[:SEARCH_LIMIT]}".strip()
     return Event(None, context.case_id, None, "email", moment, text,
                  location=Location(artifact_sha256=analysis.sha256, field="Date"))
 

@@ -87,3 +87,17 @@ def _text(part: Message, payload: bytes) -> str:
         return payload.decode(charset, "replace")
     except LookupError:
         return payload.decode("latin-1")
+
+
+def bodies(data: bytes) -> tuple[list[str], list[str]]:
+    """The plain-text and HTML bodies of a message (not its attachments), decoded."""
+    plain: list[str] = []
+    html: list[str] = []
+    for part in email.message_from_bytes(data, policy=policy.compat32).walk():
+        if part.is_multipart() or _filename(part) is not None \
+                or "attachment" in str(part.get("Content-Disposition", "")):
+            continue
+        ctype = part.get_content_type()
+        if ctype in ("text/plain", "text/html"):
+            (plain if ctype == "text/plain" else html).append(_text(part, _payload(part)))
+    return plain, html
