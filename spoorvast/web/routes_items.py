@@ -11,7 +11,6 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from spoorvast.errors import UserError
-from spoorvast.findings import render as render_finding
 from spoorvast.i18n import _, current_language
 from spoorvast.model.conversation import EventQuery
 from spoorvast.model.records import Artifact, Case, Item
