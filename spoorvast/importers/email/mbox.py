@@ -1,7 +1,7 @@
 """The mbox reader: indexes messages by byte offset itself (no ``mailbox.mbox``).
 
 ``mailbox.mbox`` rewrites line endings and drops the From_ line, so it cannot give the
-exact bytes. Here the file is read through once in 1 MiB blocks (hashed on the way and
+exact bytes. Here the sealed original is read through once in 1 MiB blocks (hashed on the way and
 compared with the sealed original) to find the From_ lines, then each message is read
 on its own, sealed as exact bytes derived from the mbox, and analysed. Memory holds one
 message at a time plus a small record per message. A message above ``MESSAGE_LIMIT``
@@ -29,7 +29,7 @@ import orjson
 from spoorvast.analysis.email.headers import split_headers
 from spoorvast.findings import register_codes
 from spoorvast.i18n import N_
-from spoorvast.importers.base import ImportContext, ItemDraft, Source
+from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
 from spoorvast.importers.email.common import (
     HEADER_LIMIT,
     MESSAGE_LIMIT,
@@ -180,7 +180,10 @@ class MboxImporter:
         return is_mbox(source)
 
     def read(self, context: ImportContext, source: Source) -> Iterator[ItemDraft]:
-        with source.path.open("rb") as handle:
+        # the sealed original, not the input file: messages are read as their items
+        # are written (streamed), after the input's own checks, so a file changed
+        # meanwhile must not give a message other bytes than the sealed mbox holds
+        with open_original(context, source) as handle:
             digest = hashlib.sha256()
             found = list(from_lines(handle, digest))
             if digest.hexdigest() != source.original.sha256:
