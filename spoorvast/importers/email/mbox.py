@@ -22,7 +22,7 @@ import io
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 import orjson
 
@@ -172,6 +172,37 @@ class _Range(io.RawIOBase):
         return len(data)
 
 
+class _Exact(io.RawIOBase):
+    """Reads exactly what is asked, straight from the raw stream under a buffered one: a
+    buffered reader of the sealed original refills a whole 1 MiB chunk at every seek
+    outside its buffer, which is two seeks per message here."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        super().__init__()
+        self._raw: Any = getattr(handle, "raw", handle)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return int(self._raw.seek(offset, whence))
+
+    def tell(self) -> int:
+        return int(self._raw.tell())
+
+    def readinto(self, buffer: Any) -> int:
+        view, got = memoryview(buffer).cast("B"), 0
+        while got < len(view):
+            count = self._raw.readinto(view[got:])
+            if not count:
+                break
+            got += count
+        return got
+
+
 class MboxImporter:
     name = "mbox"
     priority = 50
@@ -183,7 +214,8 @@ class MboxImporter:
         # the sealed original, not the input file: messages are read as their items
         # are written (streamed), after the input's own checks, so a file changed
         # meanwhile must not give a message other bytes than the sealed mbox holds
-        with open_original(context, source) as handle:
+        with open_original(context, source) as opened:
+            handle = cast(BinaryIO, _Exact(opened))
             digest = hashlib.sha256()
             found = list(from_lines(handle, digest))
             if digest.hexdigest() != source.original.sha256:
