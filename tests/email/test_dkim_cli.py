@@ -33,6 +33,12 @@ def test_add_with_a_dkim_key_file_checks_the_signature(case_vault: Path, cli: Cl
     assert analysis["analysis"]["dkim"][0]["status"] == "pass"
     assert analysis["analysis"]["dkim"][0]["key"]["outcome"] == "supplied"
     assert any(line.startswith("Authenticated: yes") for line in analysis["verdict"]["en"])
+    # said plainly: a check with a key from elsewhere, not the provider's at delivery
+    assert any(line.startswith("Keys were supplied by the person who added the message")
+               and "not the same as the provider's check at delivery" in line
+               for line in analysis["verdict"]["en"])
+    assert any("controle door de provider bij de aflevering" in line
+               for line in analysis["verdict"]["nl"])
 
 
 def test_a_pem_public_key_file_is_read(tmp_path: Path, rsa: Key) -> None:

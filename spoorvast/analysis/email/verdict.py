@@ -253,6 +253,10 @@ def _signatures(a: EmailAnalysis, lang: str) -> list[str]:
                                  "valid signature verifies with the key published then, "
                                  "which is not the same as the provider's check at "
                                  "delivery.")))
+    if any(c.key is not None and c.key.outcome == "supplied" for c in a.dkim):
+        lines.append(_t(lang, N_("Keys were supplied by the person who added the message: "
+                                 "a valid signature verifies with that key, which is not "
+                                 "the same as the provider's check at delivery.")))
     if a.arc is not None:
         lines.append(_t(lang, N_("ARC chain (the record of forwarders): {status}."),
                         status=_t(lang, ARC_STATUS.get(a.arc.status, a.arc.status))))
