@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -20,8 +22,9 @@ from tests.email.helpers import (
     rsa_key,
     signed,
 )
-from tests.web.conftest import PASSPHRASE, Browserish
+from tests.web.conftest import PASSPHRASE, Browserish, StartApp
 from tests.web.helpers import csrf_header, declared, wait_job
+from tests.web.test_browser import create_case, new_page, unlock
 
 KEY_NAME = "s1._domainkey.example.org"
 
@@ -102,3 +105,29 @@ def test_unticked_nothing_is_looked_up(client: Browserish, rsa: Key,
     assert (check["status"], check["key"]["outcome"]) == (  # type: ignore[index]
         "key-not-supplied", "not-asked")
     assert asked == []
+
+
+@pytest.mark.slow
+def test_ticking_the_box_in_the_browser_looks_the_keys_up(
+        start_app: StartApp, chromium: Any, tmp_path: Path, rsa: Key,
+        asked: list[str]) -> None:
+    live = start_app()
+    page = new_page(chromium, [])
+    unlock(page, live.url)
+    case = create_case(page, live.url)
+    page.goto(f"{live.url}/c/{case}/add")
+    assert not page.is_checked("#dns-lookups")
+    page.check("#dns-lookups")
+    path = tmp_path / "signed.eml"
+    path.write_bytes(RECEIVED.encode() + signed(BASE.encode(), rsa))
+    page.set_input_files("#file-input", [str(path)])
+    page.wait_for_selector("#add-job[data-finished]", timeout=60_000)
+    page.click("#lock-button")
+    with vaultlib.open_vault(live.settings.vault_root, PASSPHRASE) as vault:
+        [item] = vault.store.items(int(case))
+        [analysis] = [a for a in vault.store.artifacts(item.id or 0)
+                      if a.role is ArtifactRole.ANALYSIS]
+        check = json.loads(vault.blobs.read_bytes(analysis.sha256))["analysis"]["dkim"][0]
+    assert (check["status"], check["key"]["outcome"]) == ("pass", "dns")
+    assert KEY_NAME in [name.rstrip(".") for name in asked]
+    page.context.close()
