@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import enum
 import io
+import itertools
 import os
 import stat as statmod
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -35,7 +36,15 @@ from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry
 from spoorvast.model import instant
 from spoorvast.model.names import shown
-from spoorvast.model.records import Artifact, ArtifactRole, Case, FileFacts, Item, ItemKind
+from spoorvast.model.records import (
+    Artifact,
+    ArtifactRole,
+    Case,
+    FileFacts,
+    Item,
+    ItemKind,
+    Problem,
+)
 from spoorvast.services.dated_after import dated_after
 from spoorvast.services.ingest_step import run_importer
 from spoorvast.services.intake_inputs import (
@@ -111,6 +120,13 @@ class Prepared:
     fresh: list[str]  # blobs this input created (original and derived)
     duplicates: list[Path] = field(default_factory=list)
     repaired: bool = False  # its stored copy was damaged and has been replaced
+    # more drafts, read lazily as they are written (see :mod:`.ingest_step`), and the
+    # findings of a lazy part that stopped (for the first item)
+    rest: Iterator[ItemDraft] | None = None
+    stopped: list[Problem] = field(default_factory=list)
+
+    def all_drafts(self) -> Iterator[ItemDraft]:
+        return itertools.chain(self.drafts, self.rest or ())
 
     def shas(self) -> set[str]:
         return {a.sha256 for d in self.drafts for a in d.artifacts}
@@ -174,12 +190,15 @@ class Preparer:
         original = Artifact(None, None, ArtifactRole.ORIGINAL, sniff_head(head), blob.size,
                             blob.sha256, shown(path.name), at)
         source = Source(path, shown(path.name), original.media_type, head, before, original)
-        drafts = run_importer(self.registry, self._context(at, fresh), source)
+        found = run_importer(self.registry, self._context(at, fresh), source)
         _check_unchanged(path, before, lstat_input(path), blob.size)
+        drafts = found.first
         drafts[0].problems.extend(oddities(path.name, blob.size, original.media_type))
         drafts[0].problems.extend(name_problems(path.name, blob.sha256))
+        rest = None if found.rest is None else _checked_rest(found.rest, path, before,
+                                                             blob.size)
         return Prepared(path, blob.sha256, blob.size, at, [_escaped(d) for d in drafts],
-                        fresh, repaired=repaired)
+                        fresh, repaired=repaired, rest=rest, stopped=found.stopped)
 
     def _link(self, path: Path, before: os.stat_result, fresh: list[str]) -> Prepared:
         """A link found in a folder: recorded as a link (the path it holds), never
@@ -234,6 +253,15 @@ class Preparer:
         return ImportContext(self.case.id, self.case.time_zone, at, seal,
                              self.vault.blobs.open, self.date_order, seal_stream,
                              self.dkim_keys, self.dns_lookups)
+
+
+def _checked_rest(rest: Iterator[ItemDraft], path: Path, before: os.stat_result,
+                  size: int) -> Iterator[ItemDraft]:
+    """The lazy drafts, escaped; the file is checked again once they are all read (a
+    change raises, and the input's transaction is rolled back whole)."""
+    for draft in rest:
+        yield _escaped(draft)
+    _check_unchanged(path, before, lstat_input(path), size)
 
 
 def _seal(vault: Vault, path: Path, handle: BinaryIO, observer: IntakeObserver) -> StoredBlob:
@@ -303,6 +331,12 @@ def _write(tx: Transaction, draft: ItemDraft, case: Case, at: instant.Instant,
     return item
 
 
+@dataclass(frozen=True, slots=True)
+class Written:
+    labels: tuple[str, ...]
+    kind: str | None  # of the first item
+
+
 @dataclass
 class Batch:
     vault: Vault
@@ -332,31 +366,57 @@ class Batch:
         for prepared, items in written:
             self._report_written(prepared, items)
 
-    def _write(self, tx: Transaction, prepared: Prepared) -> list[Item] | str:
+    def commit_streamed(self, prepared: Prepared) -> None:
+        """An input whose drafts are read as they are written: in a transaction of its
+        own, like a chat export's lazy events, so a crash or an error leaves it whole or
+        absent (adding it again then starts afresh); never retried half-read."""
+        try:
+            self.commit()
+        except BaseException:
+            self.unreferenced.update(prepared.fresh)
+            raise
+        self.pending, self.nbytes = [prepared], prepared.size
+        try:
+            self.commit()
+        except InputFileError as exc:  # it changed while its drafts were read
+            self.unreferenced.update(self.discard())
+            self.report(AddResult(prepared.path, Status.REFUSED, message=exc.message))
+        except BaseException:
+            self.unreferenced.update(self.discard())
+            raise
+
+    def _write(self, tx: Transaction, prepared: Prepared) -> Written | str:
         """The items of one input, or the label of the item of this intake that already
         holds it as an attachment (a photo beside a chat export in the folder added: the
-        export, read first, sealed it with the conversation)."""
+        export, read first, sealed it with the conversation). Only labels are kept: a
+        streamed input may have tens of thousands of items."""
         owner = self.attached.get(prepared.sha256)
         if owner is not None and _plain(prepared):
             self.unreferenced.update(prepared.fresh)
             return owner
-        items = [_write(tx, d, self.case, prepared.at, self.vault.store)
-                 for d in prepared.drafts]
-        for item, draft in zip(items, prepared.drafts, strict=True):
+        labels: list[str] = []
+        first: Item | None = None
+        for draft in prepared.all_drafts():
+            item = _write(tx, draft, self.case, prepared.at, self.vault.store)
+            first = first or item
+            labels.append(item.label)
             for artifact in draft.artifacts:
                 if artifact.role is ArtifactRole.ATTACHMENT:
                     self.attached.setdefault(artifact.sha256, item.label)
-        return items
+        for problem in prepared.stopped:
+            assert first is not None
+            tx.add_finding(first, problem)
+        return Written(tuple(labels), first.kind.value if first else None)
 
-    def _report_written(self, prepared: Prepared, items: list[Item] | str) -> None:
+    def _report_written(self, prepared: Prepared, items: Written | str) -> None:
         if isinstance(items, str):  # sealed already, as an attachment of item ``items``
             labels: tuple[str, ...] = (items,)
             self.report(AddResult(prepared.path, Status.DUPLICATE, labels, prepared.sha256,
                                   prepared.size))
         else:
-            labels = tuple(i.label for i in items)
+            labels = items.labels
             self.report(AddResult(prepared.path, Status.ADDED, labels, prepared.sha256,
-                                  prepared.size, items[0].kind.value if items else None))
+                                  prepared.size, items.kind))
         for duplicate in prepared.duplicates:
             self.report(AddResult(duplicate, Status.DUPLICATE, labels[:1], prepared.sha256,
                                   prepared.size))
@@ -440,7 +500,11 @@ class Intake:
         if isinstance(result, Refused):
             self.unreferenced.update(result.fresh)
             self._report(AddResult(result.path, Status.REFUSED, message=result.message))
-        elif not self._is_duplicate(result):
+        elif self._is_duplicate(result):
+            pass
+        elif result.rest is not None:
+            self.batch.commit_streamed(result)
+        else:
             self.batch.pending.append(result)
             self.batch.nbytes += result.size
         if self.batch.due():
@@ -486,7 +550,8 @@ class Intake:
 
 def _plain(prepared: Prepared) -> bool:
     """An input that becomes items without events of its own (a photo, a recording)."""
-    return all(isinstance(d.events, list) and not d.events for d in prepared.drafts)
+    return prepared.rest is None and all(isinstance(d.events, list) and not d.events
+                                         for d in prepared.drafts)
 
 
 def _fresh_of(result: Prepared | Refused) -> Iterable[str]:

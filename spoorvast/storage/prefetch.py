@@ -99,3 +99,25 @@ class Prefetch(Generic[T]):
     def release(self) -> None:
         """The consumer is about to spend a while in C: let the producer run."""
         self._permit.release()
+
+
+class Inline(Generic[T]):
+    """The same interface without a thread, for a short list already in memory (an
+    e-mail's one event): starting a producer thread per item cost more than storing it
+    (a third of the database time of an mbox of 50,000 messages)."""
+
+    def __init__(self, source: Iterable[T], size: int) -> None:
+        self._source, self._size = iter(source), size
+
+    def __enter__(self) -> Inline[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def __iter__(self) -> Iterator[list[T]]:
+        while chunk := list(itertools.islice(self._source, self._size)):
+            yield chunk
+
+    def release(self) -> None:
+        pass

@@ -335,8 +335,9 @@ class SqliteTransaction:
         if first is None:
             return 0
         case_id = item.case_id if item is not None else first.case_id
+        rest = events if isinstance(events, list) else itertools.chain((first,), stream)
         return sqlite_events.insert(self.conn, self.log, case_chain(case_id), case_id, item,
-                                    itertools.chain((first,), stream))
+                                    rest)
 
     def replace_events(self, item: Item, events: EventStream, reason: str) -> int:
         return sqlite_events.replace(self.conn, self.log, case_chain(item.case_id), item,

@@ -28,7 +28,7 @@ from spoorvast.model.instant import Instant, OffsetSource, Precision
 from spoorvast.model.message_run import EventStream, MessageRun
 from spoorvast.model.records import Event, Item, Location
 from spoorvast.storage.base import case_chain
-from spoorvast.storage.prefetch import Prefetch
+from spoorvast.storage.prefetch import Inline, Prefetch
 from spoorvast.storage.sqlite_event_chunks import CONTENT_COLUMNS, Chunk, Row, column_chunk
 from spoorvast.storage.sqlite_event_columns import (
     Bases,
@@ -203,6 +203,7 @@ def _digest_forms(conn: Any, case_id: int) -> dict[int, str | None]:
 
 CHUNK = 8192
 AUTOMERGE = 4  # FTS5's default
+INLINE_EVENTS = 64  # a list this short is stored without a producer thread
 _FTS_RANGE = ("INSERT INTO events_fts(rowid, text) SELECT id, text FROM event_rows "
               "WHERE id BETWEEN ? AND ?")
 
@@ -249,7 +250,8 @@ def insert(conn: Any, log: Logger, chain: str, case_id: int, item: Item | None,
     # no incremental segment merging while a bulk load runs (15 % of the FTS5 time on a
     # million messages, queries as fast afterwards); later inserts merge as usual
     conn.execute("INSERT INTO events_fts(events_fts, rank) VALUES('automerge', 0)")
-    with Prefetch(chunks, 1) as made:
+    short = isinstance(events, list) and len(events) <= INLINE_EVENTS
+    with (Inline(chunks, 1) if short else Prefetch(chunks, 1)) as made:
         for [chunk] in made:
             _store(conn, chunk, made, chunks.digest)
     conn.execute(f"INSERT INTO events_fts(events_fts, rank) VALUES('automerge', {AUTOMERGE})")
@@ -283,7 +285,8 @@ def _bases(conn: Any, item_id: int | None) -> Bases:
     return bases
 
 
-def _store(conn: Any, chunk: Chunk, made: Prefetch[Chunk], digest: ColumnsDigest) -> None:
+def _store(conn: Any, chunk: Chunk, made: Prefetch[Chunk] | Inline[Chunk],
+           digest: ColumnsDigest) -> None:
     """One chunk into ``events`` and the FTS5 index. A chunk bound row by row (values JSON
     cannot carry exactly) is digested from what SQLite stored, before the producer may
     make (and digest) the next one."""

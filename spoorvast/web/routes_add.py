@@ -20,9 +20,10 @@ import threading
 import time
 from functools import partial
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import unquote
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import JSONResponse, Response
 
 from spoorvast.errors import StorageFull, UserError
@@ -213,7 +214,10 @@ def _set_mtime(path: Path, millis: int) -> None:
 
 
 @router.post("/c/{case_id}/add/seal/{batch}", dependencies=[Depends(check_csrf)])
-def seal(request: Request, case_id: int, batch: str) -> Response:
+def seal(request: Request, case_id: int, batch: str,
+         dns: Annotated[str, Form()] = "") -> Response:
+    """``dns``: the person ticked "look up the signing keys on the internet now" (the
+    CLI's ``--dns``); unticked, nothing is looked up."""
     render.use_language(request)  # the job's results are told in the user's language
     private: PrivateDirs = request.app.state.private
     with vault_for(request) as vault:  # holds the vault: no lock between pop and submit
@@ -224,7 +228,7 @@ def seal(request: Request, case_id: int, batch: str) -> Response:
         files = [FileProgress(f.name, f.size) for f in pending.files]
         job = jobs_of(request).submit("add", case_id,
                                       _add_work(case_id, pending.files, private,
-                                                jobs_of(request)), files=files)
+                                                jobs_of(request), dns == "1"), files=files)
         pending_uploads.forget(vault, batch)  # the job's files: a lock counts them now
     return JSONResponse({"job": job.id})
 
@@ -296,12 +300,12 @@ class JobObserver:
 
 
 def _add_work(case_id: int, received: list[Received], private: PrivateDirs,
-              jobs: JobRegistry) -> Work:
+              jobs: JobRegistry, dns_lookups: bool = False) -> Work:
     def work(job: Job, vault: Vault) -> None:
         folder = _memory_folder(private)
         try:
             _seal_received(job, vault, case_id, received, folder or Path("upload"),
-                           folder is not None)
+                           folder is not None, dns_lookups)
         finally:
             if folder is not None:
                 private.wipe(folder)
@@ -315,7 +319,7 @@ def _add_work(case_id: int, received: list[Received], private: PrivateDirs,
 
 
 def _seal_received(job: Job, vault: Vault, case_id: int, received: list[Received],
-                   folder: Path, in_memory: bool) -> None:
+                   folder: Path, in_memory: bool, dns_lookups: bool = False) -> None:
     """Place what fits in the memory folder, then seal: the placed files in folder order
     (an export's own files before its subfolders'), then those sealed unread."""
     case = case_service.get_case(vault, case_id)
@@ -330,7 +334,8 @@ def _seal_received(job: Job, vault: Vault, case_id: int, received: list[Received
         else:
             job.files[index].name = shown_name(placed, folder)
     observer = JobObserver(job, folder)
-    with Intake(vault, case, builtin_registry(), observer) as intake:
+    with Intake(vault, case, builtin_registry(), observer,
+                dns_lookups=dns_lookups) as intake:
         for path in expand([folder]) if in_memory else ():
             if job.cancelled:
                 break

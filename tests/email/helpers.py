@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import base64
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives import serialization
@@ -69,3 +73,66 @@ def signed(message: bytes, key: Key, domain: bytes = b"example.org",
 def delivered(message: bytes) -> bytes:
     """As the recipient's server stores it: its Received and A-R lines on top."""
     return (AUTH_OWN + RECEIVED).encode() + message
+
+
+@contextmanager
+def loopback_dns(records: dict[str, str]) -> Iterator[tuple[str, int]]:
+    """A real DNS server on 127.0.0.1 answering the given TXT records (name -> text),
+    NXDOMAIN for every other name; yields its (address, port). Nothing leaves loopback."""
+    import dns.message
+    import dns.rcode
+    import dns.rrset
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                wire, peer = sock.recvfrom(4096)
+            except TimeoutError:
+                continue
+            query = dns.message.from_wire(wire)
+            answer = dns.message.make_response(query)
+            name = query.question[0].name.to_text().rstrip(".")
+            if name in records:
+                record = records[name]
+                text = " ".join(f'"{record[i:i + 200]}"' for i in range(0, len(record), 200))
+                answer.answer.append(dns.rrset.from_text(name + ".", 60, "IN", "TXT", text))
+            else:
+                answer.set_rcode(dns.rcode.NXDOMAIN)
+            sock.sendto(answer.to_wire(), peer)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield sock.getsockname()
+    finally:
+        stop.set()
+        thread.join()
+        sock.close()
+
+
+@contextmanager
+def resolving_through(address: tuple[str, int]) -> Iterator[list[str]]:
+    """dnspython's default resolver pointed at ``address`` only; yields the names asked."""
+    import dns.resolver
+
+    asked: list[str] = []
+    resolver = dns.resolver.Resolver(configure=False)
+    resolver.nameservers, resolver.port = [address[0]], address[1]
+    resolve = resolver.resolve
+
+    def counted(name: str, *args: object, **kwargs: object) -> object:
+        asked.append(str(name))
+        return resolve(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    resolver.resolve = counted  # type: ignore[method-assign,assignment]
+    saved = dns.resolver.default_resolver
+    dns.resolver.default_resolver = resolver
+    try:
+        yield asked
+    finally:
+        dns.resolver.default_resolver = saved

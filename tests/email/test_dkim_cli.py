@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,8 @@ from cryptography.hazmat.primitives import serialization
 from spoorvast.errors import UserError
 from spoorvast.importers.email.dns_keys import key_option
 from tests.conftest import Cli
-from tests.email.helpers import BASE, RECEIVED, Key, rsa_key, signed
+from tests.email.helpers import BASE, RECEIVED, Key, resolving_through, rsa_key, signed
+from tests.email.helpers import loopback_dns as loopback_dns_server
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +33,12 @@ def test_add_with_a_dkim_key_file_checks_the_signature(case_vault: Path, cli: Cl
     assert analysis["analysis"]["dkim"][0]["status"] == "pass"
     assert analysis["analysis"]["dkim"][0]["key"]["outcome"] == "supplied"
     assert any(line.startswith("Authenticated: yes") for line in analysis["verdict"]["en"])
+    # said plainly: a check with a key from elsewhere, not the provider's at delivery
+    assert any(line.startswith("Keys were supplied by the person who added the message")
+               and "not the same as the provider's check at delivery" in line
+               for line in analysis["verdict"]["en"])
+    assert any("controle door de provider bij de aflevering" in line
+               for line in analysis["verdict"]["nl"])
 
 
 def test_a_pem_public_key_file_is_read(tmp_path: Path, rsa: Key) -> None:
@@ -52,47 +60,11 @@ def test_a_bad_dkim_key_option_names_what_is_wrong(value: str) -> None:
 
 
 @pytest.fixture
-def loopback_dns(rsa: Key, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def loopback_dns(rsa: Key) -> Iterator[None]:
     """A real DNS server on 127.0.0.1 answering the one TXT record; nothing else."""
-    import socket
-    import threading
-
-    import dns.message
-    import dns.rcode
-    import dns.resolver
-    import dns.rrset
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.settimeout(0.2)
-    stop = threading.Event()
-
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                wire, peer = sock.recvfrom(4096)
-            except TimeoutError:
-                continue
-            query = dns.message.from_wire(wire)
-            answer = dns.message.make_response(query)
-            name = query.question[0].name.to_text().rstrip(".")
-            if name == "s1._domainkey.example.org":
-                text = " ".join(f'"{rsa.record[i:i + 200]}"'
-                                for i in range(0, len(rsa.record), 200))
-                answer.answer.append(dns.rrset.from_text(name + ".", 60, "IN", "TXT", text))
-            else:
-                answer.set_rcode(dns.rcode.NXDOMAIN)
-            sock.sendto(answer.to_wire(), peer)
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    resolver = dns.resolver.Resolver(configure=False)
-    resolver.nameservers, resolver.port = ["127.0.0.1"], sock.getsockname()[1]
-    monkeypatch.setattr(dns.resolver, "default_resolver", resolver)
-    yield
-    stop.set()
-    thread.join()
-    sock.close()
+    with loopback_dns_server({"s1._domainkey.example.org": rsa.record}) as address, \
+            resolving_through(address):
+        yield
 
 
 def test_add_with_dns_looks_keys_up_and_records_the_answer(

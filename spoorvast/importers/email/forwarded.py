@@ -23,6 +23,8 @@ from spoorvast.analysis.email.headers import split_headers
 
 MAX_DEPTH = 8
 MAX_PARTS = 1000
+# the one content type the walk stops at, as ``get_content_type`` must see it written
+_RFC822 = re.compile(rb"message/rfc822", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,8 @@ class Forwarded:
 
 def forwarded(data: bytes) -> list[Forwarded]:
     found: list[Forwarded] = []
+    if not _RFC822.search(data):  # no part can be one (the walk reads no other type)
+        return found
     _walk(data, 0, len(data), 0, found, [0])
     return found
 

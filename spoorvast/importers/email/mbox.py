@@ -1,7 +1,7 @@
 """The mbox reader: indexes messages by byte offset itself (no ``mailbox.mbox``).
 
 ``mailbox.mbox`` rewrites line endings and drops the From_ line, so it cannot give the
-exact bytes. Here the file is read through once in 1 MiB blocks (hashed on the way and
+exact bytes. Here the sealed original is read through once in 1 MiB blocks (hashed on the way and
 compared with the sealed original) to find the From_ lines, then each message is read
 on its own, sealed as exact bytes derived from the mbox, and analysed. Memory holds one
 message at a time plus a small record per message. A message above ``MESSAGE_LIMIT``
@@ -22,14 +22,14 @@ import io
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 import orjson
 
 from spoorvast.analysis.email.headers import split_headers
 from spoorvast.findings import register_codes
 from spoorvast.i18n import N_
-from spoorvast.importers.base import ImportContext, ItemDraft, Source
+from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
 from spoorvast.importers.email.common import (
     HEADER_LIMIT,
     MESSAGE_LIMIT,
@@ -172,6 +172,37 @@ class _Range(io.RawIOBase):
         return len(data)
 
 
+class _Exact(io.RawIOBase):
+    """Reads exactly what is asked, straight from the raw stream under a buffered one: a
+    buffered reader of the sealed original refills a whole 1 MiB chunk at every seek
+    outside its buffer, which is two seeks per message here."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        super().__init__()
+        self._raw: Any = getattr(handle, "raw", handle)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return int(self._raw.seek(offset, whence))
+
+    def tell(self) -> int:
+        return int(self._raw.tell())
+
+    def readinto(self, buffer: Any) -> int:
+        view, got = memoryview(buffer).cast("B"), 0
+        while got < len(view):
+            count = self._raw.readinto(view[got:])
+            if not count:
+                break
+            got += count
+        return got
+
+
 class MboxImporter:
     name = "mbox"
     priority = 50
@@ -180,7 +211,11 @@ class MboxImporter:
         return is_mbox(source)
 
     def read(self, context: ImportContext, source: Source) -> Iterator[ItemDraft]:
-        with source.path.open("rb") as handle:
+        # the sealed original, not the input file: messages are read as their items
+        # are written (streamed), after the input's own checks, so a file changed
+        # meanwhile must not give a message other bytes than the sealed mbox holds
+        with open_original(context, source) as opened:
+            handle = cast(BinaryIO, _Exact(opened))
             digest = hashlib.sha256()
             found = list(from_lines(handle, digest))
             if digest.hexdigest() != source.original.sha256:

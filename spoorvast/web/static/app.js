@@ -391,7 +391,9 @@
         Array.prototype.forEach.call(files, function (file) {
           chain = chain.then(function () { return uploadOne(info.batch, file); });
         });
-        return chain.then(function () { return post(base + "/seal/" + encodeURIComponent(info.batch), {}); });
+        var dns = document.getElementById("dns-lookups");
+        var sealing = {dns: dns && dns.checked ? "1" : ""};
+        return chain.then(function () { return post(base + "/seal/" + encodeURIComponent(info.batch), sealing); });
       }).then(function (r) { return r.json(); }).then(function (info) {
         /* what was refused stays in view, with its reason; the rest is in the job */
         uploadList.querySelectorAll("li.file-received").forEach(function (li) { li.remove(); });
