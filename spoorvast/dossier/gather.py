@@ -25,6 +25,7 @@ from spoorvast.dossier.model import (
     Redactions,
 )
 from spoorvast.dossier.ocr_text import ocr_sections
+from spoorvast.dossier.preservation import sheets
 from spoorvast.dossier.redact import Redactor
 from spoorvast.dossier.sections import analysis, item_sections, load_json
 from spoorvast.findings import render
@@ -65,7 +66,8 @@ def gather(vault: Vault, case: Case, options: DossierOptions, tick: Tick) -> Dos
     redactor.prime(a.actor for a in vault.store.actor_counts(cid))
     dossier = Dossier(case, options, options.generated_at or instant.now(case.time_zone),
                       __version__, _complainant(parties.values()))
-    labels = {i.id or 0: i.label for i in vault.store.items(cid)}
+    all_items = {i.id or 0: i for i in vault.store.items(cid)}
+    labels = {item_id: i.label for item_id, i in all_items.items()}
     dossier.parties = _parties(parties.values(), identifiers, redactor, labels)
     dossier.unlinked = [_ident_view(i, redactor, labels) for i in identifiers
                         if i.party_id is None and i.status is IdentifierStatus.CONFIRMED]
@@ -73,6 +75,8 @@ def gather(vault: Vault, case: Case, options: DossierOptions, tick: Tick) -> Dos
     dossier.marked = [_event_view(h.event, str(h.ref), labels, redactor)
                       for h in _marked(vault, cid)]
     tick("events")
+    dossier.accounts = sheets(vault, cid, parties.values(), identifiers, all_items,
+                              dossier.marked)
     dossier.items = _items(vault, case, options, redactor, tick, _suspect_mail(dossier))
     dossier.notes = [v.note for v in dossier.items if v.note is not None]
     dossier.checklist = [ChecklistRow(e.id, e.status.value, e.items, e.identifiers, e.reason)

@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from spoorvast.model.instant import Instant
 from spoorvast.model.records import Artifact, Case, CustodyEntry, Event, Item
 from spoorvast.services.patterns import Patterns
+
+if TYPE_CHECKING:
+    from spoorvast.dossier.preservation import AccountSheet
 
 MANIFEST_SCHEMA = "spoorvast.dossier-manifest/1"
 
@@ -185,3 +189,4 @@ class Dossier:
     calls: list[CallView] = field(default_factory=list)
     unlinked: list[IdentifierView] = field(default_factory=list)  # confirmed, no person
     call_total: int = 0
+    accounts: list[AccountSheet] = field(default_factory=list)  # e-Evidence sheets

@@ -26,6 +26,7 @@ from spoorvast.dossier.labels import labels as fixed_labels
 from spoorvast.dossier.missing import OBTAIN
 from spoorvast.dossier.model import Dossier, IdentifierView
 from spoorvast.dossier.pdf_items import Placements, changed_note, item_json, placed_of
+from spoorvast.dossier.pdf_sheets import sheets
 from spoorvast.dossier.pdf_text import breakable, event_row
 from spoorvast.dossier.thumbs import Preview
 from spoorvast.dossier.timestamps import TimestampCheck
@@ -228,6 +229,7 @@ def build(dossier: Dossier, bundle_sha: str, previews: dict[int, Preview],
                      for v in dossier.marked],
         "glance": glance.glance(dossier, dossier.options.language),
         "calls": calls(dossier),
+        "accounts": sheets(dossier),
         "annex": annex(dossier, paths),
         "charts": charts,
         "items": [item_json(v, previews.get(v.item.id or 0), paths, dossier.options)
