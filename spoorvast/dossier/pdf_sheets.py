@@ -8,9 +8,21 @@ from spoorvast.dossier.model import Dossier
 from spoorvast.dossier.pdf_text import breakable
 from spoorvast.dossier.preservation import AccountSheet, Handle, Recipient, Source, Window
 from spoorvast.dossier.when import day_text
-from spoorvast.i18n import _, ngettext
+from spoorvast.i18n import N_, _, ngettext
 
 MAX_WINDOWS = 40
+# the provider notes of data/platform_requests.json, so that the catalogs carry them
+NOTES = (
+    N_("named by Meta as the service provider and data controller for users in the "
+       "European Region"),
+    N_("named by TikTok for requests about users in the EEA and Switzerland"),
+    N_("Google names one of the two as the user's service provider; which one is in "
+       "Google's Terms of Service for that user"),
+    N_("Snap's own page says non-U.S. agencies must use the MLAT or letters rogatory "
+       "process; it reviews preservation requests meanwhile"),
+    N_("Discord's page says it is headquartered in and stores its data in the United "
+       "States, and asks non-U.S. agencies to use the MLAT or letters rogatory process"),
+)
 
 
 def utc_text(moment: datetime, language: str) -> str:

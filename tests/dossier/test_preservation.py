@@ -106,3 +106,11 @@ def test_windows_split_on_long_gaps() -> None:
     base = datetime(2026, 3, 1, tzinfo=UTC)
     got = windows([base, base + timedelta(minutes=119), base + timedelta(hours=5)])
     assert [w.count for w in got] == [2, 1]
+
+
+def test_every_provider_note_is_in_the_catalogs() -> None:
+    from spoorvast.dossier.pdf_sheets import NOTES
+    from spoorvast.dossier.preservation import recipients
+
+    notes = {r.provider_note for r in recipients().values() if r.provider_note}
+    assert notes <= set(NOTES)
