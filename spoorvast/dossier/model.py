@@ -38,6 +38,10 @@ class DossierOptions:
     include_gps: bool = False
     make_zip: bool = True
     generated_at: Instant | None = None  # fixed in tests; the clock otherwise
+    # RFC 3161 authorities (URLs) that time-stamp SHA256SUMS, each in turn; empty (the
+    # default) means no network at all. Pass them only when the person allowed network;
+    # bundle_stamps.default_urls() gives two independent public ones.
+    tsa_urls: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
