@@ -79,6 +79,11 @@ def folder_name(case: Case, dossier: Dossier) -> str:
 
 def make_dossier(vault: Vault, case: Case, options: DossierOptions, out: Path,
                  observer: Observer | None = None) -> DossierResult:
+    """The dossier of ``case`` in ``out`` (a folder, its ZIP). ``options``: language,
+    redact_third_parties, include_gps, make_zip, generated_at, and tsa_urls - the RFC
+    3161 authorities that time-stamp SHA256SUMS, contacted only when given (pass
+    ``bundle_stamps.default_urls()`` when the person allows network and names none).
+    An authority that fails is reported in the PDF; it never stops the dossier."""
     observer = observer or Silent()
     observer.start(len(withdrawals.current_items(vault, case)) * 2 + FIXED_STEPS)
     with in_language(options.language), private_dir() as scratch:

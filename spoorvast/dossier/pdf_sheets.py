@@ -105,7 +105,8 @@ def sheet(account: AccountSheet, language: str) -> dict[str, object]:
             [_("Handles seen"), "\n".join(_handle_text(h, language) for h in account.handles)
              or unknown],
             [_("URLs"), breakable("\n".join(account.urls)) or unknown]]
-    what = (_("Periods of the marked incidents (UTC)") if account.marked else
+    what = (_("Periods of the marked incidents (UTC)")
+            if account.marked or not account.windows else
             _("Periods of all messages from this account (UTC); none is marked"))
     shown = [window_text(w, language) for w in account.windows[:MAX_WINDOWS]]
     if len(account.windows) > MAX_WINDOWS:
