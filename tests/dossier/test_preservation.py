@@ -7,6 +7,8 @@ import json
 from importlib import resources
 from pathlib import Path
 
+import pytest
+
 from spoorvast.dossier.gather import gather
 from spoorvast.dossier.model import DossierOptions
 from spoorvast.dossier.pdf_sheets import sheets as sheet_json
@@ -42,6 +44,7 @@ def _chat(vault_dir: Path) -> None:
                                  for when, actor, marked in rows])
 
 
+@pytest.mark.slow
 def test_two_accounts_on_two_platforms_give_two_sheets(case_vault: Path, cli: Cli) -> None:
     for argv in (("party", "add", "suspect", "Xavier Synthetic"),
                  ("party", "id", "add", "Xavier Synthetic", "--account", "x_synth",

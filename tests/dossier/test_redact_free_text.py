@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from spoorvast.dossier.gather import gather
 from spoorvast.dossier.model import DossierOptions
 from spoorvast.dossier.redact import Redactor
@@ -56,6 +58,7 @@ def test_nothing_changes_without_redaction() -> None:
     assert redactor(enabled=False).text(text) == text
 
 
+@pytest.mark.slow
 def test_a_note_in_a_redacted_dossier_hides_an_unknown_number(case_vault: Path,
                                                             cli: Cli) -> None:
     for argv in (("party", "add", "victim", "Anna Synthetic"),
