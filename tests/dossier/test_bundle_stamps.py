@@ -22,6 +22,7 @@ from spoorvast.dossier.model import DossierOptions
 from spoorvast.dossier.verify import verify_bundle
 from spoorvast.storage.vault import open_vault
 from tests.conftest import PASSPHRASE
+from tests.dossier.pagefill import sparse_pages
 from tests.dossier.test_pdf import flat, text_of
 from tests.pki import make_pki
 
@@ -95,6 +96,7 @@ def test_two_authorities_time_stamp_sha256sums(case_vault: Path, tmp_path: Path,
     assert text.count("not checked against the EU Trusted List") == 3
     assert "the authority did not answer" in text
     assert "2 of 3 authorities time-stamped this bundle" in text
+    assert sparse_pages(result.pdf) == []
     # a token changed after the fact no longer verifies
     token = folder / "timestamps" / "SHA256SUMS.1.tsr"
     token.write_bytes(token.read_bytes()[:-8] + bytes(8))
