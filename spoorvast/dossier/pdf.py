@@ -76,15 +76,16 @@ def compile_pdf(scratch: Path, data: dict[str, object], target: Path,
         (scratch / "manifest.json").write_bytes(manifest)
         source += attach_line("manifest.json")
     (scratch / "main.typ").write_text(source, "utf-8")
-    argv = [sys.executable, "-m", "spoorvast.dossier.render", str(scratch), str(target)]
+    argv = [sys.executable, "-m", "spoorvast.dossier.render", str(scratch)]
     if timestamp is not None:
         argv.append(timestamp.isoformat())
     try:
         done = subprocess.run(argv, capture_output=True, check=False, timeout=RENDER_TIMEOUT)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise RenderError(type(exc).__name__) from exc
-    if done.returncode != 0 or not target.is_file():
+    if done.returncode != 0 or not done.stdout.startswith(b"%PDF"):
         raise RenderError(done.stderr.decode("utf-8", "replace").strip()[-200:] or "failed")
+    target.write_bytes(done.stdout)
 
 
 def copy_charts(charts: list[Path], scratch: Path) -> list[str]:
