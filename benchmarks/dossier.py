@@ -6,14 +6,15 @@ Budget (DESIGN.md): ≤ 2× the bare renderer, and < 10 s for the whole command.
 
     .venv/bin/python benchmarks/dossier.py [--events 1000] [--screenshots 100]
 
-Prints the times, the ratio, pages per second and peak memory (RSS). Not a test.
+Prints the times, the ratio, pages per second and peak memory (RSS of the largest
+process of each run: the CLI and its Typst child; the bare renderer). Not a test.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
-import resource
+import os
 import shutil
 import subprocess
 import sys
@@ -94,13 +95,37 @@ def run_dossier(root: Path) -> tuple[float, int]:
     return time.perf_counter() - start, result.pages
 
 
-def whole_process(root: Path) -> float:
+GNU_TIME = Path("/usr/bin/time")
+
+
+def timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall time and peak RSS (MB) of the run's largest process (the command or a child
+    it waited for). Measured by GNU time, which forks the command from its own small
+    process: a child forked from this benchmark (hundreds of MB after the in-process
+    rounds) would count this process's RSS as its own peak."""
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as report:
+        wrapped = ([str(GNU_TIME), "-f", "%M", "-o", report.name, *argv]
+                   if GNU_TIME.exists() else argv)
+        start = time.perf_counter()
+        child = subprocess.Popen(wrapped, env=env, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+        _pid, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"{argv[0]} failed")
+        text = report.read().strip().splitlines()
+    kilobytes = int(text[-1]) if GNU_TIME.exists() and text else usage.ru_maxrss
+    return elapsed, kilobytes / 1024
+
+
+def whole_process(root: Path) -> tuple[float, float]:
     env = {"SPOORVAST_VAULT": str(root / "vault"), "SPOORVAST_PASSPHRASE": PASSPHRASE,
-           "PATH": "/usr/bin:/bin"}
-    start = time.perf_counter()
-    subprocess.run([str(Path(sys.executable).with_name("spoorvast")), "dossier", "--out",
-                    str(root / "out-cli")], env=env, check=True, capture_output=True)
-    return time.perf_counter() - start
+           "PATH": "/usr/bin:/bin", **({"PYTHONPATH": os.environ["PYTHONPATH"]}
+                                       if "PYTHONPATH" in os.environ else {})}
+    out = root / "out-cli"
+    shutil.rmtree(out, ignore_errors=True)
+    return timed([str(Path(sys.executable).with_name("spoorvast")), "dossier", "--out",
+                  str(out)], env)
 
 
 def prebuilt(root: Path) -> Path:
@@ -129,42 +154,46 @@ typst.compile(sys.argv[1] + "/main.typ", output=sys.argv[1] + "/bare.pdf", root=
 """
 
 
-def bare(folder: Path) -> float:
+def bare(folder: Path) -> tuple[float, float]:
     """The renderer alone, as a whole process, on the pre-built input."""
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", BARE, str(folder)], check=True)
-    return time.perf_counter() - start
+    return timed([sys.executable, "-c", BARE, str(folder)])
+
+
+def median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=1000)
     parser.add_argument("--screenshots", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="spoorvast-bench-"))
     try:
         build(root, args.events, args.screenshots)
         keep = prebuilt(root)
         shutil.rmtree(root / "out")
-        bare_s = min(bare(keep) for _ in range(3))
-        runs = []
-        for _ in range(3):
-            runs.append(run_dossier(root))
+        bares, clis, ours = [], [], []
+        for _ in range(args.rounds):  # interleaved: the machine's load hits both alike
+            bares.append(bare(keep))
+            clis.append(whole_process(root))
+            ours.append(run_dossier(root))
             shutil.rmtree(root / "out")
-        ours, pages = min(runs)
-        cli = min(whole_process(root) for _ in range(2))
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"bare renderer (Typst process, same pre-built content): {bare_s:6.2f} s")
-    print(f"spoorvast dossier, whole process (CLI):              {cli:6.2f} s   ratio "
-          f"{cli / bare_s:4.2f}x (budget <= 2x; < 10 s)")
-    print(f"spoorvast dossier, in-process (vault already open):  {ours:6.2f} s")
-    print(f"pages: {pages}; {pages / ours:.0f} pages/s (dossier), {pages / bare_s:.0f} "
+    bare_s, cli_s = median([b[0] for b in bares]), median([c[0] for c in clis])
+    ratios = [c[0] / b[0] for b, c in zip(bares, clis, strict=True)]
+    ours_s, pages = median([o[0] for o in ours]), ours[0][1]
+    print(f"bare renderer (Typst process, same pre-built content): {bare_s:6.2f} s (median)")
+    print(f"spoorvast dossier, whole process (CLI):              {cli_s:6.2f} s (median)   "
+          f"ratio {median(ratios):4.2f}x (median of rounds; budget <= 2x; < 10 s)")
+    print(f"spoorvast dossier, in-process (vault already open):  {ours_s:6.2f} s (median)")
+    print(f"pages: {pages}; {pages / ours_s:.0f} pages/s (dossier), {pages / bare_s:.0f} "
           "pages/s (bare renderer)")
-    print(f"peak memory: {peak:.0f} MB max RSS of this process (3 in-process dossiers; Typst "
-          f"keeps its caches), {child:.0f} MB largest child (the CLI runs, the bare renderer)")
+    print(f"peak memory (largest process): CLI run {max(c[1] for c in clis):.0f} MB "
+          f"(budget < 500 MB); bare renderer {max(b[1] for b in bares):.0f} MB")
+    print("ratios per round: " + ", ".join(f"{r:.2f}" for r in ratios))
 
 
 if __name__ == "__main__":

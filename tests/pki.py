@@ -29,13 +29,13 @@ def _run(*args: str, data: bytes | None = None) -> bytes:
     return subprocess.run(args, input=data, check=True, capture_output=True).stdout
 
 
-def make_pki(folder: Path) -> Path:
+def make_pki(folder: Path, name: str = "Synthetic TSA") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     _run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
          "-subj", "/CN=Synthetic Test Root CA", "-keyout", str(folder / "ca.key"),
          "-out", str(folder / "ca.pem"), "-addext", "basicConstraints=critical,CA:TRUE",
          "-addext", "keyUsage=critical,keyCertSign,cRLSign")
-    _run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=Synthetic TSA",
+    _run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={name}",
          "-keyout", str(folder / "tsa.key"), "-out", str(folder / "tsa.csr"))
     (folder / "ext.cnf").write_text("extendedKeyUsage=critical,timeStamping\n"
                                     "keyUsage=critical,digitalSignature\n")

@@ -21,7 +21,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from spoorvast.dossier import bundle, files, manifest, pdf, pdf_data, pdf_items, timestamps
+from spoorvast.dossier import (
+    bundle,
+    bundle_stamps,
+    files,
+    manifest,
+    pdf,
+    pdf_data,
+    pdf_items,
+    timestamps,
+)
 from spoorvast.dossier.charts import Charts
 from spoorvast.dossier.gather import gather
 from spoorvast.dossier.model import Dossier, DossierOptions, Placed, Transform
@@ -70,6 +79,11 @@ def folder_name(case: Case, dossier: Dossier) -> str:
 
 def make_dossier(vault: Vault, case: Case, options: DossierOptions, out: Path,
                  observer: Observer | None = None) -> DossierResult:
+    """The dossier of ``case`` in ``out`` (a folder, its ZIP). ``options``: language,
+    redact_third_parties, include_gps, make_zip, generated_at, and tsa_urls - the RFC
+    3161 authorities that time-stamp SHA256SUMS, contacted only when given (pass
+    ``bundle_stamps.default_urls()`` when the person allows network and names none).
+    An authority that fails is reported in the PDF; it never stops the dossier."""
     observer = observer or Silent()
     observer.start(len(withdrawals.current_items(vault, case)) * 2 + FIXED_STEPS)
     with in_language(options.language), private_dir() as scratch:
@@ -80,7 +94,8 @@ def make_dossier(vault: Vault, case: Case, options: DossierOptions, out: Path,
                {"bundle_sha256": result.bundle_sha256, "pdf_sha256": result.pdf_sha256,
                 "language": options.language,
                 "redact_third_parties": options.redact_third_parties,
-                "include_gps": options.include_gps})
+                "include_gps": options.include_gps,
+                "bundle_timestamps": list(options.tsa_urls)})
     return result
 
 
@@ -184,10 +199,11 @@ def _fill_with(vault: Vault, dossier: Dossier, root: Path, scratch: Path, observ
     bundle_sha = bundle.write_sums(root, {p.path: p.sha256 for p in
                                           [*placement.placed, *index]})
     observer.step("SHA256SUMS")
+    sums_stamps = bundle_stamps.stamp_sums(root, bundle_sha, dossier.options.tsa_urls)
     photos = _photo_counts(placement.placed)
     data = pdf_data.build(dossier, bundle_sha, pdf.collect(previews),
                           _paths(placement.placed), pdf.copy_charts(charts, scratch),
-                          stamps, photos)
+                          stamps, photos, sums_stamps)
     observer.step("PDF")
     attach = None if dossier.options.redact_third_parties else (root / bundle.MANIFEST)
     pdf.compile_pdf(scratch, data, root / bundle.PDF,
@@ -205,8 +221,9 @@ def _index_files(vault: Vault, dossier: Dossier, root: Path, placement: bundle.P
                              withdrawals.listed_identifiers(vault, dossier.case), stamps)
     return [bundle.write_custody(dossier, root),
             files.write_bytes(root, bundle.MANIFEST, manifest.dumps(content)),
-            files.write_bytes(root, bundle.VERIFY,
-                              verify_txt(stamps, dossier.case.title).encode("utf-8"))]
+            files.write_bytes(root, bundle.VERIFY, verify_txt(
+                stamps, dossier.case.title,
+                bundle_stamps.planned(dossier.options.tsa_urls)).encode("utf-8"))]
 
 
 def _paths(placed: list[Placed]) -> pdf_items.Placements:

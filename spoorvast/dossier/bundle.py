@@ -14,6 +14,9 @@
                              timestamp tokens and certificates …
     disclosure/E-0001/…      the victim's own photos without GPS / EXIF (see disclosure.py)
     charts/                  contact patterns (PNG + SVG)
+    timestamps/              RFC 3161 tokens over SHA256SUMS, one per authority, with the
+                             certificates each came with (only when the person allowed
+                             network; written after SHA256SUMS, so not listed in it)
 
 The bundle SHA-256 is the SHA-256 of the file SHA256SUMS: it fixes every file listed
 there. It cannot cover the PDF (the PDF prints it) nor SHA256SUMS itself.

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 
 from spoorvast import __version__
+from spoorvast.analysis.phones import zone_country
 from spoorvast.capture.strip import CAPTURE_IMPORTER
 from spoorvast.dossier.calls import gather_calls
 from spoorvast.dossier.disclosure import gps_coordinates
@@ -21,10 +22,12 @@ from spoorvast.dossier.model import (
     IdentifierView,
     InfoSection,
     ItemView,
+    NoteView,
     PartyView,
     Redactions,
 )
 from spoorvast.dossier.ocr_text import ocr_sections
+from spoorvast.dossier.preservation import sheets
 from spoorvast.dossier.redact import Redactor
 from spoorvast.dossier.sections import analysis, item_sections, load_json
 from spoorvast.findings import render
@@ -61,11 +64,13 @@ def gather(vault: Vault, case: Case, options: DossierOptions, tick: Tick) -> Dos
     cid = case.id or 0
     parties = {p.id or 0: p for p in vault.store.parties(cid)}
     identifiers = withdrawals.listed_identifiers(vault, case)
-    redactor = Redactor(options.redact_third_parties, parties, identifiers)
+    redactor = Redactor(options.redact_third_parties, parties, identifiers,
+                        region=zone_country(case.time_zone))
     redactor.prime(a.actor for a in vault.store.actor_counts(cid))
     dossier = Dossier(case, options, options.generated_at or instant.now(case.time_zone),
                       __version__, _complainant(parties.values()))
-    labels = {i.id or 0: i.label for i in vault.store.items(cid)}
+    all_items = {i.id or 0: i for i in vault.store.items(cid)}
+    labels = {item_id: i.label for item_id, i in all_items.items()}
     dossier.parties = _parties(parties.values(), identifiers, redactor, labels)
     dossier.unlinked = [_ident_view(i, redactor, labels) for i in identifiers
                         if i.party_id is None and i.status is IdentifierStatus.CONFIRMED]
@@ -73,6 +78,8 @@ def gather(vault: Vault, case: Case, options: DossierOptions, tick: Tick) -> Dos
     dossier.marked = [_event_view(h.event, str(h.ref), labels, redactor)
                       for h in _marked(vault, cid)]
     tick("events")
+    dossier.accounts = sheets(vault, cid, parties.values(), identifiers, all_items,
+                              dossier.marked)
     dossier.items = _items(vault, case, options, redactor, tick, _suspect_mail(dossier))
     dossier.notes = [v.note for v in dossier.items if v.note is not None]
     dossier.checklist = [ChecklistRow(e.id, e.status.value, e.items, e.identifiers, e.reason)
@@ -209,6 +216,9 @@ def _item_view(vault: Vault, item: Item, options: DossierOptions, redactor: Reda
                findings: tuple[str, ...], suspect_mail: dict[str, str]) -> ItemView:
     artifacts = tuple(vault.store.artifacts(item.id or 0))
     sections, note = item_sections(vault, item, artifacts, options.language)
+    if redactor.enabled:  # a note or a capture record may name other people's numbers
+        sections = tuple(_redacted(s, redactor) for s in sections)
+        note = _redacted_note(note, redactor)
     if item.importer == CAPTURE_IMPORTER:  # captures made before secret URL values were
         # kept out of titles and findings: the dossier shows them without
         item = replace(item, title=strip_urls_in_text(item.title))
@@ -228,6 +238,13 @@ def _item_view(vault: Vault, item: Item, options: DossierOptions, redactor: Reda
     runs = _runs(vault, item, marked, total, redactor) if total > 1 and marked else ()
     return ItemView(item, artifacts, findings, sections, runs, len(marked), total, note,
                     sender)
+
+
+def _redacted_note(note: NoteView | None, redactor: Redactor) -> NoteView | None:
+    if note is None:
+        return None
+    return replace(note, text=redactor.text(note.text),
+                   to_account=redactor.text(note.to_account) if note.to_account else None)
 
 
 def _shown_mail(vault: Vault, case_id: int) -> set[str]:

@@ -115,4 +115,15 @@ def _withheld(withheld: Withheld) -> dict[str, object]:
 
 
 def dumps(manifest: dict[str, object]) -> bytes:
-    return json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=False).encode("utf-8")
+    """One top-level member per line and one list element (an item, an event) per line:
+    readable with ``less`` and ``grep``, and written by the C encoder (``indent`` would
+    switch json to its pure-Python encoder: 0.5 s for 1,000 events here)."""
+    lines = []
+    for key, value in manifest.items():
+        name = json.dumps(key, ensure_ascii=False)
+        if isinstance(value, list) and value:
+            inner = ",\n".join("  " + json.dumps(v, ensure_ascii=False) for v in value)
+            lines.append(f" {name}: [\n{inner}\n ]")
+        else:
+            lines.append(f" {name}: {json.dumps(value, ensure_ascii=False)}")
+    return ("{\n" + ",\n".join(lines) + "\n}\n").encode("utf-8")

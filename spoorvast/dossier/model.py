@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from spoorvast.model.instant import Instant
 from spoorvast.model.records import Artifact, Case, CustodyEntry, Event, Item
 from spoorvast.services.patterns import Patterns
+
+if TYPE_CHECKING:
+    from spoorvast.dossier.preservation import AccountSheet
 
 MANIFEST_SCHEMA = "spoorvast.dossier-manifest/1"
 
@@ -34,6 +38,10 @@ class DossierOptions:
     include_gps: bool = False
     make_zip: bool = True
     generated_at: Instant | None = None  # fixed in tests; the clock otherwise
+    # RFC 3161 authorities (URLs) that time-stamp SHA256SUMS, each in turn; empty (the
+    # default) means no network at all. Pass them only when the person allowed network;
+    # bundle_stamps.default_urls() gives two independent public ones.
+    tsa_urls: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,3 +193,4 @@ class Dossier:
     calls: list[CallView] = field(default_factory=list)
     unlinked: list[IdentifierView] = field(default_factory=list)  # confirmed, no person
     call_total: int = 0
+    accounts: list[AccountSheet] = field(default_factory=list)  # e-Evidence sheets

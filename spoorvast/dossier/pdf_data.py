@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from spoorvast.dossier import glance
+from spoorvast.dossier.bundle_stamps import BundleStamp
 from spoorvast.dossier.labels import (
     CUSTODY_ACTIONS,
     DIRECTIONS,
@@ -26,6 +27,8 @@ from spoorvast.dossier.labels import labels as fixed_labels
 from spoorvast.dossier.missing import OBTAIN
 from spoorvast.dossier.model import Dossier, IdentifierView
 from spoorvast.dossier.pdf_items import Placements, changed_note, item_json, placed_of
+from spoorvast.dossier.pdf_sheets import sheets
+from spoorvast.dossier.pdf_stamps import cover_line, stamps_json
 from spoorvast.dossier.pdf_text import breakable, event_row
 from spoorvast.dossier.thumbs import Preview
 from spoorvast.dossier.timestamps import TimestampCheck
@@ -38,7 +41,7 @@ from spoorvast.model.custody import check_chain
 TIMELINE_TEXT = 160
 
 
-def cover(dossier: Dossier, bundle_sha: str) -> dict[str, object]:
+def cover(dossier: Dossier, bundle_sha: str, stamped: str | None = None) -> dict[str, object]:
     when, lang = dossier.generated_at, dossier.options.language
     rows = [[_("Complainant"), dossier.complainant or "—"],
             [_("Case"), dossier.case.title],
@@ -47,6 +50,8 @@ def cover(dossier: Dossier, bundle_sha: str) -> dict[str, object]:
              f"{local_text(when.local, lang, True)}, {dossier.case.time_zone}"],
             [_("Made with"), f"spoorvast {dossier.tool_version}"],
             [_("Contents"), _summary(dossier)]]
+    if stamped is not None:
+        rows.append([_("Trusted time (RFC 3161)"), stamped])
     return {"title": dossier.case.title, "rows": rows, "bundle_sha": bundle_sha,
             "bundle_note": _("The SHA-256 of the file SHA256SUMS in the bundle. SHA256SUMS "
                              "lists the SHA-256 of every file of the bundle except this PDF; "
@@ -211,29 +216,37 @@ def annex(dossier: Dossier, paths: Placements) -> list[list[str]]:
     return rows
 
 
-def verify_steps(bundle_sha: str, stamps: list[TimestampCheck]) -> list[dict[str, object]]:
+def verify_steps(bundle_sha: str, stamps: list[TimestampCheck],
+                 sums_stamps: list[BundleStamp]) -> list[dict[str, object]]:
+    checks = [c for c in (s.check() for s in sums_stamps) if c is not None]
     return [{"title": s.title, "text": s.text, "commands": list(s.commands)}
-            for s in steps(bundle_sha, stamps)]
+            for s in steps(bundle_sha, stamps, checks)]
 
 
 def build(dossier: Dossier, bundle_sha: str, previews: dict[int, Preview],
           paths: Placements, charts: list[str], stamps: list[TimestampCheck],
-          photos: tuple[int, int]) -> dict[str, object]:
+          photos: tuple[int, int],
+          sums_stamps: list[BundleStamp] | None = None) -> dict[str, object]:
+    sums_stamps = sums_stamps or []
+    language = dossier.options.language
     return {
         "lang": dossier.options.language, "labels": fixed_labels(),
         "footer": f"{dossier.case.title} · {bundle_sha[:16]}…",
-        "cover": cover(dossier, bundle_sha), "statement": statement(dossier),
+        "cover": cover(dossier, bundle_sha, cover_line(sums_stamps)),
+        "statement": statement(dossier),
         "checklist": checklist(dossier), "parties": parties(dossier),
         "timeline": [event_row(v, TIMELINE_TEXT, dossier.options.language)
                      for v in dossier.marked],
         "glance": glance.glance(dossier, dossier.options.language),
         "calls": calls(dossier),
+        "accounts": sheets(dossier),
         "annex": annex(dossier, paths),
         "charts": charts,
         "items": [item_json(v, previews.get(v.item.id or 0), paths, dossier.options)
                   for v in dossier.items],
         "custody": custody(dossier),
         "disclosure": disclosure(dossier, *photos),
-        "verify": verify_steps(bundle_sha, stamps),
+        "verify": verify_steps(bundle_sha, stamps, sums_stamps),
+        "sums_stamps": stamps_json(sums_stamps, language),
     }
 

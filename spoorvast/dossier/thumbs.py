@@ -18,7 +18,8 @@ from spoorvast.model.records import Artifact, ArtifactRole, ItemKind
 from spoorvast.storage.vault import Vault
 
 MAX_WIDTH = 800
-MAX_HEIGHT = 1100
+MAX_HEIGHT = 780  # shown at most 11 cm high: about 180 dpi, and Typst holds every
+# preview decoded while it lays out (100 previews of 1100 px cost it 170 MB)
 TALL = 2.2  # height / width above which only the top part is shown
 MAX_SOURCE_BYTES = 64 << 20
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif", "image/bmp",
@@ -58,12 +59,22 @@ def make_preview(vault: Vault, artifact: Artifact, scratch: Path, name: str) -> 
 
 
 def _scaled(data: bytes) -> tuple[Image.Image, bool]:
+    """Decode once, then crop and scale in one resampling pass (no intermediate copies:
+    a copy of a 1080 x 2400 screenshot costs about as much as decoding it)."""
     with Image.open(io.BytesIO(data)) as opened:
         opened.draft("RGB", (MAX_WIDTH, MAX_WIDTH))
         rotates = opened.format in ("JPEG", "TIFF", "WEBP", "MPO")
-        image = (ImageOps.exif_transpose(opened) if rotates else opened).convert("RGB")
+        image = ImageOps.exif_transpose(opened) if rotates else opened
+        image = image if image.mode == "RGB" else image.convert("RGB")
+        return _fit(image)
+
+
+def _fit(image: Image.Image) -> tuple[Image.Image, bool]:
     cropped = image.height > image.width * TALL
-    if cropped:
-        image = image.crop((0, 0, image.width, int(image.width * TALL)))
-    image.thumbnail((MAX_WIDTH, MAX_HEIGHT), Image.Resampling.BILINEAR, reducing_gap=2.0)
-    return image, cropped
+    box = (0, 0, image.width, int(image.width * TALL) if cropped else image.height)
+    scale = min(1.0, MAX_WIDTH / box[2], MAX_HEIGHT / box[3])
+    size = (max(1, round(box[2] * scale)), max(1, round(box[3] * scale)))
+    if size == image.size:
+        image.load()
+        return image, cropped
+    return image.resize(size, Image.Resampling.BILINEAR, box=box, reducing_gap=2.0), cropped

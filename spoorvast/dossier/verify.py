@@ -4,7 +4,9 @@
 2. no file in the bundle is missing from SHA256SUMS (except the PDF and its sum);
 3. DOSSIER.pdf matches DOSSIER.pdf.sha256, and its cover names the SHA-256 of SHA256SUMS;
 4. custody.jsonl: every line's hash and link (see custody_log.py);
-5. every RFC 3161 token in manifest.json verifies with ``openssl ts -verify``.
+5. every RFC 3161 token in manifest.json verifies with ``openssl ts -verify``, and so
+   does every token over SHA256SUMS in ``timestamps/`` (written after SHA256SUMS, so
+   not listed in it).
 
 A ZIP is read member by member (hashing needs no extraction); only the timestamp files
 are written, to a private scratch directory, for openssl to read.
@@ -22,6 +24,7 @@ from pathlib import Path, PurePosixPath
 
 from spoorvast.dossier import custody_log
 from spoorvast.dossier.bundle import CUSTODY, MANIFEST, NOT_IN_SUMS, PDF, PDF_SUM, SUMS
+from spoorvast.dossier.bundle_stamps import is_stamp_file
 from spoorvast.dossier.scratch import private_dir
 from spoorvast.dossier.timestamps import TimestampCheck, run_check
 from spoorvast.errors import UserError
@@ -150,7 +153,7 @@ def _check_sums(source: Source, sums: bytes, report: BundleReport) -> None:
         elif source.sha256(rel) != sha:
             report.problems.append(BundleProblem("changed", rel))
     for rel in source.names():
-        if rel not in listed and rel not in NOT_IN_SUMS:
+        if rel not in listed and rel not in NOT_IN_SUMS and not is_stamp_file(rel):
             report.problems.append(BundleProblem("unlisted", rel))
 
 
@@ -201,8 +204,14 @@ def _stamps(source: Source) -> list[TimestampCheck]:
     return [s for s in found if s is not None]
 
 
+def _sums_stamps(source: Source) -> list[TimestampCheck]:
+    tokens = [rel for rel in source.names() if is_stamp_file(rel) and rel.endswith(".tsr")]
+    return [TimestampCheck(SUMS, SUMS, rel, certs if source.has(certs) else None, "")
+            for rel in tokens if (certs := rel[:-4] + ".pem")]
+
+
 def _check_timestamps(source: Source, report: BundleReport) -> None:
-    stamps = _stamps(source)
+    stamps = _stamps(source) + _sums_stamps(source)
     if not stamps:
         return
     with private_dir() as scratch:
@@ -225,8 +234,8 @@ def _run_one(source: Source, stamp: TimestampCheck, scratch: Path) -> str | None
         return "unsafe path"
     if not all(source.has(p) for p in needed):
         return "file missing"
-    if source.sha256(stamp.data) != stamp.digest:
-        return "covered file changed"
+    if stamp.digest and source.sha256(stamp.data) != stamp.digest:
+        return "covered file changed"  # a token over SHA256SUMS: openssl compares
     for rel in needed:
         target = scratch / rel
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -46,7 +46,8 @@ def _bundle_text(bundle_sha: str | None) -> str:
     return text
 
 
-def steps(bundle_sha: str | None, stamps: list[TimestampCheck]) -> list[Step]:
+def steps(bundle_sha: str | None, stamps: list[TimestampCheck],
+          sums_stamps: list[TimestampCheck] | None = None) -> list[Step]:
     found = [
         Step(_("1. Every file is unchanged"),
              _("Open a terminal in the dossier folder (unzip the ZIP first) and run the "
@@ -68,11 +69,24 @@ def steps(bundle_sha: str | None, stamps: list[TimestampCheck]) -> list[Step]:
               "authority's certificate included in the bundle; whether to trust that "
               "authority is for you to decide."),
             tuple(s.command() for s in stamps)))
+    if sums_stamps:
+        found.append(_sums_step(sums_stamps))
     found.append(Step(_("Everything at once"),
                       _("With spoorvast installed, this command does all of the above, on "
                         "the folder or on the ZIP, without the vault."),
                       ("spoorvast verify-bundle .",)))
     return found
+
+
+def _sums_step(checks: list[TimestampCheck]) -> Step:
+    return Step(
+        _("6. The time of the whole bundle (RFC 3161, independent authorities)"),
+        _("SHA256SUMS, and with it every file it lists, was time-stamped by each "
+          "authority below; the token and the certificates it came with are in the folder "
+          "timestamps/. Each command must print 'Verification: OK'. A token file that is "
+          "missing means that authority did not answer: the PDF says which one signed "
+          "each token, at what time, and whether it is qualified under eIDAS."),
+        tuple(c.command() for c in checks))
 
 
 def _custody_step() -> Step:
@@ -87,12 +101,13 @@ def _custody_step() -> Step:
         (CUSTODY_PYTHON, CUSTODY_SHELL))
 
 
-def verify_txt(stamps: list[TimestampCheck], title: str) -> str:
+def verify_txt(stamps: list[TimestampCheck], title: str,
+               sums_stamps: list[TimestampCheck] | None = None) -> str:
     out = [_("How to verify this dossier"), "=" * 40, "",
            _("Dossier: {title}").format(title=title), "",
            _("You need only standard tools: sha256sum (coreutils), openssl, and for the "
              "custody log python3 or jq."), ""]
-    for step in steps(None, stamps):
+    for step in steps(None, stamps, sums_stamps):
         out += [step.title, "-" * len(step.title), step.text, ""]
         for command in step.commands:  # flush left: pasted into a terminal as it is
             out += ["-" * 8, command, "-" * 8]

@@ -76,6 +76,8 @@ def via_cli(cli: Cli, folder: Path, language: str) -> None:
                  ("party", "add", "suspect", "Xavier Synthetic"),
                  ("party", "id", "add", "Xavier Synthetic", "--phone", SUSPECT_PHONE),
                  ("party", "id", "add", "Xavier Synthetic", "--email", "x@example.invalid"),
+                 ("party", "id", "add", "Xavier Synthetic", "--account", "x_synth",
+                  "--platform", "Instagram", "--id", "1790001"),
                  ("party", "id", "add", "Anna Synthetic", "--email", "anna@example.invalid"),
                  ("party", "id", "add", "Anna Synthetic", "--phone", VICTIM_PHONE),
                  ("note", "add", "--kind", "police-report", "--reference", PV, "--authority",

@@ -1,0 +1,30 @@
+"""Typst runs in a child process: a template that fails gives a RenderError naming only
+the kind of error (never evidence text), and no PDF; a good one gives the PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from spoorvast.dossier.pdf import RenderError, compile_pdf
+
+SECRET = "synthetic evidence text 0470 12 34 56"
+
+
+def test_a_failing_render_names_no_content_and_writes_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "DOSSIER.pdf"
+    with pytest.raises(RenderError) as caught:
+        compile_pdf(tmp_path, {"lang": "en", "labels": {"x": SECRET}}, target, None)
+    assert SECRET not in str(caught.value) and str(caught.value)
+    assert not target.exists()
+
+
+def test_the_parent_writes_the_pdf_the_child_made(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import spoorvast.dossier.pdf as pdf
+
+    target = tmp_path / "out.pdf"
+    monkeypatch.setattr(pdf, "template_source", lambda: '#let d = json("data.json")\n#d.text\n')
+    compile_pdf(tmp_path, {"text": SECRET}, target, None)
+    assert target.read_bytes().startswith(b"%PDF")
