@@ -47,7 +47,7 @@ PAGE = ("<!doctype html><html lang='nl'><head><title>Profiel van Kevin V</title>
 # routes that give files, not words (a download, a picture, a chart, a dossier ZIP)
 FILES = {"/c/{case_id}/items/{label}/thumb", "/c/{case_id}/items/{label}/file/{sha256}",
          "/c/{case_id}/charts/{name}.svg", "/c/{case_id}/dossier/{job_id}", "/favicon.ico",
-         "/state", "/jobs/{job_id}"}
+         "/state", "/jobs/{job_id}", "/drafts/{name}"}  # files, images, JSON
 EXTRA = ("/c/{case_id}/search?q=woont", "/c/{case_id}/search?q=niets+hiervan",
          "/c/{case_id}/timeline?marked=1", "/c/{case_id}/items?all=1",
          *(f"/cases?msg={code}" for code in FLASHES))

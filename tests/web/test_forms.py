@@ -47,7 +47,8 @@ def test_typed_call_is_sealed_listed_and_covers_the_checklist(client: Browserish
     added = client.post(f"/c/{case_id}/calls", {**CALL, "called": "0499 11 22 33"})
     assert added.status_code == 303, added.text[:500]
     page = client.get(f"/c/{case_id}/calls").text
-    assert "+32470123456" in page and "2026-03-04 22:15" in page and "2:05" in page
+    # the time as the reader's language writes it (English here), with its offset
+    assert "+32470123456" in page and "March 4, 2026, 22:15 (UTC+1)" in page and "2:05" in page
     assert 'data-draft="call-' in page
     with client.live.app.state.session.use() as vault:
         case = case_service.get_case(vault, case_id)
