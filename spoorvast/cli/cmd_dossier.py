@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from spoorvast.cli import context, output
 from spoorvast.dossier.build import DossierResult, make_dossier
+from spoorvast.dossier.bundle_stamps import default_urls
 from spoorvast.dossier.model import DossierOptions
 from spoorvast.dossier.verify import BundleReport, verify_bundle
 from spoorvast.errors import UserError
@@ -60,6 +61,12 @@ def dossier(
         "--include-gps", help=_("Keep the location (GPS) data of your own photos in the PDF "
                                 "and make no copies without it."))] = False,
     no_zip: Annotated[bool, typer.Option("--no-zip", help=_("Do not make the ZIP."))] = False,
+    timestamp: Annotated[bool, typer.Option("--timestamp", help=_(
+        "Have the bundle time-stamped now by two independent public time-stamp authorities "
+        "over the internet (only the bundle's SHA-256 is sent)."))] = False,
+    tsa: Annotated[list[str] | None, typer.Option("--tsa", help=_(
+        "A time-stamp authority (RFC 3161 address) to use instead of the public ones; "
+        "give it twice for two. Implies --timestamp."))] = None,
     case_id: CaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -68,11 +75,22 @@ def dossier(
     with context.open_vault(ctx) as vault:
         case = case_service.current_case(vault, case_id)
         options = DossierOptions(lang or case.language, redact_third_parties, include_gps,
-                                 not no_zip)
+                                 not no_zip, tsa_urls=_authorities(timestamp, tsa))
         columns = (TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn())
         with Progress(*columns, console=output.stderr_console(), transient=True) as bar:
             result = make_dossier(vault, case, options, out.expanduser(), BarObserver(bar))
     _print_result(result, as_json)
+
+
+def _authorities(timestamp: bool, named: list[str] | None) -> tuple[str, ...]:
+    """No network unless asked: the addresses given, else the public defaults."""
+    for url in named or ():
+        if not url.startswith(("http://", "https://")):
+            raise UserError(_("{url} is not a time-stamp authority's web address "
+                              "(http:// or https://).").format(url=url))
+    if named:
+        return tuple(dict.fromkeys(named))
+    return default_urls() if timestamp else ()
 
 
 def _print_result(result: DossierResult, as_json: bool) -> None:

@@ -142,10 +142,11 @@ def dossier_page(request: Request, case_id: int, job: str = "") -> Response:
 
 @router.post("/c/{case_id}/dossier", dependencies=CSRF)
 def make_dossier(request: Request, case_id: int, language: Text = "", redact: Text = "",
-                 gps: Text = "") -> Response:
+                 gps: Text = "", timestamp: Text = "") -> Response:
     render.use_language(request)
     with vault_for(request) as vault:
-        options = dossier_options.chosen(case_of(vault, case_id), language, redact, gps)
+        options = dossier_options.chosen(case_of(vault, case_id), language, redact, gps,
+                                         timestamp)
     private = request.app.state.private
     folder = private.create()
     made: dict[str, Path] = request.app.state.dossiers

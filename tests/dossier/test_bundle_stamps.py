@@ -6,6 +6,7 @@ checked against the EU Trusted List."""
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import subprocess
@@ -21,7 +22,7 @@ from spoorvast.dossier.bundle_stamps import default_urls, trust_of
 from spoorvast.dossier.model import DossierOptions
 from spoorvast.dossier.verify import verify_bundle
 from spoorvast.storage.vault import open_vault
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, Cli
 from tests.dossier.pagefill import sparse_pages
 from tests.dossier.test_pdf import flat, text_of
 from tests.pki import make_pki
@@ -112,3 +113,23 @@ def test_defaults_are_two_public_authorities_never_assumed_qualified() -> None:
 
 def test_no_tsa_no_network_no_timestamps_folder() -> None:
     assert DossierOptions("nl").tsa_urls == ()
+
+
+@pytest.mark.slow
+def test_the_cli_time_stamps_only_when_asked(case_vault: Path, tmp_path: Path, cli: Cli,
+                                             authorities: list[tuple[str, Path]]) -> None:
+    plain = cli("dossier", "--out", str(tmp_path / "plain"), "--json", "--no-zip")
+    assert plain.code == 0, plain.err
+    assert not (Path(json.loads(plain.out)["folder"]) / "timestamps").exists()
+    refused = cli("dossier", "--out", str(tmp_path / "bad"), "--tsa", "ftp://x.example/tsa")
+    assert refused.code != 0 and "ftp://x.example/tsa" in refused.err
+    named = cli("dossier", "--out", str(tmp_path / "named"), "--json", "--no-zip",
+                "--tsa", authorities[0][0], "--tsa", authorities[1][0])
+    assert named.code == 0, named.err
+    folder = Path(json.loads(named.out)["folder"])
+    for n, (_url, pki) in enumerate(authorities, start=1):
+        done = subprocess.run(
+            ["openssl", "ts", "-verify", "-data", "SHA256SUMS", "-in",
+             f"timestamps/SHA256SUMS.{n}.tsr", "-CAfile", str(pki / "ca.pem")],
+            cwd=folder, capture_output=True, check=False)
+        assert done.returncode == 0, done.stderr
