@@ -31,7 +31,7 @@ from spoorvast.dossier.preservation import sheets
 from spoorvast.dossier.redact import Redactor
 from spoorvast.dossier.sections import analysis, item_sections, load_json
 from spoorvast.findings import render
-from spoorvast.i18n import _
+from spoorvast.i18n import _, ngettext
 from spoorvast.model import instant
 from spoorvast.model.conversation import EventHit, EventQuery
 from spoorvast.model.instant import zone
@@ -48,7 +48,7 @@ from spoorvast.model.records import (
     PartyRole,
 )
 from spoorvast.model.secrets import strip_urls_in_text
-from spoorvast.services import checklist, patterns, withdrawals
+from spoorvast.services import checklist, identifier_corrections, patterns, withdrawals
 from spoorvast.storage.base import case_chain
 from spoorvast.storage.vault import Vault
 
@@ -71,8 +71,9 @@ def gather(vault: Vault, case: Case, options: DossierOptions, tick: Tick) -> Dos
                       __version__, _complainant(parties.values()))
     all_items = {i.id or 0: i for i in vault.store.items(cid)}
     labels = {item_id: i.label for item_id, i in all_items.items()}
-    dossier.parties = _parties(parties.values(), identifiers, redactor, labels)
-    dossier.unlinked = [_ident_view(i, redactor, labels) for i in identifiers
+    corrected = {c.new: c.reason for c in identifier_corrections.corrections(vault, case)}
+    dossier.parties = _parties(parties.values(), identifiers, redactor, labels, corrected)
+    dossier.unlinked = [_ident_view(i, redactor, labels, corrected) for i in identifiers
                         if i.party_id is None and i.status is IdentifierStatus.CONFIRMED]
     tick("parties")
     dossier.marked = [_event_view(h.event, str(h.ref), labels, redactor)
@@ -139,26 +140,32 @@ def _source(identifier: Identifier, labels: dict[int, str]) -> str:
 
 
 def _parties(parties: Iterable[Party], identifiers: list[Identifier], redactor: Redactor,
-             labels: dict[int, str]) -> list[PartyView]:
+             labels: dict[int, str], corrected: dict[int, str]) -> list[PartyView]:
     by_party: dict[int | None, list[Identifier]] = defaultdict(list)
     for identifier in identifiers:
         by_party[identifier.party_id].append(identifier)
     order = {PartyRole.VICTIM: 1, PartyRole.SUSPECT: 0}
     views = []
     for party in sorted(parties, key=lambda p: (order.get(p.role, 2), p.id or 0)):
-        idents = tuple(_ident_view(i, redactor, labels) for i in by_party.get(party.id, []))
+        idents = tuple(_ident_view(i, redactor, labels, corrected)
+                       for i in by_party.get(party.id, []))
         views.append(PartyView(party.id or 0, party.role.value, redactor.party_name(party),
                                idents, redactor.enabled and party.role not in
                                (PartyRole.VICTIM, PartyRole.SUSPECT)))
     return views
 
 
-def _ident_view(identifier: Identifier, redactor: Redactor,
-                labels: dict[int, str]) -> IdentifierView:
+def _ident_view(identifier: Identifier, redactor: Redactor, labels: dict[int, str],
+                corrected: dict[int, str]) -> IdentifierView:
+    source = _source(identifier, labels)
+    if (identifier.id or 0) in corrected:  # the dossier says an earlier version exists
+        source = _("{source}; corrects an earlier value, which stays sealed in the custody "
+                   "log (reason: {reason})").format(source=source,
+                                                    reason=corrected[identifier.id or 0])
     return IdentifierView(identifier.kind.value, redactor.identifier_value(identifier),
                           identifier.status.value, identifier.platform,
                           None if redactor.is_third(identifier) else identifier.stable_id,
-                          _source(identifier, labels), redactor.is_third(identifier))
+                          source, redactor.is_third(identifier))
 
 
 def _marked(vault: Vault, case_id: int, item_id: int | None = None) -> Iterator[EventHit]:
@@ -194,8 +201,10 @@ def _items(vault: Vault, case: Case, options: DossierOptions, redactor: Redactor
         findings[finding.item_id].append(render(finding))
     views = []
     state = withdrawals.standing(vault, case)  # withdrawn and superseded items stay out
+    readings = _corrected_readings(vault, cid)
     for item in withdrawals.current_items(vault, case):
-        notices = tuple(findings.get(item.id, [])) + _earlier(vault, state, item)
+        notices = (tuple(findings.get(item.id, [])) + _earlier(vault, state, item)
+                   + readings.get(item.id or 0, ()))
         views.append(_item_view(vault, item, options, redactor, notices, suspect_mail))
         tick("item")
     return views
@@ -210,6 +219,26 @@ def _earlier(vault: Vault, state: withdrawals.Standing, item: Item) -> tuple[str
     return (_("This is a corrected version: an earlier version ({label}) exists, sealed "
               "in the vault and in the custody log. Reason: {reason}").format(
                   label=older.label if older else "?", reason=correction.reason),)
+
+
+def _corrected_readings(vault: Vault, case_id: int) -> dict[int, tuple[str, ...]]:
+    """For a picture whose confirmed text was corrected: that earlier readings exist."""
+    fixes = vault.store.event_corrections(case_id)
+    if not fixes:
+        return {}
+    items = {e.id: e.item_id for e in vault.store.events(case_id)}  # current events only
+    reasons: dict[int, list[str]] = defaultdict(list)
+    for fix in fixes:
+        item_id = items.get(fix.event_id)
+        if item_id is not None:
+            reasons[item_id].append(fix.reason)
+    return {item_id: (ngettext(
+        "{count} text read from this picture was corrected; the earlier reading stays sealed "
+        "in the vault and in the custody log. Reason: {reasons}",
+        "{count} texts read from this picture were corrected; the earlier readings stay "
+        "sealed in the vault and in the custody log. Reasons: {reasons}",
+        len(found)).format(count=len(found), reasons="; ".join(found)),)
+        for item_id, found in reasons.items()}
 
 
 def _item_view(vault: Vault, item: Item, options: DossierOptions, redactor: Redactor,
