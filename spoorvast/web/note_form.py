@@ -5,10 +5,17 @@ currency as an ISO 4217 code from Babel's list, named in their language."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from functools import cache
 
-from babel.numbers import format_currency, get_currency_name, list_currencies
+from babel import Locale
+from babel.numbers import (
+    format_currency,
+    get_currency_name,
+    get_territory_currencies,
+    list_currencies,
+)
 
 from spoorvast.errors import UserError
 from spoorvast.i18n import _
@@ -50,12 +57,23 @@ def currencies(language: str) -> tuple[tuple[str, str], ...]:
     """(code, name in the language), the usual ones first, then by name."""
     locale = LOCALES.get(language, "en")
     named = [(code, f"{get_currency_name(code, locale=locale)} ({code})")
-             for code in list_currencies()
-             if not code.startswith("X") or code in ("XOF", "XAF")]
+             for code in in_use()]
     first = [c for c in named if c[0] in FIRST]
     first.sort(key=lambda c: FIRST.index(c[0]))
     rest = sorted((c for c in named if c[0] not in FIRST), key=lambda c: c[1].casefold())
     return tuple(first + rest)
+
+
+@cache
+def in_use() -> tuple[str, ...]:
+    """The ISO 4217 currencies some country uses today (CLDR, through Babel): no
+    Deutsche Mark or French franc in the list, no funds or precious metals."""
+    codes: set[str] = set()
+    today = date.today()
+    for territory in Locale("en").territories:
+        if isinstance(territory, str) and len(territory) == 2 and territory.isalpha():
+            codes.update(get_territory_currencies(territory, today))
+    return tuple(sorted(codes))
 
 
 def money_in(language: str) -> Callable[[note_service.Note], str]:

@@ -191,5 +191,6 @@ def test_a_note_typed_just_before_the_lock_button_is_kept(start_app: StartApp,
     page.wait_for_url("**/?msg=locked")
     unlock(page, live.url)
     page.goto(f"{live.url}/c/{case}/notes")
+    page.wait_for_selector(".draft-back")  # the page asks for its draft after loading
     assert page.input_value("#note-text") == "written a moment before locking"
     page.context.close()

@@ -316,7 +316,8 @@ def _problem(code: str, source: Source, entry: Entry, first: int) -> Problem:
 
 def _title(draft: ItemDraft, source: Source, entry: Entry) -> str:
     first = next(each_event(draft.events), None)  # e-mail drafts hold a list
-    text = first.text if first is not None else ""
+    # the event's first line is "sender: subject"; the body below it is for search
+    text = first.text.split("\n", 1)[0] if first is not None else ""
     return f"{source.name} #{entry.number}" + (f" — {text[:80]}" if text else "")
 
 
