@@ -51,7 +51,9 @@ class _Visible(HTMLParser):
             if tag == self.skip[0] and tag not in VOID:
                 self.skip.append(tag)
             return
-        if tag in HIDDEN or found.get("translate") == "no":
+        # translate="no": evidence; data-cldr: names CLDR (Babel) wrote in the page's
+        # language, not our catalogs (a currency such as "Konvertible Mark")
+        if tag in HIDDEN or found.get("translate") == "no" or "data-cldr" in found:
             if tag not in VOID:
                 self.skip.append(tag)
             return
