@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 TSA_CONFIG = """
@@ -58,3 +60,29 @@ def token(folder: Path, data: bytes) -> bytes:
 
 def chain(folder: Path) -> bytes:
     return (folder / "tsa.pem").read_bytes() + (folder / "ca.pem").read_bytes()
+
+
+def tsa_server(folder: Path) -> ThreadingHTTPServer:
+    """An RFC 3161 authority on 127.0.0.1 (a free port): ``openssl ts -reply`` with the
+    keys of :func:`make_pki` answers each query. Stop it with shutdown()/server_close()."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            query = self.rfile.read(int(self.headers["Content-Length"]))
+            done = subprocess.run(
+                ["openssl", "ts", "-reply", "-config", str(folder / "tsa.cnf"),
+                 "-queryfile", "/dev/stdin", "-signer", str(folder / "tsa.pem"),
+                 "-inkey", str(folder / "tsa.key"), "-chain", str(folder / "ca.pem")],
+                input=query, capture_output=True, check=True)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(done.stdout)))
+            self.end_headers()
+            self.wfile.write(done.stdout)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -25,30 +23,7 @@ from spoorvast.services.verify import verify
 from spoorvast.storage.vault import Vault
 from tests.capture.helpers import blob, capture, stored
 from tests.capture.site import Site
-from tests.pki import make_pki
-
-
-def tsa_server(folder: Path) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            query = self.rfile.read(int(self.headers["Content-Length"]))
-            done = subprocess.run(
-                ["openssl", "ts", "-reply", "-config", str(folder / "tsa.cnf"),
-                 "-queryfile", "/dev/stdin", "-signer", str(folder / "tsa.pem"),
-                 "-inkey", str(folder / "tsa.key"), "-chain", str(folder / "ca.pem")],
-                input=query, capture_output=True, check=True)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/timestamp-reply")
-            self.send_header("Content-Length", str(len(done.stdout)))
-            self.end_headers()
-            self.wfile.write(done.stdout)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+from tests.pki import make_pki, tsa_server
 
 
 @pytest.fixture(scope="module")

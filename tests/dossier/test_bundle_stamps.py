@@ -10,9 +10,7 @@ import json
 import re
 import shlex
 import subprocess
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -25,39 +23,17 @@ from spoorvast.storage.vault import open_vault
 from tests.conftest import PASSPHRASE, Cli
 from tests.dossier.pagefill import sparse_pages
 from tests.dossier.test_pdf import flat, text_of
-from tests.pki import make_pki
+from tests.pki import make_pki, tsa_server
 
 DOWN = "http://127.0.0.1:9/tsa"  # nothing listens on the discard port
 
-
-def serve(folder: Path) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            query = self.rfile.read(int(self.headers["Content-Length"]))
-            done = subprocess.run(
-                ["openssl", "ts", "-reply", "-config", str(folder / "tsa.cnf"),
-                 "-queryfile", "/dev/stdin", "-signer", str(folder / "tsa.pem"),
-                 "-inkey", str(folder / "tsa.key"), "-chain", str(folder / "ca.pem")],
-                input=query, capture_output=True, check=True)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/timestamp-reply")
-            self.send_header("Content-Length", str(len(done.stdout)))
-            self.end_headers()
-            self.wfile.write(done.stdout)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 @pytest.fixture
 def authorities(tmp_path: Path) -> Iterator[list[tuple[str, Path]]]:
     folders = [make_pki(tmp_path / "tsa-a", "Synthetic Authority A"),
                make_pki(tmp_path / "tsa-b", "Synthetic Authority B")]
-    servers = [serve(f) for f in folders]
+    servers = [tsa_server(f) for f in folders]
     yield [(f"http://127.0.0.1:{s.server_address[1]}/tsr", f)
            for s, f in zip(servers, folders, strict=True)]
     for server in servers:
