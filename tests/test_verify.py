@@ -109,3 +109,11 @@ def test_interrupted_add_leftover_is_a_notice_not_a_failure(filled: Path, cli: C
     result = cli("verify", "--json")
     assert result.code == 0
     assert json.loads(result.out)["unreferenced_blobs"] == 1
+
+
+def test_a_files_role_is_said_in_words_in_the_users_language(filled: Path, cli: Cli) -> None:
+    blob_of(filled, 3).unlink()
+    human = cli("--lang", "nl", "verify")
+    assert human.code == 9
+    said = human.out + human.err
+    assert "E-0003 (origineel)" in said and "(original)" not in said

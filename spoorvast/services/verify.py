@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from spoorvast.i18n import N_, _
 from spoorvast.model.custody import check_chain
 from spoorvast.model.records import Artifact, CustodyEntry
+from spoorvast.model.role_words import ROLE_WORDS
 from spoorvast.services import identifier_corrections, ocr_corrections
 from spoorvast.storage.base import VAULT_CHAIN, case_chain
 from spoorvast.storage.vault import Vault
@@ -65,9 +66,14 @@ class VerifyProblem:
     seq: int | None = None
     sha: str | None = None
     detail: str = ""
+    label: str = ""  # with role: the item and its file's role, said in words in message()
+    role: str = ""
 
     def message(self) -> str:
-        return _(MESSAGES[self.code]).format(subject=self.subject, seq=self.seq,
+        subject = self.subject
+        if self.label and self.role in ROLE_WORDS:
+            subject = f"{self.label} ({_(ROLE_WORDS[self.role])})"
+        return _(MESSAGES[self.code]).format(subject=subject, seq=self.seq,
                                              sha=(self.sha or "")[:16], detail=self.detail)
 
 
@@ -230,9 +236,12 @@ def referenced_blob_names(vault: Vault, shas: Iterable[str] | None = None) -> se
 def _blob_problem(vault: Vault, artifact: Artifact, reason: str) -> VerifyProblem:
     item = vault.store.item_by_id(artifact.item_id) if artifact.item_id else None
     subject = f"{item.label} ({artifact.role.value})" if item else f"artifact #{artifact.id}"
+    label, role = (item.label, artifact.role.value) if item else ("", "")
     if reason == "missing":
-        return VerifyProblem("blob-missing", subject, sha=artifact.sha256)
-    return VerifyProblem("blob-damaged", subject, sha=artifact.sha256, detail=reason)
+        return VerifyProblem("blob-missing", subject, sha=artifact.sha256, label=label,
+                             role=role)
+    return VerifyProblem("blob-damaged", subject, sha=artifact.sha256, detail=reason,
+                         label=label, role=role)
 
 
 def _check_database(vault: Vault, report: VerifyReport) -> None:

@@ -12,6 +12,7 @@ from babel.dates import format_date, get_datetime_format
 
 from spoorvast.i18n import N_, _, current_language
 from spoorvast.model.instant import Instant, Precision
+from spoorvast.model.role_words import ROLE_WORDS
 
 EVENT_KINDS = {
     "message": N_("message"), "call": N_("call"), "email": N_("e-mail"),
@@ -37,14 +38,7 @@ CUSTODY_ACTIONS = {
     "import.dated-after-adding": N_("dates read after adding"),
     "dossier.created": N_("dossier made"),
 }
-ROLES = {
-    "original": N_("original"), "screenshot": N_("screenshot"), "mhtml": N_("web archive (MHTML)"),
-    "pdf": N_("PDF print"), "wacz": N_("web archive (WACZ)"),
-    "ocr-text": N_("text read from the picture"), "analysis": N_("analysis"),
-    "timestamp-token": N_("trusted timestamp"), "attachment": N_("attachment"),
-    "thumbnail": N_("small picture"), "blurred-preview": N_("blurred picture"),
-    "dom": N_("page source (DOM)"), "timestamp-certificates": N_("timestamp certificates"),
-}
+ROLES = ROLE_WORDS  # the words for stored-file roles live beside the roles
 IMPORTERS = {
     "file": N_("stored as a file"), "email": N_("e-mail (.eml)"), "mbox": N_("mailbox (mbox)"),
     "outlook-msg": N_("Outlook message (.msg)"), "email-headers": N_("pasted e-mail header"),
