@@ -88,15 +88,20 @@ def hostile() -> Iterator[str]:
 
 
 class PeakMemory:
-    """The highest resident memory of this process and all its children (Chromium,
-    Playwright's driver), sampled every 0.1 s while the block runs."""
+    """How far the resident memory of this process and all its children (Chromium,
+    Playwright's driver) rose above what it was when the block began, at its highest,
+    sampled every 0.1 s while the block runs. The growth, not the total: the shared
+    browser of the test session holds what earlier tests left in it, which differs with
+    the order the tests run in."""
 
     def __init__(self) -> None:
         self.peak_mb = 0
+        self._base = 0
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self) -> PeakMemory:
+        self._base = _resident_mb()
         self._thread.start()
         return self
 
@@ -106,7 +111,7 @@ class PeakMemory:
 
     def _run(self) -> None:
         while not self._done.wait(0.1):
-            self.peak_mb = max(self.peak_mb, _resident_mb())
+            self.peak_mb = max(self.peak_mb, _resident_mb() - self._base)
 
 
 def _resident_mb() -> int:
