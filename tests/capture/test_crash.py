@@ -28,6 +28,7 @@ def small_heap() -> Iterator[BrowserSession]:
         yield browser
 
 
+@pytest.mark.slow
 def test_a_renderer_crash_is_a_finding_not_a_traceback(
         vault: Vault, case: Case, small_heap: BrowserSession, hostile: str) -> None:
     result = capture(vault, case, small_heap, hostile + "/hungry",

@@ -13,13 +13,16 @@ from tests.dossier.conftest import Made
 from tests.dossier.pagefill import fills, section_ends, sparse_pages
 
 
-@pytest.mark.parametrize("language", ["nl", "fr", "de", "en"])
+# Dutch shares the dossier the other quick tests build; each other language builds its own
+@pytest.mark.parametrize("language", ["nl", *(pytest.param(lang, marks=pytest.mark.slow)
+                                              for lang in ("fr", "de", "en"))])
 def test_no_sparse_page_inside_a_section(rendered: Callable[..., Made],
                                          language: str) -> None:
     pdf = rendered(language).folder / "DOSSIER.pdf"
     assert sparse_pages(pdf) == []
 
 
+@pytest.mark.slow
 def test_the_redacted_dossier_has_no_sparse_page_either(
         rendered: Callable[..., Made]) -> None:
     assert sparse_pages(rendered("nl", "--redact-third-parties").folder / "DOSSIER.pdf") == []

@@ -91,6 +91,7 @@ def test_pdfa3_structure_and_embedded_manifest(rendered: Callable[..., Made]) ->
     assert reader.outline  # bookmarks: the table of contents is also navigable
 
 
+@pytest.mark.slow
 def test_redaction_hides_third_parties_in_the_pdf_only(
         rendered: Callable[..., Made]) -> None:
     made = rendered("en", "--redact-third-parties")

@@ -287,6 +287,7 @@ def test_auto_lock_waits_for_a_running_job(start_app: StartApp) -> None:
     client.close()
 
 
+@pytest.mark.slow
 def test_after_a_quick_exit_during_sealing_the_next_unlock_says_what_was_kept(
         client: Browserish) -> None:
     from tests.conftest import png_bytes
