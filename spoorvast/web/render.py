@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse
 
 from spoorvast import units
 from spoorvast.i18n import LANGUAGES, N_, _, ngettext, pick_language, use_in_context
+from spoorvast.model.role_words import ROLE_WORDS
 from spoorvast.web import words
 from spoorvast.web.security import csrf_token
 
@@ -36,7 +37,7 @@ def environment() -> jinja2.Environment:
                        pretty_json=pretty_json, person=words.person, short=short,
                        duration=words.duration, event_kind=partial(words.word, words.EVENT_KINDS),
                        action=partial(words.word, words.CUSTODY_ACTIONS),
-                       role=partial(words.word, words.ROLES),
+                       role=partial(words.word, ROLE_WORDS),
                        importer=partial(words.word, words.IMPORTERS),
                        ocr_state=partial(words.word, words.OCR_STATES),
                        hop_side=partial(words.word, words.HOP_SIDES),

@@ -12,7 +12,6 @@ from babel.dates import format_date, get_datetime_format
 
 from spoorvast.i18n import N_, _, current_language
 from spoorvast.model.instant import Instant, Precision
-from spoorvast.model.role_words import ROLE_WORDS
 
 EVENT_KINDS = {
     "message": N_("message"), "call": N_("call"), "email": N_("e-mail"),
@@ -38,7 +37,6 @@ CUSTODY_ACTIONS = {
     "import.dated-after-adding": N_("dates read after adding"),
     "dossier.created": N_("dossier made"),
 }
-ROLES = ROLE_WORDS  # the words for stored-file roles live beside the roles
 IMPORTERS = {
     "file": N_("stored as a file"), "email": N_("e-mail (.eml)"), "mbox": N_("mailbox (mbox)"),
     "outlook-msg": N_("Outlook message (.msg)"), "email-headers": N_("pasted e-mail header"),
