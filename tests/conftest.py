@@ -15,6 +15,7 @@ from PIL import Image
 
 from spoorvast.cli.app import run
 from spoorvast.i18n import set_language
+from tests.servers import S3, Postgres, postgres_server, s3_server
 
 PASSPHRASE = "correct horse battery staple 42"
 
@@ -113,9 +114,25 @@ def files_under(root: Path) -> Iterator[Path]:
             yield Path(base) / name
 
 
-# Tests that drive a real Chromium (a capture session, or the app in a browser) are the
-# bulk of the run's time: they belong to the full run (CI), not to the quick subset.
-BROWSER_FIXTURES = frozenset({"session", "chromium"})
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """A real PostgreSQL on a free port of 127.0.0.1, for this test process (see
+    tests/servers); tests make their own databases with ``postgres.create_database``."""
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def s3() -> Iterator[S3]:
+    """A real S3 store (SeaweedFS) on a free port of 127.0.0.1, for this test process."""
+    with s3_server() as server:
+        yield server
+
+
+# Tests that drive a real Chromium (a capture session, or the app in a browser), or start a
+# real PostgreSQL or S3 store, are the bulk of the run's time: they belong to the full run
+# (CI), not to the quick subset.
+BROWSER_FIXTURES = frozenset({"session", "chromium", "postgres", "s3"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
