@@ -120,6 +120,7 @@ def test_typed_call_with_a_hidden_number_and_the_own_number(case_vault: Path,
     assert cli("verify").code == 0
 
 
+@pytest.mark.slow
 def test_narrow_tables_keep_references_times_and_numbers_whole(
         case_vault: Path, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # piped output is 80 columns wide (or COLUMNS): what a user reads out to the police

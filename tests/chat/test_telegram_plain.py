@@ -97,6 +97,7 @@ def _has_surrogate(value: object) -> bool:
     return False
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(records(), max_size=8), st.sampled_from([1, 2, 3, RUN]))
 def test_plain_path_equals_general_path(found: list[object], run: int) -> None:
@@ -134,6 +135,7 @@ def test_the_usual_message_takes_the_plain_path() -> None:
     assert event.location is not None and event.location.field == "/messages/0"
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(records(), max_size=12))
 def test_the_plain_mask_is_each_records_test(found: list[object]) -> None:

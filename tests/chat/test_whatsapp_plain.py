@@ -94,6 +94,7 @@ def _same(data: bytes, layout: str) -> list[MessageRun]:
 _SEEN = "04/03/2026, 22:14 - Jan Peeters: seen"
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(lines(), min_size=1, max_size=30), st.sampled_from(["\n", "\r\n"]),
        st.sampled_from(["android", "ios"]), st.sampled_from([1, 2, 3, 4096]))

@@ -34,6 +34,7 @@ def page_one(made: Made) -> str:
     return flat(raw.replace("\u200b", ""))
 
 
+@pytest.mark.slow
 def test_page_one_tells_the_case(rendered: Callable[..., Made]) -> None:
     text = page_one(rendered("nl"))
     assert "De zaak in één oogopslag" in text and "Anna Synthetic" in text

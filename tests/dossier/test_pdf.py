@@ -64,6 +64,7 @@ def test_dossier_in_each_language(rendered: Callable[..., Made], language: str) 
         assert first.size[0] > 300
 
 
+@pytest.mark.slow
 def test_hostile_text_and_names_print_literally(rendered: Callable[..., Made]) -> None:
     text = flat(text_of(rendered("en").folder / "DOSSIER.pdf"))
     assert text.count(HOSTILE) >= 4  # note, messages, capture title, e-mail verdict
@@ -71,6 +72,7 @@ def test_hostile_text_and_names_print_literally(rendered: Callable[..., Made]) -
     assert shown_name in text or HOSTILE_NAME in text
 
 
+@pytest.mark.slow
 def test_pdfa3_structure_and_embedded_manifest(rendered: Callable[..., Made]) -> None:
     made = rendered("fr")
     reader = PdfReader(made.folder / "DOSSIER.pdf")

@@ -70,6 +70,7 @@ def body(text: str, language: str) -> str:
     return text[:start] + text[end:]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", ["nl", "fr", "de"])
 def test_no_english_words_codes_or_iso_times_are_left(rendered: Callable[..., Made],
                                                       language: str) -> None:

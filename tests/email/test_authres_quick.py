@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import authres
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -85,6 +86,7 @@ def agrees(value: str) -> bool:
     return quick is None or quick == by_authres(value)
 
 
+@pytest.mark.slow
 @settings(max_examples=600, deadline=None)
 @given(header())
 def test_the_quick_reading_agrees_with_authres(value: str) -> None:

@@ -43,6 +43,7 @@ def test_phone_facts() -> None:
     assert identities.region_for_zone("Europe/Brussels") == "BE"
 
 
+@pytest.mark.slow
 def test_party_flow_through_the_cli(case_vault: Path, cli: Cli) -> None:
     assert cli("party", "add", "suspect", "X").code == 0
     assert cli("party", "add", "suspect", "Y (second account)").code == 0

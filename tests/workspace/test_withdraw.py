@@ -201,6 +201,7 @@ def test_verify_sees_withdrawals_out_of_order(vault: Vault, case: Case,
     assert found == [("withdrawal-out-of-order", wrong.label)]
 
 
+@pytest.mark.slow
 def test_cli_withdraw_restore_and_items_all(case_vault: Path, cli: Cli) -> None:
     assert cli("note", "add", "--at", "2026-03-04 21:00", "Wrong case note").code == 0
     assert cli("note", "add", "--at", "2026-03-05 21:00", "Kept note").code == 0
