@@ -143,12 +143,14 @@ def test_auto_lock_after_inactivity(start_app: StartApp) -> None:
 
 
 def test_activity_keeps_it_open(start_app: StartApp) -> None:
-    live = start_app(autolock_seconds=1.5)
+    # 5 s of activity against a 3 s auto-lock: each gap leaves 2 s of margin for a loaded
+    # machine (1.5 s against 0.5 s gaps failed once with eight test processes running).
+    live = start_app(autolock_seconds=3.0)
     client = Browserish(live)
     client.unlock()
     token = client.csrf("/cases")
-    for _ in range(4):
-        time.sleep(0.5)
+    for _ in range(5):
+        time.sleep(1.0)
         assert client.http.post("/activity", headers={"X-CSRF-Token": token}).status_code == 204
     assert live.app.state.session.unlocked
     client.close()
