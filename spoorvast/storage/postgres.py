@@ -71,6 +71,14 @@ def is_url(text: str) -> bool:
     return text.startswith(SCHEMES)
 
 
+def has_password(url: str) -> bool:
+    """Whether the URL carries a password (kept in plain text where the URL is kept)."""
+    try:
+        return bool(psycopg.conninfo.conninfo_to_dict(url).get("password"))
+    except psycopg.ProgrammingError:
+        return False
+
+
 def record_payload(record: str, record_id: int | None, value: object) -> dict[str, object]:
     return {"record": record, "id": record_id, "data": to_json(value)}
 
