@@ -349,10 +349,13 @@ class PostgresStore:
 
     @contextmanager
     def transaction(self, bulk: bool = False) -> Iterator[PostgresTransaction]:
-        """One atomic change, one writer at a time (an advisory lock). ``bulk`` changes
-        nothing here: events always go in by COPY."""
+        """One atomic change, one writer at a time (an advisory lock). ``bulk``: a large
+        one (an intake batch): the text index's pending entries are merged with more
+        memory (``work_mem``). Events always go in by COPY."""
         with _disk_full_is_storage_full(), self.conn.transaction():
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK,))
+            if bulk:
+                self.conn.execute("SET LOCAL work_mem = '64MB'")
             tx = PostgresTransaction(self.conn)
             yield tx
             tx.finish()

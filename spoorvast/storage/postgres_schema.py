@@ -25,14 +25,15 @@ from typing import Any
 Connection = Any  # psycopg.Connection
 
 # ASCII punctuation becomes a word break before PostgreSQL's parser sees the text, as in
-# FTS5's unicode61 tokenizer (the parser would keep "anna@example.org" or "a-b" whole)
-PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
-_QUOTED = PUNCTUATION.replace("'", "''")
+# FTS5's unicode61 tokenizer (the parser would keep "anna@example.org" or "a-b" whole).
+# A regular expression over the ASCII ranges: translate() with the same 32 characters
+# took six times as long on UTF-8 text.
+PUNCTUATION = "[!-/:-@[-`{-~]+"
 FOLD = (
     "CREATE FUNCTION spoorvast_fold(value TEXT) RETURNS TEXT "
     "LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE "
-    "RETURN translate(unaccent('unaccent'::regdictionary, value), "
-    f"'{_QUOTED}', '{' ' * len(PUNCTUATION)}')"
+    "RETURN regexp_replace(unaccent('unaccent'::regdictionary, value), "
+    f"'{PUNCTUATION}', ' ', 'g')"
 )
 
 M0001 = """
