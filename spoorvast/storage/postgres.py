@@ -71,6 +71,15 @@ def is_url(text: str) -> bool:
     return text.startswith(SCHEMES)
 
 
+def describe(url: str) -> str:
+    """host:port/database of the URL, for messages (never its user or password)."""
+    try:
+        where = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "PostgreSQL"
+    return f"{where.get('host', 'localhost')}:{where.get('port', 5432)}/{where.get('dbname', '')}"
+
+
 def has_password(url: str) -> bool:
     """Whether the URL carries a password (kept in plain text where the URL is kept)."""
     try:
@@ -89,13 +98,9 @@ def connect(url: str) -> psycopg.Connection[Any]:
     try:
         conn = psycopg.connect(url, autocommit=True, application_name="spoorvast")
     except psycopg.OperationalError as exc:
-        where = psycopg.conninfo.conninfo_to_dict(url)
         raise UserError(_("The vault's metadata database on {host} cannot be reached or "
                           "refused the connection. Check that PostgreSQL runs and that "
-                          "the URL is right.").format(
-                              host=f"{where.get('host', 'localhost')}:"
-                                   f"{where.get('port', 5432)}/{where.get('dbname', '')}")
-                        ) from exc
+                          "the URL is right.").format(host=describe(url))) from exc
     conn.execute("SET TIME ZONE 'UTC'")
     return conn
 

@@ -217,7 +217,16 @@ def _rolled_back(root: Path, drift: list[anchor.Drift]) -> IntegrityError:
         "rewritten. This happens when an older copy of the database was put back, or "
         "its write-ahead log was lost or damaged. Nothing was changed. Run 'spoorvast "
         "verify' to see everything it finds, and restore the newest copy you have.")
-        .format(path=root / DATABASE, chain=first.chain, seq=first.seq))
+        .format(path=_database_name(root), chain=first.chain, seq=first.seq))
+
+
+def _database_name(root: Path) -> str:
+    url = metadata_url(root)
+    if url is None:
+        return str(root / DATABASE)
+    from spoorvast.storage.postgres import describe
+
+    return describe(url)
 
 
 def _anchor_damaged(root: Path) -> IntegrityError:

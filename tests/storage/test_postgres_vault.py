@@ -6,6 +6,7 @@ vault's back in the database is found."""
 from __future__ import annotations
 
 import json
+import secrets
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from spoorvast.errors import IntegrityError, UserError, VaultExists
 from spoorvast.storage import vault as vaultlib
 from tests.chat.test_streaming import whatsapp_lines
 from tests.conftest import PASSPHRASE, Cli
+from tests.servers import Postgres
 
 EMAIL = Path(__file__).parent.parent / "data" / "email" / "postfix-multipart.eml"
 
@@ -75,3 +77,30 @@ def test_a_url_with_a_password_is_not_kept(tmp_path: Path) -> None:
         vaultlib.create(tmp_path / "v", PASSPHRASE,
                         metadata="postgresql://me:secret@127.0.0.1:5/db")
     assert not (tmp_path / "v").exists()
+
+
+def test_an_older_copy_of_the_database_is_refused(tmp_path: Path, postgres: Postgres,
+                                                 metadata_url: str) -> None:
+    """The key file's anchor guards a PostgreSQL database as it guards the SQLCipher
+    file: a copy restored from before the last change is refused, not used."""
+    import psycopg
+
+    root = tmp_path / "v"
+    with vaultlib.create(root, PASSPHRASE, metadata=metadata_url) as vault, \
+            vault.store.transaction() as tx:
+        tx.set_setting("k", "before")
+    older = f"spoorvast_older_{secrets.token_hex(4)}"
+    with psycopg.connect(postgres.url(), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{older}" TEMPLATE "{metadata_url.rsplit("/", 1)[1]}"')
+    with vaultlib.open_vault(root, PASSPHRASE) as vault, vault.store.transaction() as tx:
+        tx.log("vault", "test.entry", "vault", {})
+    (root / vaultlib.METADATA).write_text(json.dumps(
+        {"backend": "postgresql", "url": postgres.url(older)}))
+    try:
+        with pytest.raises(IntegrityError, match="older than its key file") as raised:
+            vaultlib.open_vault(root, PASSPHRASE)
+        assert f"/{older} is older" in str(raised.value)
+        with vaultlib.open_vault(root, PASSPHRASE, writable=False, check_anchor=False) as seen:
+            assert [d.code for d in seen.drift] == ["anchor-behind"]
+    finally:
+        postgres.drop_database(older)
