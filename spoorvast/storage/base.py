@@ -1,8 +1,10 @@
 """The storage seam: the contract every metadata backend implements.
 
-The embedded backend (SQLCipher, ``sqlite.py``) implements it now; the server backend
-(PostgreSQL) will implement the same protocol and pass the same contract tests
-(``tests/storage/test_contract.py``).
+Two backends implement it and pass the same contract tests
+(``tests/storage/test_contract.py``): the embedded one (SQLCipher, ``sqlite.py``) and a
+PostgreSQL database the user runs (``postgres.py``). Both also offer ``chain_heads``,
+``entry_hash`` (the key file's anchor) and ``damaged_pages`` (verify). A method added
+here is added to both, with its test in the contract suite.
 
 Every mutating method of a :class:`Transaction` appends its custody entry itself, in
 the same transaction as the change: callers cannot forget it. The entry's payload is
