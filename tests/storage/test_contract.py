@@ -249,3 +249,13 @@ def test_withdrawn_and_superseded_items_leave_case_wide_event_reads(
     actions = [e.action for e in store.custody(case_chain(cid))]
     assert actions.count("item.withdrawn") == 1 and actions.count("item.restored") == 1
     assert actions.count("item.corrected") == 1
+
+
+def test_chain_heads_entry_hashes_and_pages(store: MetadataStore) -> None:
+    case = a_case(store)
+    chain = case_chain(case.id or 0)
+    heads = store.chain_heads()
+    assert heads == {c: store.chain_head(c) for c in store.chains()} and chain in heads
+    assert store.entry_hash(chain, 1) == store.custody(chain)[0].hash
+    assert store.entry_hash(chain, 99) is None and store.entry_hash("no-chain", 1) is None
+    assert store.damaged_pages() == 0
