@@ -202,3 +202,36 @@ def test_a_writer_waits_at_most_as_long_as_asked(metadata_url: str) -> None:
     finally:
         first.close()
         second.close()
+
+
+def test_two_writers_at_once_never_fork_the_chain(metadata_url: str) -> None:
+    """Two connections (as two processes would) adding items at the same time: one writer
+    at a time (the advisory lock), so item numbers and custody entries never collide."""
+    import threading
+
+    stores = [PostgresStore(metadata_url), PostgresStore(metadata_url)]
+    try:
+        with stores[0].transaction() as tx:
+            case = tx.add_case(Case(None, "Synthetic", "nl", ZONE, AT))
+        failures: list[BaseException] = []
+
+        def add(store: PostgresStore) -> None:
+            try:
+                for _ in range(15):
+                    with store.transaction() as tx:
+                        tx.add_item(*fixed_item(case))
+            except BaseException as exc:  # reported below
+                failures.append(exc)
+
+        threads = [threading.Thread(target=add, args=(s,)) for s in stores]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []
+        entries = stores[1].custody(case_chain(case.id or 0))
+        assert list(check_chain(entries)) == [] and len(entries) == 1 + 30 * 2
+        assert [i.number for i in stores[1].items(case.id or 0)] == list(range(1, 31))
+    finally:
+        for store in stores:
+            store.close()

@@ -104,3 +104,14 @@ def test_an_older_copy_of_the_database_is_refused(tmp_path: Path, postgres: Post
             assert [d.code for d in seen.drift] == ["anchor-behind"]
     finally:
         postgres.drop_database(older)
+
+
+def test_rekey_is_refused_and_changes_nothing(tmp_path: Path, metadata_url: str) -> None:
+    root = tmp_path / "v"
+    vaultlib.create(root, PASSPHRASE, metadata=metadata_url).close()
+    before = (root / vaultlib.KEYFILE).read_bytes()
+    with pytest.raises(UserError, match="--rekey"):
+        vaultlib.rekey_vault(root, PASSPHRASE, "another passphrase 43")
+    assert (root / vaultlib.KEYFILE).read_bytes() == before
+    vaultlib.change_passphrase(root, PASSPHRASE, "another passphrase 43")
+    vaultlib.open_vault(root, "another passphrase 43").close()
