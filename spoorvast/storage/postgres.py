@@ -107,11 +107,18 @@ def connect(url: str) -> psycopg.Connection[Any]:
 
 @contextmanager
 def _disk_full_is_storage_full() -> Iterator[None]:
+    """A full disk, or a text with U+0000 outside the events (a title, a name: only the
+    events' values are escaped), as errors a person can act on; nothing was stored."""
     try:
         yield
     except pg_errors.DiskFull as exc:
         raise StorageFull(_("The disk holding the vault's metadata database is full; "
                             "nothing was stored. Free some space and try again.")) from exc
+    except psycopg.DataError as exc:
+        if "NUL" not in str(exc):
+            raise
+        raise UserError(_("A text holds the character U+0000, which PostgreSQL cannot "
+                          "store; nothing was stored. Remove it and try again.")) from exc
 
 
 class PostgresTransaction:

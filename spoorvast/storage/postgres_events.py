@@ -261,7 +261,7 @@ def words_query(text: str) -> tuple[str, list[str]] | None:
     for word in _WORD.findall(text):
         prefix = word.endswith("*") and len(word) > 1
         parts.append(_PREFIX if prefix else _PHRASE)
-        params.append(word[:-1] if prefix else word)
+        params.append((word[:-1] if prefix else word).replace("\x00", " "))
     if not parts:
         return None
     return "(" + " && ".join(parts) + ")", params
@@ -280,7 +280,7 @@ def _filters(query: EventQuery, hidden: Sequence[int] = ()
     for column, values in lists:
         if values is not None:
             where.append(f"{column} = ANY(%s)")
-            params.append(list(values))
+            params.append(_escaped_column(list(values)))  # as the stored values are
     if query.kinds is not None and "message" not in query.kinds:
         where.append("e.kind <> 'message'")  # lets PostgreSQL use the partial kind index
     if query.since is not None:

@@ -235,3 +235,19 @@ def test_two_writers_at_once_never_fork_the_chain(metadata_url: str) -> None:
     finally:
         for store in stores:
             store.close()
+
+
+def test_u0000_in_a_query_or_a_title(metadata_url: str) -> None:
+    store = PostgresStore(metadata_url)
+    try:
+        with store.transaction() as tx:
+            case = tx.add_case(Case(None, "Synthetic", "nl", ZONE, AT))
+            tx.add_events(None, [Event(None, case.id or 0, None, "message", AT, "x",
+                                       actor="name:x:a\x00b")])
+        assert store.count_events(EventQuery(case.id or 0, actors=("name:x:a\x00b",))) == 1
+        assert store.count_events(EventQuery(case.id or 0, text="a\x00b")) == 0
+        with pytest.raises(UserError, match="U\\+0000"), store.transaction() as tx:
+            tx.add_case(Case(None, "a\x00b", "nl", ZONE, AT))
+        assert len(store.cases()) == 1
+    finally:
+        store.close()
