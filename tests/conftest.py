@@ -4,6 +4,7 @@ synthetic sample files (no real personal data: everything is generated here)."""
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import wave
 from collections.abc import Callable, Iterator
@@ -120,6 +121,32 @@ def postgres() -> Iterator[Postgres]:
     tests/servers); tests make their own databases with ``postgres.create_database``."""
     with postgres_server() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def metadata_template(postgres: Postgres) -> str:
+    """A database holding the metadata store's schema (every migration), made once per
+    test process: each test's database is a copy of it (``metadata_url``)."""
+    from spoorvast.storage.postgres import PostgresStore
+
+    PostgresStore(postgres.create_database("spoorvast_template")).close()
+    return "spoorvast_template"
+
+
+_METADATA_DATABASES = itertools.count(1)
+
+
+@pytest.fixture
+def metadata_url(postgres: Postgres, metadata_template: str) -> Iterator[str]:
+    """A fresh PostgreSQL database for one test's vault metadata (a copy of the
+    template: cheap), dropped after the test."""
+    import psycopg
+
+    name = f"spoorvast_test_{os.getpid()}_{next(_METADATA_DATABASES)}"
+    with psycopg.connect(postgres.url(), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{metadata_template}"')
+    yield postgres.url(name)
+    postgres.drop_database(name)
 
 
 @pytest.fixture(scope="session")

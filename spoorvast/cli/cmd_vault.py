@@ -26,14 +26,26 @@ def register(app: typer.Typer) -> None:
     app.add_typer(pp, name="passphrase")
 
 
-def init(ctx: typer.Context) -> None:
+def init(
+    ctx: typer.Context,
+    metadata: Annotated[str | None, typer.Option(
+        "--metadata", metavar="URL",
+        help=_("Keep the vault's metadata (cases, items, messages, custody log) in this "
+               "empty PostgreSQL database instead of the vault's encrypted file; the "
+               "stored files and the key file stay in the vault folder. PostgreSQL does "
+               "not encrypt it with the vault key: protect that database yourself."))] = None,
+) -> None:
     path = context.vault_path(ctx)
     if vaultlib.is_vault(path):
         output.info(_("There is already a vault at {path}.").format(path=path))
         raise typer.Exit(3)
     secret = passphrase.ask_new(ctx.find_root().obj.passphrase_fd)
-    vaultlib.create(path, secret).close()
+    vaultlib.create(path, secret, metadata=metadata).close()
     output.line(_("Vault created at {path}.").format(path=path))
+    if metadata is not None:
+        output.line(_("Its metadata is in PostgreSQL, which does not encrypt it with the "
+                      "vault key: keep that database on an encrypted disk, and use TLS "
+                      "when it is on another machine."))
     output.line(_("Keep your passphrase safe: without it nobody, not even us, can open "
                   "the vault."))
     output.line(_("Next: spoorvast case new \"a short title\""))

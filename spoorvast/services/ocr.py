@@ -51,8 +51,8 @@ from spoorvast.model.records import (
     Severity,
 )
 from spoorvast.services import withdrawals
+from spoorvast.storage.base import Transaction
 from spoorvast.storage.blobs import BlobDamaged, StoredBlob
-from spoorvast.storage.sqlite import SqliteTransaction
 from spoorvast.storage.vault import Vault
 
 Progress = Callable[[int, int, Item], None]  # done, total, the item just finished
@@ -234,7 +234,7 @@ def store_batch(vault: Vault, case: Case,
         raise
 
 
-def _record(tx: SqliteTransaction, case: Case, task: OcrTask, document: OcrDocument,
+def _record(tx: Transaction, case: Case, task: OcrTask, document: OcrDocument,
             blob: StoredBlob) -> OcrOutcome:
     item = task.item
     artifact = Artifact(None, item.id, ArtifactRole.OCR_TEXT, ocr.MEDIA_TYPE, blob.size,
@@ -278,7 +278,7 @@ def _bare(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum() or ch in "@+").casefold()
 
 
-def _record_refusal(tx: SqliteTransaction, item: Item, artifact: Artifact,
+def _record_refusal(tx: Transaction, item: Item, artifact: Artifact,
                     document: OcrDocument) -> None:
     if document.refused is None:
         return

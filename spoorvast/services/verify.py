@@ -245,10 +245,10 @@ def _blob_problem(vault: Vault, artifact: Artifact, reason: str) -> VerifyProble
 
 
 def _check_database(vault: Vault, report: VerifyReport) -> None:
-    rows = vault.store.conn.execute("PRAGMA cipher_integrity_check").fetchall()
-    if rows:
+    damaged = vault.store.damaged_pages()
+    if damaged:
         report.problems.append(VerifyProblem("database-damaged", "database",
-                                             detail=f"{len(rows)} pages"))
+                                             detail=f"{damaged} pages"))
 
 
 def _check_timestamps(vault: Vault, report: VerifyReport) -> None:

@@ -31,7 +31,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
 from spoorvast.model.custody import canonical
 from spoorvast.storage.crypto import Keyring
@@ -87,19 +87,24 @@ def unseal(keyring: Keyring, content: dict[str, object]) -> Heads | None:
     return heads
 
 
-def database_heads(conn: Any) -> Heads:
-    return {str(c): (int(s), str(h))
-            for c, s, h in conn.execute("SELECT chain, seq, hash FROM chain_heads")}
+class HeadSource(Protocol):
+    """What the anchor reads of a metadata store (any backend)."""
+
+    def chain_heads(self) -> dict[str, tuple[int, str]]: ...
+    def entry_hash(self, chain: str, seq: int) -> str | None: ...
 
 
-def drift(conn: Any, heads: Heads) -> list[Drift]:
+def database_heads(store: HeadSource) -> Heads:
+    return store.chain_heads()
+
+
+def drift(store: HeadSource, heads: Heads) -> list[Drift]:
     """Anchored entries that are missing from the database or differ there."""
     found = []
     for chain, (seq, digest) in sorted(heads.items()):
-        row = conn.execute("SELECT hash FROM custody WHERE chain = ? AND seq = ?",
-                           (chain, seq)).fetchone()
-        if row is None:
+        stored = store.entry_hash(chain, seq)
+        if stored is None:
             found.append(Drift(chain, seq, "anchor-behind"))
-        elif not hmac.compare_digest(str(row[0]), digest):
+        elif not hmac.compare_digest(stored, digest):
             found.append(Drift(chain, seq, "anchor-rewritten"))
     return found

@@ -163,7 +163,7 @@ def _log_rekey(path: Path, key: bytes, count: int) -> anchor.Heads:
                    {"stored_files": count,
                     "note": "new data key: database and stored files re-encrypted; "
                             "passphrase changed"})
-        return anchor.database_heads(store.conn)
+        return anchor.database_heads(store)
     finally:
         store.close()
 

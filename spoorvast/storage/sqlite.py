@@ -602,6 +602,20 @@ class SqliteStore:
         row = self._one("SELECT seq, hash FROM chain_heads WHERE chain = ?", (chain,))
         return None if row is None else (int(row[0]), str(row[1]))
 
+    def chain_heads(self) -> dict[str, tuple[int, str]]:
+        """Every chain's recorded head (for the key file's anchor)."""
+        return {str(c): (int(s), str(h))
+                for c, s, h in self._all("SELECT chain, seq, hash FROM chain_heads")}
+
+    def entry_hash(self, chain: str, seq: int) -> str | None:
+        """The hash of one custody entry, None when the chain has no such entry."""
+        row = self._one("SELECT hash FROM custody WHERE chain = ? AND seq = ?", (chain, seq))
+        return None if row is None else str(row[0])
+
+    def damaged_pages(self) -> int:
+        """Pages whose MAC or structure SQLCipher refuses (``cipher_integrity_check``)."""
+        return len(self._all("PRAGMA cipher_integrity_check"))
+
     def custody_for(self, chain: str, subject: str) -> list[CustodyEntry]:
         return [rows.custody(r) for r in self._all(
             f"SELECT {rows.CUSTODY_COLUMNS} FROM custody WHERE chain = ? AND subject = ? "

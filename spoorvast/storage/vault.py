@@ -11,6 +11,8 @@ encrypted blob store, guarded by a lock file.
     <vault>/lock               flock: shared for readers, exclusive for writers
     <vault>/vault.key.json.new a passphrase change in progress (see change_passphrase)
     <vault>/rekey-new/, rekey-old/  a rekey in progress (see storage/rekey.py)
+    <vault>/metadata.json      only when the metadata lives in PostgreSQL: its URL (no
+                               password), instead of spoorvast.db (see storage/postgres.py)
 
 The key file also anchors the custody log (``storage/anchor.py``): a database that is
 missing, or older than the key file says, is refused instead of being used (or, when
@@ -22,12 +24,14 @@ from __future__ import annotations
 import errno
 import fcntl
 import hashlib
+import json
 import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
@@ -45,10 +49,17 @@ from spoorvast.storage.base import VAULT_CHAIN
 from spoorvast.storage.blobs import BlobStore
 from spoorvast.storage.sqlite import SqliteStore
 
+if TYPE_CHECKING:
+    from spoorvast.storage.postgres import PostgresStore
+
+    Store = SqliteStore | PostgresStore
+
 KEYFILE = "vault.key.json"
 PENDING_KEYFILE = KEYFILE + ".new"
 DATABASE = "spoorvast.db"
 LOCKFILE = "lock"
+METADATA = "metadata.json"
+OWNER_SETTING = "vault.id"  # in a PostgreSQL database: the vault its metadata belongs to
 DATABASE_FILES = (DATABASE, DATABASE + "-wal", DATABASE + "-shm", DATABASE + "-journal",
                   DATABASE + ".cipher")
 
@@ -74,7 +85,7 @@ def default_location() -> Path:
 class Vault:
     root: Path
     keyring: crypto.Keyring
-    store: SqliteStore
+    store: Store
     blobs: BlobStore
     _lock_fd: int
     writable: bool
@@ -93,7 +104,7 @@ class Vault:
         if self.drift or self.anchor_state == "damaged":
             return  # never overwrite the evidence of a rollback
         with suppress(OSError):
-            _write_anchor(self.root / KEYFILE, self.keyring, self.store.conn)
+            _write_anchor(self.root / KEYFILE, self.keyring, self.store)
 
     def close(self) -> None:
         if self.writable:
@@ -108,9 +119,9 @@ class Vault:
         self.close()
 
 
-def _write_anchor(path: Path, keyring: crypto.Keyring, conn: object) -> None:
+def _write_anchor(path: Path, keyring: crypto.Keyring, store: anchor.HeadSource) -> None:
     with _KEYFILE_LOCK:
-        heads = anchor.database_heads(conn)
+        heads = anchor.database_heads(store)
         content = crypto.read_keyfile(path)
         sealed = anchor.seal(keyring, heads)
         if content.get(anchor.FIELD) != sealed:
@@ -131,6 +142,53 @@ def _lock(root: Path, exclusive: bool) -> int:
         raise VaultLocked(_("Another spoorvast program is using this vault right now. Wait "
                             "for it to finish (or close it) and try again.")) from exc
     return fd
+
+
+def metadata_url(root: Path) -> str | None:
+    """The URL of the PostgreSQL database holding the vault's metadata, None when it is
+    the vault's own SQLCipher file."""
+    path = root / METADATA
+    if not path.exists():
+        return None
+    from spoorvast.storage.postgres import is_url
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        url = data["url"] if data.get("backend") == "postgresql" else None
+    except (OSError, ValueError, TypeError, AttributeError, KeyError):
+        url = None
+    if not isinstance(url, str) or not is_url(url):
+        raise UserError(_("The file {path}, which names the database holding the vault's "
+                          "metadata, is damaged. Nothing was changed.").format(path=path))
+    return url
+
+
+def open_store(root: Path, keyring: crypto.Keyring, create: bool = False) -> Store:
+    """The vault's metadata store: its SQLCipher file, or the PostgreSQL database that
+    ``metadata.json`` names (a second handle for a background job opens it the same way)."""
+    url = metadata_url(root)
+    if url is None:
+        return SqliteStore(root / DATABASE, keyring.db_key, create=create)
+    from spoorvast.storage.postgres import PostgresStore
+
+    store = PostgresStore(url, create=create)
+    owner = store.setting(OWNER_SETTING)
+    if not create and owner != keyring.vault_id:
+        store.close()
+        raise IntegrityError(_(
+            "The PostgreSQL database named in {path} holds the metadata of another vault, "
+            "or of none. Nothing was changed. Check the URL in that file.")
+            .format(path=root / METADATA))
+    return store
+
+
+def _claim_database(store: Store, vault_id: str) -> None:
+    """A new vault's PostgreSQL database must hold no other vault; it is marked as this
+    vault's (in the transaction that logs ``vault.created``)."""
+    owner = store.setting(OWNER_SETTING)
+    if (owner is not None and owner != vault_id) or store.chains():
+        raise VaultExists(_("The PostgreSQL database given for the metadata already holds a "
+                            "vault's metadata. Give an empty database."))
 
 
 def _tighten(root: Path) -> None:
@@ -159,7 +217,16 @@ def _rolled_back(root: Path, drift: list[anchor.Drift]) -> IntegrityError:
         "rewritten. This happens when an older copy of the database was put back, or "
         "its write-ahead log was lost or damaged. Nothing was changed. Run 'spoorvast "
         "verify' to see everything it finds, and restore the newest copy you have.")
-        .format(path=root / DATABASE, chain=first.chain, seq=first.seq))
+        .format(path=_database_name(root), chain=first.chain, seq=first.seq))
+
+
+def _database_name(root: Path) -> str:
+    url = metadata_url(root)
+    if url is None:
+        return str(root / DATABASE)
+    from spoorvast.storage.postgres import describe
+
+    return describe(url)
 
 
 def _anchor_damaged(root: Path) -> IntegrityError:
@@ -180,11 +247,11 @@ def _assemble(root: Path, opened: _Opened, lock_fd: int, writable: bool,
               check_anchor: bool) -> Vault:
     keyring, heads = opened.keyring, opened.heads
     brand_new = heads == {}  # created, never committed: only then may the database be made
-    if not (root / DATABASE).exists() and not brand_new:
+    if metadata_url(root) is None and not (root / DATABASE).exists() and not brand_new:
         raise _missing_database(root)
-    store = SqliteStore(root / DATABASE, keyring.db_key, create=brand_new)
+    store = open_store(root, keyring, create=brand_new)
     try:
-        drift = anchor.drift(store.conn, heads or {})
+        drift = anchor.drift(store, heads or {})
         if check_anchor and drift:
             raise _rolled_back(root, drift)
         if check_anchor and opened.anchor_state == "damaged":
@@ -205,7 +272,12 @@ def _assemble(root: Path, opened: _Opened, lock_fd: int, writable: bool,
     return vault
 
 
-def create(root: Path, passphrase: str, kdf: crypto.KdfParams = crypto.DEFAULT_KDF) -> Vault:
+def create(root: Path, passphrase: str, kdf: crypto.KdfParams = crypto.DEFAULT_KDF,
+           metadata: str | None = None) -> Vault:
+    """A new vault in ``root``. ``metadata``: the URL of an empty PostgreSQL database to
+    keep the metadata in instead of the SQLCipher file (blobs and key file stay here)."""
+    if metadata is not None:
+        _check_metadata_url(metadata)
     if is_vault(root):
         raise VaultExists(_("There is already a vault at {path}.").format(path=root))
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -218,16 +290,45 @@ def create(root: Path, passphrase: str, kdf: crypto.KdfParams = crypto.DEFAULT_K
     lock_fd = _lock(root, exclusive=True)
     try:
         keyring = crypto.new_keyring()
+        if metadata is not None:
+            crypto.write_private(root / METADATA, json.dumps(
+                {"backend": "postgresql", "url": metadata}, indent=2).encode() + b"\n")
         content = crypto.sealed_content(keyring, passphrase, kdf)
         crypto.write_keyfile(root / KEYFILE, {**content, anchor.FIELD: anchor.seal(keyring, {})})
         vault = _assemble(root, _Opened(keyring, {}, "ok"), lock_fd, writable=True,
                           check_anchor=True)
     except BaseException:
         os.close(lock_fd)
+        if metadata is not None:  # nothing of the vault was made: no half vault stays
+            for name in (KEYFILE, METADATA):
+                (root / name).unlink(missing_ok=True)
         raise
-    with vault.store.transaction() as tx:
-        tx.log(VAULT_CHAIN, "vault.created", "vault", {"vault_id": keyring.vault_id})
+    try:
+        if metadata is not None:
+            _claim_database(vault.store, keyring.vault_id)
+        with vault.store.transaction() as tx:
+            if metadata is not None:
+                tx.set_setting(OWNER_SETTING, keyring.vault_id)
+            tx.log(VAULT_CHAIN, "vault.created", "vault", {"vault_id": keyring.vault_id})
+    except BaseException:
+        vault.close()
+        if metadata is not None:
+            for name in (KEYFILE, METADATA):
+                (root / name).unlink(missing_ok=True)
+        raise
     return vault
+
+
+def _check_metadata_url(url: str) -> None:
+    from spoorvast.storage.postgres import has_password, is_url
+
+    if not is_url(url):
+        raise UserError(_("The metadata database must be given as a PostgreSQL URL "
+                          "(postgresql://user@host:port/database)."))
+    if has_password(url):
+        raise UserError(_("Leave the password out of the metadata database's URL: it would "
+                          "be kept in plain text in the vault folder. Put it in the "
+                          "PostgreSQL password file (~/.pgpass) or in PGPASSWORD instead."))
 
 
 def _unlock(root: Path, passphrase: str, writable: bool) -> _Opened:
@@ -288,10 +389,15 @@ def rekey_vault(root: Path, old: str, new: str, announce: Announce | None = None
     """Change the passphrase *and* the data key: see ``storage/rekey.py``. ``announce``
     is told what will be re-encrypted before it starts and may return a progress
     callback (bytes done)."""
+    if metadata_url(root) is not None:
+        raise UserError(_("A new data key (--rekey) is not available for a vault whose "
+                          "metadata is in PostgreSQL: the key does not encrypt that "
+                          "database. Change the passphrase without --rekey."))
     vault = open_vault(root, old)
     closed = False
     try:
         params = crypto.keyfile_params(crypto.read_keyfile(root / KEYFILE))
+        assert isinstance(vault.store, SqliteStore)
         work = rekey.plan(vault.store, vault.blobs)
         progress = announce(work) if announce is not None else None
         rekey.build(root, vault.store, vault.blobs, vault.keyring, new, params, DATABASE,

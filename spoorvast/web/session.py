@@ -47,7 +47,6 @@ from spoorvast.i18n import _
 from spoorvast.storage import crypto
 from spoorvast.storage import vault as vaultlib
 from spoorvast.storage.blobs import BlobStore
-from spoorvast.storage.sqlite import SqliteStore
 from spoorvast.web.settings import WebSettings
 from spoorvast.web.throttle import Throttle
 
@@ -194,7 +193,7 @@ class VaultSession:
         """A second handle on the open vault for a background job (close it after)."""
         with self.use() as vault:
             keys = vault.keyring
-            store = SqliteStore(vault.root / vaultlib.DATABASE, keys.db_key)
+            store = vaultlib.open_store(vault.root, keys)
             blobs = BlobStore(vault.root, keys.blob_key, keys.name_key)
             return vaultlib.Vault(vault.root, keys, store, blobs, os.dup(vault._lock_fd),
                                   vault.writable)
