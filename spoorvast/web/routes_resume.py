@@ -23,10 +23,12 @@ A locked vault answers 401 (the page says the upload stays unfinished).
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hashlib
 import threading
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from functools import partial
 
@@ -57,7 +59,9 @@ router = APIRouter()
 PIECE_MAX = 64 << 20  # one PATCH at most (the page sends 8 MiB)
 BUFFER = 1 << 20
 CHECKSUM_MISMATCH = 460  # tus: "Checksum Mismatch"
-_busy: set[str] = set()  # uploads a PATCH or a finish is working on
+IDLE = 60.0  # a piece whose bytes stop coming this long counts as cut (a half-open link)
+_busy: dict[str, threading.Event | None] = {}  # uploads being appended to (their stop
+# signal: a newer piece for the same upload takes over) or sealed / thrown away (None)
 _guard = threading.Lock()
 
 
@@ -74,17 +78,32 @@ def _session(request: Request) -> VaultSession | None:
         return None
 
 
-def _claim(upload_id: str) -> bool:
+def _claim(upload_id: str, stop: threading.Event | None = None) -> bool:
     with _guard:
         if upload_id in _busy:
             return False
-        _busy.add(upload_id)
+        _busy[upload_id] = stop
         return True
+
+
+async def _take_over(upload_id: str, stop: threading.Event) -> bool:
+    """Claim the upload for a new piece. A piece still being received for it (its
+    connection gone without the server hearing of it: a laptop that slept, a dropped
+    link) is stopped first, as the page only sends a new piece once it gave that up."""
+    for _attempt in range(100):
+        if _claim(upload_id, stop):
+            return True
+        with _guard:
+            older = _busy.get(upload_id)
+        if older is not None:
+            older.set()
+        await asyncio.sleep(0.05)
+    return False
 
 
 def _release(upload_id: str) -> None:
     with _guard:
-        _busy.discard(upload_id)
+        _busy.pop(upload_id, None)
 
 
 def _offset_headers(offset: int, size: int | None = None) -> dict[str, str]:
@@ -164,12 +183,33 @@ class _Refused(Exception):
         self.status = status
 
 
+async def _pieces(request: Request, stop: threading.Event) -> AsyncIterator[bytes]:
+    """The body as it arrives; UploadCut when the connection ends early, a lock or a
+    newer piece stops it (``stop``), or nothing arrives for IDLE seconds."""
+    body = request.stream().__aiter__()
+    try:
+        while True:
+            arriving, waited = asyncio.ensure_future(body.__anext__()), 0.0
+            while not arriving.done():
+                await asyncio.wait({arriving}, timeout=0.25)
+                waited += 0.25
+                if not arriving.done() and (stop.is_set() or waited >= IDLE):
+                    arriving.cancel()
+                    raise UploadCut()
+            try:
+                yield arriving.result()
+            except StopAsyncIteration:
+                return
+    except ClientDisconnect as exc:
+        raise UploadCut() from exc
+
+
 async def _receive(request: Request, appender: Appender, limit: int,
                    stop: threading.Event) -> bytes:
     """The body into the appender, a megabyte at a time; the piece's SHA-256."""
     digest, held, got = hashlib.sha256(), bytearray(), 0
     try:
-        async for piece in request.stream():
+        async for piece in _pieces(request, stop):
             if stop.is_set():
                 raise UploadCut()
             got += len(piece)
@@ -192,18 +232,23 @@ async def append(request: Request, case_id: int, upload_id: str) -> Response:
     session = _session(request)
     if session is None:
         return _locked()
-    if not _claim(upload_id):
-        return Response(status_code=409, headers={"Cache-Control": "no-store"})
+    uploads = uploads_of(request)
+    stop = uploads.start()  # a lock stops it too
     try:
-        return await _append(request, session, case_id, upload_id)
+        if not await _take_over(upload_id, stop):
+            return Response(status_code=409, headers={"Cache-Control": "no-store"})
+        try:
+            return await _append(request, session, case_id, upload_id, stop)
+        finally:
+            _release(upload_id)
     except Locked:
         return _locked()
     finally:
-        _release(upload_id)
+        uploads.end(stop)
 
 
 async def _append(request: Request, session: VaultSession, case_id: int,
-                  upload_id: str) -> Response:
+                  upload_id: str, stop: threading.Event) -> Response:
     with session.use() as vault:
         entry = _entry_of(vault, case_id, upload_id)
         kept = None if entry is None else resumable.received(vault, entry)
@@ -216,8 +261,6 @@ async def _append(request: Request, session: VaultSession, case_id: int,
         return Response(status_code=409, headers=_offset_headers(kept, entry.size))
     if checksum is None:
         return Response(status_code=400, headers=_offset_headers(kept, entry.size))
-    uploads = uploads_of(request)
-    stop = uploads.start()
     appender = await run_in_threadpool(store.appender, upload_id, kept)
     try:
         digest = await _receive(request, appender, min(PIECE_MAX, entry.size - kept), stop)
@@ -231,8 +274,7 @@ async def _append(request: Request, session: VaultSession, case_id: int,
     except BaseException:
         await run_in_threadpool(appender.abort)
         raise
-    finally:
-        uploads.end(stop)
+    session.touch()  # a piece that arrived is activity (a slow one outlasts the auto-lock)
     return Response(status_code=204, headers=_offset_headers(new, entry.size))
 
 
