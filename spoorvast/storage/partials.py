@@ -187,7 +187,7 @@ class _Reader(io.RawIOBase):
                 return 0
             self._plain, self._at = piece, 0
         n = min(len(buffer), len(self._plain) - self._at)
-        buffer[:n] = self._plain[self._at:self._at + n]
+        buffer[:n] = memoryview(self._plain)[self._at:self._at + n]
         self._at += n
         return n
 
