@@ -23,17 +23,28 @@ with a custody entry in the vault's log (its size and how much had arrived; no n
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import binascii
+import hashlib
 import json
 import threading
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect, Request
+
 from spoorvast.storage.base import VAULT_CHAIN
-from spoorvast.storage.partials import PartialStore
+from spoorvast.storage.partials import Appender, PartialStore
 from spoorvast.storage.vault import Vault
+from spoorvast.web.uploads import UploadCut
 
 PREFIX = "web.unfinished."
 KEY_LABEL = "partial-upload"
+BUFFER = 1 << 20  # what is held in memory before it is encrypted and written
+IDLE = 60.0  # a piece whose bytes stop coming this long counts as cut (a half-open link)
 _creating = threading.Lock()  # one creation or sweep at a time (files and entries agree)
 
 
@@ -149,3 +160,68 @@ def discard(vault: Vault, entry: Unfinished, why: str = "thrown-away") -> None:
                {"size": entry.size, "received": got, "why": why})
         tx.delete_settings(PREFIX + entry.id)
     partials(vault).remove(entry.id)
+
+
+# -- receiving one piece ----------------------------------------------------------
+
+
+def checksum(header: str) -> bytes | None:
+    """The piece's SHA-256 from ``Upload-Checksum: sha256 <base64>``."""
+    algorithm, _space, value = header.strip().partition(" ")
+    if algorithm.lower() != "sha256":
+        return None
+    try:
+        digest = base64.b64decode(value.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return digest if len(digest) == 32 else None
+
+
+class Refused(Exception):
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+async def _pieces(request: Request, stop: threading.Event) -> AsyncIterator[bytes]:
+    """The body as it arrives; UploadCut when the connection ends early, a lock or a
+    newer piece stops it (``stop``), or nothing arrives for IDLE seconds."""
+    body = request.stream().__aiter__()
+    try:
+        while True:
+            arriving, waited = asyncio.ensure_future(body.__anext__()), 0.0
+            while not arriving.done():
+                await asyncio.wait({arriving}, timeout=0.25)
+                waited += 0.25
+                if not arriving.done() and (stop.is_set() or waited >= IDLE):
+                    arriving.cancel()
+                    raise UploadCut()
+            try:
+                yield arriving.result()
+            except StopAsyncIteration:
+                return
+    except ClientDisconnect as exc:
+        raise UploadCut() from exc
+
+
+async def receive(request: Request, appender: Appender, limit: int,
+                   stop: threading.Event) -> bytes:
+    """The body into the appender, a megabyte at a time; the piece's SHA-256."""
+    digest, held, got = hashlib.sha256(), bytearray(), 0
+    try:
+        async for piece in _pieces(request, stop):
+            if stop.is_set():
+                raise UploadCut()
+            got += len(piece)
+            if got > limit:
+                raise Refused(413)
+            digest.update(piece)
+            held += piece
+            if len(held) >= BUFFER:
+                await run_in_threadpool(appender.write, bytes(held))
+                held.clear()
+    except ClientDisconnect as exc:
+        raise UploadCut() from exc
+    if held:
+        await run_in_threadpool(appender.write, bytes(held))
+    return digest.digest()

@@ -24,23 +24,18 @@ A locked vault answers 401 (the page says the upload stays unfinished).
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
-import hashlib
 import threading
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from functools import partial
 
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import ClientDisconnect
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from spoorvast.errors import StorageFull, UserError
 from spoorvast.i18n import _
 from spoorvast.storage.blobs import BlobStore, StoredBlob
-from spoorvast.storage.partials import Appender, PartialDamaged, PartialStore
+from spoorvast.storage.partials import PartialDamaged, PartialStore
 from spoorvast.storage.vault import Vault
 from spoorvast.web import lock_notices, pending_uploads, render, resumable
 from spoorvast.web.deps import Redirect, check_csrf, require_owner
@@ -57,11 +52,10 @@ from spoorvast.web.uploads import (
 
 router = APIRouter()
 PIECE_MAX = 64 << 20  # one PATCH at most (the page sends 8 MiB)
-BUFFER = 1 << 20
 CHECKSUM_MISMATCH = 460  # tus: "Checksum Mismatch"
-IDLE = 60.0  # a piece whose bytes stop coming this long counts as cut (a half-open link)
 _busy: dict[str, threading.Event | None] = {}  # uploads being appended to (their stop
 # signal: a newer piece for the same upload takes over) or sealed / thrown away (None)
+_finished: dict[str, str] = {}  # upload id -> the batch it was received into
 _guard = threading.Lock()
 
 
@@ -165,68 +159,6 @@ def offset(request: Request, case_id: int, upload_id: str) -> Response:
     return Response(status_code=200, headers=_offset_headers(kept, entry.size))
 
 
-def _checksum(header: str) -> bytes | None:
-    """The piece's SHA-256 from ``Upload-Checksum: sha256 <base64>``."""
-    algorithm, _space, value = header.strip().partition(" ")
-    if algorithm.lower() != "sha256":
-        return None
-    try:
-        digest = base64.b64decode(value.strip(), validate=True)
-    except (binascii.Error, ValueError):
-        return None
-    return digest if len(digest) == 32 else None
-
-
-class _Refused(Exception):
-    def __init__(self, status: int) -> None:
-        super().__init__(status)
-        self.status = status
-
-
-async def _pieces(request: Request, stop: threading.Event) -> AsyncIterator[bytes]:
-    """The body as it arrives; UploadCut when the connection ends early, a lock or a
-    newer piece stops it (``stop``), or nothing arrives for IDLE seconds."""
-    body = request.stream().__aiter__()
-    try:
-        while True:
-            arriving, waited = asyncio.ensure_future(body.__anext__()), 0.0
-            while not arriving.done():
-                await asyncio.wait({arriving}, timeout=0.25)
-                waited += 0.25
-                if not arriving.done() and (stop.is_set() or waited >= IDLE):
-                    arriving.cancel()
-                    raise UploadCut()
-            try:
-                yield arriving.result()
-            except StopAsyncIteration:
-                return
-    except ClientDisconnect as exc:
-        raise UploadCut() from exc
-
-
-async def _receive(request: Request, appender: Appender, limit: int,
-                   stop: threading.Event) -> bytes:
-    """The body into the appender, a megabyte at a time; the piece's SHA-256."""
-    digest, held, got = hashlib.sha256(), bytearray(), 0
-    try:
-        async for piece in _pieces(request, stop):
-            if stop.is_set():
-                raise UploadCut()
-            got += len(piece)
-            if got > limit:
-                raise _Refused(413)
-            digest.update(piece)
-            held += piece
-            if len(held) >= BUFFER:
-                await run_in_threadpool(appender.write, bytes(held))
-                held.clear()
-    except ClientDisconnect as exc:
-        raise UploadCut() from exc
-    if held:
-        await run_in_threadpool(appender.write, bytes(held))
-    return digest.digest()
-
-
 @router.patch("/c/{case_id}/add/resumable/u/{upload_id}", dependencies=[Depends(check_csrf)])
 async def append(request: Request, case_id: int, upload_id: str) -> Response:
     session = _session(request)
@@ -255,7 +187,7 @@ async def _append(request: Request, session: VaultSession, case_id: int,
         store = resumable.partials(vault)
     if entry is None or kept is None:
         return Response(status_code=404)
-    given, checksum = request.headers.get("upload-offset", ""), _checksum(
+    given, checksum = request.headers.get("upload-offset", ""), resumable.checksum(
         request.headers.get("upload-checksum", ""))
     if not given.isdigit() or int(given) != kept:
         return Response(status_code=409, headers=_offset_headers(kept, entry.size))
@@ -263,13 +195,14 @@ async def _append(request: Request, session: VaultSession, case_id: int,
         return Response(status_code=400, headers=_offset_headers(kept, entry.size))
     appender = await run_in_threadpool(store.appender, upload_id, kept)
     try:
-        digest = await _receive(request, appender, min(PIECE_MAX, entry.size - kept), stop)
+        digest = await resumable.receive(request, appender, min(PIECE_MAX, entry.size - kept),
+                                         stop)
         if digest != checksum:
-            raise _Refused(CHECKSUM_MISMATCH)
+            raise resumable.Refused(CHECKSUM_MISMATCH)
         new = await run_in_threadpool(appender.commit)
-    except (_Refused, UploadCut) as exc:
+    except (resumable.Refused, UploadCut) as exc:
         await run_in_threadpool(appender.abort)
-        status = exc.status if isinstance(exc, _Refused) else 400
+        status = exc.status if isinstance(exc, resumable.Refused) else 400
         return Response(status_code=status, headers=_offset_headers(kept, entry.size))
     except BaseException:
         await run_in_threadpool(appender.abort)
@@ -301,12 +234,14 @@ async def finish(request: Request, case_id: int, upload_id: str, batch: str) -> 
     finally:
         uploads.end(stop)
         _release(upload_id)
-    if received is None:
-        return Response(status_code=404)
+    if received is None:  # asked again after its answer was lost: the same answer
+        return Response(status_code=204 if _finished.get(upload_id) == batch else 404)
     received = replace(received, name=_unique(received.name, pending.taken()))
     if not uploads.add_received(batch, pending, received):  # a lock dropped the batch
         uploads.orphaned(session.blob_store(), received)
         return Response(status_code=404)
+    with _guard:
+        _finished[upload_id] = batch
     _write_down(session, batch, received)
     return Response(status_code=204)
 

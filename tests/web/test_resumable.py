@@ -121,6 +121,9 @@ def test_a_cut_upload_resumes_where_it_stopped_and_seals_the_whole_file(
     early = client.http.post(f"{url}/finish/{batch}", headers=csrf_header(client))
     assert early.status_code == 422 and "not complete" in early.json()["message"]
     assert _patch(client, url, 2 * MiB, data[2 * MiB:]) == 204
+    done = client.http.post(f"{url}/finish/{batch}", headers=csrf_header(client))
+    assert done.status_code == 204
+    # asked again (its answer lost on the way): the same answer, the file once
     state = _finish_and_seal(client, case_id, batch, url)
     assert [f["status"] for f in state["files"]] == ["added"]  # type: ignore[index,union-attr]
     client.post("/lock")
