@@ -61,9 +61,10 @@ def register(app: typer.Typer) -> None:
     app.command("confirm", help=_("Confirm proposals (E-0003:p2, E-0003:t, I-17, or E-0003 "
                                   "for all of a picture): they become evidence."))(confirm)
     app.command("reject", help=_("Reject proposals read from pictures."))(reject)
-    app.command("correct", help=_("Correct a message read from a picture and confirmed: "
-                                  "the corrected one replaces it (the earlier one stays "
-                                  "stored)."))(cmd_withdraw.reading_correct)
+    app.command("correct", help=_("Correct a message or an observation time read from a "
+                                  "picture and confirmed: the corrected one replaces it "
+                                  "(the earlier one stays stored)."))(
+        cmd_withdraw.reading_correct)
     app.command("harmful", help=_("Mark a picture as harmful: it is shown blurred by "
                                   "default."))(harmful)
     app.command("duplicates", help=_("List pictures that show the same thing (near-"

@@ -95,15 +95,23 @@ def identifier_correct(
 
 def reading_correct(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help=_("A confirmed message: E-0003:p2."))],
-    text: Annotated[str, typer.Argument(help=_("The corrected text, in full."))],
+    ref: Annotated[str, typer.Argument(help=_(
+        "A confirmed message (E-0003:p2) or observation time (E-0003:t)."))],
+    text: Annotated[str, typer.Argument(help=_(
+        "The corrected text, in full; for an observation time the date and time "
+        "(2026-03-04 21:07, in the case's time zone)."))],
     reason: Reason,
     case_id: CaseOption = None,
 ) -> None:
-    """A corrected message replaces one read from a picture and confirmed."""
+    """A corrected message or observation time replaces one read from a picture and
+    confirmed."""
     with context.open_vault(ctx) as vault:
         case = case_service.current_case(vault, case_id)
-        ocr_corrections.correct(vault, case, ref, text, reason)
+        event = ocr_corrections.correct(vault, case, ref, text, reason)
+    if event.kind == "observed-at":
+        output.line(_("{ref} corrected: the time read before stays stored but is no longer "
+                      "listed.").format(ref=ref))
+        return
     output.line(_("{ref} corrected: the message read before stays stored but is no longer "
                   "listed.").format(ref=ref))
 

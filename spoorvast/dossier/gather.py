@@ -222,23 +222,39 @@ def _earlier(vault: Vault, state: withdrawals.Standing, item: Item) -> tuple[str
 
 
 def _corrected_readings(vault: Vault, case_id: int) -> dict[int, tuple[str, ...]]:
-    """For a picture whose confirmed text was corrected: that earlier readings exist."""
+    """For a picture whose confirmed text or observation time was corrected: that earlier
+    readings exist. Only the corrected events are looked up (by id), never the case's
+    events; a correction corrected again counts once (by its latest version)."""
     fixes = vault.store.event_corrections(case_id)
     if not fixes:
         return {}
-    items = {e.id: e.item_id for e in vault.store.events(case_id)}  # current events only
-    reasons: dict[int, list[str]] = defaultdict(list)
+    superseded = set(vault.store.superseded_event_ids(case_id))
+    texts: dict[int, list[str]] = defaultdict(list)
+    times: dict[int, list[str]] = defaultdict(list)
     for fix in fixes:
-        item_id = items.get(fix.event_id)
-        if item_id is not None:
-            reasons[item_id].append(fix.reason)
-    return {item_id: (ngettext(
-        "{count} text read from this picture was corrected; the earlier reading stays sealed "
-        "in the vault and in the custody log. Reason: {reasons}",
-        "{count} texts read from this picture were corrected; the earlier readings stay "
-        "sealed in the vault and in the custody log. Reasons: {reasons}",
-        len(found)).format(count=len(found), reasons="; ".join(found)),)
-        for item_id, found in reasons.items()}
+        event = None if fix.event_id in superseded else vault.store.event_by_id(fix.event_id)
+        if event is not None and event.item_id is not None:
+            timed = dict(event.details).get("proposal") == "t"
+            (times if timed else texts)[event.item_id].append(fix.reason)
+    return {item_id: _reading_notices(texts.get(item_id, []), times.get(item_id, []))
+            for item_id in {*texts, *times}}
+
+
+def _reading_notices(texts: list[str], times: list[str]) -> tuple[str, ...]:
+    said = []
+    if texts:
+        said.append(ngettext(
+            "{count} text read from this picture was corrected; the earlier reading stays "
+            "sealed in the vault and in the custody log. Reason: {reasons}",
+            "{count} texts read from this picture were corrected; the earlier readings "
+            "stay sealed in the vault and in the custody log. Reasons: {reasons}",
+            len(texts)).format(count=len(texts), reasons="; ".join(texts)))
+    if times:
+        said.append(_(
+            "The observation time read from this picture was corrected; the earlier "
+            "reading stays sealed in the vault and in the custody log. Reason: {reasons}"
+        ).format(reasons="; ".join(times)))
+    return tuple(said)
 
 
 def _item_view(vault: Vault, item: Item, options: DossierOptions, redactor: Redactor,

@@ -30,7 +30,7 @@ from spoorvast.web.uploads import Uploads
 ROUTERS = ("routes_auth", "routes_cases", "routes_items", "routes_add", "routes_work",
            "routes_timeline", "routes_vault", "routes_features", "routes_reread",
            "routes_drafts", "routes_corrections", "routes_calls", "routes_entries",
-           "routes_login")
+           "routes_login", "routes_resume")
 NOT_ACTIVITY = ("/jobs/", "/static/", "/favicon", "/state")
 
 

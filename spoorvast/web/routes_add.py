@@ -34,7 +34,14 @@ from spoorvast.services import cases as case_service
 from spoorvast.services.intake import AddResult, Intake, Presealed, Status, expand
 from spoorvast.storage.blobs import BlobStore
 from spoorvast.storage.vault import Vault
-from spoorvast.web import lock_notices, pending_uploads, picture_reading, render, wording
+from spoorvast.web import (
+    lock_notices,
+    pending_uploads,
+    picture_reading,
+    render,
+    resumable,
+    wording,
+)
 from spoorvast.web.deps import case_of, check_csrf, jobs_of, require_owner, vault_for
 from spoorvast.web.jobs import FileProgress, Job, JobRegistry, Link, Work
 from spoorvast.web.private import PrivateDirs
@@ -58,7 +65,8 @@ _UNSAFE = re.compile(r"[\x00-\x1f/\\]")
 def add_page(request: Request, case_id: int) -> Response:
     with vault_for(request) as vault:
         case = case_of(vault, case_id)
-    return render.page(request, "add.html", case=case, active="add")
+        unfinished = resumable.listed(vault, case_id)
+    return render.page(request, "add.html", case=case, active="add", unfinished=unfinished)
 
 
 def uploads_of(request: Request) -> Uploads:

@@ -73,3 +73,16 @@ def test_fuzzed_rows_never_crash_and_account(tmp_path: Path, rows: list[list[str
     data = buffer.getvalue().encode("utf-8", "surrogatepass")
     draft, _ = run(CallLogCsvImporter(), write(tmp_path, "f.csv", data))
     assert closes(draft)
+
+
+def test_a_quote_never_closed_is_said_not_merged_in_silence(tmp_path: Path) -> None:
+    """#24 "none left": a stray quote made the csv module read every following line
+    into one field, and those calls were gone without a word."""
+    text = ("number,datetime,direction,duration_seconds,name\n"
+            '+32470123456,2026-03-04 22:15,in,75,"Jan\n'
+            "+32470123456,2026-03-04 23:00,missed,,Jan\n"
+            "+32470123456,2026-03-05 01:15,in,3,Jan\n")
+    draft, _ = run(CallLogCsvImporter(), write(tmp_path, "oproepen.csv", text.encode()))
+    spans = [p for p in draft.problems if p.code == "chat.csv-record-spans-lines"]
+    assert [dict(p.params) for p in spans] == [{"where": "line 2", "lines": "3"}]
+    assert spans[0].location is not None and spans[0].location.line == 2

@@ -19,6 +19,7 @@ from tests.chat.sms_samples import (
     SMS_EXPECTED,
     SMS_FILE,
     T0,
+    mms,
     sms,
 )
 from tests.chat.test_whatsapp import write
@@ -146,3 +147,17 @@ def test_an_mms_without_addresses_gets_its_sender_and_says_it_was_an_mms(
         assert len(mms_event.attachments) == 1
     assert group.actor is None and params(draft, "chat.mms-sender-unknown")["count"] == "2"
     assert "channel" not in dict(plain.details)
+
+
+def test_an_mms_part_the_backup_does_not_hold_is_said(tmp_path: Path) -> None:
+    """#24 "none left": a picture named by an MMS but not in the backup (media not
+    backed up) was skipped in silence; now the message says it carried an image and a
+    finding says it is not in the export."""
+    text = (HEADER + '<smses count="1">\n'
+            + mms(T0, 1, "+32470123456", "kijk", "4 mrt. 2026 22:15:07", data="null")
+            + "</smses>\n")
+    draft, sealed = run(SmsBackupImporter(), write(tmp_path, "sms.xml", text.encode()))
+    [event] = draft.events
+    assert dict(event.details)["media"] == "image" and event.attachments == ()
+    assert params(draft, "chat.attachment-missing")["where"]
+    assert "image0.png" not in sealed.files

@@ -70,3 +70,54 @@ def test_a_forwarded_message_is_an_item_of_its_own(case_vault: Path, cli: Cli,
     assert cli("export-original", "E-0003", "--to", str(exported)).code == 0
     assert next(exported.iterdir()).read_bytes() == INNER
     assert cli("verify").code == 0
+
+
+# -- #24 "none left": a forwarded message not made an item is said ---------------------
+
+
+def _drafts(data: bytes) -> list[object]:
+    import hashlib
+
+    from spoorvast.importers.base import ImportContext
+    from spoorvast.importers.email.common import MessageInput, message_drafts
+    from spoorvast.model import instant
+    from spoorvast.model.records import Artifact, ArtifactRole
+    from tests.chat.helpers import ZONE, Sealed
+
+    context = ImportContext(1, ZONE, instant.now(ZONE), Sealed())
+    original = Artifact(None, None, ArtifactRole.ORIGINAL, "message/rfc822", len(data),
+                        hashlib.sha256(data).hexdigest(), "wrapper.eml", instant.now(ZONE))
+    return list(message_drafts(context, MessageInput(data, original, "wrapper.eml",
+                                                     "email")))
+
+
+def _codes(draft: object) -> list[str]:
+    return [p.code for p in draft.problems]  # type: ignore[attr-defined]
+
+
+def test_an_attached_message_whose_base64_does_not_decode_is_said() -> None:
+    broken = wrap(INNER, encoding="base64").replace(b"\r\n--fw1--", b"A\r\n--fw1--")
+    drafts = _drafts(broken)
+    assert len(drafts) == 1  # no item made of the base64 text itself
+    assert "email.forwarded-undecodable" in _codes(drafts[0])
+
+
+def test_forwards_nested_past_the_limit_are_said() -> None:
+    data = INNER
+    for level in range(MAX_DEPTH + 2):
+        data = wrap(data, f"b{level}")
+    drafts = _drafts(data)
+    assert len(drafts) == MAX_DEPTH + 1
+    assert "email.forwarded-not-walked" in _codes(drafts[-1])
+    assert not any("email.forwarded-not-walked" in _codes(d) for d in drafts[:-1])
+
+
+def test_a_forward_past_the_parts_limit_is_said() -> None:
+    from spoorvast.importers.email.forwarded import MAX_PARTS
+
+    many = b"".join(b"--m\r\nContent-Type: text/plain\r\n\r\nx\r\n" for _ in range(MAX_PARTS))
+    data = (b"From: a@example.org\r\nTo: b@example.org\r\nSubject: s\r\nMIME-Version: 1.0\r\n"
+            b"Content-Type: multipart/mixed; boundary=m\r\n\r\n" + many +
+            b"--m\r\nContent-Type: message/rfc822\r\n\r\n" + INNER + b"\r\n--m--\r\n")
+    drafts = _drafts(data)
+    assert len(drafts) == 1 and "email.forwarded-not-walked" in _codes(drafts[0])

@@ -131,6 +131,8 @@ def test_findings_parties_identifiers_events(store: MetadataStore) -> None:
     events = store.events(cid, item.id)
     assert [(e.text, e.instant, e.location) for e in events] == [
         ("hello", moment, Location(line=3))]
+    assert store.event_by_id(events[0].id or 0) == events[0]
+    assert store.event_by_id((events[0].id or 0) + 1000) is None
 
 
 def test_every_row_matches_its_last_custody_state(store: MetadataStore) -> None:

@@ -60,6 +60,9 @@ register_codes({
         "continuation of the header field above it."),
     "email.mime-defect": N_("The MIME structure has a defect ({defect}); it was read as far "
                             "as possible."),
+    "email.part-undecodable": N_("Part {part} of the message ({type}) could not be "
+                                 "decoded from its transfer encoding; it is kept as written "
+                                 "in the original message only."),
 })
 
 _HEADER_DEFECTS = {"not-a-field": "email.header-not-a-field",

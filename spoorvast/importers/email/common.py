@@ -17,7 +17,14 @@ from spoorvast.findings import register_codes
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft
 from spoorvast.importers.email.dns_keys import txt_record
-from spoorvast.importers.email.forwarded import MAX_DEPTH, Forwarded, forwarded
+from spoorvast.importers.email.forwarded import (
+    MAX_DEPTH,
+    MAX_PARTS,
+    RFC822,
+    Forwarded,
+    Walked,
+    walk,
+)
 from spoorvast.importers.email.parts import Parts, read_parts
 from spoorvast.model.records import (
     Artifact,
@@ -43,6 +50,14 @@ register_codes({
     "email.forwarded-attachment": N_(
         "This message was attached to another message (forwarded as attachment number "
         "{number}); its bytes are taken exactly from that message."),
+    "email.forwarded-not-walked": N_(
+        "This message nests parts more than {depth} levels deep or holds more than "
+        "{parts} parts; messages forwarded in it past that point were not made items of "
+        "their own. They are in this message's sealed original."),
+    "email.forwarded-undecodable": N_(
+        "Messages attached to this one that could not be decoded (broken base64): "
+        "{count}. They were not made items of their own; they are in this message's "
+        "sealed original."),
     "email.message-too-large": N_(
         "This message is {size} bytes, more than spoorvast reads ({limit} bytes): it is "
         "sealed whole, exactly as it is, but only its header was analysed; its text and "
@@ -101,9 +116,23 @@ def message_drafts(context: ImportContext, message: MessageInput,
     """The message's item, then one item per message forwarded inside it (analysed
     the same way, nested forwards included, at most ``forwarded.MAX_DEPTH`` deep)."""
     drafts = [message_draft(context, message, options)]
-    if not message.mime or depth >= MAX_DEPTH or len(message.data) > MESSAGE_LIMIT:
+    if not message.mime or len(message.data) > MESSAGE_LIMIT:  # (that one is said)
         return drafts
-    for number, inner in enumerate(forwarded(message.data), 1):
+    if depth < MAX_DEPTH:
+        walked = walk(message.data)
+    else:  # forwarded too deep: said when a message is attached in this one
+        walked = Walked([], limited=bool(RFC822.search(message.data)))
+    if walked.limited:
+        drafts[0].problems.append(Problem(
+            Severity.WARNING, "email.forwarded-not-walked",
+            (("depth", str(MAX_DEPTH)), ("parts", str(MAX_PARTS))),
+            Location(artifact_sha256=message.artifact.sha256)))
+    if walked.undecodable:
+        drafts[0].problems.append(Problem(
+            Severity.WARNING, "email.forwarded-undecodable",
+            (("count", str(walked.undecodable)),),
+            Location(artifact_sha256=message.artifact.sha256)))
+    for number, inner in enumerate(walked.found, 1):
         drafts.extend(_forwarded_drafts(context, message, inner, number, options, depth))
     return drafts
 

@@ -24,7 +24,7 @@ from spoorvast.analysis.email.headers import split_headers
 MAX_DEPTH = 8
 MAX_PARTS = 1000
 # the one content type the walk stops at, as ``get_content_type`` must see it written
-_RFC822 = re.compile(rb"message/rfc822", re.IGNORECASE)
+RFC822 = re.compile(rb"message/rfc822", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,32 +35,50 @@ class Forwarded:
     decoded: str | None  # "base64" / "quoted-printable" when it had to be decoded
 
 
+@dataclass
+class Walked:
+    found: list[Forwarded]
+    limited: bool = False  # parts past MAX_PARTS or MAX_DEPTH were not looked into
+    undecodable: int = 0  # attached messages whose transfer encoding did not decode
+
+
 def forwarded(data: bytes) -> list[Forwarded]:
-    found: list[Forwarded] = []
-    if not _RFC822.search(data):  # no part can be one (the walk reads no other type)
-        return found
-    _walk(data, 0, len(data), 0, found, [0])
-    return found
+    return walk(data).found
 
 
-def _walk(data: bytes, start: int, end: int, depth: int, found: list[Forwarded],
+def walk(data: bytes) -> Walked:
+    walked = Walked([])
+    if not RFC822.search(data):  # no part can be one (the walk reads no other type)
+        return walked
+    _walk(data, 0, len(data), 0, walked, [0])
+    return walked
+
+
+def _walk(data: bytes, start: int, end: int, depth: int, walked: Walked,
           parts: list[int]) -> None:
     block = split_headers(data[start:end])
     head = message_from_bytes(data[start:start + block.body_start], policy=policy.compat32)
     ctype = head.get_content_type()
     body = start + block.body_start
     if ctype == "message/rfc822" and depth > 0:
-        found.append(_attached(data, body, end, str(head.get("Content-Transfer-Encoding",
-                                                             ""))))
+        attached = _attached(data, body, end, str(head.get("Content-Transfer-Encoding", "")))
+        if attached is None:
+            walked.undecodable += 1
+        else:
+            walked.found.append(attached)
         return
     boundary = head.get_param("boundary") if ctype.startswith("multipart/") else None
-    if not isinstance(boundary, str) or not boundary or depth >= MAX_DEPTH:
+    if not isinstance(boundary, str) or not boundary:
+        return
+    if depth >= MAX_DEPTH:
+        walked.limited = True
         return
     for part_start, part_end in _parts(data, body, end, boundary.encode("latin-1")):
         parts[0] += 1
         if parts[0] > MAX_PARTS:
+            walked.limited = True
             return
-        _walk(data, part_start, part_end, depth + 1, found, parts)
+        _walk(data, part_start, part_end, depth + 1, walked, parts)
 
 
 def _parts(data: bytes, start: int, end: int, boundary: bytes) -> list[tuple[int, int]]:
@@ -88,14 +106,16 @@ def _before_break(data: bytes, start: int, end: int) -> int:
     return end
 
 
-def _attached(data: bytes, start: int, end: int, encoding: str) -> Forwarded:
+def _attached(data: bytes, start: int, end: int, encoding: str) -> Forwarded | None:
+    """The attached message, or None when its base64 does not decode (the wrapper's
+    finding says so; its bytes stay in the wrapper's original)."""
     raw = data[start:end]
     kind = encoding.strip().lower()
     try:
         if kind == "base64":
             return Forwarded(base64.b64decode(raw, validate=False), start, end, kind)
     except (binascii.Error, ValueError):
-        return Forwarded(raw, start, end, None)
+        return None
     if kind == "quoted-printable":
         return Forwarded(quopri.decodestring(raw), start, end, kind)
     return Forwarded(raw, start, end, None)

@@ -38,12 +38,12 @@ def read_parts(context: ImportContext, data: bytes, sha: str) -> Parts:
     parts = Parts()
     message = email.message_from_bytes(data, policy=policy.compat32)
     for index, part in enumerate(message.walk()):
+        if not part.is_multipart():  # first: decoding adds its own defects (bad base64)
+            _leaf(context, part, index, sha, parts)
         for defect in part.defects:
             parts.problems.append(Problem(
                 Severity.INFO, "email.mime-defect", (("defect", type(defect).__name__),),
                 Location(artifact_sha256=sha, field=f"part {index}")))
-        if not part.is_multipart():
-            _leaf(context, part, index, sha, parts)
     return parts
 
 
@@ -52,6 +52,12 @@ def _leaf(context: ImportContext, part: Message, index: int, sha: str, parts: Pa
     filename = _filename(part)
     attached = filename is not None or "attachment" in str(part.get("Content-Disposition", ""))
     payload = _payload(part)
+    if payload is None:  # never an empty attachment, never dropped without a word
+        parts.problems.append(Problem(
+            Severity.WARNING, "email.part-undecodable",
+            (("part", str(index)), ("type", ctype)),
+            Location(artifact_sha256=sha, field=f"part {index}")))
+        return
     if ctype == "text/plain" and not attached:
         parts.text.append(_text(part, payload))
         return
@@ -73,12 +79,18 @@ def _filename(part: Message) -> str | None:
     return None if name is None else decode_words(str(name)).text
 
 
-def _payload(part: Message) -> bytes:
+def _payload(part: Message) -> bytes | None:
+    """The decoded bytes of a leaf part; None when they cannot be decoded (an error, or
+    a part that holds text but decodes to nothing: base64 with no valid character)."""
     try:
         payload = part.get_payload(decode=True)
     except (ValueError, LookupError, TypeError, AssertionError):
+        return None
+    if not isinstance(payload, bytes):
         return b""
-    return payload if isinstance(payload, bytes) else b""
+    if not payload and str(part.get_payload(decode=False) or "").strip():
+        return None
+    return payload
 
 
 def _text(part: Message, payload: bytes) -> str:
@@ -99,5 +111,6 @@ def bodies(data: bytes) -> tuple[list[str], list[str]]:
             continue
         ctype = part.get_content_type()
         if ctype in ("text/plain", "text/html"):
-            (plain if ctype == "text/plain" else html).append(_text(part, _payload(part)))
+            (plain if ctype == "text/plain" else html).append(
+                _text(part, _payload(part) or b""))
     return plain, html

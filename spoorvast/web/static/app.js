@@ -343,35 +343,25 @@
       var send = function (sha256) {
         status.textContent = drop.getAttribute("data-uploading");
         bar.value = 0;
-        return new Promise(function (resolve) {
-          var xhr = new XMLHttpRequest();
-          xhr.open("POST", base + "/upload/" + encodeURIComponent(batch));
-          xhr.setRequestHeader("X-CSRF-Token", csrf);
-          xhr.setRequestHeader("X-File-Name", encodeURIComponent(file.name));
-          if (file.webkitRelativePath) {
-            xhr.setRequestHeader("X-File-Path", encodeURIComponent(file.webkitRelativePath));
+        document.querySelectorAll("#unfinished li[data-sha256='" + sha256 + "']").forEach(
+          function (row) { if (row.getAttribute("data-size") === String(file.size)) { row.remove(); } });
+        return window.SpvResume.send({
+          base: base, batch: batch, csrf: csrf, file: file, sha256: sha256,
+          onProgress: function (done) { bar.value = done; },
+          onState: function (word) {
+            status.textContent = drop.getAttribute("data-" + word) || drop.getAttribute("data-uploading");
           }
-          xhr.setRequestHeader("X-File-Modified", String(file.lastModified || 0));
-          xhr.setRequestHeader("X-File-SHA256", sha256);
-          xhr.setRequestHeader("X-File-Size", String(file.size));
-          xhr.setRequestHeader("Content-Type", "application/octet-stream");
-          xhr.upload.onprogress = function (e) { bar.value = e.loaded; };
-          xhr.onload = function () {
-            if (xhr.status === 204) {
-              bar.value = file.size;
-              status.textContent = drop.getAttribute("data-received");
-              li.className = "file file-received";
-              resolve(true);
-              return;
-            }
-            var message = "";
-            try { message = JSON.parse(xhr.responseText).message || ""; } catch (e) { message = ""; }
-            resolve(refuse(message));
-          };
-          xhr.onerror = function () { resolve(refuse("")); };
-          xhr.onabort = xhr.onerror;
-          xhr.send(file);
-        });
+        }).then(function (result) {
+          if (result.ok) {
+            bar.value = file.size;
+            status.textContent = drop.getAttribute("data-received");
+            li.className = "file file-received";
+            return true;
+          }
+          if (result.locked) { return refuse(drop.getAttribute("data-locked")); }
+          if (result.gaveUp) { return refuse(drop.getAttribute("data-gave-up").replace("{name}", file.name)); }
+          return refuse(result.message);
+        }, function () { return refuse(""); });
       };
       working(1);
       return window.SpvSha256.hashFile(file, function (done) { bar.value = done; })

@@ -11,4 +11,8 @@ register_codes({
     "chat.csv-row-too-long": N_("{where} is longer than {limit}; the file was not read "
                                 "further (the rows before it were). The original is "
                                 "sealed whole."),
+    "chat.csv-record-spans-lines": N_("The record that starts at {where} runs over {lines} "
+                                      "lines (a quote that is never closed?); they were "
+                                      "read as one record. The original is sealed "
+                                      "whole."),
 })

@@ -198,6 +198,11 @@ def read_rows(handle: BinaryIO, delimiter: str, rows: CallRows) -> None:
         line = reader.line_num + 1
         for record in reader:
             start, line = line, reader.line_num + 1
+            if line - start > 1:  # a call record is one line: said, never merged silently
+                rows.problems.append(Problem(
+                    Severity.WARNING, "chat.csv-record-spans-lines",
+                    (("where", f"line {start}"), ("lines", str(line - start))),
+                    Location(rows.sha256, line=start)))
             if not any(v.strip() for v in record):
                 continue  # an empty line is not a record
             rows.row(dict(zip(names, record, strict=False)), start)

@@ -41,6 +41,12 @@ register_codes({
                                 "path or '..'); it was not read."),
     "chat.zip-too-big": N_("The archive entry {name} is too large or too highly "
                            "compressed (a possible zip bomb); it was not read."),
+    "chat.zip-entry-unreadable": N_("The archive entry {name} could not be read "
+                                    "({reason}); it was not read. The archive is kept "
+                                    "whole in the original."),
+    "chat.zip-too-many-entries": N_("The archive holds {count} entries; only the first "
+                                    "{limit} were looked at. The archive is kept whole in "
+                                    "the original."),
     "chat.escapes-repaired": N_("The JSON held {count} invalid \\x escapes (as some "
                                 "exports do); they were read as \\u00XX."),
     "chat.json-truncated": N_("The JSON ends early (at byte {offset}); the messages "

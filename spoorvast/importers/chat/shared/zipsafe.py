@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO
 
+from spoorvast.i18n import N_
 from spoorvast.importers.chat.shared import codes as _codes  # noqa: F401  (registers codes)
 from spoorvast.model.records import Artifact, Location, Problem, Severity
 
@@ -142,7 +143,12 @@ class SafeZip:
     def names(self) -> list[str]:
         """Names of the regular, safely named entries (at most MAX_ENTRIES)."""
         with self._open() as archive:
-            infos = archive.infolist()[:MAX_ENTRIES]
+            every = archive.infolist()
+        infos = every[:MAX_ENTRIES]
+        if len(every) > MAX_ENTRIES and "\0too-many" not in self._refused:
+            self._refused.add("\0too-many")  # said once
+            self._problem("chat.zip-too-many-entries", (
+                ("count", str(len(every))), ("limit", str(MAX_ENTRIES))))
         names = []
         for info in infos:
             if info.is_dir():
@@ -169,9 +175,12 @@ class SafeZip:
                     capped = _Capped(handle, lambda got: got > limit or self._too_big(
                         got, info.compress_size))
                     artifact = seal(io.BufferedReader(capped, CHUNK))
-            except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError,
-                    EOFError, CapExceeded):
+            except CapExceeded:
                 self._problem("chat.zip-too-big", (("name", name),))
+                return None
+            except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError,
+                    EOFError) as exc:
+                self._unreadable(name, exc)
                 return None
         self.total += capped.got
         return artifact
@@ -186,9 +195,17 @@ class SafeZip:
             try:
                 return self._stream(archive, info)
             except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError,
-                    EOFError, OSError):
-                self._problem("chat.zip-too-big", (("name", name),))
+                    EOFError, OSError) as exc:
+                self._unreadable(name, exc)
                 return None
+
+    def _unreadable(self, name: str, error: BaseException) -> None:
+        """An entry that is damaged, encrypted or compressed in a way not supported:
+        said as such (not as too big), with what went wrong."""
+        reason = (N_("encrypted: a password is needed") if "encrypted" in str(error).lower()
+                  else N_("compressed in a way that is not supported")
+                  if isinstance(error, NotImplementedError) else N_("damaged"))
+        self._problem("chat.zip-entry-unreadable", (("name", name), ("reason", reason)))
 
     def _too_big(self, size: int, compressed: int) -> bool:
         if size > MAX_ENTRY_BYTES or self.total + size > MAX_TOTAL_BYTES:

@@ -199,13 +199,17 @@ class RecordReader:
                 continue
             if kind.startswith("text/plain") and part.get("text") is not None:
                 texts.append(part.get("text") or "")
-            elif attr(part, "data"):
+                continue
+            if attr(part, "data"):
                 sha = self._attachment(part, kind, where)
                 if sha is not None:
                     attachments.append(sha)
-                major = kind.split("/", 1)[0].strip().lower() or "file"
-                if major not in kinds:
-                    kinds.append(major)
+            else:  # a picture the backup names but does not hold (media not backed up)
+                self.problems.append(Problem(Severity.WARNING, "chat.attachment-missing",
+                                             (("where", where.field or ""),), where))
+            major = kind.split("/", 1)[0].strip().lower() or "file"
+            if major not in kinds:
+                kinds.append(major)
         return texts, tuple(attachments), kinds
 
     def _attachment(self, part: Element, kind: str, where: Location) -> str | None:
