@@ -486,6 +486,9 @@ class PostgresStore:
     def event_by_ref(self, case_id: int, item_number: int, seq: int) -> Event | None:
         return pg_events.by_ref(self.conn, case_id, item_number, seq)
 
+    def event_by_id(self, event_id: int) -> Event | None:
+        return pg_events.by_id(self.conn, event_id)
+
     def actor_counts(self, case_id: int, item_id: int | None = None) -> list[ActorCount]:
         hidden = self._hidden(case_id) if item_id is None else ()
         return pg_events.actor_counts(self.conn, case_id, item_id, hidden)

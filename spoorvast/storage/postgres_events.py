@@ -222,6 +222,11 @@ def of_case(conn: Any, case_id: int, hidden: Sequence[int] = ()) -> list[Event]:
         (case_id, *kept)).fetchall()]
 
 
+def by_id(conn: Any, event_id: int) -> Event | None:
+    row = conn.execute(f"SELECT {COLUMNS} FROM events WHERE id = %s", (event_id,)).fetchone()
+    return None if row is None else read_event(row)
+
+
 def by_ref(conn: Any, case_id: int, item_number: int, seq: int) -> Event | None:
     row = conn.execute(
         f"SELECT {_E_COLUMNS} FROM events e JOIN items i ON i.id = e.item_id "
