@@ -51,7 +51,7 @@ class Watch:
     removed: bool = False  # confirmed on a second run
     restricted: bool = False
     runs: int = 0
-    pending: tuple[str, ...] = ()  # inbox entries of runs made while the vault was locked
+    private: bool = False  # a local or private network address may be captured
 
     @property
     def subject(self) -> str:
@@ -59,20 +59,13 @@ class Watch:
         return f"watch-{self.id}"
 
     def to_json(self) -> dict[str, object]:
-        value = asdict(self)
-        value["pending"] = list(self.pending)
-        return value
+        return asdict(self)
 
     @classmethod
     def from_json(cls, value: dict[str, object]) -> Watch:
         names = {f.name for f in fields(cls)}
         known = {k: v for k, v in value.items() if k in names}
-        known["pending"] = tuple(str(p) for p in _list(known.get("pending")))
         return cls(**known)  # type: ignore[arg-type]
-
-
-def _list(value: object) -> list[object]:
-    return value if isinstance(value, list) else []
 
 
 @dataclass(frozen=True, slots=True)

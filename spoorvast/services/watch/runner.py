@@ -12,6 +12,7 @@ a local run. Runs made while the vault is locked use ``unattended.InboxRunner``.
 from __future__ import annotations
 
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -75,7 +76,8 @@ class LocalRunner:
 
         session = self._browser()
         assert session.info is not None
-        options = self.options
+        options = replace(self.options, allow_private_network=watch.private
+                          or self.options.allow_private_network)
 
         def open_context(har: Path, proxy: str) -> BrowserContext:
             return session.new_context(options, har, proxy)

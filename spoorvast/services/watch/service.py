@@ -56,7 +56,8 @@ def _log(tx: Transaction, watch: Watch, action: str, extra: dict[str, object]) -
 # -- the user's decisions --------------------------------------------------------------
 
 
-def add(vault: Vault, case: Case, url: str, every: int, first: Item | None = None) -> Watch:
+def add(vault: Vault, case: Case, url: str, every: int, first: Item | None = None,
+        private: bool = False) -> Watch:
     """Watch ``url``; ``first`` is an earlier capture of it that becomes the first one
     (else the first run makes it). The first run is due at once."""
     assert case.id is not None
@@ -70,7 +71,8 @@ def add(vault: Vault, case: Case, url: str, every: int, first: Item | None = Non
         raise UserError(_("This address is already watched in this case."))
     watch = Watch(store.next_id(vault), case.id, url, every, _utc_now(),
                   first=first.label if first else None,
-                  baseline=first.label if first else None, next_due=time.time())
+                  baseline=first.label if first else None, next_due=time.time(),
+                  private=private)
     with vault.store.transaction() as tx:
         store.allocate(tx, watch.id)
         store.save(tx, watch)

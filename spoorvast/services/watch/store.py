@@ -15,7 +15,7 @@ import json
 from spoorvast.errors import UserError
 from spoorvast.i18n import _
 from spoorvast.model.records import CustodyEntry
-from spoorvast.services.watch.model import Watch
+from spoorvast.services.watch.model import ChangeKind, Watch
 from spoorvast.storage.base import Transaction, case_chain
 from spoorvast.storage.vault import Vault
 
@@ -70,3 +70,12 @@ def history(vault: Vault, watch_: Watch) -> list[CustodyEntry]:
 
 def runs(vault: Vault, watch_: Watch) -> list[CustodyEntry]:
     return [e for e in history(vault, watch_) if e.action == "watch.run"]
+
+
+def last_changes(vault: Vault, watch_: Watch) -> tuple[ChangeKind, ...]:
+    """What the watch's last run found (nothing before its first run)."""
+    found = runs(vault, watch_)[-1:]
+    changes = found[0].payload.get("changes") if found else None
+    known = {k.value for k in ChangeKind}
+    return tuple(ChangeKind(c) for c in changes if isinstance(c, str) and c in known) \
+        if isinstance(changes, list) else ()
