@@ -76,18 +76,6 @@ def _when(epoch: float | None) -> str:
     return datetime.fromtimestamp(epoch, UTC).astimezone().strftime("%Y-%m-%d %H:%M %z")
 
 
-def _state(watch: Watch) -> str:
-    if watch.paused:
-        return _("paused")
-    if watch.removed:
-        return _("removed (confirmed)")
-    if watch.gone_since:
-        return _("not there (to be confirmed)")
-    if watch.restricted:
-        return _("behind a login")
-    return _("watching")
-
-
 def list_watches(ctx: typer.Context, case_id: CaseOption = None) -> None:
     with context.open_vault(ctx) as vault:
         case = case_service.current_case(vault, case_id)
@@ -104,17 +92,10 @@ def list_watches(ctx: typer.Context, case_id: CaseOption = None) -> None:
                          _("Last found"), _("Next run"))
     for watch in found:
         found_words = ", ".join(sentences.short(Change(k)) for k in last[watch.id]) or "-"
-        table.add_row(str(watch.id), watch.url, _every(watch.every), _state(watch),
-                      watch.first or "-", watch.last or "-", found_words,
+        table.add_row(str(watch.id), watch.url, schedule.every_text(watch.every),
+                      sentences.state(watch), watch.first or "-", watch.last or "-", found_words,
                       "-" if watch.paused else _when(watch.next_due))
     output.print_table(table)
-
-
-def _every(seconds: int) -> str:
-    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600)):
-        if seconds % size == 0:
-            return f"{seconds // size}{unit}"
-    return f"{seconds // 60}m"
 
 
 def _set(ctx: typer.Context, number: int, case_id: int | None, paused: bool | None) -> Watch:

@@ -19,6 +19,9 @@ from spoorvast.model.records import (
     Artifact,
     ArtifactRole,
     Case,
+    Identifier,
+    IdentifierKind,
+    IdentifierStatus,
     Item,
     ItemKind,
     Problem,
@@ -28,6 +31,7 @@ from spoorvast.services.watch.model import Watch
 from spoorvast.storage.vault import Vault
 
 START = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+URL = "https://www.instagram.com/bram.subject/"
 
 
 def picture(kind: str, size: int = 96) -> bytes:
@@ -100,7 +104,10 @@ def record(vault: Vault, case: Case, page: Page, hours: float) -> Item:
     problems = [Problem(Severity.WARNING, code) for code in page.codes]
     item = Item(None, case.id, 0, ItemKind.CAPTURE, "Bram", at, "capture")
     with vault.store.transaction() as tx:
-        return tx.add_item(item, artifacts, problems)
+        stored = tx.add_item(item, artifacts, problems)
+        tx.add_identifier(Identifier(None, case.id, IdentifierKind.URL, URL,
+                                     status=IdentifierStatus.PROPOSED, item_id=stored.id))
+    return stored
 
 
 class RecordedRunner:

@@ -43,6 +43,14 @@ def parse_every(text: str) -> int:
     return seconds
 
 
+def every_text(seconds: int) -> str:
+    """Seconds as the shortest ``--every`` that says them (``6h``)."""
+    for unit, size in (("w", UNITS["w"]), ("d", UNITS["d"]), ("h", UNITS["h"])):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds // 60}m"
+
+
 def jitter(every: float, rng: random.Random) -> float:
     return rng.uniform(0.0, min(every * JITTER_SHARE, MAX_JITTER))
 

@@ -11,7 +11,7 @@ from babel.dates import format_date, format_time
 
 from spoorvast.i18n import _, current_language, ngettext
 from spoorvast.model.instant import Instant
-from spoorvast.services.watch.model import Change, ChangeKind
+from spoorvast.services.watch.model import Change, ChangeKind, Watch
 
 
 def day(moment: datetime) -> str:
@@ -78,3 +78,21 @@ def short(change: Change) -> str:
         ChangeKind.BACK: _("back after removal"),
     }
     return words[change.kind]
+
+
+def state(watch: Watch) -> str:
+    """Where a watch stands, in a few words."""
+    if watch.paused:
+        return _("paused")
+    if watch.removed:
+        return _("removed (confirmed)")
+    if watch.gone_since:
+        return _("not there (to be confirmed)")
+    if watch.restricted:
+        return _("behind a login")
+    return _("watching")
+
+
+def every_names() -> dict[str, str]:
+    return {"1h": _("every hour"), "6h": _("every 6 hours"), "12h": _("every 12 hours"),
+            "1d": _("every day"), "1w": _("every week")}

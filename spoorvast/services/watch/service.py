@@ -105,7 +105,7 @@ def item_for(vault: Vault, case: Case, label: str | None) -> Item | None:
 
 
 def run_pass(vault: Vault, runner: Runner, everything: bool = False,
-             sleep: Callable[[float], None] = time.sleep,
+             sleep: Callable[[float], object] = time.sleep,
              rng: random.Random | None = None) -> list[RunOutcome]:
     """Run the watches that are due (``everything``: every watch not paused), one at a
     time, politely; nothing when another pass of this vault is running."""
