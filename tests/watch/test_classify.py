@@ -47,7 +47,7 @@ def test_unchanged_then_edited_with_a_word_count(vault: Vault, case: Case) -> No
     assert len(events) == 1
     # the case is Dutch: the timeline says it in Dutch, with the first capture's date
     assert "3 maart 2026" in events[0].text and "E-0001" in events[0].text
-    assert "1 woord" in events[0].text  # nl catalog: watch.po
+    assert "1 woord veranderd" in events[0].text
 
 
 def test_a_picture_swapped_is_media_changed(vault: Vault, case: Case) -> None:

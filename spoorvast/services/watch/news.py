@@ -53,22 +53,29 @@ def take(vault: Vault) -> list[str]:
 
 def said(counts: Counter[str]) -> list[str]:
     lines = []
-    for kind, (one, many) in _WORDS.items():
+    for kind in (ChangeKind.REMOVED, ChangeKind.EDITED, ChangeKind.MEDIA, ChangeKind.RENAMED,
+                 ChangeKind.RESTRICTED):
         if counts.get(kind.value):
-            lines.append(ngettext(one, many, counts[kind.value]).format(n=counts[kind.value]))
+            lines.append(_sentence(kind, counts[kind.value]))
     return lines
 
 
-_WORDS = {
-    ChangeKind.REMOVED: ("Watching: {n} page was removed.", "Watching: {n} pages were removed."),
-    ChangeKind.EDITED: ("Watching: {n} page was edited.", "Watching: {n} pages were edited."),
-    ChangeKind.MEDIA: ("Watching: a picture changed on {n} page.",
-                       "Watching: pictures changed on {n} pages."),
-    ChangeKind.RENAMED: ("Watching: {n} account was renamed.",
-                         "Watching: {n} accounts were renamed."),
-    ChangeKind.RESTRICTED: ("Watching: {n} page went behind a login.",
-                            "Watching: {n} pages went behind a login."),
-}
+def _sentence(kind: ChangeKind, n: int) -> str:
+    if kind is ChangeKind.REMOVED:
+        text = ngettext("Watching: {n} page was removed.", "Watching: {n} pages were removed.",
+                        n)
+    elif kind is ChangeKind.EDITED:
+        text = ngettext("Watching: {n} page was edited.", "Watching: {n} pages were edited.", n)
+    elif kind is ChangeKind.MEDIA:
+        text = ngettext("Watching: a picture changed on {n} page.",
+                        "Watching: pictures changed on {n} pages.", n)
+    elif kind is ChangeKind.RENAMED:
+        text = ngettext("Watching: {n} account was renamed.",
+                        "Watching: {n} accounts were renamed.", n)
+    else:
+        text = ngettext("Watching: {n} page went behind a login.",
+                        "Watching: {n} pages went behind a login.", n)
+    return text.format(n=n)
 
 
 def notify() -> bool:
