@@ -23,8 +23,10 @@ import shutil
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spoorvast.capture.options import CaptureOptions
 from spoorvast.errors import UserError
@@ -34,6 +36,9 @@ from spoorvast.services.watch import locked_capture, schedule, store
 from spoorvast.services.watch.model import Verdict, Watch
 from spoorvast.storage import crypto, inbox
 from spoorvast.storage.vault import Vault
+
+if TYPE_CHECKING:
+    from spoorvast.capture.browser import BrowserSession
 
 TIMER_MINUTES = 15
 SCHEDULE = "schedule.json"
@@ -106,9 +111,10 @@ def _number(row: dict[str, object], key: str, default: float = 0.0) -> float:
     return float(value) if isinstance(value, (int, float)) else default
 
 
-def run_locked(root: Path, everything: bool = False,
-               options: CaptureOptions | None = None) -> LockedPass:
-    """One pass of the due watches in the schedule file, captures to the inbox."""
+def run_locked(root: Path, everything: bool = False, options: CaptureOptions | None = None,
+               session: BrowserSession | None = None) -> LockedPass:
+    """One pass of the due watches in the schedule file, captures to the inbox (with
+    ``session``, or a browser started for the pass)."""
     from spoorvast.capture.browser import BrowserSession
 
     rng, count, news = random.SystemRandom(), 0, False
@@ -118,7 +124,9 @@ def run_locked(root: Path, everything: bool = False,
         if not due:
             return LockedPass(0, False)
         clock = schedule.SiteClock()
-        with BrowserSession() as session:
+        with ExitStack() as stack:
+            if session is None:
+                session = stack.enter_context(BrowserSession())
             for row in due:
                 time.sleep(clock.wait_for(str(row.get("url")), time.monotonic()))
                 shown = _run_row(root, session, row, options, rng)
@@ -128,13 +136,11 @@ def run_locked(root: Path, everything: bool = False,
     return LockedPass(count, news)
 
 
-def _run_row(root: Path, session: object, row: dict[str, object],
+def _run_row(root: Path, session: BrowserSession, row: dict[str, object],
              options: CaptureOptions | None, rng: random.Random) -> bool | None:
-    from spoorvast.capture.browser import BrowserSession
     from spoorvast.capture.guard import TargetRefused
     from spoorvast.capture.page import CaptureFailed
 
-    assert isinstance(session, BrowserSession)
     base = options or CaptureOptions(timeout_seconds=60.0, load_timeout_seconds=20.0)
     chosen = replace(base, tsa_url=None,
                      allow_private_network=bool(row.get("private"))
