@@ -69,10 +69,11 @@ def add(vault: Vault, case: Case, url: str, every: int, first: Item | None = Non
         raise UserError(_("{label} is not a captured web page.").format(label=first.label))
     if any(w.url == url for w in store.watches(vault, case.id)):
         raise UserError(_("This address is already watched in this case."))
+    due = time.time() if first is None else max(
+        time.time(), first.acquired_at.utc.timestamp() + every)  # never sooner than asked
     watch = Watch(store.next_id(vault), case.id, url, every, _utc_now(),
                   first=first.label if first else None,
-                  baseline=first.label if first else None, next_due=time.time(),
-                  private=private)
+                  baseline=first.label if first else None, next_due=due, private=private)
     with vault.store.transaction() as tx:
         store.allocate(tx, watch.id)
         store.save(tx, watch)

@@ -250,9 +250,11 @@ def unit_folder() -> Path:
     return Path(config) / "systemd" / "user"
 
 
-def plan(root: Path, notify: bool, force_cron: bool = False) -> Plan:
+def plan(root: Path, notify: bool, force_cron: bool = False,
+         systemd: bool | None = None) -> Plan:
+    """The units (or crontab line) for this vault; ``systemd`` None: whether it runs."""
     name, command = _name(root), shlex.join(_command(root, notify))
-    if force_cron or not has_systemd():
+    if force_cron or not (has_systemd() if systemd is None else systemd):
         line = f"*/{TIMER_MINUTES} * * * * {command} >/dev/null 2>&1 # {name}"
         return Plan((), line, name)
     service = ("[Unit]\nDescription=spoorvast: run the due watches\n\n[Service]\n"
