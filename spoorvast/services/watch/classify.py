@@ -20,6 +20,7 @@ from spoorvast.services.watch.model import Change, ChangeKind, RunFacts, Verdict
 
 PICTURE_DISTANCE = 8  # of 64 bits: pHash of the same picture re-encoded stays under 4
 MAX_WORDS = 60_000  # words compared per page (a longer page is compared on its start)
+WORK = 4_000_000  # old × new items past which difflib's junk heuristic is used
 
 
 def classify(watch: Watch, baseline: RunFacts | None, current: RunFacts) -> Verdict:
@@ -99,10 +100,61 @@ def words_of(text: str) -> list[str]:
     return text.split()[:MAX_WORDS]
 
 
-def opcodes(before: str, after: str) -> Sequence[tuple[str, int, int, int, int]]:
-    matcher = difflib.SequenceMatcher(None, words_of(before), words_of(after),
-                                      autojunk=False)
-    return matcher.get_opcodes()
+Piece = tuple[str, list[str], list[str]]  # (equal | change, old words, new words)
+
+
+def _matcher(old: Sequence[str], new: Sequence[str]) -> difflib.SequenceMatcher[str]:
+    # exact (no junk heuristic) while the work stays small; a huge block of repeated
+    # words would take minutes (measured: 3,500 repetitive words, 45 s), so past
+    # WORK the heuristic is used (a count may then be a little high, never zero)
+    return difflib.SequenceMatcher(None, old, new, autojunk=len(old) * len(new) > WORK)
+
+
+def _trimmed(old: list[str], new: list[str]) -> tuple[int, int]:
+    """How many items ``old`` and ``new`` share at their start and at their end."""
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    return start, end
+
+
+def _diff(old: list[str], new: list[str]) -> list[tuple[str, int, int, int, int]]:
+    start, end = _trimmed(old, new)
+    found = [("equal", 0, start, 0, start)] if start else []
+    middle = _matcher(old[start:len(old) - end], new[start:len(new) - end])
+    found += [(tag, i1 + start, i2 + start, j1 + start, j2 + start)
+              for tag, i1, i2, j1, j2 in middle.get_opcodes()]
+    if end:
+        found.append(("equal", len(old) - end, len(old), len(new) - end, len(new)))
+    return found
+
+
+def diff_words(before: str, after: str) -> list[Piece]:
+    """The two texts as equal and changed runs of words: first by block (each line of
+    the page's text), then word by word inside the blocks that differ, so a long page
+    with one edited post is compared in milliseconds."""
+    old_blocks, new_blocks = before.splitlines()[:MAX_WORDS], after.splitlines()[:MAX_WORDS]
+    pieces: list[Piece] = []
+    for tag, i1, i2, j1, j2 in _diff(old_blocks, new_blocks):
+        if tag == "equal":
+            words = " ".join(old_blocks[i1:i2]).split()
+            pieces.append(("equal", words, words))
+        elif tag == "replace" and i2 - i1 == j2 - j1:  # blocks edited in place
+            for old_block, new_block in zip(old_blocks[i1:i2], new_blocks[j1:j2],
+                                            strict=True):
+                pieces += _word_pieces(old_block.split(), new_block.split())
+        else:
+            pieces += _word_pieces(" ".join(old_blocks[i1:i2]).split(),
+                                   " ".join(new_blocks[j1:j2]).split())
+    return pieces
+
+
+def _word_pieces(old: list[str], new: list[str]) -> list[Piece]:
+    return [("equal" if tag == "equal" else "change", old[a1:a2], new[b1:b2])
+            for tag, a1, a2, b1, b2 in _diff(old, new)]
 
 
 def word_change(before: str, after: str) -> tuple[int, int]:
@@ -110,10 +162,10 @@ def word_change(before: str, after: str) -> tuple[int, int]:
     if before == after:
         return 0, 0
     removed = added = 0
-    for tag, i1, i2, j1, j2 in opcodes(before, after):
+    for tag, old, new in diff_words(before, after):
         if tag != "equal":
-            removed += i2 - i1
-            added += j2 - j1
+            removed += len(old)
+            added += len(new)
     return removed, added
 
 

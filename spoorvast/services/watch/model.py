@@ -81,7 +81,7 @@ class RunFacts:
     title: str = ""
     text: str = ""  # the words the page showed (from its DOM)
     images: tuple[str, ...] = ()  # perceptual hashes (hex) of the page's pictures
-    screenshot: str | None = None  # perceptual hash of the full-page screenshot
+    screenshot: str | None = None  # perceptual hash of the viewport screenshot
     platform: str | None = None
     handle: str | None = None
     stable_id: str | None = None

@@ -155,7 +155,7 @@ def _failed(vault: Vault, watch: Watch, started: float, message: str,
 
 def baseline_facts(vault: Vault, case: Case, watch: Watch) -> RunFacts | None:
     item = item_for(vault, case, watch.baseline)
-    return facts_of(vault, item) if item is not None else None
+    return facts_of(vault, item, screenshot=False) if item is not None else None
 
 
 def record_run(vault: Vault, case: Case, watch: Watch, item: Item, started: float,

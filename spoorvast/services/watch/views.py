@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from spoorvast.model.records import Case
 from spoorvast.services import cases as case_service
 from spoorvast.services.watch import store
-from spoorvast.services.watch.classify import opcodes, words_of
+from spoorvast.services.watch.classify import diff_words
 from spoorvast.services.watch.facts import facts_of
 from spoorvast.services.watch.model import Change, ChangeKind, RunFacts, Watch
 from spoorvast.storage.vault import Vault
@@ -55,16 +55,15 @@ class Segment:
 def word_diff(before: str, after: str) -> list[Segment]:
     """The words of both versions, deletions and insertions marked; long unchanged runs
     shortened to their ends."""
-    old, new = words_of(before), words_of(after)
     segments: list[Segment] = []
-    for tag, i1, i2, j1, j2 in opcodes(before, after):
+    for tag, old, new in diff_words(before, after):
         if tag == "equal":
-            segments.append(Segment("equal", _shortened(old[i1:i2])))
+            segments.append(Segment("equal", _shortened(old)))
             continue
-        if i2 > i1:
-            segments.append(Segment("delete", " ".join(old[i1:i2])[:MAX_SHOWN_WORDS * 8]))
-        if j2 > j1:
-            segments.append(Segment("insert", " ".join(new[j1:j2])[:MAX_SHOWN_WORDS * 8]))
+        if old:
+            segments.append(Segment("delete", " ".join(old)[:MAX_SHOWN_WORDS * 8]))
+        if new:
+            segments.append(Segment("insert", " ".join(new)[:MAX_SHOWN_WORDS * 8]))
     return segments
 
 
