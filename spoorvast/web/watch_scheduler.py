@@ -79,7 +79,8 @@ class WatchScheduler:
         drain_if_waiting(vault)
         runner = LocalRunner(vault)
         try:
-            service.run_pass(vault, runner, rng=self._rng, sleep=self._stop.wait)
+            service.run_pass(vault, runner, rng=self._rng, sleep=self._stop.wait,
+                             stopped=lambda: self._stop.is_set() or not self.session.unlocked)
         finally:
             runner.close()
         unattended.sync_schedule(vault)

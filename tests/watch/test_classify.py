@@ -151,3 +151,25 @@ def test_word_change_counts() -> None:
     assert word_change("a b c d", "a b c d") == (0, 0)
     assert word_change("a b c d", "a x c d") == (1, 1)
     assert word_change("a b c d", "a b c d e f") == (0, 2)
+
+
+def test_a_long_repetitive_page_is_compared_exactly_and_quickly() -> None:
+    """One word edited in each of 60 repetitive paragraphs (difflib alone took 45 s)."""
+    import time
+
+    def page(version: int) -> str:
+        return "\n".join(f"Post {i} (version {version}). " + "words here " * 25
+                         for i in range(60))
+
+    started = time.perf_counter()
+    assert word_change(page(1), page(2)) == (60, 60)
+    assert time.perf_counter() - started < 5.0  # ≈10 ms measured; generous when loaded
+
+
+def test_a_run_stops_when_asked(vault: Vault, case: Case) -> None:
+    service.add(vault, case, URL, 6 * 3600)
+    service.add(vault, case, URL + "other", 6 * 3600)
+    runner = RecordedRunner(vault, [Page(), Page()])
+    calls = iter([False, True])
+    done = service.run_pass(vault, runner, everything=True, stopped=lambda: next(calls))
+    assert len(done) == 1

@@ -107,9 +107,11 @@ def item_for(vault: Vault, case: Case, label: str | None) -> Item | None:
 
 def run_pass(vault: Vault, runner: Runner, everything: bool = False,
              sleep: Callable[[float], object] = time.sleep,
-             rng: random.Random | None = None) -> list[RunOutcome]:
+             rng: random.Random | None = None,
+             stopped: Callable[[], bool] = lambda: False) -> list[RunOutcome]:
     """Run the watches that are due (``everything``: every watch not paused), one at a
-    time, politely; nothing when another pass of this vault is running."""
+    time, politely; nothing when another pass of this vault is running. ``stopped`` is
+    asked before each capture (the app's lock ends a pass after the capture under way)."""
     rng = rng or random.SystemRandom()
     with schedule.one_pass(vault.root) as mine:
         if not mine:
@@ -122,6 +124,8 @@ def run_pass(vault: Vault, runner: Runner, everything: bool = False,
             wait = clock.wait_for(watch.url, time.monotonic())
             if wait:
                 sleep(wait)
+            if stopped():
+                break
             outcomes.append(run_one(vault, runner, watch, rng))
             clock.ran(watch.url, time.monotonic())
     return outcomes
