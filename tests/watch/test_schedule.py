@@ -75,3 +75,10 @@ def test_one_pass_at_a_time(tmp_path: Path) -> None:
             assert not second
     with schedule.one_pass(tmp_path) as again:
         assert again
+
+
+def test_a_locked_run_needs_the_install(tmp_path: Path) -> None:
+    from spoorvast.services.watch import unattended
+
+    with pytest.raises(UserError, match="watch install"):
+        unattended.run_locked(tmp_path)

@@ -117,6 +117,9 @@ def run_locked(root: Path, everything: bool = False, options: CaptureOptions | N
     ``session``, or a browser started for the pass)."""
     from spoorvast.capture.browser import BrowserSession
 
+    if not enabled(root):
+        raise UserError(_("Runs without the app are not installed for this vault: run "
+                          "'spoorvast watch install' first."))
     rng, count, news = random.SystemRandom(), 0, False
     with schedule.one_pass(root) as mine:
         rows = _read_rows(root) if mine else []
@@ -132,8 +135,24 @@ def run_locked(root: Path, everything: bool = False, options: CaptureOptions | N
                 shown = _run_row(root, session, row, options, rng)
                 clock.ran(str(row.get("url")), time.monotonic())
                 count, news = count + (shown is not None), news or bool(shown)
-        _write_rows(root, rows)
+        _merge_times(root, due)
     return LockedPass(count, news)
+
+
+def _key(row: dict[str, object]) -> tuple[int, int]:
+    return int(_number(row, "case")), int(_number(row, "id"))
+
+
+def _merge_times(root: Path, ran: list[dict[str, object]]) -> None:
+    """Write the new due times of the watches that ran into the schedule as it is now
+    (the app may have rewritten it during the pass: its other changes stay)."""
+    times = {_key(r): (r.get("next_due"), r.get("failures")) for r in ran}
+    rows = _read_rows(root)
+    for row in rows:
+        if _key(row) in times:
+            row["next_due"], row["failures"] = times[_key(row)]
+    if enabled(root):
+        _write_rows(root, rows)
 
 
 def _run_row(root: Path, session: BrowserSession, row: dict[str, object],
@@ -208,8 +227,7 @@ def _drain_one(vault: Vault, path: Path, private: object) -> Verdict | None:
 
 def _take_due_times(vault: Vault) -> None:
     """Runs the timer made move a watch's next run later, never earlier."""
-    rows = {(int(_number(r, "case")), int(_number(r, "id"))): r
-            for r in _read_rows(vault.root)} if enabled(vault.root) else {}
+    rows = {_key(r): r for r in _read_rows(vault.root)} if enabled(vault.root) else {}
     moved = []
     for watch in store.watches(vault):
         row = rows.get((watch.case_id, watch.id))
