@@ -11,7 +11,7 @@ from spoorvast.i18n import _
 from spoorvast.model.records import Item
 from spoorvast.services import cases as case_service
 from spoorvast.services.watch import schedule, sentences, store, views
-from spoorvast.services.watch.model import Change, ChangeKind, Watch
+from spoorvast.services.watch.model import Watch
 from spoorvast.storage.vault import Vault
 
 SHOWN = ("full-page.png", "capture.json")
@@ -27,7 +27,7 @@ def _section(vault: Vault, item: Item, watch: Watch, language: str) -> InfoSecti
     rows = []
     for row in views.history(vault, watch):
         seen = vault.store.item(item.case_id, case_service.parse_label(row.label))
-        changes = ", ".join(_said(c) for c in row.changes)
+        changes = ", ".join(sentences.detail(c) for c in row.changes)
         hashes = " · ".join(f"{name} SHA-256 {sha}" for name, sha in row.hashes
                             if name in SHOWN)
         rows.append((instant_text(seen.acquired_at if seen else None, language),
@@ -39,13 +39,3 @@ def _section(vault: Vault, item: Item, watch: Watch, language: str) -> InfoSecti
         every=schedule.every_text(watch.every),
         since=instant_text(item.acquired_at, language)),)
     return InfoSection(_("Watch history: {url}").format(url=watch.url), tuple(rows), lines)
-
-
-def _said(change: Change) -> str:
-    text = sentences.short(change)
-    if change.kind is ChangeKind.EDITED:
-        return _("{what} ({removed} words gone, {added} new)").format(
-            what=text, removed=change.param("removed"), added=change.param("added"))
-    if change.kind is ChangeKind.RENAMED:
-        return f"{text} ({change.param('old')} → {change.param('new')})"
-    return text

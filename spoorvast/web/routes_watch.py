@@ -115,7 +115,7 @@ def watch_page(request: Request, case_id: int, watch_id: int) -> Response:
                ("resume", _("Run again")) if watch.paused else ("pause", _("Pause")),
                ("remove", _("Stop watching"))]
     return render.page(request, "watch_page.html", case=case, watch=watch,
-                       rows=list(reversed(rows)), short=sentences.short,
+                       rows=list(reversed(rows)), short=sentences.detail,
                        state=sentences.state(watch), actions=actions, active="watches")
 
 

@@ -60,6 +60,7 @@ def test_watches_in_the_browser(client: Browserish) -> None:
     page = client.get("/c/1/watches/1").text
     assert 'id="watch-history"' in page
     assert page.count("/compare?before=") == 3
+    assert "text edited (" in page and "words gone" in page  # with its figures
     compare = client.get("/c/1/watches/1/compare?before=E-0001&after=E-0002")
     assert compare.status_code == 200
     assert "<del>you will regret this, everyone knows where you live.</del>" in compare.text

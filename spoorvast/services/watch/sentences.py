@@ -80,6 +80,17 @@ def short(change: Change) -> str:
     return words[change.kind]
 
 
+def detail(change: Change) -> str:
+    """A few words and the figures that go with them (a history row)."""
+    text = short(change)
+    if change.kind is ChangeKind.EDITED:
+        return _("{what} ({removed} words gone, {added} new)").format(
+            what=text, removed=change.param("removed"), added=change.param("added"))
+    if change.kind is ChangeKind.RENAMED:
+        return f"{text} ({change.param('old')} → {change.param('new')})"
+    return text
+
+
 def state(watch: Watch) -> str:
     """Where a watch stands, in a few words."""
     if watch.paused:
