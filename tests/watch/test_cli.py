@@ -97,3 +97,31 @@ def test_systemd_units_are_written_per_user(tmp_path: Path, monkeypatch: pytest.
     assert "systemctl --user enable --now" in said[0]  # no systemctl here: said how
     unattended.uninstall(tmp_path / "vault")
     assert not list((tmp_path / "config" / "systemd" / "user").iterdir())
+
+
+def test_watch_run_captures_and_compares(ready: Path, cli: Cli) -> None:
+    """``watch run`` with real Chromium on a page served on 127.0.0.1 that is edited
+    between the two runs."""
+    from tests.capture.site import _serve
+
+    state = {"words": "Bram wrote: first words."}
+    server = _serve(lambda path, headers: (
+        200, "text/html; charset=utf-8",
+        f"<html><head><title>Bram</title></head><body><p>{state['words']}</p></body></html>"
+        .encode(), {}))
+    url = f"http://127.0.0.1:{server.server_address[1]}/bram"
+    try:
+        assert cli("watch", "add", url, "--every", "1h", "--allow-private-network").code == 0
+        first = cli("watch", "run")
+        assert first.code == 0, first.err
+        assert "E-0001" in first.out and "first capture" in first.out
+        assert "No watch is due." in cli("watch", "run").out  # never sooner than asked
+        state["words"] = "Bram wrote: other words."
+        second = cli("watch", "run", "--all")
+        assert "E-0002" in second.out and "text edited" in second.out, second.out
+        assert "Watching: 1 page was edited." in second.err
+        assert "E-0001" in cli("watch", "list").out
+        assert cli("verify").code == 0
+    finally:
+        server.shutdown()
+        server.server_close()
