@@ -57,6 +57,7 @@ def create_app(settings: WebSettings) -> FastAPI:
 
     app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     _state(app, settings, session)
+    app.state.watches = watches
     app.middleware("http")(_guard)
     _handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -97,6 +97,8 @@ def watch_action(request: Request, case_id: int, watch_id: int, action: str) -> 
         else:
             return Response(status_code=404)
         unattended.sync_schedule(vault)
+    if action == "now":
+        request.app.state.watches.wake()  # the app's scheduler runs it in the background
     target = f"/c/{case_id}/watches" if action == "remove" else \
         f"/c/{case_id}/watches/{watch_id}"
     return RedirectResponse(f"{target}?msg=saved", status_code=303)

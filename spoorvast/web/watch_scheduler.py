@@ -44,6 +44,10 @@ class WatchScheduler:
         self._wake.set()
         self._thread.join(timeout=60)
 
+    def wake(self) -> None:
+        """Look now (a watch was asked to run now)."""
+        self._wake.set()
+
     def _opened(self, vault: Vault) -> None:
         self._wake.set()  # look at once: the inbox, and watches due while locked
 

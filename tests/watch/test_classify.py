@@ -173,3 +173,35 @@ def test_a_run_stops_when_asked(vault: Vault, case: Case) -> None:
     calls = iter([False, True])
     done = service.run_pass(vault, runner, everything=True, stopped=lambda: next(calls))
     assert len(done) == 1
+
+
+class FailingRunner:
+    """A runner whose captures fail (the page's server did not answer)."""
+
+    def capture(self, case: Case, watch: object) -> str:
+        from spoorvast.services.watch.runner import WatchRunFailed
+
+        raise WatchRunFailed("The page could not be reached.")
+
+    def close(self) -> None:
+        return None
+
+
+def test_a_failing_capture_backs_off_and_says_so(vault: Vault, case: Case) -> None:
+    from spoorvast.services.watch import sentences
+
+    watch = service.add(vault, case, URL, 3600)
+    for failures in (1, 2):
+        outcome = service.run_one(vault, FailingRunner(), store.watch(
+            vault, case.id or 0, watch.id), random.Random(9))
+        assert outcome.error == "The page could not be reached."
+        later = outcome.watch
+        assert later.failures == failures
+        assert later.next_due - (later.last_run_at or 0) >= 3600 * 2 ** failures
+    assert sentences.state(later) == \
+        "the capture failed 2 times in a row; tried again later"
+    assert [e.action for e in store.history(vault, later)][-2:] == [
+        "watch.run-failed", "watch.run-failed"]
+    runner = RecordedRunner(vault, [Page()])
+    back = service.run_one(vault, runner, later, random.Random(9))
+    assert back.watch.failures == 0 and sentences.state(back.watch) == "watching"

@@ -101,6 +101,10 @@ def state(watch: Watch) -> str:
         return _("not there (to be confirmed)")
     if watch.restricted:
         return _("behind a login")
+    if watch.failures:
+        return ngettext("the capture failed {n} time; tried again later",
+                        "the capture failed {n} times in a row; tried again later",
+                        watch.failures).format(n=watch.failures)
     return _("watching")
 
 
