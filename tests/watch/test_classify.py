@@ -171,8 +171,11 @@ def test_a_run_stops_when_asked(vault: Vault, case: Case) -> None:
     service.add(vault, case, URL + "other", 6 * 3600)
     runner = RecordedRunner(vault, [Page(), Page()])
     calls = iter([False, True])
-    done = service.run_pass(vault, runner, everything=True, stopped=lambda: next(calls))
+    waited: list[float] = []
+    done = service.run_pass(vault, runner, everything=True, stopped=lambda: next(calls),
+                            sleep=waited.append)
     assert len(done) == 1
+    assert waited and waited[0] > 15  # the same site: its gap was waited before the second
 
 
 class FailingRunner:
