@@ -56,7 +56,10 @@ class WatchScheduler:
             self._wake.wait(self.interval + self._rng.uniform(0.0, JITTER))
             self._wake.clear()
             if not self._stop.is_set() and self.session.unlocked:
-                self.look()
+                try:
+                    self.look()
+                except Exception:  # the thread's boundary: the next look tries again;
+                    continue  # nothing is logged (a message could quote a page)
 
     def look(self) -> None:
         """Seal what waits in the watch inbox, then run the due watches."""
