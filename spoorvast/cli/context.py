@@ -27,12 +27,14 @@ def open_vault(ctx: typer.Context, *, writable: bool = True,
     secret = passphrase.ask(ctx.find_root().obj.passphrase_fd)
     vault = vaultlib.open_vault(path, secret, writable=writable, check_anchor=check_anchor)
     from spoorvast.cli.browser_host import drain_at_open, mention_waiting
+    from spoorvast.services.watch.waiting import drain_if_waiting
 
     if not writable:
         mention_waiting(vault)
         return vault
     try:
         drain_at_open(vault)  # captures the browser extension left in the inbox
+        drain_if_waiting(vault)  # captures watches made while the vault was locked
     except BaseException:
         vault.close()
         raise

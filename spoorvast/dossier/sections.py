@@ -12,6 +12,7 @@ from spoorvast.capture.provenance_rows import provenance_rows
 from spoorvast.capture.tsa_clock import CLOCK_NAME
 from spoorvast.dossier.labels import short_hash
 from spoorvast.dossier.model import InfoSection, NoteView
+from spoorvast.dossier.watch_history import watch_sections
 from spoorvast.dossier.when import instant_text
 from spoorvast.i18n import _
 from spoorvast.model.records import Artifact, ArtifactRole, Item
@@ -130,6 +131,7 @@ def item_sections(vault: Vault, item: Item, artifacts: tuple[Artifact, ...],
             data["tsa_clock"] = load_json(vault, clock)
         found.append(capture_section(strip_json_value(data)))  # an older record may
         # still hold secret URL values (the record of a new capture has none)
+        found.extend(watch_sections(vault, item, language))  # a watched page's history
     elif (other := analysis(artifacts)) is not None and (data := load_json(vault, other)):
         section = email_section(data, language)
         if section is not None:

@@ -26,11 +26,12 @@ from spoorvast.web.session import Locked, VaultSession, Watchdog
 from spoorvast.web.settings import WebSettings
 from spoorvast.web.static_dir import STATIC
 from spoorvast.web.uploads import Uploads
+from spoorvast.web.watch_scheduler import WatchScheduler
 
 ROUTERS = ("routes_auth", "routes_cases", "routes_items", "routes_add", "routes_work",
            "routes_timeline", "routes_vault", "routes_features", "routes_reread",
            "routes_drafts", "routes_corrections", "routes_calls", "routes_entries",
-           "routes_login", "routes_resume")
+           "routes_login", "routes_resume", "routes_watch")
 NOT_ACTIVITY = ("/jobs/", "/static/", "/favicon", "/state")
 
 
@@ -38,21 +39,25 @@ def create_app(settings: WebSettings) -> FastAPI:
     session = VaultSession(settings)
     watchdog = Watchdog(session)
     agent = InboxAgent(session)  # seals what the browser extension adds while unlocked
+    watches = WatchScheduler(session)  # runs the due watches while unlocked
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         scratch.sweep()  # what a killed spoorvast left in memory or in an output folder
         watchdog.start()
         agent.start()
+        watches.start()
         try:
             yield
         finally:
             watchdog.stop()
             agent.stop()
+            watches.stop()
             session.lock()
 
     app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     _state(app, settings, session)
+    app.state.watches = watches
     app.middleware("http")(_guard)
     _handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

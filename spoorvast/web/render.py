@@ -21,6 +21,7 @@ from spoorvast.i18n import LANGUAGES, N_, _, ngettext, pick_language, use_in_con
 from spoorvast.model.role_words import ROLE_WORDS
 from spoorvast.web import words
 from spoorvast.web.security import csrf_token
+from spoorvast.web.watch_notices import watch_notices
 
 TEMPLATES = Path(__file__).parent / "templates"
 LANG_COOKIE = "sv_lang"
@@ -144,6 +145,6 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
         "notices": [],
     }
     if base["unlocked"]:
-        base["notices"] = state.jobs.take_interrupted()
+        base["notices"] = [*state.jobs.take_interrupted(), *watch_notices(state.session)]
     html = state.env.get_template(template).render({**base, **context})
     return HTMLResponse(html, status_code=status)

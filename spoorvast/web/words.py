@@ -21,6 +21,7 @@ EVENT_KINDS = {
     "police-report": N_("police report"), "platform-report": N_("report to a platform"),
     "helpline-report": N_("help line"), "impact": N_("impact on me"), "other": N_("other"),
     "note": N_("note"), "capture": N_("web page"),
+    "page-change": N_("watched page changed"),
 }
 CUSTODY_ACTIONS = {
     "item.added": N_("added and sealed"), "artifact.sealed": N_("file sealed"),

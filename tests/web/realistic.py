@@ -47,7 +47,8 @@ PAGE = ("<!doctype html><html lang='nl'><head><title>Profiel van Kevin V</title>
 # routes that give files, not words (a download, a picture, a chart, a dossier ZIP)
 FILES = {"/c/{case_id}/items/{label}/thumb", "/c/{case_id}/items/{label}/file/{sha256}",
          "/c/{case_id}/charts/{name}.svg", "/c/{case_id}/dossier/{job_id}", "/favicon.ico",
-         "/state", "/jobs/{job_id}", "/drafts/{name}"}  # files, images, JSON
+         "/state", "/jobs/{job_id}", "/drafts/{name}",
+         "/c/{case_id}/watches/{watch_id}/difference.png"}  # files, images, JSON
 EXTRA = ("/c/{case_id}/search?q=woont", "/c/{case_id}/search?q=niets+hiervan",
          "/c/{case_id}/timeline?marked=1", "/c/{case_id}/items?all=1",
          *(f"/cases?msg={code}" for code in FLASHES))
@@ -95,6 +96,8 @@ def build(client: Browserish, folder: Path, which: tuple[str, ...] = ALL_JOBS) -
     client.post(f"/c/{case_id}/notes", {"kind": "requested-action", "at": "2026-03-13T09:00",
                                         "text": "Ik heb 150 euro overgeschreven."})
     built.labels = sorted({line.split(":")[0] for line in _item_lines(client, case_id)})
+    client.post(f"/c/{case_id}/watches", {"url": "https://example.org/kevin", "every": "1d"})
+    client.post(f"/c/{case_id}/watches/1/pause")  # paused: the test never captures it
     return built
 
 
@@ -146,7 +149,7 @@ def take_over(page: Any, url: str) -> None:
 def screens(app: Any, built: Built) -> list[str]:
     """Every screen: each GET route of the app that gives a page (so a new route is
     checked too), with the case's items, plus a few query variants."""
-    values = {"case_id": [str(built.case_id)], "label": built.labels}
+    values = {"case_id": [str(built.case_id)], "label": built.labels, "watch_id": ["1"]}
     paths: list[str] = []
     for route in _routes(app.routes):
         if "GET" not in route.methods or route.path in FILES:
