@@ -34,7 +34,7 @@ import secrets
 import struct
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Protocol
 
 from nacl import bindings as sodium
 from nacl.exceptions import BadSignatureError, CryptoError
@@ -49,6 +49,10 @@ _TAG_FINAL = int(sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL)
 _CONSONANTS = "bdfghjklmnprstvz"
 _VOWELS = "aeiou"
 QR_PREFIX = "spoorvast-key:1:"
+
+
+class Readable(Protocol):
+    def read(self, size: int, /) -> bytes: ...
 
 
 class SealError(Exception):
@@ -198,7 +202,7 @@ def open_record(keys: EpochKeys, case_id: str, record_id: str, sealed: bytes) ->
     raise SealError("record is bound to another case, record or epoch")
 
 
-def encrypt_stream(key: bytes, blob_id: str, source: BinaryIO) -> Iterator[bytes]:
+def encrypt_stream(key: bytes, blob_id: str, source: Readable) -> Iterator[bytes]:
     """The encrypted blob: a header, then one encrypted chunk per :data:`CHUNK` bytes of
     *source*; the blob id is associated data of every chunk; the last is tagged final."""
     state = sodium.crypto_secretstream_xchacha20poly1305_state()
@@ -237,7 +241,8 @@ def decrypt_stream(key: bytes, blob_id: str, chunks: Iterable[bytes]) -> Iterato
         raise SealError("blob is cut off or has bytes after its end")
 
 
-def _pull(state: object, cipher: bytes, ad: bytes) -> tuple[bytes, bool]:
+def _pull(state: sodium.crypto_secretstream_xchacha20poly1305_state, cipher: bytes,
+          ad: bytes) -> tuple[bytes, bool]:
     try:
         plain, tag = sodium.crypto_secretstream_xchacha20poly1305_pull(state, cipher, ad)
     except CryptoError as exc:
@@ -248,3 +253,16 @@ def _pull(state: object, cipher: bytes, ad: bytes) -> tuple[bytes, bool]:
 def encrypted_size(plain_size: int) -> int:
     chunks = max(1, -(-plain_size // CHUNK))
     return _HEADER + plain_size + chunks * _ABYTES
+
+
+GENESIS = hashlib.sha256(b"spoorvast-case-chain\0").digest()
+
+
+def chain_hash(previous: bytes, pos: int, body: bytes, signature: bytes) -> bytes:
+    """The hash of entry *pos* of a case's chain over (previous hash, signed entry); the
+    server computes it when it assigns the order, and every client recomputes it."""
+    digest = hashlib.sha256(previous)
+    digest.update(struct.pack(">QI", pos, len(body)))
+    digest.update(body)
+    digest.update(signature)
+    return digest.digest()
