@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Body
 from pydantic import BaseModel, Field
 
 from spoorvast.server import access
@@ -83,7 +84,8 @@ def members(case_id: uuid.UUID, me: Me, state: State) -> list[dict[str, object]]
         assert account is not None
         out.append({**_membership(member), "box": b64(account.box_public),
                     "verify": b64(account.verify_public),
-                    "revoked": member.revoked_at is not None})
+                    "revoked": member.revoked_at is not None,
+                    "active": member.active(now())})
     return out
 
 
@@ -106,12 +108,14 @@ def add_member(case_id: uuid.UUID, body: Grant, me: Me, state: State) -> dict[st
 
 
 @router.post("/cases/{case_id}/members/{account}/revoke")
-def revoke(case_id: uuid.UUID, account: uuid.UUID, body: Rotation | None, me: Me,
-           state: State) -> dict[str, bool]:
+def revoke(case_id: uuid.UUID, account: uuid.UUID, me: Me, state: State,
+           body: Annotated[Rotation | None, Body()] = None) -> dict[str, bool]:
     access.grant(state.store, case_id, me, access.OWNER)
     target = state.store.membership(case_id, account)
     if target is None or account == me:
         raise ApiError(422, "not_a_member")
+    if body is None and target.role in access.READ and target.revoked_at is None:
+        raise ApiError(409, "rotation_required")  # a reader leaves: a new key for the rest
     rotation = _rotation(state, case_id, account, body)
     entry = {"action": "revoke", "member": str(account), "by": str(me),
              "epoch": body.epoch if body else None}

@@ -52,6 +52,10 @@ class Api:
             response = self._send(method, path, **kwargs)
         return _answer(response)
 
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """A logged-in request whose answer is returned as it is (for checks)."""
+        return self._send(method, path, **kwargs)
+
     def _send(self, method: str, path: str, auth: bool = True, **kwargs: Any
               ) -> httpx.Response:
         headers = dict(kwargs.pop("headers", {}))

@@ -117,7 +117,7 @@ class SharedCase:
         """Revoke and rotate: a new epoch key for the remaining readers only."""
         remaining = {uuid.UUID(m["account"]): unb64(m["box"])
                      for m in self.api.members(self.case_id)
-                     if not m["revoked"] and m["role"] in READERS
+                     if m["active"] and m["role"] in READERS
                      and uuid.UUID(m["account"]) != account}
         fresh = sk.EpochKeys.generate(self.current_epoch() + 1)
         self.api.revoke(self.case_id, account, fresh.epoch, fresh.dropbox_public,
