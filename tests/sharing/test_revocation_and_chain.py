@@ -89,7 +89,7 @@ def test_a_forged_entry_is_found(server: Harness) -> None:
 def test_a_reordered_or_resigned_chain_is_found(server: Harness) -> None:
     victim, case, rows = chain_rows(server)
     keys, server_key = member_keys(victim, case), victim.server_key()
-    swapped = rows[:-2] + [rows[-1], rows[-2]]
+    swapped = [*rows[:-2], rows[-1], rows[-2]]
     with pytest.raises(ShareError) as found:
         verify_chain(swapped, server_key, keys)
     assert found.value.code == "chain_out_of_order"
