@@ -36,6 +36,7 @@ COMMAND_MODULES: list[str] = [
     "spoorvast.cli.cmd_dossier",
     "spoorvast.cli.cmd_ui",
     "spoorvast.cli.cmd_withdraw",
+    "spoorvast.cli.cmd_server",
 ]
 
 

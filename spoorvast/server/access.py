@@ -28,10 +28,11 @@ OPENS_CASES = frozenset({"caseworker", "client"})
 class ApiError(Exception):
     """An answer with an HTTP status and a stable code; never content, never a trace."""
 
-    def __init__(self, status: int, code: str) -> None:
+    def __init__(self, status: int, code: str, seq: int | None = None) -> None:
         super().__init__(code)
         self.status = status
         self.code = code
+        self.seq = seq  # where an answer names a record of the caller's own
 
 
 def token_hash(token: str) -> bytes:

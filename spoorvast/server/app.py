@@ -33,13 +33,14 @@ def create_app(state: ServerState) -> FastAPI:
     return app
 
 
-def error(status: int, code: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code}}, status_code=status)
+def error(status: int, code: str, seq: int | None = None) -> JSONResponse:
+    body: dict[str, object] = {"code": code} if seq is None else {"code": code, "seq": seq}
+    return JSONResponse({"error": body}, status_code=status)
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
-    return error(exc.status, exc.code)
+    return error(exc.status, exc.code, exc.seq)
 
 
 async def _bad_request(request: Request, exc: Exception) -> Response:

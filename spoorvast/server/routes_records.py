@@ -59,8 +59,9 @@ def push(case_id: uuid.UUID, body: Push, me: Me, state: State) -> list[dict[str,
         try:
             seq, new = state.store.push(case_id, record.record, record.epoch, me, data,
                                         entry, signature)
-        except Conflict as exc:
-            raise ApiError(409, "record_differs") from exc
+        except Conflict as exc:  # its seq is told to its own author only
+            raise ApiError(409, "record_differs",
+                           exc.seq if exc.author == me else None) from exc
         newest = max(newest, seq if new else 0)
         out.append({"record": str(record.record), "seq": seq, "new": new})
     if newest:

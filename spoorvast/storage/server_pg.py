@@ -34,7 +34,12 @@ _LOCK = 0x5F00_0001  # advisory lock id of the migrations
 
 
 class Conflict(Exception):
-    """The same record id was pushed before with other bytes."""
+    """The same record id was pushed before with other bytes (by *author*, as *seq*)."""
+
+    def __init__(self, seq: int, author: uuid.UUID) -> None:
+        super().__init__(f"record {seq} differs")
+        self.seq = seq
+        self.author = author
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,11 @@ class ServerStore:
     def _tx(self) -> Iterator[psycopg.Connection[tuple[Any, ...]]]:
         with self._pool.connection() as conn, conn.transaction():
             yield conn
+
+    def has_table(self, name: str) -> bool:
+        with self._tx() as conn:
+            row = conn.execute("SELECT to_regclass(%s)", (name,)).fetchone()
+        return row is not None and row[0] is not None
 
     def migrate(self) -> list[str]:
         applied: list[str] = []
@@ -297,11 +307,11 @@ class ServerStore:
         new). A record id pushed before with the same bytes returns its first seq."""
         with self._tx() as conn:
             _lock_case(conn, case_id)
-            row = conn.execute("SELECT seq, body FROM records WHERE case_id = %s AND "
-                               "record_id = %s", (case_id, record_id)).fetchone()
+            row = conn.execute("SELECT seq, body, author FROM records WHERE case_id = %s "
+                               "AND record_id = %s", (case_id, record_id)).fetchone()
             if row is not None:
                 if bytes(row[1]) != body:
-                    raise Conflict(str(record_id))
+                    raise Conflict(int(row[0]), _uuid(row[2]))
                 return int(row[0]), False
             seq = conn.execute("UPDATE cases SET last_seq = last_seq + 1 WHERE id = %s "
                                "RETURNING last_seq", (case_id,)).fetchone()
@@ -382,13 +392,13 @@ class ServerStore:
             conn.execute("DELETE FROM blob_parts WHERE case_id = %s AND blob_id = %s",
                          (case_id, blob_id))
 
-    def bump_notices(self, case_id: uuid.UUID, seq: int, author: uuid.UUID) -> int:
+    def bump_notices(self, case_id: uuid.UUID, seq: int, author: uuid.UUID | None) -> int:
         """Tell every other active reader of the case that records up to *seq* exist."""
         with self._tx() as conn:
             cursor = conn.execute(
                 "INSERT INTO notices (account_id, case_id, latest_seq) SELECT account_id, "
                 "case_id, %s FROM memberships WHERE case_id = %s AND revoked_at IS NULL AND "
-                "role <> 'contributor' AND account_id <> %s ON CONFLICT (account_id, "
+                "role <> 'contributor' AND account_id IS DISTINCT FROM %s ON CONFLICT (account_id, "
                 "case_id) DO UPDATE SET latest_seq = GREATEST(notices.latest_seq, "
                 "EXCLUDED.latest_seq)", (seq, case_id, author))
             return int(cursor.rowcount)

@@ -23,10 +23,11 @@ LOGIN = b"spoorvast-login\0"
 class ServerRefused(Exception):
     """The server answered with an error code (``code``) and HTTP ``status``."""
 
-    def __init__(self, status: int, code: str) -> None:
+    def __init__(self, status: int, code: str, seq: int | None = None) -> None:
         super().__init__(f"{status} {code}")
         self.status = status
         self.code = code
+        self.seq = seq
 
 
 def b64(data: bytes) -> str:
@@ -181,8 +182,10 @@ class Api:
 def _answer(response: httpx.Response) -> Any:
     if response.status_code >= 400:
         try:
-            code = str(response.json()["error"]["code"])
-        except (ValueError, KeyError, TypeError):
-            code = "unreadable_answer"
-        raise ServerRefused(response.status_code, code)
+            error = response.json()["error"]
+            code, seq = str(error["code"]), error.get("seq")
+        except (ValueError, KeyError, TypeError, AttributeError):
+            code, seq = "unreadable_answer", None
+        raise ServerRefused(response.status_code, code,
+                            seq if isinstance(seq, int) else None)
     return response.json()

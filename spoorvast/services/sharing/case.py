@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, BinaryIO
 
-from spoorvast.services.sharing.api import Api, b64, unb64
+from spoorvast.services.sharing.api import Api, ServerRefused, b64, unb64
 from spoorvast.storage import sharing_keys as sk
 
 PART = 8 << 20  # ciphertext bytes per uploaded part (S3 wants >= 5 MiB but the last)
@@ -155,16 +155,23 @@ class SharedCase:
     def add_item(self, name: str, kind: str, source: BinaryIO, size: int,
                  added_by: str, progress: Progress | None = None,
                  record: uuid.UUID | None = None) -> int:
-        """Seal and upload the original, then push its record and custody entry."""
+        """Seal and upload the original, then push its record and custody entry. Given a
+        stable *record* id, adding again (a resumed or repeated sync) returns the seq of
+        the first push and adds nothing (the blob uploaded again is left unreferenced)."""
         digest = hashlib.sha256()
         blob, key = uuid.uuid4(), secrets.token_bytes(32)
         hashed = _Hashing(source, digest)
         self.upload(blob, sk.encrypt_stream(key, str(blob), hashed),
                     sk.encrypted_size(size), progress)
-        return self.add_record("item", {
-            "name": name, "item_kind": kind, "sha256": digest.hexdigest(), "size": size,
-            "blob": str(blob), "blob_key": b64(key), "added_by": added_by,
-            "added_at": datetime.now(UTC).isoformat()}, record)
+        fields = {"name": name, "item_kind": kind, "sha256": digest.hexdigest(),
+                  "size": size, "blob": str(blob), "blob_key": b64(key),
+                  "added_by": added_by, "added_at": datetime.now(UTC).isoformat()}
+        try:
+            return self.add_record("item", fields, record)
+        except ServerRefused as refused:
+            if record is None or refused.code != "record_differs" or refused.seq is None:
+                raise
+            return refused.seq
 
     def upload(self, blob: uuid.UUID, chunks: Iterable[bytes], total: int,
                progress: Progress | None = None) -> None:
