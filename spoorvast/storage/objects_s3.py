@@ -86,7 +86,7 @@ class ObjectStore:
         finally:
             body.close()
 
-    def keys(self) -> Iterator[str]:
+    def object_keys(self) -> Iterator[str]:
         for page in self._s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket):
             for item in page.get("Contents", []):
                 yield str(item["Key"])

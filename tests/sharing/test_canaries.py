@@ -57,7 +57,7 @@ def server_bytes(server: Harness, postgres: Postgres) -> bytes:
                            server.settings.database_url],
                           check=True, capture_output=True, timeout=120).stdout
     objects = server.state.objects
-    stored = [b"".join(objects.read(key)) for key in objects.keys()]
+    stored = [b"".join(objects.read(key)) for key in objects.object_keys()]
     assert stored, "the bucket should hold the case's blobs"
     return dump + b"".join(stored)
 
