@@ -109,12 +109,14 @@ def test_worker_fans_out_and_a_killed_api_loses_nothing(processes: Processes) ->
         case.add_item("big.bin", "file", io.BytesIO(data), len(data), "Ann",
                       kill_after_first_part, record)
     processes.api()
-    seq = case.add_item("big.bin", "file", io.BytesIO(data), len(data), "Ann", None, record)
-    again = case.add_item("big.bin", "file", io.BytesIO(data), len(data), "Ann", None, record)
+    seq = case.add_item("big.bin", "file", io.BytesIO(data), len(data), "Ann", None,
+                        record).seq
+    again = case.add_item("big.bin", "file", io.BytesIO(data), len(data), "Ann", None,
+                          record)
     reader = SharedCase(advocate, case.case_id)
     reader.load_keys()
     items = [r for r in reader.pull() if r.kind == "item"]
-    assert [r.seq for r in items] == [seq] and again == seq
+    assert [r.seq for r in items] == [seq] and (again.seq, again.new) == (seq, False)
     assert reader.fetch_bytes(items[0]) == data
 
 

@@ -17,7 +17,7 @@ from tests.sharing.conftest import Harness
 
 def add(case: SharedCase, name: str, data: bytes, record: uuid.UUID | None = None) -> int:
     return case.add_item(name, "screenshot", io.BytesIO(data), len(data), "me",
-                         record=record)
+                         record=record).seq
 
 
 def test_two_members_add_and_read_each_others_items(server: Harness) -> None:

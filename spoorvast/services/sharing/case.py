@@ -54,6 +54,16 @@ class SharedRecord:
         return uuid.UUID(value) if isinstance(value, str) else None
 
 
+@dataclass(frozen=True)
+class Added:
+    """Where an added item went: its server order, record and blob."""
+
+    seq: int
+    record: uuid.UUID
+    blob: uuid.UUID
+    new: bool
+
+
 class SharedCase:
     def __init__(self, api: Api, case_id: uuid.UUID) -> None:
         self.api = api
@@ -154,7 +164,7 @@ class SharedCase:
 
     def add_item(self, name: str, kind: str, source: BinaryIO, size: int,
                  added_by: str, progress: Progress | None = None,
-                 record: uuid.UUID | None = None) -> int:
+                 record: uuid.UUID | None = None) -> Added:
         """Seal and upload the original, then push its record and custody entry. Given a
         stable *record* id, adding again (a resumed or repeated sync) returns the seq of
         the first push and adds nothing (the blob uploaded again is left unreferenced)."""
@@ -166,12 +176,13 @@ class SharedCase:
         fields = {"name": name, "item_kind": kind, "sha256": digest.hexdigest(),
                   "size": size, "blob": str(blob), "blob_key": b64(key),
                   "added_by": added_by, "added_at": datetime.now(UTC).isoformat()}
+        record = record or uuid.uuid4()
         try:
-            return self.add_record("item", fields, record)
+            return Added(self.add_record("item", fields, record), record, blob, True)
         except ServerRefused as refused:
-            if record is None or refused.code != "record_differs" or refused.seq is None:
+            if refused.code != "record_differs" or refused.seq is None:
                 raise
-            return refused.seq
+            return Added(refused.seq, record, blob, False)
 
     def upload(self, blob: uuid.UUID, chunks: Iterable[bytes], total: int,
                progress: Progress | None = None) -> None:
@@ -199,12 +210,12 @@ class SharedCase:
         while True:
             rows = self.api.pull(self.case_id, after, page)
             for row in rows:
-                yield self._opened(row)
+                yield self.open_row(row)
                 after = int(row["seq"])
             if len(rows) < page:
                 return
 
-    def _opened(self, row: dict[str, Any]) -> SharedRecord:
+    def open_row(self, row: dict[str, Any]) -> SharedRecord:
         record = uuid.UUID(row["record"])
         plain = self._open(int(row["epoch"]), str(record), unb64(row["body"]))
         fields = json.loads(plain)
