@@ -44,8 +44,9 @@ class OrgRole(BaseModel):
 
 
 @router.get("/server")
-def server_key(state: State) -> dict[str, str]:
-    return {"verify": b64(state.verify_key), "protocol": "1"}
+def server_key(state: State) -> dict[str, object]:
+    return {"verify": b64(state.verify_key), "protocol": "1",
+            "direct_upload": state.objects.direct}
 
 
 @router.post("/accounts")

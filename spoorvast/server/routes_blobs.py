@@ -3,8 +3,12 @@
 ``PUT …/blobs/{id}`` stores a blob of up to :data:`MAX_BODY` bytes in one object;
 ``PUT …/blobs/{id}/parts/{n}`` sends part *n* of a bigger one (S3 multipart: every part
 but the last at least 5 MiB), ``GET …/blobs/{id}/parts`` says which parts arrived, and
-``POST …/blobs/{id}/complete`` joins them. A request body is read as it streams in, up
-to its limit, so memory is bounded per request. Every fetch is logged on the chain.
+``POST …/blobs/{id}/complete`` joins them. Where the store is reachable by members'
+apps (``SPOORVAST_S3_PUBLIC_ENDPOINT``), ``POST …/blobs/{id}/direct`` gives a signed URL
+for one PUT of the ciphertext straight into the store (under a random key the server
+chose), and ``complete`` then checks its size there: the bytes skip one hop. A request
+body is read as it streams in, up to its limit, so memory is bounded per request. Every
+fetch is logged on the chain.
 """
 
 from __future__ import annotations
@@ -18,12 +22,14 @@ from starlette.responses import StreamingResponse
 from spoorvast.server import access
 from spoorvast.server.access import ApiError
 from spoorvast.server.deps import Me, State
-from spoorvast.storage.objects_s3 import new_key
+from spoorvast.storage.objects_s3 import ObjectMissing, new_key
 from spoorvast.storage.server_pg import BlobRow
 
 router = APIRouter()
 MAX_BODY = 64 << 20
 MAX_PARTS = 10_000
+MAX_DIRECT = 5 << 30  # one S3 PUT
+DIRECT = "direct"  # upload_id of a blob sent with a signed URL
 
 
 async def _body(request: Request) -> bytes:
@@ -82,6 +88,22 @@ async def put_part(case_id: uuid.UUID, blob_id: uuid.UUID, number: int, request:
     return {"part": number, "size": len(data)}
 
 
+@router.post("/cases/{case_id}/blobs/{blob_id}/direct")
+def direct(case_id: uuid.UUID, blob_id: uuid.UUID, body: dict[str, int], me: Me,
+           state: State) -> dict[str, object]:
+    access.grant(state.store, case_id, me, access.ADD)
+    size = body.get("size", -1)
+    if not state.objects.direct:
+        raise ApiError(404, "direct_upload_off")
+    if not 0 <= size <= MAX_DIRECT:
+        raise ApiError(422, "bad_size")
+    found = _existing(state, case_id, blob_id, me)
+    if found is not None:
+        raise ApiError(409, "blob_exists")
+    found = state.store.add_blob(case_id, blob_id, new_key(), me, DIRECT, None)
+    return {"url": state.objects.upload_url(found.object_key, size)}
+
+
 @router.get("/cases/{case_id}/blobs/{blob_id}/parts")
 def parts(case_id: uuid.UUID, blob_id: uuid.UUID, me: Me,
           state: State) -> dict[str, object]:
@@ -101,6 +123,13 @@ def complete(case_id: uuid.UUID, blob_id: uuid.UUID, me: Me,
         raise ApiError(404, "no_such_blob")
     if found.size is not None:
         return {"blob": str(blob_id), "size": found.size}
+    if found.upload_id == DIRECT:
+        try:
+            size = state.objects.size(found.object_key)
+        except ObjectMissing as exc:
+            raise ApiError(409, "blob_missing") from exc
+        state.store.finish_blob(case_id, blob_id, size)
+        return {"blob": str(blob_id), "size": size}
     done = state.store.parts(case_id, blob_id)
     if not done or [n for n, _, _ in done] != list(range(1, len(done) + 1)):
         raise ApiError(409, "parts_missing")

@@ -29,7 +29,8 @@ class ServerSettings:
         url = database_url or env.get("SPOORVAST_DATABASE_URL", "")
         s3 = S3Settings(env.get("SPOORVAST_S3_ENDPOINT"), env.get("SPOORVAST_S3_BUCKET",
                                                                   "spoorvast"),
-                        env.get("SPOORVAST_S3_ACCESS_KEY"), env.get("SPOORVAST_S3_SECRET_KEY"))
+                        env.get("SPOORVAST_S3_ACCESS_KEY"), env.get("SPOORVAST_S3_SECRET_KEY"),
+                        public_endpoint=env.get("SPOORVAST_S3_PUBLIC_ENDPOINT") or None)
         key = key_file or Path(env.get("SPOORVAST_SERVER_KEY_FILE", "spoorvast-server.key"))
         return cls(url, s3, key)
 

@@ -32,6 +32,17 @@ class S3Settings:
     access_key: str | None
     secret_key: str | None
     region: str = "us-east-1"
+    # the endpoint members' apps reach, when they may put ciphertext straight into the
+    # store with a short-lived signed URL (None: every byte goes through the API)
+    public_endpoint: str | None = None
+
+
+def _client(settings: S3Settings, endpoint: str | None) -> Any:
+    return boto3.client(
+        "s3", endpoint_url=endpoint, aws_access_key_id=settings.access_key,
+        aws_secret_access_key=settings.secret_key, region_name=settings.region,
+        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 3},
+                      max_pool_connections=32))
 
 
 def new_key() -> str:
@@ -41,11 +52,20 @@ def new_key() -> str:
 class ObjectStore:
     def __init__(self, settings: S3Settings) -> None:
         self.bucket = settings.bucket
-        self._s3: Any = boto3.client(
-            "s3", endpoint_url=settings.endpoint, aws_access_key_id=settings.access_key,
-            aws_secret_access_key=settings.secret_key, region_name=settings.region,
-            config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 3},
-                          max_pool_connections=32))
+        self._s3: Any = _client(settings, settings.endpoint)
+        self._public: Any = (_client(settings, settings.public_endpoint)
+                             if settings.public_endpoint else None)
+
+    @property
+    def direct(self) -> bool:
+        return self._public is not None
+
+    def upload_url(self, key: str, size: int, seconds: int = 900) -> str:
+        """A signed URL that lets one PUT of *size* bytes to *key* (and nothing else)."""
+        assert self._public is not None
+        return str(self._public.generate_presigned_url(
+            "put_object", Params={"Bucket": self.bucket, "Key": key, "ContentLength": size},
+            ExpiresIn=seconds))
 
     def ensure_bucket(self) -> None:
         try:

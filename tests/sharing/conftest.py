@@ -8,6 +8,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,20 +48,36 @@ class Harness:
         return org
 
 
-def make_harness(postgres: Postgres, s3: S3, folder: Path) -> Harness:
+# SeaweedFS gives each bucket volumes of its own, and the test server has room for a few
+# dozen: the tests share one bucket (object keys are random), the canary test has its own.
+_SHARED_BUCKET = "sv-shared-" + uuid.uuid4().hex[:8]
+
+
+def make_harness(postgres: Postgres, s3: S3, folder: Path, direct: bool = False,
+                 own_bucket: bool = False) -> Harness:
     name = "sv_" + uuid.uuid4().hex[:12]
     url = postgres.create_database(name)
-    bucket = s3.create_bucket("sv-" + uuid.uuid4().hex[:12])
-    settings = ServerSettings(url, S3Settings(s3.endpoint, bucket, s3.access_key,
-                                              s3.secret_key), folder / "server.key")
+    bucket = "sv-" + uuid.uuid4().hex[:12] if own_bucket else _SHARED_BUCKET
+    from botocore.exceptions import ClientError
+
+    with suppress(ClientError):  # made by an earlier test of this process
+        s3.create_bucket(bucket)
+    settings = ServerSettings(url, S3Settings(
+        s3.endpoint, bucket, s3.access_key, s3.secret_key,
+        public_endpoint=s3.endpoint if direct else None), folder / "server.key")
     state = open_state(settings)
     state.store.migrate()
     return Harness(state, settings, name)
 
 
 @pytest.fixture
-def server(postgres: Postgres, s3: S3, tmp_path: Path) -> Iterator[Harness]:
-    harness = make_harness(postgres, s3, tmp_path)
+def server(postgres: Postgres, s3: S3, tmp_path: Path,
+           request: pytest.FixtureRequest) -> Iterator[Harness]:
+    """The server; ``@pytest.mark.parametrize("server", [{"direct": True}],
+    indirect=True)`` offers signed URLs straight into the store; ``{"own_bucket": True}``
+    gives it a bucket of its own."""
+    options = getattr(request, "param", {})
+    harness = make_harness(postgres, s3, tmp_path, **options)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)

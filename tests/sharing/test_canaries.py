@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 import subprocess
 
+import pytest
+
 from spoorvast.services.sharing.api import Api
 from spoorvast.services.sharing.case import SharedCase
 from tests.servers import Postgres
@@ -67,6 +69,7 @@ def forms(word: str) -> list[bytes]:
     return [raw, raw.lower(), raw.hex().encode(), raw.upper().hex().encode()]
 
 
+@pytest.mark.parametrize("server", [{"own_bucket": True}], indirect=True)
 def test_the_server_holds_none_of_the_case_words(server: Harness,
                                                  postgres: Postgres) -> None:
     victim = realistic_case(server)

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from spoorvast.services.sharing.api import Api, ServerRefused
+from spoorvast.services.sharing.api import Api, ServerRefused, b64
 from spoorvast.services.sharing.case import SharedCase, ShareError
 from spoorvast.services.sharing.chain import verify_chain
 from spoorvast.storage import sharing_keys as sk
@@ -54,16 +54,25 @@ def test_removed_member_gets_nothing_new_and_the_new_key_is_used(server: Harness
     assert [r.fields["name"] for r in stays.pull() if r.kind == "item"] == ["after.txt"]
 
 
-def test_stale_epoch_push_is_refused(server: Harness) -> None:
+def test_stale_epoch_push_is_refused_and_the_client_moves_on(server: Harness) -> None:
     victim, advocate, _, case = shared(server)
     assert advocate.account is not None
     old = SharedCase(victim, case.case_id)
-    old.keys = {0: case.keys[0]}
+    old.load_keys()
+    assert old.current_epoch() == 0  # remembered from before the rotation
     case.remove_member(advocate.account)
-    old.current_epoch = lambda: 0  # type: ignore[method-assign]
+    record = str(uuid.uuid4())
+    body = sk.seal_record(old.keys[0], str(case.case_id), record, b"{}")
+    entry = json.dumps({"case": str(case.case_id), "record": record, "epoch": 0,
+                        "author": str(victim.account),
+                        "body_sha256": __import__("hashlib").sha256(body).hexdigest()}).encode()
     with pytest.raises(ServerRefused) as refused:
-        old.add_record("note", {"text": "with the old key"})
+        victim.push(case.case_id, [{"record": record, "epoch": 0, "body": b64(body),
+                                    "entry": b64(entry),
+                                    "signature": b64(victim.identity.sign(entry))}])
     assert refused.value.code == "stale_epoch"
+    old.add_record("note", {"text": "after the rotation"})  # asks again, uses epoch 1
+    assert victim.pull(case.case_id, 0)[-1]["epoch"] == 1
 
 
 def chain_rows(server: Harness) -> tuple[Api, SharedCase, list[dict[str, object]]]:

@@ -10,7 +10,7 @@ import uuid
 import pytest
 
 from spoorvast.services.sharing.api import ServerRefused
-from spoorvast.services.sharing.case import PART, SharedCase, stable_record_id
+from spoorvast.services.sharing.case import SINGLE, SharedCase, stable_record_id
 from spoorvast.services.sharing.chain import check_record, verify_chain
 from tests.sharing.conftest import Harness
 
@@ -26,7 +26,7 @@ def test_two_members_add_and_read_each_others_items(server: Harness) -> None:
     mine = SharedCase.create(victim, org, "Case of Ann", "my case", "Ann")
     assert advocate.account is not None
     mine.add_member(advocate.account, "advocate", "Bo", "support", None)
-    big = os.urandom(PART + 123_456)  # two parts
+    big = os.urandom(SINGLE + 123_456)  # sent in parts
     add(mine, "threat.png", b"png bytes from the victim")
     add(mine, "video.mp4", big)
 
@@ -69,3 +69,25 @@ def test_re_push_of_the_same_record_adds_nothing(server: Harness) -> None:
     with pytest.raises(ServerRefused) as refused:
         case.add_record("note", {"text": "other"}, record)
     assert refused.value.code == "record_differs"
+
+
+@pytest.mark.parametrize("server", [{"direct": True}], indirect=True)
+def test_blobs_go_straight_into_the_store_when_offered(server: Harness) -> None:
+    victim, contributor, stranger = server.person(), server.person(), server.person()
+    org = server.org(victim, client=[victim])
+    case = SharedCase.create(victim, org, "t", "p", "Ann")
+    assert contributor.account is not None and victim.about()["direct_upload"] is True
+    case.add_member(contributor.account, "contributor", "Cy", "photos")
+    data = os.urandom(300_000)
+    SharedCase(contributor, case.case_id).add_item("p.jpg", "photo", io.BytesIO(data),
+                                                   len(data), "Cy")
+    item = next(r for r in case.pull() if r.kind == "item")
+    assert case.fetch_bytes(item) == data
+    refused = stranger.request("POST", f"/cases/{case.case_id}/blobs/{uuid.uuid4()}/direct",
+                               json={"size": 10})
+    assert (refused.status_code, refused.json()["error"]["code"]) == (404, "no_such_case")
+    unsent = uuid.uuid4()
+    victim.request("POST", f"/cases/{case.case_id}/blobs/{unsent}/direct", json={"size": 5})
+    with pytest.raises(ServerRefused) as missing:
+        victim.complete(case.case_id, unsent)
+    assert missing.value.code == "blob_missing"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import httpx
@@ -45,6 +45,7 @@ class Api:
         self.identity = identity
         self.account = account
         self._token: str | None = None
+        self._about: dict[str, Any] | None = None
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         response = self._send(method, path, **kwargs)
@@ -88,8 +89,13 @@ class Api:
         answer = self._call("GET", f"/accounts/{account}")
         return PublicIdentity(unb64(answer["box"]), unb64(answer["verify"]))
 
+    def about(self) -> dict[str, Any]:
+        if self._about is None:
+            self._about = dict(_answer(self.http.get("/server")))
+        return self._about
+
     def server_key(self) -> bytes:
-        return unb64(_answer(self.http.get("/server"))["verify"])
+        return unb64(self.about()["verify"])
 
     def create_org(self) -> uuid.UUID:
         return uuid.UUID(self._call("POST", "/orgs")["org"])
@@ -163,6 +169,15 @@ class Api:
 
     def put_part(self, case: uuid.UUID, blob: uuid.UUID, number: int, data: bytes) -> None:
         self._call("PUT", f"/cases/{case}/blobs/{blob}/parts/{number}", content=data)
+
+    def put_direct(self, case: uuid.UUID, blob: uuid.UUID, chunks: Iterable[bytes],
+                   size: int) -> None:
+        """Ciphertext straight into the object store, with the URL the server signed."""
+        url = self._call("POST", f"/cases/{case}/blobs/{blob}/direct", json={"size": size})
+        answer = self.http.put(str(url["url"]), content=chunks,
+                               headers={"content-length": str(size)})
+        if answer.status_code >= 300:
+            raise ServerRefused(answer.status_code, "store_refused")
 
     def parts(self, case: uuid.UUID, blob: uuid.UUID) -> dict[str, Any]:
         return dict(self._call("GET", f"/cases/{case}/blobs/{blob}/parts"))

@@ -23,7 +23,9 @@ from typing import Any, BinaryIO
 from spoorvast.services.sharing.api import Api, ServerRefused, b64, unb64
 from spoorvast.storage import sharing_keys as sk
 
-PART = 8 << 20  # ciphertext bytes per uploaded part (S3 wants >= 5 MiB but the last)
+PART = 16 << 20  # ciphertext bytes per uploaded part (S3 wants >= 5 MiB but the last)
+SINGLE = 32 << 20  # blobs up to this size go up in one request (the server takes 64 MiB)
+DIRECT = 1 << 30  # bigger blobs go in parts through the API (resumable part by part)
 READERS = frozenset({"owner", "advocate", "lawyer"})
 Progress = Callable[[int, int], None]
 NAMESPACE = uuid.UUID("9a1d6a43-3f0e-4a55-9a39-5e3c0c7d2b11")
@@ -69,6 +71,7 @@ class SharedCase:
         self.api = api
         self.case_id = case_id
         self.keys: dict[int, sk.EpochKeys] = {}
+        self._epoch: int | None = None
 
     # making and opening -----------------------------------------------------------------
 
@@ -98,8 +101,11 @@ class SharedCase:
         sealed = self.api.case(self.case_id)["title"]
         return self._open(0, "title", unb64(sealed)).decode()
 
-    def current_epoch(self) -> int:
-        return int(self.api.case(self.case_id)["epoch"])
+    def current_epoch(self, fresh: bool = False) -> int:
+        """The case's epoch (asked once; asked again after the server says it moved)."""
+        if fresh or self._epoch is None:
+            self._epoch = int(self.api.case(self.case_id)["epoch"])
+        return self._epoch
 
     def _seal(self, record_id: str, plaintext: bytes) -> bytes:
         return sk.seal_record(self.keys[max(self.keys)], str(self.case_id), record_id,
@@ -133,6 +139,7 @@ class SharedCase:
         self.api.revoke(self.case_id, account, fresh.epoch, fresh.dropbox_public,
                         {a: fresh.wrap_for(box) for a, box in remaining.items()})
         self.keys[fresh.epoch] = fresh
+        self._epoch = fresh.epoch
         return fresh.epoch
 
     # adding -----------------------------------------------------------------------------
@@ -141,6 +148,17 @@ class SharedCase:
                    record: uuid.UUID | None = None) -> int:
         """Push one record (idempotent by its id); returns its server order (seq)."""
         record = record or uuid.uuid4()
+        try:
+            return self._push_record(kind, fields, record)
+        except ServerRefused as refused:
+            if refused.code != "stale_epoch":
+                raise
+            self.current_epoch(fresh=True)
+            if self._epoch not in self.keys and self.keys:
+                self.load_keys()
+            return self._push_record(kind, fields, record)
+
+    def _push_record(self, kind: str, fields: dict[str, Any], record: uuid.UUID) -> int:
         payload = json.dumps({"v": 1, "kind": kind, **fields}, sort_keys=True).encode()
         epoch, body = self._seal_for_me(record, payload)
         entry = json.dumps({
@@ -186,7 +204,14 @@ class SharedCase:
 
     def upload(self, blob: uuid.UUID, chunks: Iterable[bytes], total: int,
                progress: Progress | None = None) -> None:
-        buffer, number, sent, multipart = bytearray(), 0, 0, total > PART
+        """Straight into the store when the server offers it (one PUT, the bytes stream
+        as they are encrypted), else through the API: whole, or in parts."""
+        if self.api.about().get("direct_upload") and total <= DIRECT:
+            self.api.put_direct(self.case_id, blob, chunks, total)
+            self.api.complete(self.case_id, blob)
+            _tell(progress, total, total)
+            return
+        buffer, number, sent, multipart = bytearray(), 0, 0, total > SINGLE
         for chunk in chunks:
             buffer += chunk
             while multipart and len(buffer) >= PART:
