@@ -54,6 +54,9 @@ class Api:
             response = self._send(method, path, **kwargs)
         return _answer(response)
 
+    def close(self) -> None:
+        self.http.close()
+
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """A logged-in request whose answer is returned as it is (for checks)."""
         return self._send(method, path, **kwargs)

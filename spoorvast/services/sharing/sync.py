@@ -42,6 +42,7 @@ from spoorvast.storage.sharing_keys import Identity, PublicIdentity, fingerprint
 from spoorvast.storage.vault import Vault
 
 IDENTITY = "sharing.identity"
+ACCOUNT = "sharing.account."  # + server URL: this member's account there
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
 
@@ -88,18 +89,34 @@ def identity(vault: Vault) -> Identity:
     return made
 
 
-def _key(case: Case, *parts: str) -> str:
+def connect(vault: Vault, server: str) -> Api:
+    """An API client for *server* with this vault's identity; the account is made on
+    the first contact and remembered."""
+    import httpx
+
+    api = Api(httpx.Client(base_url=server, timeout=120), identity(vault))
+    stored = vault.store.setting(ACCOUNT + server)
+    if stored:
+        api.account = uuid.UUID(stored)
+        return api
+    account = api.register()
+    with vault.store.transaction() as tx:
+        tx.set_setting(ACCOUNT + server, str(account))
+    return api
+
+
+def setting_key(case: Case, *parts: str) -> str:
     return ".".join(("sharing", str(case.id), *parts))
 
 
 def link_of(vault: Vault, case: Case) -> Link | None:
-    stored = vault.store.setting(_key(case, "link"))
+    stored = vault.store.setting(setting_key(case, "link"))
     return Link.from_json(stored) if stored else None
 
 
 def save_link(vault: Vault, case: Case, link: Link) -> None:
     with vault.store.transaction() as tx:
-        tx.set_setting(_key(case, "link"), link.to_json())
+        tx.set_setting(setting_key(case, "link"), link.to_json())
 
 
 def share(vault: Vault, case: Case, api: Api, org: uuid.UUID, my_name: str,
@@ -144,6 +161,15 @@ def sync(vault: Vault, case: Case, api: Api, progress: Progress | None = None
     return report
 
 
+def checked_chain(vault: Vault, case: Case, api: Api) -> list[ChainEntry]:
+    """The case's whole chain, checked, and its head remembered for the next check."""
+    link = link_of(vault, case)
+    assert link is not None
+    entries = _checked_chain(api, link)
+    save_link(vault, case, link)
+    return entries
+
+
 def _checked_chain(api: Api, link: Link) -> list[ChainEntry]:
     members = {uuid.UUID(m["account"]): unb64(m["verify"]) for m in api.members(link.case)}
     seen = (link.head[0], unb64(link.head[1])) if link.head else None
@@ -184,14 +210,19 @@ def _all_rows(shared: SharedCase, after: int) -> list[dict[str, object]]:
 
 
 def _remember_member(vault: Vault, case: Case, record: SharedRecord) -> None:
+    remember_member(vault, case, str(record.fields["account"]),
+                    str(record.fields.get("name", "")), str(record.fields.get("role", "")))
+
+
+def remember_member(vault: Vault, case: Case, account: str, name: str, role: str) -> None:
+    """A member's name as this vault knows it (from their card, or from adding them)."""
     with vault.store.transaction() as tx:
-        tx.set_setting(_key(case, "member", str(record.fields["account"])),
-                       json.dumps({"name": record.fields.get("name", ""),
-                                   "role": record.fields.get("role", "")}))
+        tx.set_setting(setting_key(case, "member", account),
+                       json.dumps({"name": name, "role": role}))
 
 
 def member_name(vault: Vault, case: Case, account: uuid.UUID | str) -> str | None:
-    stored = vault.store.setting(_key(case, "member", str(account)))
+    stored = vault.store.setting(setting_key(case, "member", str(account)))
     return str(json.loads(stored)["name"]) if stored else None
 
 
@@ -205,7 +236,7 @@ def _receive(vault: Vault, case: Case, shared: SharedCase, record: SharedRecord,
     author = shared.api.account_keys(record.author)
     _log_received(vault, case, known, record, author)
     with vault.store.transaction() as tx:
-        tx.set_setting(_key(case, "have", sha256), str(record.record))
+        tx.set_setting(setting_key(case, "have", sha256), str(record.record))
     return known.label
 
 
@@ -239,12 +270,13 @@ def _log_received(vault: Vault, case: Case, item: Item, record: SharedRecord,
 def _remember_blob(vault: Vault, case: Case, blob: uuid.UUID | None, sha256: str) -> None:
     if blob is not None:
         with vault.store.transaction() as tx:
-            tx.set_setting(_key(case, "blob", str(blob)), sha256)
+            tx.set_setting(setting_key(case, "blob", str(blob)), sha256)
 
 
 def _push(vault: Vault, case: Case, shared: SharedCase, link: Link, report: SyncReport,
           progress: Progress | None) -> None:
-    have = {key.rsplit(".", 1)[1] for key, _ in vault.store.settings_under(_key(case, "have", ""))}
+    prefix = setting_key(case, "have", "")
+    have = {key.rsplit(".", 1)[1] for key, _ in vault.store.settings_under(prefix)}
     items = vault.store.items(case.id or 0)
     for number, item in enumerate(items, start=1):
         originals = [a for a in vault.store.artifacts(item.id or 0)
@@ -262,7 +294,7 @@ def _push(vault: Vault, case: Case, shared: SharedCase, link: Link, report: Sync
                                     record=record)
         _remember_blob(vault, case, added.blob, original.sha256)
         with vault.store.transaction() as tx:
-            tx.set_setting(_key(case, "have", original.sha256), str(record))
+            tx.set_setting(setting_key(case, "have", original.sha256), str(record))
             tx.log(case_chain(case.id or 0), "share.sent", item.label, {
                 "record": str(record), "server_seq": added.seq, "sha256": original.sha256})
         report.pushed += 1
