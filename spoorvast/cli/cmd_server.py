@@ -16,15 +16,15 @@ import typer
 
 from spoorvast.cli import output
 from spoorvast.errors import UserError
-from spoorvast.i18n import _
+from spoorvast.i18n import N_, _
 
 if TYPE_CHECKING:
     import procrastinate
 
     from spoorvast.server.state import ServerState
 
-URL_HELP = "PostgreSQL URL (default: SPOORVAST_DATABASE_URL)."
-KEY_HELP = "The server's signing key file (default: SPOORVAST_SERVER_KEY_FILE)."
+URL_HELP = N_("PostgreSQL URL (default: SPOORVAST_DATABASE_URL).")
+KEY_HELP = N_("The server's signing key file (default: SPOORVAST_SERVER_KEY_FILE).")
 
 
 def register(app: typer.Typer) -> None:

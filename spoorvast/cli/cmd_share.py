@@ -19,7 +19,7 @@ import typer
 
 from spoorvast.cli import context, output
 from spoorvast.errors import IntegrityError, UserError
-from spoorvast.i18n import _, current_language
+from spoorvast.i18n import _, current_language, ngettext
 
 if TYPE_CHECKING:
     from spoorvast.model.records import Case
@@ -113,8 +113,9 @@ def share(ctx: typer.Context, server: Annotated[str, typer.Option("--server")],
         with closing(sharing.connect(vault, server)) as api:
             link = sharing.share(vault, case, api, _id(org), name, purpose)
             report = sharing.sync(vault, case, api)
-    output.line(_("Case {id} is shared; {count} items sent.").format(id=case.id,
-                                                                     count=report.pushed))
+    output.line(ngettext("Case {id} is shared; {count} item sent.",
+                         "Case {id} is shared; {count} items sent.", report.pushed).format(
+        id=case.id, count=report.pushed))
     output.line(_("Invitation for the members you add: {invite}").format(
         invite=_invitation(server, link.case)))
 
@@ -163,8 +164,9 @@ def join(ctx: typer.Context, invitation: Annotated[str, typer.Argument()],
             return
         joined = sharing.join(vault, api, _id(case), current_language(), case_zone)
         report = sharing.sync(vault, joined, api)
-    output.line(_("Joined as case {id}: {count} items received.").format(
-        id=joined.id, count=len(report.pulled)))
+    output.line(ngettext("Joined as case {id}: {count} item received.",
+                         "Joined as case {id}: {count} items received.",
+                         len(report.pulled)).format(id=joined.id, count=len(report.pulled)))
 
 
 def sync(ctx: typer.Context, case_id: CaseOpt = None) -> None:
@@ -173,11 +175,13 @@ def sync(ctx: typer.Context, case_id: CaseOpt = None) -> None:
     with (context.open_vault(ctx) as vault, told(),
           _linked(vault, case_id) as (case, api, _link)):
         report = sharing.sync(vault, case, api)
-    output.line(_("{received} items received, {sent} sent.").format(
+    output.line(_("Received: {received}. Sent: {sent}.").format(
         received=len(report.pulled), sent=report.pushed))
     if report.skipped:
-        output.line(_("{count} items with more than one original (web captures) are not "
-                      "shared yet.").format(count=report.skipped))
+        output.line(ngettext(
+            "{count} item with more than one original (a web capture) is not shared yet.",
+            "{count} items with more than one original (web captures) are not shared yet.",
+            report.skipped).format(count=report.skipped))
 
 
 def members(ctx: typer.Context, case_id: CaseOpt = None) -> None:

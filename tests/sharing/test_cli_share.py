@@ -43,7 +43,7 @@ def test_two_vaults_share_through_the_commands(server: Harness, cli: Cli, tmp_pa
     invitation = re.search(r"invitation: (\S+)", invited.out)
     assert invitation
     joined = cli(*bo, "case", "join", invitation[1])
-    assert joined.code == 0 and "1 items received" in joined.out, joined.err
+    assert joined.code == 0 and "1 item received" in joined.out, joined.err
 
     members = cli(*ann, "case", "members")
     assert "Bo" in members.out and bo_words[1].split()[0] in members.out
