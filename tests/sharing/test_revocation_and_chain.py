@@ -118,3 +118,23 @@ def test_a_reordered_or_resigned_chain_is_found(server: Harness) -> None:
     with pytest.raises(ShareError) as found:
         verify_chain(rows[:-1], server_key, keys, seen)
     assert found.value.code == "chain_shortened"
+
+
+def test_members_adding_at_once_never_fork_or_lose_an_entry(server: Harness) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    victim, advocate, lawyer, case = shared(server)
+    sides = []
+    for api in (victim, advocate, lawyer):
+        side = SharedCase(api, case.case_id)
+        side.load_keys()
+        sides.append(side)
+    with ThreadPoolExecutor(6) as pool:
+        seqs = list(pool.map(lambda n: sides[n % 3].add_record("note", {"n": n}), range(30)))
+    assert sorted(seqs) == list(range(min(seqs), min(seqs) + 30))  # one order, no gap
+    rows = victim.chain(case.case_id)
+    entries = verify_chain(rows, victim.server_key(), member_keys(victim, case))
+    added = [e.fields["record"] for e in entries if e.fields.get("action") == "add"]
+    pulled = [r.record for r in case.pull()]
+    assert len(added) == len(set(added)) == len(pulled)
+    assert {str(r) for r in pulled} == set(added)
