@@ -210,13 +210,15 @@ def access(ctx: typer.Context, case_id: CaseOpt = None) -> None:
 
 def remove(ctx: typer.Context, account: Annotated[str, typer.Argument()],
            case_id: CaseOpt = None) -> None:
+    from spoorvast.services.sharing import sync as sharing
     from spoorvast.services.sharing.case import SharedCase
 
     with (context.open_vault(ctx) as vault, told(),
-          _linked(vault, case_id) as (_case, api, link)):
+          _linked(vault, case_id) as (case, api, link)):
         shared = SharedCase(api, link.case)
         shared.load_keys()
         epoch = shared.remove_member(_id(account))
+        sharing.mark_rotated(vault, case, _id(account))
     output.line(_("Removed. What is added from now on uses a new key ({epoch}).").format(
         epoch=epoch))
 

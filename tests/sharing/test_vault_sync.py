@@ -3,7 +3,9 @@ both, with the same SHA-256, through the normal intake; a re-run adds nothing.""
 
 from __future__ import annotations
 
+import time
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from spoorvast.importers.registry import builtin_registry
@@ -76,6 +78,18 @@ def test_two_vaults_share_a_case_both_ways(server: Harness, tmp_path: Path) -> N
         for vault, case in ((ann_vault, ann_case), (bo_vault, bo_case)):
             again = sync.sync(vault, case, ann if vault is ann_vault else bo)
             assert (again.pulled, again.pushed) == ([], 0)
+        # a reader whose grant ends: the owner's next sync makes a new key for the others
+        cy = server.person()
+        assert cy.account is not None
+        owner_side.add_member(cy.account, "lawyer", "Cy", "advice",
+                              datetime.now(UTC) + timedelta(seconds=1))
+        time.sleep(1.2)
+        assert sync.sync(ann_vault, ann_case, ann).rotated == 1
+        assert sync.sync(ann_vault, ann_case, ann).rotated == 0
+        assert ann.case(link.case)["epoch"] == 1
+        assert [e for e, _ in bo.keys(link.case)] == [0, 1]
+        assert [e for e, _ in ann.keys(link.case)] == [0, 1]
+
         received = [e for e in bo_vault.store.custody(f"case-{bo_case.id}")
                     if e.action == "share.received"]
         assert {e.payload["author_name"] for e in received} == {"Ann"}

@@ -30,6 +30,7 @@ from spoorvast.model.records import ArtifactRole, Case, Item
 from spoorvast.services.intake import Status, add_paths
 from spoorvast.services.sharing.api import Api, b64, unb64
 from spoorvast.services.sharing.case import (
+    READERS,
     SharedCase,
     SharedRecord,
     ShareError,
@@ -76,6 +77,7 @@ class SyncReport:
     pushed: int = 0
     skipped: int = 0  # items not shared (more than one original)
     notes: int = 0
+    rotated: int = 0  # readers whose grant ended: a new key made for the others
 
 
 def identity(vault: Vault) -> Identity:
@@ -154,6 +156,9 @@ def sync(vault: Vault, case: Case, api: Api, progress: Progress | None = None
     shared, report = SharedCase(api, link.case), SyncReport()
     if link.role != "contributor":
         shared.load_keys()
+    if link.role == "owner":
+        report.rotated = rotate_for_ended_grants(vault, case, shared)
+    if link.role != "contributor":
         entries = _checked_chain(api, link)
         _pull(vault, case, shared, link, entries, report, progress)
     _push(vault, case, shared, link, report, progress)
@@ -168,6 +173,23 @@ def checked_chain(vault: Vault, case: Case, api: Api) -> list[ChainEntry]:
     entries = _checked_chain(api, link)
     save_link(vault, case, link)
     return entries
+
+
+def rotate_for_ended_grants(vault: Vault, case: Case, shared: SharedCase) -> int:
+    """A reader whose grant expired (the server stopped them at once) still holds the
+    key of the current epoch: the owner's app makes a new one for the others, once."""
+    ended = [uuid.UUID(str(m["account"])) for m in shared.api.members(shared.case_id)
+             if not m["active"] and m["role"] in READERS
+             and not vault.store.setting(setting_key(case, "rotated", str(m["account"])))]
+    for account in ended:
+        shared.remove_member(account)
+        mark_rotated(vault, case, account)
+    return len(ended)
+
+
+def mark_rotated(vault: Vault, case: Case, account: uuid.UUID) -> None:
+    with vault.store.transaction() as tx:
+        tx.set_setting(setting_key(case, "rotated", str(account)), "1")
 
 
 def _checked_chain(api: Api, link: Link) -> list[ChainEntry]:
