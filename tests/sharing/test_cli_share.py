@@ -45,6 +45,9 @@ def test_two_vaults_share_through_the_commands(server: Harness, cli: Cli, tmp_pa
     joined = cli(*bo, "case", "join", invitation[1])
     assert joined.code == 0 and "1 item received" in joined.out, joined.err
 
+    for who in (ann, bo):  # the local custody logs, with the sharing entries, verify
+        checked = cli(*who, "verify")
+        assert checked.code == 0, checked.out + checked.err
     members = cli(*ann, "case", "members")
     assert "Bo" in members.out and bo_words[1].split()[0] in members.out
     access = cli(*ann, "case", "access")
