@@ -7,6 +7,7 @@ and expiries. The victim's app shows them.
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime
 from typing import Annotated
@@ -18,6 +19,7 @@ from spoorvast.server import access
 from spoorvast.server.access import ApiError
 from spoorvast.server.deps import Me, State, b64, unb64
 from spoorvast.storage.server_pg import Membership, now
+from spoorvast.storage.sharing_keys import verify_signature
 
 router = APIRouter()
 MAX_PAGE = 1000
@@ -32,7 +34,12 @@ class NewCase(BaseModel):
     purpose: str
 
 
-class Grant(BaseModel):
+class Signed(BaseModel):
+    entry: str = ""  # canonical JSON of the owner's, signed by them
+    signature: str = ""
+
+
+class Grant(Signed):
     account: uuid.UUID
     role: str
     purpose: str
@@ -44,6 +51,29 @@ class Rotation(BaseModel):
     epoch: int
     dropbox: str
     wraps: dict[uuid.UUID, str]
+
+
+class Revoke(Signed):
+    rotation: Rotation | None = None
+
+
+def _owner_signed(state: State, case_id: uuid.UUID, me: uuid.UUID, body: Signed,
+                  wanted: dict[str, object]) -> tuple[bytes, bytes]:
+    """Grants and revocations are signed by the owner, so the server cannot make one up
+    (members' apps check that every member has one)."""
+    entry, signature = unb64(body.entry), unb64(body.signature)
+    account = state.store.account(me)
+    assert account is not None
+    try:
+        fields = json.loads(entry)
+    except ValueError as exc:
+        raise ApiError(422, "bad_entry") from exc
+    wanted = {**wanted, "case": str(case_id), "author": str(me)}
+    if not isinstance(fields, dict) or any(fields.get(k) != v for k, v in wanted.items()):
+        raise ApiError(422, "entry_does_not_match")
+    if not verify_signature(account.verify_public, entry, signature):
+        raise ApiError(422, "bad_signature")
+    return entry, signature
 
 
 class Export(BaseModel):
@@ -99,27 +129,31 @@ def add_member(case_id: uuid.UUID, body: Grant, me: Me, state: State) -> dict[st
     if body.role == "contributor" and body.wraps:
         raise ApiError(422, "contributor_gets_no_key")
     wraps = {epoch: unb64(w) for epoch, w in body.wraps.items()}
-    entry = {"action": "grant", "member": str(body.account), "role": body.role,
-             "by": str(me), "expires_at": body.expires_at.isoformat() if body.expires_at
-             else None}
+    signed = _owner_signed(state, case_id, me, body, {
+        "action": "grant", "member": str(body.account), "role": body.role})
+    expires = json.loads(unb64(body.entry)).get("expires_at")
+    if (datetime.fromisoformat(expires) if expires else None) != body.expires_at:
+        raise ApiError(422, "entry_does_not_match")
     state.store.grant(case_id, body.account, body.role, unb64(body.purpose),
-                      body.expires_at, me, wraps, entry)
+                      body.expires_at, me, wraps, signed)
     return {"ok": True}
 
 
 @router.post("/cases/{case_id}/members/{account}/revoke")
 def revoke(case_id: uuid.UUID, account: uuid.UUID, me: Me, state: State,
-           body: Annotated[Rotation | None, Body()] = None) -> dict[str, bool]:
+           body: Annotated[Revoke | None, Body()] = None) -> dict[str, bool]:
     access.grant(state.store, case_id, me, access.OWNER)
     target = state.store.membership(case_id, account)
     if target is None or account == me:
         raise ApiError(422, "not_a_member")
-    if body is None and target.role in access.READ and target.revoked_at is None:
+    body = body or Revoke()
+    if body.rotation is None and target.role in access.READ and target.revoked_at is None:
         raise ApiError(409, "rotation_required")  # a reader leaves: a new key for the rest
-    rotation = _rotation(state, case_id, account, body)
-    entry = {"action": "revoke", "member": str(account), "by": str(me),
-             "epoch": body.epoch if body else None}
-    state.store.revoke(case_id, account, entry, rotation)
+    rotation = _rotation(state, case_id, account, body.rotation)
+    signed = _owner_signed(state, case_id, me, body, {
+        "action": "revoke", "member": str(account),
+        "epoch": body.rotation.epoch if body.rotation else None})
+    state.store.revoke(case_id, account, (me, *signed), rotation)
     return {"ok": True}
 
 

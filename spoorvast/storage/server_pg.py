@@ -246,7 +246,8 @@ class ServerStore:
 
     def grant(self, case_id: uuid.UUID, account: uuid.UUID, role: str, purpose: bytes,
               expires_at: datetime | None, granted_by: uuid.UUID,
-              wraps: Mapping[int, bytes], entry: Mapping[str, object]) -> None:
+              wraps: Mapping[int, bytes], signed: tuple[bytes, bytes]) -> None:
+        """The grant, the member's wrapped keys and the owner's signed entry, at once."""
         with self._tx() as conn:
             _lock_case(conn, case_id)
             conn.execute(
@@ -259,12 +260,15 @@ class ServerStore:
             for epoch, wrapped in wraps.items():
                 conn.execute("INSERT INTO wrapped_keys VALUES (%s, %s, %s, %s) ON CONFLICT "
                              "DO NOTHING", (case_id, account, epoch, wrapped))
-            self._append_server(conn, case_id, entry)
+            _append(conn, case_id, granted_by, *signed)
 
-    def revoke(self, case_id: uuid.UUID, account: uuid.UUID, entry: Mapping[str, object],
+    def revoke(self, case_id: uuid.UUID, account: uuid.UUID,
+               entry: Mapping[str, object] | tuple[uuid.UUID, bytes, bytes],
                rotation: tuple[int, bytes, Mapping[uuid.UUID, bytes]] | None) -> None:
         """End a grant; with *rotation* (new epoch, its drop-box public key, its key
-        wrapped to each remaining member) the case moves to the new epoch at once."""
+        wrapped to each remaining member) the case moves to the new epoch at once. The
+        entry is the owner's signed one (signer, entry, signature) or, for an expiry,
+        fields the server signs."""
         with self._tx() as conn:
             _lock_case(conn, case_id)
             conn.execute("UPDATE memberships SET revoked_at = now() WHERE case_id = %s AND "
@@ -276,7 +280,10 @@ class ServerStore:
                 for member, wrapped in wraps.items():
                     conn.execute("INSERT INTO wrapped_keys VALUES (%s, %s, %s, %s)",
                                  (case_id, member, epoch, wrapped))
-            self._append_server(conn, case_id, entry)
+            if isinstance(entry, tuple):
+                _append(conn, case_id, *entry)
+            else:
+                self._append_server(conn, case_id, entry)
 
     def expired_grants(self) -> list[tuple[uuid.UUID, uuid.UUID]]:
         with self._tx() as conn:

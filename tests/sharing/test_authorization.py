@@ -127,11 +127,15 @@ def test_contributor_sees_no_title_and_owner_grants(world: World) -> None:
     contributor = world.people["contributor"]
     assert contributor.case(world.case.case_id)["title"] is None
     assert world.owner.case(world.case.case_id)["title"] is not None
-    assert status(world.owner, "POST", world.path("/members"), json={
+    unsigned = status(world.owner, "POST", world.path("/members"), json={
         "account": str(world.account("caseworker")), "role": "contributor",
-        "purpose": b64(b"p")}) == 200
-    assert status(world.owner, "POST", world.path(f"/members/{world.account('contributor')}"
-                                                  "/revoke")) == 200
+        "purpose": b64(b"p")})
+    assert unsigned == 422  # a grant must come signed by the owner
+    world.owner.grant(world.case.case_id, world.account("caseworker"), "contributor",
+                      b"p", None, {})
+    world.owner.revoke(world.case.case_id, world.account("contributor"), None, None, {})
+    assert status(world.owner, "POST", world.path(f"/members/{world.account('advocate')}"
+                                                  "/revoke")) == 409  # needs a new key
 
 
 def test_contributor_adds_through_the_drop_box_and_readers_open_it(world: World) -> None:

@@ -138,3 +138,24 @@ def test_members_adding_at_once_never_fork_or_lose_an_entry(server: Harness) -> 
     pulled = [r.record for r in case.pull()]
     assert len(added) == len(set(added)) == len(pulled)
     assert {str(r) for r in pulled} == set(added)
+
+
+def test_a_member_the_server_slipped_in_is_found(server: Harness) -> None:
+    import psycopg
+
+    from spoorvast.services.sharing.chain import check_members
+
+    victim, _, _, case = shared(server)
+    keys, server_key = member_keys(victim, case), victim.server_key()
+    check_members(verify_chain(victim.chain(case.case_id), server_key, keys),
+                  victim.members(case.case_id))
+    insider = server.person()
+    with psycopg.connect(server.settings.database_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO memberships (case_id, account_id, role, purpose) "
+                     "VALUES (%s, %s, 'advocate', '')", (case.case_id, insider.account))
+    rows = victim.members(case.case_id)
+    entries = verify_chain(victim.chain(case.case_id), server_key, member_keys(victim, case))
+    with pytest.raises(ShareError) as found:
+        check_members(entries, rows)
+    assert found.value.code == "member_without_signed_grant"
+    assert found.value.where == str(insider.account)

@@ -50,7 +50,10 @@ def test_two_members_add_and_read_each_others_items(server: Harness) -> None:
     for row in victim.pull(mine.case_id, 0):
         check_record(entries, row)
     actions = [e.fields.get("action") for e in entries if e.signer is None]
-    assert "grant" in actions and "key_fetch" in actions and "blob_fetch" in actions
+    assert "key_fetch" in actions and "blob_fetch" in actions
+    grants = [e for e in entries if e.fields.get("action") == "grant"]
+    assert [(g.signer, g.fields["member"]) for g in grants] == [
+        (victim.account, str(advocate.account))]  # signed by the owner, not the server
 
 
 def test_re_push_of_the_same_record_adds_nothing(server: Harness) -> None:

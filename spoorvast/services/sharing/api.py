@@ -8,8 +8,10 @@ decides nothing. Errors come back as :class:`ServerRefused` carrying the server'
 from __future__ import annotations
 
 import base64
+import json
 import uuid
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -129,17 +131,30 @@ class Api:
     def members(self, case: uuid.UUID) -> list[dict[str, Any]]:
         return list(self._call("GET", f"/cases/{case}/members"))
 
+    def signed(self, fields: dict[str, Any]) -> dict[str, str]:
+        """A chain entry of this member's: canonical JSON and its Ed25519 signature."""
+        entry = json.dumps({"v": 1, **fields, "author": str(self.account),
+                            "at": datetime.now(UTC).isoformat()}, sort_keys=True).encode()
+        return {"entry": b64(entry), "signature": b64(self.identity.sign(entry))}
+
     def grant(self, case: uuid.UUID, account: uuid.UUID, role: str, purpose: bytes,
               expires_at: str | None, wraps: dict[int, bytes]) -> None:
+        signed = self.signed({"action": "grant", "case": str(case), "member": str(account),
+                              "role": role, "expires_at": expires_at})
         self._call("POST", f"/cases/{case}/members", json={
             "account": str(account), "role": role, "purpose": b64(purpose),
-            "expires_at": expires_at, "wraps": {str(e): b64(w) for e, w in wraps.items()}})
+            "expires_at": expires_at, "wraps": {str(e): b64(w) for e, w in wraps.items()},
+            **signed})
 
-    def revoke(self, case: uuid.UUID, account: uuid.UUID, epoch: int, dropbox: bytes,
-               wraps: dict[uuid.UUID, bytes]) -> None:
-        self._call("POST", f"/cases/{case}/members/{account}/revoke", json={
+    def revoke(self, case: uuid.UUID, account: uuid.UUID, epoch: int | None,
+               dropbox: bytes | None, wraps: dict[uuid.UUID, bytes]) -> None:
+        signed = self.signed({"action": "revoke", "case": str(case), "member": str(account),
+                              "epoch": epoch})
+        rotation = None if epoch is None or dropbox is None else {
             "epoch": epoch, "dropbox": b64(dropbox),
-            "wraps": {str(a): b64(w) for a, w in wraps.items()}})
+            "wraps": {str(a): b64(w) for a, w in wraps.items()}}
+        self._call("POST", f"/cases/{case}/members/{account}/revoke",
+                   json={**signed, "rotation": rotation})
 
     def keys(self, case: uuid.UUID) -> list[tuple[int, bytes]]:
         return [(int(k["epoch"]), unb64(k["wrapped"]))

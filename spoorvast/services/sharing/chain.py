@@ -76,3 +76,15 @@ def check_record(entries: Sequence[ChainEntry], row: Mapping[str, Any]) -> Chain
                 raise ShareError("record_differs_from_its_entry", str(row["seq"]))
             return entry
     raise ShareError("record_without_entry", str(row["seq"]))
+
+
+def check_members(entries: Sequence[ChainEntry], members: Sequence[Mapping[str, Any]]) -> None:
+    """Every active member other than the owner needs a grant the owner signed, naming
+    them and their role: a member the server slipped in is found."""
+    owners = {uuid.UUID(str(m["account"])) for m in members if m["role"] == "owner"}
+    granted = {(str(e.fields.get("member")), str(e.fields.get("role"))) for e in entries
+               if e.signer in owners and e.fields.get("action") == "grant"}
+    for member in members:
+        if member["active"] and member["role"] != "owner" and \
+                (str(member["account"]), str(member["role"])) not in granted:
+            raise ShareError("member_without_signed_grant", str(member["account"]))

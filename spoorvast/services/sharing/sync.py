@@ -36,7 +36,12 @@ from spoorvast.services.sharing.case import (
     ShareError,
     stable_record_id,
 )
-from spoorvast.services.sharing.chain import ChainEntry, check_record, verify_chain
+from spoorvast.services.sharing.chain import (
+    ChainEntry,
+    check_members,
+    check_record,
+    verify_chain,
+)
 from spoorvast.storage import scratch
 from spoorvast.storage.base import case_chain
 from spoorvast.storage.sharing_keys import Identity, PublicIdentity, fingerprint_words
@@ -193,9 +198,11 @@ def mark_rotated(vault: Vault, case: Case, account: uuid.UUID) -> None:
 
 
 def _checked_chain(api: Api, link: Link) -> list[ChainEntry]:
-    members = {uuid.UUID(m["account"]): unb64(m["verify"]) for m in api.members(link.case)}
+    rows = api.members(link.case)
+    members = {uuid.UUID(m["account"]): unb64(m["verify"]) for m in rows}
     seen = (link.head[0], unb64(link.head[1])) if link.head else None
     entries = verify_chain(api.chain(link.case), link.server_key, members, seen)
+    check_members(entries, rows)
     if entries:
         link.head = (entries[-1].pos, b64(entries[-1].hash))
     return entries

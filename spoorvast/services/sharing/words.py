@@ -75,8 +75,8 @@ def access_lines(vault: Vault, case: Case, entries: list[ChainEntry]) -> list[st
     """One sentence per access entry the server signed (fetches, exports, grants)."""
     lines = []
     for entry in entries:
-        if entry.signer is not None:
-            continue
+        if entry.signer is not None and entry.fields.get("action") not in ("grant", "revoke"):
+            continue  # an item added (its author signed it)
         fields = entry.fields
         moment = when(case, datetime.fromisoformat(str(fields["at"])))
         line = _sentence(vault, case, fields, moment)
