@@ -9,8 +9,10 @@ goes straight into the store under a key the server chose (``--through-api``: ev
 through the API, which stores it in S3). Prints each round's throughput ratio and the
 median of the rounds; budget: >= 0.7x the bare PUTs.
 
-Measured 2026-12-07 on the loaded 2-core machine, 12 files of 8 MiB, medians of 3 rounds:
-signed URLs 0.70x (1 at a time) and 0.99x (4 at a time); through the API 0.59x and 0.66x.
+Measured 2026-12-07 on the loaded 2-core machine, 12 files of 8 MiB, medians of 3 rounds
+over two runs each: signed URLs 0.70-0.75x (1 at a time) and 0.70-0.99x (4 at a time);
+through the API 0.49-0.59x (1 at a time) and 0.66x (4 at a time): the extra hop (the
+API receives the whole request before it writes to the store) costs about a third.
 
     PYTHONPATH=. .venv/bin/python benchmarks/server_upload.py [--files 12] [--mib 8] \
         [--rounds 3] [--workers 1] [--through-api]
