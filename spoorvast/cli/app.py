@@ -37,6 +37,8 @@ COMMAND_MODULES: list[str] = [
     "spoorvast.cli.cmd_ui",
     "spoorvast.cli.cmd_withdraw",
     "spoorvast.cli.cmd_watch",
+    "spoorvast.cli.cmd_server",
+    "spoorvast.cli.cmd_share",
 ]
 
 

@@ -1,0 +1,65 @@
+"""What every request of the server needs: the store, the object store, the server key."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from nacl.signing import SigningKey
+
+from spoorvast.storage.objects_s3 import ObjectStore, S3Settings
+from spoorvast.storage.server_pg import ServerStore
+
+FanOut = Callable[[uuid.UUID, int, uuid.UUID], None]
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    database_url: str
+    s3: S3Settings
+    key_file: Path
+
+    @classmethod
+    def from_env(cls, database_url: str | None = None, key_file: Path | None = None
+                 ) -> ServerSettings:
+        env = os.environ
+        url = database_url or env.get("SPOORVAST_DATABASE_URL", "")
+        s3 = S3Settings(env.get("SPOORVAST_S3_ENDPOINT"), env.get("SPOORVAST_S3_BUCKET",
+                                                                  "spoorvast"),
+                        env.get("SPOORVAST_S3_ACCESS_KEY"), env.get("SPOORVAST_S3_SECRET_KEY"),
+                        public_endpoint=env.get("SPOORVAST_S3_PUBLIC_ENDPOINT") or None)
+        key = key_file or Path(env.get("SPOORVAST_SERVER_KEY_FILE", "spoorvast-server.key"))
+        return cls(url, s3, key)
+
+
+def load_server_key(path: Path) -> SigningKey:
+    """The server's Ed25519 key (signs access entries); made on first start, readable
+    by its owner only. Every API and worker process of one deployment shares it."""
+    if not path.exists():
+        seed = bytes(SigningKey.generate())
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(seed)
+    return SigningKey(path.read_bytes()[:32])
+
+
+@dataclass
+class ServerState:
+    store: ServerStore
+    objects: ObjectStore
+    key: SigningKey
+    fan_out: FanOut | None = None  # None: notices are written inline (no worker)
+
+    @property
+    def verify_key(self) -> bytes:
+        return bytes(self.key.verify_key)
+
+
+def open_state(settings: ServerSettings, fan_out: FanOut | None = None) -> ServerState:
+    key = load_server_key(settings.key_file)
+    store = ServerStore(settings.database_url,
+                        lambda body: bytes(key.sign(body).signature))
+    return ServerState(store, ObjectStore(settings.s3), key, fan_out)

@@ -1,0 +1,89 @@
+"""Server jobs on Procrastinate (PostgreSQL): what ``spoorvast worker`` processes run.
+
+- ``spoorvast.fan_out``: after a push, raise each reader's notice of the case to its
+  newest record (a counter per member the client polls at ``/notices``). One job per
+  case waits at a time (a queueing lock); it reads the newest seq when it runs, so
+  pushes that come while it waits are not lost.
+- ``spoorvast.sweep_expired`` (every minute): grants past their expiry are ended and an
+  ``expire`` entry the server signs goes on the case's chain. (Access already stops at
+  the expiry itself: every request checks it; the sweep writes it down.)
+
+Any number of worker processes may run, on any machine that reaches the database.
+"""
+
+from __future__ import annotations
+
+import uuid
+from contextlib import suppress
+from dataclasses import dataclass
+
+import procrastinate
+from procrastinate.exceptions import AlreadyEnqueued
+
+from spoorvast.server.state import FanOut, ServerState
+from spoorvast.storage.server_pg import ServerStore
+
+QUEUE = "spoorvast"
+
+
+@dataclass
+class _Holder:
+    store: ServerStore | None = None
+
+
+_held = _Holder()
+
+
+def make_jobs(database_url: str) -> procrastinate.App:
+    jobs = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=database_url))
+
+    @jobs.task(name="spoorvast.fan_out", queue=QUEUE)
+    def fan_out(case: str) -> int:
+        store = _store()
+        row = store.case(uuid.UUID(case))
+        return store.bump_notices(row.id, row.last_seq, None) if row else 0
+
+    @jobs.periodic(cron="* * * * *", periodic_id="sweep")
+    @jobs.task(name="spoorvast.sweep_expired", queue=QUEUE)
+    def sweep_expired(timestamp: int) -> int:
+        return sweep(_store())
+
+    return jobs
+
+
+def _store() -> ServerStore:
+    assert _held.store is not None, "the worker opens the store before it runs jobs"
+    return _held.store
+
+
+def sweep(store: ServerStore) -> int:
+    ended = store.expired_grants()
+    for case, account in ended:
+        store.revoke(case, account, {"action": "expire", "member": str(account)}, None)
+    return len(ended)
+
+
+def apply_schema(jobs: procrastinate.App, store: ServerStore) -> bool:
+    """Procrastinate's own tables, once (a second start finds them)."""
+    if store.has_table("procrastinate_jobs"):
+        return False
+    jobs.schema_manager.apply_schema()
+    return True
+
+
+def deferrer(jobs: procrastinate.App) -> FanOut:
+    """The API's way to ask for a fan-out (the app must be open: ``jobs.open()``)."""
+
+    def defer(case: uuid.UUID, seq: int, author: uuid.UUID) -> None:
+        # a job already waiting for this case reads the newest seq when it runs
+        with suppress(AlreadyEnqueued):
+            jobs.configure_task("spoorvast.fan_out", queueing_lock=f"fan-out:{case}"
+                                ).defer(case=str(case))
+    return defer
+
+
+def run(state: ServerState, jobs: procrastinate.App, concurrency: int = 2,
+        wait: bool = True) -> None:
+    _held.store = state.store
+    jobs.run_worker(queues=[QUEUE], concurrency=concurrency, wait=wait,
+                    install_signal_handlers=wait)

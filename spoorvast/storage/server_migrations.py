@@ -1,0 +1,124 @@
+"""SQL migrations of the organisation's server (PostgreSQL), applied in order, each once.
+
+The server holds ciphertext and routing data only: no title, name, file name or message
+text is ever a column here in clear (titles, purposes and records are bytes the server
+cannot open). Applied under an advisory lock, so several API and worker processes may
+start at once.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[str, str]] = [
+    ("0001_core", """
+CREATE TABLE accounts (
+    id uuid PRIMARY KEY,
+    box_public bytea NOT NULL,
+    verify_public bytea NOT NULL UNIQUE,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE orgs (
+    id uuid PRIMARY KEY,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE org_roles (
+    org_id uuid NOT NULL REFERENCES orgs,
+    account_id uuid NOT NULL REFERENCES accounts,
+    role text NOT NULL CHECK (role IN ('admin', 'caseworker', 'auditor', 'client')),
+    PRIMARY KEY (org_id, account_id, role)
+);
+CREATE TABLE cases (
+    id uuid PRIMARY KEY,
+    org_id uuid NOT NULL REFERENCES orgs,
+    title bytea NOT NULL,
+    epoch integer NOT NULL DEFAULT 0,
+    last_seq bigint NOT NULL DEFAULT 0,
+    chain_len bigint NOT NULL DEFAULT 0,
+    chain_head bytea NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX cases_org ON cases (org_id);
+CREATE TABLE epochs (
+    case_id uuid NOT NULL REFERENCES cases,
+    epoch integer NOT NULL,
+    dropbox_public bytea NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (case_id, epoch)
+);
+CREATE TABLE memberships (
+    case_id uuid NOT NULL REFERENCES cases,
+    account_id uuid NOT NULL REFERENCES accounts,
+    role text NOT NULL CHECK (role IN ('owner', 'advocate', 'contributor', 'lawyer')),
+    purpose bytea NOT NULL,
+    expires_at timestamptz,
+    granted_by uuid REFERENCES accounts,
+    granted_at timestamptz NOT NULL DEFAULT now(),
+    revoked_at timestamptz,
+    PRIMARY KEY (case_id, account_id)
+);
+CREATE INDEX memberships_account ON memberships (account_id);
+CREATE INDEX memberships_expiry ON memberships (expires_at) WHERE revoked_at IS NULL;
+CREATE TABLE wrapped_keys (
+    case_id uuid NOT NULL REFERENCES cases,
+    account_id uuid NOT NULL REFERENCES accounts,
+    epoch integer NOT NULL,
+    wrapped bytea NOT NULL,
+    PRIMARY KEY (case_id, account_id, epoch)
+);
+CREATE TABLE records (
+    case_id uuid NOT NULL REFERENCES cases,
+    seq bigint NOT NULL,
+    record_id uuid NOT NULL,
+    epoch integer NOT NULL,
+    author uuid NOT NULL REFERENCES accounts,
+    body bytea NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (case_id, seq),
+    UNIQUE (case_id, record_id)
+);
+CREATE TABLE chain (
+    case_id uuid NOT NULL REFERENCES cases,
+    pos bigint NOT NULL,
+    signer uuid REFERENCES accounts,
+    body bytea NOT NULL,
+    signature bytea NOT NULL,
+    hash bytea NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (case_id, pos)
+);
+CREATE TABLE blobs (
+    case_id uuid NOT NULL REFERENCES cases,
+    blob_id uuid NOT NULL,
+    object_key text NOT NULL UNIQUE,
+    author uuid NOT NULL REFERENCES accounts,
+    upload_id text,
+    size bigint,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (case_id, blob_id)
+);
+CREATE TABLE blob_parts (
+    case_id uuid NOT NULL,
+    blob_id uuid NOT NULL,
+    part integer NOT NULL,
+    etag text NOT NULL,
+    size bigint NOT NULL,
+    PRIMARY KEY (case_id, blob_id, part),
+    FOREIGN KEY (case_id, blob_id) REFERENCES blobs
+);
+CREATE TABLE challenges (
+    nonce bytea PRIMARY KEY,
+    account_id uuid NOT NULL REFERENCES accounts,
+    expires_at timestamptz NOT NULL
+);
+CREATE TABLE tokens (
+    token_hash bytea PRIMARY KEY,
+    account_id uuid NOT NULL REFERENCES accounts,
+    expires_at timestamptz NOT NULL
+);
+CREATE TABLE notices (
+    account_id uuid NOT NULL REFERENCES accounts,
+    case_id uuid NOT NULL REFERENCES cases,
+    latest_seq bigint NOT NULL,
+    PRIMARY KEY (account_id, case_id)
+);
+"""),
+]
