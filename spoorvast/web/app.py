@@ -17,7 +17,7 @@ from spoorvast.i18n import _
 from spoorvast.storage import scratch
 from spoorvast.storage.sqlite import as_damage
 from spoorvast.storage.vault import Vault
-from spoorvast.web import drafts, pending_uploads, render, security, wording
+from spoorvast.web import drafts, failures, pending_uploads, render, security, wording
 from spoorvast.web.deps import Forbidden, Redirect
 from spoorvast.web.inbox_agent import InboxAgent
 from spoorvast.web.jobs import JobRegistry, settle_dead
@@ -104,21 +104,30 @@ async def _guard(request: Request, call_next: security.Next) -> Response:
     request.state.sid = sid or security.new_session_id()
     render.use_language(request)  # every route and the jobs it starts speak it
     session: VaultSession = request.app.state.session
-    session.lock_if_idle()
-    if session.owns(sid) and not request.url.path.startswith(NOT_ACTIVITY):
-        session.touch()
     started = time.perf_counter()
     try:
+        session.lock_if_idle()
+        if session.owns(sid) and not request.url.path.startswith(NOT_ACTIVITY):
+            session.touch()
         response = await call_next(request)
-    except Exception:  # the web boundary: a bug becomes an error page, never a traceback
-        response = render.page(request, "error.html", status=500, message=_(
-            "Something unexpected went wrong (a bug in spoorvast). Your evidence is safe: "
-            "nothing half-written was kept."))
+    except Exception as exc:  # the web boundary: a bug becomes an error page (its type
+        failures.log_request_bug(request, exc)  # and place in the log), never a traceback
+        response = _bug_page(request)
     await drafts.clear_if_accepted(request, response, session)
     if sid is None and security.SESSION_COOKIE not in response.headers.get("set-cookie", ""):
         security.set_session_cookie(response, request.state.sid)
     response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
     return security.add_headers(response)
+
+
+def _bug_page(request: Request) -> Response:
+    message = _("Something unexpected went wrong (a bug in spoorvast). Your evidence is "
+                "safe: nothing half-written was kept.")
+    try:
+        return render.page(request, "error.html", status=500, message=message)
+    except Exception as exc:  # the page itself failed (the vault, a template): plain words
+        failures.log_request_bug(request, exc)
+        return PlainTextResponse(message, status_code=500)
 
 
 def _handlers(app: FastAPI) -> None:

@@ -24,7 +24,7 @@ from spoorvast.i18n import _
 from spoorvast.services.verify import referenced_blob_names
 from spoorvast.storage.base import VAULT_CHAIN
 from spoorvast.storage.vault import Vault
-from spoorvast.web import lock_notices, wording
+from spoorvast.web import failures, lock_notices, wording
 from spoorvast.web.session import Locked, VaultSession
 
 MAX_KEPT = 50
@@ -137,7 +137,14 @@ class JobRegistry:
         return self._jobs.get(job_id)
 
     def running(self) -> list[Job]:
-        return [j for j in self._jobs.values() if not j.finished]
+        """Safe from any thread: a job may submit another (an add starts the reading of
+        its pictures) while the auto-lock's watchdog or a request asks this; iterating
+        the live dict then raised "dictionary changed size during iteration"."""
+        return [j for j in self._snapshot() if not j.finished]
+
+    def _snapshot(self) -> list[Job]:
+        with self._guard:
+            return list(self._jobs.values())
 
     def record_running(self, vault: Vault) -> None:
         """Just before a lock closes the vault: write down each job it stops (what was
@@ -157,7 +164,7 @@ class JobRegistry:
         running = self.running()
         with self._guard:
             self._interrupted.extend(running)
-        for job in list(self._jobs.values()):
+        for job in self._snapshot():
             job.cancel_event.set()
         with self._guard:  # a locked vault keeps no trace of what was done
             self._jobs = {k: j for k, j in self._jobs.items() if not j.finished}
@@ -180,7 +187,7 @@ class JobRegistry:
             return []
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
-        return all(job.finished_event.wait(timeout) for job in list(self._jobs.values()))
+        return all(job.finished_event.wait(timeout) for job in self._snapshot())
 
     def _forget_old(self) -> None:
         finished = [k for k, j in self._jobs.items() if j.finished]
@@ -216,7 +223,8 @@ class JobRegistry:
             job.state = State.CANCELLED if job.cancelled else State.DONE
         except UserError as exc:
             job.state, job.message = State.FAILED, wording.message(exc.message)
-        except Exception:  # the job boundary: a bug becomes a message, never evidence
+        except Exception as exc:  # the job boundary: a bug becomes a message, never
+            failures.log_job_bug(job.kind, exc)  # evidence (its type and place: the log)
             job.state = State.FAILED
             job.message = _("Something unexpected went wrong (a bug in spoorvast). Your "
                             "evidence is safe: nothing half-written was kept.")
