@@ -41,6 +41,7 @@ def create_app(settings: WebSettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        build_routes(app)  # before any request or job thread
         scratch.sweep()  # what a killed spoorvast left in memory or in an output folder
         watchdog.start()
         agent.start()
@@ -86,6 +87,23 @@ def _sweep(app: FastAPI, vault: Vault) -> None:
         app.state.uploads.sweep(vault)
         pending_uploads.settle(vault)  # what an app that ended left unsealed
         settle_dead(vault)  # what a job the app died in wrote but never sealed
+
+
+def build_routes(app: FastAPI) -> None:
+    """Have FastAPI build every route's parameters now, at start, on one thread.
+
+    FastAPI (0.16x) builds them lazily, at the first request that passes a route, inside
+    ``warnings.catch_warnings()`` — which changes the process-wide warning filters. A job
+    thread reading a picture does the same at the same moment (Pillow's decompression
+    bomb warning), and whichever ends last restores the filters the other replaced: a
+    warning FastAPI meant to silence escaped, and under ``-W error`` (the tests) the
+    first poll of ``/jobs/<id>`` answered 500 (``UnsupportedFieldAttributeWarning``,
+    seen once in CI; reproduced by ``tests/web/test_boundary.py``). Asking each route
+    whether it matches a path no route has builds them all."""
+    scope = {"type": "http", "method": "GET", "path": "/\u2060", "root_path": "",
+             "query_string": b"", "headers": [], "app": app}
+    for route in app.router.routes:
+        route.matches(scope)
 
 
 def _include_routers(app: FastAPI) -> None:

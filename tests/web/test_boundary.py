@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import threading
+import warnings
 from pathlib import Path
+from typing import Any, ClassVar
 
 import httpx
 import pytest
+from PIL import Image
 
 from spoorvast.web import failures
 from spoorvast.web.app import create_app
@@ -130,3 +134,55 @@ def test_asking_while_a_job_starts_another_is_safe(tmp_path: Path, ask: str) -> 
     assert job.fired
     job.finished_event.set()  # never run: only the job it started runs (and fails: locked)
     assert registry.wait_idle(10)
+
+
+class _Recording(warnings.catch_warnings):
+    """``warnings.catch_warnings`` that notes which module entered it (it behaves the
+    same): who changes the process-wide warning filters during a request."""
+
+    entered: ClassVar[list[str]] = []
+
+    def __enter__(self) -> Any:
+        caller = sys._getframe(1).f_globals.get("__name__", "?")
+        self.entered.append(str(caller))
+        return super().__enter__()
+
+
+def _picture_reading(stop: threading.Event) -> None:
+    """What a job thread does while it reads pictures (``analysis/ocr/picture.py``)."""
+    while not stop.is_set():
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+
+
+@pytest.mark.slow  # builds the app and runs its start (about two seconds here)
+def test_requests_after_start_leave_the_warning_filters_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CI 500: FastAPI built a route's parameters at its first request inside
+    ``catch_warnings`` while a job thread read a picture inside its own; the filters
+    one restored undid the other's, and a silenced warning became an error. Now the
+    routes are built at start: a request enters no ``catch_warnings`` (deterministic),
+    and first requests while a picture is being read never fail."""
+    app = create_app(WebSettings(tmp_path / "vault", 8765))
+    _Recording.entered = []
+
+    async def first_requests() -> list[int]:
+        async with app.router.lifespan_context(app):
+            monkeypatch.setattr(warnings, "catch_warnings", _Recording)
+            stop = threading.Event()
+            reader = threading.Thread(target=_picture_reading, args=(stop,))
+            reader.start()
+            try:
+                transport = httpx.ASGITransport(app=app)
+                async with httpx.AsyncClient(transport=transport,
+                                             base_url="http://127.0.0.1:8765") as http:
+                    return [(await http.get(path)).status_code
+                            for path in ("/jobs/abc", "/settings", "/c/1/notes", "/verify")]
+            finally:
+                stop.set()
+                reader.join()
+
+    codes = asyncio.run(first_requests())
+    assert 500 not in codes, codes
+    assert not [m for m in _Recording.entered if m.startswith(("fastapi", "pydantic"))], \
+        sorted(set(_Recording.entered))
