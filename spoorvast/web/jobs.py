@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from spoorvast.errors import UserError
-from spoorvast.i18n import _
+from spoorvast.i18n import N_, _
 from spoorvast.services.verify import referenced_blob_names
 from spoorvast.storage.base import VAULT_CHAIN
 from spoorvast.storage.vault import Vault
@@ -28,6 +28,8 @@ from spoorvast.web import failures, lock_notices, wording
 from spoorvast.web.session import Locked, VaultSession
 
 MAX_KEPT = 50
+_BUG = N_("Something unexpected went wrong (a bug in spoorvast). Your evidence is safe: "
+          "nothing half-written was kept.")
 
 
 class State(enum.StrEnum):
@@ -121,6 +123,34 @@ class JobRegistry:
                                   name=f"spoorvast-job-{kind}", daemon=True)
         thread.start()
         return job
+
+    def submit_alone(self, kind: str, work: Callable[[Job], None]) -> Job:
+        """A job that takes the open vault to itself (a rekey, through
+        ``VaultSession.rebuild``): no handle of its own, no start record and no lock
+        record (its crash safety is its own); it starts when no other job runs."""
+        job = Job(secrets.token_urlsafe(12), kind, None, ended=True)
+        with self._guard:
+            self._forget_old()
+            self._jobs[job.id] = job
+        context = contextvars.copy_context()
+        thread = threading.Thread(target=context.run, args=(self._run_alone, job, work),
+                                  name=f"spoorvast-job-{kind}", daemon=True)
+        thread.start()
+        return job
+
+    def _run_alone(self, job: Job, work: Callable[[Job], None]) -> None:
+        try:
+            with self._one_at_a_time:
+                job.state = State.RUNNING
+                work(job)
+                job.state = State.DONE
+        except UserError as exc:
+            job.state, job.message = State.FAILED, wording.message(exc.message)
+        except Exception as exc:  # the job boundary, as in _run_with_handle
+            failures.log_job_bug(job.kind, exc)
+            job.state, job.message = State.FAILED, _(_BUG)
+        finally:
+            job.finished_event.set()
 
     def _write_started(self, job: Job) -> None:
         """Every job is written down as it starts: an app that ends before the job does
@@ -225,9 +255,7 @@ class JobRegistry:
             job.state, job.message = State.FAILED, wording.message(exc.message)
         except Exception as exc:  # the job boundary: a bug becomes a message, never
             failures.log_job_bug(job.kind, exc)  # evidence (its type and place: the log)
-            job.state = State.FAILED
-            job.message = _("Something unexpected went wrong (a bug in spoorvast). Your "
-                            "evidence is safe: nothing half-written was kept.")
+            job.state, job.message = State.FAILED, _(_BUG)
         finally:
             try:
                 with self._ending:
