@@ -6,6 +6,10 @@ JSON keys (stable, documented in the README): ``item``, ``kind``, ``title``,
 ``media``, ``findings`` and ``custody``. ``state``: ``status`` (``current``,
 ``withdrawn`` with ``reason`` and ``at``, or ``superseded`` with ``superseded_by``) and,
 for a correction, ``supersedes`` and ``correction_reason``.
+
+``add`` then reads the text of the pictures it added (``cli/read_added.py``; with
+``--json`` quietly, the JSON unchanged); ``--no-read`` or the vault setting
+``ocr.after-add`` = "0" leaves them for ``ocr``.
 """
 
 from __future__ import annotations
