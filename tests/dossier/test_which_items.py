@@ -55,6 +55,7 @@ def test_leave_out_in_the_cli(three: Path, cli: Cli, tmp_path: Path) -> None:
         assert logged[-1].payload["left_out"] == ["E-0002"]
 
 
+@pytest.mark.slow  # a vault and three CLI adds (seconds here)
 def test_only_and_leave_out_name_the_same_items(three: Path, cli: Cli) -> None:
     from spoorvast.cli.cmd_dossier import _left_out
     from spoorvast.services import cases as case_service

@@ -47,6 +47,7 @@ def test_add_json_reads_quietly(case_vault: Path, cli: Cli, tmp_path: Path) -> N
     assert cli("ocr", "--json").out.strip() == "[]"  # already read
 
 
+@pytest.mark.slow  # a vault and CLI runs (seconds here)
 def test_no_read_leaves_the_pictures_for_ocr(case_vault: Path, cli: Cli,
                                              tmp_path: Path) -> None:
     added = cli("add", str(_picture(tmp_path)), "--no-read")
@@ -54,6 +55,7 @@ def test_no_read_leaves_the_pictures_for_ocr(case_vault: Path, cli: Cli,
     assert cli("ocr-text", "E-0001").code == 2  # not read yet
 
 
+@pytest.mark.slow  # a vault and CLI runs (seconds here)
 def test_the_vault_setting_turns_it_off(case_vault: Path, cli: Cli, tmp_path: Path) -> None:
     vault = vaultlib.open_vault(case_vault, PASSPHRASE)
     try:
