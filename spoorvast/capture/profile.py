@@ -19,10 +19,11 @@ from __future__ import annotations
 import io
 import tarfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from playwright.sync_api import BrowserContext
+from playwright.sync_api import Error as PlaywrightError
 
 from spoorvast.capture.browser import EXTRA_ARGS, BrowserSession, ContextArgs
 from spoorvast.capture.workdir import private_dir
@@ -117,5 +118,13 @@ def login(vault: Vault, driver: Driver = wait_until_closed, headless: bool = Fal
                 page.goto(url)
             driver(context)
         finally:
-            context.close()
+            _close(context)
         return save(vault, directory)
+
+
+def _close(context: BrowserContext) -> None:
+    """Closing the last window (as the person does when done) ends the browser itself:
+    the context is closed already, and Playwright says so (``TargetClosedError``, a
+    playwright ``Error``); the profile it wrote on the way out is complete."""
+    with suppress(PlaywrightError):
+        context.close()

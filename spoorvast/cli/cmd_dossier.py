@@ -21,7 +21,10 @@ from spoorvast.dossier.model import DossierOptions
 from spoorvast.dossier.verify import BundleReport, verify_bundle
 from spoorvast.errors import UserError
 from spoorvast.i18n import LANGUAGES, _
+from spoorvast.model.records import Case
 from spoorvast.services import cases as case_service
+from spoorvast.services import withdrawals
+from spoorvast.storage.vault import Vault
 
 CaseOption = Annotated[int | None, typer.Option("--case", help=_(
     "The case number (default: the current case)."))]
@@ -67,6 +70,12 @@ def dossier(
     tsa: Annotated[list[str] | None, typer.Option("--tsa", help=_(
         "A time-stamp authority (RFC 3161 address) to use instead of the public ones; "
         "give it twice for two. Implies --timestamp."))] = None,
+    only: Annotated[str | None, typer.Option("--only", help=_(
+        "Only these items, e.g. E-0001,E-0003 (the others are left out, and the dossier "
+        "says so)."))] = None,
+    leave_out: Annotated[str | None, typer.Option("--leave-out", help=_(
+        "Leave these items out, e.g. E-0002 (the dossier says so; they stay in the "
+        "vault)."))] = None,
     case_id: CaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -75,11 +84,24 @@ def dossier(
     with context.open_vault(ctx) as vault:
         case = case_service.current_case(vault, case_id)
         options = DossierOptions(lang or case.language, redact_third_parties, include_gps,
-                                 not no_zip, tsa_urls=_authorities(timestamp, tsa))
+                                 not no_zip, tsa_urls=_authorities(timestamp, tsa),
+                                 left_out=_left_out(vault, case, only, leave_out))
         columns = (TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn())
         with Progress(*columns, console=output.stderr_console(), transient=True) as bar:
             result = make_dossier(vault, case, options, out.expanduser(), BarObserver(bar))
     _print_result(result, as_json)
+
+
+def _left_out(vault: Vault, case: Case, only: str | None, leave_out: str | None
+              ) -> tuple[str, ...]:
+    """The labels to leave out: those not named by ``--only``, and those named by
+    ``--leave-out`` (each written E-0001 or 1)."""
+    named = {kind: [case_service.find_item(vault, case, text.strip()).label
+                    for text in (given or "").split(",") if text.strip()]
+             for kind, given in (("only", only), ("out", leave_out))}
+    current = [item.label for item in withdrawals.current_items(vault, case)]
+    kept = set(named["only"]) if only is not None else set(current)
+    return tuple(label for label in current if label not in kept or label in named["out"])
 
 
 def _authorities(timestamp: bool, named: list[str] | None) -> tuple[str, ...]:

@@ -6,6 +6,10 @@ JSON keys (stable, documented in the README): ``item``, ``kind``, ``title``,
 ``media``, ``findings`` and ``custody``. ``state``: ``status`` (``current``,
 ``withdrawn`` with ``reason`` and ``at``, or ``superseded`` with ``superseded_by``) and,
 for a correction, ``supersedes`` and ``correction_reason``.
+
+``add`` then reads the text of the pictures it added (``cli/read_added.py``; with
+``--json`` quietly, the JSON unchanged); ``--no-read`` or the vault setting
+``ocr.after-add`` = "0" leaves them for ``ocr``.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from spoorvast.cli import context, output
+from spoorvast.cli import context, output, read_added
 from spoorvast.cli.cmd_reread import ask_date_order
 from spoorvast.cli.sections import section_for
 from spoorvast.errors import UserError
@@ -111,6 +115,9 @@ def add(
         "--dns", help=_("For e-mail: look the DKIM and ARC keys up in DNS now (off by "
                         "default: the key's owner can see the look-up). The answers are "
                         "kept with the item."))] = False,
+    no_read: Annotated[bool, typer.Option(
+        "--no-read", help=_("Do not read the text of the pictures added now (they are "
+                            "read later by 'spoorvast ocr')."))] = False,
 ) -> None:
     keys = dict(key_option(text) for text in dkim_key or [])
     if date_order is not None and date_order not in ORDERS:
@@ -123,11 +130,13 @@ def add(
         observer = _run_add(vault, case, files, total, quiet=as_json,
                             date_order=ORDERS.get(date_order or ""), named=set(paths),
                             email=(keys, dns))
+        added = [label for r in observer.results for label in r.labels[:1]
+                 if r.status is Status.ADDED]
         if not as_json:
-            added = [label for r in observer.results for label in r.labels[:1]
-                     if r.status is Status.ADDED]
             report_findings(vault, case, added)
             ask_date_order(vault, case, added)
+        if not no_read:
+            read_added.after_add(vault, case, added, quiet=as_json)
     order = {path: index for index, path in reversed(list(enumerate(files)))}
     results = sorted(observer.results, key=lambda r: order.get(r.path, len(files)))
     if as_json:

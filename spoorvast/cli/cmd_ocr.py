@@ -91,12 +91,12 @@ def ocr(ctx: typer.Context, case_id: CaseOption = None, as_json: JsonOption = Fa
                          "refused": o.refused} for o in outcomes])
         return
     for o in outcomes:
-        output.line(_outcome_line(o))
+        output.line(outcome_line(o))
     if not outcomes:
         output.info(_("Every picture of this case has been read already."))
 
 
-def _outcome_line(outcome: ocr_service.OcrOutcome) -> str:
+def outcome_line(outcome: ocr_service.OcrOutcome) -> str:
     if outcome.refused:
         return _("{item}: not read ({reason}).").format(
             item=outcome.item.label, reason=_(REFUSALS[outcome.refused]))

@@ -77,6 +77,17 @@ def folder_name(case: Case, dossier: Dossier) -> str:
     return f"dossier-{case.id}-{dossier.generated_at.utc.strftime('%Y%m%dT%H%M%SZ')}"
 
 
+def left_out_ids(vault: Vault, case: Case, labels: tuple[str, ...]) -> frozenset[int]:
+    """The items of ``labels`` (each a current item of the case, else a UserError that
+    names it)."""
+    current = {i.label: i.id or 0 for i in withdrawals.current_items(vault, case)}
+    unknown = [label for label in labels if label not in current]
+    if unknown:
+        raise UserError(_("{labels}: not an item of this case that the dossier can hold "
+                          "(withdrawn, or no such item).").format(labels=", ".join(unknown)))
+    return frozenset(current[label] for label in labels)
+
+
 def make_dossier(vault: Vault, case: Case, options: DossierOptions, out: Path,
                  observer: Observer | None = None) -> DossierResult:
     """The dossier of ``case`` in ``out`` (a folder, its ZIP). ``options``: language,
@@ -85,17 +96,19 @@ def make_dossier(vault: Vault, case: Case, options: DossierOptions, out: Path,
     ``bundle_stamps.default_urls()`` when the person allows network and names none).
     An authority that fails is reported in the PDF; it never stops the dossier."""
     observer = observer or Silent()
-    observer.start(len(withdrawals.current_items(vault, case)) * 2 + FIXED_STEPS)
-    with in_language(options.language), private_dir() as scratch:
-        dossier = gather(vault, case, options, lambda what: observer.step(_("reading")))
-        result = _write(vault, dossier, out, scratch, observer)
+    with vault.store.leaving_out(left_out_ids(vault, case, options.left_out)):
+        observer.start(len(withdrawals.current_items(vault, case)) * 2 + FIXED_STEPS)
+        with in_language(options.language), private_dir() as scratch:
+            dossier = gather(vault, case, options, lambda what: observer.step(_("reading")))
+            result = _write(vault, dossier, out, scratch, observer)
     with vault.store.transaction() as tx:
         tx.log(case_chain(case.id or 0), "dossier.created", result.folder.name,
                {"bundle_sha256": result.bundle_sha256, "pdf_sha256": result.pdf_sha256,
                 "language": options.language,
                 "redact_third_parties": options.redact_third_parties,
                 "include_gps": options.include_gps,
-                "bundle_timestamps": list(options.tsa_urls)})
+                "bundle_timestamps": list(options.tsa_urls),
+                "left_out": list(options.left_out)})
     return result
 
 

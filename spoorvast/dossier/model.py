@@ -42,6 +42,9 @@ class DossierOptions:
     # default) means no network at all. Pass them only when the person allowed network;
     # bundle_stamps.default_urls() gives two independent public ones.
     tsa_urls: tuple[str, ...] = ()
+    # items (labels, E-0002) the person chose to leave out of this dossier; they stay
+    # sealed in the vault and in the custody log, and the dossier says which
+    left_out: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -165,6 +165,14 @@ def disclosure(dossier: Dossier, photos: int, gps: int) -> list[str]:
                        "Their data is complete in the bundle (originals, manifest.json), "
                        "which is therefore not attached to this PDF.")
                      .format(people=r.third_parties, values=r.identifiers))
+    if dossier.options.left_out:
+        lines.append(ngettext(
+            "Left out at the user's request: {labels} ({count} item). It stays sealed in "
+            "the vault, and the custody log in this dossier names it.",
+            "Left out at the user's request: {labels} ({count} items). They stay sealed in "
+            "the vault, and the custody log in this dossier names them.",
+            len(dossier.options.left_out)).format(
+                labels=", ".join(dossier.options.left_out), count=len(dossier.options.left_out)))
     lines.append(_("Session cookies and login tokens are removed from web archives (WACZ, "
                    "HAR) in the bundle; the capture record says what the browser received."))
     return lines

@@ -436,6 +436,7 @@ class SqliteStore:
         self.path = path
         # called after each COMMIT (the vault records the new chain heads in its anchor)
         self.after_commit: Callable[[], None] | None = None
+        self._left_out: frozenset[int] = frozenset()  # see leaving_out
         self.conn = connect(path, key, create)
         with self.transaction():
             self.migrated = migrate(self.conn)
@@ -550,10 +551,25 @@ class SqliteStore:
                                        self.superseded_event_ids(case_id))
 
     def hidden_item_ids(self, case_id: int) -> tuple[int, ...]:
-        """Items left out of case-wide listings: withdrawn, or superseded by a correction."""
-        return tuple(sorted(r[0] for r in self._all(
+        """Items left out of case-wide listings: withdrawn, or superseded by a correction
+        (and, inside :meth:`leaving_out`, the items a dossier leaves out)."""
+        return tuple(sorted({r[0] for r in self._all(
             "SELECT item_id FROM withdrawals WHERE case_id = ? UNION "
-            "SELECT supersedes FROM corrections WHERE case_id = ?", (case_id, case_id))))
+            "SELECT supersedes FROM corrections WHERE case_id = ?", (case_id, case_id))}
+            | self._left_out))
+
+    @contextmanager
+    def leaving_out(self, item_ids: frozenset[int]) -> Iterator[None]:
+        """Every listing through this handle also leaves these items out, for the time
+        of the block: a dossier without the items the person chose to leave out is
+        gathered exactly as one without withdrawn items (its events, identifiers,
+        calls, checklist and files), with nothing changed in the vault. Use it on a
+        handle of its own (a job's): other users of the handle would not see them."""
+        self._left_out = frozenset(item_ids)
+        try:
+            yield
+        finally:
+            self._left_out = frozenset()
 
     def events(self, case_id: int, item_id: int | None = None) -> list[Event]:
         if item_id is not None:

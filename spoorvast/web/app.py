@@ -17,7 +17,7 @@ from spoorvast.i18n import _
 from spoorvast.storage import scratch
 from spoorvast.storage.sqlite import as_damage
 from spoorvast.storage.vault import Vault
-from spoorvast.web import drafts, pending_uploads, render, security, wording
+from spoorvast.web import drafts, failures, pending_uploads, render, security, wording
 from spoorvast.web.deps import Forbidden, Redirect
 from spoorvast.web.inbox_agent import InboxAgent
 from spoorvast.web.jobs import JobRegistry, settle_dead
@@ -43,6 +43,7 @@ def create_app(settings: WebSettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        build_routes(app)  # before any request or job thread
         scratch.sweep()  # what a killed spoorvast left in memory or in an output folder
         watchdog.start()
         agent.start()
@@ -93,6 +94,23 @@ def _sweep(app: FastAPI, vault: Vault) -> None:
         settle_dead(vault)  # what a job the app died in wrote but never sealed
 
 
+def build_routes(app: FastAPI) -> None:
+    """Have FastAPI build every route's parameters now, at start, on one thread.
+
+    FastAPI (0.16x) builds them lazily, at the first request that passes a route, inside
+    ``warnings.catch_warnings()`` — which changes the process-wide warning filters. A job
+    thread reading a picture does the same at the same moment (Pillow's decompression
+    bomb warning), and whichever ends last restores the filters the other replaced: a
+    warning FastAPI meant to silence escaped, and under ``-W error`` (the tests) the
+    first poll of ``/jobs/<id>`` answered 500 (``UnsupportedFieldAttributeWarning``,
+    seen once in CI; reproduced by ``tests/web/test_boundary.py``). Asking each route
+    whether it matches a path no route has builds them all."""
+    scope = {"type": "http", "method": "GET", "path": "/\u2060", "root_path": "",
+             "query_string": b"", "headers": [], "app": app}
+    for route in app.router.routes:
+        route.matches(scope)
+
+
 def _include_routers(app: FastAPI) -> None:
     from importlib import import_module
 
@@ -109,21 +127,30 @@ async def _guard(request: Request, call_next: security.Next) -> Response:
     request.state.sid = sid or security.new_session_id()
     render.use_language(request)  # every route and the jobs it starts speak it
     session: VaultSession = request.app.state.session
-    session.lock_if_idle()
-    if session.owns(sid) and not request.url.path.startswith(NOT_ACTIVITY):
-        session.touch()
     started = time.perf_counter()
     try:
+        session.lock_if_idle()
+        if session.owns(sid) and not request.url.path.startswith(NOT_ACTIVITY):
+            session.touch()
         response = await call_next(request)
-    except Exception:  # the web boundary: a bug becomes an error page, never a traceback
-        response = render.page(request, "error.html", status=500, message=_(
-            "Something unexpected went wrong (a bug in spoorvast). Your evidence is safe: "
-            "nothing half-written was kept."))
+    except Exception as exc:  # the web boundary: a bug becomes an error page (its type
+        failures.log_request_bug(request, exc)  # and place in the log), never a traceback
+        response = _bug_page(request)
     await drafts.clear_if_accepted(request, response, session)
     if sid is None and security.SESSION_COOKIE not in response.headers.get("set-cookie", ""):
         security.set_session_cookie(response, request.state.sid)
     response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
     return security.add_headers(response)
+
+
+def _bug_page(request: Request) -> Response:
+    message = _("Something unexpected went wrong (a bug in spoorvast). Your evidence is "
+                "safe: nothing half-written was kept.")
+    try:
+        return render.page(request, "error.html", status=500, message=message)
+    except Exception as exc:  # the page itself failed (the vault, a template): plain words
+        failures.log_request_bug(request, exc)
+        return PlainTextResponse(message, status_code=500)
 
 
 def _handlers(app: FastAPI) -> None:

@@ -20,14 +20,16 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from spoorvast.errors import UserError
-from spoorvast.i18n import _
+from spoorvast.i18n import N_, _
 from spoorvast.services.verify import referenced_blob_names
 from spoorvast.storage.base import VAULT_CHAIN
 from spoorvast.storage.vault import Vault
-from spoorvast.web import lock_notices, wording
+from spoorvast.web import failures, lock_notices, wording
 from spoorvast.web.session import Locked, VaultSession
 
 MAX_KEPT = 50
+_BUG = N_("Something unexpected went wrong (a bug in spoorvast). Your evidence is safe: "
+          "nothing half-written was kept.")
 
 
 class State(enum.StrEnum):
@@ -122,6 +124,34 @@ class JobRegistry:
         thread.start()
         return job
 
+    def submit_alone(self, kind: str, work: Callable[[Job], None]) -> Job:
+        """A job that takes the open vault to itself (a rekey, through
+        ``VaultSession.rebuild``): no handle of its own, no start record and no lock
+        record (its crash safety is its own); it starts when no other job runs."""
+        job = Job(secrets.token_urlsafe(12), kind, None, ended=True)
+        with self._guard:
+            self._forget_old()
+            self._jobs[job.id] = job
+        context = contextvars.copy_context()
+        thread = threading.Thread(target=context.run, args=(self._run_alone, job, work),
+                                  name=f"spoorvast-job-{kind}", daemon=True)
+        thread.start()
+        return job
+
+    def _run_alone(self, job: Job, work: Callable[[Job], None]) -> None:
+        try:
+            with self._one_at_a_time:
+                job.state = State.RUNNING
+                work(job)
+                job.state = State.DONE
+        except UserError as exc:
+            job.state, job.message = State.FAILED, wording.message(exc.message)
+        except Exception as exc:  # the job boundary, as in _run_with_handle
+            failures.log_job_bug(job.kind, exc)
+            job.state, job.message = State.FAILED, _(_BUG)
+        finally:
+            job.finished_event.set()
+
     def _write_started(self, job: Job) -> None:
         """Every job is written down as it starts: an app that ends before the job does
         (killed, a power cut) still has the next unlock say which (``settle_dead``)."""
@@ -137,7 +167,14 @@ class JobRegistry:
         return self._jobs.get(job_id)
 
     def running(self) -> list[Job]:
-        return [j for j in self._jobs.values() if not j.finished]
+        """Safe from any thread: a job may submit another (an add starts the reading of
+        its pictures) while the auto-lock's watchdog or a request asks this; iterating
+        the live dict then raised "dictionary changed size during iteration"."""
+        return [j for j in self._snapshot() if not j.finished]
+
+    def _snapshot(self) -> list[Job]:
+        with self._guard:
+            return list(self._jobs.values())
 
     def record_running(self, vault: Vault) -> None:
         """Just before a lock closes the vault: write down each job it stops (what was
@@ -157,7 +194,7 @@ class JobRegistry:
         running = self.running()
         with self._guard:
             self._interrupted.extend(running)
-        for job in list(self._jobs.values()):
+        for job in self._snapshot():
             job.cancel_event.set()
         with self._guard:  # a locked vault keeps no trace of what was done
             self._jobs = {k: j for k, j in self._jobs.items() if not j.finished}
@@ -180,7 +217,7 @@ class JobRegistry:
             return []
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
-        return all(job.finished_event.wait(timeout) for job in list(self._jobs.values()))
+        return all(job.finished_event.wait(timeout) for job in self._snapshot())
 
     def _forget_old(self) -> None:
         finished = [k for k, j in self._jobs.items() if j.finished]
@@ -216,10 +253,9 @@ class JobRegistry:
             job.state = State.CANCELLED if job.cancelled else State.DONE
         except UserError as exc:
             job.state, job.message = State.FAILED, wording.message(exc.message)
-        except Exception:  # the job boundary: a bug becomes a message, never evidence
-            job.state = State.FAILED
-            job.message = _("Something unexpected went wrong (a bug in spoorvast). Your "
-                            "evidence is safe: nothing half-written was kept.")
+        except Exception as exc:  # the job boundary: a bug becomes a message, never
+            failures.log_job_bug(job.kind, exc)  # evidence (its type and place: the log)
+            job.state, job.message = State.FAILED, _(_BUG)
         finally:
             try:
                 with self._ending:

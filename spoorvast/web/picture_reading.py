@@ -6,29 +6,23 @@ off). Both are jobs with progress, through :mod:`spoorvast.services.ocr` as the 
 from __future__ import annotations
 
 from spoorvast.i18n import _, ngettext
-from spoorvast.model.records import ArtifactRole, Case, Item
+from spoorvast.model.records import Item
 from spoorvast.services import cases as case_service
-from spoorvast.services import ocr as ocr_service
+from spoorvast.services import read_added
 from spoorvast.storage.vault import Vault
 from spoorvast.web.adapters import sections
 from spoorvast.web.jobs import Job, JobRegistry, Link
 from spoorvast.web.session import VaultSession
 from spoorvast.web.vault_settings import read_setting
 
-AUTO_SETTING = ocr_service.AFTER_ADD_SETTING  # "0": pictures are read only on request
+AUTO_SETTING = read_added.SETTING  # "0": pictures are read only on request
 
 
-def unread(vault: Vault, item: Item) -> bool:
-    """A picture (or a capture's screenshot) whose text was not read yet."""
-    artifacts = vault.store.artifacts(item.id or 0)
-    sources = {a.sha256 for a in artifacts if a.media_type.startswith("image/")
-               and a.role in (ArtifactRole.ORIGINAL, ArtifactRole.SCREENSHOT)}
-    done = {a.derived_from for a in artifacts if a.role is ArtifactRole.OCR_TEXT}
-    return bool(sources) and not sources & done
+unread = read_added.unread  # the same test as the CLI's add (services/read_added.py)
 
 
 def auto_enabled(vault: Vault) -> bool:
-    return sections.can_read_text() and vault.store.setting(AUTO_SETTING) != "0"
+    return sections.can_read_text() and read_added.enabled(vault)
 
 
 def auto_setting(session: VaultSession) -> bool:
@@ -65,10 +59,4 @@ def start(jobs: JobRegistry, case_id: int, item_ids: frozenset[int] | None,
     return jobs.submit("ocr", case_id, work)
 
 
-def pictures_among(vault: Vault, case: Case, labels: list[str]) -> frozenset[int]:
-    """The items among ``labels`` that are pictures not read yet."""
-    found = set()
-    for item in vault.store.items(case.id or 0):
-        if item.label in labels and unread(vault, item):
-            found.add(item.id or 0)
-    return frozenset(found)
+pictures_among = read_added.pictures_among

@@ -134,19 +134,22 @@ def read_text(request: Request, case_id: int) -> Response:
 def dossier_page(request: Request, case_id: int, job: str = "") -> Response:
     with vault_for(request) as vault:
         case = case_of(vault, case_id)
-    return render.page(request, "dossier.html", case=case, job=job,
-                       choices=dossier_options.choices(case),
+        choices = dossier_options.choices(case, vault)
+    return render.page(request, "dossier.html", case=case, job=job, choices=choices,
                        available=dossier_adapter.available(),
                        ocr_available=sections.can_read_text(), active="dossier")
 
 
 @router.post("/c/{case_id}/dossier", dependencies=CSRF)
 def make_dossier(request: Request, case_id: int, language: Text = "", redact: Text = "",
-                 gps: Text = "", timestamp: Text = "") -> Response:
+                 gps: Text = "", timestamp: Text = "", listed: Text = "",
+                 include: Annotated[list[str] | None, Form()] = None) -> Response:
     render.use_language(request)
     with vault_for(request) as vault:
-        options = dossier_options.chosen(case_of(vault, case_id), language, redact, gps,
-                                         timestamp)
+        case = case_of(vault, case_id)
+        options = dossier_options.chosen(
+            case, language, redact, gps, timestamp,
+            dossier_options.left_out(vault, case, listed, include or []))
     private = request.app.state.private
     folder = private.create()
     made: dict[str, Path] = request.app.state.dossiers

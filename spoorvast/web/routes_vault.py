@@ -13,7 +13,7 @@ from spoorvast.errors import UserError
 from spoorvast.i18n import LANGUAGES, _
 from spoorvast.services import verify as verify_service
 from spoorvast.storage.vault import Vault
-from spoorvast.web import picture_reading, render
+from spoorvast.web import picture_reading, rekey, render
 from spoorvast.web.adapters import passphrase as passphrase_adapter
 from spoorvast.web.deps import check_csrf, jobs_of, require_owner
 from spoorvast.web.jobs import Job, Link
@@ -75,14 +75,15 @@ def _verify_work(job: Job, vault: Vault) -> None:
 
 
 @router.get("/settings")
-def settings_page(request: Request) -> Response:
+def settings_page(request: Request, job: str = "") -> Response:
     session = require_owner(request)
     current = {key: read_setting(session, key) for key in (TIME_ZONE, AUTOLOCK, BLUR_ALL)}
     return render.page(request, "settings.html", zones=time_zones(), error="",
                        zone=current[TIME_ZONE] or DEFAULT_ZONE,
                        minutes=int(session.autolock_seconds // 60) or 1,
                        blur_all=current[BLUR_ALL] == "1", active="settings",
-                       read_after_add=picture_reading.auto_setting(session))
+                       read_after_add=picture_reading.auto_setting(session),
+                       rekey_job=job if jobs_of(request).get(job) else "")
 
 
 @router.post("/settings", dependencies=CSRF)
@@ -115,3 +116,20 @@ async def change_passphrase(request: Request, old: Text = "", new: Text = "",
         raise UserError(_("Wait until the work in progress has finished, then try again."))
     await run_in_threadpool(passphrase_adapter.change, session, old, new)
     return RedirectResponse("/settings?msg=passphrase-changed", status_code=303)
+
+
+@router.post("/settings/rekey", dependencies=CSRF)
+async def start_rekey(request: Request, old: Text = "", new: Text = "",
+                      repeat: Text = "") -> Response:
+    """Re-encrypt everything under a new key (the CLI's ``passphrase change --rekey``),
+    as a job the settings page follows."""
+    session = require_owner(request)
+    render.use_language(request)
+    if len(new) < MIN_PASSPHRASE or new != repeat:
+        raise UserError(_("The new passphrase needs at least {n} characters, typed the same "
+                          "twice.").format(n=MIN_PASSPHRASE))
+    if session.busy():  # an upload's blob or a job's write would be left out
+        raise UserError(_("Wait until the work in progress has finished, then try again."))
+    await run_in_threadpool(rekey.check_old, session, old)
+    job = rekey.start(jobs_of(request), session, new)
+    return RedirectResponse(f"/settings?job={job.id}#rekey", status_code=303)

@@ -183,6 +183,26 @@ class VaultSession:
                 raise Locked(_("The vault is locked."))
             yield self._vault
 
+    def rebuild(self, build: Closing, switch: Listener, passphrase: str) -> None:
+        """Replace the open vault's files (a rekey) and open the result with
+        ``passphrase`` for the same browser session. ``build`` makes the new files from
+        the open vault (if it raises, the vault stays open as it was); the database is
+        then closed, ``switch`` puts the new files in place while the vault's lock is
+        still held, and the vault opens again (which finishes a switch cut short). Every
+        other use of the vault waits meanwhile."""
+        with self._lock:
+            vault = self._vault
+            if vault is None:
+                raise Locked(_("The vault is locked."))
+            build(vault)
+            self._vault = None
+            try:
+                vault.store.close()
+                switch()
+            finally:
+                os.close(vault._lock_fd)
+                self._vault = vaultlib.open_vault(self.settings.vault_root, passphrase)
+
     def blob_store(self) -> BlobStore:
         """A blob store on the open vault's keys for an upload (it needs no database)."""
         with self.use() as vault:

@@ -11,7 +11,7 @@ from tests.ocr.test_bad_input import encoded, text_picture
 def test_small_picture_in_dutch(case_vault: Path, cli: Cli, tmp_path: Path) -> None:
     picture = tmp_path / "kort.png"
     picture.write_bytes(encoded(text_picture("Mail ik@example.be"), "PNG"))
-    assert cli("add", str(picture)).code == 0
+    assert cli("add", str(picture), "--no-read").code == 0
     read = cli("--lang", "nl", "ocr")
     assert read.code == 0
     assert read.out.strip() == "E-0001: 1 bericht en 1 identificatie voorgesteld."
@@ -28,7 +28,7 @@ def test_small_picture_in_dutch(case_vault: Path, cli: Cli, tmp_path: Path) -> N
 def test_missing_language_data_is_named(case_vault: Path, cli: Cli, tmp_path: Path) -> None:
     picture = tmp_path / "kort.png"
     picture.write_bytes(encoded(text_picture("Hallo"), "PNG"))
-    assert cli("add", str(picture)).code == 0
+    assert cli("add", str(picture), "--no-read").code == 0
     result = cli("ocr", "--languages", "nld+xyz")
     assert result.code == 2 and "tesseract-ocr-xyz" in result.err
     assert cli("ocr-text", "E-0001").code == 2
@@ -38,7 +38,7 @@ def test_text_read_from_pictures_is_searchable(case_vault: Path, cli: Cli,
                                                tmp_path: Path) -> None:
     picture = tmp_path / "dreiging.png"
     picture.write_bytes(encoded(text_picture("Betaal of ik kom langs"), "PNG"))
-    assert cli("add", str(picture)).code == 0
+    assert cli("add", str(picture), "--no-read").code == 0
     assert cli("ocr").code == 0
     import json
 

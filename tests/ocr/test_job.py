@@ -49,7 +49,7 @@ def as_json(cli: Cli, *argv: str) -> object:
 
 def test_ocr_job_proposals_and_decisions(case_vault: Path, cli: Cli,
                                          screenshots: list[Path]) -> None:
-    assert cli("add", *map(str, screenshots)).code == 0
+    assert cli("add", *map(str, screenshots), "--no-read").code == 0
     read = as_json(cli, "ocr")
     assert [(r["item"], r["messages"], r["identifiers"], r["refused"]) for r in read] == [
         ("E-0001", 5, 5, None), ("E-0002", 5, 5, None), ("E-0003", 4, 5, None),
@@ -119,7 +119,7 @@ def test_ocr_job_proposals_and_decisions(case_vault: Path, cli: Cli,
 
 def test_harmful_pictures_get_a_blurred_preview_inside_the_vault(
         case_vault: Path, cli: Cli, screenshots: list[Path], tmp_path: Path) -> None:
-    assert cli("add", str(screenshots[0]), str(screenshots[3])).code == 0
+    assert cli("add", str(screenshots[0]), str(screenshots[3]), "--no-read").code == 0
     for label in ("E-0001", "E-0002"):
         result = cli("harmful", label)
         assert result.code == 0 and "marked harmful" in result.out
@@ -153,7 +153,7 @@ def _edges(image: Image.Image) -> float:
 
 
 def test_near_duplicates(case_vault: Path, cli: Cli, screenshots: list[Path]) -> None:
-    assert cli("add", *map(str, screenshots[:3])).code == 0
+    assert cli("add", *map(str, screenshots[:3]), "--no-read").code == 0
     assert as_json(cli, "duplicates") == [["E-0001", "E-0002"]]
     assert cli("ocr").code == 0
     assert as_json(cli, "duplicates") == [["E-0001", "E-0002"]]
