@@ -347,6 +347,7 @@ class PostgresStore:
         self.after_commit: Callable[[], None] | None = None
         self.conn = connect(url)
         self._cursors = 0
+        self._left_out: frozenset[int] = frozenset()  # see leaving_out
         try:
             with self.transaction():
                 migrated = migrate(self.conn, create)
@@ -462,10 +463,22 @@ class PostgresStore:
         return Hidden.of(self.hidden_item_ids(case_id), self.superseded_event_ids(case_id))
 
     def hidden_item_ids(self, case_id: int) -> tuple[int, ...]:
-        """Items left out of case-wide listings: withdrawn, or superseded by a correction."""
-        return tuple(sorted(int(r[0]) for r in self._all(
+        """Items left out of case-wide listings: withdrawn, or superseded by a correction
+        (and, inside :meth:`leaving_out`, the items a dossier leaves out)."""
+        return tuple(sorted({int(r[0]) for r in self._all(
             "SELECT item_id FROM withdrawals WHERE case_id = %s UNION "
-            "SELECT supersedes FROM corrections WHERE case_id = %s", (case_id, case_id))))
+            "SELECT supersedes FROM corrections WHERE case_id = %s", (case_id, case_id))}
+            | self._left_out))
+
+    @contextmanager
+    def leaving_out(self, item_ids: frozenset[int]) -> Iterator[None]:
+        """As :meth:`SqliteStore.leaving_out`: listings through this handle also leave
+        these items out, for the time of the block."""
+        self._left_out = frozenset(item_ids)
+        try:
+            yield
+        finally:
+            self._left_out = frozenset()
 
     def events(self, case_id: int, item_id: int | None = None) -> list[Event]:
         if item_id is not None:

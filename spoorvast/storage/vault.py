@@ -384,15 +384,21 @@ def _finish_rekey(root: Path) -> None:
 Announce = Callable[[rekey.Plan], "rekey.Progress | None"]
 
 
+def refuse_rekey_with_postgres(root: Path) -> None:
+    """A new data key re-encrypts the SQLCipher file and the blobs; it cannot re-encrypt
+    a PostgreSQL database (the key does not encrypt it), so it is refused there."""
+    if metadata_url(root) is not None:
+        raise UserError(_("A new data key (--rekey) is not available for a vault whose "
+                          "metadata is in PostgreSQL: the key does not encrypt that "
+                          "database. Change the passphrase without --rekey."))
+
+
 def rekey_vault(root: Path, old: str, new: str, announce: Announce | None = None,
                 fault: Fault = _no_fault) -> None:
     """Change the passphrase *and* the data key: see ``storage/rekey.py``. ``announce``
     is told what will be re-encrypted before it starts and may return a progress
     callback (bytes done)."""
-    if metadata_url(root) is not None:
-        raise UserError(_("A new data key (--rekey) is not available for a vault whose "
-                          "metadata is in PostgreSQL: the key does not encrypt that "
-                          "database. Change the passphrase without --rekey."))
+    refuse_rekey_with_postgres(root)
     vault = open_vault(root, old)
     closed = False
     try:

@@ -18,6 +18,7 @@ import hmac
 from spoorvast.errors import UserError, WrongPassphrase
 from spoorvast.i18n import _
 from spoorvast.storage import crypto, rekey
+from spoorvast.storage.sqlite import SqliteStore
 from spoorvast.storage import vault as vaultlib
 from spoorvast.web.jobs import Job, JobRegistry, Link
 from spoorvast.web.session import VaultSession
@@ -40,6 +41,7 @@ def check_old(session: VaultSession, old: str) -> None:
 
 
 def start(jobs: JobRegistry, session: VaultSession, new: str) -> Job:
+    vaultlib.refuse_rekey_with_postgres(session.settings.vault_root)
     def work(job: Job) -> None:
         session.rebuild(lambda vault: _build(job, session, vault, new),
                         lambda: rekey.switch(session.settings.vault_root, vaultlib.REKEYED,
@@ -56,6 +58,7 @@ def start(jobs: JobRegistry, session: VaultSession, new: str) -> Job:
 
 def _build(job: Job, session: VaultSession, vault: vaultlib.Vault, new: str) -> None:
     params = crypto.keyfile_params(crypto.read_keyfile(vault.root / vaultlib.KEYFILE))
+    assert isinstance(vault.store, SqliteStore)  # refused for PostgreSQL in start()
     plan = rekey.plan(vault.store, vault.blobs)
     job.total = max(1, plan.work)
 

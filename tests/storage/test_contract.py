@@ -243,6 +243,10 @@ def test_withdrawn_and_superseded_items_leave_case_wide_event_reads(
     with store.transaction() as tx:
         tx.restore_item(one, "right after all")
     assert store.withdrawals(cid) == [] and store.hidden_item_ids(cid) == (two.id,)
+    with store.leaving_out(frozenset({one.id or 0})):  # a dossier without E-0001
+        assert store.hidden_item_ids(cid) == (one.id, two.id)
+        assert sorted(e.text for e in store.events(cid)) == ["E-0003", "typed, no item"]
+    assert store.hidden_item_ids(cid) == (two.id,)
     with pytest.raises(ValueError), store.transaction() as tx:
         tx.restore_item(one, "twice")
     (correction,) = store.corrections(cid)
