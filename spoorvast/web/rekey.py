@@ -18,8 +18,9 @@ import hmac
 from spoorvast.errors import UserError, WrongPassphrase
 from spoorvast.i18n import _
 from spoorvast.storage import crypto, rekey
-from spoorvast.storage.sqlite import SqliteStore
 from spoorvast.storage import vault as vaultlib
+from spoorvast.storage.sqlite import SqliteStore
+from spoorvast.web import resumable
 from spoorvast.web.jobs import Job, JobRegistry, Link
 from spoorvast.web.session import VaultSession
 
@@ -59,6 +60,9 @@ def start(jobs: JobRegistry, session: VaultSession, new: str) -> Job:
 def _build(job: Job, session: VaultSession, vault: vaultlib.Vault, new: str) -> None:
     params = crypto.keyfile_params(crypto.read_keyfile(vault.root / vaultlib.KEYFILE))
     assert isinstance(vault.store, SqliteStore)  # refused for PostgreSQL in start()
+    # unfinished uploads are kept under a subkey of the old data key: the new key could
+    # not read them back, so they go now (logged), not at the finish of an upload
+    resumable.discard_all(vault, "re-encrypted")
     plan = rekey.plan(vault.store, vault.blobs)
     job.total = max(1, plan.work)
 

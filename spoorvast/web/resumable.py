@@ -162,6 +162,15 @@ def discard(vault: Vault, entry: Unfinished, why: str = "thrown-away") -> None:
     partials(vault).remove(entry.id)
 
 
+def discard_all(vault: Vault, why: str) -> int:
+    """Every unfinished upload thrown away, each with its custody entry (before a new data
+    key: what was kept under the old key could not be read back after it)."""
+    entries = _all(vault)
+    for entry in entries:
+        discard(vault, entry, why)
+    return len(entries)
+
+
 # -- receiving one piece ----------------------------------------------------------
 
 

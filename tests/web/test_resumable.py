@@ -259,6 +259,33 @@ def test_throwing_an_unfinished_upload_away_is_logged(client: Browserish) -> Non
         assert vault.store.settings_under("web.unfinished.") == []
 
 
+def test_a_new_data_key_throws_unfinished_uploads_away_with_custody(
+        client: Browserish) -> None:
+    """They are kept under a subkey of the old data key: after "Re-encrypt everything"
+    they could never be read back, so the re-encryption throws them away, logged."""
+    client.unlock()
+    case_id = client.new_case()
+    data = _content(2 * MiB)
+    _batch, url, _ = _begin(client, case_id, data, "video.mp4")
+    assert _patch(client, url, 0, data[:MiB]) == 204
+    client.post("/lock")  # the page went away: its batch ends, the kept part stays
+    client.unlock()
+    assert "video.mp4" in client.get(f"/c/{case_id}/add").text
+    new = "een heel nieuwe wachtwoordzin"
+    started = client.post("/settings/rekey", {"old": PASSPHRASE, "new": new, "repeat": new})
+    assert started.status_code == 303, started.text
+    state = wait_job(client, started.headers["location"].split("job=")[1].split("#")[0])
+    assert state["state"] == "done", state
+    assert "video.mp4" not in client.get(f"/c/{case_id}/add").text
+    assert list((client.live.settings.vault_root / "partial").iterdir()) == []
+    client.post("/lock")
+    with vaultlib.open_vault(client.live.settings.vault_root, new) as vault:
+        [entry] = [e for e in vault.store.custody(VAULT_CHAIN)
+                   if e.action == "web.unfinished-upload-removed"]
+        assert entry.payload["why"] == "re-encrypted"
+        assert vault.store.settings_under("web.unfinished.") == []
+
+
 def test_a_locked_vault_answers_401_and_keeps_the_upload(start_app: StartApp) -> None:
     client = Browserish(start_app())
     client.unlock()
