@@ -11,6 +11,7 @@ recompute it with a few lines of any language.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -34,6 +35,17 @@ def _jcs_floats(value: object) -> object:
     return value
 
 
+# A float as orjson writes it (always with a fraction or an exponent, so never taken for
+# an integer), where a JSON value starts. Inside a string the same characters may match:
+# that only sends the value down the slower exact path.
+_FLOAT = re.compile(
+    rb"(?<=[:,\[])-?[0-9]+(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)(?=[,\]}])")
+
+
+def _has_float(text: bytes) -> bool:
+    return text[:1] in b"-0123456789" or _FLOAT.search(text) is not None
+
+
 def canonical(value: object) -> bytes:
     """RFC 8785 (JCS) canonical JSON.
 
@@ -43,7 +55,10 @@ def canonical(value: object) -> bytes:
     fragments. About 10x faster than ``rfc8785.dumps`` alone, which the tests use as
     the oracle on generated values.
     """
-    return orjson.dumps(_jcs_floats(value), option=orjson.OPT_SORT_KEYS)
+    text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    if _has_float(text):  # most values hold none: written once, as they are
+        text = orjson.dumps(_jcs_floats(value), option=orjson.OPT_SORT_KEYS)
+    return text
 
 
 def entry_body(entry: CustodyEntry) -> dict[str, object]:

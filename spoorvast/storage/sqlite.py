@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlcipher3
 
 from spoorvast import __version__
@@ -247,7 +248,7 @@ class SqliteTransaction:
         self.conn.execute(
             f"INSERT INTO custody ({rows.CUSTODY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)",
             (entry.chain, entry.seq, entry.at, entry.actor, entry.action, entry.subject,
-             json.dumps(entry.payload, ensure_ascii=False), entry.prev_hash, entry.hash))
+             orjson.dumps(entry.payload).decode("utf-8"), entry.prev_hash, entry.hash))
         self._heads[chain] = entry
         self._moved.add(chain)
         return entry
