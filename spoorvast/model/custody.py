@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import orjson
@@ -87,17 +87,13 @@ def chain_next(
     payload: dict[str, object], actor: str, at: str | None = None,
 ) -> CustodyEntry:
     """The entry that follows ``head`` (None for an empty chain), hash filled in."""
-    entry = CustodyEntry(
-        chain=chain,
-        seq=1 if head is None else head.seq + 1,
-        at=at or utc_stamp(),
-        actor=actor,
-        action=action,
-        subject=subject,
-        payload=payload,
-        prev_hash=GENESIS if head is None else head.hash,
-    )
-    return replace(entry, hash=entry_hash(entry))
+    body: dict[str, object] = {
+        "chain": chain, "seq": 1 if head is None else head.seq + 1,
+        "at": at or utc_stamp(), "actor": actor, "action": action, "subject": subject,
+        "payload": payload, "prev_hash": GENESIS if head is None else head.hash,
+    }  # entry_body() of the entry made below, built once
+    digest = hashlib.sha256(canonical(body)).hexdigest()
+    return CustodyEntry(**body, hash=digest)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)

@@ -179,8 +179,9 @@ class BlobStore:
     def ingest(self, source: BinaryIO, *, durable: bool = True,
                progress: Progress | None = None) -> StoredBlob:
         """Hash and encrypt ``source`` in one streamed pass; store it under its SHA-256."""
-        tmp = _Temp(self.tmp_dir)
+        tmp: _Temp | None = None
         try:
+            tmp = _Temp(self.tmp_dir)
             sha256, size = self._write_tmp(source, tmp.fd, durable, progress)
             return self._publish(tmp, sha256, size, durable)
         except OSError as exc:
@@ -189,7 +190,8 @@ class BlobStore:
                                     "stored. Free some space and try again.")) from exc
             raise
         finally:
-            tmp.close()
+            if tmp is not None:
+                tmp.close()
 
     def ingest_bytes(self, data: bytes, *, durable: bool = True) -> StoredBlob:
         return self.ingest(io.BytesIO(data), durable=durable)
