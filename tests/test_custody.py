@@ -82,3 +82,15 @@ def test_fast_canonical_form_is_exactly_rfc8785(value: object) -> None:
     from spoorvast.model.custody import canonical
 
     assert canonical(value) == rfc8785.dumps(value)
+
+
+def test_floats_next_to_integers_and_inside_strings_are_rendered_the_jcs_way() -> None:
+    """canonical() writes values without floats once, as orjson writes them; a float
+    anywhere (after an integer, nested, at the top) must still be found."""
+    import rfc8785
+
+    from spoorvast.model.custody import canonical
+
+    for value in ([1, 1e16], {"a": [2, [3, 1.0]]}, 1e-7, {"s": "x:1.5,", "n": 7},
+                  {"k": [-0.0, 5]}, [{"a": 1}, 2e21]):
+        assert canonical(value) == rfc8785.dumps(value)

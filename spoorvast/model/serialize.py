@@ -16,7 +16,31 @@ from spoorvast.model.records import FileFacts, Location, MediaFacts
 T = TypeVar("T")
 
 
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+_FIELDS: dict[type, tuple[str, ...] | None] = {}  # per class: its dataclass fields, or None
+
+
 def to_json(value: object) -> Any:
+    """Dispatch on the exact type first (this runs for every record written: a custody
+    payload per row); subclasses (a StrEnum member is a str) take the general path."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {str(k): to_json(v) for k, v in value.items()}  # type: ignore[attr-defined]
+    if kind is list or kind is tuple:
+        return [to_json(v) for v in value]  # type: ignore[attr-defined]
+    if kind not in _FIELDS:
+        _FIELDS[kind] = (tuple(f.name for f in dataclasses.fields(kind))
+                         if dataclasses.is_dataclass(kind) and not issubclass(kind, Instant)
+                         else None)
+    names = _FIELDS[kind]
+    if names is not None:
+        return {name: to_json(getattr(value, name)) for name in names}
+    return _general(value)
+
+
+def _general(value: object) -> Any:
     if isinstance(value, Instant):
         return value.to_json()
     if isinstance(value, enum.Enum):

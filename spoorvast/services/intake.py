@@ -289,11 +289,21 @@ def _escaped(draft: ItemDraft) -> ItemDraft:
     """Titles and names as stored: escaped (an importer may have built them from the
     file's name, or from text inside it)."""
     draft.title = shown(draft.title)
-    draft.artifacts[:] = [replace(a, name=shown(a.name)) if a.name else a
-                          for a in draft.artifacts]  # in place: a lazy reader appends
+    draft.artifacts[:] = [_named(a) for a in draft.artifacts]  # in place: a lazy reader appends
     if draft.file is not None:
-        draft.file = replace(draft.file, original_name=shown(draft.file.original_name))
+        name = shown(draft.file.original_name)
+        if name != draft.file.original_name:
+            draft.file = replace(draft.file, original_name=name)
     return draft
+
+
+def _named(artifact: Artifact) -> Artifact:
+    """The artifact with its name escaped; the same object when nothing changes (most:
+    a copy costs more than the check, thousands of times per mailbox)."""
+    if not artifact.name:
+        return artifact
+    name = shown(artifact.name)
+    return artifact if name == artifact.name else replace(artifact, name=name)
 
 
 def _read_head(path: Path, handle: BinaryIO) -> bytes:

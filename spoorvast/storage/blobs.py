@@ -179,35 +179,33 @@ class BlobStore:
     def ingest(self, source: BinaryIO, *, durable: bool = True,
                progress: Progress | None = None) -> StoredBlob:
         """Hash and encrypt ``source`` in one streamed pass; store it under its SHA-256."""
-        tmp = self.tmp_dir / secrets.token_hex(16)
+        tmp: _Temp | None = None
         try:
-            sha256, size = self._write_tmp(source, tmp, durable, progress)
+            tmp = _Temp(self.tmp_dir)
+            sha256, size = self._write_tmp(source, tmp.fd, durable, progress)
             return self._publish(tmp, sha256, size, durable)
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
             if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
                 raise StorageFull(_("The disk holding the vault is full; nothing was "
                                     "stored. Free some space and try again.")) from exc
             raise
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        finally:
+            if tmp is not None:
+                tmp.close()
 
     def ingest_bytes(self, data: bytes, *, durable: bool = True) -> StoredBlob:
-        import io
-
         return self.ingest(io.BytesIO(data), durable=durable)
 
-    def _write_tmp(self, source: BinaryIO, tmp: Path, durable: bool,
+    def _write_tmp(self, source: BinaryIO, fd: int, durable: bool,
                    progress: Progress | None) -> tuple[str, int]:
         """One pass: SHA-256 of chunk i runs on a helper thread (hashlib releases the
-        GIL) while chunk i is encrypted and written."""
+        GIL) while chunk i is encrypted and written. A file of one chunk (most) is one
+        write of header and ciphertext."""
         salt = secrets.token_bytes(SALT_SIZE)
         cipher, aad = _blob_cipher(self._blob_key, salt), MAGIC + salt
         digest, size, hashing = hashlib.sha256(), 0, None
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with open(fd, "wb", buffering=0) as out:
-            _write_all(out, aad)
+        with open(fd, "wb", buffering=0, closefd=False) as out:
+            pending = aad
             for index, chunk, last in _chunks(source):
                 if hashing is not None:
                     hashing.result()
@@ -217,16 +215,18 @@ class BlobStore:
                     hashing = _HASHER.submit(digest.update, chunk)
                 size += len(chunk)
                 for number, part, final in _padded(index, chunk, last, size):
-                    _write_all(out, cipher.encrypt(_nonce(number, final), part, aad))
+                    sealed = cipher.encrypt(_nonce(number, final), part, aad)
+                    _write_all(out, pending + sealed if pending else sealed)
+                    pending = b""
                 if progress:
                     progress(len(chunk))
             if hashing is not None:
                 hashing.result()
             if durable:
-                os.fsync(out.fileno())
+                os.fsync(fd)
         return digest.hexdigest(), size
 
-    def _publish(self, tmp: Path, sha256: str, size: int, durable: bool) -> StoredBlob:
+    def _publish(self, tmp: _Temp, sha256: str, size: int, durable: bool) -> StoredBlob:
         """Link the finished temp file into place; exactly one writer of the same bytes
         gets ``fresh=True`` even when several write them at once.
 
@@ -241,15 +241,13 @@ class BlobStore:
             final.parent.mkdir(exist_ok=True, mode=0o700)
             self._fanout.add(final.parent.name)
         try:
-            os.link(tmp, final)
+            tmp.link(final)
         except FileExistsError:
             if self.check(sha256) is None:
-                tmp.unlink()
                 return StoredBlob(sha256, size, fresh=False)
-            os.replace(tmp, final)  # a leftover (power loss, damage): the new copy wins
+            tmp.replace(final)  # a leftover (power loss, damage): the new copy wins
             _syncfs(final.parent)
             return StoredBlob(sha256, size, fresh=False, repaired=True)
-        tmp.unlink()
         if durable:
             _syncfs(final.parent)
         elif size >= FLUSH_AHEAD:
@@ -330,6 +328,59 @@ class BlobStore:
         return None if digest.hexdigest() == sha256 else "content-hash-mismatch"
 
 
+class _Temp:
+    """The file a blob is written to before it has its name: an unnamed file in
+    ``tmp/`` (``O_TMPFILE``; a crash leaves nothing, and no name is created and removed
+    per blob), linked into place when whole; a named ``tmp/`` file where the file
+    system has no unnamed files (``clean_tmp`` removes what a crash leaves there)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory, self.path = directory, None
+        try:
+            if not _UNNAMED:
+                raise OSError(errno.EOPNOTSUPP, "no /proc/self/fd")
+            self.fd = os.open(directory, os.O_TMPFILE | os.O_WRONLY, 0o600)
+        except OSError as exc:
+            if exc.errno not in _NO_TMPFILE:
+                raise
+            self.path = directory / secrets.token_hex(16)
+            self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+
+    def link(self, final: Path) -> None:
+        """Give it its name; FileExistsError when that name is taken."""
+        if self.path is None:
+            _link_unnamed(self.fd, final)
+        else:
+            os.link(self.path, final)
+
+    def replace(self, final: Path) -> None:
+        if self.path is None:
+            named = self.directory / secrets.token_hex(16)
+            _link_unnamed(self.fd, named)
+            self.path = named
+        os.replace(self.path, final)
+        self.path = None
+
+    def close(self) -> None:
+        os.close(self.fd)
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+
+def _link_unnamed(fd: int, final: Path) -> None:
+    """linkat(2) with AT_SYMLINK_FOLLOW through /proc (``os.link`` calls plain link(2)
+    there, which cannot name an unnamed file)."""
+    source = f"/proc/self/fd/{fd}".encode()
+    if _libc.linkat(_AT_FDCWD, source, _AT_FDCWD, os.fsencode(final), _AT_SYMLINK_FOLLOW):
+        code = ctypes.get_errno()
+        if code == errno.EEXIST:
+            raise FileExistsError(code, os.strerror(code), str(final))
+        raise OSError(code, os.strerror(code), str(final))
+
+
+_AT_FDCWD, _AT_SYMLINK_FOLLOW = -100, 0x400
+_UNNAMED = hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")
+_NO_TMPFILE = (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT)
 _HASHER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="spoorvast-hash")
 _libc = ctypes.CDLL(None, use_errno=True)
 

@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlcipher3
 
 from spoorvast import __version__
@@ -213,6 +214,13 @@ def record_payload(record: str, record_id: int | None, value: object) -> dict[st
     return {"record": record, "id": record_id, "data": to_json(value)}
 
 
+def _text(value: object) -> str | None:
+    """A JSON column from a value ``to_json`` made (as ``rows.dumps`` writes it)."""
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 class SqliteTransaction:
     def __init__(self, conn: Any) -> None:
         self.conn = conn
@@ -247,7 +255,7 @@ class SqliteTransaction:
         self.conn.execute(
             f"INSERT INTO custody ({rows.CUSTODY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)",
             (entry.chain, entry.seq, entry.at, entry.actor, entry.action, entry.subject,
-             json.dumps(entry.payload, ensure_ascii=False), entry.prev_hash, entry.hash))
+             orjson.dumps(entry.payload).decode("utf-8"), entry.prev_hash, entry.hash))
         self._heads[chain] = entry
         self._moved.add(chain)
         return entry
@@ -273,13 +281,15 @@ class SqliteTransaction:
     def add_item(self, item: Item, artifacts: Sequence[Artifact],
                  problems: Sequence[Problem] = ()) -> Item:
         number = self._next_number(item.case_id)
+        data = to_json(item)  # once, for the columns and the custody entry
         item_id = self._insert(
             "items", "case_id, number, kind, title, acquired_at, importer, file, media",
-            (item.case_id, number, item.kind.value, item.title, rows.dumps(item.acquired_at),
-             item.importer, rows.dumps(item.file), rows.dumps(item.media)))
+            (item.case_id, number, item.kind.value, item.title, _text(data["acquired_at"]),
+             item.importer, _text(data["file"]), _text(data["media"])))
         stored = replace(item, id=item_id, number=number)
+        data["id"], data["number"] = item_id, number
         self.log(case_chain(item.case_id), "item.added", stored.label,
-                 record_payload("item", item_id, stored))
+                 {"record": "item", "id": item_id, "data": data})
         for artifact in artifacts:
             self.add_artifact(stored, artifact)
         for problem in problems:
@@ -287,13 +297,15 @@ class SqliteTransaction:
         return stored
 
     def add_artifact(self, item: Item, artifact: Artifact) -> Artifact:
+        data = to_json(artifact)  # once, for the columns and the custody entry
         artifact_id = self._insert(
             "artifacts", rows.ARTIFACT_COLUMNS.removeprefix("id, "),
             (item.id, artifact.role.value, artifact.media_type, artifact.size, artifact.sha256,
-             artifact.name, rows.dumps(artifact.created_at), artifact.derived_from))
+             artifact.name, _text(data["created_at"]), artifact.derived_from))
         stored = replace(artifact, id=artifact_id, item_id=item.id)
+        data["id"], data["item_id"] = artifact_id, item.id
         self.log(case_chain(item.case_id), "artifact.sealed", item.label,
-                 record_payload("artifact", artifact_id, stored))
+                 {"record": "artifact", "id": artifact_id, "data": data})
         return stored
 
     def add_finding(self, item: Item, problem: Problem) -> Finding:
@@ -318,13 +330,15 @@ class SqliteTransaction:
 
     def add_identifier(self, identifier: Identifier) -> Identifier:
         i = identifier
+        data = to_json(identifier)  # once, for the columns and the custody entry
         identifier_id = self._insert(
             "identifiers", rows.IDENTIFIER_COLUMNS.removeprefix("id, "),
             (i.case_id, i.kind.value, i.value, i.party_id, i.platform, i.stable_id,
-             i.status.value, i.item_id, rows.dumps(i.location)))
+             i.status.value, i.item_id, _text(data["location"])))
         stored = replace(identifier, id=identifier_id)
+        data["id"] = identifier_id
         self.log(case_chain(i.case_id), "identifier.added", f"identifier-{identifier_id}",
-                 record_payload("identifier", identifier_id, stored))
+                 {"record": "identifier", "id": identifier_id, "data": data})
         return stored
 
     def add_events(self, item: Item | None, events: EventStream) -> int:

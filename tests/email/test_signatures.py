@@ -195,3 +195,43 @@ def test_an_unusable_ed25519_key_is_not_called_forged(ed: Key) -> None:
     assert not any(i.code == "dkim-fail" for i in result.indicators)
     assert "forged" not in " ".join(verdict(result, "en", ZONE)).replace(
         "does not mean", "")
+
+
+@pytest.mark.parametrize(("written", "decoded"), [
+    (b"pat=40example.org", "pat@example.org"),
+    (b"p=3Dt@mail.example.org", "p=t@mail.example.org"),
+])
+def test_a_quoted_printable_identity_is_decoded_and_verifies(rsa: Key, written: bytes,
+                                                              decoded: str) -> None:
+    """RFC 6376 §2.11: i= is dkim-quoted-printable; a valid signature with an encoded
+    i= verifies, and the identity is the decoded one."""
+    import dkim
+
+    message = BASE.encode()
+    header = dkim.sign(message, b"s1", b"example.org", rsa.private, identity=written,
+                       include_headers=[b"from", b"to", b"subject", b"date", b"message-id"])
+    assert b"i=" + written in bytes(header).replace(b"\r\n ", b"")
+    result = check(delivered(bytes(header) + message), {"s1._domainkey.example.org":
+                                                         rsa.record})
+    assert (result.dkim[0].status, result.dkim[0].identity) == ("pass", decoded)
+    assert result.alignment.reason == "dkim-aligned"
+
+
+def test_a_decoded_identity_outside_the_signing_domain_is_malformed(rsa: Key) -> None:
+    import dkim
+
+    message = BASE.encode()
+    header = dkim.sign(message, b"s1", b"example.org", rsa.private,
+                       identity=b"pat=40evil.example.org",
+                       include_headers=[b"from", b"to", b"subject", b"date"])
+    forged = bytes(header).replace(b"pat=40evil.example.org", b"pat=40evil=2Eexample.net")
+    result = check(delivered(forged + message), {"s1._domainkey.example.org": rsa.record})
+    assert result.dkim[0].identity == "pat@evil.example.net"
+    assert result.dkim[0].status == "malformed"
+
+
+def test_the_providers_quoted_printable_header_i_is_decoded() -> None:
+    from spoorvast.analysis.email.signatures import qp_decoded
+
+    assert qp_decoded("pat=40exa mple.org") == "pat@example.org"
+    assert qp_decoded("=E2=82=AC=3D") == "€="

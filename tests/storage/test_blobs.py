@@ -203,3 +203,38 @@ def test_a_flipped_bit_in_the_padding_is_detected(blobs: BlobStore) -> None:
     raw[-TAG - 20] ^= 1  # inside the padding of the last chunk
     path.write_bytes(bytes(raw))
     assert blobs.check(stored.sha256) is not None
+
+
+class _FailsHalfWay(io.RawIOBase):
+    """A source that gives one chunk and a half, then fails (a disk error, a kill)."""
+
+    def __init__(self) -> None:
+        self.given = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        if self.given >= (3 << 19):
+            raise OSError(5, "Input/output error")
+        count = min(len(buffer), (3 << 19) - self.given)
+        buffer[:count] = b"\x07" * count
+        self.given += count
+        return count
+
+
+@pytest.mark.parametrize("unnamed", [True, False])
+def test_a_write_that_fails_half_way_leaves_no_file(blobs: BlobStore, unnamed: bool,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The blob is written to an unnamed temp file (O_TMPFILE) or, where the file system
+    has none, a named one: either way a failure leaves nothing, in tmp/ or blobs/."""
+    import spoorvast.storage.blobs as module
+    from spoorvast.storage.blobs import SourceUnreadable
+
+    monkeypatch.setattr(module, "_UNNAMED", unnamed and module._UNNAMED)
+    with pytest.raises(SourceUnreadable):
+        blobs.ingest(io.BufferedReader(_FailsHalfWay()))
+    assert list(blobs.tmp_dir.iterdir()) == []
+    assert list(blobs.stored_names()) == []
+    stored = blobs.ingest_bytes(b"synthetic after the failure")
+    assert blobs.read_bytes(stored.sha256) == b"synthetic after the failure"

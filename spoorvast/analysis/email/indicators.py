@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from spoorvast.analysis.email.addresses import Address
 from spoorvast.analysis.email.authresults import AuthHeader
 from spoorvast.analysis.email.psl import organisational_domain as org
-from spoorvast.analysis.email.signatures import INCONCLUSIVE, SignatureCheck, Status
+from spoorvast.analysis.email.signatures import (
+    INCONCLUSIVE,
+    SignatureCheck,
+    Status,
+    qp_decoded,
+)
 
 SINGLE_HEADERS = ("From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Subject", "Date",
                   "Message-ID", "In-Reply-To", "References")
@@ -90,7 +95,9 @@ def _provider_dkim(trusted: list[AuthHeader], from_domain: str | None) -> tuple[
     lines: list[int] = []
     for header in trusted:
         for result in header.results:
-            domain = domain_of(result.prop("header.d") or result.prop("header.i"))
+            identity = result.prop("header.i")  # the i= tag as signed: may be QP-encoded
+            domain = domain_of(result.prop("header.d")
+                               or (qp_decoded(identity) if identity else None))
             if result.method == "dkim" and result.result == "pass" and aligned(
                     domain, from_domain) and domain:
                 found.append(domain)

@@ -7,9 +7,14 @@ old ones withdrawn. dkimpy sees the original bytes; only CR-only line endings ar
 turned into CRLF for the check (DKIM's canonical form is CRLF anyway).
 
 Signatures that are neither proof nor a sign of forgery are named for what they are:
-valid with a weak (< 1024-bit) key, pre-standard drafts (``v=`` not 1, ``q=dns``), a
-QP-encoded ``i=`` that dkimpy cannot read, an unusable ed25519 key (dkimpy reports
-"no match" for a key of the wrong length): never "forged".
+valid with a weak (< 1024-bit) key, pre-standard drafts (``v=`` not 1, ``q=dns``), an
+unusable ed25519 key (dkimpy reports "no match" for a key of the wrong length): never
+"forged".
+
+The ``i=`` tag (the signing identity) is dkim-quoted-printable (RFC 6376 §2.11:
+``i=pat=40example.org`` is ``pat@example.org``). dkimpy compares it with ``d=`` without
+decoding it, and so called such valid signatures malformed; it is decoded here before
+dkimpy validates it (:func:`_validate_decoded`) and wherever it names the identity.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import dkim
 
@@ -44,13 +50,37 @@ class Status:
     NOT_CHECKABLE = "not-checkable"  # only a copy of the headers: the body is not there
     WEAK_KEY = "weak-key"  # valid, but with an RSA key under 1024 bits (breakable today)
     PRE_STANDARD = "pre-standard"  # a draft-era signature (v= not 1, q=dns): not checked
-    UNSUPPORTED = "unsupported"  # a valid form dkimpy cannot check (QP-encoded i=)
+    UNSUPPORTED = "unsupported"  # a valid form dkimpy cannot check
 
 
 # Neither proof nor a sign of forgery: the verdict says "unknown" for these.
 INCONCLUSIVE = (Status.WEAK_KEY, Status.PRE_STANDARD, Status.UNSUPPORTED,
                 Status.KEY_INVALID, Status.MALFORMED)
-_QP = re.compile(r"=[0-9A-Fa-f]{2}")
+_QP = re.compile(rb"=([0-9A-Fa-f]{2})")
+
+
+def qp_decoded(value: str | bytes) -> str:
+    """A dkim-quoted-printable tag value decoded (RFC 6376 §2.11): ``=XX`` is the octet
+    XX, white space is folding and not part of the value; UTF-8 (RFC 6532), anything
+    else shown as U+FFFD."""
+    raw = value if isinstance(value, bytes) else value.encode("utf-8", "surrogateescape")
+    raw = _QP.sub(lambda m: bytes((int(m.group(1), 16),)), re.sub(rb"\s+", b"", raw))
+    return raw.decode("utf-8", "replace")
+
+
+_validate = dkim.validate_signature_fields
+
+
+def _validate_decoded(sig: dict[bytes, bytes], *args: Any, **kwargs: Any) -> Any:
+    """dkimpy's check of a signature's tags, with ``i=`` decoded first (see above): the
+    signature itself is computed over the header as written, so only the comparison of
+    ``i=`` with ``d=`` changes. Installed once for every dkimpy check in the process."""
+    if b"i" in sig and b"=" in sig[b"i"]:
+        sig[b"i"] = qp_decoded(sig[b"i"]).encode("utf-8")
+    return _validate(sig, *args, **kwargs)
+
+
+dkim.validate_signature_fields = _validate_decoded
 
 
 def listed(values: list[str]) -> list[SignatureCheck]:
@@ -65,7 +95,8 @@ def _described(index: int, found: dict[str, str], status: str, detail: str | Non
         "DKIM-Signature", index, found.get("d", "").lower() or None, found.get("s") or None,
         found.get("a") or None,
         tuple(h.strip().lower() for h in found.get("h", "").split(":") if h.strip()),
-        "l" in found, status, detail, key)
+        "l" in found, status, detail, key,
+        qp_decoded(found["i"]) if "i" in found else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +152,7 @@ class SignatureCheck:
     status: str
     detail: str | None = None  # an exception class name, never content
     key: KeyLookup | None = None
+    identity: str | None = None  # i=, decoded (dkim-quoted-printable); None when absent
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,8 +191,6 @@ def _check_one(data: bytes, index: int, value: str, source: KeySource) -> Signat
     key = source.lookups[before] if len(source.lookups) > before else None
     if status == Status.FAIL and key is not None and not _usable_ed25519(key.record):
         status, detail = Status.KEY_INVALID, "ed25519-key-length"
-    if status == Status.MALFORMED and _QP.search(found.get("i", "")):
-        status = Status.UNSUPPORTED
     return _described(index, found, _key_status(key, status), detail, key)
 
 

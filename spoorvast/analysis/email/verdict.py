@@ -77,7 +77,14 @@ INDICATORS = {
 
 
 def _t(language: str, message: str, **params: object) -> str:
-    return gettext_in(language, message).format(**params)
+    return _translated(language, message).format(**params)
+
+
+@lru_cache(maxsize=1024)
+def _translated(language: str, message: str) -> str:
+    """The catalogs do not change while the program runs; a verdict is written in four
+    languages for every message of a mailbox (about 50 look-ups each)."""
+    return gettext_in(language, message)
 
 
 def when(moment: Instant, zone: str) -> str:

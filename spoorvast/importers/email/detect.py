@@ -19,7 +19,7 @@ KNOWN = {b"received", b"from", b"date", b"message-id", b"subject", b"return-path
 def header_lines(head: bytes) -> list[bytes]:
     """The lines of the header block at the start (continuations left out)."""
     lines = []
-    for line in _LINES.split(head[:16384])[:60]:
+    for line in _LINES.split(head[:16384], maxsplit=60)[:60]:  # not all of a binary head
         if not line:
             break
         if line[:1] not in (b" ", b"\t"):
