@@ -15,7 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
@@ -77,12 +77,19 @@ class Renderer:
         except OSError as exc:
             raise RenderError(type(exc).__name__) from exc
 
-    def render(self, scratch: Path, timestamp: datetime | None) -> bytes:
+    def render(self, scratch: Path, timestamp: datetime | None,
+               meanwhile: Callable[[], object] | None = None) -> bytes:
+        """The PDF of ``scratch``; ``meanwhile`` runs here while Typst renders."""
         asked = {"scratch": str(scratch),
                  "timestamp": timestamp.isoformat() if timestamp else None}
         try:
-            out, err = self._child.communicate((json.dumps(asked) + "\n").encode(),
-                                               timeout=RENDER_TIMEOUT)
+            stdin, self._child.stdin = self._child.stdin, None  # communicate() only reads
+            assert stdin is not None
+            with stdin:
+                stdin.write((json.dumps(asked) + "\n").encode())  # far below a pipe's buffer
+            if meanwhile is not None:
+                meanwhile()
+            out, err = self._child.communicate(timeout=RENDER_TIMEOUT)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise RenderError(type(exc).__name__) from exc
         if self._child.returncode != 0 or not out.startswith(b"%PDF"):
@@ -119,10 +126,11 @@ def attach_line(name: str) -> str:
 
 def compile_pdf(scratch: Path, data: dict[str, object], target: Path,
                 manifest: bytes | None, timestamp: datetime | None = None,
-                renderer: Renderer | None = None) -> None:
+                renderer: Renderer | None = None,
+                meanwhile: Callable[[], object] | None = None) -> None:
     """Write data.json + main.typ into ``scratch`` and compile them to ``target`` with
     ``renderer`` (a child process, see :mod:`spoorvast.dossier.render`; one is started
-    when none is given)."""
+    when none is given); ``meanwhile`` runs while it renders."""
     with (scratch / "data.json").open("w", encoding="utf-8") as handle:
         json.dump(data, handle, ensure_ascii=False)
     source = template_source()
@@ -132,9 +140,9 @@ def compile_pdf(scratch: Path, data: dict[str, object], target: Path,
     (scratch / "main.typ").write_text(source, "utf-8")
     if renderer is None:
         with Renderer() as started:
-            pdf = started.render(scratch, timestamp)
+            pdf = started.render(scratch, timestamp, meanwhile)
     else:
-        pdf = renderer.render(scratch, timestamp)
+        pdf = renderer.render(scratch, timestamp, meanwhile)
     target.write_bytes(pdf)
 
 

@@ -28,3 +28,28 @@ def test_the_parent_writes_the_pdf_the_child_made(tmp_path: Path,
     monkeypatch.setattr(pdf, "template_source", lambda: '#let d = json("data.json")\n#d.text\n')
     compile_pdf(tmp_path, {"text": SECRET}, target, None)
     assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_an_unused_renderer_ends_its_child() -> None:
+    """The child starts with the dossier; a dossier that stops before its PDF (an error,
+    Ctrl-C) leaves no Typst process behind."""
+    import spoorvast.dossier.pdf as pdf
+
+    with pdf.Renderer() as idle:
+        pass
+    assert idle._child.returncode == 0
+    with pytest.raises(KeyError), pdf.Renderer() as stopped:
+        raise KeyError("stop")
+    assert stopped._child.returncode is not None
+
+
+def test_meanwhile_runs_before_the_pdf_is_read(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import spoorvast.dossier.pdf as pdf
+
+    monkeypatch.setattr(pdf, "template_source", lambda: '#let d = json("data.json")\n#d.text\n')
+    ran: list[bool] = []
+    with pdf.Renderer() as renderer:
+        pdf.compile_pdf(tmp_path, {"text": "x"}, tmp_path / "out.pdf", None,
+                        renderer=renderer, meanwhile=lambda: ran.append(True))
+    assert ran == [True] and (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF")
