@@ -49,7 +49,8 @@ def cover(dossier: Dossier, bundle_sha: str, stamped: str | None = None) -> dict
             [_("Generated (local time)"),
              f"{local_text(when.local, lang, True)}, {dossier.case.time_zone}"],
             [_("Made with"), f"spoorvast {dossier.tool_version}"],
-            [_("Contents"), _summary(dossier)]]
+            [_("Evidence in this dossier"), _summary(dossier)]]  # "Contents" titles the
+    # outline just below it
     if stamped is not None:
         rows.append([_("Trusted time (RFC 3161)"), stamped])
     return {"title": dossier.case.title, "rows": rows, "bundle_sha": bundle_sha,
