@@ -72,7 +72,7 @@ class Renderer:
     def __init__(self) -> None:
         try:
             self._child = subprocess.Popen(
-                [sys.executable, "-m", "spoorvast.dossier.render"], stdin=subprocess.PIPE,
+                [sys.executable, "-P", "-m", "spoorvast.dossier.render"], stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         except OSError as exc:
             raise RenderError(type(exc).__name__) from exc

@@ -53,3 +53,20 @@ def test_meanwhile_runs_before_the_pdf_is_read(tmp_path: Path,
         pdf.compile_pdf(tmp_path, {"text": "x"}, tmp_path / "out.pdf", None,
                         renderer=renderer, meanwhile=lambda: ran.append(True))
     assert ran == [True] and (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_the_child_never_runs_code_from_the_working_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``python -m`` would look in the current folder first: a ``spoorvast`` folder there
+    (a download, a hostile archive unpacked) must not become the renderer (``-P``)."""
+    import spoorvast.dossier.pdf as pdf
+
+    planted = tmp_path / "cwd" / "spoorvast" / "dossier"
+    planted.mkdir(parents=True)
+    (planted.parent / "__init__.py").write_text("", "utf-8")
+    (planted / "render.py").write_text("import sys\nsys.stdout.write('%PDF planted')\n", "utf-8")
+    monkeypatch.chdir(tmp_path / "cwd")
+    monkeypatch.setattr(pdf, "template_source", lambda: '#let d = json("data.json")\n#d.text\n')
+    (tmp_path / "in").mkdir()
+    pdf.compile_pdf(tmp_path / "in", {"text": "x"}, tmp_path / "out.pdf", None)
+    assert b"planted" not in (tmp_path / "out.pdf").read_bytes()
