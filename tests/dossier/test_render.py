@@ -43,6 +43,7 @@ def test_an_unused_renderer_ends_its_child() -> None:
     assert stopped._child.returncode is not None
 
 
+@pytest.mark.slow
 def test_meanwhile_runs_before_the_pdf_is_read(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     import spoorvast.dossier.pdf as pdf
@@ -55,6 +56,7 @@ def test_meanwhile_runs_before_the_pdf_is_read(tmp_path: Path,
     assert ran == [True] and (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.slow
 def test_the_child_never_runs_code_from_the_working_folder(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``python -m`` would look in the current folder first: a ``spoorvast`` folder there
