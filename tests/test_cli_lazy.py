@@ -73,6 +73,8 @@ def test_lazy_help_is_the_eager_help(language: str,
 def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli_app.run(["no-such-command"]) == 2
     assert "no-such-command" in capsys.readouterr().err
+    assert cli_app.run(["dosier"]) == 2  # the suggestions know every command, unloaded
+    assert "Did you mean 'dossier'" in capsys.readouterr().err
 
 
 @pytest.mark.slow

@@ -18,7 +18,7 @@ the eager one.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import import_module
@@ -101,18 +101,44 @@ def _commands_in(module: str, language: str) -> dict[str, Command]:
     return dict(typer.main.get_group(app).commands)
 
 
+class LazyCommands(MutableMapping[str, "Command"]):
+    """The root's commands: every name of :data:`COMMANDS` is listed at once (help,
+    "Did you mean …?"), a command is built (its module imported) when looked up."""
+
+    def __init__(self, eager: MutableMapping[str, Command]) -> None:
+        self._eager = eager
+
+    def __getitem__(self, name: str) -> Command:
+        if name in self._eager:
+            return self._eager[name]
+        module = COMMANDS.get(name)
+        found = commands_of(module).get(name) if module is not None else None
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def __setitem__(self, name: str, command: Command) -> None:
+        self._eager[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._eager[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys([*self._eager, *COMMANDS]))
+
+    def __len__(self) -> int:
+        return len(dict.fromkeys([*self._eager, *COMMANDS]))
+
+
 class LazyGroup(TyperGroup):
-    """The root group: lists :data:`COMMANDS` and imports a command's module only when
-    the command is looked up."""
+    """The root group, over :class:`LazyCommands`."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = LazyCommands(self.commands)
 
     def list_commands(self, ctx: Context) -> list[str]:
-        return [*super().list_commands(ctx), *COMMANDS]
-
-    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
-        module = COMMANDS.get(cmd_name)
-        if module is None:
-            return super().get_command(ctx, cmd_name)
-        return commands_of(module).get(cmd_name)
+        return list(self.commands)  # names only: the default would build every command
 
 
 @dataclass
