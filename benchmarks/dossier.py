@@ -142,11 +142,12 @@ def startup(env: dict[str, str]) -> list[str]:
 GNU_TIME = Path("/usr/bin/time")
 
 
-def timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Wall time and peak RSS (MB) of the run's largest process (the command or a child
-    it waited for). Measured by GNU time, which forks the command from its own small
-    process: a child forked from this benchmark (hundreds of MB after the in-process
-    rounds) would count this process's RSS as its own peak."""
+def timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
+    """Wall time, peak RSS (MB) of the run's largest process (the command or a child it
+    waited for) and CPU seconds of all of them. Measured by GNU time, which forks the
+    command from its own small process: a child forked from this benchmark (hundreds of
+    MB after the in-process rounds) would count this process's RSS as its own peak. The
+    CPU seconds do not depend on how loaded the machine is, the wall time does."""
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as report:
         wrapped = ([str(GNU_TIME), "-f", "%M", "-o", report.name, *argv]
                    if GNU_TIME.exists() else argv)
@@ -159,7 +160,7 @@ def timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, fl
             raise SystemExit(f"{argv[0]} failed")
         text = report.read().strip().splitlines()
     kilobytes = int(text[-1]) if GNU_TIME.exists() and text else usage.ru_maxrss
-    return elapsed, kilobytes / 1024
+    return elapsed, kilobytes / 1024, usage.ru_utime + usage.ru_stime
 
 
 def cli_env(root: Path) -> dict[str, str]:
@@ -168,7 +169,7 @@ def cli_env(root: Path) -> dict[str, str]:
                                         if "PYTHONPATH" in os.environ else {})}
 
 
-def whole_process(root: Path) -> tuple[float, float]:
+def whole_process(root: Path) -> tuple[float, float, float]:
     env = cli_env(root)
     out = root / "out-cli"
     shutil.rmtree(out, ignore_errors=True)
@@ -202,7 +203,7 @@ typst.compile(sys.argv[1] + "/main.typ", output=sys.argv[1] + "/bare.pdf", root=
 """
 
 
-def bare(folder: Path) -> tuple[float, float]:
+def bare(folder: Path) -> tuple[float, float, float]:
     """The renderer alone, as a whole process, on the pre-built input."""
     return timed([sys.executable, "-c", BARE, str(folder)])
 
@@ -247,6 +248,10 @@ def main() -> None:
     print(f"peak memory (largest process): CLI run {max(c[1] for c in clis):.0f} MB "
           f"(budget < 500 MB); bare renderer {max(b[1] for b in bares):.0f} MB")
     print("ratios per round: " + ", ".join(f"{r:.2f}" for r in ratios))
+    cpu = [c[2] / b[2] for b, c in zip(bares, clis, strict=True)]
+    print(f"CPU seconds (all processes): CLI {median([c[2] for c in clis]):.2f}, bare renderer "
+          f"{median([b[2] for b in bares]):.2f}; CPU ratio per round: "
+          + ", ".join(f"{r:.2f}" for r in cpu) + " (the load of other work changes it less)")
     print("\n".join(starts))
     for name, runs in phases.items():
         print(f"phase {name:14s} wall {median([r[0] for r in runs]):5.2f} s   "
