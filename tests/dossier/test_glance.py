@@ -51,7 +51,8 @@ def test_page_one_tells_the_case(rendered: Callable[..., Made]) -> None:
     assert "stuurde de verdachte 1 oproep, 1 e-mail, 4 berichten, op 6 verschillende dagen" in text
     # 3 marked events, of which the suspect sent 1 (the victim's own message and a third
     # person's are marked too): page 1 calls them events, not incidents of the suspect
-    assert "Gemarkeerde gebeurtenissen in het bewijs 3 (door een verdachte gestuurd: 1)" in text
+    assert "Gemarkeerde gebeurtenissen in het bewijs" in text
+    assert "3 (door een verdachte gestuurd: 1)" in text
     assert ("3 gebeurtenissen zijn gemarkeerd in het bewijs en staan in de tijdlijn. Daarvan "
             "is er 1 door een verdachte gestuurd (herkend aan een bevestigd kenmerk).") in text
     assert "incident" not in text
