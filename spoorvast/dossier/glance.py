@@ -49,6 +49,7 @@ def suspect_line(party: PartyView) -> str:
 
 
 def period(dossier: Dossier) -> tuple[datetime, datetime] | None:
+    """From the first to the last event that is marked or is a contact by a suspect."""
     moments = [v.event.instant.local for v in dossier.marked if v.event.instant is not None]
     found = dossier.patterns
     if found is not None and found.first is not None and found.last is not None:
@@ -125,8 +126,7 @@ def rows(dossier: Dossier, language: str) -> list[list[str]]:
     if not suspects(dossier):
         found.append([_("Suspect"), _("not named")])
     found += [
-        [_("Period (first and last marked event or contact by the suspect)"),
-         period_text(dossier, language)],
+        [_("Period (first to last event)"), period_text(dossier, language)],
         [_("Events marked in the evidence"), marked_text(dossier)],
         [_("What the suspect sent, per channel"), "\n".join(channel_lines(dossier)) or
          _("nothing attributed to a suspect through a confirmed identifier")],
