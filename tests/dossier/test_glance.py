@@ -56,6 +56,9 @@ def test_page_one_tells_the_case(rendered: Callable[..., Made]) -> None:
     assert ("3 gebeurtenissen zijn gemarkeerd in het bewijs en staan in de tijdlijn. Daarvan "
             "is er 1 door een verdachte gestuurd (herkend aan een bevestigd kenmerk).") in text
     assert "incident" not in text
+    # the checklist's "unique ID" row shows the ID, not the handle alone (also in the
+    # suspect's row above)
+    assert text.count("x_synth (Instagram: 1790001)") >= 3
     # then the checklist with where each element is proven, and how to get what is missing
     assert "Waar het bewezen wordt" in text and "Hoe het nog verkregen kan worden" in text
     assert "spoorvast " not in text.replace("spoorvast 0.1.0", "")
