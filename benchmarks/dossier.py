@@ -4,15 +4,20 @@ downscaled images, pre-built) in the same run.
 
 Budget (DESIGN.md): ≤ 2× the bare renderer, and < 10 s for the whole command.
 
-    .venv/bin/python benchmarks/dossier.py [--events 1000] [--screenshots 100]
+    .venv/bin/python benchmarks/dossier.py [--events 1000] [--screenshots 100] [--rounds 3]
+                                           [--phases]
 
-Prints the times, the ratio, pages per second and peak memory (RSS of the largest
-process of each run: the CLI and its Typst child; the bare renderer). Not a test.
+Prints the times, the ratio per round and its median, pages per second and peak memory
+(RSS of the largest process of each run: the CLI and its Typst child; the bare
+renderer); the CLI's start-up (``spoorvast --help``, ``spoorvast dossier --help``);
+with ``--phases``, the wall and CPU time of each phase of the in-process dossier
+(median of the rounds). Not a test.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import os
 import shutil
@@ -95,14 +100,54 @@ def run_dossier(root: Path) -> tuple[float, int]:
     return time.perf_counter() - start, result.pages
 
 
+PHASES = (("spoorvast.dossier.build", "gather"), ("spoorvast.dossier.bundle", "place_items"),
+          ("spoorvast.dossier.build", "_index_files"), ("spoorvast.dossier.pdf", "collect"),
+          ("spoorvast.dossier.pdf_data", "build"), ("spoorvast.dossier.pdf", "compile_pdf"),
+          ("spoorvast.dossier.build", "count_pages"), ("spoorvast.dossier.bundle", "make_zip"),
+          ("spoorvast.dossier.build", "publish"))
+
+
+def phase_timer(into: dict[str, list[tuple[float, float]]]) -> None:
+    """Wrap each phase's function to record its wall and process CPU time (``collect`` is
+    the wait for the previews; its CPU is the preview threads')."""
+    from importlib import import_module
+
+    for module_name, name in PHASES:
+        module = import_module(module_name)
+        function = getattr(module, name)
+
+        @functools.wraps(function)
+        def timed_phase(*args: object, _f: object = function, _n: str = name,
+                        **kwargs: object) -> object:
+            wall, cpu = time.perf_counter(), time.process_time()
+            try:
+                return _f(*args, **kwargs)  # type: ignore[operator]
+            finally:
+                into.setdefault(_n, []).append((time.perf_counter() - wall,
+                                                time.process_time() - cpu))
+
+        setattr(module, name, timed_phase)
+
+
+def startup(env: dict[str, str]) -> list[str]:
+    """Median wall time of the CLI's start-up (5 runs each)."""
+    spoorvast = str(Path(sys.executable).with_name("spoorvast"))
+    lines = []
+    for argv in (["--help"], ["dossier", "--help"]):
+        runs = sorted(timed([spoorvast, *argv], env)[0] for _ in range(5))
+        lines.append(f"start-up: spoorvast {' '.join(argv):15s} {runs[2]:5.2f} s (median of 5)")
+    return lines
+
+
 GNU_TIME = Path("/usr/bin/time")
 
 
-def timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Wall time and peak RSS (MB) of the run's largest process (the command or a child
-    it waited for). Measured by GNU time, which forks the command from its own small
-    process: a child forked from this benchmark (hundreds of MB after the in-process
-    rounds) would count this process's RSS as its own peak."""
+def timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
+    """Wall time, peak RSS (MB) of the run's largest process (the command or a child it
+    waited for) and CPU seconds of all of them. Measured by GNU time, which forks the
+    command from its own small process: a child forked from this benchmark (hundreds of
+    MB after the in-process rounds) would count this process's RSS as its own peak. The
+    CPU seconds do not depend on how loaded the machine is, the wall time does."""
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as report:
         wrapped = ([str(GNU_TIME), "-f", "%M", "-o", report.name, *argv]
                    if GNU_TIME.exists() else argv)
@@ -115,13 +160,17 @@ def timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, fl
             raise SystemExit(f"{argv[0]} failed")
         text = report.read().strip().splitlines()
     kilobytes = int(text[-1]) if GNU_TIME.exists() and text else usage.ru_maxrss
-    return elapsed, kilobytes / 1024
+    return elapsed, kilobytes / 1024, usage.ru_utime + usage.ru_stime
 
 
-def whole_process(root: Path) -> tuple[float, float]:
-    env = {"SPOORVAST_VAULT": str(root / "vault"), "SPOORVAST_PASSPHRASE": PASSPHRASE,
-           "PATH": "/usr/bin:/bin", **({"PYTHONPATH": os.environ["PYTHONPATH"]}
-                                       if "PYTHONPATH" in os.environ else {})}
+def cli_env(root: Path) -> dict[str, str]:
+    return {"SPOORVAST_VAULT": str(root / "vault"), "SPOORVAST_PASSPHRASE": PASSPHRASE,
+            "PATH": "/usr/bin:/bin", **({"PYTHONPATH": os.environ["PYTHONPATH"]}
+                                        if "PYTHONPATH" in os.environ else {})}
+
+
+def whole_process(root: Path) -> tuple[float, float, float]:
+    env = cli_env(root)
     out = root / "out-cli"
     shutil.rmtree(out, ignore_errors=True)
     return timed([str(Path(sys.executable).with_name("spoorvast")), "dossier", "--out",
@@ -154,7 +203,7 @@ typst.compile(sys.argv[1] + "/main.typ", output=sys.argv[1] + "/bare.pdf", root=
 """
 
 
-def bare(folder: Path) -> tuple[float, float]:
+def bare(folder: Path) -> tuple[float, float, float]:
     """The renderer alone, as a whole process, on the pre-built input."""
     return timed([sys.executable, "-c", BARE, str(folder)])
 
@@ -168,12 +217,17 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1000)
     parser.add_argument("--screenshots", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--phases", action="store_true")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="spoorvast-bench-"))
+    phases: dict[str, list[tuple[float, float]]] = {}
     try:
         build(root, args.events, args.screenshots)
         keep = prebuilt(root)
         shutil.rmtree(root / "out")
+        starts = startup(cli_env(root))
+        if args.phases:
+            phase_timer(phases)
         bares, clis, ours = [], [], []
         for _ in range(args.rounds):  # interleaved: the machine's load hits both alike
             bares.append(bare(keep))
@@ -194,6 +248,14 @@ def main() -> None:
     print(f"peak memory (largest process): CLI run {max(c[1] for c in clis):.0f} MB "
           f"(budget < 500 MB); bare renderer {max(b[1] for b in bares):.0f} MB")
     print("ratios per round: " + ", ".join(f"{r:.2f}" for r in ratios))
+    cpu = [c[2] / b[2] for b, c in zip(bares, clis, strict=True)]
+    print(f"CPU seconds (all processes): CLI {median([c[2] for c in clis]):.2f}, bare renderer "
+          f"{median([b[2] for b in bares]):.2f}; CPU ratio per round: "
+          + ", ".join(f"{r:.2f}" for r in cpu) + " (the load of other work changes it less)")
+    print("\n".join(starts))
+    for name, runs in phases.items():
+        print(f"phase {name:14s} wall {median([r[0] for r in runs]):5.2f} s   "
+              f"cpu {median([r[1] for r in runs]):5.2f} s (median of {len(runs)})")
 
 
 if __name__ == "__main__":

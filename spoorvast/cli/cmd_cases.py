@@ -21,6 +21,9 @@ def register(app: typer.Typer) -> None:
     group.command("new", help=_("Start a new case and make it the current one."))(new)
     group.command("list", help=_("List the cases."))(list_cases)
     group.command("use", help=_("Make another case the current one."))(use)
+    from spoorvast.cli import cmd_share  # share, invite, join, sync, members, access, remove
+
+    cmd_share.add_case_commands(group)
     app.add_typer(group, name="case")
 
 

@@ -33,9 +33,8 @@ NameOpt = Annotated[str, typer.Option("--name", help=_("Your name as the other m
                                                        "will see it."))]
 
 
-def register(app: typer.Typer) -> None:
-    group = next(g.typer_instance for g in app.registered_groups if g.name == "case")
-    assert group is not None
+def add_case_commands(group: typer.Typer) -> None:
+    """The shared-case commands of ``spoorvast case`` (called by cmd_cases.register)."""
     group.command("share", help=_("Share the case through an organisation's server."))(share)
     group.command("invite", help=_("Give someone access to the shared case."))(invite)
     group.command("join", help=_("Join a shared case (or, with only a server address, "
@@ -45,6 +44,9 @@ def register(app: typer.Typer) -> None:
     group.command("access", help=_("Who opened what in the shared case, and when."))(access)
     group.command("remove", help=_("Take someone's access away (a new key is made for the "
                                    "others)."))(remove)
+
+
+def register(app: typer.Typer) -> None:
     org = typer.Typer(help=_("Organisations on a server of shared cases."),
                       no_args_is_help=True)
     org.command("create", help=_("Make an organisation; you become its admin."))(org_create)

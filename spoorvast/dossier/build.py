@@ -18,6 +18,7 @@ import errno
 import os
 import shutil
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 from typing import Protocol
 
@@ -63,6 +64,15 @@ class Silent:
 
 
 @dataclass(frozen=True, slots=True)
+class Rendering:
+    """What the PDF is made with: the private folder Typst reads, the previews being
+    made into it, and the Typst child waiting for its input."""
+    folder: Path
+    previews: pdf.Previews
+    typst: pdf.Renderer
+
+
+@dataclass(frozen=True, slots=True)
 class DossierResult:
     folder: Path
     pdf: Path
@@ -97,10 +107,17 @@ def make_dossier(vault: Vault, case: Case, options: DossierOptions, out: Path,
     An authority that fails is reported in the PDF; it never stops the dossier."""
     observer = observer or Silent()
     with vault.store.leaving_out(left_out_ids(vault, case, options.left_out)):
-        observer.start(len(withdrawals.current_items(vault, case)) * 2 + FIXED_STEPS)
-        with in_language(options.language), private_dir() as scratch:
-            dossier = gather(vault, case, options, lambda what: observer.step(_("reading")))
-            result = _write(vault, dossier, out, scratch, observer)
+        items = withdrawals.current_items(vault, case)  # without the ones left out
+        observer.start(len(items) * 2 + FIXED_STEPS)
+        with in_language(options.language), private_dir() as scratch, \
+                pdf.Renderer() as typst:
+            render = scratch / "render"
+            render.mkdir(mode=0o700)
+            with pdf.previews_started(vault, items, render) as previews:
+                dossier = gather(vault, case, options,
+                                 lambda what: observer.step(_("reading")))
+                result = _write(vault, dossier, out, scratch,
+                                Rendering(render, previews, typst), observer)
     with vault.store.transaction() as tx:
         tx.log(case_chain(case.id or 0), "dossier.created", result.folder.name,
                {"bundle_sha256": result.bundle_sha256, "pdf_sha256": result.pdf_sha256,
@@ -119,15 +136,13 @@ def room_needed(dossier: Dossier) -> int:
     return (stored * (3 if dossier.options.make_zip else 2)) + HEADROOM
 
 
-def _write(vault: Vault, dossier: Dossier, out: Path, scratch: Path,
+def _write(vault: Vault, dossier: Dossier, out: Path, scratch: Path, render: Rendering,
            observer: Observer) -> DossierResult:
     name = folder_name(dossier.case, dossier)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise _unwritable(out, exc) from exc
-    render = scratch / "render"
-    render.mkdir(mode=0o700)
     in_memory = free_bytes(scratch) >= room_needed(dossier)
     staging = scratch / name if in_memory else _partial(scratch, out, name)
     try:
@@ -190,20 +205,18 @@ def publish(source: Path, target: Path, scratch: Path) -> Path:
     return target
 
 
-def _fill(vault: Vault, dossier: Dossier, root: Path, scratch: Path,
+def _fill(vault: Vault, dossier: Dossier, root: Path, render: Rendering,
           observer: Observer) -> tuple[str, str, int, int]:
     charts = Charts(dossier.patterns, root / "charts", _("Contacts in this case"),
-                    dossier.options.language, scratch)
+                    dossier.options.language, render.folder)
     try:
-        with pdf.worker_pool() as pool:
-            previews = pdf.start_previews(pool, vault, dossier, scratch)
-            return _fill_with(vault, dossier, root, scratch, observer, previews, charts)
+        return _fill_with(vault, dossier, root, render, observer, charts)
     finally:
         charts.close()
 
 
-def _fill_with(vault: Vault, dossier: Dossier, root: Path, scratch: Path, observer: Observer,
-               previews: pdf.Previews, drawing: Charts) -> tuple[str, str, int, int]:
+def _fill_with(vault: Vault, dossier: Dossier, root: Path, render: Rendering,
+               observer: Observer, drawing: Charts) -> tuple[str, str, int, int]:
     placement = bundle.place_items(vault, dossier, root, lambda: observer.step(_("copying")))
     charts = drawing.result()
     observer.step(_("charts"))
@@ -214,14 +227,15 @@ def _fill_with(vault: Vault, dossier: Dossier, root: Path, scratch: Path, observ
     observer.step("SHA256SUMS")
     sums_stamps = bundle_stamps.stamp_sums(root, bundle_sha, dossier.options.tsa_urls)
     photos = _photo_counts(placement.placed)
-    data = pdf_data.build(dossier, bundle_sha, pdf.collect(previews),
-                          _paths(placement.placed), pdf.copy_charts(charts, scratch),
+    data = pdf_data.build(dossier, bundle_sha, pdf.collect(render.previews),
+                          _paths(placement.placed), pdf.copy_charts(charts, render.folder),
                           stamps, photos, sums_stamps)
     observer.step("PDF")
     attach = None if dossier.options.redact_third_parties else (root / bundle.MANIFEST)
-    pdf.compile_pdf(scratch, data, root / bundle.PDF,
+    pdf.compile_pdf(render.folder, data, root / bundle.PDF,
                     attach.read_bytes() if attach else None,
-                    dossier.generated_at.utc.replace(microsecond=0))
+                    dossier.generated_at.utc.replace(microsecond=0), render.typst,
+                    meanwhile=lambda: import_module("pypdf"))  # for count_pages, 0.1 s
     observer.step("PDF")
     pdf_sha = bundle.write_pdf_sum(root)
     return bundle_sha, pdf_sha, count_pages(root / bundle.PDF), len(files.walk(root))

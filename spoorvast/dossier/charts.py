@@ -49,7 +49,7 @@ class Charts:
         source = scratch / "patterns.json"
         source.write_text(json.dumps(to_json(patterns)), "utf-8")
         self._child = subprocess.Popen(
-            [sys.executable, "-m", "spoorvast.dossier.charts", str(source), str(out), title,
+            [sys.executable, "-P", "-m", "spoorvast.dossier.charts", str(source), str(out), title,
              language], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def result(self) -> list[Path]:

@@ -1,7 +1,8 @@
 """Page 1: the case at a glance, built only from what the vault holds.
 
 Who complains, who is suspected (with the identifiers the victim confirmed), the period,
-what the suspects sent through which channel, how many incidents are marked, what the
+what the suspects sent through which channel, how many events are marked (and how many
+of them a suspect sent), what the
 victim was made to do (amounts summed per currency), earlier reports, and a short
 account in plain sentences. Counts are the suspects' own messages, calls and e-mails,
 attributed through confirmed identifiers only; the text says so.
@@ -48,6 +49,7 @@ def suspect_line(party: PartyView) -> str:
 
 
 def period(dossier: Dossier) -> tuple[datetime, datetime] | None:
+    """From the first to the last event that is marked or is a contact by a suspect."""
     moments = [v.event.instant.local for v in dossier.marked if v.event.instant is not None]
     found = dossier.patterns
     if found is not None and found.first is not None and found.last is not None:
@@ -124,14 +126,25 @@ def rows(dossier: Dossier, language: str) -> list[list[str]]:
     if not suspects(dossier):
         found.append([_("Suspect"), _("not named")])
     found += [
-        [_("Period (first and last incident)"), period_text(dossier, language)],
-        [_("Incidents marked in the evidence"), str(len(dossier.marked))],
+        [_("Period (first to last event)"), period_text(dossier, language)],
+        [_("Events marked in the evidence"), marked_text(dossier)],
         [_("What the suspect sent, per channel"), "\n".join(channel_lines(dossier)) or
          _("nothing attributed to a suspect through a confirmed identifier")],
         [_("What the victim was made to do"), actions_text(dossier, language)],
         [_("Earlier reports"), reports_text(dossier, language)],
     ]
     return found
+
+
+def by_suspect(dossier: Dossier) -> int:
+    """Marked events whose sender is a suspect (through a confirmed identifier): the
+    victim also marks their own messages and other people's."""
+    return sum(1 for v in dossier.marked if v.party_role == "suspect")
+
+
+def marked_text(dossier: Dossier) -> str:
+    return _("{n} (sent by a suspect: {suspect})").format(n=len(dossier.marked),
+                                                           suspect=by_suspect(dossier))
 
 
 def account(dossier: Dossier, language: str) -> list[str]:
@@ -152,10 +165,7 @@ def account(dossier: Dossier, language: str) -> list[str]:
             what=", ".join(counted(w, n) for w, n in sorted(kinds.items())),
             days=len(found.per_day)))
     if dossier.marked:
-        text.append(ngettext("{n} incident is marked in the evidence and listed in the "
-                             "timeline.", "{n} incidents are marked in the evidence and "
-                             "listed in the timeline.", len(dossier.marked))
-                    .format(n=len(dossier.marked)))
+        text.append(marked_sentence(dossier))
     totals = amount_totals(dossier.notes, language)
     if totals:
         text.append(_("At the suspect's request the victim paid or transferred {amounts}.")
@@ -167,6 +177,21 @@ def account(dossier: Dossier, language: str) -> list[str]:
         text.append(_("In the victim's own words: “{words}”").format(
             words=short(words, OWN_WORDS)))
     return text
+
+
+def marked_sentence(dossier: Dossier) -> str:
+    """How many events are marked, and how many of them the suspect sent: a marked
+    event is one the victim chose, not necessarily an act of the suspect."""
+    n, suspect = len(dossier.marked), by_suspect(dossier)
+    text = ngettext("{n} event is marked in the evidence and listed in the timeline.",
+                    "{n} events are marked in the evidence and listed in the timeline.",
+                    n).format(n=n)
+    if suspect == n:
+        return text
+    return text + " " + ngettext(
+        "Of these, {n} was sent by a suspect (recognised by a confirmed identifier).",
+        "Of these, {n} were sent by a suspect (recognised by a confirmed identifier).",
+        suspect).format(n=suspect)
 
 
 def pattern_lines(dossier: Dossier, language: str) -> list[str]:

@@ -1,5 +1,5 @@
-"""The PDF: ``data.json`` + ``template.typ`` compiled by Typst (in a child process, see
-render.py) to PDF/A-3b.
+"""The PDF: ``data.json`` + ``template.typ`` compiled by Typst (in a child process started
+when the dossier starts, see render.py) to PDF/A-3b.
 
 Everything Typst reads lives in one private scratch directory (0700, in memory, removed
 by the caller): the template, ``data.json`` (evidence text), the
@@ -15,16 +15,20 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
+from types import TracebackType
 
-from spoorvast.dossier.model import Dossier
 from spoorvast.dossier.thumbs import Preview, make_preview, source_for
+from spoorvast.model.records import Item
 from spoorvast.storage.vault import Vault
 
 RENDER_TIMEOUT = 600  # seconds; a 1,000-event dossier takes 2-6 s here
+CLOSE_TIMEOUT = 10  # an unused child exits at once when its input closes
 
 
 class RenderError(Exception):
@@ -34,16 +38,25 @@ class RenderError(Exception):
 Previews = dict[int, "Future[Preview | None]"]
 
 
-def start_previews(pool: ThreadPoolExecutor, vault: Vault, dossier: Dossier,
-                   scratch: Path) -> Previews:
-    """Previews made on every core (Pillow decodes and scales without the GIL) while
-    the caller writes the bundle: 40 screenshots took 0.51 s in two threads and 0.97 s
-    in one on the idle 2-core machine (no gain when other work fills both cores)."""
+@contextmanager
+def previews_started(vault: Vault, items: Iterable[Item], scratch: Path) -> Iterator[Previews]:
+    """Previews of the pictures among ``items``, made on every core from the moment the
+    vault is open, while the caller gathers the case and writes the bundle (Pillow
+    decodes and scales without the GIL): 100 phone screenshots cost ≈1.5 s of CPU here,
+    which ran after gathering before. Leaving the block waits for the previews already
+    started and drops the others."""
     (scratch / "img").mkdir(mode=0o700, exist_ok=True)
-    return {view.item.id or 0: pool.submit(make_preview, vault, source, scratch,
-                                           view.item.label)
-            for view in dossier.items
-            if (source := source_for(view.item.kind, view.artifacts)) is not None}
+    pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2)
+    try:
+        started: Previews = {}
+        for item in items:
+            source = source_for(item.kind, tuple(vault.store.artifacts(item.id or 0)))
+            if source is not None:
+                started[item.id or 0] = pool.submit(make_preview, vault, source, scratch,
+                                                    item.label)
+        yield started
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def collect(previews: Previews) -> dict[int, Preview]:
@@ -51,8 +64,55 @@ def collect(previews: Previews) -> dict[int, Preview]:
     return {item_id: preview for item_id, preview in done.items() if preview is not None}
 
 
-def worker_pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=os.cpu_count() or 2)
+class Renderer:
+    """The Typst child (render.py), started before gathering so that loading Typst and
+    its fonts overlaps it; renders once. Use it as a context manager: leaving it ends a
+    child that was not asked to render."""
+
+    def __init__(self) -> None:
+        try:
+            self._child = subprocess.Popen(
+                [sys.executable, "-P", "-m", "spoorvast.dossier.render"], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        except OSError as exc:
+            raise RenderError(type(exc).__name__) from exc
+
+    def render(self, scratch: Path, timestamp: datetime | None,
+               meanwhile: Callable[[], object] | None = None) -> bytes:
+        """The PDF of ``scratch``; ``meanwhile`` runs here while Typst renders."""
+        asked = {"scratch": str(scratch),
+                 "timestamp": timestamp.isoformat() if timestamp else None}
+        try:
+            stdin, self._child.stdin = self._child.stdin, None  # communicate() only reads
+            assert stdin is not None
+            with stdin:
+                stdin.write((json.dumps(asked) + "\n").encode())  # far below a pipe's buffer
+            if meanwhile is not None:
+                meanwhile()
+            out, err = self._child.communicate(timeout=RENDER_TIMEOUT)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise RenderError(type(exc).__name__) from exc
+        if self._child.returncode != 0 or not out.startswith(b"%PDF"):
+            raise RenderError(err.decode("utf-8", "replace").strip()[-200:] or "failed")
+        return out
+
+    def close(self) -> None:
+        if self._child.returncode is not None:
+            return
+        try:
+            self._child.communicate(timeout=CLOSE_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self._child.kill()
+            self._child.communicate()
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        if error is not None and self._child.returncode is None:
+            self._child.kill()  # stopped (Ctrl-C, a failure): do not wait for Typst
+        self.close()
 
 
 def template_source() -> str:
@@ -65,9 +125,12 @@ def attach_line(name: str) -> str:
 
 
 def compile_pdf(scratch: Path, data: dict[str, object], target: Path,
-                manifest: bytes | None, timestamp: datetime | None = None) -> None:
-    """Write data.json + main.typ into ``scratch`` and compile them to ``target`` in a
-    child process (see :mod:`spoorvast.dossier.render`)."""
+                manifest: bytes | None, timestamp: datetime | None = None,
+                renderer: Renderer | None = None,
+                meanwhile: Callable[[], object] | None = None) -> None:
+    """Write data.json + main.typ into ``scratch`` and compile them to ``target`` with
+    ``renderer`` (a child process, see :mod:`spoorvast.dossier.render`; one is started
+    when none is given); ``meanwhile`` runs while it renders."""
     with (scratch / "data.json").open("w", encoding="utf-8") as handle:
         json.dump(data, handle, ensure_ascii=False)
     source = template_source()
@@ -75,16 +138,12 @@ def compile_pdf(scratch: Path, data: dict[str, object], target: Path,
         (scratch / "manifest.json").write_bytes(manifest)
         source += attach_line("manifest.json")
     (scratch / "main.typ").write_text(source, "utf-8")
-    argv = [sys.executable, "-m", "spoorvast.dossier.render", str(scratch)]
-    if timestamp is not None:
-        argv.append(timestamp.isoformat())
-    try:
-        done = subprocess.run(argv, capture_output=True, check=False, timeout=RENDER_TIMEOUT)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise RenderError(type(exc).__name__) from exc
-    if done.returncode != 0 or not done.stdout.startswith(b"%PDF"):
-        raise RenderError(done.stderr.decode("utf-8", "replace").strip()[-200:] or "failed")
-    target.write_bytes(done.stdout)
+    if renderer is None:
+        with Renderer() as started:
+            pdf = started.render(scratch, timestamp, meanwhile)
+    else:
+        pdf = renderer.render(scratch, timestamp, meanwhile)
+    target.write_bytes(pdf)
 
 
 def copy_charts(charts: list[Path], scratch: Path) -> list[str]:

@@ -49,7 +49,8 @@ def cover(dossier: Dossier, bundle_sha: str, stamped: str | None = None) -> dict
             [_("Generated (local time)"),
              f"{local_text(when.local, lang, True)}, {dossier.case.time_zone}"],
             [_("Made with"), f"spoorvast {dossier.tool_version}"],
-            [_("Contents"), _summary(dossier)]]
+            [_("Evidence in this dossier"), _summary(dossier)]]  # "Contents" titles the
+    # outline just below it
     if stamped is not None:
         rows.append([_("Trusted time (RFC 3161)"), stamped])
     return {"title": dossier.case.title, "rows": rows, "bundle_sha": bundle_sha,
@@ -98,10 +99,19 @@ def _facts(dossier: Dossier) -> list[str]:
     return facts
 
 
+def stable_ids(dossier: Dossier) -> dict[str, str]:
+    """An account's handle -> the handle with the platform's stable ID: the checklist's
+    "unique ID" row is proven by the ID, and a handle alone reads as a name."""
+    return {i.value: f"{i.value} ({i.platform}: {i.stable_id})" for p in dossier.parties
+            for i in p.identifiers if i.stable_id and i.platform and not i.redacted}
+
+
 def checklist(dossier: Dossier) -> list[dict[str, object]]:
+    ids = stable_ids(dossier)
     return [{"id": row.id, "title": _(TITLES.get(row.id, row.id)),
              "status": row.status, "status_label": _(STATUS_NAMES.get(row.status, row.status)),
-             "by": ", ".join(row.items + row.identifiers)[:400] or row.reason,
+             "by": ", ".join(row.items + tuple(ids.get(v, v) for v in row.identifiers))[:400]
+             or row.reason,
              "howto": _(OBTAIN[row.id]) if row.status == "missing" and row.id in OBTAIN else ""}
             for row in dossier.checklist]
 

@@ -50,6 +50,16 @@ def test_page_one_tells_the_case(rendered: Callable[..., Made]) -> None:
     assert "E-0008 (e-mail “Re: synthetic”): 1 e-mail" in text
     assert "150,00" in text and "€" in text and PV in text
     assert "stuurde de verdachte 1 oproep, 1 e-mail, 4 berichten, op 6 verschillende dagen" in text
+    # 3 marked events, of which the suspect sent 1 (the victim's own message and a third
+    # person's are marked too): page 1 calls them events, not incidents of the suspect
+    assert "Gemarkeerde gebeurtenissen in het bewijs" in text
+    assert "3 (door een verdachte gestuurd: 1)" in text
+    assert ("3 gebeurtenissen zijn gemarkeerd in het bewijs en staan in de tijdlijn. Daarvan "
+            "is er 1 door een verdachte gestuurd (herkend aan een bevestigd kenmerk).") in text
+    assert "incident" not in text
+    # the checklist's "unique ID" row shows the ID, not the handle alone (also in the
+    # suspect's row above)
+    assert text.count("x_synth (Instagram: 1790001)") >= 3
     # then the checklist with where each element is proven, and how to get what is missing
     assert "Waar het bewezen wordt" in text and "Hoe het nog verkregen kan worden" in text
     assert "spoorvast " not in text.replace("spoorvast 0.1.0", "")
