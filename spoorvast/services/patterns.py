@@ -48,6 +48,12 @@ class Patterns:
         self.last = local if self.last is None else max(self.last, local)
         self.total += 1
 
+    def add_count(self, local: datetime, what: str, count: int) -> None:
+        """``count`` events in the hour of ``local`` (not the first or the last)."""
+        self.per_day.setdefault(local.date(), Counter())[what] += count
+        self.heatmap[local.weekday()][local.hour] += count
+        self.total += count
+
     def longest_streak(self) -> tuple[int, date | None]:
         """(days, first day) of the longest run of consecutive days with contact."""
         best, best_start, run, start, previous = 0, None, 0, None, None
@@ -63,7 +69,50 @@ class Patterns:
 def compute(vault: Vault, case: Case, actors: set[str] | None = None,
             skip: tuple[str, ...] = ()) -> Patterns:
     """Contact events (messages, calls, e-mails) of the case, or of these actor keys;
-    events of the ``skip`` kinds are left for the caller to add."""
+    events of the ``skip`` kinds are left for the caller to add.
+
+    Counted from the counts per ten minutes of UTC the vault keeps (``event_buckets``): a
+    bucket whose ten minutes fall in one hour of one day in the case zone (every bucket in
+    a zone whose offsets are whole quarters of an hour, bar a few) adds its count at once;
+    any other, and the first and the last bucket (for the exact first and last moment),
+    are read row by row. Equal to :func:`compute_rows` (tested)."""
+    tz, result = zone(case.time_zone), Patterns()
+
+    def wanted(kind: str, actor: str | None) -> str | None:
+        what = category(kind)
+        if what is None or kind in skip or (actors is not None and actor not in actors):
+            return None
+        return what
+
+    kept = [(b, what) for b in vault.store.event_buckets(case.id or 0)
+            if (what := wanted(b.kind, b.actor)) is not None]
+    if not kept:
+        return result
+    by_rows = {kept[0][0].start, kept[-1][0].start}
+    for bucket, what in kept:
+        if bucket.start in by_rows:
+            continue
+        local = bucket.start.astimezone(tz)
+        end = (bucket.start + _BUCKET - timedelta(microseconds=1)).astimezone(tz)
+        if (local.date(), local.hour) != (end.date(), end.hour):
+            by_rows.add(bucket.start)
+            continue
+        result.add_count(local, what, bucket.count)
+    for start in sorted(by_rows):
+        for utc_text, kind, actor, _item in vault.store.event_rows(
+                case.id or 0, since=start, until=start + _BUCKET):
+            what = wanted(kind, actor)
+            if utc_text is not None and what is not None:
+                result.add(datetime.fromisoformat(utc_text).astimezone(tz), what)
+    return result
+
+
+_BUCKET = timedelta(minutes=10)
+
+
+def compute_rows(vault: Vault, case: Case, actors: set[str] | None = None,
+                 skip: tuple[str, ...] = ()) -> Patterns:
+    """:func:`compute` from every row (the plain way; what the counts are tested against)."""
     tz, result = zone(case.time_zone), Patterns()
     for utc_text, kind, actor, _item in vault.store.event_rows(case.id or 0):
         what = category(kind)
