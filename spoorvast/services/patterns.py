@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
 from spoorvast.i18n import N_, _
-from spoorvast.model.conversation import actor_key
+from spoorvast.model.conversation import EventBucket, actor_key
 from spoorvast.model.instant import zone
 from spoorvast.model.records import Case, IdentifierStatus, PartyRole
 from spoorvast.storage.vault import Vault
@@ -71,42 +71,86 @@ def compute(vault: Vault, case: Case, actors: set[str] | None = None,
     """Contact events (messages, calls, e-mails) of the case, or of these actor keys;
     events of the ``skip`` kinds are left for the caller to add.
 
-    Counted from the counts per ten minutes of UTC the vault keeps (``event_buckets``): a
-    bucket whose ten minutes fall in one hour of one day in the case zone (every bucket in
-    a zone whose offsets are whole quarters of an hour, bar a few) adds its count at once;
-    any other, and the first and the last bucket (for the exact first and last moment),
-    are read row by row. Equal to :func:`compute_rows` (tested)."""
+    Counted from the counts the vault keeps (``event_buckets``), per hour of UTC: an hour
+    that is one hour of one day in the case zone adds its counts at once; the others (a
+    zone whose offset is no whole hour) are taken per ten minutes, and what still
+    straddles two local hours, and the first and the last bucket (for the exact first and
+    last moment), row by row. Equal to :func:`compute_rows` (tested)."""
     tz, result = zone(case.time_zone), Patterns()
-
-    def wanted(kind: str, actor: str | None) -> str | None:
-        what = category(kind)
-        if what is None or kind in skip or (actors is not None and actor not in actors):
-            return None
-        return what
-
-    kept = [(b, what) for b in vault.store.event_buckets(case.id or 0)
-            if (what := wanted(b.kind, b.actor)) is not None]
+    wanted = _Wanted(actors, skip)
+    kept = wanted.buckets(vault.store.event_buckets(case.id or 0, minutes=60))
     if not kept:
         return result
-    by_rows = {kept[0][0].start, kept[-1][0].start}
-    for bucket, what in kept:
-        if bucket.start in by_rows:
-            continue
-        local = bucket.start.astimezone(tz)
-        end = (bucket.start + _BUCKET - timedelta(microseconds=1)).astimezone(tz)
-        if (local.date(), local.hour) != (end.date(), end.hour):
-            by_rows.add(bucket.start)
-            continue
-        result.add_count(local, what, bucket.count)
-    for start in sorted(by_rows):
+    first, last = kept[0][0].start, kept[-1][0].start
+    uneven = _add_whole(result, kept, tz, timedelta(hours=1), {first, last})
+    by_rows = {(first, timedelta(hours=1)), (last, timedelta(hours=1))}
+    if uneven - {first, last}:
+        fine = [(b, what) for b, what in wanted.buckets(
+            vault.store.event_buckets(case.id or 0, minutes=10))
+            if b.start.replace(minute=0) in uneven - {first, last}]
+        by_rows |= {(s, _BUCKET) for s in _add_whole(result, fine, tz, _BUCKET, set())}
+    for start, width in sorted(by_rows):
         for utc_text, kind, actor, _item in vault.store.event_rows(
-                case.id or 0, since=start, until=start + _BUCKET):
+                case.id or 0, since=start, until=start + width):
             what = wanted(kind, actor)
             if utc_text is not None and what is not None:
                 result.add(datetime.fromisoformat(utc_text).astimezone(tz), what)
     return result
 
 
+class _Wanted:
+    """The category an event of (kind, actor) counts as, or None (looked up once)."""
+
+    def __init__(self, actors: set[str] | None, skip: tuple[str, ...]) -> None:
+        self.actors, self.skip = actors, skip
+        self.known: dict[tuple[str, str | None], str | None] = {}
+
+    def __call__(self, kind: str, actor: str | None) -> str | None:
+        key = (kind, actor)
+        if key not in self.known:
+            what = category(kind)
+            outside = self.actors is not None and actor not in self.actors
+            self.known[key] = None if what is None or kind in self.skip or outside else what
+        return self.known[key]
+
+    def buckets(self, found: list[EventBucket]) -> list[tuple[EventBucket, str]]:
+        return [(b, what) for b in found if (what := self(b.kind, b.actor)) is not None]
+
+
+def _add_whole(result: Patterns, kept: list[tuple[EventBucket, str]], tz: tzinfo,
+               width: timedelta, skipped: set[datetime]) -> set[datetime]:
+    """Add the buckets that fall in one local hour (bar ``skipped``); return the starts of
+    those that do not."""
+    hours: dict[datetime, datetime | None] = {}
+    summed: Counter[tuple[datetime, str]] = Counter()
+    uneven: set[datetime] = set()
+    for bucket, what in kept:
+        local = hours.get(bucket.start, _UNSEEN)
+        if local is _UNSEEN:
+            local = hours[bucket.start] = _local_hour(bucket.start, tz, width)
+        if local is None:
+            uneven.add(bucket.start)
+        elif bucket.start not in skipped:
+            summed[(local, what)] += bucket.count
+    for (local, what), count in summed.items():
+        result.add_count(local, what, count)
+    return uneven
+
+
+_BUCKET = timedelta(minutes=10)
+
+
+def _local_hour(start: datetime, tz: tzinfo, width: timedelta) -> datetime | None:
+    """The local hour (as a datetime) that the whole bucket falls in, or None when it
+    straddles two local hours (an offset that is no multiple of its width)."""
+    local = start.astimezone(tz)
+    end = (start + width - timedelta(microseconds=1)).astimezone(tz)
+    if (local.date(), local.hour) != (end.date(), end.hour):
+        return None
+    return local.replace(minute=0, second=0, microsecond=0)
+
+
+_UNSEEN = datetime.min
 _BUCKET = timedelta(minutes=10)
 
 

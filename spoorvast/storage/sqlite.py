@@ -577,9 +577,9 @@ class SqliteStore:
     def event_position(self, query: EventQuery) -> Position | None:
         return sqlite_events.position(self.conn, query, self._hidden_for(query))
 
-    def event_buckets(self, case_id: int) -> list[EventBucket]:
+    def event_buckets(self, case_id: int, minutes: int = 10) -> list[EventBucket]:
         return sqlite_events_counts.read(self.conn, case_id, self.hidden_item_ids(case_id),
-                                         self.superseded_event_ids(case_id))
+                                         self.superseded_event_ids(case_id), minutes)
 
     def _hidden_for(self, query: EventQuery) -> tuple[int, ...]:
         if query.item_ids is not None:  # those items' own events, but never superseded ones

@@ -480,7 +480,8 @@ def _matching(conn: Any, query: EventQuery, hidden: Sequence[int]
 
 def _only_case(conn: Any, case_id: int) -> bool:
     """Whether every event of the vault belongs to this case (two index look-ups)."""
-    low, high = conn.execute("SELECT min(case_id), max(case_id) FROM event_rows").fetchone()
+    low, high = conn.execute("SELECT (SELECT min(case_id) FROM event_rows), "
+                             "(SELECT max(case_id) FROM event_rows)").fetchone()
     return bool(low == high == case_id)
 
 

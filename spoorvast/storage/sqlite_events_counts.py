@@ -51,7 +51,7 @@ class BucketCounter:
                     if u is not None]
             utcs, kinds, actors = ([r[0] for r in rows], [r[1] for r in rows],
                                    [r[2] for r in rows])
-        self.counts.update(zip(map(getitem, utcs, repeat(BUCKET)), kinds, actors))
+        self.counts.update(zip(map(getitem, utcs, repeat(BUCKET)), kinds, actors, strict=True))
 
 
 def create(conn: Any) -> None:
@@ -83,31 +83,42 @@ def recount(conn: Any, case_id: int, item_id: int | None) -> None:
                  (case_id, item_id))
 
 
-def read(conn: Any, case_id: int, hidden_items: Sequence[int],
-         superseded: Sequence[int]) -> list[EventBucket]:
-    """The case's counts without hidden items, superseded events taken off."""
-    counts: Counter[tuple[int, str, str, str | None]] = Counter()
+def read(conn: Any, case_id: int, hidden_items: Sequence[int], superseded: Sequence[int],
+         minutes: int = 10) -> list[EventBucket]:
+    """The case's counts in time order (per ten minutes, or per hour: ``minutes=60``),
+    without hidden items, superseded events taken off."""
     hide = set(hidden_items)
-    for item, bucket, kind, actor, n in conn.execute(
-            "SELECT item_id, bucket, kind, actor, sum(n) FROM event_counts WHERE case_id = ? "
-            "GROUP BY item_id, bucket, kind, actor", (case_id,)):
-        if item not in hide:
-            counts[(item, bucket, kind, actor)] += n
+    width = 13 if minutes == 60 else 15
+    rows = [r for r in conn.execute(
+        f"SELECT substr(bucket, 1, {width}) AS b, item_id, kind, actor, sum(n) "
+        "FROM event_counts WHERE case_id = ? GROUP BY b, item_id, kind, actor "
+        "ORDER BY b, item_id, kind, actor",
+        (case_id,)) if r[1] not in hide]
+    if superseded:
+        rows = _without(conn, rows, hide, superseded, width)
+        rows.sort(key=_order)
+    starts: dict[str, datetime] = {}
+    tail = "0:00+00:00" if width == 15 else ":00:00+00:00"
+    return [EventBucket(starts.get(b) or starts.setdefault(b, datetime.fromisoformat(b + tail)),
+                        kind, actor, item or None, n) for b, item, kind, actor, n in rows]
+
+
+def _without(conn: Any, rows: list[tuple[str, int, str, str | None, int]], hide: set[int],
+             superseded: Sequence[int], width: int
+             ) -> list[tuple[str, int, str, str | None, int]]:
+    counts: Counter[tuple[str, int, str, str | None]] = Counter()
+    for bucket, item, kind, actor, n in rows:
+        counts[(bucket, item, kind, actor)] += n
     for start in range(0, len(superseded), 500):
         ids = superseded[start:start + 500]
         for item, utc, kind, actor in conn.execute(
                 "SELECT coalesce(item_id, 0), utc, kind, actor FROM event_rows WHERE id IN "
                 f"({', '.join('?' * len(ids))}) AND utc IS NOT NULL", tuple(ids)):
             if item not in hide:
-                counts[(item, utc[BUCKET], kind, actor)] -= 1
-    return [EventBucket(_start(bucket), kind, actor, item or None, n)
-            for (item, bucket, kind, actor), n in sorted(counts.items(), key=_order) if n > 0]
+                counts[(utc[:width], item, kind, actor)] -= 1
+    return [(*key, n) for key, n in counts.items() if n > 0]
 
 
-def _order(entry: tuple[tuple[int, str, str, str | None], int]) -> tuple[str, int, str, str]:
-    (item, bucket, kind, actor), _n = entry
-    return bucket, item, kind, actor or ""
+def _order(row: tuple[str, int, str, str | None, int]) -> tuple[str, int, str, str]:
+    return row[0], row[1], row[2], row[3] or ""
 
-
-def _start(bucket: str) -> datetime:
-    return datetime.fromisoformat(bucket + "0:00+00:00")
