@@ -6,9 +6,11 @@ migration (the counts are filled from its rows)."""
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +22,7 @@ from spoorvast.services.timeline import TimelineFilter
 from spoorvast.storage import sqlite_events
 from spoorvast.storage.sqlite_schema import migrate
 from spoorvast.storage.vault import Vault
+from tests.conftest import Cli
 from tests.workspace.conftest import Builder
 
 ACTORS = ("phone:+32470000001", "phone:+32470000002", None)
@@ -197,3 +200,24 @@ def test_search_in_a_vault_of_one_case_skips_no_filter(vault: Vault, case: Case,
     every_kind = replace(query, kinds=tuple(set(KINDS)))
     assert alone == [h.event.id for h in vault.store.search_events(every_kind)]
     assert alone == _plain_ranked(vault, case, "geld")
+
+
+@pytest.mark.slow
+def test_the_cli_timeline_pages_by_position(case_vault: Path, cli: Cli) -> None:
+    for n in range(5):
+        assert cli("note", "add", "--at", f"2026-03-0{n + 1} 21:00", f"note {n}").code == 0
+    first = json.loads(cli("timeline", "--json", "--limit", "2").out)
+    assert first["start"] == 0 and first["before"] is None and first["total"] == 5
+    second = json.loads(cli("timeline", "--json", "--limit", "2", "--after",
+                            first["after"]).out)
+    by_page = json.loads(cli("timeline", "--json", "--limit", "2", "--page", "2").out)
+    assert second["rows"] == by_page["rows"] and second["start"] == 2
+    back = json.loads(cli("timeline", "--json", "--limit", "2", "--before",
+                          second["before"]).out)
+    assert back["rows"] == first["rows"]
+    assert [r["text"] for r in first["rows"] + second["rows"]] == ["note 0", "note 1",
+                                                                    "note 2", "note 3"]
+    shown = cli("timeline", "--limit", "2", "--page", "2")
+    assert f"--after {second['after']}" in shown.out
+    bad = cli("timeline", "--after", "x_y")
+    assert bad.code == 2 and "x_y" in bad.err
