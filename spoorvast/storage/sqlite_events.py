@@ -269,7 +269,7 @@ def insert(conn: Any, log: Logger, chain: str, case_id: int, item: Item | None,
     conn.execute(f"INSERT INTO events_fts(events_fts, rank) VALUES('automerge', {AUTOMERGE})")
     if chunks.count == 0:
         return 0
-    counts.store(conn, case_id, item_id, chunks.buckets, fresh=start == 0)
+    counts.store(conn, case_id, item_id, chunks.buckets)
     digest = chunks.digest.result() if start == 0 else stored_digest(conn, case_id, item_id)
     payload: dict[str, object] = {"record": "events", "id": item_id, "data": digest}
     if reason is not None:

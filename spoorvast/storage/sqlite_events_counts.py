@@ -3,8 +3,8 @@ pattern charts of a million events are drawn from, without reading a million row
 
 A bucket is the first 15 characters of the stored ``utc`` text (``2026-03-12T21:0``: ten
 minutes). The counts are kept at import (counted on the producer thread from the very
-columns that are inserted, :class:`BucketCounter`), rebuilt for an item whose events are
-replaced, and read with the events of hidden items (withdrawn, superseded) left out by
+columns that are inserted, :class:`BucketCounter`), dropped with an item's events when they
+are replaced, and read with the events of hidden items (withdrawn, superseded) left out by
 item and those of superseded events taken off one by one — so they always equal a count
 of the rows the case-wide reads show (tested against a plain count). Events without a
 time are not counted (the charts have no place for them).
@@ -31,8 +31,7 @@ CREATE TABLE event_counts (
 INDEX = "CREATE INDEX event_counts_item ON event_counts(case_id, item_id)"
 _FROM_ROWS = (f"INSERT INTO event_counts (case_id, item_id, bucket, kind, actor, n) "
               f"SELECT case_id, coalesce(item_id, 0), {BUCKET_SQL} AS b, kind, actor, count(*) "
-              "FROM event_rows WHERE utc IS NOT NULL {where} GROUP BY case_id, item_id, b, "
-              "kind, actor")
+              "FROM event_rows WHERE utc IS NOT NULL GROUP BY case_id, item_id, b, kind, actor")
 
 Key = tuple[str, str, str | None]  # bucket, kind, actor
 
@@ -58,29 +57,17 @@ def create(conn: Any) -> None:
     """The table, filled from the rows there are (an existing vault's migration)."""
     conn.execute(TABLE)
     conn.execute(INDEX)
-    conn.execute(_FROM_ROWS.format(where=""))
+    conn.execute(_FROM_ROWS)
 
 
-def store(conn: Any, case_id: int, item_id: int | None, counter: BucketCounter,
-          fresh: bool) -> None:
-    """Record an insert's counts: as counted when the item had no events before
-    (``fresh``), else recounted from the item's rows (a case's typed calls and notes are
-    added a few at a time)."""
-    if not fresh:
-        recount(conn, case_id, item_id)
-        return
+def store(conn: Any, case_id: int, item_id: int | None, counter: BucketCounter) -> None:
+    """Record an insert's counts. Events added to an item that has some already (a case's
+    notes and typed calls, a few at a time) add rows of their own: a key may have several
+    rows, which :func:`read` sums."""
     conn.executemany(
         "INSERT INTO event_counts (case_id, item_id, bucket, kind, actor, n) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         [(case_id, item_id or 0, b, k, a, n) for (b, k, a), n in counter.counts.items()])
-
-
-def recount(conn: Any, case_id: int, item_id: int | None) -> None:
-    """The item's counts again, from its rows (its events were replaced)."""
-    conn.execute("DELETE FROM event_counts WHERE case_id = ? AND item_id = ?",
-                 (case_id, item_id or 0))
-    conn.execute(_FROM_ROWS.format(where="AND case_id = ? AND item_id IS ?"),
-                 (case_id, item_id))
 
 
 def read(conn: Any, case_id: int, hidden_items: Sequence[int], superseded: Sequence[int],
