@@ -225,20 +225,38 @@ def _close(figure: object) -> None:
 
 
 def _per_day_figure(patterns: Patterns, title: str) -> Any:
+    """Stacked bars per day, one category on the other. Each category's bars are one
+    collection of rectangles, not a patch per day (a year of days made ``bar`` spend
+    seconds on layout), drawn as ``bar`` would: width 0.9 day, the colour cycle's order,
+    the same legend."""
+    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
+    from matplotlib.collections import PolyCollection
+    from matplotlib.patches import Patch
 
     days = _all_days(patterns.per_day)
     figure, axes = plt.subplots(figsize=(10, 3.2))
+    centres = [float(mdates.date2num(d)) for d in days]  # type: ignore[no-untyped-call]
     bottom = [0] * len(days)
+    handles: list[Patch] = []
     for what, label in (("message", MESSAGES), *CATEGORIES.items()):
         counts = [patterns.per_day.get(d, Counter())[what] for d in days]
         if any(counts):
-            axes.bar(days, counts, bottom=bottom, label=_(label), width=0.9)  # type: ignore[arg-type]
+            colour = f"C{len(handles)}"
+            boxes = [[(x - 0.45, b), (x - 0.45, b + c), (x + 0.45, b + c), (x + 0.45, b)]
+                     for x, b, c in zip(centres, bottom, counts, strict=True) if c]
+            axes.add_collection(PolyCollection(boxes, facecolors=colour, edgecolors="none"))
+            handles.append(Patch(facecolor=colour, label=_(label)))
             bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
+    if days:
+        axes.update_datalim([(centres[0] - 0.45, 0), (centres[-1] + 0.45, max(bottom))])
+        axes.autoscale_view()
+        axes.set_ylim(bottom=0)
+        axes.xaxis_date()
     axes.set_title(title)
     axes.set_ylabel(_("contacts per day"))
-    if days:
-        axes.legend(loc="upper left", frameon=False)
+    if handles:
+        axes.legend(handles=handles, loc="upper left", frameon=False)
     figure.autofmt_xdate()
     return figure
 
