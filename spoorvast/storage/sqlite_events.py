@@ -490,20 +490,42 @@ def search(conn: Any, query: EventQuery, hidden: Sequence[int] = ()) -> list[Eve
     order (keyset: ``after`` / ``before``). The page's ids are found first, over the
     stored rows and the index alone (a bounded top-k sort of ids, never every hit's
     columns); then only those rows are read whole."""
+    backwards = query.before is not None and query.after is None and not query.text
+    if backwards and query.before is not None and query.before.utc is not None \
+            and not query.offset:
+        return _backwards(conn, query, hidden)
     source, where, params = _matching(conn, query, hidden)
     ranked = source.startswith("events_fts")
     column = "f.rowid" if ranked else "e.id"
     if ranked:
         order = "bm25(events_fts), f.rowid"
-    elif query.before is not None and query.after is None:
+    elif backwards:
         order = "e.utc DESC, e.id DESC"  # the page that ends before: read backwards
     else:
         order = "e.utc, e.id"
     ids = [r[0] for r in conn.execute(
         f"SELECT {column} FROM {source} WHERE {' AND '.join(where)} ORDER BY {order} "
         "LIMIT ? OFFSET ?", (*params, query.limit, query.offset))]
-    if order.startswith("e.utc DESC"):
+    if backwards:
         ids.reverse()
+    return _hits(conn, ids)
+
+
+def _backwards(conn: Any, query: EventQuery, hidden: Sequence[int]) -> list[EventHit]:
+    """The page that ends before a dated position: the dated events before it (a range of
+    the index, read backwards), then, if the page is not full, the undated ones (which
+    come first in time order)."""
+    assert query.before is not None and query.before.utc is not None
+    source, where, params = _matching(conn, _with(query, before=None), hidden)
+    where.append("(e.utc, e.id) < (?, ?)")
+    params.extend((_iso(query.before.utc), query.before.event_id))
+    ids = [r[0] for r in conn.execute(
+        f"SELECT e.id FROM {source} WHERE {' AND '.join(where)} ORDER BY e.utc DESC, "
+        "e.id DESC LIMIT ?", (*params, query.limit))]
+    ids.reverse()
+    if len(ids) < query.limit:
+        undated = _with(query, before=Position(None, 1 << 62), limit=query.limit - len(ids))
+        return [*search(conn, undated, hidden), *_hits(conn, ids)]
     return _hits(conn, ids)
 
 
