@@ -117,10 +117,13 @@ def page(vault: Vault, case: Case, f: TimelineFilter, offset: int = 0, limit: in
     ctx = _context(vault, case)
     query = _query(vault, case, f, ctx)
     store = vault.store
-    if after is None and before is None and offset > 0:
-        after = store.event_position(replace(query, offset=offset - 1))
-        if after is None:  # beyond the end
-            return Page([], store.count_events(query), offset)
+    start: int | None = None  # known when the page is asked for by number
+    if after is None and before is None:
+        start = offset
+        if offset > 0:
+            after = store.event_position(replace(query, offset=offset - 1))
+            if after is None:  # beyond the end
+                return Page([], store.count_events(query), offset)
     context = BURST_SIZE - 1
     if before is not None and after is None:
         shown = _events(vault, replace(query, before=before, limit=limit))
@@ -137,8 +140,9 @@ def page(vault: Vault, case: Case, f: TimelineFilter, offset: int = 0, limit: in
     bursts = _bursts(window)
     rows = [_row(window[i], ctx, i in bursts, _gap(window, i))
             for i in range(len(lead), len(lead) + len(shown))]
-    return Page(rows, store.count_events(query),
-                store.count_events(replace(query, before=first)) if lead else 0)
+    if start is None:
+        start = store.count_events(replace(query, before=first)) if lead else 0
+    return Page(rows, store.count_events(query), start)
 
 
 def _events(vault: Vault, query: EventQuery) -> list[Event]:
