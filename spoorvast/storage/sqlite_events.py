@@ -542,8 +542,8 @@ def _hits(conn: Any, ids: list[int]) -> list[EventHit]:
         return []
     found = {r[0]: EventHit(event(r[:-1]), int(r[-1])) for r in conn.execute(
         f"SELECT {_E_COLUMNS}, coalesce(i.number, 0) FROM events e "
-        f"LEFT JOIN items i ON i.id = e.item_id WHERE e.id IN ({', '.join('?' * len(ids))})",
-        ids)}
+        "LEFT JOIN items i ON i.id = e.item_id WHERE e.id IN (SELECT value FROM "
+        "json_each(?))", (orjson.dumps(ids).decode(),))}  # any number of ids, one parameter
     return [found[i] for i in ids]
 
 
