@@ -222,16 +222,3 @@ def test_the_cli_timeline_pages_by_position(case_vault: Path, cli: Cli) -> None:
     bad = cli("timeline", "--after", "x_y")
     assert bad.code == 2 and "x_y" in bad.err
 
-
-@pytest.mark.slow
-def test_a_page_of_more_ids_than_sqlite_takes_parameters(vault: Vault, case: Case,
-                                                         build: Builder) -> None:
-    """A listing of every call (limit 100,000) reads its rows in one statement."""
-    item = build.item(ItemKind.CONVERSATION)
-    start = datetime(2026, 1, 1, tzinfo=UTC)
-    with vault.store.transaction() as tx:
-        tx.add_events(item, [Event(None, case.id or 0, item.id, "call", instant.from_epoch(
-            int((start + timedelta(seconds=n)).timestamp()), case.time_zone), "",
-            actor=ACTORS[0]) for n in range(33_000)])
-    hits = vault.store.search_events(EventQuery(case.id or 0, kinds=("call",), limit=100_000))
-    assert [h.event.seq for h in hits] == list(range(1, 33_001))
