@@ -124,18 +124,11 @@ def page(vault: Vault, case: Case, f: TimelineFilter, offset: int = 0, limit: in
             after = store.event_position(replace(query, offset=offset - 1))
             if after is None:  # beyond the end
                 return Page([], store.count_events(query), offset)
-    context = BURST_SIZE - 1
-    if before is not None and after is None:
-        shown = _events(vault, replace(query, before=before, limit=limit))
-        ahead = _events(vault, replace(query, after=position_of(shown[-1]), limit=context)
-                        ) if shown else []
-    else:
-        found = _events(vault, replace(query, after=after, limit=limit + context))
-        shown, ahead = found[:limit], found[limit:]
+    shown, ahead = _shown(vault, query, limit, after, before)
     if not shown:
         return Page([], store.count_events(query), 0)
     first = position_of(shown[0])
-    lead = _events(vault, replace(query, before=first, limit=context))
+    lead = _events(vault, replace(query, before=first, limit=BURST_SIZE - 1))
     window = [*lead, *shown, *ahead]
     bursts = _bursts(window)
     rows = [_row(window[i], ctx, i in bursts, _gap(window, i))
@@ -143,6 +136,19 @@ def page(vault: Vault, case: Case, f: TimelineFilter, offset: int = 0, limit: in
     if start is None:
         start = store.count_events(replace(query, before=first)) if lead else 0
     return Page(rows, store.count_events(query), start)
+
+
+def _shown(vault: Vault, query: EventQuery, limit: int, after: Position | None,
+           before: Position | None) -> tuple[list[Event], list[Event]]:
+    """The page's events, and the few after them (to see a burst that goes on)."""
+    context = BURST_SIZE - 1
+    if before is not None and after is None:
+        shown = _events(vault, replace(query, before=before, limit=limit))
+        ahead = _events(vault, replace(query, after=position_of(shown[-1]), limit=context)
+                        ) if shown else []
+        return shown, ahead
+    found = _events(vault, replace(query, after=after, limit=limit + context))
+    return found[:limit], found[limit:]
 
 
 def _events(vault: Vault, query: EventQuery) -> list[Event]:
