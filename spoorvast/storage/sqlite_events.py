@@ -419,7 +419,7 @@ def not_hidden(column: str, hidden: Sequence[int]) -> tuple[str, tuple[int, ...]
     return ("AND " + " AND ".join(terms) if terms else ""), kept
 
 
-def _filters(query: EventQuery, hidden: Sequence[int] = ()
+def _filters(query: EventQuery, hidden: Sequence[int] = (), dated_only: bool = False
              ) -> tuple[list[str], list[object]]:
     """The WHERE terms over ``event_rows e`` (every filter is a column of the stored rows:
     the ``events`` view's join of the bases is left to the rows of one page)."""
@@ -445,7 +445,7 @@ def _filters(query: EventQuery, hidden: Sequence[int] = ()
         params.append(_iso(query.until))
     if query.marked_only:
         where.append("e.marked = 1")
-    _keyset(query, where, params)
+    _keyset(query, where, params, dated_only)
     return where, params
 
 
@@ -453,9 +453,12 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def _keyset(query: EventQuery, where: list[str], params: list[object]) -> None:
+def _keyset(query: EventQuery, where: list[str], params: list[object],
+            dated_only: bool = False) -> None:
     """Only the events after / before a position in time order (undated first; a row
-    value comparison, which SQLite reads as a range of the (case_id, utc, id) index)."""
+    value comparison, which SQLite reads as a range of the (case_id, utc, id) index).
+    ``dated_only``: before a dated position, only the dated events (a range alone: with
+    the undated ones OR-ed in, SQLite reads every entry of the index up to there)."""
     if query.after is not None:
         if query.after.utc is None:
             where.append("(e.utc IS NOT NULL OR e.id > ?)")
@@ -468,15 +471,16 @@ def _keyset(query: EventQuery, where: list[str], params: list[object]) -> None:
             where.append("e.utc IS NULL AND e.id < ?")
             params.append(query.before.event_id)
         else:
-            where.append("(e.utc IS NULL OR (e.utc, e.id) < (?, ?))")
+            where.append("(e.utc, e.id) < (?, ?)" if dated_only else
+                         "(e.utc IS NULL OR (e.utc, e.id) < (?, ?))")
             params.extend((_iso(query.before.utc), query.before.event_id))
 
 
-def _matching(conn: Any, query: EventQuery, hidden: Sequence[int]
+def _matching(conn: Any, query: EventQuery, hidden: Sequence[int], dated_only: bool = False
               ) -> tuple[str, list[str], list[object]]:
     """The source and terms of a query: with words, the FTS5 index (joined to the rows
     only when a filter needs them: a join per hit costs as much as ranking it)."""
-    where, params = _filters(query, hidden)
+    where, params = _filters(query, hidden, dated_only)
     expression = match_expression(query.text or "")
     if expression is None:
         return "event_rows e", where, params
@@ -524,9 +528,7 @@ def _backwards(conn: Any, query: EventQuery, hidden: Sequence[int]) -> list[Even
     the index, read backwards), then, if the page is not full, the undated ones (which
     come first in time order)."""
     assert query.before is not None and query.before.utc is not None
-    source, where, params = _matching(conn, _with(query, before=None), hidden)
-    where.append("(e.utc, e.id) < (?, ?)")
-    params.extend((_iso(query.before.utc), query.before.event_id))
+    source, where, params = _matching(conn, query, hidden, dated_only=True)
     ids = [r[0] for r in conn.execute(
         f"SELECT e.id FROM {source} WHERE {' AND '.join(where)} ORDER BY e.utc DESC, "
         "e.id DESC LIMIT ?", (*params, query.limit))]
@@ -551,7 +553,17 @@ def count(conn: Any, query: EventQuery, hidden: Sequence[int] = (),
           cap: int | None = None) -> int:
     """How many events match; with ``cap``, counting stops after ``cap + 1`` (a common
     word: "more than 1,000")."""
-    source, where, params = _matching(conn, query, hidden)
+    if query.before is not None and query.before.utc is not None and not query.text:
+        # the dated events before it (a range of the index), and the undated ones
+        undated = count(conn, _with(query, before=Position(None, 1 << 62)), hidden, cap)
+        found = undated + _count(conn, query, hidden, cap, dated_only=True)
+        return found if cap is None else min(found, cap + 1)
+    return _count(conn, query, hidden, cap)
+
+
+def _count(conn: Any, query: EventQuery, hidden: Sequence[int], cap: int | None,
+           dated_only: bool = False) -> int:
+    source, where, params = _matching(conn, query, hidden, dated_only)
     inner = f"SELECT 1 FROM {source} WHERE {' AND '.join(where)}"
     if cap is not None:
         inner += f" LIMIT {int(cap) + 1}"
