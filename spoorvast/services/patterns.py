@@ -194,8 +194,10 @@ def per_item(vault: Vault, case: Case, actors: set[str],
     return counts
 
 
-def draw(patterns: Patterns, out: Path, title: str) -> list[Path]:
-    """Write per-day.{png,svg} and heatmap.{png,svg} into ``out``; return the paths."""
+def draw(patterns: Patterns, out: Path, title: str,
+         formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
+    """Write per-day.{png,svg} and heatmap.{png,svg} into ``out`` (the web app shows only
+    the SVGs: ``formats=("svg",)``); return the paths."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -204,7 +206,7 @@ def draw(patterns: Patterns, out: Path, title: str) -> list[Path]:
     written = []
     for name, figure in (("per-day", _per_day_figure(patterns, title)),
                          ("heatmap", _heatmap_figure(patterns, title))):
-        for suffix in ("png", "svg"):
+        for suffix in formats:
             path = out / f"{name}.{suffix}"
             figure.savefig(path, dpi=150, bbox_inches="tight",
                            metadata=_metadata(suffix))
@@ -281,7 +283,10 @@ def _heatmap_figure(patterns: Patterns, title: str) -> Any:
     for day, row in enumerate(patterns.heatmap):
         for hour, count in enumerate(row):
             if count:
-                axes.text(hour, day, str(count), ha="center", va="center", fontsize=7)
+                # inside the axes: left out of the tight bounding box's search (a week of
+                # 24 cells laid out again for each of the two formats cost seconds)
+                axes.text(hour, day, str(count), ha="center", va="center", fontsize=7,
+                          in_layout=False)
     axes.set_title(title)
     figure.colorbar(image, ax=axes, label=_("contacts"))
     return figure

@@ -88,7 +88,7 @@ def _draw(private: PrivateDirs, vault: Vault, case: Case,
     folder = private.create()
     try:
         with _draw_lock:
-            patterns.draw(found, folder, "")
+            patterns.draw(found, folder, "", formats=("svg",))
         return {(key[0], name, key[2], key[3]): (folder / f"{name}.svg").read_bytes()
                 for name in CHARTS}
     finally:
