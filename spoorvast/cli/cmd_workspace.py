@@ -11,6 +11,7 @@ from spoorvast.cli import cmd_withdraw, context, output
 from spoorvast.errors import UserError
 from spoorvast.guidance import ADVICE, HELP_LINES, HOWTO, PRIVACY_SETTINGS, TITLES
 from spoorvast.i18n import _, current_language
+from spoorvast.model.conversation import Position
 from spoorvast.model.records import Case
 from spoorvast.services import cases as case_service
 from spoorvast.services import checklist as checklist_service
@@ -154,6 +155,10 @@ def timeline(
     utc: Annotated[bool, typer.Option("--utc", help=_("Show UTC too."))] = False,
     limit: Annotated[int, typer.Option("--limit", help=_("Rows per page."))] = 100,
     page_number: Annotated[int, typer.Option("--page", help=_("Page number."))] = 1,
+    after: Annotated[str | None, typer.Option("--after", help=_(
+        "The page after this position (printed under each page)."))] = None,
+    before: Annotated[str | None, typer.Option("--before", help=_(
+        "The page before this position (printed under each page)."))] = None,
     case_id: CaseOption = None, as_json: JsonOption = False,
 ) -> None:
     with context.open_vault(ctx, writable=False) as vault:
@@ -162,11 +167,27 @@ def timeline(
             kinds=tuple(kind or ()), marked_only=marked,
             start=note_service.parse_at(start, case.time_zone),
             end=note_service.parse_at(end, case.time_zone))
-        page = timeline_service.page(vault, case, f, (page_number - 1) * limit, limit)
+        limit = max(1, limit)
+        page = timeline_service.page(vault, case, f, max(0, page_number - 1) * limit, limit,
+                                     after=_position(after), before=_position(before))
     if as_json:
-        output.as_json({"total": page.total, "rows": [_row_json(r) for r in page.rows]})
+        output.as_json({"total": page.total, "start": page.start,
+                        "after": page.last.token if page.has_later and page.last else None,
+                        "before": page.first.token if page.has_earlier and page.first
+                        else None, "rows": [_row_json(r) for r in page.rows]})
         return
     _print_timeline(page, utc)
+
+
+def _position(token: str | None) -> Position | None:
+    if token is None:
+        return None
+    found = Position.parse(token)
+    if found is None:
+        raise UserError(_("{token} is not a timeline position (the timeline prints them "
+                          "under each page, e.g. --after 1767225600000000_42).").format(
+                              token=token))
+    return found
 
 
 def _row_json(row: timeline_service.Row) -> dict[str, object]:
@@ -192,6 +213,13 @@ def _print_timeline(page: timeline_service.Page, utc: bool) -> None:
                       row.party or row.actor or "", row.event.text[:80], row.item_label or "")
     output.stdout_console().print(table)
     output.line(_("{shown} of {total} events.").format(shown=len(page.rows), total=page.total))
+    if page.rows:
+        output.line(_("Events {first}–{last}.").format(first=page.start + 1,
+                                                       last=page.start + len(page.rows)))
+    if page.has_later and page.last:
+        output.line(_("Next page: --after {token}").format(token=page.last.token))
+    if page.has_earlier and page.first:
+        output.line(_("Previous page: --before {token}").format(token=page.first.token))
 
 
 def patterns(

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from spoorvast.model.records import Event
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_POSITION = re.compile(r"^(?:u(\d{1,18})|(-?\d{1,19})_(\d{1,18}))$")
 _REF = re.compile(r"^(?:E-?)?0*(\d{1,9}):m(\d{1,12})$", re.IGNORECASE)
 
 
@@ -46,6 +48,52 @@ class EventQuery:
     marked_only: bool = False
     limit: int = 50
     offset: int = 0
+    # keyset paging in time order (no ``text``): only events after / before this one
+    after: Position | None = None
+    before: Position | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where an event stands in time order (undated events first, then by time, then by
+    id): a page link names the position it starts after (or ends before), so a deep page
+    is read as fast as the first. ``token`` is its URL / command-line form."""
+
+    utc: datetime | None
+    event_id: int
+
+    @property
+    def token(self) -> str:
+        if self.utc is None:
+            return f"u{self.event_id}"
+        delta = self.utc - _EPOCH
+        micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+        return f"{micros}_{self.event_id}"
+
+    @classmethod
+    def parse(cls, text: str) -> Position | None:
+        match = _POSITION.match(text.strip())
+        if match is None:
+            return None
+        if match.group(1) is not None:
+            return cls(None, int(match.group(1)))
+        try:
+            at = _EPOCH + timedelta(microseconds=int(match.group(2)))
+        except OverflowError:
+            return None
+        return cls(at, int(match.group(3)))
+
+
+@dataclass(frozen=True, slots=True)
+class EventBucket:
+    """How many events of one kind one actor has in ten minutes (UTC) of one item (None:
+    the case's own events): what pattern charts are counted from."""
+
+    start: datetime  # aware UTC, a multiple of ten minutes
+    kind: str
+    actor: str | None
+    item_id: int | None
+    count: int
 
 
 @dataclass(frozen=True, slots=True)

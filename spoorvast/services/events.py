@@ -34,9 +34,14 @@ PAGE_SIZE = 50
 @dataclass(frozen=True, slots=True)
 class SearchPage:
     hits: list[EventHit]
-    total: int
+    total: int  # with a cap: at most cap + 1 ("more than cap")
     page: int
     page_size: int
+    cap: int | None = None
+
+    @property
+    def capped(self) -> bool:
+        return self.cap is not None and self.total > self.cap
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +88,14 @@ def key_of(identifier: Identifier) -> str:
                      identifier.stable_id)
 
 
-def search(vault: Vault, case: Case, query: EventQuery, page: int = 1) -> SearchPage:
+def search(vault: Vault, case: Case, query: EventQuery, page: int = 1,
+           cap: int | None = None) -> SearchPage:
+    """One page of hits; with ``cap`` the count stops after ``cap + 1`` (a common word in
+    a million messages: "more than 1,000 results", at the cost of 1,001 hits, not all)."""
     limit = max(1, query.limit)
     paged = replace(query, limit=limit, offset=(page - 1) * limit)
-    return SearchPage(vault.store.search_events(paged), vault.store.count_events(paged),
-                      page, limit)
+    return SearchPage(vault.store.search_events(paged),
+                      vault.store.count_events(paged, cap=cap), page, limit, cap)
 
 
 def resolve_refs(vault: Vault, case: Case, refs: list[str]) -> list[Event]:

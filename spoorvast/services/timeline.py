@@ -7,10 +7,10 @@ are computed so that a reader sees the rhythm of the contact, not only the list.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from spoorvast.model.conversation import EventQuery, actor_key
+from spoorvast.model.conversation import EventQuery, Position, actor_key
 from spoorvast.model.instant import Instant, Precision
 from spoorvast.model.records import Case, Event, Identifier, Party
 from spoorvast.storage.vault import Vault
@@ -44,6 +44,29 @@ class Row:
 class Page:
     rows: list[Row]
     total: int
+    start: int = 0  # how many events come before the first row (its number - 1)
+
+    @property
+    def first(self) -> Position | None:
+        """The first row's position: the page before ends before it."""
+        return position_of(self.rows[0].event) if self.rows else None
+
+    @property
+    def last(self) -> Position | None:
+        """The last row's position: the next page starts after it."""
+        return position_of(self.rows[-1].event) if self.rows else None
+
+    @property
+    def has_earlier(self) -> bool:
+        return self.start > 0
+
+    @property
+    def has_later(self) -> bool:
+        return self.start + len(self.rows) < self.total
+
+
+def position_of(event: Event) -> Position:
+    return Position(event.instant.utc if event.instant else None, event.id or 0)
 
 
 @dataclass
@@ -71,8 +94,7 @@ _STEP = {Precision.DAY: timedelta(days=1), Precision.MINUTE: timedelta(minutes=1
          Precision.SECOND: timedelta(seconds=1)}
 
 
-def _query(vault: Vault, case: Case, f: TimelineFilter, ctx: _Context, offset: int,
-           limit: int) -> EventQuery:
+def _query(vault: Vault, case: Case, f: TimelineFilter, ctx: _Context) -> EventQuery:
     actors = None
     if f.party_id is not None:
         actors = tuple(k for k, i in ctx.by_key.items() if i.party_id == f.party_id)
@@ -83,21 +105,54 @@ def _query(vault: Vault, case: Case, f: TimelineFilter, ctx: _Context, offset: i
     until = f.end.utc + _STEP.get(f.end.precision, timedelta(microseconds=1)) if f.end else None
     return EventQuery(case.id or 0, actors=actors, item_ids=items, kinds=f.kinds or None,
                       marked_only=f.marked_only, since=f.start.utc if f.start else None,
-                      until=until, limit=limit, offset=offset)
+                      until=until)
 
 
-def page(vault: Vault, case: Case, f: TimelineFilter, offset: int = 0,
-         limit: int = 100) -> Page:
-    """One page of the timeline, in time order (undated events first), read from storage
-    page by page; a few rows around the page are read too, to see bursts and gaps."""
+def page(vault: Vault, case: Case, f: TimelineFilter, offset: int = 0, limit: int = 100,
+         after: Position | None = None, before: Position | None = None) -> Page:
+    """One page of the timeline, in time order (undated events first), read by position
+    (keyset: the page after ``after``, or the one that ends before ``before``; an
+    ``offset`` — a page number — is turned into a position first, from the index alone).
+    A few rows around the page are read too, to see bursts and gaps."""
     ctx = _context(vault, case)
-    lead = min(offset, BURST_SIZE - 1)
-    window = [h.event for h in vault.store.search_events(
-        _query(vault, case, f, ctx, offset - lead, lead + limit + BURST_SIZE - 1))]
+    query = _query(vault, case, f, ctx)
+    store = vault.store
+    start: int | None = None  # known when the page is asked for by number
+    if after is None and before is None:
+        start = offset
+        if offset > 0:
+            after = store.event_position(replace(query, offset=offset - 1))
+            if after is None:  # beyond the end
+                return Page([], store.count_events(query), offset)
+    shown, ahead = _shown(vault, query, limit, after, before)
+    if not shown:
+        return Page([], store.count_events(query), 0)
+    first = position_of(shown[0])
+    lead = _events(vault, replace(query, before=first, limit=BURST_SIZE - 1))
+    window = [*lead, *shown, *ahead]
     bursts = _bursts(window)
     rows = [_row(window[i], ctx, i in bursts, _gap(window, i))
-            for i in range(lead, min(lead + limit, len(window)))]
-    return Page(rows, vault.store.count_events(_query(vault, case, f, ctx, 0, 0)))
+            for i in range(len(lead), len(lead) + len(shown))]
+    if start is None:
+        start = store.count_events(replace(query, before=first)) if lead else 0
+    return Page(rows, store.count_events(query), start)
+
+
+def _shown(vault: Vault, query: EventQuery, limit: int, after: Position | None,
+           before: Position | None) -> tuple[list[Event], list[Event]]:
+    """The page's events, and the few after them (to see a burst that goes on)."""
+    context = BURST_SIZE - 1
+    if before is not None and after is None:
+        shown = _events(vault, replace(query, before=before, limit=limit))
+        ahead = _events(vault, replace(query, after=position_of(shown[-1]), limit=context)
+                        ) if shown else []
+        return shown, ahead
+    found = _events(vault, replace(query, after=after, limit=limit + context))
+    return found[:limit], found[limit:]
+
+
+def _events(vault: Vault, query: EventQuery) -> list[Event]:
+    return [h.event for h in vault.store.search_events(query)]
 
 
 def _row(event: Event, ctx: _Context, burst: bool, gap: timedelta | None) -> Row:

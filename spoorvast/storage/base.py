@@ -15,8 +15,14 @@ Nothing is deleted: an item is *withdrawn* (``withdraw_item``; ``restore_item`` 
 it) or *superseded* by a correction (``add_correction``). ``items`` still returns every
 item (the register); case-wide event reads (``events`` without an item, ``search_events``
 and ``count_events`` without ``item_ids``, ``actor_counts`` without an item,
-``day_counts``, ``event_rows``, ``event_kinds_by_item``) leave out the events of
-withdrawn and superseded items (``hidden_item_ids``), so that no listing can forget it.
+``day_counts``, ``event_rows``, ``event_buckets``, ``event_position``,
+``event_kinds_by_item``) leave out the events of withdrawn and superseded items
+(``hidden_item_ids``) and superseded events, so that no listing can forget it.
+
+Reads that must stay fast at a million events: ``search_events`` pages in time order by
+position (``EventQuery.after`` / ``before``, no OFFSET), ranks words by bm25 with ties by
+id; ``count_events(cap=N)`` stops after N + 1; ``event_buckets`` gives counts per ten
+minutes of UTC kept at import (``event_rows(since, until)`` reads one bucket's rows).
 Reads that name an item return its events whatever its state.
 """
 
@@ -24,9 +30,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
+from datetime import datetime
 from typing import Protocol
 
-from spoorvast.model.conversation import ActorCount, DayCount, EventHit, EventQuery
+from spoorvast.model.conversation import (
+    ActorCount,
+    DayCount,
+    EventBucket,
+    EventHit,
+    EventQuery,
+    Position,
+)
 from spoorvast.model.instant import Instant
 from spoorvast.model.message_run import EventStream
 from spoorvast.model.records import (
@@ -101,7 +115,9 @@ class MetadataStore(Protocol):
     def leaving_out(self, item_ids: frozenset[int]) -> AbstractContextManager[None]: ...
     def events(self, case_id: int, item_id: int | None = None) -> list[Event]: ...
     def search_events(self, query: EventQuery) -> list[EventHit]: ...
-    def count_events(self, query: EventQuery) -> int: ...
+    def count_events(self, query: EventQuery, cap: int | None = None) -> int: ...
+    def event_position(self, query: EventQuery) -> Position | None: ...
+    def event_buckets(self, case_id: int, minutes: int = 10) -> list[EventBucket]: ...
     def event_by_ref(self, case_id: int, item_number: int, seq: int) -> Event | None: ...
     def event_by_id(self, event_id: int) -> Event | None:
         """Any stored event, current or superseded, of a withdrawn item too."""
@@ -121,5 +137,7 @@ class MetadataStore(Protocol):
     def waiting_at_most(self, milliseconds: int) -> AbstractContextManager[None]: ...
     def event_kinds_by_item(self, case_id: int, kinds_wanted: Sequence[str]
                             ) -> dict[int, set[str]]: ...
-    def event_rows(self, case_id: int) -> Iterator[tuple[str | None, str, str | None, int]]: ...
+    def event_rows(self, case_id: int, since: datetime | None = None,
+                   until: datetime | None = None
+                   ) -> Iterator[tuple[str | None, str, str | None, int]]: ...
     def record_rows(self) -> Iterator[tuple[str, int, dict[str, object]]]: ...

@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,14 @@ from spoorvast import __version__
 from spoorvast.errors import DatabaseDamaged, StorageFull, UserError
 from spoorvast.i18n import _
 from spoorvast.model import custody as chainlib
-from spoorvast.model.conversation import ActorCount, DayCount, EventHit, EventQuery
+from spoorvast.model.conversation import (
+    ActorCount,
+    DayCount,
+    EventBucket,
+    EventHit,
+    EventQuery,
+    Position,
+)
 from spoorvast.model.instant import Instant
 from spoorvast.model.message_run import EventStream
 from spoorvast.model.records import (
@@ -42,7 +50,7 @@ from spoorvast.model.records import (
     Withdrawal,
 )
 from spoorvast.model.serialize import to_json
-from spoorvast.storage import sqlite_events
+from spoorvast.storage import sqlite_events, sqlite_events_counts
 from spoorvast.storage import sqlite_rows as rows
 from spoorvast.storage.base import VAULT_CHAIN, case_chain
 from spoorvast.storage.sqlite_schema import migrate
@@ -593,8 +601,15 @@ class SqliteStore:
     def search_events(self, query: EventQuery) -> list[EventHit]:
         return sqlite_events.search(self.conn, query, self._hidden_for(query))
 
-    def count_events(self, query: EventQuery) -> int:
-        return sqlite_events.count(self.conn, query, self._hidden_for(query))
+    def count_events(self, query: EventQuery, cap: int | None = None) -> int:
+        return sqlite_events.count(self.conn, query, self._hidden_for(query), cap)
+
+    def event_position(self, query: EventQuery) -> Position | None:
+        return sqlite_events.position(self.conn, query, self._hidden_for(query))
+
+    def event_buckets(self, case_id: int, minutes: int = 10) -> list[EventBucket]:
+        return sqlite_events_counts.read(self.conn, case_id, self.hidden_item_ids(case_id),
+                                         self.superseded_event_ids(case_id), minutes)
 
     def _hidden_for(self, query: EventQuery) -> tuple[int, ...]:
         if query.item_ids is not None:  # those items' own events, but never superseded ones
@@ -699,14 +714,22 @@ class SqliteStore:
             kinds.pop(hidden, None)
         return kinds
 
-    def event_rows(self, case_id: int) -> Iterator[tuple[str | None, str, str | None, int]]:
-        """(utc iso, kind, actor key, item id) of every event, in time order: the light
-        rows that pattern charts count."""
+    def event_rows(self, case_id: int, since: datetime | None = None,
+                   until: datetime | None = None
+                   ) -> Iterator[tuple[str | None, str, str | None, int]]:
+        """(utc iso, kind, actor key, item id) of every event (from ``since``, before
+        ``until``: then only dated ones), in time order: the light rows that pattern
+        charts count."""
         hidden = self._hidden(case_id)
         scope, params = sqlite_events.not_hidden("item_id", hidden)
+        bounds: list[str] = []
+        for moment, term in ((since, " AND utc >= ?"), (until, " AND utc < ?")):
+            if moment is not None:
+                bounds.append(moment.astimezone(UTC).isoformat(timespec="microseconds"))
+                scope += term
         yield from self.conn.execute(
-            f"SELECT utc, kind, actor, item_id FROM events "
-            f"WHERE case_id = ? {scope} ORDER BY utc", (case_id, *params))
+            f"SELECT utc, kind, actor, item_id FROM event_rows "
+            f"WHERE case_id = ? {scope} ORDER BY utc", (case_id, *params, *bounds))
 
     def record_rows(self) -> Iterator[tuple[str, int, dict[str, object]]]:
         """Every row as (record kind, id, canonical data) for verify to compare."""

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from spoorvast.storage import sqlite_events_counts
+
 Connection = Any
 
 EVENTS_TABLE = """
@@ -118,3 +120,12 @@ def m0005_event_bases(conn: Connection) -> None:
     conn.execute(EVENTS_VIEW)
     for statement in EVENT_ROWS_INDEXES:
         conn.execute(statement)
+
+
+# -- 0008: events counted per ten minutes, for the pattern charts ------------------------
+
+
+def m0008_readside_event_counts(conn: Connection) -> None:
+    """``event_counts`` (see :mod:`.sqlite_events_counts`), filled from the events there
+    are: the charts of an existing vault read the same numbers as before."""
+    sqlite_events_counts.create(conn)

@@ -10,7 +10,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from spoorvast.storage.sqlite_events_schema import m0002_events_columns_fts, m0005_event_bases
+from spoorvast.storage.sqlite_events_schema import (
+    m0002_events_columns_fts,
+    m0005_event_bases,
+    m0008_readside_event_counts,
+)
 
 Connection = Any  # sqlcipher3.Connection (no stubs)
 
@@ -128,6 +132,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0005_event_bases", m0005_event_bases),
     ("0006_withdrawals_corrections", m0006_withdrawals_corrections),
     ("0007_event_corrections", m0007_event_corrections),
+    ("0008_readside_event_counts", m0008_readside_event_counts),
 ]
 
 

@@ -96,7 +96,7 @@ def search_page(request: Request, case_id: int, q: str = "", item: str = "",
                        error=error,
                        page=max(1, page), events=hits, total=total, pictures=pictures,
                        size=event_adapter.PAGE_SIZE, available=event_adapter.available(),
-                       active="search")
+                       cap=event_adapter.CAP, active="search")
 
 
 def _item(vault: Vault, case: Case, label: str) -> Item | None:

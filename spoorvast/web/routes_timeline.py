@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
+from spoorvast.model.conversation import Position
 from spoorvast.model.records import Case
 from spoorvast.services import patterns, timeline
 from spoorvast.storage.base import case_chain
@@ -30,16 +31,26 @@ _draw_lock = threading.Lock()  # matplotlib's pyplot keeps global state
 @router.get("/c/{case_id}/timeline")
 def timeline_page(request: Request, case_id: int, offset: int = 0, party: str = "",
                   kind: str = "", marked: int = 0,
-                  item: Annotated[int | None, Query()] = None) -> Response:
+                  item: Annotated[int | None, Query()] = None, after: str = "",
+                  before: str = "") -> Response:
+    """One page of 100 events. "Later" / "Earlier" name the event the page starts after /
+    ends before (``after`` / ``before``: read by position, as fast deep in a million
+    events as at the start); ``offset`` (a page number's first event, and older links)
+    is turned into a position from the index."""
     filters = timeline.TimelineFilter(party_id=int(party) if party.isdigit() else None,
                                       kinds=(kind,) if kind else (),
                                       marked_only=bool(marked), item_number=item)
     with vault_for(request) as vault:
         case = case_of(vault, case_id)
-        page = timeline.page(vault, case, filters, max(0, offset), PAGE)
+        page = timeline.page(vault, case, filters, max(0, offset), PAGE,
+                             after=Position.parse(after) if after else None,
+                             before=Position.parse(before) if before else None)
         parties = vault.store.parties(case_id)
-    return render.page(request, "timeline.html", case=case, page=page, offset=max(0, offset),
-                       size=PAGE, parties=parties, party=party, kind=kind, marked=marked,
+    pages = max(1, -(-page.total // PAGE))
+    return render.page(request, "timeline.html", case=case, page=page, size=PAGE,
+                       number=page.start // PAGE + 1, pages=pages,
+                       last_offset=(pages - 1) * PAGE, parties=parties, party=party,
+                       kind=kind, marked=marked, item=item if item is not None else "",
                        active="timeline")
 
 
@@ -77,7 +88,7 @@ def _draw(private: PrivateDirs, vault: Vault, case: Case,
     folder = private.create()
     try:
         with _draw_lock:
-            patterns.draw(found, folder, "")
+            patterns.draw(found, folder, "", formats=("svg",))
         return {(key[0], name, key[2], key[3]): (folder / f"{name}.svg").read_bytes()
                 for name in CHARTS}
     finally:

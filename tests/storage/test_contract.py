@@ -265,3 +265,41 @@ def test_chain_heads_entry_hashes_and_pages(store: MetadataStore) -> None:
     assert store.entry_hash(chain, 1) == store.custody(chain)[0].hash
     assert store.entry_hash(chain, 99) is None and store.entry_hash("no-chain", 1) is None
     assert store.damaged_pages() == 0
+
+
+def test_keyset_positions_capped_counts_and_buckets(store: MetadataStore) -> None:
+    """#32: pages by position (undated first, then time, then id), a count that stops
+    after ``cap + 1``, the position at an offset, and counts per ten minutes (or hour)."""
+    from spoorvast.model.conversation import Position
+
+    case = a_case(store)
+    cid = case.id or 0
+    times = [None, 1_770_000_000, 1_770_000_000, 1_770_000_300, 1_770_003_900]
+    with store.transaction() as tx:
+        item = tx.add_item(*an_item(case))
+        tx.add_events(item, [
+            Event(None, cid, None, "message" if n % 2 else "call",
+                  instant.from_epoch(t, "Europe/Brussels") if t else None, f"geld {n}",
+                  actor="name:x:Jan") for n, t in enumerate(times)])
+    ordered = [h.event for h in store.search_events(EventQuery(cid))]
+    assert [e.seq for e in ordered] == [1, 2, 3, 4, 5]
+    at = [Position(e.instant.utc if e.instant else None, e.id or 0) for e in ordered]
+    after = store.search_events(EventQuery(cid, after=at[1], limit=2))
+    assert [h.event.seq for h in after] == [3, 4]
+    before = store.search_events(EventQuery(cid, before=at[3], limit=10))
+    assert [h.event.seq for h in before] == [1, 2, 3]
+    assert [h.event.seq for h in store.search_events(EventQuery(cid, after=at[0]))] == [
+        2, 3, 4, 5]
+    assert store.count_events(EventQuery(cid, before=at[4])) == 4
+    assert store.event_position(EventQuery(cid, offset=2)) == at[2]
+    assert store.event_position(EventQuery(cid, offset=5)) is None
+    assert store.count_events(EventQuery(cid, text="geld"), cap=2) == 3
+    assert store.count_events(EventQuery(cid, text="geld"), cap=10) == 5
+    tens = store.event_buckets(cid)
+    assert [(b.start.hour, b.start.minute, b.kind, b.count) for b in tens] == [
+        (2, 40, "call", 1), (2, 40, "message", 2), (3, 40, "call", 1)]
+    hours = store.event_buckets(cid, minutes=60)
+    assert sum(b.count for b in hours) == 4 and {b.start.minute for b in hours} == {0}
+    assert all(b.item_id == item.id for b in hours)
+    rows = list(store.event_rows(cid, since=tens[0].start, until=tens[2].start))
+    assert len(rows) == 3

@@ -50,8 +50,10 @@ def test_a_vault_from_before_0004_upgrades(tmp_path: Path,
                    {"record": "events", "id": item.id, "data": sqlite_events.row_digest(rows)})
         old.close()
     store = SqliteStore(tmp_path / "db", key)
-    assert store.migrated == ["0004_events_kind_index_without_messages", "0005_event_bases",
-                             "0006_withdrawals_corrections", "0007_event_corrections"]
+    assert store.migrated[:4] == ["0004_events_kind_index_without_messages",
+                                 "0005_event_bases", "0006_withdrawals_corrections",
+                                 "0007_event_corrections"]
+    assert "0008_readside_event_counts" in store.migrated
     indexes = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE "
                                                 "type = 'index' AND tbl_name = 'event_rows'")}
     assert "events_case_kind_rare" in indexes and "events_case_kind" not in indexes

@@ -8,6 +8,7 @@ from spoorvast.storage.vault import Vault
 from spoorvast.web.adapters import present
 
 PAGE_SIZE = 50
+CAP = 1000  # results counted at most: a common word says "more than 1,000 results"
 
 
 def available() -> bool:
@@ -16,12 +17,12 @@ def available() -> bool:
 
 def search(vault: Vault, case: Case, text: str | None, item_id: int | None,
            marked_only: bool, page: int) -> tuple[list[object], int]:
-    """(hits, total) of one page."""
+    """(hits, total) of one page; the total stops at CAP + 1."""
     from spoorvast.services import events
 
     query = EventQuery(case.id or 0, text=text or None, marked_only=marked_only,
                        item_ids=(item_id,) if item_id is not None else None, limit=PAGE_SIZE)
-    found = events.search(vault, case, query, page)
+    found = events.search(vault, case, query, page, cap=CAP)
     return list(found.hits), found.total
 
 
