@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from spoorvast.i18n import N_, _
+from spoorvast.i18n import N_, _, current_language
 from spoorvast.model.conversation import EventBucket, actor_key
 from spoorvast.model.instant import zone
 from spoorvast.model.records import Case, IdentifierStatus, PartyRole
@@ -255,12 +255,25 @@ def _per_day_figure(patterns: Patterns, title: str) -> Any:
         axes.autoscale_view()
         axes.set_ylim(bottom=0)
         axes.xaxis_date()
+        axes.xaxis.set_major_formatter(_day_formatter())
     axes.set_title(title)
     axes.set_ylabel(_("contacts per day"))
     if handles:
         axes.legend(handles=handles, loc="upper left", frameon=False)
     figure.autofmt_xdate()
     return figure
+
+
+def _day_formatter() -> Any:
+    """Tick labels as the reader's language writes a day ("4 mrt 2026", "Mar 4, 2026"),
+    from CLDR through Babel, not matplotlib's ISO ``2026-03-04``."""
+    from babel.dates import format_date
+    from matplotlib.dates import num2date
+    from matplotlib.ticker import FuncFormatter
+
+    language = current_language()
+    return FuncFormatter(lambda x, _pos: format_date(
+        num2date(x).date(), format="medium", locale=language))  # type: ignore[no-untyped-call]
 
 
 def _all_days(per_day: dict[date, Counter[str]]) -> list[date]:

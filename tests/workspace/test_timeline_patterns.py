@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from spoorvast.i18n import in_language
 from spoorvast.model import instant
 from spoorvast.model.records import Event, IdentifierKind, ItemKind, PartyRole
 from spoorvast.services import patterns, timeline
@@ -83,7 +84,13 @@ def test_patterns_counts_streak_and_charts(vault: Vault, case: object, build: Bu
         "2", "1", "1", "1", "1"]
     assert "23h" not in svg  # ticks are every two hours
     assert "22h" in svg and "Mon" in svg
-    assert "Synthetic case" in (tmp_path / "charts" / "per-day.svg").read_text()
+    per_day = (tmp_path / "charts" / "per-day.svg").read_text()
+    assert "Synthetic case" in per_day
+    assert not re.search(r">\s*2026-03-0\d\s*<", per_day)  # no ISO days on the axis
+    with in_language("nl"):
+        patterns.draw(everything, tmp_path / "nl", "Synthetisch", formats=("svg",))
+    dutch = re.findall(r"<text[^>]*>([^<]*)</text>", (tmp_path / "nl" / "per-day.svg").read_text())
+    assert any(re.fullmatch(r"\d{1,2} mrt 2026", t.strip()) for t in dutch), dutch
 
 
 def test_patterns_cli(case_vault: Path, cli: object, tmp_path: Path) -> None:
