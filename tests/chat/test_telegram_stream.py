@@ -72,6 +72,23 @@ def test_full_export_with_several_chats(tmp_path: Path) -> None:
     assert same(draft, read(path, whole=True))
 
 
+def test_a_chat_list_entry_that_is_no_chat_is_said_on_both_paths(tmp_path: Path) -> None:
+    """#24: a number or a string where a chat should be (a hand-edited or damaged full
+    export) is named with its place, streamed and whole alike — not skipped silently."""
+    when = stamp(2026, 3, 6, 10, 0)
+    chats = [chat("Jan Peeters", 111, [message(1, PEOPLE[0], when, "een")]), 17,
+             "geen chat"]
+    path = tmp_path / "result.json"
+    path.write_bytes(telegram_dump(full(chats, [None])))
+    streamed, whole = read(path, block=64), read(path, whole=True)
+    for draft in (streamed, whole):
+        said = sorted(p.location.field for p in draft.problems  # type: ignore[union-attr]
+                      if p.code == "chat.unreadable")
+        assert said == ["/chats/list/1", "/chats/list/2", "/left_chats/list/0"], draft.problems
+        assert [e.text for e in draft.events] == ["een"] and closes(draft)
+    assert same(streamed, whole)
+
+
 def _numbered(count: int) -> bytes:
     return telegram_dump({"name": "Jan", "type": "personal_chat", "id": 1, "messages": [
         message(n, PEOPLE[n % 2], stamp(2026, 3, 4, 10, n % 60), f"bericht {n}")

@@ -30,6 +30,7 @@ from spoorvast.importers.chat.shared.jsonload import (
     integer,
     load_json,
     obj,
+    pointer,
 )
 from spoorvast.importers.chat.shared.jsonskeleton import OBJECT, Skeleton
 from spoorvast.importers.chat.shared.jsonstream import (
@@ -196,6 +197,8 @@ def _batches(parser: TelegramParser, splitter: Splitter) -> Iterator[Event | Mes
     if not holder_read and "messages" not in splitter.skeleton.keys:
         parser.holder = _holder(splitter.skeleton.value("personal_information"),
                                 parser.participants, parser.sha256)
+    if "messages" not in splitter.skeleton.keys:  # a full export: its chat lists
+        _count_non_chats(parser, {key: splitter.skeleton.value(key) for key in CHAT_LISTS})
 
 
 def _structure(skeleton: Skeleton, parser: TelegramParser, sha256: str) -> list[Problem]:
@@ -234,6 +237,19 @@ def walk(parser: TelegramParser, loaded: Loaded, sha256: str,
             record = obj(chat)
             if record is not None:
                 yield from parser.chat(record, (key, "list", index))
+    _count_non_chats(parser, root)
+
+
+def _count_non_chats(parser: TelegramParser, root: JsonObject) -> None:
+    """An entry of ``chats.list`` that is no chat (not a JSON object: a hand-edited or
+    damaged export) is said, with its place, on both reading paths — never skipped
+    without a word."""
+    for key, chats in _chat_lists(root):
+        for index, chat in enumerate(chats):
+            if obj(chat) is None:
+                where = Location(parser.sha256, field=pointer(key, "list", index))
+                parser.tally.read += 1  # a record read, and not a chat: the count closes
+                parser.tally.unreadable(where, where.field or "", N_("not a chat"))
 
 
 def _chat_lists(root: JsonObject) -> list[tuple[str, list[object]]]:
