@@ -126,6 +126,21 @@ def test_hostile_uris_are_refused(tmp_path: Path) -> None:
     assert codes(draft).count("chat.attachment-refused") == 3
 
 
+def test_an_attachment_named_without_a_file_is_said(tmp_path: Path) -> None:
+    """#24: a media entry with no (or an empty) uri was skipped without a word."""
+    folder = tmp_path / "dl"
+    folder.mkdir()
+    document = {"participants": ["X"], "threadName": "X_1", "messages": [
+        {"senderName": "X", "timestamp": T0, "text": "kijk", "type": "media",
+         "media": [{"uri": ""}, {"creation": 1}]}]}
+    (folder / "X_1.json").write_bytes(dump(document))
+    draft, _ = run(MessengerE2eeImporter(), folder / "X_1.json")
+    missing = [p for p in draft.problems if p.code == "chat.attachment-missing"]
+    assert sorted(p.location.field for p in missing) == [  # type: ignore[union-attr]
+        "/messages/0/media/0", "/messages/0/media/1"]
+    assert closes(draft) and [e.text for e in draft.events] == ["kijk"]
+
+
 json_leaf = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=8))
 record = st.dictionaries(st.sampled_from(
     ["senderName", "timestamp", "text", "type", "media", "reactions", "isUnsent"]),

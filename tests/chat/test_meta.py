@@ -67,6 +67,19 @@ def test_old_layout_zip_with_two_parts_in_time_order(tmp_path: Path) -> None:
     assert "chat.attachment-missing" in codes(draft)  # the photo is not in this zip
 
 
+def test_an_attachment_named_without_a_file_is_said(tmp_path: Path) -> None:
+    """#24: a photo or sticker entry without a uri was skipped without a word."""
+    document = thread()
+    document["messages"] = [{"sender_name": "Jan Peeters", "timestamp_ms": 1772659000000,
+                             "content": "kijk", "photos": [{"creation_timestamp": 1}],
+                             "sticker": {"uri": ""}}]
+    draft, _ = run(MetaImporter(), write(tmp_path, "message_1.json", dump(document)))
+    missing = sorted(p.location.field for p in draft.problems  # type: ignore[union-attr]
+                     if p.code == "chat.attachment-missing")
+    assert missing == ["/messages/0/photos/0", "/messages/0/sticker"]
+    assert closes(draft)
+
+
 def test_detection() -> None:
     assert looks_like_meta(dump(thread(), bom=True))
     assert not looks_like_meta(b'{"name": "x", "messages": []}')

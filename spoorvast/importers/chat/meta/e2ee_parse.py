@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from spoorvast.importers.chat.meta.epochms import Keyed, in_time_order, keep
+from spoorvast.importers.chat.meta.parse import unnamed_attachment
 from spoorvast.importers.chat.shared.accounting import Tally
 from spoorvast.importers.chat.shared.jsonload import (
     JsonObject,
@@ -96,11 +97,12 @@ class E2eeParser:
         found: list[str] = []
         for index, value in enumerate(arr(record.get("media"))):
             uri = get_str(obj(value) or {}, "uri")
-            if not uri:
+            at = Location(where.artifact_sha256, field=f"{where.field}/media/{index}")
+            if not uri:  # an attachment named without a file: said, not skipped
+                self.tally.note(unnamed_attachment(at))
                 continue
             details.append(("attachment", uri))
-            sha = self.resolve(uri, Location(where.artifact_sha256,
-                                             field=f"{where.field}/media/{index}"))
+            sha = self.resolve(uri, at)
             if sha is not None and sha not in found:
                 found.append(sha)
         return tuple(found)

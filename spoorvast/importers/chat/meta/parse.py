@@ -28,7 +28,7 @@ from spoorvast.importers.chat.shared.jsonload import (
 from spoorvast.importers.chat.shared.localfiles import Resolver
 from spoorvast.importers.chat.shared.participants import Participants, phone_or_name
 from spoorvast.model.instant import Instant
-from spoorvast.model.records import Event, Location, Problem
+from spoorvast.model.records import Event, Location, Problem, Severity
 
 MEDIA_LISTS = ("photos", "videos", "audio_files", "gifs", "files")
 
@@ -124,8 +124,11 @@ class MetaParser:
         reports the missing and refused ones itself)."""
         found: list[str] = []
         for pointer_tail, uri in _media_uris(record):
-            details.append(("attachment", uri))
             at = Location(where.artifact_sha256, field=f"{where.field}/{pointer_tail}")
+            if not uri:  # an attachment the export names without a file: said, not skipped
+                self.tally.note(unnamed_attachment(at))
+                continue
+            details.append(("attachment", uri))
             sha = None if self.resolve is None else self.resolve(uri, at)
             if sha is not None and sha not in found:
                 found.append(sha)
@@ -136,11 +139,19 @@ class MetaParser:
         return in_time_order(self._keyed)
 
 
-def _media_uris(record: JsonObject) -> list[tuple[str, str]]:
-    """(JSON pointer below the message, uri) of every photo, video, audio file, gif,
-    file and sticker a message names."""
+def _media_uris(record: JsonObject) -> list[tuple[str, str | None]]:
+    """(JSON pointer below the message, uri or None) of every photo, video, audio file,
+    gif, file and sticker a message names (None: named without a uri)."""
     found = [(f"{key}/{index}", get_str(obj(m) or {}, "uri"))
              for key in MEDIA_LISTS for index, m in enumerate(arr(record.get(key)))]
     sticker = obj(record.get("sticker"))
-    found.append(("sticker", None if sticker is None else get_str(sticker, "uri")))
-    return [(tail, uri) for tail, uri in found if uri]
+    if sticker is not None:
+        found.append(("sticker", get_str(sticker, "uri")))
+    return found
+
+
+def unnamed_attachment(where: Location) -> Problem:
+    """A media entry without a ``uri``: the message had an attachment the export does not
+    hold (``chat.attachment-missing``, with its place)."""
+    return Problem(Severity.WARNING, "chat.attachment-missing", (("where", where.field or ""),),
+                   where)
