@@ -79,7 +79,7 @@ def read(conn: Any, case_id: int, hidden_items: Sequence[int], superseded: Seque
     width = 13 if minutes == 60 else 15
     hidden = [int(i) for i in hidden_items]
     rows = conn.execute(
-        "SELECT b, item_id, kind, actor, sum(n) FROM ("
+        "SELECT b, item_id, kind, actor, sum(n)::bigint FROM ("
         f"SELECT substr(bucket, 1, {width}) AS b, item_id, kind, actor, n FROM event_counts "
         "WHERE case_id = %s AND item_id <> ALL(%s) UNION ALL "
         f"SELECT substr(utc, 1, {width}), coalesce(item_id, 0), kind, actor, -1 FROM events "
@@ -88,8 +88,10 @@ def read(conn: Any, case_id: int, hidden_items: Sequence[int], superseded: Seque
         "GROUP BY b, item_id, kind, actor HAVING sum(n) > 0 "
         "ORDER BY b, item_id, kind, actor NULLS FIRST",
         (case_id, hidden, [int(i) for i in superseded], case_id, hidden)).fetchall()
+    if any(ESCAPED in (r[2] + (r[3] or "")) for r in rows):  # rare: a NUL in a kind/actor
+        rows = [(b, item, _decoded(kind), _decoded(actor), n)
+                for b, item, kind, actor, n in rows]
     starts: dict[str, datetime] = {}
     tail = "0:00+00:00" if width == 15 else ":00:00+00:00"
     return [EventBucket(starts.get(b) or starts.setdefault(b, datetime.fromisoformat(b + tail)),
-                        str(_decoded(kind)), _decoded(actor), int(item) or None, int(n))
-            for b, item, kind, actor, n in rows]
+                        kind, actor, item or None, n) for b, item, kind, actor, n in rows]

@@ -88,3 +88,34 @@ def test_ranked_pages_and_capped_counts_equal_the_plain_ones(pg_vault: Vault,
     assert pg_vault.store.count_events(query) == len(plain)
     assert pg_vault.store.count_events(query, cap=5) == 6
     assert pg_vault.store.count_events(query, cap=10_000) == len(plain)
+
+
+def test_counts_keep_a_kind_and_actor_postgresql_text_cannot_hold(metadata_url: str) -> None:
+    """U+0000 (and the escape mark itself) in an actor or kind: stored escaped, read back
+    as given, and a superseded event with one is taken off its own count."""
+    from spoorvast.model import instant
+    from spoorvast.model.records import Event, Item, ItemKind
+    from spoorvast.storage.postgres import PostgresStore
+
+    store = PostgresStore(metadata_url)
+    try:
+        with store.transaction() as tx:
+            case = tx.add_case(Case(None, "Synthetic", "nl", "UTC", instant.now("UTC")))
+            item = tx.add_item(Item(None, case.id or 0, 0, ItemKind.CONVERSATION, "chat",
+                                    instant.now("UTC"), "test"), [])
+            odd = ["name:x:a\x00b", postgres_events.ESCAPED + "x", None]
+            tx.add_events(item, [Event(None, case.id or 0, None, "mess\x00age",
+                                       instant.from_epoch(1_770_000_000 + n, "UTC"),
+                                       f"text {n}", actor=odd[n % 3]) for n in range(6)])
+        buckets = store.event_buckets(case.id or 0)
+        assert {(b.kind, b.actor, b.count) for b in buckets} == {
+            ("mess\x00age", a, 2) for a in odd}
+        events = store.events(case.id or 0, item.id)
+        with store.transaction() as tx:
+            tx.add_events(item, [replace(events[0], id=None, seq=None, text="fixed")])
+            new = store.events(case.id or 0, item.id)[-1]
+            tx.add_event_correction(new, events[0], "misread", instant.now("UTC"))
+        assert sum(b.count for b in store.event_buckets(case.id or 0)
+                   if b.actor == odd[0]) == 2  # one taken off, the correction added
+    finally:
+        store.close()
