@@ -20,7 +20,7 @@ from typing import Any
 from spoorvast.model.conversation import EventBucket
 from spoorvast.storage.sqlite_events_counts import BucketCounter
 
-ESCAPED = "\ufdd0"  # as postgres_events.ESCAPED (that module imports this one)
+ESCAPED = "\ufdd0"  # a noncharacter: a value stored as JSON text (postgres_events uses it)
 TABLE = """
 CREATE TABLE event_counts (
     case_id BIGINT NOT NULL, item_id BIGINT NOT NULL, bucket TEXT COLLATE "C" NOT NULL,

@@ -57,7 +57,7 @@ from spoorvast.storage.sqlite_events import (
 
 Row = tuple[Any, ...]
 Column = list[Any]
-ESCAPED = "\ufdd0"  # a noncharacter: marks a value stored as JSON text
+ESCAPED = counts.ESCAPED  # a noncharacter (U+FDD0): marks a value stored as JSON text
 _E_COLUMNS = ", ".join("e." + c.strip() for c in COLUMNS.split(","))
 INSERT_COLUMNS = f"case_id, item_id, {CONTENT_COLUMNS}"
 # an insert this large refreshes the planner's statistics in its own transaction: right
