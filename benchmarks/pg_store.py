@@ -9,7 +9,10 @@
 3. On the last two vaults: ranked word search (``search_events`` with words, LIMIT 50)
    over common and rare words, a prefix and two-word queries; the timeline page (50
    events at the middle of the case, ``search_events`` without words) and the case's
-   event count — median and p90 of each, on both backends, and their ratio.
+   event count — median and p90 of each, on both backends, and their ratio; and the read
+   side (#32): the page after / before the middle's position (keyset, no OFFSET), the
+   position of a page number, a count capped at 1,000 of a common word, the counts per
+   ten minutes and per hour (``event_buckets``) and one bucket's rows (``event_rows``).
 
 PostgreSQL is a throwaway cluster on a free loopback port (``tests/servers``: Debian's
 PostgreSQL 15, ``fsync=off`` and ``synchronous_commit=off`` as in the tests), or the
@@ -30,6 +33,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,7 +87,10 @@ def query_times(root: Path, count: int) -> dict[str, list[float]]:
     from spoorvast.storage.vault import open_vault
 
     times: dict[str, list[float]] = {"words": [], "prefix": [], "two words": [],
-                                     "timeline page": [], "count": []}
+                                     "timeline page": [], "count": [], "page after": [],
+                                     "page before": [], "position": [], "capped count": [],
+                                     "buckets 10 min": [], "buckets hour": [],
+                                     "bucket rows": []}
     with open_vault(root, PASSPHRASE, writable=False) as vault:
         store, case_id = vault.store, vault.store.cases()[0].id or 0
 
@@ -92,6 +99,9 @@ def query_times(root: Path, count: int) -> dict[str, list[float]]:
             run()
             times[kind].append(time.perf_counter() - start)
 
+        middle = store.event_position(EventQuery(case_id, offset=count // 2))
+        tens = store.event_buckets(case_id)
+        one = tens[len(tens) // 2].start
         for _ in range(3):
             for word in WORDS:
                 timed("words", lambda w=word: store.search_events(  # type: ignore[misc]
@@ -106,6 +116,18 @@ def query_times(root: Path, count: int) -> dict[str, list[float]]:
                 timed("timeline page", lambda o=offset: store.search_events(  # type: ignore[misc]
                     EventQuery(case_id, limit=50, offset=o)))
             timed("count", lambda: store.count_events(EventQuery(case_id)))
+            timed("position", lambda: store.event_position(
+                EventQuery(case_id, offset=count // 2)))
+            timed("page after", lambda: store.search_events(
+                EventQuery(case_id, limit=50, after=middle)))
+            timed("page before", lambda: store.search_events(
+                EventQuery(case_id, limit=50, before=middle)))
+            timed("capped count", lambda: store.count_events(
+                EventQuery(case_id, text="geld"), cap=1000))
+            timed("buckets 10 min", lambda: store.event_buckets(case_id))
+            timed("buckets hour", lambda: store.event_buckets(case_id, minutes=60))
+            timed("bucket rows", lambda: list(store.event_rows(
+                case_id, since=one, until=one + timedelta(minutes=10))))
     return times
 
 

@@ -29,6 +29,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -38,7 +39,14 @@ from spoorvast import __version__
 from spoorvast.errors import StorageFull, UserError
 from spoorvast.i18n import _
 from spoorvast.model import custody as chainlib
-from spoorvast.model.conversation import ActorCount, DayCount, EventHit, EventQuery
+from spoorvast.model.conversation import (
+    ActorCount,
+    DayCount,
+    EventBucket,
+    EventHit,
+    EventQuery,
+    Position,
+)
 from spoorvast.model.instant import Instant
 from spoorvast.model.message_run import EventStream
 from spoorvast.model.records import (
@@ -56,6 +64,7 @@ from spoorvast.model.records import (
     Withdrawal,
 )
 from spoorvast.model.serialize import to_json
+from spoorvast.storage import postgres_counts as pg_counts
 from spoorvast.storage import postgres_events as pg_events
 from spoorvast.storage import sqlite_rows as rows
 from spoorvast.storage.base import VAULT_CHAIN, case_chain
@@ -488,8 +497,15 @@ class PostgresStore:
     def search_events(self, query: EventQuery) -> list[EventHit]:
         return pg_events.search(self.conn, query, self._hidden_for(query))
 
-    def count_events(self, query: EventQuery) -> int:
-        return pg_events.count(self.conn, query, self._hidden_for(query))
+    def count_events(self, query: EventQuery, cap: int | None = None) -> int:
+        return pg_events.count(self.conn, query, self._hidden_for(query), cap)
+
+    def event_position(self, query: EventQuery) -> Position | None:
+        return pg_events.position(self.conn, query, self._hidden_for(query))
+
+    def event_buckets(self, case_id: int, minutes: int = 10) -> list[EventBucket]:
+        return pg_counts.read(self.conn, case_id, self.hidden_item_ids(case_id),
+                              self.superseded_event_ids(case_id), minutes)
 
     def _hidden_for(self, query: EventQuery) -> tuple[int, ...]:
         if query.item_ids is not None:  # those items' own events, but never superseded ones
@@ -598,9 +614,17 @@ class PostgresStore:
             kinds.pop(hidden, None)
         return kinds
 
-    def event_rows(self, case_id: int) -> Iterator[tuple[str | None, str, str | None, int]]:
-        """(utc iso, kind, actor key, item id) of every event, in time order, streamed."""
-        scope, params = pg_events.not_hidden("item_id", self._hidden(case_id))
+    def event_rows(self, case_id: int, since: datetime | None = None,
+                   until: datetime | None = None
+                   ) -> Iterator[tuple[str | None, str, str | None, int]]:
+        """(utc iso, kind, actor key, item id) of every event (from ``since``, before
+        ``until``: then only dated ones), in time order, streamed."""
+        scope, hidden = pg_events.not_hidden("item_id", self._hidden(case_id))
+        params: list[object] = [*hidden]
+        for moment, term in ((since, " AND utc >= %s"), (until, " AND utc < %s")):
+            if moment is not None:
+                params.append(moment.astimezone(UTC).isoformat(timespec="microseconds"))
+                scope += term
         # a cursor WITH HOLD: no transaction stays open while the caller iterates
         self._cursors += 1
         with self.conn.cursor(name=f"event_rows_{self._cursors}", withhold=True) as cursor:

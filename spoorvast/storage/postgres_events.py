@@ -17,7 +17,13 @@ Search differences with FTS5 (``unicode61 remove_diacritics 2``): words are Post
 ``simple`` parser's tokens of the text with diacritics removed (``unaccent``) and ASCII
 punctuation turned into spaces; a prefix word of several tokens (``"a-b*"``) makes every
 token a prefix, not only the last; the order of hits with words is ``ts_rank`` (FTS5:
-bm25), then time.
+bm25), ties by id.
+
+The read side at many events, as the embedded store's: a page in time order is found by
+position (``EventQuery.after`` / ``before``: ``(utc, id) > (%s, %s)``, a range of the
+``(case_id, utc, id)`` index) instead of OFFSET; a count with a cap stops after
+``cap + 1``; counts per ten minutes are kept at import in ``event_counts``
+(:mod:`.postgres_counts`).
 """
 
 from __future__ import annotations
@@ -25,12 +31,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Sequence
-from datetime import UTC
+from dataclasses import replace as _with
+from datetime import UTC, datetime
 from typing import Any
 
-from spoorvast.model.conversation import ActorCount, DayCount, EventHit, EventQuery
+from spoorvast.model.conversation import ActorCount, DayCount, EventHit, EventQuery, Position
 from spoorvast.model.message_run import EventStream, MessageRun
 from spoorvast.model.records import Event, Item
+from spoorvast.storage import postgres_counts as counts
 from spoorvast.storage.base import case_chain
 from spoorvast.storage.prefetch import Inline, Prefetch
 from spoorvast.storage.sqlite_event_chunks import CONTENT_COLUMNS
@@ -49,7 +57,7 @@ from spoorvast.storage.sqlite_events import (
 
 Row = tuple[Any, ...]
 Column = list[Any]
-ESCAPED = "\ufdd0"  # a noncharacter: marks a value stored as JSON text
+ESCAPED = counts.ESCAPED  # a noncharacter (U+FDD0): marks a value stored as JSON text
 _E_COLUMNS = ", ".join("e." + c.strip() for c in COLUMNS.split(","))
 INSERT_COLUMNS = f"case_id, item_id, {CONTENT_COLUMNS}"
 # an insert this large refreshes the planner's statistics in its own transaction: right
@@ -95,6 +103,7 @@ class _ColumnChunks(_Chunks):
         events = [e for piece in pieces if type(piece) is list for e in piece]
         columns = self._columns(pieces, events, self.start + self.count + 1)
         self._note_marks(events, pieces)
+        self.buckets.add(columns[3], columns[4], columns[11])  # kind, utc, actor
         self.digest.add_columns(columns[2:])
         self.count += size
         return [_escaped_column(c) for c in columns]
@@ -122,6 +131,7 @@ def insert(conn: Any, log: Logger, chain: str, case_id: int, item: Item | None,
             made.release()  # psycopg's writer thread sends it: the producer may run now
     if chunks.count == 0:
         return 0
+    counts.store(conn, case_id, item_id, chunks.buckets)
     if chunks.count >= ANALYZE_AFTER:  # the planner's statistics would still say empty
         conn.execute("ANALYZE events")
     digest = chunks.digest.result() if start == 0 else stored_digest(conn, case_id, item_id)
@@ -150,6 +160,7 @@ def replace(conn: Any, log: Logger, chain: str, item: Item, events: EventStream,
         log(chain, "event.mark-removed", item.label,
             {"record": "event-mark", "id": event_id, "data": None, "reason": reason})
     conn.execute("DELETE FROM events WHERE item_id = %s", (item.id,))
+    counts.drop(conn, item.case_id, item.id)
     count = insert(conn, log, chain, item.case_id, item, events, "events.replaced", reason)
     lines = set(marked.values())
     again = [row[0] for row in conn.execute(
@@ -272,7 +283,7 @@ def words_query(text: str) -> tuple[str, list[str]] | None:
     return "(" + " && ".join(parts) + ")", params
 
 
-def _filters(query: EventQuery, hidden: Sequence[int] = ()
+def _filters(query: EventQuery, hidden: Sequence[int] = (), dated_only: bool = False
              ) -> tuple[list[str], list[object]]:
     where: list[str] = ["e.case_id = %s"]
     params: list[object] = [query.case_id]
@@ -290,48 +301,135 @@ def _filters(query: EventQuery, hidden: Sequence[int] = ()
         where.append("e.kind <> 'message'")  # lets PostgreSQL use the partial kind index
     if query.since is not None:
         where.append("e.utc >= %s")
-        params.append(query.since.astimezone(UTC).isoformat(timespec="microseconds"))
+        params.append(_iso(query.since))
     if query.until is not None:
         where.append("e.utc < %s")
-        params.append(query.until.astimezone(UTC).isoformat(timespec="microseconds"))
+        params.append(_iso(query.until))
     if query.marked_only:
         where.append("e.marked = 1")
+    _keyset(query, where, params, dated_only)
     return where, params
 
 
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _keyset(query: EventQuery, where: list[str], params: list[object],
+            dated_only: bool = False) -> None:
+    """Only the events after / before a position in time order (undated first): a row
+    comparison, which PostgreSQL reads as a range of the (case_id, utc, id) index.
+    ``dated_only``: before a dated position, only the dated events (a range alone: with
+    the undated ones OR-ed in, a backward scan filters every entry down to there)."""
+    if query.after is not None:
+        if query.after.utc is None:
+            where.append("(e.utc IS NOT NULL OR e.id > %s)")
+            params.append(query.after.event_id)
+        else:
+            where.append("(e.utc, e.id) > (%s, %s)")
+            params.extend((_iso(query.after.utc), query.after.event_id))
+    if query.before is not None:
+        if query.before.utc is None:
+            where.append("e.utc IS NULL AND e.id < %s")
+            params.append(query.before.event_id)
+        else:
+            where.append("(e.utc, e.id) < (%s, %s)" if dated_only else
+                         "(e.utc IS NULL OR (e.utc, e.id) < (%s, %s))")
+            params.extend((_iso(query.before.utc), query.before.event_id))
+
+
+_UNDATED_END = Position(None, 1 << 62)  # before it: every undated event
+
+
 def search(conn: Any, query: EventQuery, hidden: Sequence[int] = ()) -> list[EventHit]:
-    """A page of hits. The page is cut from the events first and only its rows are
-    joined to their items (joining before OFFSET cost a lookup per skipped row)."""
+    """A page of hits: ranked (``ts_rank``, ties by id) when there are words, else in
+    time order (keyset: ``after`` / ``before``). The page is cut from the events first
+    and only its rows are joined to their items (joining before OFFSET cost a lookup per
+    skipped row)."""
+    backwards = query.before is not None and query.after is None and not query.text
+    if backwards and query.before is not None and query.before.utc is not None \
+            and not query.offset:
+        return _backwards(conn, query, hidden)
     where, params = _filters(query, hidden)
     words = words_query(query.text or "")
     rank, order = "", "utc NULLS FIRST, id"
+    if backwards:
+        order = "utc DESC NULLS LAST, id DESC"  # the page that ends before: read backwards
     source = "events e"
     if words is not None:
         source = f"events e CROSS JOIN (SELECT {words[0]} AS query) AS q"
         params = [*words[1], *params]
         where.insert(0, "e.words @@ q.query")
-        rank, order = ", ts_rank(e.words, q.query) AS rank", "rank DESC, " + order
+        rank, order = ", ts_rank(e.words, q.query) AS rank", "rank DESC, id"
+    hits = _page(conn, source, where, params, rank, order, query.limit, query.offset)
+    if backwards:
+        hits.reverse()
+    return hits
+
+
+def _page(conn: Any, source: str, where: list[str], params: list[object], rank: str,
+          order: str, limit: int, offset: int = 0) -> list[EventHit]:
     page = (f"SELECT {_E_COLUMNS}{rank} FROM {source} WHERE {' AND '.join(where)} "
             f"ORDER BY {order} LIMIT %s OFFSET %s")
     sql = (f"SELECT {_E_COLUMNS}, coalesce(i.number, 0) FROM ({page}) AS e "
            f"LEFT JOIN items i ON i.id = e.item_id ORDER BY {_prefixed(order)}")
-    rows = conn.execute(sql, (*params, query.limit, query.offset)).fetchall()
+    rows = conn.execute(sql, (*params, limit, offset)).fetchall()
     return [EventHit(read_event(r[:-1]), int(r[-1])) for r in rows]
+
+
+def _backwards(conn: Any, query: EventQuery, hidden: Sequence[int]) -> list[EventHit]:
+    """The page that ends before a dated position: the dated events before it (a range of
+    the index, read backwards), then, if the page is not full, the undated ones (which
+    come first in time order)."""
+    where, params = _filters(query, hidden, dated_only=True)
+    hits = _page(conn, "events e", where, params, "", "utc DESC NULLS LAST, id DESC",
+                 query.limit)
+    hits.reverse()
+    if len(hits) < query.limit:
+        undated = _with(query, before=_UNDATED_END, limit=query.limit - len(hits))
+        return [*search(conn, undated, hidden), *hits]
+    return hits
 
 
 def _prefixed(order: str) -> str:
     return ", ".join("e." + term.strip() for term in order.split(","))
 
 
-def count(conn: Any, query: EventQuery, hidden: Sequence[int] = ()) -> int:
-    where, params = _filters(query, hidden)
+def count(conn: Any, query: EventQuery, hidden: Sequence[int] = (),
+          cap: int | None = None) -> int:
+    """How many events match; with ``cap``, counting stops after ``cap + 1``."""
+    if query.before is not None and query.before.utc is not None and not query.text:
+        # the dated events before it (a range of the index), and the undated ones
+        undated = count(conn, _with(query, before=_UNDATED_END), hidden, cap)
+        found = undated + _count(conn, query, hidden, cap, dated_only=True)
+        return found if cap is None else min(found, cap + 1)
+    return _count(conn, query, hidden, cap)
+
+
+def _count(conn: Any, query: EventQuery, hidden: Sequence[int], cap: int | None,
+           dated_only: bool = False) -> int:
+    where, params = _filters(query, hidden, dated_only)
     words = words_query(query.text or "")
     if words is not None:
         where.insert(0, f"e.words @@ {words[0]}")
         params = [*words[1], *params]
-    row = conn.execute(f"SELECT count(*) FROM events e WHERE {' AND '.join(where)}",
-                       params).fetchone()
+    inner = f"SELECT 1 FROM events e WHERE {' AND '.join(where)}"
+    if cap is not None:
+        inner += f" LIMIT {int(cap) + 1}"
+    row = conn.execute(f"SELECT count(*) FROM ({inner}) AS hits", params).fetchone()
     return int(row[0])
+
+
+def position(conn: Any, query: EventQuery, hidden: Sequence[int] = ()) -> Position | None:
+    """The position of the event at ``query.offset`` in time order (a page number's
+    first event), read from the index."""
+    where, params = _filters(_with(query, text=None), hidden)
+    row = conn.execute(f"SELECT e.utc, e.id FROM events e WHERE {' AND '.join(where)} "
+                       "ORDER BY e.utc NULLS FIRST, e.id LIMIT 1 OFFSET %s",
+                       (*params, query.offset)).fetchone()
+    if row is None:
+        return None
+    return Position(None if row[0] is None else datetime.fromisoformat(row[0]), int(row[1]))
 
 
 def actor_counts(conn: Any, case_id: int, item_id: int | None,

@@ -22,6 +22,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from spoorvast.storage import postgres_counts
+
 Connection = Any  # psycopg.Connection
 
 # ASCII punctuation becomes a word break before PostgreSQL's parser sees the text, as in
@@ -119,8 +121,14 @@ def m0001_initial(conn: Connection) -> None:
     _run(conn, M0001)
 
 
+def m0002_readside_event_counts(conn: Connection) -> None:
+    """``event_counts`` (see :mod:`.postgres_counts`), filled from the events there are."""
+    postgres_counts.create(conn)
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_initial", m0001_initial),
+    ("0002_readside_event_counts", m0002_readside_event_counts),
 ]
 
 
