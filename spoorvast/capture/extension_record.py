@@ -38,6 +38,13 @@ FIDELITY = {
         "Chromium debugger: the page was loaded again under the browser's debugger so "
         "that every network answer was recorded as it arrived; the viewport screenshot "
         "was taken before that, as you saw the page."),
+    "firefox-webrequest-reload": N_(
+        "Firefox network filters: the page was loaded again while Firefox's webRequest "
+        "filters recorded every answer's bytes as the network delivered them (before any "
+        "decoding of text); the viewport screenshot was taken before that, as you saw "
+        "the page. Lower fidelity than Chromium's debugger otherwise: Firefox makes no "
+        "MHTML or PDF for an extension, sends no page probe, and answers a service worker "
+        "served are not seen."),
 }
 OWN_BROWSER = (
     N_("This capture was made in the person's own browser, logged in as they were; "
