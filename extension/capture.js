@@ -244,19 +244,22 @@ async function pageFacts(tab, choice, taken, notes) {
   };
 }
 
-export async function sendAll(host, meta, exchanges, files) {
+// one recorded answer as one stream to the host (its body awaited first)
+export async function sendResponse(host, id, ex) {
+  const body = await ex.body;
+  await host.stream(id, {
+    kind: "response", url: ex.url, method: ex.method, status: ex.status,
+    status_text: ex.statusText, http_version: ex.httpVersion,
+    request_headers: ex.rawRequest || ex.requestHeaders || [],
+    response_headers: ex.rawResponse || ex.responseHeaders || [],
+    server_ip: ex.serverIp, started: ex.started, resource_type: ex.resourceType,
+    body_encoding: body ? body.encoding : "missing"}, body ? body.bytes : new Uint8Array());
+}
+
+async function sendAll(host, meta, exchanges, files) {
   await host.ask({type: "begin", meta}, "begun");
   let n = 0;
-  for (const ex of exchanges) {
-    const body = await ex.body;
-    await host.stream(`r${++n}`, {
-      kind: "response", url: ex.url, method: ex.method, status: ex.status,
-      status_text: ex.statusText, http_version: ex.httpVersion,
-      request_headers: ex.rawRequest || ex.requestHeaders || [],
-      response_headers: ex.rawResponse || ex.responseHeaders || [],
-      server_ip: ex.serverIp, started: ex.started, resource_type: ex.resourceType,
-      body_encoding: body ? body.encoding : "missing"}, body ? body.bytes : new Uint8Array());
-  }
+  for (const ex of exchanges) await sendResponse(host, `r${++n}`, ex);
   for (const [name, bytes] of Object.entries(files)) {
     await host.stream(`f-${name}`, {kind: "file", name}, bytes);
   }

@@ -9,11 +9,14 @@
 // PDF of a page for an extension, and answers served by a service worker or from
 // memory are not seen: the record says which path was taken.
 //
-// Each body is kept as the chunks that arrived (no copy) until it is sent; the host
-// hashes every stream as it arrives and the extension sends its own SHA-256 with it.
+// Streamed: the capture begins at the host before the reload, and each answer goes to
+// the host as soon as it is complete (one stream at a time, in the order they end), so
+// only the answers still arriving or waiting their turn are held, each as the chunks
+// that arrived. The host hashes every stream as it arrives and the extension sends its
+// own SHA-256 with it; the facts known only at the end (title, timings) come with "end".
 
 import {HostError, openHost} from "./host.js";
-import {browserFacts, sendAll} from "./capture.js";
+import {browserFacts, sendResponse} from "./capture.js";
 import {ownHash} from "./hash.js";
 
 const LOAD_TIMEOUT_MS = 30000;
@@ -52,11 +55,12 @@ const TYPES = {main_frame: "Document", sub_frame: "Document", stylesheet: "Style
                xmlhttprequest: "XHR", media: "Media", websocket: "WebSocket"};
 
 export class Recorder {
-  constructor(webRequest, tabId) {
+  constructor(webRequest, tabId, finished) {
     this.api = webRequest;
     this.tabId = tabId;
+    this.finished = finished; // called with each complete answer, in the order they end
     this.requests = new Map(); // requestId → record
-    this.done = [];
+    this.count = 0;
     this.inflight = new Set();
     this.lastActivity = Date.now();
     const filter = {urls: ["<all_urls>"], tabId};
@@ -135,7 +139,7 @@ export class Recorder {
   // the redirect answer: an exchange of its own, without body; the request goes on
   #redirect(d) {
     const rec = this.#record(d);
-    this.done.push({...rec, status: d.statusCode, statusText: statusText(d.statusLine),
+    this.#done({...rec, status: d.statusCode, statusText: statusText(d.statusLine),
                     httpVersion: httpVersion(d.statusLine), serverIp: d.ip || "",
                     responseHeaders: headerPairs(d.responseHeaders), chunks: [], size: 0,
                     bodyDone: Promise.resolve(false), redirect: true});
@@ -148,7 +152,13 @@ export class Recorder {
     if (rec.status === undefined) rec.status = d.statusCode;
     this.inflight.delete(d.requestId);
     this.requests.delete(d.requestId);
-    this.done.push(rec);
+    this.#done(rec);
+  }
+
+  #done(rec) {
+    if (rec.status === undefined) return;
+    this.count += 1;
+    this.finished(exchangeOf(rec));
   }
 
   #failed(d) {
@@ -172,9 +182,59 @@ export class Recorder {
   }
 }
 
+const exchangeOf = (rec) => ({
+  url: rec.url, method: rec.method, status: rec.status, statusText: rec.statusText || "",
+  httpVersion: rec.httpVersion || "HTTP/1.1", requestHeaders: rec.requestHeaders,
+  responseHeaders: rec.responseHeaders || [], serverIp: rec.serverIp || "",
+  started: rec.started || "", resourceType: rec.resourceType || "", body: bodyOf(rec)});
+
+// Sends what is pushed to the host one stream at a time, while recording goes on; the
+// first failure stops it (flush says it).
+export class Sender {
+  constructor(host) {
+    this.host = host;
+    this.queue = [];
+    this.running = null;
+    this.failed = null;
+    this.n = 0;
+  }
+
+  response(ex) {
+    this.#push(() => sendResponse(this.host, `r${++this.n}`, ex));
+  }
+
+  file(name, bytes) {
+    this.#push(() => this.host.stream(`f-${name}`, {kind: "file", name}, bytes));
+  }
+
+  #push(step) {
+    if (this.failed) return;
+    this.queue.push(step);
+    if (!this.running) this.running = this.#drain();
+  }
+
+  async #drain() {
+    try {
+      while (this.queue.length && !this.failed) await this.queue.shift()();
+    } catch (e) {
+      this.failed = e;
+      this.queue = [];
+    } finally {
+      this.running = null;
+    }
+  }
+
+  async flush() {
+    while (this.running) await this.running;
+    if (this.failed) throw this.failed;
+  }
+}
+
 // one body: the chunks as they arrived, joined only when it is sent
 export async function bodyOf(rec) {
-  const whole = rec.bodyDone ? await rec.bodyDone : false;
+  // a filter that never ends (it should not) leaves the body missing, not the capture hung
+  const whole = rec.bodyDone
+    ? await Promise.race([rec.bodyDone, sleep(LOAD_TIMEOUT_MS).then(() => false)]) : false;
   if (rec.redirect) return {bytes: new Uint8Array(), encoding: "bytes"};
   if (!whole) return null;
   const bytes = new Uint8Array(rec.size);
@@ -232,9 +292,8 @@ async function fullShot(tabId) {
 
 const tileName = (n) => (n === 0 ? "full-page.png" : `full-page-${n + 1}.png`);
 
-async function record(webRequest, tabId, notes) {
-  const viewport = await viewportShot(tabId);
-  const recorder = new Recorder(webRequest, tabId);
+async function record(webRequest, tabId, sender, notes) {
+  const recorder = new Recorder(webRequest, tabId, (ex) => sender.response(ex));
   let settled;
   recorder.start();
   try {
@@ -244,16 +303,9 @@ async function record(webRequest, tabId, notes) {
   } finally {
     recorder.stop();
   }
-  const files = {"viewport.png": viewport};
   const full = await optional("full-page", () => fullShot(tabId), notes);
-  if (full) full.tiles.forEach((bytes, n) => { files[tileName(n)] = bytes; });
-  const exchanges = recorder.done.map((rec) => ({
-    url: rec.url, method: rec.method, status: rec.status, statusText: rec.statusText || "",
-    httpVersion: rec.httpVersion || "HTTP/1.1", requestHeaders: rec.requestHeaders,
-    responseHeaders: rec.responseHeaders || [], serverIp: rec.serverIp || "",
-    started: rec.started || "", resourceType: rec.resourceType || "", body: bodyOf(rec)}))
-    .filter((ex) => ex.status !== undefined);
-  return {files, full, settled, exchanges};
+  if (full) full.tiles.forEach((bytes, n) => sender.file(tileName(n), bytes));
+  return {full, settled, responses: recorder.count};
 }
 
 export async function captureTabFirefox(webRequest, tabId, choice = {}) {
@@ -262,26 +314,30 @@ export async function captureTabFirefox(webRequest, tabId, choice = {}) {
   const [host] = await openHost();
   try {
     const startedAt = Date.now();
-    const notes = [];
-    const taken = await record(webRequest, tabId, notes);
-    const shown = await chrome.tabs.get(tabId);
-    const {full} = taken;
-    const meta = {
-      url: shown.url || tab.url, title: shown.title || tab.title || "",
-      captured_at: startedAt, browser: await browserFacts(),
+    const viewport = await viewportShot(tabId); // the page as it is seen, before the reload
+    await host.ask({type: "begin", meta: {
+      url: tab.url, title: tab.title || "", captured_at: startedAt,
+      browser: await browserFacts(),
       extension: {id: chrome.runtime.id, version: chrome.runtime.getManifest().version,
                   sha256: await ownHash()},
       fidelity: FIDELITY, reloaded: true, probe: null,
-      viewport: {width: full?.width ?? null, captured_height: full?.height ?? null,
-                 page_height: full?.pageHeight ?? null, height_cap: HEIGHT_CAP, tile_height: TILE},
-      settle: taken.settled, language: chrome.i18n.getUILanguage(),
+      language: chrome.i18n.getUILanguage(),
       time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone,
       case: choice.case || "", checklist: choice.checklist || "",
-      note: (choice.note || "").slice(0, 300), notes,
-    };
-    const done = await sendAll(host, meta, taken.exchanges, taken.files);
+      note: (choice.note || "").slice(0, 300)}}, "begun");
+    const sender = new Sender(host);
+    sender.file("viewport.png", viewport);
+    const notes = [];
+    const {full, settled, responses} = await record(webRequest, tabId, sender, notes);
+    await sender.flush();
+    const shown = await chrome.tabs.get(tabId);
+    const done = await host.ask({type: "end", meta: {
+      url: shown.url || tab.url, title: shown.title || tab.title || "", settle: settled,
+      viewport: {width: full?.width ?? null, captured_height: full?.height ?? null,
+                 page_height: full?.pageHeight ?? null, height_cap: HEIGHT_CAP, tile_height: TILE},
+      notes}}, "done");
     return {where: done.where, label: done.label || null, account: done.account || null,
-            viewer: done.viewer || null, entry: done.entry, responses: taken.exchanges.length};
+            viewer: done.viewer || null, entry: done.entry, responses};
   } finally {
     host.close();
   }

@@ -131,6 +131,9 @@ def test_firefox_capture_lands_in_inbox_and_is_sealed_with_the_servers_bytes(
             assert record["extension"]["matches_shipped"] is True
             assert "Firefox" in (record["browser"]["version"] or "")
             assert record["response"]["server_ip"] == "127.0.0.1"
+            # facts sent with the end (the answers were streamed while the page loaded)
+            assert record["page_state"]["settle"]["loaded"] is True
+            assert isinstance(record["screenshot"]["page_height"], int)
             pages["latin" if record["url"].endswith("/latin") else "profile"] = (html, files)
         (profile, files), (latin, _) = pages["profile"], pages["latin"]
         assert profile.sha256 == hashlib.sha256(PROFILE).hexdigest()
