@@ -55,7 +55,7 @@ OWN_BROWSER = (
 
 register_codes({
     "capture.extension-reloaded": N_(
-        "The page was loaded again under the browser's debugger to record its network "
+        "The page was loaded again to record its network "
         "answers. The viewport screenshot shows the page as you saw it before that; the "
         "other files show it as it was loaded again, which can differ (a new post, a "
         "closed comment)."),
