@@ -74,6 +74,12 @@ def test_the_host_started_as_firefox_starts_it_refuses_a_foreign_add_on(
     assert code == 0 and json.loads(reply)["type"] == "ready"
 
 
+SHOWN = """(async () => {
+  for (let i = 0; i < 50 && document.getElementById("form").hidden; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return [document.getElementById("explain").hidden, document.getElementById("form").hidden];
+})()"""
 CAPTURE = """(async () => {
   const tab = (await chrome.tabs.query({})).find((t) => t.url.startsWith(%s));
   return chrome.runtime.sendMessage({type: "capture", tabId: tab.id, choice: %s});
@@ -100,6 +106,8 @@ def test_firefox_capture_lands_in_inbox_and_is_sealed_with_the_servers_bytes(
         bidi.call("browsingContext.navigate", {"context": page, "url": base + "/bram.subject/",
                                                "wait": "complete"})
         popup = bidi.tab(BASE + "/popup.html")
+        # no debugging banner in Firefox: the popup opens on its form, not the explanation
+        assert bidi.evaluate(popup, SHOWN) == [True, False]
         answers.append(bidi.evaluate(popup, CAPTURE % (json.dumps(base + "/bram"),
                                                        json.dumps({"case": "Berichten van X"}))))
         bidi.call("browsingContext.navigate", {"context": page, "url": base + "/latin",
