@@ -3,8 +3,9 @@ extension installed as a temporary add-on, the host installed by ``spoorvast bro
 install-host --browser firefox`` into a temporary home): pages on 127.0.0.1 captured
 through webRequest.filterResponseData land in the inbox (the vault is locked) and are
 sealed at the next unlock with the SHA-256 of the bytes the server sent, also for a page
-in windows-1252; the host, started as Firefox starts it, refuses a foreign add-on ID.
-Also: ``web-ext lint`` finds no error in the one source tree both browsers load."""
+in windows-1252 (sent gzip-compressed: of its bytes once the compression is undone);
+the host, started as Firefox starts it, refuses a foreign add-on ID. Also: ``web-ext
+lint`` finds no error in the one source tree both browsers load."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from spoorvast.services.browser_host import FIREFOX_ID
 from spoorvast.storage import inbox
 from spoorvast.storage import vault as vaultlib
 from tests.conftest import PASSPHRASE, Cli
-from tests.extension.pages import LATIN, PNG, PROFILE, SECRET, serve
+from tests.extension.pages import GZIPPED, LATIN, PNG, PROFILE, SECRET, serve
 
 EXTENSION = Path(__file__).resolve().parents[2] / "extension"
 WEB_EXT = Path(__file__).parent / ".tools" / "node_modules" / ".bin" / "web-ext"
@@ -113,11 +114,14 @@ def test_firefox_capture_lands_in_inbox_and_is_sealed_with_the_servers_bytes(
         bidi.call("browsingContext.navigate", {"context": page, "url": base + "/latin",
                                                "wait": "complete"})
         answers.append(bidi.evaluate(popup, CAPTURE % (json.dumps(base + "/latin"), "{}")))
+        bidi.call("browsingContext.navigate", {"context": page, "url": base + "/gzipped",
+                                               "wait": "complete"})
+        answers.append(bidi.evaluate(popup, CAPTURE % (json.dumps(base + "/gzipped"), "{}")))
     for answer in answers:
         assert answer["ok"], answer
         assert answer["result"]["where"] == "inbox"
     entries = inbox.entries(case_vault)
-    assert len(entries) == 2
+    assert len(entries) == 3
     assert all(SECRET.encode() not in e.read_bytes() and LATIN not in e.read_bytes()
                for e in entries)  # encrypted at once
 
@@ -125,7 +129,7 @@ def test_firefox_capture_lands_in_inbox_and_is_sealed_with_the_servers_bytes(
     assert inbox.entries(case_vault) == []
     with vaultlib.open_vault(case_vault, PASSPHRASE) as vault:
         case = vault.store.cases()[0]
-        items = [vault.store.item(case.id or 0, n) for n in (1, 2)]
+        items = [vault.store.item(case.id or 0, n) for n in (1, 2, 3)]
         pages = {}
         for item in items:
             assert item is not None and item.importer == "capture"
@@ -142,8 +146,13 @@ def test_firefox_capture_lands_in_inbox_and_is_sealed_with_the_servers_bytes(
             # facts sent with the end (the answers were streamed while the page loaded)
             assert record["page_state"]["settle"]["loaded"] is True
             assert isinstance(record["screenshot"]["page_height"], int)
-            pages["latin" if record["url"].endswith("/latin") else "profile"] = (html, files)
+            pages[record["url"].rsplit("/", 1)[-1] or "profile"] = (html, files)
         (profile, files), (latin, _) = pages["profile"], pages["latin"]
+        # sent gzip-compressed: Firefox's filter sees the body with the transfer's
+        # compression undone (as Chromium's debugger does), its bytes otherwise untouched
+        gzipped = pages["gzipped"][0]
+        assert gzipped.sha256 == hashlib.sha256(LATIN).hexdigest()
+        assert gzipped.sha256 != hashlib.sha256(GZIPPED).hexdigest()
         assert profile.sha256 == hashlib.sha256(PROFILE).hexdigest()
         assert vault.blobs.read_bytes(profile.sha256) == PROFILE
         wacz = vault.blobs.read_bytes(files["capture.wacz"].sha256)
