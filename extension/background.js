@@ -4,7 +4,8 @@ import {captureActiveTab, captureTab} from "./capture.js";
 import {pair} from "./host.js";
 
 async function remembered() {
-  const {choice = {}, explained = false} = await chrome.storage.local.get(["choice", "explained"]);
+  // Firefox shows no debugging banner (its path needs no debugger): nothing to explain
+  const {choice = {}, explained = !chrome.debugger} = await chrome.storage.local.get(["choice", "explained"]);
   return {choice, explained};
 }
 

@@ -13,6 +13,7 @@
 
 import {HostError, fromBase64, openHost} from "./host.js";
 import {ownHash} from "./hash.js";
+import {captureTabFirefox, firefoxWebRequest} from "./capture_firefox.js";
 
 const PROTOCOL = "1.3";
 const LOAD_TIMEOUT_MS = 30000;
@@ -185,14 +186,17 @@ async function optional(name, step, notes) {
 
 // -- the capture ------------------------------------------------------------------------
 
-async function browserFacts() {
+export async function browserFacts() {
   const facts = {user_agent: navigator.userAgent, version: null, brands: []};
   try {
     const high = await navigator.userAgentData.getHighEntropyValues(["fullVersionList"]);
     facts.brands = (high.fullVersionList || []).map((b) => `${b.brand} ${b.version}`);
     const main = (high.fullVersionList || []).find((b) => /Chrom|Edge|Brave|Opera/.test(b.brand));
     facts.version = main ? `${main.brand} ${main.version}` : null;
-  } catch (e) { /* userAgentData missing: the user agent says what it says */ }
+  } catch (e) { // userAgentData missing (Firefox): the user agent says what it says
+    const firefox = /Firefox\/([\d.]+)/.exec(navigator.userAgent);
+    facts.version = firefox ? `Firefox ${firefox[1]}` : null;
+  }
   return facts;
 }
 
@@ -240,19 +244,22 @@ async function pageFacts(tab, choice, taken, notes) {
   };
 }
 
+// one recorded answer as one stream to the host (its body awaited first)
+export async function sendResponse(host, id, ex) {
+  const body = await ex.body;
+  await host.stream(id, {
+    kind: "response", url: ex.url, method: ex.method, status: ex.status,
+    status_text: ex.statusText, http_version: ex.httpVersion,
+    request_headers: ex.rawRequest || ex.requestHeaders || [],
+    response_headers: ex.rawResponse || ex.responseHeaders || [],
+    server_ip: ex.serverIp, started: ex.started, resource_type: ex.resourceType,
+    body_encoding: body ? body.encoding : "missing"}, body ? body.bytes : new Uint8Array());
+}
+
 async function sendAll(host, meta, exchanges, files) {
   await host.ask({type: "begin", meta}, "begun");
   let n = 0;
-  for (const ex of exchanges) {
-    const body = await ex.body;
-    await host.stream(`r${++n}`, {
-      kind: "response", url: ex.url, method: ex.method, status: ex.status,
-      status_text: ex.statusText, http_version: ex.httpVersion,
-      request_headers: ex.rawRequest || ex.requestHeaders || [],
-      response_headers: ex.rawResponse || ex.responseHeaders || [],
-      server_ip: ex.serverIp, started: ex.started, resource_type: ex.resourceType,
-      body_encoding: body ? body.encoding : "missing"}, body ? body.bytes : new Uint8Array());
-  }
+  for (const ex of exchanges) await sendResponse(host, `r${++n}`, ex);
   for (const [name, bytes] of Object.entries(files)) {
     await host.stream(`f-${name}`, {kind: "file", name}, bytes);
   }
@@ -260,6 +267,9 @@ async function sendAll(host, meta, exchanges, files) {
 }
 
 export async function captureTab(tabId, choice = {}) {
+  // Firefox: no debugger API; its webRequest filters see the bodies instead
+  const firefox = globalThis.chrome?.debugger ? null : firefoxWebRequest();
+  if (firefox) return captureTabFirefox(firefox, tabId, choice);
   const tab = await chrome.tabs.get(tabId);
   if (!/^https?:/.test(tab.url || "")) throw new HostError("not-a-web-page");
   const [host, ready] = await openHost();

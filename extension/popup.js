@@ -55,7 +55,8 @@ async function pairHere() {
 
 async function start() {
   translate();
-  const {explained = false} = await chrome.storage.local.get("explained");
+  // Firefox shows no debugging banner (its path needs no debugger): nothing to explain
+  const {explained = !chrome.debugger} = await chrome.storage.local.get("explained");
   const asked = new URLSearchParams(location.search).has("explain");
   $("explain").hidden = explained && !asked;
   $("form").hidden = !explained || asked;

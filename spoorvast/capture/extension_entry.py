@@ -30,6 +30,8 @@ FILES = {"full-page.png": (ArtifactRole.SCREENSHOT, "image/png"),
          "page.mhtml": (ArtifactRole.MHTML, "multipart/related"),
          "page.pdf": (ArtifactRole.PDF, "application/pdf")}
 TILE = re.compile(r"full-page-\d{1,2}\.png")  # the tiles below the first, as headless
+# page facts the end may set over the beginning's (the page after it was loaded again)
+LATE = frozenset({"url", "title", "viewport", "settle", "notes"})
 MAX_BODY = 512 << 20  # one response or file, read back into memory to be sealed
 
 
@@ -80,8 +82,12 @@ def read(path: Path, private: PrivateKey) -> Received:
                         str(head.get("host_version", "")), _key(head.get("reply_key")))
     ended = False
     for stream in _streams(frames):
-        if stream is None:
+        if isinstance(stream, dict):  # the end, with the facts known only then
             ended = True
+            late = stream.get("meta")
+            if isinstance(late, dict):
+                received.meta = {**meta, **{k: v for k, v in late.items() if k not in meta
+                                            or k in LATE}}
             continue
         target = received.responses if stream.open.get("stream") == "response" \
             else received.files
@@ -99,7 +105,7 @@ def _key(value: object) -> bytes | None:
     return key if len(key) == 32 else None
 
 
-def _streams(frames: Iterator[inbox.Frame]) -> Iterator[Stream | None]:
+def _streams(frames: Iterator[inbox.Frame]) -> Iterator[Stream | dict[str, object]]:
     current: Stream | None = None
     for frame in frames:
         if frame.kind == inbox.BODY:
@@ -115,7 +121,7 @@ def _streams(frames: Iterator[inbox.Frame]) -> Iterator[Stream | None]:
             yield _closed(current, message)
             current = None
         elif kind == "end" and current is None:
-            yield None
+            yield message
         else:
             raise inbox.InboxDamaged("message out of order")
 

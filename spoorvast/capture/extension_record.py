@@ -38,6 +38,13 @@ FIDELITY = {
         "Chromium debugger: the page was loaded again under the browser's debugger so "
         "that every network answer was recorded as it arrived; the viewport screenshot "
         "was taken before that, as you saw the page."),
+    "firefox-webrequest-reload": N_(
+        "Firefox network filters: the page was loaded again while Firefox's webRequest "
+        "filters recorded every answer's bytes as the network delivered them (before any "
+        "decoding of text); the viewport screenshot was taken before that, as you saw "
+        "the page. Lower fidelity than Chromium's debugger otherwise: Firefox makes no "
+        "MHTML or PDF for an extension, sends no page probe, and answers a service worker "
+        "served are not seen."),
 }
 OWN_BROWSER = (
     N_("This capture was made in the person's own browser, logged in as they were; "
@@ -48,7 +55,7 @@ OWN_BROWSER = (
 
 register_codes({
     "capture.extension-reloaded": N_(
-        "The page was loaded again under the browser's debugger to record its network "
+        "The page was loaded again to record its network "
         "answers. The viewport screenshot shows the page as you saw it before that; the "
         "other files show it as it was loaded again, which can differ (a new post, a "
         "closed comment)."),

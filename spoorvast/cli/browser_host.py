@@ -40,6 +40,13 @@ MACOS = {"chromium": "Library/Application Support/Chromium",
          "brave": "Library/Application Support/BraveSoftware/Brave-Browser",
          "firefox": "Library/Application Support/Mozilla"}
 BROWSERS = tuple(LINUX)
+# Windows: a browser finds a host's manifest through a registry key (per user, no
+# administrator needed) whose default value is the manifest's full path. Chromium,
+# Chrome, Edge and Firefox each read their own key; Brave is reported to read Chrome's
+# (not verified on Windows here).
+WINDOWS_KEYS = {"chromium": r"Software\Chromium", "chrome": r"Software\Google\Chrome",
+                "edge": r"Software\Microsoft\Edge", "brave": r"Software\Google\Chrome",
+                "firefox": r"Software\Mozilla"}
 
 
 def manifest_dir(browser: str, home: Path) -> Path:
@@ -59,6 +66,23 @@ def host_manifest(browser: str, launcher: Path) -> dict[str, object]:
     else:
         manifest["allowed_origins"] = [f"chrome-extension://{browser_host.EXTENSION_ID}/"]
     return manifest
+
+
+def windows_registration(manifests: dict[str, str]) -> str:
+    """The text of a ``.reg`` file (``reg import``) that registers, for each browser, the
+    host manifest at its full Windows path; a key two browsers share is written once,
+    for the first of them. Not yet written by ``install-host`` (no Windows launcher)."""
+    lines = ["Windows Registry Editor Version 5.00", ""]
+    done = set()
+    for browser, path in manifests.items():
+        key = (f"HKEY_CURRENT_USER\\{WINDOWS_KEYS[browser]}\\NativeMessagingHosts\\"
+               f"{browser_host.HOST_NAME}")
+        if key in done:
+            continue
+        done.add(key)
+        value = path.replace("\\", "\\\\").replace('"', '\\"')
+        lines += [f"[{key}]", f'@="{value}"', ""]
+    return "\r\n".join(lines)
 
 
 def write_launcher(folder: Path, vault_root: Path) -> Path:

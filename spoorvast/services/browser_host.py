@@ -104,7 +104,7 @@ class Receiver:
         elif kind == "close":
             return self._close(message)
         elif kind == "end":
-            return self._end()
+            return self._end(message)
         else:
             raise ProtocolError("unknown-message")
         return None
@@ -167,11 +167,15 @@ class Receiver:
         self.streams += 1
         return {"type": "closed", "id": stream.id}  # the extension sends on after this
 
-    def _end(self) -> dict[str, object]:
+    def _end(self, message: dict[str, object]) -> dict[str, object]:
+        """``meta`` here: page facts known only at the end (Firefox streams the answers
+        while the page loads, so it begins before it knows them); added to the first."""
         writer = self._writer()
-        if self.stream is not None:
+        late = message.get("meta")
+        if self.stream is not None or (late is not None and not isinstance(late, dict)):
             raise ProtocolError("out-of-order")
-        writer.message({"kind": "end", "streams": self.streams, "bytes": self.received})
+        writer.message({"kind": "end", "streams": self.streams, "bytes": self.received,
+                        **({"meta": late} if late else {})})
         done = writer.finish()
         self.writer, self.received, self.streams = None, 0, 0
         sealed = self._receipt(done.stem)

@@ -27,6 +27,7 @@ from spoorvast.storage import inbox
 from spoorvast.storage import vault as vaultlib
 from tests.conftest import PASSPHRASE, Cli
 from tests.extension.pages import IG_A, IG_B, PNG, PROFILE, SECRET, serve
+from tests.web.test_login_window import display  # noqa: F401  (an Xvfb display)
 
 EXTENSION = Path(__file__).resolve().parents[2] / "extension"
 CAPTURE = """async (choice) => {
@@ -182,4 +183,49 @@ def test_without_a_host_the_paired_http_fallback_takes_the_capture(
         httpd.server_close()
     assert answer["ok"], answer
     assert answer["result"]["where"] == "inbox"
+    assert len(inbox.entries(case_vault)) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("display")
+def test_the_keyboard_shortcut_captures_the_open_tab(
+        case_vault: Path, cli: Cli, home: Path) -> None:
+    """Alt+Shift+S pressed on the display (as a keyboard does, not through the page)
+    captures the open tab with the last choice once the banner was explained."""
+    import time
+
+    from tests.extension import xkeys
+
+    if not xkeys.available():
+        pytest.skip("libXtst is not installed (Debian package libxtst6; scripts/setup)")
+    assert cli("browser", "install-host", "--browser", "chromium").code == 0
+    with tempfile.TemporaryDirectory(dir="/tmp") as short, sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            home / ".config" / "chromium", executable_path="/usr/bin/chromium",
+            headless=False, env={**os.environ, "TMPDIR": short},
+            args=[f"--disable-extensions-except={EXTENSION}",
+                  f"--load-extension={EXTENSION}"])
+        try:
+            worker = _worker(context)
+            worker.evaluate("chrome.storage.local.set({explained: true, "
+                            "choice: {case: 'Berichten van X'}})")
+            with serve() as base:
+                page = context.pages[0]
+                page.goto(base + "/login")
+                page.goto(base + "/bram.subject/")
+                page.bring_to_front()
+                page.click("h1")
+                xkeys.press("Alt_L", "Shift_L", "s")
+                state = None
+                until = time.monotonic() + 90
+                while time.monotonic() < until:
+                    state = worker.evaluate(
+                        "chrome.storage.session.get('state').then((s) => s.state || null)")
+                    if state and not state.get("busy"):
+                        break
+                    time.sleep(0.5)
+        finally:
+            context.close()
+    assert state is not None and state.get("result"), state
+    assert state["result"]["where"] == "inbox"
     assert len(inbox.entries(case_vault)) == 1

@@ -189,3 +189,27 @@ def test_a_rekeyed_vault_gets_new_inbox_keys(root: Path) -> None:
     send_capture(root)
     with vaultlib.open_vault(root, "another synthetic passphrase") as vault:
         assert len(browser_capture.drain(vault).sealed) == 1
+
+
+def test_facts_known_only_at_the_end_are_added_and_may_update_the_page(root: Path) -> None:
+    from spoorvast.capture import extension_entry
+
+    receiver = Receiver(root)
+    early = {"url": URL, "title": "before", "fidelity": "firefox-webrequest-reload",
+             "case": "Berichten van X"}
+    assert receiver.handle({"type": "begin", "meta": early}) == {"type": "begun"}
+    _stream(receiver, "f-viewport.png", {"kind": "file", "name": "viewport.png"}, PNG)
+    late = {"url": URL + "?after", "title": "after", "settle": {"loaded": True},
+            "fidelity": "chromium-debugger-reload", "case": "another"}  # not late facts
+    done = receiver.handle({"type": "end", "meta": late})
+    assert done is not None and done["where"] == "inbox"
+    assert receiver.handle({"type": "begin", "meta": early}) == {"type": "begun"}
+    refused = receiver.handle({"type": "end", "meta": ["not", "facts"]})
+    assert refused == {"type": "error", "code": "out-of-order"}
+    [entry] = inbox.entries(root)
+    with vaultlib.open_vault(root, "synthetic passphrase") as vault:
+        received = extension_entry.read(entry, inbox.private_key(vault.root, vault.keyring))
+    assert received.meta["title"] == "after" and received.meta["url"] == URL + "?after"
+    assert received.meta["settle"] == {"loaded": True}
+    assert received.meta["fidelity"] == "firefox-webrequest-reload"
+    assert received.meta["case"] == "Berichten van X"
