@@ -152,6 +152,35 @@ class ServerStore:
                          "VALUES (%s, %s, %s)", (new, box_public, verify_public))
             return new
 
+    def add_invitation(self, code_hash: bytes, org: uuid.UUID, role: str,
+                       made_by: uuid.UUID, ttl: timedelta) -> datetime:
+        expires = now() + ttl
+        with self._tx() as conn:
+            conn.execute("DELETE FROM invitations WHERE expires_at < now()")
+            conn.execute("INSERT INTO invitations VALUES (%s, %s, %s, %s, %s)",
+                         (code_hash, org, role, made_by, expires))
+        return expires
+
+    def add_invited_account(self, box_public: bytes, verify_public: bytes,
+                            code_hash: bytes) -> uuid.UUID | None:
+        """The account, made with the invitation's org role, the invitation used up, all
+        at once; None when the invitation is unknown, used or past its expiry."""
+        with self._tx() as conn:
+            row = conn.execute("DELETE FROM invitations WHERE code_hash = %s AND "
+                               "expires_at > now() RETURNING org_id, role",
+                               (code_hash,)).fetchone()
+            if row is None:
+                return None
+            found = conn.execute("SELECT id FROM accounts WHERE verify_public = %s",
+                                 (verify_public,)).fetchone()
+            account = _uuid(found[0]) if found else uuid.uuid4()
+            if not found:
+                conn.execute("INSERT INTO accounts (id, box_public, verify_public) "
+                             "VALUES (%s, %s, %s)", (account, box_public, verify_public))
+            conn.execute("INSERT INTO org_roles VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                         (row[0], account, row[1]))
+            return account
+
     def account(self, account_id: uuid.UUID) -> Account | None:
         with self._tx() as conn:
             row = conn.execute("SELECT id, box_public, verify_public FROM accounts "

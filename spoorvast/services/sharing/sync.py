@@ -98,17 +98,24 @@ def identity(vault: Vault) -> Identity:
     return made
 
 
-def connect(vault: Vault, server: str) -> Api:
+def connect(vault: Vault, server: str, operator_token: str | None = None,
+            invitation: str | None = None) -> Api:
     """An API client for *server* with this vault's identity; the account is made on
-    the first contact and remembered."""
+    the first contact (with the operator's token or an org's invitation) and
+    remembered."""
     import httpx
 
-    api = Api(httpx.Client(base_url=server, timeout=120), identity(vault))
+    api = Api(httpx.Client(base_url=server, timeout=120), identity(vault),
+              operator_token=operator_token)
     stored = vault.store.setting(ACCOUNT + server)
     if stored:
         api.account = uuid.UUID(stored)
         return api
-    account = api.register()
+    try:
+        account = api.register(invitation)
+    except BaseException:
+        api.close()  # the caller gets no client to close
+        raise
     with vault.store.transaction() as tx:
         tx.set_setting(ACCOUNT + server, str(account))
     return api
