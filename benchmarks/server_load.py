@@ -16,6 +16,11 @@ one httpx client per thread and API) ask, in turn, a caseworker's case list
         [--caseworkers 200] [--records 10] [--clients 16] [--requests 4000] [--rounds 3]
 
 Not a test: it never fails. Prints each round's figures and the median of the rounds.
+
+Measured 2026-12-07 on the shared 2-core machine (load average 8-14 during the run),
+defaults, medians of 3 rounds of 4,000 requests by 16 clients: case list p50 26.9 ms,
+p95 112.5 ms; item list p50 36.9 ms, p95 159.2 ms; 0 errors; 280-370 requests/s. The
+rows took 19.6 s (10,000 cases, 100,000 records).
 """
 
 from __future__ import annotations

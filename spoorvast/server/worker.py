@@ -7,6 +7,11 @@
 - ``spoorvast.sweep_expired`` (every minute): grants past their expiry are ended and an
   ``expire`` entry the server signs goes on the case's chain. (Access already stops at
   the expiry itself: every request checks it; the sweep writes it down.)
+- ``spoorvast.retry_stalled`` (every minute, and once when a worker starts): a job left
+  in ``doing`` by a worker that stopped sending heartbeats (killed, machine gone) is
+  queued again, so a ``kill -9`` mid-job loses nothing. Every job here is idempotent
+  (a fan-out raises notices to the newest seq, a sweep ends what is still due), so a
+  job run twice does no harm. Workers beat every third of ``stalled_seconds``.
 
 Any number of worker processes may run, on any machine that reaches the database.
 """
@@ -26,9 +31,13 @@ from spoorvast.storage.server_pg import ServerStore
 QUEUE = "spoorvast"
 
 
+STALLED_SECONDS = 30.0
+
+
 @dataclass
 class _Holder:
     store: ServerStore | None = None
+    stalled_seconds: float = STALLED_SECONDS
 
 
 _held = _Holder()
@@ -47,6 +56,16 @@ def make_jobs(database_url: str) -> procrastinate.App:
     @jobs.task(name="spoorvast.sweep_expired", queue=QUEUE)
     def sweep_expired(timestamp: int) -> int:
         return sweep(_store())
+
+    @jobs.periodic(cron="* * * * *", periodic_id="stalled")
+    @jobs.task(name="spoorvast.retry_stalled", queue=QUEUE, queueing_lock="retry-stalled")
+    async def retry_stalled(timestamp: int) -> int:
+        found = list(await jobs.job_manager.get_stalled_jobs(
+            seconds_since_heartbeat=_held.stalled_seconds))
+        for job in found:
+            if job.task_name != "spoorvast.retry_stalled":
+                await jobs.job_manager.retry_job(job)
+        return len(found)
 
     return jobs
 
@@ -83,7 +102,15 @@ def deferrer(jobs: procrastinate.App) -> FanOut:
 
 
 def run(state: ServerState, jobs: procrastinate.App, concurrency: int = 2,
-        wait: bool = True) -> None:
-    _held.store = state.store
+        wait: bool = True, stalled_seconds: float = STALLED_SECONDS) -> None:
+    """Run jobs until stopped; *jobs* comes open (``jobs.open()``) and is closed here
+    before the worker opens its own connections."""
+    _held.store, _held.stalled_seconds = state.store, stalled_seconds
+    with suppress(AlreadyEnqueued):  # jobs a dead worker left: look at once
+        jobs.configure_task("spoorvast.retry_stalled", queueing_lock="retry-stalled"
+                            ).defer(timestamp=0)
+    jobs.close()
     jobs.run_worker(queues=[QUEUE], concurrency=concurrency, wait=wait,
-                    install_signal_handlers=wait)
+                    install_signal_handlers=wait,
+                    update_heartbeat_interval=stalled_seconds / 3,
+                    stalled_worker_timeout=stalled_seconds)
