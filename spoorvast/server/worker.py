@@ -7,6 +7,10 @@
 - ``spoorvast.sweep_expired`` (every minute): grants past their expiry are ended and an
   ``expire`` entry the server signs goes on the case's chain. (Access already stops at
   the expiry itself: every request checks it; the sweep writes it down.)
+- ``spoorvast.clean_abandoned`` (hourly): an upload begun more than a day ago and never
+  finished (the app gave up, the case was left) is thrown away: its row, its parts
+  (the S3 multipart upload is aborted) and any object under its key. (A finished blob
+  that no record names cannot be told apart here: records are sealed; see the report.)
 - ``spoorvast.retry_stalled`` (every minute, and once when a worker starts): a job left
   in ``doing`` by a worker that stopped sending heartbeats (killed, machine gone) is
   queued again, so a ``kill -9`` mid-job loses nothing. Every job here is idempotent
@@ -21,22 +25,26 @@ from __future__ import annotations
 import uuid
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import timedelta
 
 import procrastinate
 from procrastinate.exceptions import AlreadyEnqueued
 
 from spoorvast.server.state import FanOut, ServerState
+from spoorvast.storage.objects_s3 import ObjectStore
 from spoorvast.storage.server_pg import ServerStore
 
 QUEUE = "spoorvast"
 
 
 STALLED_SECONDS = 30.0
+ABANDONED_AFTER = timedelta(days=1)
 
 
 @dataclass
 class _Holder:
     store: ServerStore | None = None
+    objects: ObjectStore | None = None
     stalled_seconds: float = STALLED_SECONDS
 
 
@@ -56,6 +64,12 @@ def make_jobs(database_url: str) -> procrastinate.App:
     @jobs.task(name="spoorvast.sweep_expired", queue=QUEUE)
     def sweep_expired(timestamp: int) -> int:
         return sweep(_store())
+
+    @jobs.periodic(cron="17 * * * *", periodic_id="abandoned")
+    @jobs.task(name="spoorvast.clean_abandoned", queue=QUEUE)
+    def clean_abandoned_job(timestamp: int) -> int:
+        assert _held.objects is not None
+        return clean_abandoned(_store(), _held.objects, ABANDONED_AFTER)
 
     @jobs.periodic(cron="* * * * *", periodic_id="stalled")
     @jobs.task(name="spoorvast.retry_stalled", queue=QUEUE, queueing_lock="retry-stalled")
@@ -82,6 +96,16 @@ def sweep(store: ServerStore) -> int:
     return len(ended)
 
 
+def clean_abandoned(store: ServerStore, objects: ObjectStore, older_than: timedelta) -> int:
+    dropped = 0
+    for case_id, blob_id in store.abandoned_blobs(older_than):
+        found = store.drop_unfinished_blob(case_id, blob_id)
+        if found is not None:  # forgotten first: a late 'complete' now finds nothing
+            objects.discard(found.object_key, found.upload_id)
+            dropped += 1
+    return dropped
+
+
 def apply_schema(jobs: procrastinate.App, store: ServerStore) -> bool:
     """Procrastinate's own tables, once (a second start finds them)."""
     if store.has_table("procrastinate_jobs"):
@@ -105,7 +129,8 @@ def run(state: ServerState, jobs: procrastinate.App, concurrency: int = 2,
         wait: bool = True, stalled_seconds: float = STALLED_SECONDS) -> None:
     """Run jobs until stopped; *jobs* comes open (``jobs.open()``) and is closed here
     before the worker opens its own connections."""
-    _held.store, _held.stalled_seconds = state.store, stalled_seconds
+    _held.store, _held.objects = state.store, state.objects
+    _held.stalled_seconds = stalled_seconds
     with suppress(AlreadyEnqueued):  # jobs a dead worker left: look at once
         jobs.configure_task("spoorvast.retry_stalled", queueing_lock="retry-stalled"
                             ).defer(timestamp=0)

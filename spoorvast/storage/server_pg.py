@@ -428,6 +428,29 @@ class ServerStore:
             conn.execute("DELETE FROM blob_parts WHERE case_id = %s AND blob_id = %s",
                          (case_id, blob_id))
 
+    def abandoned_blobs(self, older_than: timedelta) -> list[tuple[uuid.UUID, uuid.UUID]]:
+        """(case, blob) of uploads begun longer ago than *older_than* and never finished."""
+        with self._tx() as conn:
+            rows = conn.execute("SELECT case_id, blob_id FROM blobs WHERE size IS NULL AND "
+                                "created_at < %s", (now() - older_than,)).fetchall()
+        return [(_uuid(r[0]), _uuid(r[1])) for r in rows]
+
+    def drop_unfinished_blob(self, case_id: uuid.UUID, blob_id: uuid.UUID) -> BlobRow | None:
+        """Forget an upload that is still unfinished (its row and parts); returns where
+        its bytes lie in the store, for the caller to throw away (None: it finished)."""
+        with self._tx() as conn:
+            conn.execute("DELETE FROM blob_parts USING blobs b WHERE blob_parts.case_id = %s"
+                         " AND blob_parts.blob_id = %s AND b.case_id = blob_parts.case_id AND"
+                         " b.blob_id = blob_parts.blob_id AND b.size IS NULL",
+                         (case_id, blob_id))
+            row = conn.execute("DELETE FROM blobs WHERE case_id = %s AND blob_id = %s AND "
+                               "size IS NULL RETURNING blob_id, object_key, author, upload_id",
+                               (case_id, blob_id)).fetchone()
+        if row is None:
+            return None
+        return BlobRow(_uuid(row[0]), str(row[1]), _uuid(row[2]),
+                       str(row[3]) if row[3] else None, None)
+
     def bump_notices(self, case_id: uuid.UUID, seq: int, author: uuid.UUID | None) -> int:
         """Tell every other active reader of the case that records up to *seq* exist."""
         with self._tx() as conn:
