@@ -56,6 +56,8 @@ def test_two_vaults_share_through_the_commands(server: Harness, cli: Cli, tmp_pa
     for who in (ann, bo):  # the local custody logs, with the sharing entries, verify
         checked = cli(*who, "verify")
         assert checked.code == 0, checked.out + checked.err
+        assert re.search(r"Shared case \d+: \d+ entries of its kept chain checked without "
+                         r"the server; signed by .*the server ×\d+", checked.out), checked.out
     members = cli(*ann, "case", "members")
     assert "Bo" in members.out and bo_words[1].split()[0] in members.out
     access = cli(*ann, "case", "access")
