@@ -9,6 +9,7 @@ import re
 import shlex
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,14 @@ ROOT = Path(__file__).parents[1]
 COMPOSE = ROOT / "deploy" / "compose.yaml"
 
 
+@cache
+def root() -> Any:
+    return typer.main.get_command(build_app())
+
+
 def command(words: list[str]) -> tuple[Any, list[str]]:
     """The (typer-vendored) click command *words* name, and the words left."""
-    current: Any = typer.main.get_command(build_app())
+    current: Any = root()
     while words and words[0] in getattr(current, "commands", {}):
         current, words = current.commands[words[0]], words[1:]
     return current, words

@@ -3,9 +3,12 @@ case is tested against a real server in tests/sharing/test_shared_page.py)."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.web.conftest import Browserish, StartApp
 
 
+@pytest.mark.slow  # a web server
 def test_a_case_never_shared_says_so(start_app: StartApp) -> None:
     client = Browserish(start_app())
     try:
