@@ -42,6 +42,8 @@ from spoorvast.services.sharing.case import SharedCase
 from spoorvast.storage.sharing_keys import Identity
 from tests.servers import S3, Postgres, free_port, postgres_server, s3_server
 
+OPERATOR_TOKEN = "bench-operator-" + uuid.uuid4().hex
+
 
 def start_api(pg: Postgres, s3: S3, bucket: str, folder: Path, direct: bool
               ) -> tuple[str, subprocess.Popen[bytes]]:
@@ -50,6 +52,7 @@ def start_api(pg: Postgres, s3: S3, bucket: str, folder: Path, direct: bool
            "SPOORVAST_S3_ENDPOINT": s3.endpoint, "SPOORVAST_S3_BUCKET": bucket,
            "SPOORVAST_S3_ACCESS_KEY": s3.access_key, "SPOORVAST_S3_SECRET_KEY": s3.secret_key,
            "SPOORVAST_SERVER_KEY_FILE": str(folder / "key"),
+           "SPOORVAST_SERVER_OPERATOR_TOKEN": OPERATOR_TOKEN,
            "SPOORVAST_S3_PUBLIC_ENDPOINT": s3.endpoint if direct else ""}
     proc = subprocess.Popen([sys.executable, "-m", "spoorvast", "server", "--port", str(port)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -97,7 +100,7 @@ def main() -> None:
 
 def rounds(http: httpx.Client, s3: S3, bucket: str, files: list[bytes], workers: int,
            count: int, total_mib: int) -> list[float]:
-    api = Api(http, Identity.generate())
+    api = Api(http, Identity.generate(), operator_token=OPERATOR_TOKEN)
     api.register()
     org = api.create_org()
     assert api.account is not None

@@ -95,10 +95,13 @@ def worker(
     database_url: Annotated[str | None, typer.Option("--database-url", help=_(URL_HELP))
                             ] = None,
     key_file: Annotated[Path | None, typer.Option("--key-file", help=_(KEY_HELP))] = None,
+    stalled_seconds: Annotated[float, typer.Option(
+        "--stalled-seconds", envvar="SPOORVAST_WORKER_STALLED_SECONDS", min=1,
+        help=_("A job whose worker sent no heartbeat for this long is run again."))
+    ] = 30.0,
 ) -> None:
     from spoorvast.server.worker import run
 
     state, jobs, _applied = _open(database_url, key_file)
-    jobs.close()
     output.line(_("The worker runs (Ctrl+C stops it)."))
-    run(state, jobs, concurrency)
+    run(state, jobs, concurrency, stalled_seconds=stalled_seconds)

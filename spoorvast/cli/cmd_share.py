@@ -19,7 +19,7 @@ import typer
 
 from spoorvast.cli import context, output
 from spoorvast.errors import IntegrityError, UserError
-from spoorvast.i18n import _, current_language, ngettext
+from spoorvast.i18n import N_, _, current_language, ngettext
 
 if TYPE_CHECKING:
     from spoorvast.model.records import Case
@@ -29,6 +29,19 @@ if TYPE_CHECKING:
 
 CaseOpt = Annotated[int | None, typer.Option("--case", help=_("The case (default: the "
                                                                "current one)."))]
+OperatorOpt = Annotated[str | None, typer.Option(
+    "--operator-token", envvar="SPOORVAST_SERVER_OPERATOR_TOKEN",
+    help=_("The server operator's token (default: SPOORVAST_SERVER_OPERATOR_TOKEN)."))]
+InvitationOpt = Annotated[str | None, typer.Option(
+    "--invitation", help=_("The invitation an organisation gave you (to make your "
+                           "account on its server)."))]
+REFUSALS = {
+    "invitation_required": N_("This server makes accounts by invitation only: ask the "
+                              "organisation for an invitation and give it with "
+                              "--invitation."),
+    "operator_only": N_("Only the server's operator can make an organisation (give its "
+                        "token with --operator-token)."),
+}
 NameOpt = Annotated[str, typer.Option("--name", help=_("Your name as the other members "
                                                        "will see it."))]
 
@@ -51,6 +64,8 @@ def register(app: typer.Typer) -> None:
                       no_args_is_help=True)
     org.command("create", help=_("Make an organisation; you become its admin."))(org_create)
     org.command("grant", help=_("Give an account a role in an organisation."))(org_grant)
+    org.command("invite", help=_("Make a one-use invitation to make an account with a role "
+                                 "in an organisation."))(org_invite)
     app.add_typer(org, name="org")
 
 
@@ -65,6 +80,8 @@ def told() -> Iterator[None]:
     try:
         yield
     except ServerRefused as exc:
+        if exc.code in REFUSALS:
+            raise UserError(_(REFUSALS[exc.code])) from exc
         raise UserError(_("The server refused: {code} (HTTP {status}).").format(
             code=exc.code, status=exc.status)) from exc
     except httpx.HTTPError as exc:
@@ -152,13 +169,15 @@ def invite(ctx: typer.Context, account: Annotated[str, typer.Argument()],
 
 
 def join(ctx: typer.Context, invitation: Annotated[str, typer.Argument()],
-         case_zone: Annotated[str, typer.Option("--tz")] = "Europe/Brussels") -> None:
+         case_zone: Annotated[str, typer.Option("--tz")] = "Europe/Brussels",
+         account_invitation: InvitationOpt = None, operator_token: OperatorOpt = None
+         ) -> None:
     from spoorvast.services.sharing import sync as sharing
     from spoorvast.storage.sharing_keys import fingerprint_words
 
     server, _sep, case = invitation.partition("#")
     with (context.open_vault(ctx) as vault, told(),
-          closing(sharing.connect(vault, server)) as api):
+          closing(sharing.connect(vault, server, operator_token, account_invitation)) as api):
         if not case:
             output.line(_("Your account: {account}").format(account=api.account))
             output.line(_("Your fingerprint: {words}").format(
@@ -225,11 +244,12 @@ def remove(ctx: typer.Context, account: Annotated[str, typer.Argument()],
         epoch=epoch))
 
 
-def org_create(ctx: typer.Context, server: Annotated[str, typer.Option("--server")]) -> None:
+def org_create(ctx: typer.Context, server: Annotated[str, typer.Option("--server")],
+               operator_token: OperatorOpt = None) -> None:
     from spoorvast.services.sharing import sync as sharing
 
     with (context.open_vault(ctx) as vault, told(),
-          closing(sharing.connect(vault, server)) as api):
+          closing(sharing.connect(vault, server, operator_token)) as api):
         org = api.create_org()
     output.line(_("Organisation {org} made; you are its admin.").format(org=org))
 
@@ -243,3 +263,19 @@ def org_grant(ctx: typer.Context, server: Annotated[str, typer.Option("--server"
           closing(sharing.connect(vault, server)) as api):
         api.add_org_role(_id(org), _id(account), role)
     output.line(_("Done: {role} in {org}.").format(role=role, org=org))
+
+
+def org_invite(ctx: typer.Context, server: Annotated[str, typer.Option("--server")],
+               org: Annotated[str, typer.Argument()],
+               role: Annotated[str, typer.Option("--role")] = "client",
+               days: Annotated[int, typer.Option("--days", min=1, max=90)] = 7) -> None:
+    from spoorvast.services.sharing import sync as sharing
+
+    with (context.open_vault(ctx) as vault, told(),
+          closing(sharing.connect(vault, server)) as api):
+        code = api.invite(_id(org), role, days)
+    output.line(ngettext("Invitation (one use, {days} day): {code}",
+                         "Invitation (one use, {days} days): {code}", days).format(
+        days=days, code=code))
+    output.line(_("They make their account with: spoorvast case join {server} --invitation "
+                  "{code}").format(server=server, code=code))

@@ -81,6 +81,9 @@ def _report_json(report: verify_service.VerifyReport) -> dict[str, object]:
         "ok": report.ok, "chains": report.chains, "custody_entries": report.entries,
         "records": report.records, "blobs": report.blobs, "bytes": report.bytes,
         "unreferenced_blobs": report.unreferenced_blobs,
+        "shared": [{"case": c.case_id, "entries": [
+            {"pos": pos, "author": who, "action": what} for pos, who, what in c.authors]}
+            for c in report.shared],
         "problems": [{"code": p.code, "subject": p.subject, "seq": p.seq, "sha256": p.sha,
                       "detail": p.detail, "message": p.message()} for p in report.problems],
     }
@@ -94,6 +97,14 @@ def _print_report(report: verify_service.VerifyReport) -> None:
     if report.unreferenced_blobs:
         output.line(_("Note: {n} stored files belong to no item (left by an interrupted "
                       "add); they are harmless.").format(n=report.unreferenced_blobs))
+    for shared in report.shared:
+        output.line(ngettext(
+            "Shared case {id}: {n} entry of its kept chain checked without the server; "
+            "signed by {authors}.",
+            "Shared case {id}: {n} entries of its kept chain checked without the server; "
+            "signed by {authors}.", len(shared.authors)).format(
+            id=shared.case_id, n=len(shared.authors),
+            authors=", ".join(f"{who} ×{count}" for who, count in shared.counts())))
     for problem in report.problems:
         output.line("✗ " + problem.message(), style="red")
     if report.ok:

@@ -2,17 +2,28 @@
 
 Login: the client asks for a challenge (32 random bytes, valid 2 minutes, usable once),
 signs ``spoorvast-login`` + challenge with its Ed25519 key and gets a bearer token valid
-15 minutes (only its SHA-256 is stored). Passkeys (WebAuthn) and OIDC are later ways to
-get the same token: a new route that ends in :func:`_issue_token` is all they need.
+15 minutes (only its SHA-256 is stored).
+
+Who may make an account or an organisation: the operator (the ``X-Spoorvast-Operator``
+header carries the token the deployment set in ``SPOORVAST_SERVER_OPERATOR_TOKEN``), or,
+for an account, whoever holds an invitation an org admin made (one use, 7 days by
+default; the account gets the invitation's org role). A server started without an
+operator token makes accounts by invitation only and organisations not at all.
+
+Passkeys (WebAuthn) and OIDC are later ways to get the same token: a new route that ends
+in :func:`_issue_token` is all they need.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 import uuid
 from datetime import timedelta
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Header
 from pydantic import BaseModel
 
 from spoorvast.server.access import ORG_ROLES, ApiError, org_role, token_hash
@@ -30,6 +41,15 @@ class Register(BaseModel):
     box: str
     verify: str
     signature: str
+    invitation: str | None = None
+
+
+class Invite(BaseModel):
+    role: str
+    days: int = 7
+
+
+Operator = Annotated[str | None, Header(alias="x-spoorvast-operator")]
 
 
 class Login(BaseModel):
@@ -50,11 +70,23 @@ def server_key(state: State) -> dict[str, object]:
 
 
 @router.post("/accounts")
-def register(body: Register, state: State) -> dict[str, str]:
+def register(body: Register, state: State, operator: Operator = None) -> dict[str, str]:
     box, verify = unb64(body.box, 32), unb64(body.verify, 32)
     if not verify_signature(verify, REGISTER + box + verify, unb64(body.signature)):
         raise ApiError(422, "bad_signature")
-    return {"account": str(state.store.add_account(box, verify))}
+    if is_operator(state, operator):
+        return {"account": str(state.store.add_account(box, verify))}
+    invited = state.store.add_invited_account(box, verify, token_hash(body.invitation)) \
+        if body.invitation else None
+    if invited is None:
+        raise ApiError(403, "invitation_required")
+    return {"account": str(invited)}
+
+
+def is_operator(state: State, token: str | None) -> bool:
+    if state.operator is None or not token:
+        return False
+    return hmac.compare_digest(hashlib.sha256(token.encode()).digest(), state.operator)
 
 
 @router.get("/accounts/{account}")
@@ -94,10 +126,23 @@ def _issue_token(state: State, account: uuid.UUID) -> dict[str, object]:
 
 
 @router.post("/orgs")
-def create_org(me: Me, state: State) -> dict[str, str]:
-    """A new organisation with the caller as its admin (a deployment may restrict this
-    to its operator later; see the report)."""
+def create_org(me: Me, state: State, operator: Operator = None) -> dict[str, str]:
+    """A new organisation with the caller as its admin: the operator's only."""
+    if not is_operator(state, operator):
+        raise ApiError(403, "operator_only")
     return {"org": str(state.store.add_org(me))}
+
+
+@router.post("/orgs/{org}/invitations")
+def invite(org: uuid.UUID, body: Invite, me: Me, state: State) -> dict[str, str]:
+    """A one-use invitation to make an account with an org role (the org's admin's)."""
+    org_role(state.store, org, me, frozenset({"admin"}))
+    if body.role not in ORG_ROLES or not 1 <= body.days <= 90:
+        raise ApiError(422, "bad_role_or_days")
+    code = secrets.token_urlsafe(24)
+    expires = state.store.add_invitation(token_hash(code), org, body.role, me,
+                                         timedelta(days=body.days))
+    return {"invitation": code, "expires_at": expires.isoformat()}
 
 
 @router.post("/orgs/{org}/roles")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import uuid
 from collections.abc import Callable
@@ -21,6 +22,7 @@ class ServerSettings:
     database_url: str
     s3: S3Settings
     key_file: Path
+    operator_token: str | None = None  # lets accounts and organisations be made
 
     @classmethod
     def from_env(cls, database_url: str | None = None, key_file: Path | None = None
@@ -32,7 +34,7 @@ class ServerSettings:
                         env.get("SPOORVAST_S3_ACCESS_KEY"), env.get("SPOORVAST_S3_SECRET_KEY"),
                         public_endpoint=env.get("SPOORVAST_S3_PUBLIC_ENDPOINT") or None)
         key = key_file or Path(env.get("SPOORVAST_SERVER_KEY_FILE", "spoorvast-server.key"))
-        return cls(url, s3, key)
+        return cls(url, s3, key, env.get("SPOORVAST_SERVER_OPERATOR_TOKEN") or None)
 
 
 def load_server_key(path: Path) -> SigningKey:
@@ -52,6 +54,7 @@ class ServerState:
     objects: ObjectStore
     key: SigningKey
     fan_out: FanOut | None = None  # None: notices are written inline (no worker)
+    operator: bytes | None = None  # SHA-256 of the operator token; None: there is none
 
     @property
     def verify_key(self) -> bytes:
@@ -62,4 +65,6 @@ def open_state(settings: ServerSettings, fan_out: FanOut | None = None) -> Serve
     key = load_server_key(settings.key_file)
     store = ServerStore(settings.database_url,
                         lambda body: bytes(key.sign(body).signature))
-    return ServerState(store, ObjectStore(settings.s3), key, fan_out)
+    operator = hashlib.sha256(settings.operator_token.encode()).digest() \
+        if settings.operator_token else None
+    return ServerState(store, ObjectStore(settings.s3), key, fan_out, operator)

@@ -7,6 +7,15 @@
 - ``spoorvast.sweep_expired`` (every minute): grants past their expiry are ended and an
   ``expire`` entry the server signs goes on the case's chain. (Access already stops at
   the expiry itself: every request checks it; the sweep writes it down.)
+- ``spoorvast.clean_abandoned`` (hourly): an upload begun more than a day ago and never
+  finished (the app gave up, the case was left) is thrown away: its row, its parts
+  (the S3 multipart upload is aborted) and any object under its key. (A finished blob
+  that no record names cannot be told apart here: records are sealed; see the report.)
+- ``spoorvast.retry_stalled`` (every minute, and once when a worker starts): a job left
+  in ``doing`` by a worker that stopped sending heartbeats (killed, machine gone) is
+  queued again, so a ``kill -9`` mid-job loses nothing. Every job here is idempotent
+  (a fan-out raises notices to the newest seq, a sweep ends what is still due), so a
+  job run twice does no harm. Workers beat every third of ``stalled_seconds``.
 
 Any number of worker processes may run, on any machine that reaches the database.
 """
@@ -16,19 +25,27 @@ from __future__ import annotations
 import uuid
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import timedelta
 
 import procrastinate
 from procrastinate.exceptions import AlreadyEnqueued
 
 from spoorvast.server.state import FanOut, ServerState
+from spoorvast.storage.objects_s3 import ObjectStore
 from spoorvast.storage.server_pg import ServerStore
 
 QUEUE = "spoorvast"
 
 
+STALLED_SECONDS = 30.0
+ABANDONED_AFTER = timedelta(days=1)
+
+
 @dataclass
 class _Holder:
     store: ServerStore | None = None
+    objects: ObjectStore | None = None
+    stalled_seconds: float = STALLED_SECONDS
 
 
 _held = _Holder()
@@ -48,6 +65,22 @@ def make_jobs(database_url: str) -> procrastinate.App:
     def sweep_expired(timestamp: int) -> int:
         return sweep(_store())
 
+    @jobs.periodic(cron="17 * * * *", periodic_id="abandoned")
+    @jobs.task(name="spoorvast.clean_abandoned", queue=QUEUE)
+    def clean_abandoned_job(timestamp: int) -> int:
+        assert _held.objects is not None
+        return clean_abandoned(_store(), _held.objects, ABANDONED_AFTER)
+
+    @jobs.periodic(cron="* * * * *", periodic_id="stalled")
+    @jobs.task(name="spoorvast.retry_stalled", queue=QUEUE, queueing_lock="retry-stalled")
+    async def retry_stalled(timestamp: int) -> int:
+        found = list(await jobs.job_manager.get_stalled_jobs(
+            seconds_since_heartbeat=_held.stalled_seconds))
+        for job in found:
+            if job.task_name != "spoorvast.retry_stalled":
+                await jobs.job_manager.retry_job(job)
+        return len(found)
+
     return jobs
 
 
@@ -61,6 +94,16 @@ def sweep(store: ServerStore) -> int:
     for case, account in ended:
         store.revoke(case, account, {"action": "expire", "member": str(account)}, None)
     return len(ended)
+
+
+def clean_abandoned(store: ServerStore, objects: ObjectStore, older_than: timedelta) -> int:
+    dropped = 0
+    for case_id, blob_id in store.abandoned_blobs(older_than):
+        found = store.drop_unfinished_blob(case_id, blob_id)
+        if found is not None:  # forgotten first: a late 'complete' now finds nothing
+            objects.discard(found.object_key, found.upload_id)
+            dropped += 1
+    return dropped
 
 
 def apply_schema(jobs: procrastinate.App, store: ServerStore) -> bool:
@@ -83,7 +126,16 @@ def deferrer(jobs: procrastinate.App) -> FanOut:
 
 
 def run(state: ServerState, jobs: procrastinate.App, concurrency: int = 2,
-        wait: bool = True) -> None:
-    _held.store = state.store
+        wait: bool = True, stalled_seconds: float = STALLED_SECONDS) -> None:
+    """Run jobs until stopped; *jobs* comes open (``jobs.open()``) and is closed here
+    before the worker opens its own connections."""
+    _held.store, _held.objects = state.store, state.objects
+    _held.stalled_seconds = stalled_seconds
+    with suppress(AlreadyEnqueued):  # jobs a dead worker left: look at once
+        jobs.configure_task("spoorvast.retry_stalled", queueing_lock="retry-stalled"
+                            ).defer(timestamp=0)
+    jobs.close()
     jobs.run_worker(queues=[QUEUE], concurrency=concurrency, wait=wait,
-                    install_signal_handlers=wait)
+                    install_signal_handlers=wait,
+                    update_heartbeat_interval=stalled_seconds / 3,
+                    stalled_worker_timeout=stalled_seconds)

@@ -10,6 +10,10 @@
    what sees an older copy of the database, lost write-ahead-log frames, and a chain
    re-hashed after an entry was removed. (A missing database is refused when opening.)
 
+6. every shared case's chain as the vault kept it at its last sync (``sharing/kept.py``):
+   signatures, order, hash links, an owner-signed grant for every member, and the head
+   the custody log recorded; the author of every entry is named (``shared``).
+
 Blobs that no artifact refers to (left by an add that was interrupted before it
 committed) are reported as a notice, not a failure: they hold no item.
 """
@@ -54,6 +58,19 @@ MESSAGES = {
         "missing, of another kind, not marked as corrected, or corrected twice)"),
     "withdrawal-out-of-order": N_("{subject}: the custody log withdraws or restores it "
                                   "twice in a row (entry {seq})"),
+    "shared-out-of-order": N_("{subject}: entry {seq} of the kept shared chain is out of "
+                              "order"),
+    "shared-changed": N_("{subject}: entry {seq} of the kept shared chain was changed "
+                         "after it was written"),
+    "shared-signature": N_("{subject}: the signature of entry {seq} of the kept shared "
+                           "chain does not hold"),
+    "shared-shortened": N_("{subject}: entries at the end of the kept shared chain are "
+                           "missing (the custody log records entry {seq})"),
+    "shared-rewritten": N_("{subject}: entry {seq} of the kept shared chain is not the one "
+                           "the custody log records"),
+    "shared-member": N_("{subject}: a member has access without a grant signed by the "
+                        "owner (account {detail})"),
+    "shared-unreadable": N_("{subject}: the kept shared chain cannot be read"),
     "anchor-damaged": N_("the record of the custody logs' ends in the key file is damaged "
                          "or was edited"),
 }
@@ -77,6 +94,20 @@ class VerifyProblem:
                                              sha=(self.sha or "")[:16], detail=self.detail)
 
 
+@dataclass(frozen=True)
+class SharedChain:
+    """A shared case's kept chain as verify read it: who signed each entry, in words."""
+
+    case_id: int
+    authors: list[tuple[int, str, str]]  # (position, author in words, action)
+
+    def counts(self) -> list[tuple[str, int]]:
+        found: dict[str, int] = {}
+        for _pos, author, _action in self.authors:
+            found[author] = found.get(author, 0) + 1
+        return list(found.items())
+
+
 @dataclass
 class VerifyReport:
     problems: list[VerifyProblem] = field(default_factory=list)
@@ -86,6 +117,7 @@ class VerifyReport:
     blobs: int = 0
     bytes: int = 0
     unreferenced_blobs: int = 0
+    shared: list[SharedChain] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -104,7 +136,35 @@ def verify(vault: Vault, progress: Progress | None = None) -> VerifyReport:
     _check_database(vault, report)
     _check_timestamps(vault, report)
     _check_anchor(vault, report)
+    _check_shared(vault, report)
     return report
+
+
+SHARED_CODES = {"chain_out_of_order": "shared-out-of-order",
+                "chain_hash_differs": "shared-changed", "chain_author_differs": "shared-changed",
+                "chain_signature_fails": "shared-signature",
+                "chain_shortened": "shared-shortened", "chain_rewritten": "shared-rewritten",
+                "member_without_signed_grant": "shared-member"}
+
+
+def _check_shared(vault: Vault, report: VerifyReport) -> None:
+    from spoorvast.services.sharing import kept, words
+    from spoorvast.services.sharing.sync import link_of
+
+    for case in vault.store.cases():
+        link = link_of(vault, case)
+        if link is None or link.role == "contributor":
+            continue  # a contributor reads nothing, its chain included
+        found = kept.check(vault, case, link.server_key)
+        subject = _("shared case {id}").format(id=case.id)
+        if found.problem is not None:
+            where = found.problem.where
+            report.problems.append(VerifyProblem(
+                SHARED_CODES.get(found.problem.code, "shared-unreadable"), subject,
+                int(where) if where.isdigit() else None, detail=where[:8]))
+            continue
+        report.shared.append(SharedChain(case.id or 0, words.authors(vault, case,
+                                                                       found.entries)))
 
 
 def _check_anchor(vault: Vault, report: VerifyReport) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,6 +90,15 @@ class ObjectStore:
         self._s3.complete_multipart_upload(
             Bucket=self.bucket, Key=key, UploadId=upload_id,
             MultipartUpload={"Parts": [{"PartNumber": n, "ETag": e} for n, e in parts]})
+
+    def discard(self, key: str, upload_id: str | None) -> None:
+        """Throw away an unfinished upload: its parts (a multipart upload that is gone
+        already is no error) and whatever object lies under its key."""
+        if upload_id and upload_id != "direct":
+            with suppress(ClientError):  # finished or aborted before: nothing to abort
+                self._s3.abort_multipart_upload(Bucket=self.bucket, Key=key,
+                                                UploadId=upload_id)
+        self._s3.delete_object(Bucket=self.bucket, Key=key)
 
     def size(self, key: str) -> int:
         try:

@@ -121,4 +121,13 @@ CREATE TABLE notices (
     PRIMARY KEY (account_id, case_id)
 );
 """),
+    ("0002_invitations", """
+CREATE TABLE invitations (
+    code_hash bytea PRIMARY KEY,
+    org_id uuid NOT NULL REFERENCES orgs,
+    role text NOT NULL CHECK (role IN ('admin', 'caseworker', 'auditor', 'client')),
+    made_by uuid NOT NULL REFERENCES accounts,
+    expires_at timestamptz NOT NULL
+);
+"""),
 ]

@@ -152,6 +152,35 @@ class ServerStore:
                          "VALUES (%s, %s, %s)", (new, box_public, verify_public))
             return new
 
+    def add_invitation(self, code_hash: bytes, org: uuid.UUID, role: str,
+                       made_by: uuid.UUID, ttl: timedelta) -> datetime:
+        expires = now() + ttl
+        with self._tx() as conn:
+            conn.execute("DELETE FROM invitations WHERE expires_at < now()")
+            conn.execute("INSERT INTO invitations VALUES (%s, %s, %s, %s, %s)",
+                         (code_hash, org, role, made_by, expires))
+        return expires
+
+    def add_invited_account(self, box_public: bytes, verify_public: bytes,
+                            code_hash: bytes) -> uuid.UUID | None:
+        """The account, made with the invitation's org role, the invitation used up, all
+        at once; None when the invitation is unknown, used or past its expiry."""
+        with self._tx() as conn:
+            row = conn.execute("DELETE FROM invitations WHERE code_hash = %s AND "
+                               "expires_at > now() RETURNING org_id, role",
+                               (code_hash,)).fetchone()
+            if row is None:
+                return None
+            found = conn.execute("SELECT id FROM accounts WHERE verify_public = %s",
+                                 (verify_public,)).fetchone()
+            account = _uuid(found[0]) if found else uuid.uuid4()
+            if not found:
+                conn.execute("INSERT INTO accounts (id, box_public, verify_public) "
+                             "VALUES (%s, %s, %s)", (account, box_public, verify_public))
+            conn.execute("INSERT INTO org_roles VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                         (row[0], account, row[1]))
+            return account
+
     def account(self, account_id: uuid.UUID) -> Account | None:
         with self._tx() as conn:
             row = conn.execute("SELECT id, box_public, verify_public FROM accounts "
@@ -398,6 +427,29 @@ class ServerStore:
                          "AND blob_id = %s", (size, case_id, blob_id))
             conn.execute("DELETE FROM blob_parts WHERE case_id = %s AND blob_id = %s",
                          (case_id, blob_id))
+
+    def abandoned_blobs(self, older_than: timedelta) -> list[tuple[uuid.UUID, uuid.UUID]]:
+        """(case, blob) of uploads begun longer ago than *older_than* and never finished."""
+        with self._tx() as conn:
+            rows = conn.execute("SELECT case_id, blob_id FROM blobs WHERE size IS NULL AND "
+                                "created_at < %s", (now() - older_than,)).fetchall()
+        return [(_uuid(r[0]), _uuid(r[1])) for r in rows]
+
+    def drop_unfinished_blob(self, case_id: uuid.UUID, blob_id: uuid.UUID) -> BlobRow | None:
+        """Forget an upload that is still unfinished (its row and parts); returns where
+        its bytes lie in the store, for the caller to throw away (None: it finished)."""
+        with self._tx() as conn:
+            conn.execute("DELETE FROM blob_parts USING blobs b WHERE blob_parts.case_id = %s"
+                         " AND blob_parts.blob_id = %s AND b.case_id = blob_parts.case_id AND"
+                         " b.blob_id = blob_parts.blob_id AND b.size IS NULL",
+                         (case_id, blob_id))
+            row = conn.execute("DELETE FROM blobs WHERE case_id = %s AND blob_id = %s AND "
+                               "size IS NULL RETURNING blob_id, object_key, author, upload_id",
+                               (case_id, blob_id)).fetchone()
+        if row is None:
+            return None
+        return BlobRow(_uuid(row[0]), str(row[1]), _uuid(row[2]),
+                       str(row[3]) if row[3] else None, None)
 
     def bump_notices(self, case_id: uuid.UUID, seq: int, author: uuid.UUID | None) -> int:
         """Tell every other active reader of the case that records up to *seq* exist."""

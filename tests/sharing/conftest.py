@@ -18,7 +18,7 @@ import uvicorn
 
 from spoorvast.server.app import create_app
 from spoorvast.server.state import ServerSettings, ServerState, open_state
-from spoorvast.services.sharing.api import Api
+from spoorvast.services.sharing.api import OPERATOR, Api
 from spoorvast.storage.objects_s3 import S3Settings
 from spoorvast.storage.sharing_keys import Identity
 from tests.servers import S3, Postgres
@@ -33,7 +33,9 @@ class Harness:
     clients: list[httpx.Client] = field(default_factory=list)
 
     def person(self) -> Api:
-        client = httpx.Client(base_url=self.url, timeout=60)
+        """A new account (made with the operator token, which this client sends)."""
+        client = httpx.Client(base_url=self.url, timeout=60,
+                              headers={OPERATOR: OPERATOR_TOKEN})
         self.clients.append(client)
         api = Api(client, Identity.generate())
         api.register()
@@ -50,6 +52,7 @@ class Harness:
 
 # SeaweedFS gives each bucket volumes of its own, and the test server has room for a few
 # dozen: the tests share one bucket (object keys are random), the canary test has its own.
+OPERATOR_TOKEN = "operator-token-for-tests"
 _SHARED_BUCKET = "sv-shared-" + uuid.uuid4().hex[:8]
 
 
@@ -64,7 +67,8 @@ def make_harness(postgres: Postgres, s3: S3, folder: Path, direct: bool = False,
         s3.create_bucket(bucket)
     settings = ServerSettings(url, S3Settings(
         s3.endpoint, bucket, s3.access_key, s3.secret_key,
-        public_endpoint=s3.endpoint if direct else None), folder / "server.key")
+        public_endpoint=s3.endpoint if direct else None), folder / "server.key",
+        OPERATOR_TOKEN)
     state = open_state(settings)
     state.store.migrate()
     return Harness(state, settings, name)

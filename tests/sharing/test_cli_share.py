@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from tests.conftest import Cli, png_bytes
-from tests.sharing.conftest import Harness
+from tests.sharing.conftest import OPERATOR_TOKEN, Harness
 
 
 def test_two_vaults_share_through_the_commands(server: Harness, cli: Cli, tmp_path: Path,
@@ -20,15 +20,23 @@ def test_two_vaults_share_through_the_commands(server: Harness, cli: Cli, tmp_pa
     photo.write_bytes(png_bytes(color="red", text_seed=9))
     assert cli(*ann, "add", str(photo)).code == 0
 
-    account = cli(*bo, "case", "join", server.url)
+    refused = cli(*bo, "case", "join", server.url)  # no invitation: no account
+    assert refused.code != 0 and "by invitation only" in refused.err, refused.err
+    ann_account = re.search(r"account: (\S+)", cli(
+        *ann, "case", "join", server.url, "--operator-token", OPERATOR_TOKEN).out)
+    assert cli(*ann, "org", "create", "--server", server.url).code != 0  # not the operator
+    org = re.search(r"Organisation (\S+)", cli(*ann, "org", "create", "--server", server.url,
+                                                 "--operator-token", OPERATOR_TOKEN).out)
+    assert ann_account and org
+    code = re.search(r"--invitation (\S+)", cli(*ann, "org", "invite", "--server",
+                                                 server.url, org[1], "--role",
+                                                 "caseworker").out)
+    assert code
+    account = cli(*bo, "case", "join", server.url, "--invitation", code[1])
     assert account.code == 0, account.err
     bo_account = re.search(r"account: (\S+)", account.out)
     bo_words = re.search(r"fingerprint: (.+)", account.out)
     assert bo_account and bo_words
-    ann_account = re.search(r"account: (\S+)", cli(*ann, "case", "join", server.url).out)
-    org = re.search(r"Organisation (\S+)", cli(*ann, "org", "create", "--server",
-                                                 server.url).out)
-    assert ann_account and org
     assert cli(*ann, "org", "grant", "--server", server.url, org[1], ann_account[1],
                "client").code == 0
     shared = cli(*ann, "case", "share", "--server", server.url, "--org", org[1],
@@ -48,6 +56,8 @@ def test_two_vaults_share_through_the_commands(server: Harness, cli: Cli, tmp_pa
     for who in (ann, bo):  # the local custody logs, with the sharing entries, verify
         checked = cli(*who, "verify")
         assert checked.code == 0, checked.out + checked.err
+        assert re.search(r"Shared case \d+: \d+ entries of its kept chain checked without "
+                         r"the server; signed by .*the server ×\d+", checked.out), checked.out
     members = cli(*ann, "case", "members")
     assert "Bo" in members.out and bo_words[1].split()[0] in members.out
     access = cli(*ann, "case", "access")

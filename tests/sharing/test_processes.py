@@ -19,11 +19,11 @@ import httpx
 import pytest
 
 from spoorvast.server.worker import sweep
-from spoorvast.services.sharing.api import Api, ServerRefused
+from spoorvast.services.sharing.api import OPERATOR, Api, ServerRefused
 from spoorvast.services.sharing.case import PART, SharedCase
 from spoorvast.storage.sharing_keys import Identity
 from tests.servers import S3, Postgres, free_port
-from tests.sharing.conftest import Harness
+from tests.sharing.conftest import OPERATOR_TOKEN, Harness
 
 
 class Processes:
@@ -52,7 +52,8 @@ class Processes:
         raise AssertionError("server did not start")
 
     def person(self) -> Api:
-        self.clients.append(httpx.Client(base_url=self.url, timeout=60))
+        self.clients.append(httpx.Client(base_url=self.url, timeout=60,
+                                         headers={OPERATOR: OPERATOR_TOKEN}))
         api = Api(self.clients[-1], Identity.generate())
         api.register()
         return api
@@ -74,7 +75,8 @@ def processes(postgres: Postgres, s3: S3, tmp_path: Path) -> Iterator[Processes]
            "SPOORVAST_S3_ENDPOINT": s3.endpoint, "SPOORVAST_S3_ACCESS_KEY": s3.access_key,
            "SPOORVAST_S3_SECRET_KEY": s3.secret_key,
            "SPOORVAST_S3_BUCKET": "svp-" + uuid.uuid4().hex[:10],
-           "SPOORVAST_SERVER_KEY_FILE": str(tmp_path / "server.key")}
+           "SPOORVAST_SERVER_KEY_FILE": str(tmp_path / "server.key"),
+           "SPOORVAST_SERVER_OPERATOR_TOKEN": OPERATOR_TOKEN}
     running = Processes(env, tmp_path)
     try:
         yield running

@@ -18,6 +18,7 @@ import httpx
 
 from spoorvast.storage.sharing_keys import Identity, PublicIdentity
 
+OPERATOR = "x-spoorvast-operator"  # the header that carries the operator token
 REGISTER = b"spoorvast-register\0"
 LOGIN = b"spoorvast-login\0"
 
@@ -42,10 +43,11 @@ def unb64(text: str) -> bytes:
 
 class Api:
     def __init__(self, http: httpx.Client, identity: Identity,
-                 account: uuid.UUID | None = None) -> None:
+                 account: uuid.UUID | None = None, operator_token: str | None = None) -> None:
         self.http = http
         self.identity = identity
         self.account = account
+        self.operator_token = operator_token  # the deployment's: makes accounts and orgs
         self._token: str | None = None
         self._about: dict[str, Any] | None = None
 
@@ -72,11 +74,16 @@ class Api:
 
     # accounts and login -----------------------------------------------------------------
 
-    def register(self) -> uuid.UUID:
+    def _operator(self) -> dict[str, str]:
+        return {OPERATOR: self.operator_token} if self.operator_token else {}
+
+    def register(self, invitation: str | None = None) -> uuid.UUID:
+        """Make this identity's account: as the operator, or with an org's invitation."""
         public = self.identity.public()
         signature = self.identity.sign(REGISTER + public.box + public.verify)
-        answer = _answer(self.http.post("/accounts", json={
-            "box": b64(public.box), "verify": b64(public.verify), "signature": b64(signature)}))
+        answer = _answer(self.http.post("/accounts", headers=self._operator(), json={
+            "box": b64(public.box), "verify": b64(public.verify), "signature": b64(signature),
+            "invitation": invitation}))
         self.account = uuid.UUID(answer["account"])
         return self.account
 
@@ -103,7 +110,12 @@ class Api:
         return unb64(self.about()["verify"])
 
     def create_org(self) -> uuid.UUID:
-        return uuid.UUID(self._call("POST", "/orgs")["org"])
+        return uuid.UUID(self._call("POST", "/orgs", headers=self._operator())["org"])
+
+    def invite(self, org: uuid.UUID, role: str, days: int = 7) -> str:
+        """A one-use invitation to make an account with *role* in the org (admin's)."""
+        return str(self._call("POST", f"/orgs/{org}/invitations",
+                              json={"role": role, "days": days})["invitation"])
 
     def add_org_role(self, org: uuid.UUID, account: uuid.UUID, role: str) -> None:
         self._call("POST", f"/orgs/{org}/roles", json={"account": str(account), "role": role})

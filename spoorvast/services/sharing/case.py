@@ -116,6 +116,17 @@ class SharedCase:
             raise ShareError("no_key_for_epoch", str(epoch))
         return sk.open_record(self.keys[epoch], str(self.case_id), record_id, sealed)
 
+    def purpose(self, member: dict[str, Any]) -> str | None:
+        """A member's purpose, opened with whichever epoch key sealed it (None: none of
+        this member's keys opens it)."""
+        sealed = unb64(str(member["purpose"]))
+        for epoch in sorted(self.keys, reverse=True):
+            try:
+                return self._open(epoch, "purpose-" + str(member["account"]), sealed).decode()
+            except (sk.SealError, UnicodeDecodeError):
+                continue
+        return None
+
     # members ----------------------------------------------------------------------------
 
     def add_member(self, account: uuid.UUID, role: str, name: str, purpose: str,

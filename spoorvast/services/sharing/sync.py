@@ -24,10 +24,12 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from spoorvast.importers.registry import builtin_registry
 from spoorvast.model.records import ArtifactRole, Case, Item
 from spoorvast.services.intake import Status, add_paths
+from spoorvast.services.sharing import kept
 from spoorvast.services.sharing.api import Api, b64, unb64
 from spoorvast.services.sharing.case import (
     READERS,
@@ -96,17 +98,24 @@ def identity(vault: Vault) -> Identity:
     return made
 
 
-def connect(vault: Vault, server: str) -> Api:
+def connect(vault: Vault, server: str, operator_token: str | None = None,
+            invitation: str | None = None) -> Api:
     """An API client for *server* with this vault's identity; the account is made on
-    the first contact and remembered."""
+    the first contact (with the operator's token or an org's invitation) and
+    remembered."""
     import httpx
 
-    api = Api(httpx.Client(base_url=server, timeout=120), identity(vault))
+    api = Api(httpx.Client(base_url=server, timeout=120), identity(vault),
+              operator_token=operator_token)
     stored = vault.store.setting(ACCOUNT + server)
     if stored:
         api.account = uuid.UUID(stored)
         return api
-    account = api.register()
+    try:
+        account = api.register(invitation)
+    except BaseException:
+        api.close()  # the caller gets no client to close
+        raise
     with vault.store.transaction() as tx:
         tx.set_setting(ACCOUNT + server, str(account))
     return api
@@ -164,7 +173,7 @@ def sync(vault: Vault, case: Case, api: Api, progress: Progress | None = None
     if link.role == "owner":
         report.rotated = rotate_for_ended_grants(vault, case, shared)
     if link.role != "contributor":
-        entries = _checked_chain(api, link)
+        entries = _checked_chain(vault, case, shared, link)
         _pull(vault, case, shared, link, entries, report, progress)
     _push(vault, case, shared, link, report, progress)
     save_link(vault, case, link)
@@ -175,7 +184,10 @@ def checked_chain(vault: Vault, case: Case, api: Api) -> list[ChainEntry]:
     """The case's whole chain, checked, and its head remembered for the next check."""
     link = link_of(vault, case)
     assert link is not None
-    entries = _checked_chain(api, link)
+    shared = SharedCase(api, link.case)
+    if link.role != "contributor":
+        shared.load_keys()
+    entries = _checked_chain(vault, case, shared, link)
     save_link(vault, case, link)
     return entries
 
@@ -197,15 +209,40 @@ def mark_rotated(vault: Vault, case: Case, account: uuid.UUID) -> None:
         tx.set_setting(setting_key(case, "rotated", str(account)), "1")
 
 
-def _checked_chain(api: Api, link: Link) -> list[ChainEntry]:
+def _checked_chain(vault: Vault, case: Case, shared: SharedCase, link: Link
+                   ) -> list[ChainEntry]:
+    """The kept chain and the server's entries after it, checked as one; the new
+    entries and the members are then kept in the vault (``kept``) for offline verify."""
+    api = shared.api
     rows = api.members(link.case)
     members = {uuid.UUID(m["account"]): unb64(m["verify"]) for m in rows}
     seen = (link.head[0], unb64(link.head[1])) if link.head else None
-    entries = verify_chain(api.chain(link.case), link.server_key, members, seen)
+    before = kept.kept_rows(vault, case)
+    chain = before + _chain_after(api, link.case, len(before))
+    entries = verify_chain(chain, link.server_key, members, seen)
     check_members(entries, rows)
+    kept.keep(vault, case, chain, len(before), [_member_card(shared, m) for m in rows])
     if entries:
         link.head = (entries[-1].pos, b64(entries[-1].hash))
     return entries
+
+
+def _chain_after(api: Api, case_id: uuid.UUID, after: int) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    while True:
+        page = api.chain(case_id, after)
+        if not page:
+            return rows
+        rows.extend(page)
+        after = int(page[-1]["pos"])
+
+
+def _member_card(shared: SharedCase, row: dict[str, Any]) -> dict[str, Any]:
+    """What the vault keeps of a member: their keys, role, expiry, whether active, and
+    the purpose of their grant opened (the server holds it sealed)."""
+    card = {k: row.get(k) for k in ("account", "role", "box", "verify", "expires_at",
+                                    "active", "revoked")}
+    return {**card, "purpose": shared.purpose(row) if shared.keys else None}
 
 
 def _pull(vault: Vault, case: Case, shared: SharedCase, link: Link,

@@ -29,6 +29,7 @@ class MemberLine:
     fingerprint: str
     until: str
     active: bool
+    purpose: str = ""
 
 
 def role_word(role: str) -> str:
@@ -46,7 +47,7 @@ def members(vault: Vault, case: Case, rows: list[dict[str, object]]) -> list[Mem
             member_name(vault, case, str(row["account"])) or _("(unnamed)"),
             role_word(str(row["role"])), fingerprint_words(public),
             when(case, datetime.fromisoformat(str(expires))) if expires else "",
-            bool(row["active"])))
+            bool(row["active"]), str(row.get("purpose") or "")))
     return out
 
 
@@ -107,3 +108,30 @@ def _sentence(vault: Vault, case: Case, fields: dict[str, object], moment: str) 
     return ""
 
 
+
+
+def action_word(action: object) -> str:
+    return {"add": _("added a record"), "grant": _("gave access"),
+            "revoke": _("took access away"), "expire": _("ended an expired access"),
+            "key_fetch": _("logged a fetch of the case keys"),
+            "blob_fetch": _("logged the opening of a file"),
+            "export": _("logged an export")}.get(str(action), _("another entry"))
+
+
+def author(vault: Vault, case: Case, signer: object, roles: dict[str, str]) -> str:
+    """Who signed an entry, in words: a member's name and role, or the server."""
+    if signer is None:
+        return _("the server")
+    name = _who(vault, case, signer)
+    role = roles.get(str(signer))
+    return _("{name} ({role})").format(name=name, role=role_word(role)) if role else name
+
+
+def authors(vault: Vault, case: Case, entries: list[ChainEntry]
+            ) -> list[tuple[int, str, str]]:
+    """(position, author, action) of every entry of a checked chain."""
+    from spoorvast.services.sharing.kept import kept_members
+
+    roles = {str(m["account"]): str(m["role"]) for m in kept_members(vault, case)}
+    return [(e.pos, author(vault, case, e.signer, roles), action_word(e.fields.get("action")))
+            for e in entries]
