@@ -158,7 +158,7 @@ def _device(state: State, authorization: str | None) -> DropGrant:
 Device = Annotated[str | None, Header(alias="authorization")]
 
 
-@router.post("/dropbox/pair")
+@router.post("/device/pair")
 def pair(body: Pair, state: State) -> dict[str, object]:
     """One device per grant, once, with the pairing key's proof (no login: the proof is
     the credential, and the server never sees the pairing key's secret half)."""
@@ -187,12 +187,12 @@ def _box(state: State, found: DropGrant) -> dict[str, object]:
             "dropbox": b64(dropbox), "expires_at": found.expires_at.isoformat()}
 
 
-@router.get("/dropbox/box")
+@router.get("/device/box")
 def box(authorization: Device, state: State) -> dict[str, object]:
     return _box(state, _device(state, authorization))
 
 
-@router.put("/dropbox/uploads/{upload}/parts/{number}")
+@router.put("/device/uploads/{upload}/parts/{number}")
 async def put_part(upload: uuid.UUID, number: int, request: Request, authorization: Device,
                    state: State, epoch: int = -1) -> dict[str, object]:
     if not 1 <= number <= MAX_PARTS:
@@ -220,7 +220,7 @@ async def put_part(upload: uuid.UUID, number: int, request: Request, authorizati
     return {"part": number, "size": len(data)}
 
 
-@router.get("/dropbox/uploads/{upload}")
+@router.get("/device/uploads/{upload}")
 def upload_state(upload: uuid.UUID, authorization: Device, state: State
                  ) -> dict[str, object]:
     found = _device(state, authorization)
@@ -232,7 +232,7 @@ def upload_state(upload: uuid.UUID, authorization: Device, state: State
             "parts": [{"part": n, "size": size} for n, _, size in done]}
 
 
-@router.post("/dropbox/uploads/{upload}/finish")
+@router.post("/device/uploads/{upload}/finish")
 def finish(upload: uuid.UUID, body: Finish, authorization: Device, state: State
            ) -> dict[str, object]:
     found = _device(state, authorization)

@@ -14,7 +14,9 @@ and the browser page does the same with libsodium.js, byte for byte. ::
                      data); its *meta* (name, type, size, SHA-256 computed before
                      encryption, the file key) sealed to the drop-box public key
                      (SealedBox, X25519); a *drop entry* signed by the device names the
-                     SHA-256 of the sealed meta and of the whole ciphertext
+                     SHA-256 of the sealed meta and the ciphertext's size (the
+                     ciphertext itself is authenticated chunk by chunk, in order and
+                     to its end, by the secretstream under the key inside the meta)
 """
 
 from __future__ import annotations
@@ -89,7 +91,7 @@ def open_meta(dropbox_secret: bytes, sealed: bytes, case: uuid.UUID, upload: uui
 
 
 def drop_entry(case: uuid.UUID, grant: uuid.UUID, upload: uuid.UUID, device_key: bytes,
-               epoch: int, meta: bytes, cipher_sha256: str, cipher_size: int,
+               epoch: int, meta: bytes, cipher_size: int,
                at: str) -> bytes:
     """The device's entry of one drop, as canonical JSON (the bytes it signs)."""
     import base64
@@ -98,5 +100,5 @@ def drop_entry(case: uuid.UUID, grant: uuid.UUID, upload: uuid.UUID, device_key:
         "v": 1, "action": "drop", "case": str(case), "grant": str(grant),
         "upload": str(upload), "device": base64.b64encode(device_key).decode("ascii"),
         "epoch": epoch, "meta_sha256": hashlib.sha256(meta).hexdigest(),
-        "cipher_sha256": cipher_sha256, "cipher_size": cipher_size, "at": at},
+        "cipher_size": cipher_size, "at": at},
         sort_keys=True, separators=(",", ":")).encode()

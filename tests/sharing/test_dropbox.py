@@ -138,9 +138,9 @@ def test_a_wrong_pairing_key_and_a_forged_entry_are_refused(server: Harness,
         upload = uuid.uuid4()
         headers = {"authorization": "Drop " + phone.token}
         epoch = phone.refresh()["epoch"]
-        assert phone.http.put(f"/dropbox/uploads/{upload}/parts/1", params={"epoch": epoch},
+        assert phone.http.put(f"/device/uploads/{upload}/parts/1", params={"epoch": epoch},
                               content=b"x" * 100, headers=headers).status_code == 200
-        answer = phone.http.post(f"/dropbox/uploads/{upload}/finish", headers=headers,
+        answer = phone.http.post(f"/device/uploads/{upload}/finish", headers=headers,
                                  json={"meta": "AAAA", "entry": "e30=", "signature": "AAAA"})
         assert answer.json()["error"]["code"] == "entry_does_not_match"
 

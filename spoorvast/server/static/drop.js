@@ -8,11 +8,14 @@
    key (crypto_box_seal), an entry signed with this device's Ed25519 key. The ciphertext
    goes up in 8 MiB parts; a part whose request fails (a lost connection) is sent again
    once the network is back, after asking which parts arrived. Only the device key and the
-   token are stored (localStorage); file bytes are never stored, and buffers are wiped. */
+   token are stored (localStorage); file bytes are never stored, and buffers are wiped.
+   The ciphertext is not hashed: each chunk is authenticated by the secretstream under the
+   key inside the sealed meta, whose hash the signed entry names. */
 import sodium from "libsodium-wrappers-sumo";
 
 const CHUNK = 1 << 20;
 const PART = 8 << 20;
+const IN_FLIGHT = 3;
 const TEXT = JSON.parse(document.getElementById("drop-text").textContent);
 const KEY = "spoorvast-drop-device";
 const queue = [];
@@ -51,7 +54,7 @@ async function pair(fragment) {
   const proof = sodium.crypto_sign_detached(message, pairing.privateKey);
   sodium.memzero(seed);
   sodium.memzero(pairing.privateKey);
-  const box = await answer(await fetch("/dropbox/pair", {
+  const box = await answer(await fetch("/device/pair", {
     method: "POST", headers: {"content-type": "application/json"},
     body: JSON.stringify({grant, device: b64(mine.publicKey), proof: b64(proof)})}));
   localStorage.setItem(KEY, JSON.stringify({token: box.token, secret: b64(mine.privateKey),
@@ -81,27 +84,25 @@ async function retrying(call) {
 async function sendPart(me, upload, epoch, number, bytes) {
   await retrying(async (attempt) => {
     if (attempt > 0) {
-      const seen = await answer(await fetch("/dropbox/uploads/" + upload, {headers: headers(me)}));
-      if (seen.parts.some((p) => p.part === number && p.size === bytes.length)) { return; }
+      const seen = await answer(await fetch("/device/uploads/" + upload, {headers: headers(me)}));
+      if (seen.parts.some((p) => p.part === number && p.size === bytes.size)) { return; }
     }
-    await answer(await fetch(`/dropbox/uploads/${upload}/parts/${number}?epoch=${epoch}`,
+    await answer(await fetch(`/device/uploads/${upload}/parts/${number}?epoch=${epoch}`,
                              {method: "PUT", headers: headers(me), body: bytes}));
   });
 }
 
 async function dropFile(me, file, progress) {
   const box = await retrying(async () =>
-    answer(await fetch("/dropbox/box", {headers: headers(me)})));
+    answer(await fetch("/device/box", {headers: headers(me)})));
   const upload = crypto.randomUUID();
   const key = sodium.crypto_secretstream_xchacha20poly1305_keygen();
   const pushed = sodium.crypto_secretstream_xchacha20poly1305_init_push(key);
   const plain = sodium.crypto_hash_sha256_init();
-  const cipher = sodium.crypto_hash_sha256_init();
   const ad = sodium.from_string(upload);
   let part = new Uint8Array(PART + CHUNK + 64);
   let filled = 0, number = 0, sent = 0, total = 0;
   const add = async (bytes) => {
-    sodium.crypto_hash_sha256_update(cipher, bytes);
     let offset = 0;
     while (offset < bytes.length) {
       const take = Math.min(bytes.length - offset, PART - filled);
@@ -110,9 +111,14 @@ async function dropFile(me, file, progress) {
       if (filled === PART) { await flush(); }
     }
   };
+  const pending = []; // parts on their way while the next ones are encrypted
   const flush = async () => {
     number += 1;
-    await sendPart(me, upload, box.epoch, number, part.slice(0, filled));
+    const body = new Blob([part.subarray(0, filled)]); // a Blob goes up 4x faster here
+    if (pending.length >= IN_FLIGHT) { await pending.shift(); }
+    const sending = sendPart(me, upload, box.epoch, number, body);
+    sending.catch(() => {}); // awaited (and its error thrown) below
+    pending.push(sending);
     total += filled;
     part.fill(0, 0, filled);
     filled = 0;
@@ -133,6 +139,7 @@ async function dropFile(me, file, progress) {
     progress(sent, file.size);
   } while (offset < file.size);
   if (filled > 0 || number === 0) { await flush(); }
+  for (const sending of pending) { await sending; }
   part = null;
   const meta = sodium.crypto_box_seal(sodium.from_string(JSON.stringify({
     v: 1, case: box.case, upload, epoch: box.epoch, name: file.name || "file",
@@ -143,10 +150,9 @@ async function dropFile(me, file, progress) {
   const entry = sodium.from_string(JSON.stringify({
     v: 1, action: "drop", case: box.case, grant: box.grant, upload, device: me.device,
     epoch: box.epoch, meta_sha256: sodium.to_hex(sodium.crypto_hash_sha256(meta)),
-    cipher_sha256: sodium.to_hex(sodium.crypto_hash_sha256_final(cipher)),
     cipher_size: total, at: new Date().toISOString()}));
   const signature = sodium.crypto_sign_detached(entry, unb64(me.secret));
-  await retrying(async () => answer(await fetch(`/dropbox/uploads/${upload}/finish`, {
+  await retrying(async () => answer(await fetch(`/device/uploads/${upload}/finish`, {
     method: "POST", headers: {...headers(me), "content-type": "application/json"},
     body: JSON.stringify({meta: b64(meta), entry: b64(entry), signature: b64(signature)})})));
 }

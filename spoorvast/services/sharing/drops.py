@@ -5,7 +5,8 @@ purpose and an expiry), :func:`revoke_grant`, :func:`grants`. At each sync
 :func:`receive_drops` opens every drop the chain announces and this vault has not yet
 received: the member-signed grant must name the pairing key, the pairing proof must hold
 for the device's key, the device's signature must hold over its entry, the sealed meta
-and the ciphertext must have the hashes the entry names, the grant must not have been
+must have the hash the entry names (its file key opens the ciphertext, whose every
+chunk is authenticated, in order and to its end), the grant must not have been
 revoked before, and the plaintext must have the SHA-256 the device computed before
 encryption. It is then sealed through the normal intake, and the custody log says who
 dropped what and when (device, grant, the server's time of receipt).
@@ -23,6 +24,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,6 +47,7 @@ from spoorvast.storage.vault import Vault
 
 PART = 8 << 20  # ciphertext bytes per uploaded part (S3: >= 5 MiB but the last)
 PAIR_PATH = "/drop"
+IN_FLIGHT = 3  # parts sent at once (the server receives one whole, then stores it)
 RETRIES = 5
 
 
@@ -208,25 +211,18 @@ def _add(vault: Vault, case: Case, shared: SharedCase, upload: str, meta: dict[s
     if known is not None:
         return known.label
     name = Path(str(meta["name"])).name.strip() or "drop"
-    cipher, done = hashlib.sha256(), hashlib.sha256()
+    done = hashlib.sha256()
     key = unb64(str(meta["key"]))
-
-    def ciphertext() -> Iterator[bytes]:
-        for piece in _content(shared, upload):
-            cipher.update(piece)
-            yield piece
 
     with scratch.private_dir("drop", need=int(meta["size"])) as folder:
         path = folder / name
         with scratch.private_file(path) as out:
             try:
-                for piece in sk.decrypt_stream(key, upload, ciphertext()):
+                for piece in sk.decrypt_stream(key, upload, _content(shared, upload)):
                     done.update(piece)
                     out.write(piece)
             except sk.SealError as exc:
                 raise ShareError("drop_does_not_open", upload) from exc
-        if cipher.hexdigest() != signed.get("cipher_sha256"):
-            raise ShareError("drop_ciphertext_differs", upload)
         if done.hexdigest() != sha256:
             raise ShareError("sha256_differs", upload)
         results = add_paths(vault, case, [path], builtin_registry())
@@ -273,7 +269,7 @@ class Dropper:
         pairing = Pairing(base64.urlsafe_b64decode(secret + "=" * (-len(secret) % 4)))
         device = SigningKey.generate()
         public = bytes(device.verify_key)
-        answer = _answer(http.post("/dropbox/pair", json={
+        answer = _answer(http.post("/device/pair", json={
             "grant": str(grant), "device": b64(public),
             "proof": b64(pairing.prove(grant, public))}))
         token = str(answer.pop("token"))
@@ -289,7 +285,7 @@ class Dropper:
         return {"authorization": "Drop " + self.token}
 
     def refresh(self) -> dict[str, Any]:
-        self.box = dict(_answer(self.http.get("/dropbox/box", headers=self._headers())))
+        self.box = dict(_answer(self.http.get("/device/box", headers=self._headers())))
         return self.box
 
     def drop(self, name: str, source: BinaryIO, size: int, media_type: str = "") -> uuid.UUID:
@@ -300,18 +296,23 @@ class Dropper:
 
         box = self.refresh()
         upload, key = uuid.uuid4(), secrets.token_bytes(32)
-        plain, cipher = hashlib.sha256(), hashlib.sha256()
+        plain = hashlib.sha256()
         total, number, buffer = 0, 0, bytearray()
-        for piece in sk.encrypt_stream(key, str(upload), _Hashed(source, plain)):
-            cipher.update(piece)
-            buffer += piece
-            while len(buffer) >= PART:
+        with ThreadPoolExecutor(IN_FLIGHT) as sender:  # parts on their way while more are made
+            pending: list[Future[int]] = []
+            for piece in sk.encrypt_stream(key, str(upload), _Hashed(source, plain)):
+                buffer += piece
+                while len(buffer) >= PART:
+                    number += 1
+                    if len(pending) >= IN_FLIGHT:
+                        total += pending.pop(0).result()
+                    pending.append(sender.submit(self._send, upload, number,
+                                                 bytes(buffer[:PART])))
+                    del buffer[:PART]
+            if buffer or number == 0:
                 number += 1
-                total += self._send(upload, number, bytes(buffer[:PART]))
-                del buffer[:PART]
-        if buffer or number == 0:
-            number += 1
-            total += self._send(upload, number, bytes(buffer))
+                pending.append(sender.submit(self._send, upload, number, bytes(buffer)))
+            total += sum(future.result() for future in pending)
         epoch, dropbox = int(box["epoch"]), unb64(str(box["dropbox"]))
         case = uuid.UUID(str(box["case"]))
         meta = seal_meta(dropbox, {
@@ -319,16 +320,16 @@ class Dropper:
             "name": name, "type": media_type, "size": size, "sha256": plain.hexdigest(),
             "key": b64(key)})
         entry = drop_entry(case, uuid.UUID(str(box["grant"])), upload, self.device_key,
-                           epoch, meta, cipher.hexdigest(), total,
+                           epoch, meta, total,
                            datetime.now(UTC).isoformat())
         signature = bytes(SigningKey(self.device_seed).sign(entry).signature)
         body = {"meta": b64(meta), "entry": b64(entry), "signature": b64(signature)}
         self._retrying(lambda: _answer(self.http.post(
-            f"/dropbox/uploads/{upload}/finish", headers=self._headers(), json=body)))
+            f"/device/uploads/{upload}/finish", headers=self._headers(), json=body)))
         return upload
 
     def arrived(self, upload: uuid.UUID) -> set[int]:
-        answer = _answer(self.http.get(f"/dropbox/uploads/{upload}", headers=self._headers()))
+        answer = _answer(self.http.get(f"/device/uploads/{upload}", headers=self._headers()))
         return {int(p["part"]) for p in answer["parts"]}
 
     def _send(self, upload: uuid.UUID, number: int, data: bytes) -> int:
@@ -338,7 +339,7 @@ class Dropper:
             if tried and number in self.arrived(upload):
                 return  # it arrived, only its answer was lost
             tried.append(1)
-            _answer(self.http.put(f"/dropbox/uploads/{upload}/parts/{number}",
+            _answer(self.http.put(f"/device/uploads/{upload}/parts/{number}",
                                   params={"epoch": self.box["epoch"]}, content=data,
                                   headers=self._headers()))
         self._retrying(put)
