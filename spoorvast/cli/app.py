@@ -39,6 +39,7 @@ COMMAND_MODULES: list[str] = [
     "spoorvast.cli.cmd_watch",
     "spoorvast.cli.cmd_server",
     "spoorvast.cli.cmd_share",
+    "spoorvast.cli.cmd_dropbox",
 ]
 
 
