@@ -175,3 +175,34 @@ def test_an_upload_cut_off_resumes(server: Harness, tmp_path: Path) -> None:
         item = vault.store.item_with_original(case.id or 0,
                                               hashlib.sha256(data).hexdigest())
         assert item is not None
+
+
+def test_who_may_make_grants_and_fetch_drops(server: Harness, tmp_path: Path) -> None:
+    with open_vault(tmp_path / "ann") as vault:
+        ann, shared, _ = shared_case(server, vault)
+        contributor, outsider = server.person(), server.person()
+        assert contributor.account is not None
+        shared.add_member(contributor.account, "contributor", "Cy", "adds")
+        link = drops.make_grant(shared, server.url, "phone",
+                                datetime.now(UTC) + timedelta(days=1))
+        phone = drops.Dropper.pair(device_client(server), link.url)
+        upload = phone.drop("a.txt", io.BytesIO(b"a note\n"), 7)
+        case = shared.case_id
+        for api, wanted in ((contributor, 403), (outsider, 404)):
+            for method, path in (("GET", f"/cases/{case}/dropbox/grants"),
+                                 ("GET", f"/cases/{case}/drops/{upload}"),
+                                 ("GET", f"/cases/{case}/drops/{upload}/content"),
+                                 ("POST", f"/cases/{case}/dropbox/grants/{link.grant}/revoke")):
+                kwargs = {"json": {}} if method == "POST" else {}
+                assert api.request(method, path, **kwargs).status_code == wanted, path
+        made = contributor.request("POST", f"/cases/{case}/dropbox/grants", json={
+            "grant": str(uuid.uuid4()), "pairing_key": "A" * 43 + "=", "purpose": "AAAA",
+            "expires_at": (datetime.now(UTC) + timedelta(days=1)).isoformat()})
+        assert made.json()["error"]["code"] == "role_may_not"
+        # a device's upload is its own: another paired device cannot add to or finish it
+        other = drops.Dropper.pair(device_client(server), drops.make_grant(
+            shared, server.url, "other", datetime.now(UTC) + timedelta(days=1)).url)
+        answer = other.http.put(f"/device/uploads/{upload}/parts/1", params={"epoch": 0},
+                                content=b"x", headers={"authorization": "Drop " + other.token})
+        assert answer.json()["error"]["code"] == "upload_of_another"
+        assert ann.request("GET", f"/cases/{case}/drops/{upload}").status_code == 200
