@@ -9,6 +9,12 @@ in the page, 8 MiB parts through the API), or with ``--python`` the Python devic
 (:class:`spoorvast.services.sharing.drops.Dropper`, the same protocol). Prints each
 round's throughput ratio and the median; budget: >= 0.6x the bare PUT.
 
+Measured 2026-12-07 on the loaded 2-core machine, one file of 300 MiB, median of 3
+rounds: phone page in Chromium 0.54x (rounds 0.53, 0.54, 0.58; 20-30 MiB/s: libsodium.js
+hashes and encrypts on the page's one thread, about 75 MiB/s at best here), Python
+device 0.83x (0.83, 0.63, 0.90). The page is under the budget; a Web Worker hashing
+in parallel with the encryption is the next step.
+
     PYTHONPATH=. .venv/bin/python benchmarks/drop_upload.py [--mib 300] [--rounds 3] \
         [--python]
 

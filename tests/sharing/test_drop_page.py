@@ -179,3 +179,25 @@ def test_a_revoked_grant_is_refused_on_the_phone(server: Harness, browser: Any,
         state(again, "ready")
         assert "nouveau" in again.inner_text("#status")
         context.close()
+
+
+def test_a_file_on_the_part_boundary_arrives_whole(server: Harness, browser: Any,
+                                                   tmp_path: Path) -> None:
+    exact = bytes(range(251)) * ((8 << 20) // 251) + b"\x07" * ((8 << 20) % 251)
+    assert len(exact) == 8 << 20  # one part, eight chunks, the last one final
+    (tmp_path / "exact.bin").write_bytes(exact)
+    (tmp_path / "tiny.txt").write_bytes(b"x\n")
+    with open_vault(tmp_path / "ann") as vault:
+        ann, shared, case = shared_case(server, vault)
+        link = drops.make_grant(shared, server.url, "phone",
+                                datetime.now(UTC) + timedelta(days=7))
+        context = browser.new_context(**PHONE)
+        page = context.new_page()
+        page.goto(link.url)
+        state(page, "ready")
+        page.set_input_files("#files", [str(tmp_path / "exact.bin"), str(tmp_path / "tiny.txt")])
+        sent(page, 2)
+        context.close()
+        assert len(sync.sync(vault, case, ann).dropped) == 2
+        assert {hashlib.sha256(exact).hexdigest(), hashlib.sha256(b"x\n").hexdigest()} <= \
+            originals(vault, case.id or 0)

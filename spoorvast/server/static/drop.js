@@ -125,16 +125,19 @@ async function dropFile(me, file, progress) {
   };
   await add(pushed.header);
   let offset = 0;
-  do {
-    const end = Math.min(file.size, offset + CHUNK);
-    const slice = new Uint8Array(await file.slice(offset, end).arrayBuffer());
-    sodium.crypto_hash_sha256_update(plain, slice);
-    const tag = end >= file.size ? sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL
-      : sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
-    const sealed = sodium.crypto_secretstream_xchacha20poly1305_push(pushed.state, slice, ad, tag);
-    slice.fill(0);
-    await add(sealed);
-    offset = end;
+  do { // read 8 MiB at a time (1 MiB reads cost a third of the time), seal 1 MiB chunks
+    const read = new Uint8Array(await file.slice(offset, offset + PART).arrayBuffer());
+    sodium.crypto_hash_sha256_update(plain, read);
+    for (let at = 0; at < read.length || (read.length === 0 && at === 0); at += CHUNK) {
+      const end = offset + Math.min(read.length, at + CHUNK);
+      const tag = end >= file.size ? sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL
+        : sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
+      await add(sodium.crypto_secretstream_xchacha20poly1305_push(
+        pushed.state, read.subarray(at, at + CHUNK), ad, tag));
+      if (read.length === 0) { break; }
+    }
+    read.fill(0);
+    offset += read.length;
     sent = offset;
     progress(sent, file.size);
   } while (offset < file.size);
