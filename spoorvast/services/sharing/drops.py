@@ -210,7 +210,7 @@ def _add(vault: Vault, case: Case, shared: SharedCase, upload: str, meta: dict[s
     known = vault.store.item_with_original(case.id or 0, sha256)
     if known is not None:
         return known.label
-    name = Path(str(meta["name"])).name.strip() or "drop"
+    name = safe_name(str(meta["name"]))
     done = hashlib.sha256()
     key = unb64(str(meta["key"]))
 
@@ -231,6 +231,19 @@ def _add(vault: Vault, case: Case, shared: SharedCase, upload: str, meta: dict[s
     item = vault.store.item_with_original(case.id or 0, sha256)
     assert item is not None
     return item.label
+
+
+def safe_name(name: str) -> str:
+    """A file name from a device, usable as one file in a private folder: no folder part,
+    no NUL, not '.' or '..', at most 120 characters (the extension kept)."""
+    base = Path(name.replace("\0", "").replace("\\", "/")).name.strip()
+    if base in ("", ".", ".."):
+        return "drop"
+    if len(base) > 120:
+        stem, dot, extension = base.rpartition(".")
+        keep = "." + extension[:12] if dot and stem else ""
+        base = base[:120 - len(keep)] + keep
+    return base
 
 
 def _content(shared: SharedCase, upload: str) -> Iterator[bytes]:
