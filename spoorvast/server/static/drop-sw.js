@@ -3,7 +3,7 @@
    is taken here, in memory, and handed to the page, which encrypts it; it never reaches
    the server as plaintext and is never written to a cache or to storage. */
 const CACHE = "drop-page-1";
-const PAGE = ["/drop/static/drop.js", "/drop/static/vendor/libsodium-wrappers-sumo.mjs",
+const PAGE = ["/drop/static/drop.js", "/drop/static/drop-hash.js", "/drop/static/vendor/libsodium-wrappers-sumo.mjs",
               "/drop/static/vendor/libsodium-sumo.mjs", "/drop/icon.svg"];
 let waiting = null;
 

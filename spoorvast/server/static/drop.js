@@ -11,7 +11,7 @@
    token are stored (localStorage); file bytes are never stored, and buffers are wiped.
    The ciphertext is not hashed: each chunk is authenticated by the secretstream under the
    key inside the sealed meta, whose hash the signed entry names. */
-import sodium from "libsodium-wrappers-sumo";
+import sodium from "/drop/static/vendor/libsodium-wrappers-sumo.mjs";
 
 const CHUNK = 1 << 20;
 const PART = 8 << 20;
@@ -19,6 +19,18 @@ const IN_FLIGHT = 3;
 const TEXT = JSON.parse(document.getElementById("drop-text").textContent);
 const KEY = "spoorvast-drop-device";
 const queue = [];
+const hasher = new Worker("/drop/static/drop-hash.js", {type: "module"});
+const answers = new Map();
+let asked = 0;
+hasher.onmessage = (event) => { answers.get(event.data.id)(event.data); answers.delete(event.data.id); };
+
+function ask(message, transfer = []) {
+  asked += 1;
+  const id = asked;
+  const answered = new Promise((resolve) => answers.set(id, resolve));
+  hasher.postMessage({...message, id}, transfer);
+  return answered;
+}
 let busy = false;
 
 function $(id) { return document.getElementById(id); }
@@ -98,7 +110,8 @@ async function dropFile(me, file, progress) {
   const upload = crypto.randomUUID();
   const key = sodium.crypto_secretstream_xchacha20poly1305_keygen();
   const pushed = sodium.crypto_secretstream_xchacha20poly1305_init_push(key);
-  const plain = sodium.crypto_hash_sha256_init();
+  await ask({type: "start"});
+  let hashing = Promise.resolve(); // the previous piece the worker is hashing
   const ad = sodium.from_string(upload);
   let part = new Uint8Array(PART + CHUNK + 64);
   let filled = 0, number = 0, sent = 0, total = 0;
@@ -127,7 +140,9 @@ async function dropFile(me, file, progress) {
   let offset = 0;
   do { // read 8 MiB at a time (1 MiB reads cost a third of the time), seal 1 MiB chunks
     const read = new Uint8Array(await file.slice(offset, offset + PART).arrayBuffer());
-    sodium.crypto_hash_sha256_update(plain, read);
+    await hashing; // at most one piece waits in the worker, so memory stays bounded
+    const copy = read.slice();
+    hashing = ask({type: "piece", bytes: copy}, [copy.buffer]);
     for (let at = 0; at < read.length || (read.length === 0 && at === 0); at += CHUNK) {
       const end = offset + Math.min(read.length, at + CHUNK);
       const tag = end >= file.size ? sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL
@@ -144,10 +159,12 @@ async function dropFile(me, file, progress) {
   if (filled > 0 || number === 0) { await flush(); }
   for (const sending of pending) { await sending; }
   part = null;
+  await hashing;
+  const sha256 = (await ask({type: "final"})).hex;
   const meta = sodium.crypto_box_seal(sodium.from_string(JSON.stringify({
     v: 1, case: box.case, upload, epoch: box.epoch, name: file.name || "file",
     type: file.type || "", size: file.size,
-    sha256: sodium.to_hex(sodium.crypto_hash_sha256_final(plain)), key: b64(key)})),
+    sha256, key: b64(key)})),
     unb64(box.dropbox));
   sodium.memzero(key);
   const entry = sodium.from_string(JSON.stringify({
