@@ -10,10 +10,12 @@ in the page, 8 MiB parts through the API), or with ``--python`` the Python devic
 round's throughput ratio and the median; budget: >= 0.6x the bare PUT.
 
 Measured 2026-12-07 on the loaded 2-core machine, one file of 300 MiB, median of 3
-rounds: phone page in Chromium 0.54x (rounds 0.53, 0.54, 0.58; 20-30 MiB/s: libsodium.js
-hashes and encrypts on the page's one thread, about 75 MiB/s at best here), Python
-device 0.83x (0.83, 0.63, 0.90). The page is under the budget; a Web Worker hashing
-in parallel with the encryption is the next step.
+rounds: phone page in Chromium 0.54x (rounds 0.53, 0.54, 0.58) with the hash on the
+page's thread, 0.48x (0.54, 0.48, 0.47) with it on a worker thread: the page sends 20-31
+MiB/s either way while the bare PUT varied from 36 to 66 MiB/s with the machine's load;
+the Python device 0.83x (0.83, 0.63, 0.90; 33-48 MiB/s), which is about what the API
+path (the API receives each part whole, then stores it) carries here. The page is under
+the budget.
 
     PYTHONPATH=. .venv/bin/python benchmarks/drop_upload.py [--mib 300] [--rounds 3] \
         [--python]

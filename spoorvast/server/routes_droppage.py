@@ -109,7 +109,7 @@ def _csp() -> str:
 
 @router.get("/drop")
 def page(accept_language: Accept = None, lang: str | None = None,
-         shared: str | None = None, again: str | None = None) -> Response:
+         again: str | None = None) -> Response:
     chosen = language(lang, accept_language)
     text = words(chosen)
     body = _PAGE.format(

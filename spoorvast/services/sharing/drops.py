@@ -260,7 +260,14 @@ def _content(shared: SharedCase, upload: str) -> Iterator[bytes]:
 # a device ------------------------------------------------------------------------------
 
 class Dropper:
-    """A paired device that can only add (what the phone page does, in Python)."""
+    """A paired device that can only add (what the phone page does, in Python).
+
+    It is also the seam for capture on the server (issue 31, item 3): a capture job
+    would hold a drop-box grant of its own (made by the advocate who asks for the
+    capture), run the capture in a fresh profile into a private in-memory folder, and
+    :meth:`drop` its result at once, keeping nothing. Not built yet: the job itself, and
+    a one-file form of a web capture (its several originals as one bundle that intake
+    reads back as one capture item), since a drop carries one file."""
 
     def __init__(self, http: httpx.Client, device_seed: bytes, token: str,
                  box: dict[str, Any]) -> None:
