@@ -179,7 +179,9 @@ def s3_server() -> Iterator[S3]:
             f"-volume.port.grpc={v_grpc}", "-filer", f"-filer.port={filer}",
             f"-filer.port.grpc={f_grpc}", f"-filer.localSocket={root / 'filer.sock'}",
             "-s3", f"-s3.port={s3}", f"-s3.port.grpc={s_grpc}", f"-s3.config={config}",
-            f"-metricsPort={metrics}", "-master.volumeSizeLimitMB=64", "-volume.max=50"]
+            f"-metricsPort={metrics}", "-master.volumeSizeLimitMB=64", "-volume.max=50",
+            # the Iceberg and Lance listeners have fixed ports: two stores at once collide
+            "-s3.port.iceberg=0", "-s3.port.lance=0"]
     log = (root / "log").open("wb")
     proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=root,
                             start_new_session=True)
