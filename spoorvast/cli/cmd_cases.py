@@ -21,9 +21,10 @@ def register(app: typer.Typer) -> None:
     group.command("new", help=_("Start a new case and make it the current one."))(new)
     group.command("list", help=_("List the cases."))(list_cases)
     group.command("use", help=_("Make another case the current one."))(use)
-    from spoorvast.cli import cmd_share  # share, invite, join, sync, members, access, remove
+    from spoorvast.cli import cmd_dropbox, cmd_share  # share, join, sync, …; dropbox
 
     cmd_share.add_case_commands(group)
+    cmd_dropbox.add_case_commands(group)
     app.add_typer(group, name="case")
 
 

@@ -198,6 +198,11 @@ def sync(ctx: typer.Context, case_id: CaseOpt = None) -> None:
         report = sharing.sync(vault, case, api)
     output.line(_("Received: {received}. Sent: {sent}.").format(
         received=len(report.pulled), sent=report.pushed))
+    if report.dropped:
+        output.line(_("From the drop box: {labels}.").format(labels=", ".join(report.dropped)))
+    for upload, code in report.drops_refused:
+        output.error(_("A drop does not check and was not added ({code}, {upload}); it "
+                       "stays on the server.").format(code=code, upload=upload[:8]))
     if report.skipped:
         output.line(ngettext(
             "{count} item with more than one original (a web capture) is not shared yet.",

@@ -14,7 +14,14 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
-from spoorvast.server import routes_accounts, routes_blobs, routes_cases, routes_records
+from spoorvast.server import (
+    routes_accounts,
+    routes_blobs,
+    routes_cases,
+    routes_dropbox,
+    routes_droppage,
+    routes_records,
+)
 from spoorvast.server.access import ApiError
 from spoorvast.server.state import ServerState
 
@@ -24,7 +31,8 @@ LOG = logging.getLogger("spoorvast.server")
 def create_app(state: ServerState) -> FastAPI:
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.state.server = state
-    for module in (routes_accounts, routes_cases, routes_records, routes_blobs):
+    for module in (routes_accounts, routes_cases, routes_records, routes_blobs,
+                   routes_dropbox, routes_droppage):
         app.include_router(module.router)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _bad_request)

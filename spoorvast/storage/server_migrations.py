@@ -130,4 +130,42 @@ CREATE TABLE invitations (
     expires_at timestamptz NOT NULL
 );
 """),
+    ("0003_dropbox", """
+CREATE TABLE drop_grants (
+    id uuid PRIMARY KEY,
+    case_id uuid NOT NULL REFERENCES cases,
+    granted_by uuid NOT NULL REFERENCES accounts,
+    pairing_key bytea NOT NULL,
+    purpose bytea NOT NULL,
+    expires_at timestamptz NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    revoked_at timestamptz,
+    device_key bytea,
+    token_hash bytea UNIQUE,
+    paired_at timestamptz
+);
+CREATE INDEX drop_grants_case ON drop_grants (case_id);
+CREATE TABLE drops (
+    case_id uuid NOT NULL REFERENCES cases,
+    upload_id uuid NOT NULL,
+    grant_id uuid NOT NULL REFERENCES drop_grants,
+    epoch integer NOT NULL,
+    object_key text NOT NULL UNIQUE,
+    s3_upload text,
+    meta bytea,
+    size bigint,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    dropped_at timestamptz,
+    PRIMARY KEY (case_id, upload_id)
+);
+CREATE TABLE drop_parts (
+    case_id uuid NOT NULL,
+    upload_id uuid NOT NULL,
+    part integer NOT NULL,
+    etag text NOT NULL,
+    size bigint NOT NULL,
+    PRIMARY KEY (case_id, upload_id, part),
+    FOREIGN KEY (case_id, upload_id) REFERENCES drops
+);
+"""),
 ]

@@ -44,6 +44,7 @@ from spoorvast.services.sharing.chain import (
     check_record,
     verify_chain,
 )
+from spoorvast.services.sharing.drops import receive_drops
 from spoorvast.storage import scratch
 from spoorvast.storage.base import case_chain
 from spoorvast.storage.sharing_keys import Identity, PublicIdentity, fingerprint_words
@@ -85,6 +86,8 @@ class SyncReport:
     skipped: int = 0  # items not shared (more than one original)
     notes: int = 0
     rotated: int = 0  # readers whose grant ended: a new key made for the others
+    dropped: list[str] = field(default_factory=list)  # labels of items from drop boxes
+    drops_refused: list[tuple[str, str]] = field(default_factory=list)  # (upload, why)
 
 
 def identity(vault: Vault) -> Identity:
@@ -175,6 +178,8 @@ def sync(vault: Vault, case: Case, api: Api, progress: Progress | None = None
     if link.role != "contributor":
         entries = _checked_chain(vault, case, shared, link)
         _pull(vault, case, shared, link, entries, report, progress)
+        drops = receive_drops(vault, case, shared, entries)
+        report.dropped, report.drops_refused = drops.received, drops.refused
     _push(vault, case, shared, link, report, progress)
     save_link(vault, case, link)
     return report

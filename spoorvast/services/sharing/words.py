@@ -76,7 +76,8 @@ def access_lines(vault: Vault, case: Case, entries: list[ChainEntry]) -> list[st
     """One sentence per access entry the server signed (fetches, exports, grants)."""
     lines = []
     for entry in entries:
-        if entry.signer is not None and entry.fields.get("action") not in ("grant", "revoke"):
+        if entry.signer is not None and entry.fields.get("action") not in (
+                "grant", "revoke", "dropbox_grant", "dropbox_revoke"):
             continue  # an item added (its author signed it)
         fields = entry.fields
         moment = when(case, datetime.fromisoformat(str(fields["at"])))
@@ -102,6 +103,8 @@ def _sentence(vault: Vault, case: Case, fields: dict[str, object], moment: str) 
             who=member, role=role_word(str(fields.get("role"))), when=moment)
     if action == "revoke":
         return _("{who} was removed on {when}").format(who=member, when=moment)
+    if isinstance(action, str) and action.startswith("drop"):
+        return _drop_sentence(vault, case, fields, actor, moment)
     if action == "expire":
         return _("The access of {who} ended (expired) on {when}").format(
             who=member, when=moment)
@@ -135,3 +138,27 @@ def authors(vault: Vault, case: Case, entries: list[ChainEntry]
     roles = {str(m["account"]): str(m["role"]) for m in kept_members(vault, case)}
     return [(e.pos, author(vault, case, e.signer, roles), action_word(e.fields.get("action")))
             for e in entries]
+
+
+def _drop_sentence(vault: Vault, case: Case, fields: dict[str, object], actor: str,
+                   moment: str) -> str:
+    """The drop box's entries: links made and ended, phones paired, drops and fetches."""
+    action, link = fields.get("action"), str(fields.get("grant", ""))[:8]
+    upload = str(fields.get("upload") or fields.get("subject") or "")
+    item = vault.store.setting(setting_key(case, "drop", upload)) or _("an item")
+    if action == "dropbox_grant":
+        return _("{who} made drop-box link {link} on {when}").format(
+            who=_who(vault, case, fields.get("author")), link=link, when=moment)
+    if action == "dropbox_revoke":
+        return _("{who} ended drop-box link {link} on {when}").format(
+            who=_who(vault, case, fields.get("author")), link=link, when=moment)
+    if action == "dropbox_paired":
+        return _("A phone was paired with drop-box link {link} on {when}").format(
+            link=link, when=moment)
+    if action == "drop":
+        return _("{item} was dropped through drop-box link {link} on {when}").format(
+            item=item, link=link, when=moment)
+    if action == "drop_fetch":
+        return _("{who} opened {item} (from the drop box) on {when}").format(
+            who=actor, item=item, when=moment)
+    return ""
