@@ -288,13 +288,13 @@ def test_sniffing_reads_a_bounded_head(
     write: Callable[[str, bytes], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[int] = []
-    real = magic.from_buffer
+    real = magic.Magic.from_buffer  # each thread's handle (media._magic)
 
-    def spy(buffer: bytes, mime: bool = False) -> str:
+    def spy(self: magic.Magic, buffer: bytes) -> str:
         seen.append(len(buffer))
-        return str(real(buffer, mime=mime))
+        return str(real(self, buffer))
 
-    monkeypatch.setattr(magic, "from_buffer", spy)
+    monkeypatch.setattr(magic.Magic, "from_buffer", spy)
     assert sniff_media_type(write("long.txt", b"plain words\n" * 100_000)) == "text/plain"
     assert seen == [media.SNIFF_BYTES]
     assert media.SNIFF_BYTES <= 16 * 1024
