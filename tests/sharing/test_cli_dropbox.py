@@ -14,7 +14,7 @@ import pytest
 from spoorvast.services.sharing import drops
 from spoorvast.services.sharing.api import ServerRefused
 from tests.conftest import Cli
-from tests.sharing.conftest import Harness
+from tests.sharing.conftest import OPERATOR_TOKEN, Harness
 
 pytestmark = pytest.mark.slow
 
@@ -24,9 +24,11 @@ def test_a_phone_link_from_the_command_line(server: Harness, cli: Cli, tmp_path:
     ann = ["--vault", str(tmp_path / "ann")]
     assert cli(*ann, "init").code == 0
     assert cli(*ann, "case", "new", "Berichten van X", "--lang", "en").code == 0
-    account = re.search(r"account: (\S+)", cli(*ann, "case", "join", server.url).out)
+    account = re.search(r"account: (\S+)", cli(
+        *ann, "case", "join", server.url, "--operator-token", OPERATOR_TOKEN).out)
     org = re.search(r"Organisation (\S+)", cli(*ann, "org", "create", "--server",
-                                                 server.url).out)
+                                                 server.url, "--operator-token",
+                                                 OPERATOR_TOKEN).out)
     assert account and org
     assert cli(*ann, "org", "grant", "--server", server.url, org[1], account[1],
                "client").code == 0

@@ -51,10 +51,12 @@ def test_the_forms_in_dutch(start_app: StartApp, chromium: Any) -> None:
     page.goto(f"{base}/parties")
     page.select_option("#party-role", "victim")
     page.fill("#party-name", "Ikzelf")
-    page.click("#add-party")
+    with page.expect_navigation():  # the form posts and the page comes back
+        page.click("#add-party")
     page.select_option("#party-role", "suspect")
     page.fill("#party-name", "Kevin")
-    page.click("#add-party")
+    with page.expect_navigation():
+        page.click("#add-party")
     page.select_option("#id-party", label="Kevin (verdachte)")
     page.select_option("#id-kind", "email")
     page.fill("#id-value", "kevin@example.net")
