@@ -117,7 +117,8 @@ def _scan(since: float, out: Path, vault: Path) -> list[Path]:
 
 def _kill_at(argv: tuple[str, ...], fraction: float, full: float) -> tuple[int, int]:
     """Start ``argv``, wait until its work has begun (its scratch folder exists), then
-    kill it after ``fraction`` of the rest of a full run's time."""
+    kill it after ``fraction`` of the rest of a full run's time. Returns the pid and how
+    many scratch folders it had when it was killed."""
     start = time.monotonic()
     child = _spoorvast(*argv)
     # a loaded machine can take longer than the timed runs to get there: wait for the
@@ -127,10 +128,13 @@ def _kill_at(argv: tuple[str, ...], fraction: float, full: float) -> tuple[int, 
     begun = time.monotonic() - start
     time.sleep(max(0.0, fraction * (full - begun)))
     assert child.poll() is None, "finished before the kill: the test lost its moment"
+    # counted at the kill: afterwards any spoorvast start (another test process's, in
+    # parallel runs) may already have swept the dead run's folder
+    had = len(_owned_by(child.pid))
     child.send_signal(signal.SIGKILL)
     child.wait(30)
     _gone(child.pid)
-    return child.pid, len(_owned_by(child.pid))
+    return child.pid, had
 
 
 def _timed(argv: tuple[str, ...]) -> float:
