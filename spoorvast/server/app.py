@@ -15,11 +15,14 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
 from spoorvast.server import (
+    routes_account_page,
     routes_accounts,
     routes_blobs,
     routes_cases,
     routes_dropbox,
     routes_droppage,
+    routes_oidc,
+    routes_passkeys,
     routes_records,
 )
 from spoorvast.server.access import ApiError
@@ -32,7 +35,8 @@ def create_app(state: ServerState) -> FastAPI:
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.state.server = state
     for module in (routes_accounts, routes_cases, routes_records, routes_blobs,
-                   routes_dropbox, routes_droppage):
+                   routes_dropbox, routes_droppage, routes_passkeys, routes_oidc,
+                   routes_account_page):
         app.include_router(module.router)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _bad_request)

@@ -6,11 +6,12 @@ import hashlib
 import os
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from nacl.signing import SigningKey
 
+from spoorvast.server.login_settings import LoginSettings
 from spoorvast.storage.objects_s3 import ObjectStore, S3Settings
 from spoorvast.storage.server_pg import ServerStore
 
@@ -23,6 +24,7 @@ class ServerSettings:
     s3: S3Settings
     key_file: Path
     operator_token: str | None = None  # lets accounts and organisations be made
+    logins: LoginSettings = field(default_factory=LoginSettings)  # passkeys, OIDC
 
     @classmethod
     def from_env(cls, database_url: str | None = None, key_file: Path | None = None
@@ -34,7 +36,8 @@ class ServerSettings:
                         env.get("SPOORVAST_S3_ACCESS_KEY"), env.get("SPOORVAST_S3_SECRET_KEY"),
                         public_endpoint=env.get("SPOORVAST_S3_PUBLIC_ENDPOINT") or None)
         key = key_file or Path(env.get("SPOORVAST_SERVER_KEY_FILE", "spoorvast-server.key"))
-        return cls(url, s3, key, env.get("SPOORVAST_SERVER_OPERATOR_TOKEN") or None)
+        return cls(url, s3, key, env.get("SPOORVAST_SERVER_OPERATOR_TOKEN") or None,
+                   LoginSettings.from_env(env))
 
 
 def load_server_key(path: Path) -> SigningKey:
@@ -55,6 +58,7 @@ class ServerState:
     key: SigningKey
     fan_out: FanOut | None = None  # None: notices are written inline (no worker)
     operator: bytes | None = None  # SHA-256 of the operator token; None: there is none
+    logins: LoginSettings = field(default_factory=LoginSettings)
 
     @property
     def verify_key(self) -> bytes:
@@ -67,4 +71,5 @@ def open_state(settings: ServerSettings, fan_out: FanOut | None = None) -> Serve
                         lambda body: bytes(key.sign(body).signature))
     operator = hashlib.sha256(settings.operator_token.encode()).digest() \
         if settings.operator_token else None
-    return ServerState(store, ObjectStore(settings.s3), key, fan_out, operator)
+    return ServerState(store, ObjectStore(settings.s3), key, fan_out, operator,
+                       settings.logins)

@@ -168,4 +168,33 @@ CREATE TABLE drop_parts (
     FOREIGN KEY (case_id, upload_id) REFERENCES drops
 );
 """),
+    ("0007_logins", """
+CREATE TABLE passkeys (
+    credential_id bytea PRIMARY KEY,
+    account_id uuid NOT NULL REFERENCES accounts,
+    public_key bytea NOT NULL,
+    sign_count bigint NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    used_at timestamptz
+);
+CREATE INDEX passkeys_account ON passkeys (account_id);
+CREATE TABLE login_steps (
+    key_hash bytea PRIMARY KEY,
+    kind text NOT NULL CHECK (kind IN ('passkey_enrol', 'passkey_register',
+                                       'passkey_login', 'oidc_link', 'oidc_state')),
+    account_id uuid REFERENCES accounts,
+    org_id uuid REFERENCES orgs,
+    data bytea NOT NULL,
+    expires_at timestamptz NOT NULL
+);
+CREATE TABLE oidc_links (
+    issuer text NOT NULL,
+    subject text NOT NULL,
+    account_id uuid NOT NULL REFERENCES accounts,
+    org_id uuid NOT NULL REFERENCES orgs,
+    linked_by uuid NOT NULL REFERENCES accounts,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (issuer, subject)
+);
+"""),
 ]

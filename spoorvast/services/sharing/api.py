@@ -126,6 +126,23 @@ class Api:
     def notices(self) -> list[dict[str, Any]]:
         return list(self._call("GET", "/notices"))
 
+    # browser logins (passkeys, OIDC): links for a browser, made while logged in ----------
+
+    def passkey_link(self) -> str:
+        """A one-use link (10 minutes) that lets a browser add a passkey to this account."""
+        return str(self._call("POST", "/auth/passkeys/enrolment")["url"])
+
+    def oidc_link(self, org: uuid.UUID, account: uuid.UUID | None = None) -> str:
+        """A one-use link (7 days) that ties the organisation login it comes back with
+        to *account* (this one by default; another member's: the org admin's)."""
+        return str(self._call("POST", f"/orgs/{org}/oidc/invitations", json={
+            "account": str(account or self.account)})["url"])
+
+    def link_oidc_subject(self, org: uuid.UUID, account: uuid.UUID, subject: str) -> None:
+        """Tie the org's identity provider's *subject* to an account (the org admin's)."""
+        self._call("POST", f"/orgs/{org}/oidc/links",
+                   json={"account": str(account), "subject": subject})
+
     # cases and members ------------------------------------------------------------------
 
     def create_case(self, case: uuid.UUID, org: uuid.UUID, title: bytes, dropbox: bytes,
