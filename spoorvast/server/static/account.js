@@ -146,6 +146,7 @@ $("logout").addEventListener("click", async () => {
   show(); say(text.logged_out);
 });
 
+window.addEventListener("hashchange", show);
 if (data.passkeys && !window.PublicKeyCredential) {
   data.passkeys = false;
   say(text.unsupported);
