@@ -66,6 +66,9 @@ def register(app: typer.Typer) -> None:
     org.command("grant", help=_("Give an account a role in an organisation."))(org_grant)
     org.command("invite", help=_("Make a one-use invitation to make an account with a role "
                                  "in an organisation."))(org_invite)
+    from spoorvast.cli.cmd_logins import add_org_commands
+
+    add_org_commands(org)  # passkey and OIDC links for a browser
     app.add_typer(org, name="org")
 
 

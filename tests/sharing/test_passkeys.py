@@ -9,7 +9,9 @@ party id must be a host name, and localhost is a secure context over plain HTTP)
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,7 +21,8 @@ import pytest
 from spoorvast.server.login_settings import LoginSettings
 from spoorvast.services.sharing.api import Api
 from spoorvast.services.sharing.case import SharedCase
-from tests.sharing.conftest import Harness
+from tests.conftest import Cli
+from tests.sharing.conftest import OPERATOR_TOKEN, Harness
 from tests.web.conftest import CHROMIUM
 
 pytestmark = pytest.mark.slow
@@ -212,3 +215,27 @@ def test_passkeys_are_off_without_a_public_url(server: Harness) -> None:
     with call(server.url) as anonymous:
         answer = anonymous.post("/auth/passkeys/login/options")
     assert answer.status_code == 404 and answer.json()["error"]["code"] == "passkeys_off"
+
+
+def test_the_app_makes_the_link_the_browser_uses(server: Harness, site: str, browser: Any,
+                                                 cli: Cli, tmp_path: Path, vault_dir: Path
+                                                 ) -> None:
+    vault = ["--vault", str(tmp_path / "member")]
+    assert cli(*vault, "init").code == 0
+    joined = cli(*vault, "case", "join", server.url, "--operator-token", OPERATOR_TOKEN)
+    account = re.search(r"account: (\S+)", joined.out)
+    assert account, joined.err
+    made = cli(*vault, "org", "passkey-link", "--server", server.url)
+    assert made.code == 0, made.err
+    link = re.search(r"(http://localhost:\d+/account#enrol=\S+)", made.out)
+    assert link, made.out
+    page, _cdp, _authenticator = device(browser, "de-BE")
+    page.goto(link[1])
+    wait(page, "body[data-state=enrol]")
+    page.click("#add")
+    wait(page, "body[data-result=added]")
+    page.click("#passkey")
+    wait(page, "body[data-state=in]")
+    assert token_of(page)["account"] == account[1]
+    assert "angemeldet" in page.inner_text("#who")
+    page.context.close()
