@@ -62,10 +62,24 @@ class LoginSettings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> LoginSettings:
         env = os.environ if env is None else env
         public = env.get("SPOORVAST_PUBLIC_URL") or None
-        if public and urlsplit(public).scheme not in ("https", "http"):
-            raise LoginSettingsError(_("SPOORVAST_PUBLIC_URL must start with https://."))
-        return cls(public, env.get("SPOORVAST_WEBAUTHN_RP_ID") or None,
-                   env.get("SPOORVAST_WEBAUTHN_RP_NAME") or "spoorvast", _oidc(env))
+        rp_id = env.get("SPOORVAST_WEBAUTHN_RP_ID") or None
+        if public:
+            _check_public(public, rp_id)
+        return cls(public, rp_id, env.get("SPOORVAST_WEBAUTHN_RP_NAME") or "spoorvast",
+                   _oidc(env))
+
+
+def _check_public(public: str, rp_id: str | None) -> None:
+    """Browsers allow passkeys only on https (or plain http to this machine itself), for
+    a relying party that is the host or a domain above it."""
+    parts = urlsplit(public)
+    host = parts.hostname or ""
+    if not host or not (parts.scheme == "https" or (
+            parts.scheme == "http" and host in ("localhost", "127.0.0.1"))):
+        raise LoginSettingsError(_("SPOORVAST_PUBLIC_URL must start with https://."))
+    if rp_id and host != rp_id and not host.endswith("." + rp_id):
+        raise LoginSettingsError(_("SPOORVAST_WEBAUTHN_RP_ID must be the host name of "
+                                   "SPOORVAST_PUBLIC_URL or a domain above it."))
 
 
 def _oidc(env: Mapping[str, str]) -> OidcSettings | None:

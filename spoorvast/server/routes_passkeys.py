@@ -127,7 +127,7 @@ def register(body: Answer, state: State) -> dict[str, object]:
         verified = verify_registration_response(
             credential=credential, expected_challenge=challenge, expected_rp_id=rp_id,
             expected_origin=origin, require_user_verification=True)
-    except WebAuthnException as exc:
+    except (WebAuthnException, ValueError, TypeError, KeyError) as exc:
         raise ApiError(401, "passkey_refused") from exc
     if not _logins(state).add_passkey(verified.credential_id, step.account_id,
                                       verified.credential_public_key, verified.sign_count):
@@ -161,7 +161,7 @@ def login(body: Answer, state: State) -> dict[str, object]:
             credential=credential, expected_challenge=challenge, expected_rp_id=rp_id,
             expected_origin=origin, credential_public_key=known.public_key,
             credential_current_sign_count=known.sign_count, require_user_verification=True)
-    except WebAuthnException as exc:
+    except (WebAuthnException, ValueError, TypeError, KeyError) as exc:
         raise ApiError(401, "login_refused") from exc
     if not logins.use_passkey(known.credential_id, known.sign_count, verified.new_sign_count):
         raise ApiError(401, "login_refused")

@@ -239,3 +239,22 @@ def test_the_app_makes_the_link_the_browser_uses(server: Harness, site: str, bro
     assert token_of(page)["account"] == account[1]
     assert "angemeldet" in page.inner_text("#who")
     page.context.close()
+
+
+MALFORMED: list[dict[str, Any]] = [
+    {}, {"id": 1}, {"id": "!!", "rawId": "!!", "type": "public-key", "response": {}},
+    {"id": "AAAA", "rawId": "AAAA", "type": "public-key",
+     "response": {"clientDataJSON": "not base64url!", "authenticatorData": "AAAA",
+                  "signature": "AAAA", "attestationObject": "AAAA"}},
+    {"id": "AAAA", "rawId": "AAAA", "type": "public-key",
+     "response": {"clientDataJSON": "eyJ9", "authenticatorData": "AAAA",
+                  "signature": "AAAA", "attestationObject": "AAAA"}},
+]
+
+
+def test_malformed_answers_are_refused_without_a_crash(server: Harness, site: str) -> None:
+    with call(site) as anonymous:
+        for credential in MALFORMED:
+            for path in ("/auth/passkeys/login", "/auth/passkeys/register"):
+                answer = anonymous.post(path, json={"credential": credential})
+                assert answer.status_code == 401, (path, credential, answer.text)
