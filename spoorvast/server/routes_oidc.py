@@ -44,6 +44,7 @@ router = APIRouter()
 STATE_TTL = timedelta(minutes=10)
 LINK_TTL = timedelta(days=7)
 COOKIE = "sv_oidc"
+PENDING_CAP = 10_000  # OIDC logins begun and not finished, at most, at once
 _clients: dict[tuple[str, str, str], OidcClient] = {}
 _clients_lock = threading.Lock()
 
@@ -80,7 +81,9 @@ def start(state: State, link: str | None = None, lang: str | None = None,
         return account_page(state, chosen, {"error": exc.code})
     data = json.dumps({"nonce": started.nonce, "verifier": started.verifier,
                        "link": link, "lang": chosen}).encode()
-    LoginStore(state.store).add_step(started.state.encode(), "oidc_state", STATE_TTL, data)
+    if not LoginStore(state.store).add_step(started.state.encode(), "oidc_state", STATE_TTL,
+                                            data, cap=PENDING_CAP):
+        return account_page(state, chosen, {"error": "busy"})
     response = RedirectResponse(started.url, status_code=303)
     response.set_cookie(COOKIE, started.state, max_age=int(STATE_TTL.total_seconds()),
                         path="/account/oidc", httponly=True, samesite="lax",

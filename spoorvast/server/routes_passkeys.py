@@ -56,6 +56,7 @@ router = APIRouter()
 CHALLENGE_TTL = timedelta(minutes=2)
 ENROL_TTL = timedelta(minutes=10)
 MAX_CREDENTIAL = 64 * 1024  # bytes of JSON: a passkey's answer is a few hundred
+PENDING_CAP = 10_000  # logins begun by anyone and not finished, at most, at once
 
 
 class Enrol(BaseModel):
@@ -141,7 +142,9 @@ def login_options(state: State) -> dict[str, Any]:
     rp_id, _origin = _party(state)
     options = generate_authentication_options(
         rp_id=rp_id, user_verification=UserVerificationRequirement.REQUIRED)
-    _logins(state).add_step(options.challenge, "passkey_login", CHALLENGE_TTL)
+    if not _logins(state).add_step(options.challenge, "passkey_login", CHALLENGE_TTL,
+                                   cap=PENDING_CAP):
+        raise ApiError(429, "busy")
     return options_to_json_dict(options)
 
 

@@ -63,12 +63,21 @@ class LoginStore:
     # single-use steps ---------------------------------------------------------------
 
     def add_step(self, value: bytes, kind: str, ttl: timedelta, data: bytes = b"",
-                 account: uuid.UUID | None = None, org: uuid.UUID | None = None) -> None:
+                 account: uuid.UUID | None = None, org: uuid.UUID | None = None,
+                 cap: int | None = None) -> bool:
+        """Keep the step; False (nothing kept) when *cap* steps of its kind are pending
+        already (steps anyone may start, so a flood cannot grow the table)."""
         assert kind in STEP_KINDS
         with self.store._tx() as conn:
             conn.execute("DELETE FROM login_steps WHERE expires_at < now()")
+            if cap is not None:
+                row = conn.execute("SELECT count(*) FROM login_steps WHERE kind = %s",
+                                   (kind,)).fetchone()
+                if row is not None and int(row[0]) >= cap:
+                    return False
             conn.execute("INSERT INTO login_steps VALUES (%s, %s, %s, %s, %s, %s)",
                          (step_hash(value), kind, account, org, data, now() + ttl))
+        return True
 
     def take_step(self, value: bytes, kind: str) -> Step | None:
         """The step, used up; None when unknown, of another kind, used or expired."""

@@ -258,3 +258,14 @@ def test_malformed_answers_are_refused_without_a_crash(server: Harness, site: st
             for path in ("/auth/passkeys/login", "/auth/passkeys/register"):
                 answer = anonymous.post(path, json={"credential": credential})
                 assert answer.status_code == 401, (path, credential, answer.text)
+
+
+def test_logins_begun_by_anyone_are_capped(server: Harness, site: str,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from spoorvast.server import routes_passkeys
+
+    monkeypatch.setattr(routes_passkeys, "PENDING_CAP", 3)
+    with call(site) as anonymous:
+        codes = [anonymous.post("/auth/passkeys/login/options").status_code
+                 for _ in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
