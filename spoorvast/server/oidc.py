@@ -24,7 +24,7 @@ import threading
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 import httpx
 from joserfc import jwt
@@ -98,7 +98,9 @@ class OidcClient:
     def exchange(self, code: str, verifier: str) -> str:
         data = {"grant_type": "authorization_code", "code": code,
                 "redirect_uri": self.redirect_uri, "code_verifier": verifier}
-        auth = (self.settings.client_id, self.settings.client_secret)
+        # client_secret_basic: each part form-encoded first (RFC 6749, section 2.3.1)
+        auth = (quote_plus(self.settings.client_id, safe=""),
+                quote_plus(self.settings.client_secret, safe=""))
         answer = _fetch("POST", self.provider().token_endpoint, data=data, auth=auth)
         token = answer.get("id_token")
         if not isinstance(token, str):

@@ -19,6 +19,7 @@ secret in their own app, which no browser login ever sees.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import timedelta
 from typing import Annotated, Any
@@ -82,7 +83,7 @@ def _logins(state: ServerState) -> LoginStore:
 def enrolment(me: Me, state: State) -> dict[str, object]:
     """A one-use code that lets a browser add a passkey to the caller's account."""
     _party(state)
-    code = uuid.uuid4().hex + uuid.uuid4().hex
+    code = secrets.token_urlsafe(32)
     _logins(state).add_step(code.encode(), "passkey_enrol", ENROL_TTL, account=me)
     return {"code": code, "expires_in": int(ENROL_TTL.total_seconds()),
             "url": f"{state.logins.origin}/account#enrol={code}"}

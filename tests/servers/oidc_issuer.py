@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, unquote_plus, urlencode, urlsplit
 
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
@@ -99,13 +99,19 @@ def _handler(issuer: Issuer) -> type[BaseHTTPRequestHandler]:
             self.send_header("content-length", "0")
             self.end_headers()
 
+        def _client(self) -> tuple[str, str] | None:
+            """HTTP Basic with each part form-encoded first (RFC 6749, section 2.3.1)."""
+            scheme, _, value = (self.headers.get("authorization") or "").partition(" ")
+            if scheme != "Basic":
+                return None
+            name, _, secret = base64.b64decode(value).decode().partition(":")
+            return unquote_plus(name), unquote_plus(secret)
+
         def do_POST(self) -> None:
             length = int(self.headers.get("content-length", "0"))
             form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
             issuer.token_requests.append(form)
-            expected = base64.b64encode(
-                f"{issuer.client_id}:{issuer.client_secret}".encode()).decode()
-            if self.headers.get("authorization") != "Basic " + expected:
+            if self._client() != (issuer.client_id, issuer.client_secret):
                 self._json(401, {"error": "invalid_client"})
                 return
             kept = issuer.codes.pop(form.get("code", ""), None)
@@ -124,7 +130,7 @@ def _handler(issuer: Issuer) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def oidc_issuer(client_id: str = "spoorvast", client_secret: str = "s3cret-for-tests"
+def oidc_issuer(client_id: str = "spoorvast", client_secret: str = "s3cret: for/tests+%"
                 ) -> Iterator[Issuer]:
     key = RSAKey.generate_key(2048, parameters={"kid": "k1"})
     server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
