@@ -54,6 +54,10 @@ class LinkSubject(BaseModel):
     subject: str
 
 
+class Subject(BaseModel):
+    subject: str
+
+
 class LinkInvite(BaseModel):
     account: uuid.UUID
 
@@ -166,6 +170,16 @@ def link_subject(org: uuid.UUID, body: LinkSubject, me: Me, state: State
         raise ApiError(422, "bad_subject")
     if not LoginStore(state.store).link(settings.issuer, body.subject, body.account, org, me):
         raise ApiError(409, "linked_already")
+    return {"ok": True}
+
+
+@router.post("/orgs/{org}/oidc/unlink")
+def unlink_subject(org: uuid.UUID, body: Subject, me: Me, state: State) -> dict[str, bool]:
+    """The org admin ends a link the org made (someone left the organisation)."""
+    settings, _client = _settings(state)
+    org_role(state.store, org, me, frozenset({"admin"}))
+    if not LoginStore(state.store).unlink(settings.issuer, body.subject, org):
+        raise ApiError(404, "no_such_link")
     return {"ok": True}
 
 

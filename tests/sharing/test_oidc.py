@@ -10,6 +10,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -20,6 +21,7 @@ from spoorvast.server.login_settings import LoginSettings, OidcSettings
 from spoorvast.services.sharing.api import Api, ServerRefused
 from tests.servers.oidc_issuer import Issuer, oidc_issuer
 from tests.sharing.conftest import Harness
+from tests.web.conftest import CHROMIUM
 
 DATA = re.compile(r'<script type="application/json" id="account-data">(.*?)</script>', re.S)
 
@@ -96,6 +98,12 @@ def test_linked_identity_logs_in_with_pkce_state_and_nonce(world: World) -> None
     assert api.get(f"/orgs/{world.other_org}/cases").status_code == 404  # org B: nothing
     assert api.post("/auth/logout").status_code == 200
     assert api.get("/notices").status_code == 401
+    subject = {"subject": world.issuer.subject}
+    other = world.other_admin.request("POST", f"/orgs/{world.org}/oidc/unlink", json=subject)
+    assert other.status_code == 404  # org B's admin ends nothing of org A
+    ended = world.admin.request("POST", f"/orgs/{world.org}/oidc/unlink", json=subject)
+    assert ended.status_code == 200
+    assert world.login() == {"error": "not_linked"}
 
 
 def test_unknown_identity_gets_nothing_and_no_account_is_made(world: World) -> None:
@@ -172,3 +180,28 @@ def test_wrong_or_replayed_state_is_refused(world: World) -> None:
     back = httpx.get(start.headers["location"]).headers["location"]
     assert result(second.get(back.replace("state=", "state=x"))) == {
         "error": "state_refused"}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield launched
+        launched.close()
+
+
+def test_the_page_logs_in_through_the_issuer(world: World, browser: Any) -> None:
+    assert world.member.account is not None
+    world.admin.link_oidc_subject(world.org, world.member.account, world.issuer.subject)
+    page = browser.new_page(locale="fr-BE")
+    page.goto(world.server.url + "/account")
+    page.locator("body[data-state=out]").wait_for(state="attached")
+    page.click("#oidc")  # to the issuer and back, as a browser follows redirects
+    page.locator("body[data-state=in]").wait_for(state="attached", timeout=30_000)
+    kept = json.loads(page.evaluate("() => sessionStorage.getItem('spoorvast-token')"))
+    assert kept["account"] == str(world.member.account)
+    assert page.url == world.server.url + "/account"  # no code or state left in it
+    assert "connecté" in page.inner_text("#who")
+    page.close()
