@@ -10,8 +10,8 @@ for an account, whoever holds an invitation an org admin made (one use, 7 days b
 default; the account gets the invitation's org role). A server started without an
 operator token makes accounts by invitation only and organisations not at all.
 
-Passkeys (WebAuthn) and OIDC are later ways to get the same token: a new route that ends
-in :func:`_issue_token` is all they need.
+Passkeys (WebAuthn, ``routes_passkeys``) and OIDC (``routes_oidc``) are the browser's
+ways to get the same token: their routes end in :func:`_issue_token`.
 """
 
 from __future__ import annotations
