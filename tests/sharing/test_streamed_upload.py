@@ -120,3 +120,11 @@ def test_a_big_part_passes_through_in_bounded_memory(server: Harness) -> None:
     assert peak < 8 * MiB  # read whole, the part alone would be 24 MiB
     victim.complete(case.case_id, blob)
     assert b"".join(victim.get_blob(case.case_id, blob)) == piece * count
+
+
+def test_a_streamed_blob_is_sent_again_after_an_ended_login(server: Harness) -> None:
+    victim, case = case_of(server)
+    blob, pieces = uuid.uuid4(), [os.urandom(MiB), os.urandom(MiB // 3)]
+    victim._token = "ended-" + uuid.uuid4().hex  # as a token that ran out would be
+    victim.put_blob_stream(case.case_id, blob, iter(pieces), MiB + MiB // 3)
+    assert b"".join(victim.get_blob(case.case_id, blob)) == b"".join(pieces)
