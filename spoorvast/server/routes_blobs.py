@@ -24,7 +24,7 @@ from starlette.responses import StreamingResponse
 from spoorvast.server import access
 from spoorvast.server.access import ApiError
 from spoorvast.server.deps import Me, State
-from spoorvast.server.streaming import into_store, read_body
+from spoorvast.server.streaming import into_store, part_into_store, read_body
 from spoorvast.storage.objects_s3 import ObjectMissing, new_key
 from spoorvast.storage.server_pg import BlobRow
 
@@ -76,10 +76,9 @@ async def put_part(case_id: uuid.UUID, blob_id: uuid.UUID, number: int, request:
         started = await run_in_threadpool(state.objects.start_upload, key)
         found = await run_in_threadpool(state.store.add_blob, case_id, blob_id, key, me,
                                         started, None)
-    row = found
-    assert row.upload_id is not None
-    etag, size = await into_store(request, MAX_BODY, lambda size: state.objects.part_url(
-        row.object_key, str(row.upload_id), number, size))
+    assert found.upload_id is not None
+    etag, size = await part_into_store(request, MAX_BODY, state.objects, found.object_key,
+                                       found.upload_id, number)
     await run_in_threadpool(state.store.add_part, case_id, blob_id, number, etag, size)
     return {"part": number, "size": size}
 

@@ -14,8 +14,8 @@ longer or shorter than it said, which the HTTP parser refuses) makes the PUT to 
 end early too, and the caller writes no row. A body without a ``Content-Length``
 (chunked) is read first, up to the same limit, then sent the same way.
 
-Used by the blob routes (``routes_blobs``); the drop-box part route can use
-:func:`into_store` the same way (a signed URL from ``ObjectStore.part_url``).
+Used by the blob routes (``routes_blobs``); a part of any multipart upload (the drop-box
+uploads too) goes up with :func:`part_into_store`.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
 from spoorvast.server.access import ApiError
+from spoorvast.storage.objects_s3 import ObjectStore
 
 Signer = Callable[[int], str]  # size -> a URL that lets one PUT of that many bytes
 
@@ -86,6 +87,13 @@ async def into_store(request: Request, limit: int, signer: Signer) -> tuple[str,
     if answer.status_code != 200:
         raise ApiError(502, "store_refused")
     return answer.headers.get("etag", ""), size
+
+
+async def part_into_store(request: Request, limit: int, objects: ObjectStore, key: str,
+                          upload_id: str, number: int) -> tuple[str, int]:
+    """Part *number* of the multipart upload *upload_id* of *key*, from the body."""
+    return await into_store(request, limit,
+                            lambda size: objects.part_url(key, upload_id, number, size))
 
 
 async def _once(data: bytes) -> AsyncIterator[bytes]:
