@@ -100,6 +100,8 @@ def test_the_size_limit_holds_while_streaming(server: Harness,
     assert server.state.store.blob(case.case_id, blob) is None
     small = victim.request("PUT", f"{base}/{blob}", content=b"y" * (MiB // 2))
     assert small.status_code == 200 and small.json()["size"] == MiB // 2
+    empty = victim.request("PUT", f"{base}/{uuid.uuid4()}", content=b"")
+    assert empty.status_code == 200 and empty.json()["size"] == 0
 
 
 def test_a_big_part_passes_through_in_bounded_memory(server: Harness) -> None:
