@@ -27,12 +27,13 @@ from spoorvast.server import (
 )
 from spoorvast.server.access import ApiError
 from spoorvast.server.state import ServerState
+from spoorvast.server.streaming import store_client
 
 LOG = logging.getLogger("spoorvast.server")
 
 
 def create_app(state: ServerState) -> FastAPI:
-    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, lifespan=store_client)
     app.state.server = state
     for module in (routes_accounts, routes_cases, routes_records, routes_blobs,
                    routes_dropbox, routes_droppage, routes_passkeys, routes_oidc,

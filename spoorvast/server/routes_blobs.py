@@ -6,9 +6,11 @@ but the last at least 5 MiB), ``GET …/blobs/{id}/parts`` says which parts arri
 ``POST …/blobs/{id}/complete`` joins them. Where the store is reachable by members'
 apps (``SPOORVAST_S3_PUBLIC_ENDPOINT``), ``POST …/blobs/{id}/direct`` gives a signed URL
 for one PUT of the ciphertext straight into the store (under a random key the server
-chose), and ``complete`` then checks its size there: the bytes skip one hop. A request
-body is read as it streams in, up to its limit, so memory is bounded per request. Every
+chose), and ``complete`` then checks its size there: the bytes skip one hop. Every
 fetch is logged on the chain.
+
+A body goes on to the store as it arrives (``server.streaming``): a part or a blob is
+stored, and its row written, only when all of its bytes arrived.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from starlette.responses import StreamingResponse
 from spoorvast.server import access
 from spoorvast.server.access import ApiError
 from spoorvast.server.deps import Me, State
+from spoorvast.server.streaming import into_store, part_into_store, read_body
 from spoorvast.storage.objects_s3 import ObjectMissing, new_key
 from spoorvast.storage.server_pg import BlobRow
 
@@ -33,15 +36,8 @@ DIRECT = "direct"  # upload_id of a blob sent with a signed URL
 
 
 async def _body(request: Request) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
-        raise ApiError(413, "body_too_big")
-    data = bytearray()
-    async for piece in request.stream():
-        data += piece
-        if len(data) > MAX_BODY:
-            raise ApiError(413, "body_too_big")
-    return bytes(data)
+    """The whole body, up to :data:`MAX_BODY` (the drop-box routes read it so)."""
+    return await read_body(request, MAX_BODY)
 
 
 def _existing(state: State, case_id: uuid.UUID, blob_id: uuid.UUID, me: uuid.UUID
@@ -59,11 +55,11 @@ async def put_blob(case_id: uuid.UUID, blob_id: uuid.UUID, request: Request, me:
     found = await run_in_threadpool(_existing, state, case_id, blob_id, me)
     if found is not None and found.size is not None:
         return {"blob": str(blob_id), "size": found.size, "new": False}
-    data = await _body(request)
     key = new_key()
-    await run_in_threadpool(state.objects.put, key, data)
-    await run_in_threadpool(state.store.add_blob, case_id, blob_id, key, me, None, len(data))
-    return {"blob": str(blob_id), "size": len(data), "new": True}
+    _, size = await into_store(request, MAX_BODY,
+                               lambda size: state.objects.put_url(key, size))
+    await run_in_threadpool(state.store.add_blob, case_id, blob_id, key, me, None, size)
+    return {"blob": str(blob_id), "size": size, "new": True}
 
 
 @router.put("/cases/{case_id}/blobs/{blob_id}/parts/{number}")
@@ -77,15 +73,14 @@ async def put_part(case_id: uuid.UUID, blob_id: uuid.UUID, number: int, request:
         raise ApiError(409, "blob_complete")
     if found is None:
         key = new_key()
-        upload = await run_in_threadpool(state.objects.start_upload, key)
+        started = await run_in_threadpool(state.objects.start_upload, key)
         found = await run_in_threadpool(state.store.add_blob, case_id, blob_id, key, me,
-                                        upload, None)
+                                        started, None)
     assert found.upload_id is not None
-    data = await _body(request)
-    etag = await run_in_threadpool(state.objects.put_part, found.object_key,
-                                   found.upload_id, number, data)
-    await run_in_threadpool(state.store.add_part, case_id, blob_id, number, etag, len(data))
-    return {"part": number, "size": len(data)}
+    etag, size = await part_into_store(request, MAX_BODY, state.objects, found.object_key,
+                                       found.upload_id, number)
+    await run_in_threadpool(state.store.add_part, case_id, blob_id, number, etag, size)
+    return {"part": number, "size": size}
 
 
 @router.post("/cases/{case_id}/blobs/{blob_id}/direct")

@@ -68,6 +68,21 @@ class ObjectStore:
             "put_object", Params={"Bucket": self.bucket, "Key": key, "ContentLength": size},
             ExpiresIn=seconds))
 
+    def put_url(self, key: str, size: int, seconds: int = 300) -> str:
+        """Like :meth:`upload_url`, on the store's own endpoint: for the API, which
+        passes a member's body on as it arrives (``server.streaming``)."""
+        return str(self._s3.generate_presigned_url(
+            "put_object", Params={"Bucket": self.bucket, "Key": key, "ContentLength": size},
+            ExpiresIn=seconds))
+
+    def part_url(self, key: str, upload_id: str, number: int, size: int,
+                 seconds: int = 300) -> str:
+        """A signed URL for one PUT of part *number* (*size* bytes) of an upload."""
+        return str(self._s3.generate_presigned_url(
+            "upload_part", Params={"Bucket": self.bucket, "Key": key, "UploadId": upload_id,
+                                   "PartNumber": number, "ContentLength": size},
+            ExpiresIn=seconds))
+
     def ensure_bucket(self) -> None:
         try:
             self._s3.head_bucket(Bucket=self.bucket)

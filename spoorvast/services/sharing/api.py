@@ -214,6 +214,26 @@ class Api:
     def put_blob(self, case: uuid.UUID, blob: uuid.UUID, data: bytes) -> None:
         self._call("PUT", f"/cases/{case}/blobs/{blob}", content=data)
 
+    def put_blob_stream(self, case: uuid.UUID, blob: uuid.UUID, chunks: Iterable[bytes],
+                        size: int) -> None:
+        """A blob of *size* bytes sent as its *chunks* come (encryption and sending
+        overlap, no copy); the chunks sent are kept, so the one retry after an ended
+        login sends them again."""
+        path, headers = f"/cases/{case}/blobs/{blob}", {"content-length": str(size)}
+        source, sent = iter(chunks), []
+
+        def kept() -> Iterator[bytes]:
+            for chunk in source:
+                sent.append(chunk)
+                yield chunk
+
+        response = self._send("PUT", path, content=kept(), headers=headers)
+        if response.status_code == 401 and self.account is not None:
+            sent.extend(source)
+            self._token = None
+            response = self._send("PUT", path, content=sent, headers=headers)
+        _answer(response)
+
     def put_part(self, case: uuid.UUID, blob: uuid.UUID, number: int, data: bytes) -> None:
         self._call("PUT", f"/cases/{case}/blobs/{blob}/parts/{number}", content=data)
 

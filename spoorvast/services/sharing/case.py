@@ -222,21 +222,22 @@ class SharedCase:
             self.api.complete(self.case_id, blob)
             _tell(progress, total, total)
             return
-        buffer, number, sent, multipart = bytearray(), 0, 0, total > SINGLE
+        if total <= SINGLE:  # one request, sent as it is encrypted
+            self.api.put_blob_stream(self.case_id, blob, chunks, total)
+            _tell(progress, total, total)
+            return
+        buffer, number, sent = bytearray(), 0, 0
         for chunk in chunks:
             buffer += chunk
-            while multipart and len(buffer) >= PART:
+            while len(buffer) >= PART:
                 number += 1
                 self.api.put_part(self.case_id, blob, number, bytes(buffer[:PART]))
                 del buffer[:PART]
                 sent += PART
                 _tell(progress, sent, total)
-        if not multipart:
-            self.api.put_blob(self.case_id, blob, bytes(buffer))
-        else:
-            if buffer:
-                self.api.put_part(self.case_id, blob, number + 1, bytes(buffer))
-            self.api.complete(self.case_id, blob)
+        if buffer:
+            self.api.put_part(self.case_id, blob, number + 1, bytes(buffer))
+        self.api.complete(self.case_id, blob)
         _tell(progress, total, total)
 
     # reading ----------------------------------------------------------------------------
