@@ -37,7 +37,7 @@ from typing import Any
 
 import httpx
 
-from benchmarks.server_upload import start_api
+from benchmarks.server_upload import OPERATOR_TOKEN, start_api
 from spoorvast.services.sharing import drops
 from spoorvast.services.sharing.api import Api
 from spoorvast.services.sharing.case import SharedCase
@@ -87,7 +87,7 @@ def main() -> None:
 
 
 def member_case(http: httpx.Client) -> SharedCase:
-    api = Api(http, Identity.generate())
+    api = Api(http, Identity.generate(), operator_token=OPERATOR_TOKEN)
     api.register()
     org = api.create_org()
     assert api.account is not None
