@@ -20,7 +20,7 @@ from typing import Any
 
 from spoorvast.model.records import Case
 from spoorvast.services.sharing import drops, sync
-from spoorvast.services.sharing.api import unb64
+from spoorvast.services.sharing.api import Api, unb64
 from spoorvast.services.sharing.case import SharedCase, ShareError
 from spoorvast.storage.vault import Vault
 
@@ -46,12 +46,15 @@ class GrantRow:
 
 @contextmanager
 def opened(vault: Vault, case: Case) -> Iterator[SharedCase]:
-    """The shared case with its keys, through this vault's account on its server
-    (:class:`ShareError` ``not_shared`` when the case was never shared)."""
+    """The shared case with its keys, as the account the case's link names (the one
+    that shared or joined it); :class:`ShareError` ``not_shared`` when it never was."""
+    import httpx
+
     link = sync.link_of(vault, case)
     if link is None:
         raise ShareError("not_shared", str(case.id))
-    with closing(sync.connect(vault, link.server)) as api:
+    client = httpx.Client(base_url=link.server, timeout=120)
+    with closing(Api(client, sync.identity(vault), link.account)) as api:
         shared = SharedCase(api, link.case)
         shared.load_keys()
         yield shared
