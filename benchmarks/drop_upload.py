@@ -71,10 +71,11 @@ def main() -> None:
                     ours = (python_drop if args.python else browser_drop)(http, link.url,
                                                                            data_path)
                     start = time.perf_counter()
+                    key = "bare/" + uuid.uuid4().hex
                     with data_path.open("rb") as source:
-                        bare.put_object(Bucket=bucket, Key="bare/" + uuid.uuid4().hex,
-                                        Body=source.read())
+                        bare.put_object(Bucket=bucket, Key=key, Body=source.read())
                     baseline = time.perf_counter() - start
+                    bare.delete_object(Bucket=bucket, Key=key)  # the test store is small
                     ratios.append(baseline / ours)
                     print(f"round {number}: drop {args.mib / ours:7.1f} MiB/s, bare PUT "
                           f"{args.mib / baseline:7.1f} MiB/s, ratio {baseline / ours:.2f}x",

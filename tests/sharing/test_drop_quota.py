@@ -125,3 +125,15 @@ def test_unfinished_drops_are_thrown_away_after_the_set_time(server: Harness) ->
                              json={"meta": "AAAA", "entry": "e30=", "signature": "AAAA"})
     assert answer.json()["error"]["code"] == "no_such_upload"  # the phone must start again
     assert shared.api._call("GET", f"/cases/{shared.case_id}/drops/{kept}")["size"] > 2000
+
+
+def test_drops_that_start_at_once_cannot_pass_a_limit_together(server: Harness) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    server.state.drop_limits = DropLimits(grant_bytes=1 << 20, grant_files=2)
+    phone = a_phone(server, a_case(server))
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(lambda _n: first_part(phone, uuid.uuid4(), 100, b"x"),
+                                range(6)))
+    assert sorted(answers) == [(200, "")] * 2 + [(413, "drop_quota")] * 4
+    assert phone.refresh()["room"]["files"] == 0
