@@ -318,7 +318,7 @@ class Dropper:
         declared = sk.encrypted_size(size)
         room = box.get("room")
         if isinstance(room, dict) and (room["files"] < 1 or room["bytes"] < declared):
-            raise ShareError("drop_quota", name)
+            raise ShareError("drop_quota")
         upload, key = uuid.uuid4(), secrets.token_bytes(32)
         plain = hashlib.sha256()
         total, number, buffer = 0, 0, bytearray()
