@@ -10,12 +10,17 @@ in the page, 8 MiB parts through the API), or with ``--python`` the Python devic
 round's throughput ratio and the median; budget: >= 0.6x the bare PUT.
 
 Measured 2026-12-07 on the loaded 2-core machine, one file of 300 MiB, median of 3
-rounds: phone page in Chromium 0.54x (rounds 0.53, 0.54, 0.58) with the hash on the
-page's thread, 0.48x (0.54, 0.48, 0.47) with it on a worker thread: the page sends 20-31
-MiB/s either way while the bare PUT varied from 36 to 66 MiB/s with the machine's load;
-the Python device 0.83x (0.83, 0.63, 0.90; 33-48 MiB/s), which is about what the API
-path (the API receives each part whole, then stores it) carries here. The page is under
-the budget.
+rounds, before the page's workers: phone page in Chromium 0.54x (rounds 0.53, 0.54, 0.58)
+with the hash on the page's thread, 0.48x (0.54, 0.48, 0.47) with it on a worker thread:
+the page sent 20-31 MiB/s either way while the bare PUT varied from 36 to 66 MiB/s with
+the machine's load; the Python device 0.83x (0.83, 0.63, 0.90; 33-48 MiB/s), which is
+about what the API path (the API receives each part whole, then stores it) carries here.
+With the sealing and hashing workers (load average 11-20 from other work): 0.60x
+(0.65, 0.45, 0.60) and 0.60x (0.42, 0.61, 0.69, 0.58; a fifth round hit the test
+store's full disk, now each bare object is deleted): the page sends 18-27 MiB/s, the
+bare PUT 30-50 MiB/s. At the budget, not clearly over it; on this machine the page's
+crypto (libsodium.js's SHA-256 above all) competes with the server for two cores
+(``drop_page_pipeline.py``).
 
     PYTHONPATH=. .venv/bin/python benchmarks/drop_upload.py [--mib 300] [--rounds 3] \
         [--python]
