@@ -41,17 +41,18 @@ class ServerSettings:
                         env.get("SPOORVAST_S3_ACCESS_KEY"), env.get("SPOORVAST_S3_SECRET_KEY"),
                         public_endpoint=env.get("SPOORVAST_S3_PUBLIC_ENDPOINT") or None)
         key = key_file or Path(env.get("SPOORVAST_SERVER_KEY_FILE", "spoorvast-server.key"))
+        abandoned = timedelta(hours=_number("SPOORVAST_ABANDONED_HOURS", 24))
         return cls(url, s3, key, env.get("SPOORVAST_SERVER_OPERATOR_TOKEN") or None,
-                   drop_limits_from_env(), timedelta(hours=_number("ABANDONED_HOURS", 24)))
+                   drop_limits_from_env(), abandoned)
 
 
 def _number(name: str, default: int) -> int:
-    text = os.environ.get("SPOORVAST_" + name, "").strip()
+    text = os.environ.get(name, "").strip()
     if not text:
         return default
     if not text.isdigit() or int(text) < 1:
-        raise UserError(_("SPOORVAST_{name} must be a whole number above 0, not "
-                          "{value!r}.").format(name=name, value=text[:40]))
+        raise UserError(_("{name} must be a whole number above 0, not {value!r}.").format(
+            name=name, value=text[:40]))
     return int(text)
 
 
@@ -59,10 +60,10 @@ def drop_limits_from_env() -> DropLimits:
     """``SPOORVAST_DROP_GRANT_MAX_MIB`` / ``_MAX_FILES`` (one drop-box grant) and
     ``SPOORVAST_DROP_CASE_MAX_MIB`` / ``_MAX_FILES`` (all grants of a case together)."""
     base = DropLimits()
-    return DropLimits(_number("DROP_GRANT_MAX_MIB", base.grant_bytes >> 20) << 20,
-                      _number("DROP_GRANT_MAX_FILES", base.grant_files),
-                      _number("DROP_CASE_MAX_MIB", base.case_bytes >> 20) << 20,
-                      _number("DROP_CASE_MAX_FILES", base.case_files))
+    return DropLimits(_number("SPOORVAST_DROP_GRANT_MAX_MIB", base.grant_bytes >> 20) << 20,
+                      _number("SPOORVAST_DROP_GRANT_MAX_FILES", base.grant_files),
+                      _number("SPOORVAST_DROP_CASE_MAX_MIB", base.case_bytes >> 20) << 20,
+                      _number("SPOORVAST_DROP_CASE_MAX_FILES", base.case_files))
 
 
 def load_server_key(path: Path) -> SigningKey:
