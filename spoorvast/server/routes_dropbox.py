@@ -282,6 +282,8 @@ def finish(upload: uuid.UUID, body: Finish, authorization: Device, state: State
     if not done or [n for n, _, _ in done] != list(range(1, len(done) + 1)):
         raise ApiError(409, "parts_missing")
     size = sum(s for _, _, s in done)
+    if row.declared_size is not None and size > row.declared_size:  # parts sent at once
+        raise ApiError(413, "drop_quota")
     _check_entry(found, upload, row.epoch, meta, size, entry)
     assert found.device_key is not None
     if not verify_signature(found.device_key, entry, signature):

@@ -137,3 +137,18 @@ def test_drops_that_start_at_once_cannot_pass_a_limit_together(server: Harness) 
                                 range(6)))
     assert sorted(answers) == [(200, "")] * 2 + [(413, "drop_quota")] * 4
     assert phone.refresh()["room"]["files"] == 0
+
+
+def test_parts_past_the_declared_size_cannot_finish(server: Harness) -> None:
+    from spoorvast.storage.server_drops import DropStore
+
+    shared = a_case(server)
+    phone = a_phone(server, shared)
+    upload = uuid.uuid4()
+    assert first_part(phone, upload, 100, b"a" * 60) == (200, "")
+    # parts sent at the same moment may each see the others not yet stored: as if so
+    DropStore(server.state.store).add_part(shared.case_id, upload, 2, "etag", 50)
+    answer = phone.http.post(f"/device/uploads/{upload}/finish",
+                             headers={"authorization": "Drop " + phone.token},
+                             json={"meta": "AAAA", "entry": "e30=", "signature": "AAAA"})
+    assert answer.json()["error"]["code"] == "drop_quota"
