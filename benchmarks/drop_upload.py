@@ -17,8 +17,9 @@ the machine's load; the Python device 0.83x (0.83, 0.63, 0.90; 33-48 MiB/s), whi
 about what the API path (the API receives each part whole, then stores it) carries here.
 With the sealing and hashing workers (load average 11-20 from other work): 0.60x
 (0.65, 0.45, 0.60) and 0.60x (0.42, 0.61, 0.69, 0.58; a fifth round hit the test
-store's full disk, now each bare object is deleted): the page sends 18-27 MiB/s, the
-bare PUT 30-50 MiB/s. At the budget, not clearly over it; on this machine the page's
+store's full disk, now each bare object is deleted) and 0.68x (0.78, 0.67, 0.68): the
+page sends 18-27 MiB/s, the bare PUT 28-50 MiB/s. At or just over the budget, not
+clearly over it (the ratio swings with the machine's load); on this machine the page's
 crypto (libsodium.js's SHA-256 above all) competes with the server for two cores
 (``drop_page_pipeline.py``).
 
