@@ -17,10 +17,10 @@ API received the whole request before it wrote to the store) cost about a third.
 Since the API passes each body on to the store as it arrives (``server.streaming``) and
 the app sends a blob as it encrypts it, through the API, same day, load average 11-15 on
 the 2 cores, before and after in turn (3 rounds each): 1 at a time before 0.46x and
-0.56x, after 0.63x and 0.74x (two 5-round runs: 0.80x and 0.83x); 4 at a time before 0.72x and 0.77x,
-after 0.90x and 0.77x. Rounds swing 0.6-1.0x with the machine's load: what is left is
-CPU (the app encrypts and hashes, the API parses HTTP in Python) that a bare PUT does not
-spend.
+0.56x, after 0.63x and 0.74x (two 5-round runs: 0.80x and 0.83x); 4 at a time
+before 0.72x and 0.77x, after 0.90x and 0.77x. Rounds swing 0.6-1.0x with the
+machine's load: what is left is CPU (the app encrypts and hashes, the API parses HTTP in
+Python) that a bare PUT does not spend.
 
     PYTHONPATH=. .venv/bin/python benchmarks/server_upload.py [--files 12] [--mib 8] \
         [--rounds 3] [--workers 1] [--through-api]

@@ -63,20 +63,23 @@ def add(ctx: typer.Context,
 
 
 def list_grants(ctx: typer.Context, case_id: CaseOpt = None) -> None:
-    from spoorvast.services.sharing import drops
+    from spoorvast.i18n import ngettext
+    from spoorvast.services.sharing import dropbox
     from spoorvast.services.sharing.case import SharedCase
 
     with (context.open_vault(ctx) as vault, told(),
           _linked(vault, case_id) as (_case, api, link)):
         shared = SharedCase(api, link.case)
         shared.load_keys()
-        rows = drops.grants(shared)
-    table = output.table(_("Link"), _("Purpose"), _("Until"), _("State"))
+        rows = dropbox.rows(shared)
+    states = {dropbox.GrantState.REVOKED: _("revoked"), dropbox.GrantState.ENDED: _("ended"),
+              dropbox.GrantState.PAIRED: _("phone paired"),
+              dropbox.GrantState.UNUSED: _("not used yet")}
+    table = output.table(_("Link"), _("Purpose"), _("Until"), _("State"), _("Arrived"))
     for row in rows:
-        state = (_("revoked") if row["revoked"] else _("ended") if not row["active"]
-                 else _("phone paired") if row["paired"] else _("not used yet"))
-        table.add_row(str(row["grant"]), str(row["purpose"]), str(row["expires_at"])[:10],
-                      state)
+        table.add_row(str(row.grant), row.purpose, row.expires_at.date().isoformat(),
+                      states[row.state],
+                      ngettext("{n} file", "{n} files", row.drops).format(n=row.drops))
     output.print_table(table)
 
 

@@ -6,10 +6,13 @@ pairing key whose secret half only the pairing link carries. A device pairs once
 proof signed by that key and gets a token that can do nothing but add: send the
 ciphertext of a file in parts (S3 multipart; resumable: it asks which parts arrived),
 then finish it with the meta sealed to the case's drop-box key and an entry the device
-signed. The server checks what it can (sizes, the entry's fields, the device's
-signature), stores ciphertext only, and appends "dropped by this device at this time"
-to the chain. A revoked or expired grant is refused everything; members fetch drops as
-they fetch blobs, each fetch logged on the chain.
+signed. A drop's first part declares the ciphertext's whole size, and the drop starts
+only when it fits the grant's and the case's quota (``state.drop_limits``; the device
+sees its room in ``/device/box``); no part may take it past what it declared. The server
+checks what it can (sizes, the entry's fields, the device's signature), stores
+ciphertext only, and appends "dropped by this device at this time" to the chain. A
+revoked or expired grant is refused everything; members fetch drops as they fetch blobs,
+each fetch logged on the chain.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from spoorvast.server.routes_blobs import MAX_PARTS, _body
 from spoorvast.server.routes_cases import Signed, _owner_signed
 from spoorvast.storage.drop_keys import check_pairing
 from spoorvast.storage.objects_s3 import new_key
-from spoorvast.storage.server_drops import DropGrant, DropStore
+from spoorvast.storage.server_drops import DropGrant, DropRow, DropStore, QuotaExceeded
 from spoorvast.storage.server_pg import now
 from spoorvast.storage.sharing_keys import verify_signature
 
@@ -99,10 +102,13 @@ def make_grant(case_id: uuid.UUID, body: NewGrant, me: Me, state: State) -> dict
 def list_grants(case_id: uuid.UUID, me: Me, state: State) -> list[dict[str, object]]:
     access.grant(state.store, case_id, me, access.READ)
     moment = now()
+    arrived = _drops(state).arrived(case_id)
     return [{"grant": str(g.id), "granted_by": str(g.granted_by), "purpose": b64(g.purpose),
              "expires_at": g.expires_at.isoformat(), "revoked": g.revoked_at is not None,
              "paired": g.device_key is not None, "active": g.active(moment),
-             "device": b64(g.device_key) if g.device_key else None}
+             "device": b64(g.device_key) if g.device_key else None,
+             "paired_at": g.paired_at.isoformat() if g.paired_at else None,
+             "drops": arrived.get(g.id, (0, 0))[0], "bytes": arrived.get(g.id, (0, 0))[1]}
             for g in _drops(state).grants(case_id)]
 
 
@@ -183,8 +189,10 @@ def pair(body: Pair, state: State) -> dict[str, object]:
 def _box(state: State, found: DropGrant) -> dict[str, object]:
     case = access.case_or_404(state.store, found.case_id)
     dropbox = dict(state.store.epochs(found.case_id))[case.epoch]
+    room = _drops(state).room(found.case_id, found.id, state.drop_limits)
     return {"case": str(found.case_id), "grant": str(found.id), "epoch": case.epoch,
-            "dropbox": b64(dropbox), "expires_at": found.expires_at.isoformat()}
+            "dropbox": b64(dropbox), "expires_at": found.expires_at.isoformat(),
+            "room": {"bytes": room.bytes, "files": room.files}}
 
 
 @router.get("/device/box")
@@ -194,7 +202,9 @@ def box(authorization: Device, state: State) -> dict[str, object]:
 
 @router.put("/device/uploads/{upload}/parts/{number}")
 async def put_part(upload: uuid.UUID, number: int, request: Request, authorization: Device,
-                   state: State, epoch: int = -1) -> dict[str, object]:
+                   state: State, epoch: int = -1, size: int = -1) -> dict[str, object]:
+    """Part *number* of a drop; the first part of a drop names its *epoch* and declares
+    its ciphertext's whole *size* (bytes), which must fit the quota."""
     if not 1 <= number <= MAX_PARTS:
         raise ApiError(422, "bad_part_number")
     found = await run_in_threadpool(_device, state, authorization)
@@ -205,19 +215,42 @@ async def put_part(upload: uuid.UUID, number: int, request: Request, authorizati
     if row is not None and row.size is not None:
         raise ApiError(409, "upload_complete")
     if row is None:
-        case = access.case_or_404(state.store, found.case_id)
-        if epoch != case.epoch:
-            raise ApiError(409, "stale_epoch")
-        key = "drop/" + new_key()
-        s3_upload = await run_in_threadpool(state.objects.start_upload, key)
-        row = await run_in_threadpool(drops.start, found.case_id, upload, found.id, epoch,
-                                      key, s3_upload)
+        row = await run_in_threadpool(_start, state, found, upload, epoch, size)
     assert row.s3_upload is not None
     data = await _body(request)
+    if row.declared_size is not None:
+        others = await run_in_threadpool(drops.parts, found.case_id, upload)
+        if sum(s for n, _, s in others if n != number) + len(data) > row.declared_size:
+            raise ApiError(413, "drop_quota")
     etag = await run_in_threadpool(state.objects.put_part, row.object_key, row.s3_upload,
                                    number, data)
     await run_in_threadpool(drops.add_part, found.case_id, upload, number, etag, len(data))
     return {"part": number, "size": len(data)}
+
+
+def _start(state: State, found: DropGrant, upload: uuid.UUID, epoch: int, size: int
+           ) -> DropRow:
+    """A new drop: its epoch current, its declared size within the room left (checked
+    before the store is asked for anything, and again under the case's lock)."""
+    case = access.case_or_404(state.store, found.case_id)
+    if epoch != case.epoch:
+        raise ApiError(409, "stale_epoch")
+    if size < 0:
+        raise ApiError(422, "size_needed")
+    drops = _drops(state)
+    if not drops.room(found.case_id, found.id, state.drop_limits).fits(size):
+        raise ApiError(413, "drop_quota")
+    key = "drop/" + new_key()
+    s3_upload = state.objects.start_upload(key)
+    try:
+        row = drops.start(found.case_id, upload, found.id, epoch, key, s3_upload, size,
+                          state.drop_limits)
+    except QuotaExceeded as exc:
+        state.objects.discard(key, s3_upload)
+        raise ApiError(413, "drop_quota") from exc
+    if row.object_key != key:  # a first part of the same drop, sent at once, made it
+        state.objects.discard(key, s3_upload)
+    return row
 
 
 @router.get("/device/uploads/{upload}")
@@ -249,6 +282,8 @@ def finish(upload: uuid.UUID, body: Finish, authorization: Device, state: State
     if not done or [n for n, _, _ in done] != list(range(1, len(done) + 1)):
         raise ApiError(409, "parts_missing")
     size = sum(s for _, _, s in done)
+    if row.declared_size is not None and size > row.declared_size:  # parts sent at once
+        raise ApiError(413, "drop_quota")
     _check_entry(found, upload, row.epoch, meta, size, entry)
     assert found.device_key is not None
     if not verify_signature(found.device_key, entry, signature):

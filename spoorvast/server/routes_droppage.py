@@ -28,6 +28,7 @@ from spoorvast.server.access import ApiError
 router = APIRouter()
 STATIC = resources.files("spoorvast.server") / "static"
 FILES = {"drop.js": "text/javascript", "drop-hash.js": "text/javascript",
+         "drop-seal.js": "text/javascript",
          "vendor/libsodium-wrappers-sumo.mjs": "text/javascript",
          "vendor/libsodium-sumo.mjs": "text/javascript"}
 # libsodium.js imports its core by a bare name; served, that import names its path here
@@ -49,6 +50,8 @@ TEXT = {
     "waiting": N_("The connection was lost. Sending goes on when the phone is online again."),
     "failed": N_("Sending did not work. Please try again."),
     "ended": N_("This link has ended or was used already. Ask for a new one."),
+    "quota": N_("There is no room left for more files through this link. What was sent "
+                "before is safe. Ask the person who gave you the link for more room."),
     "again": N_("Please share the files once more."),
     "away": N_("No notes yet."),
     "away_title": N_("Notes"),

@@ -7,12 +7,16 @@ import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from nacl.signing import SigningKey
 
+from spoorvast.errors import UserError
+from spoorvast.i18n import _
 from spoorvast.server.login_settings import LoginSettings
 from spoorvast.storage.objects_s3 import ObjectStore, S3Settings
+from spoorvast.storage.server_drops import DropLimits
 from spoorvast.storage.server_pg import ServerStore
 
 FanOut = Callable[[uuid.UUID, int, uuid.UUID], None]
@@ -25,6 +29,9 @@ class ServerSettings:
     key_file: Path
     operator_token: str | None = None  # lets accounts and organisations be made
     logins: LoginSettings = field(default_factory=LoginSettings)  # passkeys, OIDC
+    drop_limits: DropLimits = field(default_factory=DropLimits)
+    # an upload or a drop begun this long ago and never finished is thrown away
+    abandoned_after: timedelta = timedelta(days=1)
 
     @classmethod
     def from_env(cls, database_url: str | None = None, key_file: Path | None = None
@@ -36,8 +43,29 @@ class ServerSettings:
                         env.get("SPOORVAST_S3_ACCESS_KEY"), env.get("SPOORVAST_S3_SECRET_KEY"),
                         public_endpoint=env.get("SPOORVAST_S3_PUBLIC_ENDPOINT") or None)
         key = key_file or Path(env.get("SPOORVAST_SERVER_KEY_FILE", "spoorvast-server.key"))
+        abandoned = timedelta(hours=_number("SPOORVAST_ABANDONED_HOURS", 24))
         return cls(url, s3, key, env.get("SPOORVAST_SERVER_OPERATOR_TOKEN") or None,
-                   LoginSettings.from_env(env))
+                   LoginSettings.from_env(env), drop_limits_from_env(), abandoned)
+
+
+def _number(name: str, default: int) -> int:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise UserError(_("{name} must be a whole number above 0, not {value!r}.").format(
+            name=name, value=text[:40]))
+    return int(text)
+
+
+def drop_limits_from_env() -> DropLimits:
+    """``SPOORVAST_DROP_GRANT_MAX_MIB`` / ``_MAX_FILES`` (one drop-box grant) and
+    ``SPOORVAST_DROP_CASE_MAX_MIB`` / ``_MAX_FILES`` (all grants of a case together)."""
+    base = DropLimits()
+    return DropLimits(_number("SPOORVAST_DROP_GRANT_MAX_MIB", base.grant_bytes >> 20) << 20,
+                      _number("SPOORVAST_DROP_GRANT_MAX_FILES", base.grant_files),
+                      _number("SPOORVAST_DROP_CASE_MAX_MIB", base.case_bytes >> 20) << 20,
+                      _number("SPOORVAST_DROP_CASE_MAX_FILES", base.case_files))
 
 
 def load_server_key(path: Path) -> SigningKey:
@@ -59,6 +87,8 @@ class ServerState:
     fan_out: FanOut | None = None  # None: notices are written inline (no worker)
     operator: bytes | None = None  # SHA-256 of the operator token; None: there is none
     logins: LoginSettings = field(default_factory=LoginSettings)
+    drop_limits: DropLimits = field(default_factory=DropLimits)
+    abandoned_after: timedelta = timedelta(days=1)
 
     @property
     def verify_key(self) -> bytes:
@@ -72,4 +102,4 @@ def open_state(settings: ServerSettings, fan_out: FanOut | None = None) -> Serve
     operator = hashlib.sha256(settings.operator_token.encode()).digest() \
         if settings.operator_token else None
     return ServerState(store, ObjectStore(settings.s3), key, fan_out, operator,
-                       settings.logins)
+                       settings.logins, settings.drop_limits, settings.abandoned_after)

@@ -7,9 +7,11 @@
 - ``spoorvast.sweep_expired`` (every minute): grants past their expiry are ended and an
   ``expire`` entry the server signs goes on the case's chain. (Access already stops at
   the expiry itself: every request checks it; the sweep writes it down.)
-- ``spoorvast.clean_abandoned`` (hourly): an upload begun more than a day ago and never
-  finished (the app gave up, the case was left) is thrown away: its row, its parts
-  (the S3 multipart upload is aborted) and any object under its key. (A finished blob
+- ``spoorvast.clean_abandoned`` (hourly): an upload, or a drop from a drop-box device,
+  begun longer ago than ``abandoned_after`` (``SPOORVAST_ABANDONED_HOURS``, a day by
+  default) and never finished (the app or the phone gave up, the case was left) is
+  thrown away: its row, its parts (the S3 multipart upload is aborted) and any object
+  under its key; a dropped file's room in the quota is free again. (A finished blob
   that no record names cannot be told apart here: records are sealed; see the report.)
 - ``spoorvast.retry_stalled`` (every minute, and once when a worker starts): a job left
   in ``doing`` by a worker that stopped sending heartbeats (killed, machine gone) is
@@ -32,6 +34,7 @@ from procrastinate.exceptions import AlreadyEnqueued
 
 from spoorvast.server.state import FanOut, ServerState
 from spoorvast.storage.objects_s3 import ObjectStore
+from spoorvast.storage.server_drops import DropStore
 from spoorvast.storage.server_pg import ServerStore
 
 QUEUE = "spoorvast"
@@ -46,6 +49,7 @@ class _Holder:
     store: ServerStore | None = None
     objects: ObjectStore | None = None
     stalled_seconds: float = STALLED_SECONDS
+    abandoned_after: timedelta = ABANDONED_AFTER
 
 
 _held = _Holder()
@@ -69,7 +73,7 @@ def make_jobs(database_url: str) -> procrastinate.App:
     @jobs.task(name="spoorvast.clean_abandoned", queue=QUEUE)
     def clean_abandoned_job(timestamp: int) -> int:
         assert _held.objects is not None
-        return clean_abandoned(_store(), _held.objects, ABANDONED_AFTER)
+        return clean_abandoned(_store(), _held.objects, _held.abandoned_after)
 
     @jobs.periodic(cron="* * * * *", periodic_id="stalled")
     @jobs.task(name="spoorvast.retry_stalled", queue=QUEUE, queueing_lock="retry-stalled")
@@ -103,7 +107,18 @@ def clean_abandoned(store: ServerStore, objects: ObjectStore, older_than: timede
         if found is not None:  # forgotten first: a late 'complete' now finds nothing
             objects.discard(found.object_key, found.upload_id)
             dropped += 1
-    return dropped
+    return dropped + clean_abandoned_drops(DropStore(store), objects, older_than)
+
+
+def clean_abandoned_drops(drops: DropStore, objects: ObjectStore, older_than: timedelta
+                          ) -> int:
+    thrown = 0
+    for case_id, upload in drops.abandoned(older_than):
+        found = drops.forget_unfinished(case_id, upload)
+        if found is not None:  # forgotten first: a late part or finish now finds nothing
+            objects.discard(found.object_key, found.s3_upload)
+            thrown += 1
+    return thrown
 
 
 def apply_schema(jobs: procrastinate.App, store: ServerStore) -> bool:
@@ -131,6 +146,7 @@ def run(state: ServerState, jobs: procrastinate.App, concurrency: int = 2,
     before the worker opens its own connections."""
     _held.store, _held.objects = state.store, state.objects
     _held.stalled_seconds = stalled_seconds
+    _held.abandoned_after = state.abandoned_after
     with suppress(AlreadyEnqueued):  # jobs a dead worker left: look at once
         jobs.configure_task("spoorvast.retry_stalled", queueing_lock="retry-stalled"
                             ).defer(timestamp=0)

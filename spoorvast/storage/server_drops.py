@@ -5,6 +5,13 @@ expiry, and once paired the device's public key and its token's hash. A drop row
 where its ciphertext lies, its parts while it arrives, and when finished its sealed meta
 and size; finishing appends the server-signed "dropped" entry to the case's chain in the
 same transaction (so a drop without its entry, or an entry without its drop, cannot be).
+
+Quota (:class:`DropLimits`): a drop declares its ciphertext's size when it starts, and
+starts only when that size and one more file fit in what its grant, and its case's
+grants together, may still add; the check and the new row are one transaction under the
+case's lock, so drops that start at once cannot pass a limit together. Until it is
+finished (or thrown away by the worker's cleanup of unfinished drops) a drop counts with
+the size it declared; no part may take it past that size.
 """
 
 from __future__ import annotations
@@ -12,7 +19,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
+
+import psycopg
 
 from spoorvast.storage.server_pg import ServerStore, _append, _lock_case, _time, _uuid, now
 
@@ -34,6 +44,32 @@ class DropGrant:
 
 
 @dataclass(frozen=True)
+class DropLimits:
+    """What one drop-box grant, and all grants of one case together, may add (bytes of
+    ciphertext, files). The server's settings; see ``ServerSettings.from_env``."""
+
+    grant_bytes: int = 4 << 30
+    grant_files: int = 1_000
+    case_bytes: int = 20 << 30
+    case_files: int = 5_000
+
+
+@dataclass(frozen=True)
+class Room:
+    """What a grant may still add now: the smaller of its own room and its case's."""
+
+    bytes: int
+    files: int
+
+    def fits(self, size: int) -> bool:
+        return self.files >= 1 and self.bytes >= size
+
+
+class QuotaExceeded(Exception):
+    """A new drop would take its grant or its case past a limit."""
+
+
+@dataclass(frozen=True)
 class DropRow:
     upload_id: uuid.UUID
     grant_id: uuid.UUID
@@ -42,11 +78,17 @@ class DropRow:
     s3_upload: str | None
     meta: bytes | None
     size: int | None  # None until finished
+    declared_size: int | None = None  # the ciphertext's size the device said at the start
 
 
 _GRANT = ("SELECT id, case_id, granted_by, pairing_key, purpose, expires_at, revoked_at, "
           "device_key, paired_at FROM drop_grants ")
-_DROP = "SELECT upload_id, grant_id, epoch, object_key, s3_upload, meta, size FROM drops "
+_DROP = ("SELECT upload_id, grant_id, epoch, object_key, s3_upload, meta, size, "
+         "declared_size FROM drops ")
+_USAGE = ("SELECT coalesce(sum(coalesce(size, declared_size, 0)) FILTER (WHERE grant_id = %s),"
+          " 0), count(*) FILTER (WHERE grant_id = %s), coalesce(sum(coalesce(size, "
+          "declared_size, 0)), 0), count(*) FROM drops WHERE case_id = %s")
+Conn = psycopg.Connection[tuple[Any, ...]]
 
 
 class DropStore:
@@ -106,12 +148,26 @@ class DropStore:
 
     # drops -------------------------------------------------------------------------------
 
-    def start(self, case_id: uuid.UUID, upload: uuid.UUID, grant: uuid.UUID, epoch: int,
-              object_key: str, s3_upload: str) -> DropRow:
+    def room(self, case_id: uuid.UUID, grant: uuid.UUID, limits: DropLimits) -> Room:
         with self.store._tx() as conn:
-            conn.execute("INSERT INTO drops (case_id, upload_id, grant_id, epoch, object_key,"
-                         " s3_upload) VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                         (case_id, upload, grant, epoch, object_key, s3_upload))
+            return _room(conn, case_id, grant, limits)
+
+    def start(self, case_id: uuid.UUID, upload: uuid.UUID, grant: uuid.UUID, epoch: int,
+              object_key: str, s3_upload: str, declared: int, limits: DropLimits
+              ) -> DropRow:
+        """The drop's row, made when *declared* bytes and one more file fit (else
+        :class:`QuotaExceeded`); when a first part of the same upload made it already,
+        that row (the caller then throws its own multipart upload away)."""
+        with self.store._tx() as conn:
+            _lock_case(conn, case_id)
+            if conn.execute("SELECT 1 FROM drops WHERE case_id = %s AND upload_id = %s",
+                            (case_id, upload)).fetchone() is None:
+                if not _room(conn, case_id, grant, limits).fits(declared):
+                    raise QuotaExceeded(str(upload))
+                conn.execute("INSERT INTO drops (case_id, upload_id, grant_id, epoch, "
+                             "object_key, s3_upload, declared_size) VALUES (%s, %s, %s, %s, "
+                             "%s, %s, %s)",
+                             (case_id, upload, grant, epoch, object_key, s3_upload, declared))
         found = self.drop(case_id, upload)
         assert found is not None
         return found
@@ -124,7 +180,8 @@ class DropStore:
             return None
         return DropRow(_uuid(row[0]), _uuid(row[1]), int(row[2]), str(row[3]),
                        str(row[4]) if row[4] else None, bytes(row[5]) if row[5] else None,
-                       int(row[6]) if row[6] is not None else None)
+                       int(row[6]) if row[6] is not None else None,
+                       int(row[7]) if row[7] is not None else None)
 
     def add_part(self, case_id: uuid.UUID, upload: uuid.UUID, part: int, etag: str,
                  size: int) -> None:
@@ -156,3 +213,46 @@ class DropStore:
             self.store._append_server(conn, case_id, entry)
             return True
 
+
+    def arrived(self, case_id: uuid.UUID) -> dict[uuid.UUID, tuple[int, int]]:
+        """Per grant of the case: (finished drops, their ciphertext bytes)."""
+        with self.store._tx() as conn:
+            rows = conn.execute("SELECT grant_id, count(*), coalesce(sum(size), 0) FROM drops "
+                                "WHERE case_id = %s AND size IS NOT NULL GROUP BY grant_id",
+                                (case_id,)).fetchall()
+        return {_uuid(r[0]): (int(r[1]), int(r[2])) for r in rows}
+
+    # unfinished drops ----------------------------------------------------------------------
+
+    def abandoned(self, older_than: timedelta) -> list[tuple[uuid.UUID, uuid.UUID]]:
+        """(case, upload) of drops begun longer ago than *older_than*, never finished."""
+        with self.store._tx() as conn:
+            rows = conn.execute("SELECT case_id, upload_id FROM drops WHERE size IS NULL AND "
+                                "created_at < %s", (now() - older_than,)).fetchall()
+        return [(_uuid(r[0]), _uuid(r[1])) for r in rows]
+
+    def forget_unfinished(self, case_id: uuid.UUID, upload: uuid.UUID) -> DropRow | None:
+        """Forget a drop that is still unfinished (its row and parts, under the case's
+        lock, so a finish cannot cross it); returns where its bytes lie, for the caller to
+        throw away (None: it was finished, or is gone)."""
+        with self.store._tx() as conn:
+            _lock_case(conn, case_id)
+            found = conn.execute(_DROP + "WHERE case_id = %s AND upload_id = %s AND size IS "
+                                 "NULL FOR UPDATE", (case_id, upload)).fetchone()
+            if found is None:
+                return None
+            conn.execute("DELETE FROM drop_parts WHERE case_id = %s AND upload_id = %s",
+                         (case_id, upload))
+            conn.execute("DELETE FROM drops WHERE case_id = %s AND upload_id = %s",
+                         (case_id, upload))
+        return DropRow(_uuid(found[0]), _uuid(found[1]), int(found[2]), str(found[3]),
+                       str(found[4]) if found[4] else None, None, None,
+                       int(found[7]) if found[7] is not None else None)
+
+
+def _room(conn: Conn, case_id: uuid.UUID, grant: uuid.UUID, limits: DropLimits) -> Room:
+    row = conn.execute(_USAGE, (grant, grant, case_id)).fetchone()
+    assert row is not None
+    grant_bytes, grant_files, case_bytes, case_files = (int(v) for v in row)
+    return Room(max(0, min(limits.grant_bytes - grant_bytes, limits.case_bytes - case_bytes)),
+                max(0, min(limits.grant_files - grant_files, limits.case_files - case_files)))

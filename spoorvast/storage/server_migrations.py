@@ -168,6 +168,11 @@ CREATE TABLE drop_parts (
     FOREIGN KEY (case_id, upload_id) REFERENCES drops
 );
 """),
+    ("0006_drop_quota", """
+ALTER TABLE drops ADD COLUMN declared_size bigint;
+CREATE INDEX drops_grant ON drops (grant_id);
+CREATE INDEX drops_unfinished ON drops (created_at) WHERE size IS NULL;
+"""),
     ("0007_logins", """
 CREATE TABLE passkeys (
     credential_id bytea PRIMARY KEY,

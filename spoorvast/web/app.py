@@ -31,7 +31,8 @@ from spoorvast.web.watch_scheduler import WatchScheduler
 ROUTERS = ("routes_auth", "routes_cases", "routes_items", "routes_add", "routes_work",
            "routes_timeline", "routes_vault", "routes_features", "routes_reread",
            "routes_drafts", "routes_corrections", "routes_calls", "routes_entries",
-           "routes_login", "routes_resume", "routes_watch", "routes_shared")
+           "routes_login", "routes_resume", "routes_watch", "routes_shared",
+           "routes_dropbox")
 NOT_ACTIVITY = ("/jobs/", "/static/", "/favicon", "/state")
 
 

@@ -55,7 +55,7 @@ def test_a_phone_link_from_the_command_line(server: Harness, cli: Cli, tmp_path:
                          access), access
         assert "Ann opened E-0001 (from the drop box)" in access
         listed = cli(*ann, "case", "dropbox", "list").out
-        assert "my phone" in listed and "phone paired" in listed
+        assert "my phone" in listed and "phone paired" in listed and "1 file" in listed
         grant = re.search(r"Drop-box link (\S+)\.", made.out)
         assert grant
         assert cli(*ann, "case", "dropbox", "revoke", grant[1]).code == 0

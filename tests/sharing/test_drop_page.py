@@ -201,3 +201,28 @@ def test_a_file_on_the_part_boundary_arrives_whole(server: Harness, browser: Any
         assert len(sync.sync(vault, case, ann).dropped) == 2
         assert {hashlib.sha256(exact).hexdigest(), hashlib.sha256(b"x\n").hexdigest()} <= \
             originals(vault, case.id or 0)
+
+
+def test_a_full_drop_box_says_so_on_the_phone(server: Harness, browser: Any,
+                                              tmp_path: Path) -> None:
+    from spoorvast.storage.server_drops import DropLimits
+    from spoorvast.storage.sharing_keys import encrypted_size
+
+    (tmp_path / "small.txt").write_bytes(b"s" * 100)
+    (tmp_path / "large.txt").write_bytes(b"l" * 5000)
+    server.state.drop_limits = DropLimits(grant_bytes=encrypted_size(1000), grant_files=5)
+    with open_vault(tmp_path / "ann") as vault:
+        ann, shared, case = shared_case(server, vault)
+        link = drops.make_grant(shared, server.url, "phone",
+                                datetime.now(UTC) + timedelta(days=7))
+        context = browser.new_context(**PHONE)
+        page = context.new_page()
+        page.goto(link.url)
+        state(page, "ready")
+        page.set_input_files("#files", [str(tmp_path / "small.txt"),
+                                        str(tmp_path / "large.txt")])
+        state(page, "full")
+        assert page.inner_text("#status").startswith("Er is geen ruimte meer")
+        assert page.locator('body[data-done="1"]').count() == 1  # the first one went
+        context.close()
+        assert len(sync.sync(vault, case, ann).dropped) == 1

@@ -138,7 +138,8 @@ def test_a_wrong_pairing_key_and_a_forged_entry_are_refused(server: Harness,
         upload = uuid.uuid4()
         headers = {"authorization": "Drop " + phone.token}
         epoch = phone.refresh()["epoch"]
-        assert phone.http.put(f"/device/uploads/{upload}/parts/1", params={"epoch": epoch},
+        assert phone.http.put(f"/device/uploads/{upload}/parts/1",
+                              params={"epoch": epoch, "size": 100},
                               content=b"x" * 100, headers=headers).status_code == 200
         answer = phone.http.post(f"/device/uploads/{upload}/finish", headers=headers,
                                  json={"meta": "AAAA", "entry": "e30=", "signature": "AAAA"})
@@ -202,7 +203,7 @@ def test_who_may_make_grants_and_fetch_drops(server: Harness, tmp_path: Path) ->
         # a device's upload is its own: another paired device cannot add to or finish it
         other = drops.Dropper.pair(device_client(server), drops.make_grant(
             shared, server.url, "other", datetime.now(UTC) + timedelta(days=1)).url)
-        answer = other.http.put(f"/device/uploads/{upload}/parts/1", params={"epoch": 0},
+        answer = other.http.put(f"/device/uploads/{upload}/parts/1", params={"epoch": 0, "size": 1},
                                 content=b"x", headers={"authorization": "Drop " + other.token})
         assert answer.json()["error"]["code"] == "upload_of_another"
         assert ann.request("GET", f"/cases/{case}/drops/{upload}").status_code == 200

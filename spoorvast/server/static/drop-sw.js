@@ -2,8 +2,9 @@
    never a file: a share from another app (Android's Web Share Target, a POST to /drop)
    is taken here, in memory, and handed to the page, which encrypts it; it never reaches
    the server as plaintext and is never written to a cache or to storage. */
-const CACHE = "drop-page-1";
-const PAGE = ["/drop/static/drop.js", "/drop/static/drop-hash.js", "/drop/static/vendor/libsodium-wrappers-sumo.mjs",
+const CACHE = "drop-page-2";
+const PAGE = ["/drop/static/drop.js", "/drop/static/drop-hash.js", "/drop/static/drop-seal.js",
+              "/drop/static/vendor/libsodium-wrappers-sumo.mjs",
               "/drop/static/vendor/libsodium-sumo.mjs", "/drop/icon.svg"];
 let waiting = null;
 
@@ -12,7 +13,11 @@ self.addEventListener("install", (event) => {
   self.skipWaiting();
 });
 
-self.addEventListener("activate", (event) => { event.waitUntil(self.clients.claim()); });
+self.addEventListener("activate", (event) => { // an older page's code is thrown away
+  event.waitUntil(caches.keys().then((names) => Promise.all(
+    names.filter((name) => name !== CACHE).map((name) => caches.delete(name))))
+    .then(() => self.clients.claim()));
+});
 
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
@@ -25,7 +30,8 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (event.request.method === "GET" && PAGE.includes(url.pathname)) {
-    event.respondWith(caches.match(event.request).then((hit) => hit || fetch(event.request)));
+    event.respondWith(caches.open(CACHE).then((cache) => cache.match(event.request))
+      .then((hit) => hit || fetch(event.request)));
   }
 });
 

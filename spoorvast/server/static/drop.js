@@ -3,7 +3,9 @@
 
    Crypto is libsodium.js (vendored, ISC), the same constructions as the Python side
    (spoorvast/storage/drop_keys.py): a fresh file key per file, the file as a secretstream
-   (XChaCha20-Poly1305) in 1 MiB chunks with the upload id as associated data, the meta
+   (XChaCha20-Poly1305) in 1 MiB chunks with the upload id as associated data (made on
+   the sealing worker, drop-seal.js, while the hashing worker, drop-hash.js, reads the
+   same file for its SHA-256 and this thread only sends: three threads at once), the meta
    (name, type, size, SHA-256 of the plaintext, the file key) sealed to the drop-box public
    key (crypto_box_seal), an entry signed with this device's Ed25519 key. The ciphertext
    goes up in 8 MiB parts; a part whose request fails (a lost connection) is sent again
@@ -14,22 +16,17 @@
 import sodium from "/drop/static/vendor/libsodium-wrappers-sumo.mjs";
 
 const CHUNK = 1 << 20;
-const PART = 8 << 20;
 const IN_FLIGHT = 3;
 const TEXT = JSON.parse(document.getElementById("drop-text").textContent);
 const KEY = "spoorvast-drop-device";
 const queue = [];
-const hasher = new Worker("/drop/static/drop-hash.js", {type: "module"});
-const answers = new Map();
-let asked = 0;
-hasher.onmessage = (event) => { answers.get(event.data.id)(event.data); answers.delete(event.data.id); };
+const worker = (name) => new Worker(`/drop/static/${name}`, {type: "module"});
+let hasher = worker("drop-hash.js");
+let sealer = worker("drop-seal.js");
 
-function ask(message, transfer = []) {
-  asked += 1;
-  const id = asked;
-  const answered = new Promise((resolve) => answers.set(id, resolve));
-  hasher.postMessage({...message, id}, transfer);
-  return answered;
+function stopWorkers() { // a file given up: its workers stop reading it at once
+  hasher.terminate(); sealer.terminate();
+  hasher = worker("drop-hash.js"); sealer = worker("drop-seal.js");
 }
 let busy = false;
 
@@ -93,74 +90,84 @@ async function retrying(call) {
   }
 }
 
-async function sendPart(me, upload, epoch, number, bytes) {
+async function sendPart(me, upload, epoch, size, number, bytes) {
   await retrying(async (attempt) => {
     if (attempt > 0) {
       const seen = await answer(await fetch("/device/uploads/" + upload, {headers: headers(me)}));
       if (seen.parts.some((p) => p.part === number && p.size === bytes.size)) { return; }
     }
-    await answer(await fetch(`/device/uploads/${upload}/parts/${number}?epoch=${epoch}`,
+    await answer(await fetch(`/device/uploads/${upload}/parts/${number}?epoch=${epoch}&size=${size}`,
                              {method: "PUT", headers: headers(me), body: bytes}));
+  });
+}
+
+function cipherSize(size) { // the secretstream's header, the bytes, a tag per 1 MiB chunk
+  return sodium.crypto_secretstream_xchacha20poly1305_HEADERBYTES + size
+    + Math.max(1, Math.ceil(size / CHUNK)) * sodium.crypto_secretstream_xchacha20poly1305_ABYTES;
+}
+
+function refuse(code) {
+  const error = new Error(code);
+  error.code = code;
+  error.status = 413;
+  return error;
+}
+
+function hashed(file) { // the SHA-256 of the plaintext, on the hashing worker's thread
+  return new Promise((resolve, reject) => {
+    hasher.onmessage = (event) => {
+      hasher.onmessage = null;
+      if (event.data.type === "sha256") { resolve(event.data.hex); } else { reject(new Error("hash")); }
+    };
+    hasher.postMessage({file});
+  });
+}
+
+function sealed(file, key, upload, send, progress) {
+  // the ciphertext in parts, from the sealing worker's thread; each part sent here, then
+  // a credit goes back so the worker makes the next one (at most IN_FLIGHT + 1 wait)
+  return new Promise((resolve, reject) => {
+    const pending = new Set();
+    let failed = null;
+    const fail = (error) => {
+      if (failed) { return; }
+      failed = error;
+      stopWorkers();
+      reject(error);
+    };
+    sealer.onmessage = async (event) => {
+      const message = event.data;
+      if (message.type === "read") { progress(message.offset); return; }
+      if (message.type === "error") { fail(new Error("seal")); return; }
+      if (message.type === "sealed") {
+        await Promise.allSettled(pending);
+        if (!failed) { resolve(message.total); }
+        return;
+      }
+      const body = new Blob([message.bytes]); // a Blob goes up 4x faster here
+      message.bytes.fill(0);
+      const sending = send(message.number, body).then(() => {
+        if (!failed) { sealer.postMessage({type: "credit"}); }
+      }, fail);
+      pending.add(sending);
+      sending.finally(() => pending.delete(sending));
+    };
+    sealer.postMessage({type: "seal", file, key, upload, credits: IN_FLIGHT + 1});
   });
 }
 
 async function dropFile(me, file, progress) {
   const box = await retrying(async () =>
     answer(await fetch("/device/box", {headers: headers(me)})));
+  const size = cipherSize(file.size);
+  if (box.room && (box.room.files < 1 || box.room.bytes < size)) { throw refuse("drop_quota"); }
   const upload = crypto.randomUUID();
   const key = sodium.crypto_secretstream_xchacha20poly1305_keygen();
-  const pushed = sodium.crypto_secretstream_xchacha20poly1305_init_push(key);
-  await ask({type: "start"});
-  let hashing = Promise.resolve(); // the previous piece the worker is hashing
-  const ad = sodium.from_string(upload);
-  let part = new Uint8Array(PART + CHUNK + 64);
-  let filled = 0, number = 0, sent = 0, total = 0;
-  const add = async (bytes) => {
-    let offset = 0;
-    while (offset < bytes.length) {
-      const take = Math.min(bytes.length - offset, PART - filled);
-      part.set(bytes.subarray(offset, offset + take), filled);
-      filled += take; offset += take;
-      if (filled === PART) { await flush(); }
-    }
-  };
-  const pending = []; // parts on their way while the next ones are encrypted
-  const flush = async () => {
-    number += 1;
-    const body = new Blob([part.subarray(0, filled)]); // a Blob goes up 4x faster here
-    if (pending.length >= IN_FLIGHT) { await pending.shift(); }
-    const sending = sendPart(me, upload, box.epoch, number, body);
-    sending.catch(() => {}); // awaited (and its error thrown) below
-    pending.push(sending);
-    total += filled;
-    part.fill(0, 0, filled);
-    filled = 0;
-  };
-  await add(pushed.header);
-  let offset = 0;
-  do { // read 8 MiB at a time (1 MiB reads cost a third of the time), seal 1 MiB chunks
-    const read = new Uint8Array(await file.slice(offset, offset + PART).arrayBuffer());
-    await hashing; // at most one piece waits in the worker, so memory stays bounded
-    const copy = read.slice();
-    hashing = ask({type: "piece", bytes: copy}, [copy.buffer]);
-    for (let at = 0; at < read.length || (read.length === 0 && at === 0); at += CHUNK) {
-      const end = offset + Math.min(read.length, at + CHUNK);
-      const tag = end >= file.size ? sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL
-        : sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
-      await add(sodium.crypto_secretstream_xchacha20poly1305_push(
-        pushed.state, read.subarray(at, at + CHUNK), ad, tag));
-      if (read.length === 0) { break; }
-    }
-    read.fill(0);
-    offset += read.length;
-    sent = offset;
-    progress(sent, file.size);
-  } while (offset < file.size);
-  if (filled > 0 || number === 0) { await flush(); }
-  for (const sending of pending) { await sending; }
-  part = null;
-  await hashing;
-  const sha256 = (await ask({type: "final"})).hex;
+  const sha = hashed(file);
+  const send = (number, body) => sendPart(me, upload, box.epoch, size, number, body);
+  sha.catch(() => {}); // awaited below; a failed seal stops its worker
+  const total = await sealed(file, key, upload, send, (offset) => progress(offset, file.size));
+  const sha256 = await sha;
   const meta = sodium.crypto_box_seal(sodium.from_string(JSON.stringify({
     v: 1, case: box.case, upload, epoch: box.epoch, name: file.name || "file",
     type: file.type || "", size: file.size,
@@ -196,8 +203,9 @@ async function drain() {
     say(fmt(TEXT.sent, {n: done}));
     document.body.dataset.state = "sent";
   } catch (error) {
-    say(error.code === "grant_ended" || error.code === "not_paired" ? TEXT.ended : TEXT.failed);
-    document.body.dataset.state = "failed";
+    say(error.code === "drop_quota" ? TEXT.quota
+      : error.code === "grant_ended" || error.code === "not_paired" ? TEXT.ended : TEXT.failed);
+    document.body.dataset.state = error.code === "drop_quota" ? "full" : "failed";
     queue.length = 0;
   } finally {
     busy = false;

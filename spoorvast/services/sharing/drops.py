@@ -315,6 +315,10 @@ class Dropper:
         from nacl.signing import SigningKey
 
         box = self.refresh()
+        declared = sk.encrypted_size(size)
+        room = box.get("room")
+        if isinstance(room, dict) and (room["files"] < 1 or room["bytes"] < declared):
+            raise ShareError("drop_quota")
         upload, key = uuid.uuid4(), secrets.token_bytes(32)
         plain = hashlib.sha256()
         total, number, buffer = 0, 0, bytearray()
@@ -327,11 +331,12 @@ class Dropper:
                     if len(pending) >= IN_FLIGHT:
                         total += pending.pop(0).result()
                     pending.append(sender.submit(self._send, upload, number,
-                                                 bytes(buffer[:PART])))
+                                                 bytes(buffer[:PART]), declared))
                     del buffer[:PART]
             if buffer or number == 0:
                 number += 1
-                pending.append(sender.submit(self._send, upload, number, bytes(buffer)))
+                pending.append(sender.submit(self._send, upload, number, bytes(buffer),
+                                             declared))
             total += sum(future.result() for future in pending)
         epoch, dropbox = int(box["epoch"]), unb64(str(box["dropbox"]))
         case = uuid.UUID(str(box["case"]))
@@ -352,7 +357,7 @@ class Dropper:
         answer = _answer(self.http.get(f"/device/uploads/{upload}", headers=self._headers()))
         return {int(p["part"]) for p in answer["parts"]}
 
-    def _send(self, upload: uuid.UUID, number: int, data: bytes) -> int:
+    def _send(self, upload: uuid.UUID, number: int, data: bytes, declared: int) -> int:
         tried: list[int] = []
 
         def put() -> None:
@@ -360,7 +365,8 @@ class Dropper:
                 return  # it arrived, only its answer was lost
             tried.append(1)
             _answer(self.http.put(f"/device/uploads/{upload}/parts/{number}",
-                                  params={"epoch": self.box["epoch"]}, content=data,
+                                  params={"epoch": self.box["epoch"], "size": declared},
+                                  content=data,
                                   headers=self._headers()))
         self._retrying(put)
         return len(data)
