@@ -34,8 +34,9 @@ from starlette.responses import StreamingResponse
 from spoorvast.server import access
 from spoorvast.server.access import ApiError, token_hash
 from spoorvast.server.deps import Me, State, b64, unb64
-from spoorvast.server.routes_blobs import MAX_PARTS, _body
+from spoorvast.server.routes_blobs import MAX_BODY, MAX_PARTS
 from spoorvast.server.routes_cases import Signed, _owner_signed
+from spoorvast.server.streaming import declared_size, part_into_store
 from spoorvast.storage.drop_keys import check_pairing
 from spoorvast.storage.objects_s3 import new_key
 from spoorvast.storage.server_drops import DropGrant, DropRow, DropStore, QuotaExceeded
@@ -217,15 +218,22 @@ async def put_part(upload: uuid.UUID, number: int, request: Request, authorizati
     if row is None:
         row = await run_in_threadpool(_start, state, found, upload, epoch, size)
     assert row.s3_upload is not None
-    data = await _body(request)
+    room = MAX_BODY  # bytes this part may have: what the declared size leaves
     if row.declared_size is not None:
         others = await run_in_threadpool(drops.parts, found.case_id, upload)
-        if sum(s for n, _, s in others if n != number) + len(data) > row.declared_size:
+        room = min(room, row.declared_size - sum(s for n, _, s in others if n != number))
+        length = declared_size(request, MAX_BODY)
+        if room < 0 or (length is not None and length > room):
             raise ApiError(413, "drop_quota")
-    etag = await run_in_threadpool(state.objects.put_part, row.object_key, row.s3_upload,
-                                   number, data)
-    await run_in_threadpool(drops.add_part, found.case_id, upload, number, etag, len(data))
-    return {"part": number, "size": len(data)}
+    try:  # on to the store as it arrives (a cut part stores nothing)
+        etag, size = await part_into_store(request, room, state.objects, row.object_key,
+                                           row.s3_upload, number)
+    except ApiError as exc:
+        if exc.code == "body_too_big" and room < MAX_BODY:
+            raise ApiError(413, "drop_quota") from exc
+        raise
+    await run_in_threadpool(drops.add_part, found.case_id, upload, number, etag, size)
+    return {"part": number, "size": size}
 
 
 def _start(state: State, found: DropGrant, upload: uuid.UUID, epoch: int, size: int
