@@ -112,13 +112,18 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5, help="requests per page per round")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--vault", type=Path, default=None, help=(
+        "keep the vault here and reuse it when it exists (before/after runs on one "
+        "fixture; it must hold --events events)"))
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="spoorvast-bench-web-"))
+    root = args.vault or folder / "vault"
     try:
-        started = time.perf_counter()
-        fill(folder / "vault", args.events)
-        print(f"{args.events:,} events written in {time.perf_counter() - started:.1f} s")
-        run(folder / "vault", args.events, args.runs, args.rounds)
+        if not root.exists():
+            started = time.perf_counter()
+            fill(root, args.events)
+            print(f"{args.events:,} events written in {time.perf_counter() - started:.1f} s")
+        run(root, args.events, args.runs, args.rounds)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -180,9 +185,9 @@ def bare_calls(opened: Vault, deep: int, later: str | None
         f"timeline, page at {deep:,}": lambda: timeline.page(
             opened, case, timeline.TimelineFilter(), deep),
         "search 'answer'": lambda: event_service.search(
-            opened, case, EventQuery(1, text="answer", limit=50)),
+            opened, case, EventQuery(1, text="answer", limit=50), cap=1000),
         "search 'tonight photo'": lambda: event_service.search(
-            opened, case, EventQuery(1, text="tonight photo", limit=50)),
+            opened, case, EventQuery(1, text="tonight photo", limit=50), cap=1000),
     }
     if later is not None:
         from spoorvast.model.conversation import Position
