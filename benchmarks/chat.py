@@ -142,20 +142,22 @@ v = open_vault(Path(sys.argv[1]), sys.argv[3]); case = v.store.cases()[0]
 # the importers' modules are loaded before the clock starts, as sqlite3 is for the bare
 # load (this machine sets PYTHONDONTWRITEBYTECODE: they would be compiled anew each run)
 registry = builtin_registry()
-t = time.perf_counter(); r = add_paths(v, case, [Path(sys.argv[2])], registry)
-d = time.perf_counter() - t
+t, c = time.perf_counter(), time.process_time()
+r = add_paths(v, case, [Path(sys.argv[2])], registry)
+d, cpu = time.perf_counter() - t, time.process_time() - c
 assert r[0].status.value == "added", r
 # VmHWM, not ru_maxrss: ru_maxrss survives exec and would count the parent's memory
 hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")]
 print(d, int(hwm[0].split()[1]) / 1024 if hwm else
-      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, cpu)
 """
 
 
-def spoorvast_import(vault: Path, export: Path) -> tuple[float, float]:
+def spoorvast_import(vault: Path, export: Path) -> tuple[float, float, float]:
+    """Seconds, peak RSS (MB) and CPU seconds (both threads) of one import."""
     out = subprocess.run([sys.executable, "-c", IMPORT, str(vault), str(export), PASSPHRASE],
                          check=True, capture_output=True, text=True).stdout.split()
-    return float(out[0]), float(out[1])
+    return float(out[0]), float(out[1]), float(out[2])
 
 
 def search_times(vault_root: Path) -> list[float]:
@@ -181,15 +183,20 @@ def rounds(bodies: list[str], work: Path, export: Path, vault: Path, count: int
     each time; the last one is kept): the best time of each, spoorvast's peak RSS, and
     each round's ratio. Both sides are measured the same way, so the machine's noise
     (±25 % between runs here) weighs on both alike."""
-    bases, ours, rss, ratios = [], [], 0.0, []
+    bases, ours, rss, ratios, cpus = [], [], 0.0, [], []
     for _ in range(count):
+        started = time.process_time()
         bases.append(bare(bodies, work))
+        bare_cpu = time.process_time() - started
         shutil.rmtree(vault, ignore_errors=True)
         new_vault(vault)
-        took, peak = spoorvast_import(vault, export)
+        took, peak, cpu = spoorvast_import(vault, export)
         ours.append(took)
         rss = max(rss, peak)
         ratios.append(bases[-1] / took)
+        cpus.append(bare_cpu / cpu)
+    print(f"  CPU time (both threads) of the bare load / of the import, each round: "
+          f"{_ratios(cpus)} (steadier than the times when other work shares the cores)")
     return min(bases), min(ours), rss, ratios
 
 

@@ -48,6 +48,7 @@ PASSPHRASE = "benchmark passphrase"
 START = 1_767_225_600  # 2026-01-01 UTC
 WORDS = ("hello", "where are you", "answer me", "I see you", "tonight", "photo", "again")
 BATCH = 50_000
+RANKED = "search 'answer', all ranked"  # the way before #32 (bm25 over every hit)
 
 
 def fill(root: Path, count: int) -> None:
@@ -112,13 +113,18 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5, help="requests per page per round")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--vault", type=Path, default=None, help=(
+        "keep the vault here and reuse it when it exists (before/after runs on one "
+        "fixture; it must hold --events events)"))
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="spoorvast-bench-web-"))
+    root = args.vault or folder / "vault"
     try:
-        started = time.perf_counter()
-        fill(folder / "vault", args.events)
-        print(f"{args.events:,} events written in {time.perf_counter() - started:.1f} s")
-        run(folder / "vault", args.events, args.runs, args.rounds)
+        if not root.exists():
+            started = time.perf_counter()
+            fill(root, args.events)
+            print(f"{args.events:,} events written in {time.perf_counter() - started:.1f} s")
+        run(root, args.events, args.runs, args.rounds)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -156,6 +162,9 @@ def run(root: Path, count: int, runs: int, rounds: int) -> None:
             found[name].append((server_ms, server_ms / base if base else 0.0))
             print(f"  {name:<30} server {server_ms:7.1f} ms, round trip {trip_ms:7.1f} ms, "
                   f"bare {base:7.1f} ms, ratio {server_ms / base if base else 0:5.2f}")
+        ranked, page_call = baselines[RANKED], baselines["search 'answer'"]
+        print(f"  {'(all hits ranked by bm25)':<30} bare {ranked:7.1f} ms; the page's bare "
+              f"call / that: {page_call / ranked:5.2f}")
     print(f"median of {rounds} rounds ({runs} requests each):")
     print(f"{'page':<30} {'server ms':>10} {'ratio/round':>24} {'budget':>7}")
     for name, _path, budget in pages:
@@ -180,10 +189,13 @@ def bare_calls(opened: Vault, deep: int, later: str | None
         f"timeline, page at {deep:,}": lambda: timeline.page(
             opened, case, timeline.TimelineFilter(), deep),
         "search 'answer'": lambda: event_service.search(
-            opened, case, EventQuery(1, text="answer", limit=50)),
+            opened, case, EventQuery(1, text="answer", limit=50), cap=1000),
         "search 'tonight photo'": lambda: event_service.search(
-            opened, case, EventQuery(1, text="tonight photo", limit=50)),
+            opened, case, EventQuery(1, text="tonight photo", limit=50), cap=1000),
     }
+    ranked = EventQuery(1, text="answer", limit=50)  # the way before #32: every hit ranked
+    calls[RANKED] = lambda: (
+        opened.store.search_events(ranked), opened.store.count_events(ranked, cap=1000))
     if later is not None:
         from spoorvast.model.conversation import Position
 

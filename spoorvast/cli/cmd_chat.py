@@ -119,18 +119,28 @@ def search(
         only_text = not (party or since or until or item or marked)
         pictures = find_in_pictures(vault, case, text) if text and only_text else []
     if as_json:
-        output.as_json({"total": found.total, "page": found.page,
+        output.as_json({"total": None if found.capped else found.total,
+                        "more_than": found.cap if found.capped else None,
+                        "order": found.order, "page": found.page,
                         "page_size": found.page_size, "hits": [_hit_json(h) for h in found.hits],
                         "pictures": [{"item": p.item.label, "snippet": p.snippet}
                                      for p in pictures]})
         return
     _print_hits(found.hits)
-    output.info(ngettext("{count} event found", "{count} events found", found.total)
-                .format(count=found.total))
+    output.info(_found_line(found))
     if pictures:
         output.line(_("In the text read from pictures:"), style="bold")
         for hit in pictures:
             output.line(f"  {hit.item.label}  {hit.snippet}")
+
+
+def _found_line(found: event_service.SearchPage) -> str:
+    if found.capped and found.newest_first:
+        return _("More than {n} events found; the newest first.").format(n=found.cap)
+    if found.capped:
+        return _("More than {n} events found; the earliest first.").format(n=found.cap)
+    return ngettext("{count} event found", "{count} events found", found.total).format(
+        count=found.total)
 
 
 def _hit_json(hit: EventHit) -> dict[str, object]:

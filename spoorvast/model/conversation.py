@@ -36,7 +36,10 @@ class EventRef:
 class EventQuery:
     """What to look for. ``text`` is matched word by word (diacritics folded); every
     filter is optional. ``actors`` are actor keys (``phone:+32…``); results are ranked
-    by relevance when ``text`` is given, otherwise by time."""
+    by relevance when ``text`` is given, otherwise by time. ``newest_first`` (with
+    ``text``): the hits newest first instead of ranked — a common word matches too many
+    messages to rank them all (a microsecond or two each), and past a thousand hits a
+    ranking says little."""
 
     case_id: int
     text: str | None = None
@@ -51,6 +54,7 @@ class EventQuery:
     # keyset paging in time order (no ``text``): only events after / before this one
     after: Position | None = None
     before: Position | None = None
+    newest_first: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from spoorvast.services.typed_calls import TypedCall
 from spoorvast.storage.vault import Vault
 
 PAGE_SIZE = 50
+CAP = 1000  # hits counted at most: a common word has "more than 1,000 results"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +39,15 @@ class SearchPage:
     page: int
     page_size: int
     cap: int | None = None
+    order: str = "time"  # "relevance" (words), "newest" (a common word), "time"
 
     @property
     def capped(self) -> bool:
         return self.cap is not None and self.total > self.cap
+
+    @property
+    def newest_first(self) -> bool:
+        return self.order == "newest"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,13 +95,20 @@ def key_of(identifier: Identifier) -> str:
 
 
 def search(vault: Vault, case: Case, query: EventQuery, page: int = 1,
-           cap: int | None = None) -> SearchPage:
+           cap: int | None = CAP) -> SearchPage:
     """One page of hits; with ``cap`` the count stops after ``cap + 1`` (a common word in
-    a million messages: "more than 1,000 results", at the cost of 1,001 hits, not all)."""
+    a million messages: "more than 1,000 results", at the cost of 1,001 hits, not all),
+    and words with more hits than that are shown newest first instead of ranked (ranking
+    scores every hit: 308 ms for a word in 143,000 of 1,000,000 messages). Fewer hits
+    keep the relevance order."""
     limit = max(1, query.limit)
     paged = replace(query, limit=limit, offset=(page - 1) * limit)
-    return SearchPage(vault.store.search_events(paged),
-                      vault.store.count_events(paged, cap=cap), page, limit, cap)
+    total = vault.store.count_events(paged, cap=cap)
+    words = bool(query.text and query.text.strip())
+    newest = words and cap is not None and total > cap
+    order = "newest" if newest else "relevance" if words else "time"
+    return SearchPage(vault.store.search_events(replace(paged, newest_first=newest)),
+                      total, page, limit, cap, order)
 
 
 def resolve_refs(vault: Vault, case: Case, refs: list[str]) -> list[Event]:

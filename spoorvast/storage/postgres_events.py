@@ -342,10 +342,10 @@ _UNDATED_END = Position(None, 1 << 62)  # before it: every undated event
 
 
 def search(conn: Any, query: EventQuery, hidden: Sequence[int] = ()) -> list[EventHit]:
-    """A page of hits: ranked (``ts_rank``, ties by id) when there are words, else in
-    time order (keyset: ``after`` / ``before``). The page is cut from the events first
-    and only its rows are joined to their items (joining before OFFSET cost a lookup per
-    skipped row)."""
+    """A page of hits: ranked (``ts_rank``, ties by id) when there are words (newest
+    first with ``newest_first``), else in time order (keyset: ``after`` / ``before``).
+    The page is cut from the events first and only its rows are joined to their items
+    (joining before OFFSET cost a lookup per skipped row)."""
     backwards = query.before is not None and query.after is None and not query.text
     if backwards and query.before is not None and query.before.utc is not None \
             and not query.offset:
@@ -361,6 +361,8 @@ def search(conn: Any, query: EventQuery, hidden: Sequence[int] = ()) -> list[Eve
         params = [*words[1], *params]
         where.insert(0, "e.words @@ q.query")
         rank, order = ", ts_rank(e.words, q.query) AS rank", "rank DESC, id"
+        if query.newest_first:  # a common word: its newest hits, none ranked
+            rank, order = "", "utc DESC NULLS LAST, id DESC"
     hits = _page(conn, source, where, params, rank, order, query.limit, query.offset)
     if backwards:
         hits.reverse()

@@ -79,7 +79,7 @@ def _capture_work(case_id: int, url: str, allow_private: bool, tsa: str,
 def search_page(request: Request, case_id: int, q: str = "", item: str = "",
                 marked: int = 0, page: int = 1) -> Response:
     hits: list[object] = []
-    total, error = 0, ""
+    total, error, newest = 0, "", False
     with vault_for(request) as vault:
         case = case_of(vault, case_id)
         try:
@@ -87,14 +87,15 @@ def search_page(request: Request, case_id: int, q: str = "", item: str = "",
         except UserError as exc:  # never search everything instead of the item asked for
             found, error, q, marked = None, exc.message, "", 0
         if event_adapter.available() and (q.strip() or found or marked):
-            hits, total = event_adapter.search(vault, case, q.strip(),
-                                               found.id if found else None, bool(marked),
-                                               max(1, page))
+            hits, total, newest = event_adapter.search(
+                vault, case, q.strip(), found.id if found else None, bool(marked),
+                max(1, page))
         pictures = (find_in_pictures(vault, case, q) if q.strip() and not (item or marked)
                     and page <= 1 else [])
     return render.page(request, "search.html", case=case, q=q, item=item, marked=marked,
                        error=error,
-                       page=max(1, page), events=hits, total=total, pictures=pictures,
+                       page=max(1, page), events=hits, total=total, newest=newest,
+                       pictures=pictures,
                        size=event_adapter.PAGE_SIZE, available=event_adapter.available(),
                        cap=event_adapter.CAP, active="search")
 

@@ -120,6 +120,12 @@ _SEEN = "04/03/2026, 22:14 - Jan Peeters: seen"
 @example(["25/10/2026, 03:10 - Jan Peeters: <Media omitted>", "25/10/2026, 01:00 - Jan "
           "Peeters: plain", "25/10/2026, 03:10 - Jan Peeters: <Media omitted>",
           "25/10/2026, 02:30 - Jan Peeters: after"], "\n", "android", 4096)
+# the same header again after a message the general path read: the plain path notes its
+# time again (the plain path notes it only when the header changes)
+@example(["25/10/2026, 01:00 - Jan Peeters: <Media omitted>", "25/10/2026, 01:00 - Jan "
+          "Peeters: plain", "25/10/2026, 03:10 - Jan Peeters: <Media omitted>",
+          "25/10/2026, 01:00 - Jan Peeters: plain again", "25/10/2026, 02:30 - Jan Peeters: "
+          "after"], "\n", "android", 4096)
 def test_runs_equal_the_general_path(found: list[str], ending: str, layout: str,
                                      run: int) -> None:
     original = whatsapp_parse.RUN

@@ -190,6 +190,26 @@ def test_events_search_marks_and_counts(store: MetadataStore) -> None:
         assert logged[(record, record_id)] == data
 
 
+def test_a_word_newest_first(store: MetadataStore) -> None:
+    """``newest_first``: a word's hits by time, newest first, undated last, ties by id
+    (a common word: not ranked), a page at a time."""
+    case = a_case(store)
+    cid = case.id or 0
+    times = (5, None, 9, 1, 9, None, 3)
+    with store.transaction() as tx:
+        item = tx.add_item(*an_item(case))
+        tx.add_events(item, [Event(None, cid, None, "message", None if t is None else
+                                   instant.from_epoch(1_770_000_000 + t, "Europe/Brussels"),
+                                   f"geld {n}") for n, t in enumerate(times)]
+                      + [Event(None, cid, None, "message", None, "niets")])
+    query = EventQuery(cid, text="geld", limit=3, newest_first=True)
+    pages = [[h.event.text for h in store.search_events(EventQuery(
+        cid, text="geld", limit=3, offset=n, newest_first=True))] for n in (0, 3, 6)]
+    assert pages == [["geld 4", "geld 2", "geld 0"], ["geld 6", "geld 3", "geld 5"],
+                     ["geld 1"]]
+    assert store.count_events(query, cap=3) == 4
+
+
 def test_event_kinds_by_item(store: MetadataStore) -> None:
     """Which items hold messages, calls or system lines (the checklist asks), including
     the case's own typed calls (item 0)."""

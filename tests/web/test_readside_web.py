@@ -50,6 +50,7 @@ def test_timeline_links_name_positions_and_search_caps_its_count(client: Browser
     last = client.get(base + _link(second, "last")).text
     assert "1201–1205 / 1205" in last and 'id="page-later"' not in last
     common = client.get(f"/c/{case_id}/search?q=geld").text
-    assert "More than 1000 results" in common
+    assert "More than 1000 results; the newest first." in common
+    assert "geld bericht 1204<" in common and "geld bericht 1154<" not in common  # newest 50
     rare = client.get(f"/c/{case_id}/search?q=zeldzaam").text
     assert re.search(r'id="search-total">1 result<', rare)
