@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO
 
 from PIL import Image, ImageOps
+
+from spoorvast.model.records import Artifact, ArtifactRole
 
 MAX_WIDTH = 800
 MAX_HEIGHT = 780  # shown at most 11 cm high: about 180 dpi, and Typst holds every
@@ -68,6 +71,17 @@ def cropped_by_name(name: str) -> bool | None:
 def wanted(media_type: str, size: int) -> bool:
     """Whether a dossier shows a preview of such a file."""
     return media_type in SOURCE_TYPES and size <= MAX_SOURCE_BYTES
+
+
+def source_of(artifacts: Iterable[Artifact]) -> Artifact | None:
+    """The file of an item that its dossier preview shows: a capture's (first)
+    screenshot, else an image item's original, else the first picture attached."""
+    listed = tuple(artifacts)
+    for role in (ArtifactRole.SCREENSHOT, ArtifactRole.ORIGINAL, ArtifactRole.ATTACHMENT):
+        for artifact in listed:
+            if artifact.role is role and wanted(artifact.media_type, artifact.size):
+                return artifact
+    return None
 
 
 def from_bytes(data: bytes) -> Made:

@@ -42,13 +42,7 @@ class Stored:
 
 def source_for(kind: ItemKind, artifacts: tuple[Artifact, ...]) -> Artifact | None:
     """The artifact to preview: a capture's screenshot, an image item's original."""
-    order = (ArtifactRole.SCREENSHOT, ArtifactRole.ORIGINAL, ArtifactRole.ATTACHMENT)
-    for role in order:
-        for artifact in artifacts:
-            if artifact.role is role and picture_preview.wanted(artifact.media_type,
-                                                                artifact.size):
-                return artifact
-    return None
+    return picture_preview.source_of(artifacts)
 
 
 def stored_for(source: Artifact, artifacts: Iterable[Artifact]) -> Stored | None:

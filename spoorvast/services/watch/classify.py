@@ -14,7 +14,6 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import replace
 
-
 from spoorvast.services.watch.model import Change, ChangeKind, RunFacts, Verdict, Watch
 
 PICTURE_DISTANCE = 8  # of 64 bits: pHash of the same picture re-encoded stays under 4
