@@ -132,8 +132,8 @@ def compile_pdf(scratch: Path, data: dict[str, object], target: Path,
     """Write data.json + main.typ into ``scratch`` and compile them to ``target`` with
     ``renderer`` (a child process, see :mod:`spoorvast.dossier.render`; one is started
     when none is given); ``meanwhile`` runs while it renders."""
-    with (scratch / "data.json").open("w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False)
+    with (scratch / "data.json").open("w", encoding="utf-8") as handle:  # dumps: json's C
+        handle.write(json.dumps(data, ensure_ascii=False))  # encoder (dump is pure Python)
     source = template_source()
     if manifest is not None:
         (scratch / "manifest.json").write_bytes(manifest)
