@@ -63,7 +63,8 @@ class _ExifFacts(NamedTuple):
 def read_image(path: Path, media_type: str, zone_name: str, preview: bool = False) -> Reading:
     """``preview``: also make the picture's reduced copy for the dossier (see
     :mod:`~spoorvast.analysis.picture_preview`) when the dossier would show one, from
-    the same decode where it can (a PNG screenshot: +4 ms instead of +20 ms)."""
+    the same decode where it can (a 1080 x 2400 PNG screenshot, measured: 13 ms without,
+    +7 ms with it, where a preview made from the file alone takes 16 ms)."""
     with _quiet_pillow():
         try:
             image = Image.open(path)
