@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from spoorvast.analysis.picture_preview import Made
 from spoorvast.i18n import N_
 from spoorvast.model.records import ItemKind, MediaFacts, Problem, Severity
 
@@ -27,6 +28,7 @@ RECORDING_TIME_INVALID = "media.recording-time-invalid"
 RECORDING_UNREADABLE = "media.recording-unreadable"
 PDF_UNREADABLE = "media.pdf-unreadable"
 PDF_ENCRYPTED = "media.pdf-encrypted"
+PREVIEW_FAILED = "media.preview-failed"
 
 MESSAGES: dict[str, str] = {
     EXIF_TIME_ASSUMED_ZONE: N_("The photo's own date has no time zone; we assumed {zone}."),
@@ -67,6 +69,11 @@ MESSAGES: dict[str, str] = {
         "This PDF is protected by a password, so we could not count its pages."
         " The file itself is kept unchanged."
     ),
+    PREVIEW_FAILED: N_(
+        "The reduced copy of this picture for the dossier could not be made; the dossier"
+        " will try again when it is made. The file itself is kept unchanged. (Technical"
+        " detail: {reason}.)"
+    ),
 }
 
 
@@ -77,6 +84,7 @@ class Reading:
     media: MediaFacts | None
     problems: tuple[Problem, ...] = ()
     kind: ItemKind | None = None
+    preview: Made | None = None  # a picture's reduced copy for the dossier, when asked
 
 
 def failure(code: str, exc: BaseException) -> Problem:

@@ -35,6 +35,7 @@ from spoorvast.analysis._media_av import read_recording
 from spoorvast.analysis._media_base import MESSAGES, Reading
 from spoorvast.analysis._media_image import read_image
 from spoorvast.analysis._media_pdf import read_pdf
+from spoorvast.analysis.picture_preview import Made
 from spoorvast.findings import register_codes
 from spoorvast.model import instant
 from spoorvast.model.records import ItemKind, MediaFacts, Problem
@@ -73,6 +74,7 @@ class MediaReport:
     kind: ItemKind
     media: MediaFacts | None  # None when nothing could be read
     problems: tuple[Problem, ...]
+    preview: Made | None = None  # a picture's reduced copy for the dossier, when asked
 
 
 def sniff_media_type(path: Path) -> str:
@@ -113,9 +115,11 @@ def kind_for(media_type: str) -> ItemKind:
     return ItemKind.FILE
 
 
-def analyse(path: Path, case_zone: str, media_type: str | None = None) -> MediaReport:
+def analyse(path: Path, case_zone: str, media_type: str | None = None,
+            preview: bool = False) -> MediaReport:
     """Sniff (unless ``media_type`` is given) and read one file; wall times without
-    offset are taken in ``case_zone``.
+    offset are taken in ``case_zone``. ``preview``: a picture's reduced copy for the
+    dossier is made too (in ``preview``; a failure is an INFO problem).
 
     Raises ValueError for an unknown ``case_zone`` and OSError when the file cannot be
     opened at all; anything wrong with its content is a problem in the report.
@@ -123,15 +127,17 @@ def analyse(path: Path, case_zone: str, media_type: str | None = None) -> MediaR
     instant.zone(case_zone)
     media_type = media_type or sniff_media_type(path)
     kind = kind_for(media_type)
-    reading = _read(kind, path, media_type, case_zone)
+    reading = _read(kind, path, media_type, case_zone, preview)
     if reading is None:
         return MediaReport(media_type, kind, None, ())
-    return MediaReport(media_type, reading.kind or kind, reading.media, reading.problems)
+    return MediaReport(media_type, reading.kind or kind, reading.media, reading.problems,
+                       reading.preview)
 
 
-def _read(kind: ItemKind, path: Path, media_type: str, case_zone: str) -> Reading | None:
+def _read(kind: ItemKind, path: Path, media_type: str, case_zone: str,
+          preview: bool) -> Reading | None:
     if kind is ItemKind.IMAGE:
-        return read_image(path, media_type, case_zone)
+        return read_image(path, media_type, case_zone, preview)
     if kind in (ItemKind.AUDIO, ItemKind.VIDEO):
         return read_recording(path, case_zone)
     if kind is ItemKind.PDF:

@@ -18,6 +18,9 @@ from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Playwright
 
+from spoorvast.analysis import media as _media_codes  # noqa: F401  (registers its codes)
+from spoorvast.analysis import picture_preview
+from spoorvast.analysis._media_base import PREVIEW_FAILED
 from spoorvast.capture import codes as _codes  # noqa: F401  (registers finding codes)
 from spoorvast.capture import platforms, timestamps, walls
 from spoorvast.capture.assemble import drafts_of, visit_exchanges, visit_problems, wacz_of
@@ -39,6 +42,7 @@ from spoorvast.model.records import (
     MediaFacts,
     PartyRole,
     Problem,
+    Severity,
 )
 from spoorvast.model.secrets import strip_urls_in_text
 from spoorvast.storage.vault import Vault
@@ -119,6 +123,7 @@ class CaptureService:
                      *platforms.problems(facts))]
         stamped = timestamps.stamp_record(self.options, record, sealer, problems)
         artifacts.extend(stamped)
+        artifacts.extend(_preview(drafts, artifacts, sealer, problems))
         return self._write(visit, artifacts, problems, facts)
 
     def _write(self, visit: Visit, artifacts: list[Artifact], problems: list[Problem],
@@ -136,6 +141,25 @@ class CaptureService:
         return CaptureResult(visit.requested_url, stored.label,
                              visit.main.url if visit.main else None,
                              visit.main.status if visit.main else None, tuple(problems))
+
+
+def _preview(drafts: list[Draft], artifacts: list[Artifact], sealer: Sealer,
+             problems: list[Problem]) -> list[Artifact]:
+    """The reduced copy of the screenshot for the dossier (sealed after the record: it is
+    not a file of the visit). ≈0.1 s of CPU for a 16,000 px page; one that fails is an
+    INFO finding (the dossier makes it then), never a failed capture."""
+    source = picture_preview.source_of(artifacts)
+    data = next((d.data for d in drafts if source is not None and d.role is source.role
+                 and d.name == source.name), None)
+    if source is None or data is None or hashlib.sha256(data).hexdigest() != source.sha256:
+        return []
+    try:
+        made = picture_preview.from_bytes(data)
+    except picture_preview.PreviewFailed as exc:
+        problems.append(Problem(Severity.INFO, PREVIEW_FAILED, (("reason", str(exc)),)))
+        return []
+    return [sealer.seal(Draft(ArtifactRole.DOSSIER_PREVIEW, made.name,
+                              picture_preview.MEDIA_TYPE, made.data), source.sha256)]
 
 
 def _walls(visit: Visit, facts: platforms.PlatformFacts) -> list[Problem]:

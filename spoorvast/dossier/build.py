@@ -30,6 +30,7 @@ from spoorvast.dossier import (
     pdf,
     pdf_data,
     pdf_items,
+    thumbs,
     timestamps,
 )
 from spoorvast.dossier.charts import Charts
@@ -118,7 +119,10 @@ def make_dossier(vault: Vault, case: Case, options: DossierOptions, out: Path,
                                  lambda what: observer.step(_("reading")))
                 result = _write(vault, dossier, out, scratch,
                                 Rendering(render, previews, typst), observer)
+            made = thumbs.keep(vault, items, pdf.collect(previews), case.time_zone)
     with vault.store.transaction() as tx:
+        for item, artifact in made:  # the next dossier finds them
+            tx.add_artifact(item, artifact)
         tx.log(case_chain(case.id or 0), "dossier.created", result.folder.name,
                {"bundle_sha256": result.bundle_sha256, "pdf_sha256": result.pdf_sha256,
                 "language": options.language,

@@ -259,7 +259,9 @@ def _reading_notices(texts: list[str], times: list[str]) -> tuple[str, ...]:
 
 def _item_view(vault: Vault, item: Item, options: DossierOptions, redactor: Redactor,
                findings: tuple[str, ...], suspect_mail: dict[str, str]) -> ItemView:
-    artifacts = tuple(vault.store.artifacts(item.id or 0))
+    artifacts = tuple(a for a in vault.store.artifacts(item.id or 0)
+                      if a.role is not ArtifactRole.DOSSIER_PREVIEW)  # not evidence: the
+    # PDF shows it; the bundle, the manifest and the PDF's file lists leave it out
     sections, note = item_sections(vault, item, artifacts, options.language)
     if redactor.enabled:  # a note or a capture record may name other people's numbers
         sections = tuple(_redacted(s, redactor) for s in sections)

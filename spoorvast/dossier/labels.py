@@ -101,7 +101,8 @@ ARTIFACT_ROLES = {"original": N_("original"), "screenshot": N_("screenshot"),
                   "analysis": N_("analysis"), "timestamp-token": N_("time-stamp token"),
                   "attachment": N_("attachment"), "thumbnail": N_("thumbnail"),
                   "blurred-preview": N_("blurred preview"), "dom": N_("page structure (DOM)"),
-                  "timestamp-certificates": N_("time-stamp certificates")}
+                  "timestamp-certificates": N_("time-stamp certificates"),
+                  "dossier-preview": N_("reduced picture for the dossier")}
 IDENTIFIER_STATUS = {"confirmed": N_("confirmed"), "proposed": N_("proposed, not confirmed"),
                      "rejected": N_("rejected")}
 

@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 from types import TracebackType
 
-from spoorvast.dossier.thumbs import Preview, make_preview, source_for
+from spoorvast.dossier.thumbs import Preview, make_preview, source_for, stored_for
 from spoorvast.model.records import Item
 from spoorvast.storage.vault import Vault
 
@@ -40,20 +40,21 @@ Previews = dict[int, "Future[Preview | None]"]
 
 @contextmanager
 def previews_started(vault: Vault, items: Iterable[Item], scratch: Path) -> Iterator[Previews]:
-    """Previews of the pictures among ``items``, made on every core from the moment the
-    vault is open, while the caller gathers the case and writes the bundle (Pillow
-    decodes and scales without the GIL): 100 phone screenshots cost ≈1.5 s of CPU here,
-    which ran after gathering before. Leaving the block waits for the previews already
-    started and drops the others."""
+    """Previews of the pictures among ``items``, from the moment the vault is open, while
+    the caller gathers the case and writes the bundle: the sealed ones decrypted, the
+    others made on every core (Pillow decodes and scales without the GIL: 100 phone
+    screenshots cost ≈1.5 s of CPU here). Leaving the block waits for the previews
+    already started and drops the others."""
     (scratch / "img").mkdir(mode=0o700, exist_ok=True)
     pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2)
     try:
         started: Previews = {}
         for item in items:
-            source = source_for(item.kind, tuple(vault.store.artifacts(item.id or 0)))
+            artifacts = tuple(vault.store.artifacts(item.id or 0))
+            source = source_for(item.kind, artifacts)
             if source is not None:
                 started[item.id or 0] = pool.submit(make_preview, vault, source, scratch,
-                                                    item.label)
+                                                    item.label, stored_for(source, artifacts))
         yield started
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -131,8 +132,8 @@ def compile_pdf(scratch: Path, data: dict[str, object], target: Path,
     """Write data.json + main.typ into ``scratch`` and compile them to ``target`` with
     ``renderer`` (a child process, see :mod:`spoorvast.dossier.render`; one is started
     when none is given); ``meanwhile`` runs while it renders."""
-    with (scratch / "data.json").open("w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False)
+    with (scratch / "data.json").open("w", encoding="utf-8") as handle:  # dumps: json's C
+        handle.write(json.dumps(data, ensure_ascii=False))  # encoder (dump is pure Python)
     source = template_source()
     if manifest is not None:
         (scratch / "manifest.json").write_bytes(manifest)

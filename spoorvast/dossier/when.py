@@ -10,6 +10,7 @@ for an instant seen with a bare offset). Seconds only where the moment has them.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from babel.dates import format_date
 
@@ -29,7 +30,9 @@ def offset_text(delta: timedelta | None) -> str:
     return f"UTC{sign}{hours:02d}:{minutes:02d}"
 
 
+@cache
 def day_text(day: date, language: str) -> str:
+    """Cached: a dossier writes the same few days thousands of times."""
     return format_date(day, "long", locale=_locale(language))
 
 

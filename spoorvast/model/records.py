@@ -44,6 +44,9 @@ class ArtifactRole(enum.StrEnum):
     BLURRED_PREVIEW = "blurred-preview"  # an item marked harmful: shown blurred by default
     DOM = "dom"  # web capture: the page's DOM after load
     TIMESTAMP_CERTS = "timestamp-certificates"  # web capture: the TSA's certificate chain
+    # a picture's reduced JPEG that the dossier PDF shows (analysis/picture_preview.py): a
+    # rendering aid, not evidence; the dossier's bundle and file lists leave it out
+    DOSSIER_PREVIEW = "dossier-preview"
 
 
 class PartyRole(enum.StrEnum):

@@ -13,4 +13,5 @@ ROLE_WORDS = {
     "timestamp-token": N_("trusted timestamp"), "attachment": N_("attachment"),
     "thumbnail": N_("small picture"), "blurred-preview": N_("blurred picture"),
     "dom": N_("page source (DOM)"), "timestamp-certificates": N_("timestamp certificates"),
+    "dossier-preview": N_("reduced picture for the dossier"),
 }

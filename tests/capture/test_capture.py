@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 from warcio.archiveiterator import ArchiveIterator
 
+from spoorvast.analysis import picture_preview
 from spoorvast.capture.browser import BrowserSession
 from spoorvast.capture.options import CaptureOptions
 from spoorvast.capture.page import CaptureFailed
@@ -31,7 +32,11 @@ def test_profile_page_is_captured_whole(vault: Vault, case: Case, session: Brows
     result = capture(vault, case, session, site.url("/profile"), LOCAL)
     assert result.label == "E-0001" and result.status == 200
     item, files = stored(vault, case, result.label)
-    assert set(files) == EXPECTED_FILES
+    [preview] = [a for a in files.values() if a.role is ArtifactRole.DOSSIER_PREVIEW]
+    assert set(files) - {preview.name} == EXPECTED_FILES
+    assert preview.derived_from == files["full-page.png"].sha256  # made as the capture ends
+    assert blob(vault, preview) == picture_preview.from_bytes(
+        blob(vault, files["full-page.png"])).data
     assert item.kind.value == "capture" and PROFILE_NAME in item.title
     full = Image.open(io.BytesIO(blob(vault, files["full-page.png"])))
     assert full.width == 1280 and full.height > 2400
@@ -61,7 +66,8 @@ def test_record_says_what_was_seen_and_hashes_every_file(
     assert ["Content-Type", "text/html; charset=utf-8"] in response["headers"]
     assert record["title"] == f"{PROFILE_NAME} (@synthetic.person)"
     hashes = {a["name"]: a["sha256"] for a in record["artifacts"]}  # type: ignore[attr-defined]
-    assert hashes == {name: a.sha256 for name, a in files.items() if name != "capture.json"}
+    assert hashes == {name: a.sha256 for name, a in files.items() if name != "capture.json"
+                      and a.role is not ArtifactRole.DOSSIER_PREVIEW}  # the visit's files
     started, ended = record["started"], record["ended"]
     assert isinstance(started, dict) and isinstance(ended, dict)
     assert started["utc"] <= ended["utc"] and started["zone"] == "Europe/Brussels"

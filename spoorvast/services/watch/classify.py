@@ -14,8 +14,6 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import replace
 
-import imagehash
-
 from spoorvast.services.watch.model import Change, ChangeKind, RunFacts, Verdict, Watch
 
 PICTURE_DISTANCE = 8  # of 64 bits: pHash of the same picture re-encoded stays under 4
@@ -172,6 +170,9 @@ def word_change(before: str, after: str) -> tuple[int, int]:
 def pictures_changed(before: tuple[str, ...], after: tuple[str, ...]) -> int:
     """How many pictures of ``after`` have no close match among ``before`` (and the
     other way round, when pictures went)."""
+    import imagehash  # here: it loads numpy and SciPy (0.2 s), which a dossier that
+    # shows a watch's history never needs
+
     old = [imagehash.hex_to_hash(h) for h in before]
     new = [imagehash.hex_to_hash(h) for h in after]
     unmatched_new = sum(1 for h in new if not any(h - o <= PICTURE_DISTANCE for o in old))

@@ -16,7 +16,6 @@ import json
 from email import policy
 from html.parser import HTMLParser
 
-import imagehash
 from PIL import Image, UnidentifiedImageError
 
 from spoorvast.model.records import Artifact, Item
@@ -111,6 +110,8 @@ def _dom_text(vault: Vault, artifact: Artifact | None) -> str:
 
 def picture_hash(data: bytes) -> str | None:
     """The perceptual hash (pHash, 64 bits, hex) of a picture; None when unreadable."""
+    import imagehash  # here: numpy and SciPy (0.2 s), wanted only by a watch's run
+
     try:
         with Image.open(io.BytesIO(data)) as picture:
             if picture.width * picture.height > MAX_PIXELS:
