@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from spoorvast.server import (
     routes_accounts,
     routes_blobs,
+    routes_captures,
     routes_cases,
     routes_dropbox,
     routes_droppage,
@@ -32,7 +33,7 @@ def create_app(state: ServerState) -> FastAPI:
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.state.server = state
     for module in (routes_accounts, routes_cases, routes_records, routes_blobs,
-                   routes_dropbox, routes_droppage):
+                   routes_dropbox, routes_droppage, routes_captures):
         app.include_router(module.router)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _bad_request)

@@ -15,6 +15,7 @@ from spoorvast.storage.objects_s3 import ObjectStore, S3Settings
 from spoorvast.storage.server_pg import ServerStore
 
 FanOut = Callable[[uuid.UUID, int, uuid.UUID], None]
+CaptureQueue = Callable[[uuid.UUID], None]  # queues the capture job of a capture row
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class ServerState:
     key: SigningKey
     fan_out: FanOut | None = None  # None: notices are written inline (no worker)
     operator: bytes | None = None  # SHA-256 of the operator token; None: there is none
+    capture: CaptureQueue | None = None  # None: captures on the server are not offered
 
     @property
     def verify_key(self) -> bytes:

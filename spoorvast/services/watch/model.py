@@ -54,6 +54,7 @@ class Watch:
     restricted: bool = False
     runs: int = 0
     private: bool = False  # a local or private network address may be captured
+    server: str | None = None  # its id on the shared case's server, which runs it
 
     @property
     def subject(self) -> str:
