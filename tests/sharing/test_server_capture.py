@@ -32,6 +32,7 @@ from spoorvast.services.sharing.case import SharedCase
 from spoorvast.storage import scratch
 from spoorvast.storage.vault import Vault
 from tests.capture.site import Response, _serve
+from tests.conftest import Cli
 from tests.servers import Postgres
 from tests.sharing.conftest import Harness
 from tests.sharing.test_canaries import forms, server_bytes
@@ -239,3 +240,103 @@ def test_who_may_ask(server: Harness, queue: None, tmp_path: Path) -> None:
             assert answer.status_code == wanted
         answer = ann.request("POST", f"/cases/{shared.case_id}/captures", json=body)
         assert answer.json()["error"]["code"] == "no_such_grant"
+
+
+def test_a_watch_runs_on_the_server_and_each_vault_classifies(
+        server: Harness, queue: None, site: tuple[Site, str], tmp_path: Path) -> None:
+    from spoorvast.server.watch_job import tick
+    from spoorvast.services.watch import server_mode, store
+    from spoorvast.services.watch.model import ChangeKind
+
+    page, base = site
+    url = base + CANARIES["path"]
+    with two_members(server, tmp_path) as ((ann_vault, ann_case, ann), (bo_vault, bo_case,
+                                                                        bo)):
+        mine = _shared(bo_vault, bo_case, bo)
+        watch = server_mode.add(bo_vault, bo_case, mine, url, 3600)
+        assert watch.server is not None
+        assert server.state.capture is not None
+        assert tick(server.state.store, server.state.capture) == 1
+        assert tick(server.state.store, server.state.capture) == 0  # held until it ran
+        work(server)
+        page.words = CANARIES["words"].replace("blauwe", "rode")
+        server_capture.run_watch(mine, uuid.UUID(watch.server))
+        assert tick(server.state.store, server.state.capture) == 1
+        work(server)
+        runs = [c for c in server_capture.captures(mine) if c["watch"] == watch.server]
+        assert [c["status"] for c in runs] == ["done", "done"]
+        listed = mine.api._call("GET", f"/cases/{mine.case_id}/watches")
+        assert listed[0]["failures"] == 0
+        from datetime import datetime
+
+        wait = (datetime.fromisoformat(listed[0]["next_at"])
+                - datetime.fromisoformat(listed[0]["last_run_at"])).total_seconds()
+        assert 3600 <= wait <= 3600 * 1.1 + 5  # never sooner than asked; jitter on top
+
+        server_capture.change_watch(mine, uuid.UUID(watch.server), paused=True)
+        assert tick(server.state.store, server.state.capture) == 0
+
+        for vault, case, api in ((ann_vault, ann_case, ann), (bo_vault, bo_case, bo)):
+            report = sync.sync(vault, case, api)
+            assert len(report.dropped) == 2, report.drops_refused
+            found = server_mode.of_server(vault, case, watch.server)
+            assert found is not None and found.runs == 2 and found.url == url
+            assert found.first == report.dropped[0]
+            assert store.last_changes(vault, found) == (ChangeKind.EDITED,)
+            edited = [f for f in vault.store.findings(case.id or 0)
+                      if f.code == "watch.edited"]
+            assert len(edited) == 1
+
+
+def test_the_commands(server: Harness, queue: None, site: tuple[Site, str], cli: Cli,
+                      tmp_path: Path, vault_dir: Path) -> None:
+    import re
+
+    from tests.sharing.conftest import OPERATOR_TOKEN
+
+    page, base = site
+    ann = ["--vault", str(tmp_path / "ann"), "--lang", "en"]
+    assert cli(*ann, "init").code == 0
+    assert cli(*ann, "case", "new", "Berichten van X", "--lang", "en").code == 0
+    account = re.search(r"account: (\S+)", cli(
+        *ann, "case", "join", server.url, "--operator-token", OPERATOR_TOKEN).out)
+    org = re.search(r"Organisation (\S+)", cli(*ann, "org", "create", "--server", server.url,
+                                                 "--operator-token", OPERATOR_TOKEN).out)
+    assert account and org
+    assert cli(*ann, "org", "grant", "--server", server.url, org[1], account[1],
+               "client").code == 0
+    assert cli(*ann, "case", "share", "--server", server.url, "--org", org[1],
+               "--name", "Ann").code == 0
+    bad = cli(*ann, "case", "capture", "ftp://example.org/")
+    assert bad.code == 2 and "ftp://example.org/" in bad.err and "Traceback" not in bad.err
+    asked = cli(*ann, "case", "capture", base + "/bram")
+    assert asked.code == 0, asked.err
+    job = re.search(r"Capture (\S+) asked", asked.out)
+    assert job
+    assert "waiting for a worker" in cli(*ann, "case", "captures").out
+    added = cli(*ann, "watch", "add", base + "/watched", "--every", "1h", "--on-server")
+    assert added.code == 0 and "on the server" in added.out, added.err
+    assert "watching (on the server)" in cli(*ann, "watch", "list").out
+    ran = cli(*ann, "watch", "run", "--all")
+    assert "asked of the server" in ran.out, ran.out + ran.err
+    assert server.state.capture is not None
+    from spoorvast.server.watch_job import tick
+
+    assert tick(server.state.store, server.state.capture) == 1
+    work(server)
+    assert {"/bram", "/watched"} <= set(page.served)
+    listed = cli(*ann, "case", "captures").out
+    assert job[1] in listed and listed.count("done") == 2, listed
+    synced = cli(*ann, "case", "sync")
+    assert synced.code == 0 and "E-0001" in synced.out and "E-0002" in synced.out, synced.out
+    assert "first capture" in cli(*ann, "watch", "list").out
+    assert cli(*ann, "watch", "pause", "1").code == 0
+    from spoorvast.storage.server_captures import CaptureStore
+
+    rows = CaptureStore(server.state.store)
+    made = rows.get(uuid.UUID(job[1]))
+    assert made is not None
+    watches = rows.watches(made.case_id)
+    assert [w.paused for w in watches] == [True]
+    checked = cli(*ann, "verify")
+    assert checked.code == 0, checked.out + checked.err

@@ -112,6 +112,8 @@ def state(watch: Watch) -> str:
         return ngettext("the capture failed {n} time; tried again later",
                         "the capture failed {n} times in a row; tried again later",
                         watch.failures).format(n=watch.failures)
+    if watch.server:
+        return _("watching (on the server)")
     return _("watching")
 
 
