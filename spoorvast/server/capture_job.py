@@ -114,8 +114,8 @@ def _failed(captures: CaptureStore, settings: CaptureSettings, row: CaptureRow,
             failed: Failure) -> str:
     final = not failed.retry or row.attempts >= settings.attempts
     captures.end(row.id, "failed" if final else "retrying", failed.code)
-    if not final:
-        raise RetryLater(failed.code)
+    if not final:  # no chained cause: Procrastinate logs the traceback, which must
+        raise RetryLater(failed.code) from None  # not quote the page or its address
     if row.watch_id is not None:
         _watch_ran(captures, row.watch_id, False)
     return failed.code
