@@ -9,6 +9,7 @@ not answer is tried again and then reported failed; a contributor may not ask.""
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import uuid
@@ -200,14 +201,19 @@ def test_an_advocate_asks_a_worker_captures_the_owner_seals(
 
 
 def test_a_target_not_listed_fails_at_once_and_a_dead_page_is_retried(
-        server: Harness, queue: None, site: tuple[Site, str], tmp_path: Path) -> None:
+        server: Harness, queue: None, site: tuple[Site, str], tmp_path: Path,
+        caplog: pytest.LogCaptureFixture) -> None:
     page, _base = site
     with two_members(server, tmp_path) as ((ann_vault, ann_case, ann), _):
         shared = _shared(ann_vault, ann_case, ann)
         refused = server_capture.ask_capture(shared, page.internal.base + "/")
         closed = _closed_port()
         dead = server_capture.ask_capture(shared, f"http://127.0.0.1:{closed}/")
+        caplog.set_level(logging.DEBUG)
         work(server)
+        assert "RetryLater" in caplog.text  # the worker's log is captured here...
+        for address in (page.internal.base, f"127.0.0.1:{closed}"):
+            assert address not in caplog.text  # ...and never names an address
         assert page.internal.hits == 0
         state = server_capture.capture_state(shared, refused)
         assert (state["status"], state["error"], state["attempts"]) == (
