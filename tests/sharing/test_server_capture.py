@@ -175,11 +175,7 @@ def test_an_advocate_asks_a_worker_captures_the_owner_seals(
 
         everything = server_bytes(server, postgres)
         assert b"procrastinate_jobs" in everything and str(capture).encode() in everything
-        found = [name for name, word in CANARIES.items() for form in forms(word)
-                 if form in everything]
-        found += [name for name, word in CANARIES.items() for part in word.split()
-                  if len(part) >= 9 and part.encode() in everything]
-        assert found == [] and b"127.0.0.1:" not in everything
+        _no_canary(server, postgres)
 
         report = sync.sync(ann_vault, ann_case, ann)
         assert len(report.dropped) == 1 and report.drops_refused == []
@@ -248,8 +244,19 @@ def test_who_may_ask(server: Harness, queue: None, tmp_path: Path) -> None:
         assert answer.json()["error"]["code"] == "no_such_grant"
 
 
+def _no_canary(server: Harness, postgres: Postgres) -> None:
+    everything = server_bytes(server, postgres)
+    found = [name for name, word in CANARIES.items() for form in forms(word)
+             if form in everything]
+    found += [name for name, word in CANARIES.items() for part in word.split()
+              if len(part) >= 9 and part.encode() in everything]
+    assert found == [] and b"127.0.0.1:" not in everything
+
+
+@pytest.mark.parametrize("server", [{"own_bucket": True}], indirect=True)
 def test_a_watch_runs_on_the_server_and_each_vault_classifies(
-        server: Harness, queue: None, site: tuple[Site, str], tmp_path: Path) -> None:
+        server: Harness, postgres: Postgres, queue: None, site: tuple[Site, str],
+        tmp_path: Path) -> None:
     from spoorvast.server.watch_job import tick
     from spoorvast.services.watch import server_mode, store
     from spoorvast.services.watch.model import ChangeKind
@@ -279,6 +286,7 @@ def test_a_watch_runs_on_the_server_and_each_vault_classifies(
                 - datetime.fromisoformat(listed[0]["last_run_at"])).total_seconds()
         assert 3600 <= wait <= 3600 * 1.1 + 5  # never sooner than asked; jitter on top
 
+        _no_canary(server, postgres)  # the watch's address and pages too
         server_capture.change_watch(mine, uuid.UUID(watch.server), paused=True)
         assert tick(server.state.store, server.state.capture) == 0
 
