@@ -37,6 +37,7 @@ from tests.conftest import Cli
 from tests.servers import Postgres
 from tests.sharing.conftest import Harness
 from tests.sharing.test_canaries import forms, server_bytes
+from tests.sharing.test_processes import Processes, processes  # noqa: F401  (fixture)
 from tests.sharing.test_vault_sync import open_vault
 
 pytestmark = pytest.mark.slow
@@ -354,3 +355,32 @@ def test_the_commands(server: Harness, queue: None, site: tuple[Site, str], cli:
     assert [w.paused for w in watches] == [True]
     checked = cli(*ann, "verify")
     assert checked.code == 0, checked.out + checked.err
+
+
+def test_real_server_and_worker_processes_capture(processes: Processes,  # noqa: F811
+                                                  site: tuple[Site, str]) -> None:
+    """``spoorvast server`` queues, ``spoorvast worker`` captures (its own Chromium),
+    with the allowed network set by its environment; the log holds no address."""
+    import time
+
+    page, base = site
+    processes.env["SPOORVAST_CAPTURE_ALLOW"] = "127.0.0.1"
+    assert processes.start("server", "--migrate").wait(timeout=120) == 0
+    processes.api()
+    processes.start("worker")
+    owner = processes.person()
+    org = owner.create_org()
+    assert owner.account is not None
+    owner.add_org_role(org, owner.account, "client")
+    shared = SharedCase.create(owner, org, "t", "p", "Ann")
+    capture = server_capture.ask_capture(shared, base + CANARIES["path"])
+    deadline = time.monotonic() + 240
+    state = server_capture.capture_state(shared, capture)
+    while state["status"] not in ("done", "failed"):
+        assert time.monotonic() < deadline, state
+        time.sleep(0.5)
+        state = server_capture.capture_state(shared, capture)
+    assert state["status"] == "done", state
+    assert CANARIES["path"] in page.served and page.internal.hits == 0
+    logs = b"".join(p.read_bytes() for p in processes.folder.glob("*.log"))
+    assert CANARIES["path"].encode() not in logs and base.encode() not in logs
