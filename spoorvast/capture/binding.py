@@ -194,6 +194,26 @@ def handle_of(shapes: Shapes, nodes: list[Node], stable: str, host: str) -> str 
     return None
 
 
+NAME_KEYS = ("full_name", "fullName", "display_name", "displayName", "name")
+MAX_NAME = 200
+
+
+def display_name_of(shapes: Shapes, nodes: list[Node], stable: str) -> str | None:
+    """The display name held in the same object as a known stable ID (outside viewer
+    data): a key the platform does not use for handles or posts (Reddit's ``name`` is
+    its ``t2_`` ID). Names change freely; the stable ID ties them to one account."""
+    taken = {k.lower() for k in (*shapes.handle_keys, *shapes.post_keys)}
+    keys = [k for k in NAME_KEYS if k.lower() not in taken]
+    for node in nodes:
+        if node.viewer or stable not in _ids_of(shapes, node.data):
+            continue
+        for key in keys:
+            value = node.data.get(key)
+            if isinstance(value, str) and value.strip():
+                return " ".join(value.split())[:MAX_NAME]
+    return None
+
+
 def unbound_ids(shapes: Shapes, nodes: list[Node], viewer: Viewer) -> int:
     """How many distinct account-shaped IDs the page holds that were not the viewer's."""
     keys = (*shapes.id_keys, *shapes.author_id_keys)

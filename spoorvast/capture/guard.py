@@ -27,6 +27,7 @@ from spoorvast.i18n import _
 
 Resolver = Callable[[str], Sequence[str]]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class TargetRefused(UserError):
@@ -71,12 +72,14 @@ class Policy:
 
     private: bool = False  # every non-public address (a deliberate local capture)
     origins: frozenset[tuple[str, int]] = frozenset()  # test-only (address, port) pairs
+    networks: tuple[IPNetwork, ...] = ()  # listed by a server's operator (any port)
 
     def allows(self, address: str, port: int) -> bool:
         parsed = ipaddress.ip_address(address.split("%")[0])
         if is_public(parsed):
             return True
-        return self.private or (str(parsed), port) in self.origins
+        return self.private or (str(parsed), port) in self.origins \
+            or any(parsed in network for network in self.networks)
 
 
 PUBLIC_ONLY = Policy()
@@ -136,6 +139,38 @@ def visit_policy(url: str, allow_private: bool, test_only_origins: Sequence[str]
         "{url} points to a local or private network address ({address}). "
         "spoorvast does not capture those unless you add "
         "--allow-private-network.").format(url=url, address=barred[0]))
+
+
+def parse_networks(listed: Sequence[str]) -> tuple[IPNetwork, ...]:
+    """``127.0.0.1``, ``10.1.0.0/16``, ``::1`` as networks; ValueError names a bad one."""
+    found = []
+    for text in (t.strip() for t in listed):
+        if text:
+            try:
+                found.append(ipaddress.ip_network(text, strict=False))
+            except ValueError as exc:
+                raise ValueError(f"not an address or network: {text[:60]}") from exc
+    return tuple(found)
+
+
+def listed_policy(url: str, networks: tuple[IPNetwork, ...],
+                  resolve: Resolver = system_resolve) -> Policy:
+    """The policy of a visit made for someone else (a server's capture worker): public
+    addresses, and non-public ones only inside the networks the operator listed; a
+    target elsewhere is refused (TargetRefused). The visit's proxy holds every
+    connection to the same rule, so no redirect or subresource reaches the server's own
+    network."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise TargetRefused(_("{url} is not a web address (it must start with http:// or "
+                              "https://).").format(url=url))
+    policy = Policy(networks=networks)
+    for address in resolve_host(parts.hostname, resolve):
+        if not policy.allows(address, _port(url)):
+            raise TargetRefused(_("{url} points to a local or private network address "
+                                  "({address}), which this server does not capture.")
+                                .format(url=url, address=address))
+    return policy
 
 
 def resolve_host(host: str, resolve: Resolver = system_resolve) -> list[str]:

@@ -72,6 +72,7 @@ class PlatformFacts:
     unsure: str | None = None  # why no ID was proposed: ambiguous, viewer, unbound
     ambiguous: int = 0  # how many different IDs were tied to the account
     partly_read: bool = False  # the page was too large or malformed to be read whole
+    display_name: str | None = None  # the name shown, beside the stable ID (it may change)
 
 
 def from_url(url: str) -> PlatformFacts:
@@ -177,8 +178,13 @@ def _with_page(facts: PlatformFacts, text: str) -> PlatformFacts:
     if want.handle and viewer.one and viewer.handle == want.handle:
         return replace(facts, stable_id=viewer.one, id_source="page", unsure="viewer-own")
     if facts.stable_id is not None:
-        return _from_url_id(facts, shapes, nodes, want, viewer)
-    return _choose(facts, shapes, nodes, want, viewer, text)
+        facts = _from_url_id(facts, shapes, nodes, want, viewer)
+    else:
+        facts = _choose(facts, shapes, nodes, want, viewer, text)
+    if facts.stable_id is None or facts.unsure:
+        return facts
+    return replace(facts, display_name=binding.display_name_of(shapes, nodes,
+                                                                facts.stable_id))
 
 
 def _from_url_id(facts: PlatformFacts, shapes: Shapes, nodes: list[Node], want: Want,

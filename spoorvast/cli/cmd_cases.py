@@ -21,10 +21,11 @@ def register(app: typer.Typer) -> None:
     group.command("new", help=_("Start a new case and make it the current one."))(new)
     group.command("list", help=_("List the cases."))(list_cases)
     group.command("use", help=_("Make another case the current one."))(use)
-    from spoorvast.cli import cmd_dropbox, cmd_share  # share, join, sync, …; dropbox
+    from spoorvast.cli import cmd_dropbox, cmd_server_capture, cmd_share
 
-    cmd_share.add_case_commands(group)
+    cmd_share.add_case_commands(group)  # share, join, sync, …
     cmd_dropbox.add_case_commands(group)
+    cmd_server_capture.add_case_commands(group)  # capture, captures
     app.add_typer(group, name="case")
 
 

@@ -75,7 +75,7 @@ def server(
     import uvicorn
 
     from spoorvast.server.app import create_app
-    from spoorvast.server.worker import deferrer
+    from spoorvast.server.worker import capture_deferrer, deferrer
 
     state, jobs, applied = _open(database_url, key_file)
     output.line(_("Migrations applied: {names}.").format(names=", ".join(applied) or "-"))
@@ -83,6 +83,7 @@ def server(
         return
     state.objects.ensure_bucket()
     state.fan_out = deferrer(jobs)
+    state.capture = capture_deferrer(jobs)  # captures and watches run on the workers
     output.line(_("The server listens on http://{host}:{port}/ (Ctrl+C stops it).").format(
         host=host, port=port))
     uvicorn.run(create_app(state), host=host, port=port, log_level="warning",

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from spoorvast.cli import context, output
+from spoorvast.errors import UserError
 from spoorvast.i18n import _, ngettext
 from spoorvast.services import cases as case_service
 from spoorvast.services.watch import news, schedule, sentences, store
@@ -23,6 +24,7 @@ from spoorvast.services.watch.model import Change, Watch
 
 if TYPE_CHECKING:
     from spoorvast.services.watch.service import RunOutcome
+    from spoorvast.storage.vault import Vault
 
 CaseOption = Annotated[int | None, typer.Option("--case", help=_(
     "The case number (default: the current case)."))]
@@ -56,10 +58,16 @@ def add(ctx: typer.Context,
         allow_private: Annotated[bool, typer.Option(
             "--allow-private-network",
             help=_("Also capture local and private network addresses."))] = False,
+        on_server: Annotated[bool, typer.Option("--on-server", help=_(
+            "Let the shared case's server run the watch (its runs arrive at 'case "
+            "sync' and are compared in each member's vault)."))] = False,
         case_id: CaseOption = None) -> None:
     from spoorvast.services.watch import service, unattended
 
     seconds = schedule.parse_every(every)
+    if on_server:
+        _add_on_server(ctx, url, seconds, case_id)
+        return
     with context.open_vault(ctx) as vault:
         case = case_service.current_case(vault, case_id)
         watch = service.add(vault, case, url, seconds,
@@ -68,6 +76,25 @@ def add(ctx: typer.Context,
     output.line(_("Watch {number} added: {url}, every {every}. The first run is due now "
                   "('spoorvast watch run', or the app when it is open).").format(
         number=watch.id, url=watch.url, every=every))
+
+
+def _add_on_server(ctx: typer.Context, url: str, seconds: int, case_id: int | None) -> None:
+    from spoorvast.cli.cmd_share import _linked, told
+    from spoorvast.services.sharing.case import SharedCase, ShareError
+    from spoorvast.services.watch import server_mode
+
+    with (context.open_vault(ctx) as vault, told(),
+          _linked(vault, case_id) as (case, api, link)):
+        shared = SharedCase(api, link.case)
+        shared.load_keys()
+        try:
+            watch = server_mode.add(vault, case, shared, url, seconds)
+        except ShareError as exc:
+            raise UserError(_("This server does not capture pages (no worker is set up "
+                              "for it).")) from exc
+    output.line(_("Watch {number} added on the server: {url}, every {every}. Its runs "
+                  "arrive at 'spoorvast case sync'.").format(
+        number=watch.id, url=watch.url, every=schedule.every_text(seconds)))
 
 
 def _when(epoch: float | None) -> str:
@@ -94,7 +121,7 @@ def list_watches(ctx: typer.Context, case_id: CaseOption = None) -> None:
         found_words = ", ".join(sentences.short(Change(k)) for k in last[watch.id]) or "-"
         table.add_row(str(watch.id), watch.url, schedule.every_text(watch.every),
                       sentences.state(watch), watch.first or "-", watch.last or "-", found_words,
-                      "-" if watch.paused else _when(watch.next_due))
+                      "-" if watch.paused or watch.server else _when(watch.next_due))
     output.print_table(table)
 
 
@@ -104,12 +131,28 @@ def _set(ctx: typer.Context, number: int, case_id: int | None, paused: bool | No
     with context.open_vault(ctx) as vault:
         case = case_service.current_case(vault, case_id)
         watch = store.watch(vault, case.id or 0, number)
+        if watch.server is not None:
+            _tell_server(vault, case_id, watch, paused)
         if paused is None:
             service.remove(vault, watch)
         else:
             watch = service.set_paused(vault, watch, paused)
         unattended.sync_schedule(vault)
     return watch
+
+
+def _tell_server(vault: Vault, case_id: int | None, watch: Watch,
+                 paused: bool | None) -> None:
+    import uuid
+
+    from spoorvast.cli.cmd_share import _linked, told
+    from spoorvast.services.sharing.case import SharedCase
+    from spoorvast.services.sharing.server_capture import change_watch
+
+    assert watch.server is not None
+    with told(), _linked(vault, case_id) as (_case, api, link):
+        change_watch(SharedCase(api, link.case), uuid.UUID(watch.server), paused=paused,
+                     remove=paused is None)
 
 
 def pause(ctx: typer.Context, number: Number, case_id: CaseOption = None) -> None:
@@ -155,6 +198,8 @@ def run(ctx: typer.Context,
             outcomes = service.run_pass(vault, runner, everything)
         finally:
             runner.close()
+        if everything:
+            outcomes += _run_on_server(vault)
         unattended.sync_schedule(vault)
         said = news.take(vault)
     _report(outcomes)
@@ -162,6 +207,30 @@ def run(ctx: typer.Context,
         output.info(line)
     if said and notify:
         news.notify()
+
+
+def _run_on_server(vault: Vault) -> list[RunOutcome]:
+    """Ask the server to run its watches now (through the Runner seam: each run is
+    queued there and recorded here when it arrives at 'case sync')."""
+    import random
+    from contextlib import ExitStack
+
+    from spoorvast.cli.cmd_share import _linked, told
+    from spoorvast.model.records import Case
+    from spoorvast.services.sharing.case import SharedCase
+    from spoorvast.services.watch import service
+    from spoorvast.services.watch.server_mode import ServerRunner
+
+    found = [w for w in store.watches(vault) if w.server and not w.paused]
+    with ExitStack() as stack:
+        stack.enter_context(told())
+
+        def shared_of(case: Case) -> SharedCase:
+            _case, api, link = stack.enter_context(_linked(vault, case.id))
+            return SharedCase(api, link.case)
+
+        runner = ServerRunner(shared_of)
+        return [service.run_one(vault, runner, w, random.SystemRandom()) for w in found]
 
 
 def _report(outcomes: list[RunOutcome]) -> None:
@@ -172,6 +241,10 @@ def _report(outcomes: list[RunOutcome]) -> None:
             output.error(_("Watch {number}: the capture failed ({reason}); it is tried "
                            "again later.").format(number=outcome.watch.id,
                                                   reason=outcome.error))
+            continue
+        if outcome.verdict is None and outcome.watch.server:
+            output.line(_("Watch {number}: asked of the server; the run arrives at 'case "
+                          "sync'.").format(number=outcome.watch.id))
             continue
         kinds = ", ".join(sentences.short(c) for c in outcome.verdict.changes) \
             if outcome.verdict else "-"

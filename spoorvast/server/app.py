@@ -18,6 +18,7 @@ from spoorvast.server import (
     routes_account_page,
     routes_accounts,
     routes_blobs,
+    routes_captures,
     routes_cases,
     routes_dropbox,
     routes_droppage,
@@ -37,7 +38,7 @@ def create_app(state: ServerState) -> FastAPI:
     app.state.server = state
     for module in (routes_accounts, routes_cases, routes_records, routes_blobs,
                    routes_dropbox, routes_droppage, routes_passkeys, routes_oidc,
-                   routes_account_page):
+                   routes_account_page, routes_captures):
         app.include_router(module.router)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _bad_request)

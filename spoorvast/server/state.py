@@ -20,6 +20,7 @@ from spoorvast.storage.server_drops import DropLimits
 from spoorvast.storage.server_pg import ServerStore
 
 FanOut = Callable[[uuid.UUID, int, uuid.UUID], None]
+CaptureQueue = Callable[[uuid.UUID], None]  # queues the capture job of a capture row
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class ServerState:
     logins: LoginSettings = field(default_factory=LoginSettings)
     drop_limits: DropLimits = field(default_factory=DropLimits)
     abandoned_after: timedelta = timedelta(days=1)
+    capture: CaptureQueue | None = None  # None: captures on the server are not offered
 
     @property
     def verify_key(self) -> bytes:

@@ -19,6 +19,12 @@
   (a fan-out raises notices to the newest seq, a sweep ends what is still due), so a
   job run twice does no harm. Workers beat every third of ``stalled_seconds``.
 
+- ``spoorvast.capture``: a capture on the server (asked by a member, or a watch's run):
+  see ``capture_job.py``; a failure that may pass is tried again after a doubling wait,
+  up to the deployment's number of attempts.
+- ``spoorvast.watch_tick`` (every minute): a run of each due watch, queued as a capture
+  (see ``watch_job.py``).
+
 Any number of worker processes may run, on any machine that reaches the database.
 """
 
@@ -31,8 +37,10 @@ from datetime import timedelta
 
 import procrastinate
 from procrastinate.exceptions import AlreadyEnqueued
+from procrastinate.retry import RetryDecision
 
-from spoorvast.server.state import FanOut, ServerState
+from spoorvast.server.capture_job import CaptureSettings, RetryLater, run_capture
+from spoorvast.server.state import CaptureQueue, FanOut, ServerState
 from spoorvast.storage.objects_s3 import ObjectStore
 from spoorvast.storage.server_drops import DropStore
 from spoorvast.storage.server_pg import ServerStore
@@ -50,13 +58,42 @@ class _Holder:
     objects: ObjectStore | None = None
     stalled_seconds: float = STALLED_SECONDS
     abandoned_after: timedelta = ABANDONED_AFTER
+    state: ServerState | None = None
+    capture: CaptureSettings | None = None
+
+
+class _Doubling(procrastinate.RetryStrategy):
+    """Retry a :class:`RetryLater` after ``wait`` seconds, doubled at each attempt."""
+
+    def get_retry_decision(self, *, exception: BaseException, job: procrastinate.jobs.Job
+                           ) -> RetryDecision | None:
+        if not isinstance(exception, RetryLater) or \
+                (self.max_attempts and job.attempts >= self.max_attempts):
+            return None
+        return RetryDecision(retry_in={"seconds": self.wait * 2 ** min(job.attempts, 16)})
 
 
 _held = _Holder()
 
 
-def make_jobs(database_url: str) -> procrastinate.App:
+def make_jobs(database_url: str, capture: CaptureSettings | None = None
+              ) -> procrastinate.App:
     jobs = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=database_url))
+    settings = capture or CaptureSettings.from_env()
+    _held.capture = settings
+
+    @jobs.task(name="spoorvast.capture", queue=QUEUE, retry=_Doubling(
+        max_attempts=settings.attempts, wait=settings.retry_seconds))
+    def capture_job(capture: str) -> str:
+        assert _held.state is not None and _held.capture is not None
+        return run_capture(_held.state, _held.capture, uuid.UUID(capture))
+
+    @jobs.periodic(cron="* * * * *", periodic_id="watches")
+    @jobs.task(name="spoorvast.watch_tick", queue=QUEUE, queueing_lock="watch-tick")
+    def watch_tick(timestamp: int) -> int:
+        from spoorvast.server.watch_job import tick
+
+        return tick(_store(), capture_deferrer(jobs))
 
     @jobs.task(name="spoorvast.fan_out", queue=QUEUE)
     def fan_out(case: str) -> int:
@@ -140,11 +177,19 @@ def deferrer(jobs: procrastinate.App) -> FanOut:
     return defer
 
 
+def capture_deferrer(jobs: procrastinate.App) -> CaptureQueue:
+    """The API's (and the watch tick's) way to queue a capture job."""
+
+    def defer(capture: uuid.UUID) -> None:
+        jobs.configure_task("spoorvast.capture").defer(capture=str(capture))
+    return defer
+
+
 def run(state: ServerState, jobs: procrastinate.App, concurrency: int = 2,
         wait: bool = True, stalled_seconds: float = STALLED_SECONDS) -> None:
     """Run jobs until stopped; *jobs* comes open (``jobs.open()``) and is closed here
     before the worker opens its own connections."""
-    _held.store, _held.objects = state.store, state.objects
+    _held.store, _held.objects, _held.state = state.store, state.objects, state
     _held.stalled_seconds = stalled_seconds
     _held.abandoned_after = state.abandoned_after
     with suppress(AlreadyEnqueued):  # jobs a dead worker left: look at once

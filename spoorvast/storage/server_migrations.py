@@ -168,6 +168,42 @@ CREATE TABLE drop_parts (
     FOREIGN KEY (case_id, upload_id) REFERENCES drops
 );
 """),
+    ("0005_server_capture", """
+CREATE TABLE server_watches (
+    id uuid PRIMARY KEY,
+    case_id uuid NOT NULL REFERENCES cases,
+    created_by uuid NOT NULL REFERENCES accounts,
+    grant_id uuid NOT NULL REFERENCES drop_grants,
+    sealed bytea NOT NULL,
+    every_seconds integer NOT NULL,
+    next_at timestamptz NOT NULL,
+    paused boolean NOT NULL DEFAULT false,
+    removed_at timestamptz,
+    failures integer NOT NULL DEFAULT 0,
+    last_run_at timestamptz,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX server_watches_due ON server_watches (next_at)
+    WHERE removed_at IS NULL AND NOT paused;
+CREATE TABLE server_captures (
+    id uuid PRIMARY KEY,
+    case_id uuid NOT NULL REFERENCES cases,
+    requested_by uuid NOT NULL REFERENCES accounts,
+    grant_id uuid NOT NULL REFERENCES drop_grants,
+    watch_id uuid REFERENCES server_watches,
+    sealed bytea NOT NULL,
+    status text NOT NULL DEFAULT 'queued',
+    attempts integer NOT NULL DEFAULT 0,
+    error text,
+    upload_id uuid,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX server_captures_case ON server_captures (case_id, created_at);
+CREATE TABLE capture_sites (
+    site bytea PRIMARY KEY,
+    next_at timestamptz NOT NULL
+"""),
     ("0006_drop_quota", """
 ALTER TABLE drops ADD COLUMN declared_size bigint;
 CREATE INDEX drops_grant ON drops (grant_id);

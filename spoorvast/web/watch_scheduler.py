@@ -66,7 +66,8 @@ class WatchScheduler:
         try:
             with self.session.use() as vault:
                 due = waiting(vault.root) or any(
-                    not w.paused and w.next_due <= time.time() for w in store.watches(vault))
+                    not w.paused and w.server is None and w.next_due <= time.time()
+                    for w in store.watches(vault))
             if not due:
                 return
             handle = self.session.job_handle()

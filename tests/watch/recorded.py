@@ -62,6 +62,7 @@ class Page:
     handle: str | None = "bram.subject"
     stable_id: str | None = "4815162342"
     codes: tuple[str, ...] = ()
+    display_name: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
     def html(self) -> bytes:
@@ -90,7 +91,8 @@ def record(vault: Vault, case: Case, page: Page, hours: float) -> Item:
     """A capture item of ``page``, made ``hours`` after 3 March 2026, 09:00 UTC."""
     assert case.id is not None
     at = instant.from_epoch((START + timedelta(hours=hours)).timestamp(), case.time_zone)
-    platform = {"platform": "instagram", "handle": page.handle, "stable_id": page.stable_id}
+    platform = {"platform": "instagram", "handle": page.handle, "stable_id": page.stable_id,
+                "display_name": page.display_name}
     capture = {"status": page.status, "final_url": "https://www.instagram.com/bram.subject/",
                "title": "Bram", "platform": platform, **page.extra}
     artifacts = [

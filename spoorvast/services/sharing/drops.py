@@ -73,6 +73,14 @@ class GrantLink:
 def make_grant(shared: SharedCase, server_url: str, purpose: str,
                expires_at: datetime) -> GrantLink:
     """A drop-box grant for one device; the pairing link carries its one-time key."""
+    grant, pairing = new_grant(shared, purpose, expires_at)
+    secret = base64.urlsafe_b64encode(pairing.seed).decode("ascii").rstrip("=")
+    return GrantLink(grant, f"{server_url.rstrip('/')}{PAIR_PATH}#pair={grant}.{secret}")
+
+
+def new_grant(shared: SharedCase, purpose: str, expires_at: datetime
+              ) -> tuple[uuid.UUID, Pairing]:
+    """A drop-box grant signed by this member, and its one-time pairing key."""
     grant, pairing = uuid.uuid4(), Pairing.generate()
     sealed = sk.seal_record(shared.keys[max(shared.keys)], str(shared.case_id),
                             "dropbox-" + str(grant), purpose.encode())
@@ -83,8 +91,7 @@ def make_grant(shared: SharedCase, server_url: str, purpose: str,
     api._call("POST", f"/cases/{shared.case_id}/dropbox/grants", json={
         "grant": str(grant), "pairing_key": b64(pairing.public), "purpose": b64(sealed),
         "expires_at": expires_at.isoformat(), **signed})
-    secret = base64.urlsafe_b64encode(pairing.seed).decode("ascii").rstrip("=")
-    return GrantLink(grant, f"{server_url.rstrip('/')}{PAIR_PATH}#pair={grant}.{secret}")
+    return grant, pairing
 
 
 def revoke_grant(shared: SharedCase, grant: uuid.UUID) -> None:
@@ -200,7 +207,13 @@ def _receive(vault: Vault, case: Case, shared: SharedCase, entry: ChainEntry,
             "granted_by_name": member_name(vault, case, granted_by) if granted_by else None,
             "sha256": meta["sha256"], "size": meta["size"],
             "received_by_server_at": entry.fields.get("at"),
-            "device_clock_at": signed.get("at")})
+            "device_clock_at": signed.get("at"),
+            **({"server_capture_job": str(meta["capture_job"])}
+               if meta.get("capture_job") else {})})
+    if meta.get("capture_job"):
+        from spoorvast.services.sharing.server_capture import after_capture
+
+        after_capture(vault, case, item_label, meta)
     return item_label
 
 
@@ -225,6 +238,10 @@ def _add(vault: Vault, case: Case, shared: SharedCase, upload: str, meta: dict[s
                 raise ShareError("drop_does_not_open", upload) from exc
         if done.hexdigest() != sha256:
             raise ShareError("sha256_differs", upload)
+        if meta.get("capture_job"):  # a capture a server worker made: one bundle
+            from spoorvast.services.sharing.server_capture import seal_capture
+
+            return seal_capture(vault, case, path, meta, upload)
         results = add_paths(vault, case, [path], builtin_registry())
     if not results or results[0].status is Status.REFUSED or results[0].sha256 != sha256:
         raise ShareError("dropped_item_not_added", upload)
@@ -262,12 +279,9 @@ def _content(shared: SharedCase, upload: str) -> Iterator[bytes]:
 class Dropper:
     """A paired device that can only add (what the phone page does, in Python).
 
-    It is also the seam for capture on the server (issue 31, item 3): a capture job
-    would hold a drop-box grant of its own (made by the advocate who asks for the
-    capture), run the capture in a fresh profile into a private in-memory folder, and
-    :meth:`drop` its result at once, keeping nothing. Not built yet: the job itself, and
-    a one-file form of a web capture (its several originals as one bundle that intake
-    reads back as one capture item), since a drop carries one file."""
+    A capture on the server drops the same way, in the worker's process
+    (``server/capture_job.py``): one bundle per capture (``capture/portable.py``),
+    sealed here as one capture item (``server_capture.py``)."""
 
     def __init__(self, http: httpx.Client, device_seed: bytes, token: str,
                  box: dict[str, Any]) -> None:

@@ -11,10 +11,18 @@ diff with :mod:`difflib`), other pictures (perceptual hashes, ``imagehash``).
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from spoorvast.services.watch.model import Change, ChangeKind, RunFacts, Verdict, Watch
+from spoorvast.services.watch.model import (
+    DISPLAY_NAME,
+    Change,
+    ChangeKind,
+    RunFacts,
+    Verdict,
+    Watch,
+)
 
 PICTURE_DISTANCE = 8  # of 64 bits: pHash of the same picture re-encoded stays under 4
 MAX_WORDS = 60_000  # words compared per page (a longer page is compared on its start)
@@ -72,13 +80,26 @@ def _returned(watch: Watch, current: RunFacts) -> list[Change]:
 
 
 def compare(before: RunFacts, after: RunFacts) -> tuple[list[Change], tuple[int, int]]:
-    """Renamed, edited, pictures changed: what ``after`` shows against ``before``."""
+    """Renamed, edited, pictures changed: what ``after`` shows against ``before``.
+
+    A new display name (the same stable ID and handle) is a rename of the display name,
+    and the words it changed on the page are not counted as an edit: the old name is
+    masked in the old text and the new one in the new text before the word diff."""
     changes = []
+    old_text, new_text = before.text, after.text
     if _renamed(before, after):
         changes.append(Change(ChangeKind.RENAMED, (
             ("old", before.handle or ""), ("new", after.handle or ""),
             ("stable_id", after.stable_id or ""), ("platform", after.platform or ""))))
-    removed, added = word_change(before.text, after.text)
+    elif _display_renamed(before, after):
+        assert before.display_name and after.display_name
+        changes.append(Change(ChangeKind.RENAMED, (
+            ("old", before.display_name), ("new", after.display_name),
+            ("stable_id", after.stable_id or ""), ("platform", after.platform or ""),
+            ("what", DISPLAY_NAME))))
+        old_text = _masked(old_text, before.display_name)
+        new_text = _masked(new_text, after.display_name)
+    removed, added = word_change(old_text, new_text)
     if removed or added:
         changes.append(Change(ChangeKind.EDITED, (("removed", str(removed)),
                                                   ("added", str(added)))))
@@ -92,6 +113,23 @@ def _renamed(before: RunFacts, after: RunFacts) -> bool:
     return bool(before.stable_id and before.stable_id == after.stable_id
                 and before.handle and after.handle
                 and before.handle.casefold() != after.handle.casefold())
+
+
+_NAME_MARK = "\x00name\x00"
+
+
+def _display_renamed(before: RunFacts, after: RunFacts) -> bool:
+    same_handle = (before.handle or "").casefold() == (after.handle or "").casefold()
+    return bool(before.stable_id and before.stable_id == after.stable_id and same_handle
+                and before.display_name and after.display_name
+                and before.display_name != after.display_name)
+
+
+def _masked(text: str, name: str) -> str:
+    """``text`` with each whole-word occurrence of ``name`` (spaces collapsed, as the
+    page's words are) replaced by one mark."""
+    pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, name.split())) + r"(?!\w)"
+    return re.sub(pattern, _NAME_MARK, text)
 
 
 def words_of(text: str) -> list[str]:

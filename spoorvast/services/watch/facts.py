@@ -50,6 +50,7 @@ def facts_of(vault: Vault, item: Item, screenshot: bool = True) -> RunFacts:
         platform=_text(platform.get("platform")) or None,
         handle=_text(platform.get("handle")) or None,
         stable_id=_text(platform.get("stable_id")) or None,
+        display_name=_text(platform.get("display_name")) or None,
         hashes=tuple(sorted((a.name, a.sha256) for a in files.values())))
 
 

@@ -22,10 +22,9 @@ from typing import TYPE_CHECKING
 from nacl.public import PrivateKey
 
 from spoorvast.capture import codes as _codes  # noqa: F401  (registers finding codes)
-from spoorvast.capture import platforms, walls
+from spoorvast.capture import platforms, portable
 from spoorvast.capture.draft import Draft
 from spoorvast.capture.identifiers import accounts_of
-from spoorvast.capture.record import ArtifactEntry, build_record, record_bytes
 from spoorvast.capture.service import Sealer
 from spoorvast.model import instant
 from spoorvast.model.records import (
@@ -43,7 +42,6 @@ from spoorvast.model.records import (
     Severity,
 )
 from spoorvast.model.secrets import strip_urls_in_text
-from spoorvast.model.serialize import to_json
 from spoorvast.storage import inbox
 from spoorvast.storage.base import case_chain
 from spoorvast.storage.vault import Vault
@@ -51,7 +49,6 @@ from spoorvast.storage.vault import Vault
 if TYPE_CHECKING:
     from spoorvast.capture.browser import BrowserSession
     from spoorvast.capture.options import CaptureOptions
-    from spoorvast.capture.visit import Visit
 
 FOLDER = "watch"  # <vault>/watch/inbox/
 IMPORTER = "capture"
@@ -94,52 +91,13 @@ def _problem(value: list[object]) -> Problem:
 def capture(session: BrowserSession, url: str, options: CaptureOptions, zone: str,
             watch: tuple[int, int]) -> Prepared:
     """Visit ``url`` and build every file the capture service would seal."""
-    from spoorvast.capture.assemble import drafts_of, visit_exchanges, visit_problems, wacz_of
     from spoorvast.capture.guard import system_resolve, visit_policy
-    from spoorvast.capture.page import run_visit
 
-    assert session.info is not None
     policy = visit_policy(url, options.allow_private_network, options.test_only_origins,
                           system_resolve)
-
-    def open_context(har: Path, proxy: str):  # type: ignore[no-untyped-def]
-        return session.new_context(options, har, proxy)
-
-    visit = run_visit(open_context, url, options, zone, session.playwright, policy,
-                      system_resolve)
-    exchanges = visit_exchanges(visit)
-    wacz = wacz_of(visit, exchanges, session.info)
-    drafts = [*drafts_of(visit, exchanges), wacz,
-              *(visit.videos.drafts if not visit.barred else [])]
-    facts = platforms.detect(visit.main.url if visit.main else visit.requested_url,
-                             visit.dom, visit.requested_url)
-    entries = [ArtifactEntry(d.role.value, d.name, d.media_type, len(d.data),
-                             hashlib.sha256(d.data).hexdigest()) for d in drafts]
-    record = record_bytes(build_record(visit, options, session.info, entries, facts))
-    drafts.append(Draft(ArtifactRole.ANALYSIS, "capture.json", "application/json", record))
-    problems = [*visit_problems(visit, options, wacz), *_walls(visit, facts),
-                *platforms.problems(facts)]
-    return Prepared(_head(visit, watch, problems, facts), tuple(drafts))
-
-
-def _walls(visit: Visit, facts: platforms.PlatformFacts) -> list[Problem]:
-    if visit.main is None or visit.barred:
-        return []
-    shown = [*(h.url for h in visit.hops), visit.main.url, *visit.navigations]
-    return walls.wall_problems(visit.requested_url, shown[1:] if shown else shown,
-                               visit.main.status, visit.seen, facts.platform)
-
-
-def _head(visit: Visit, watch: tuple[int, int], problems: list[Problem],
-          facts: platforms.PlatformFacts) -> dict[str, object]:
-    return {"kind": "watch-run", "watch": watch[0], "case": watch[1],
-            "url": visit.requested_url, "final_url": visit.main.url if visit.main else None,
-            "status": visit.main.status if visit.main else None, "title": visit.title,
-            "started": visit.started.to_json(),
-            "media": [visit.full.width, visit.full.captured_height] if visit.full else None,
-            "problems": [[p.severity.value, p.code, [list(x) for x in p.params]]
-                         for p in problems],
-            "platform": to_json(facts)}
+    head, drafts = portable.prepare(session, url, options, zone, policy)
+    return Prepared({"kind": "watch-run", "watch": watch[0], "case": watch[1], **head},
+                    tuple(drafts))
 
 
 def showed_news(prepared: Prepared) -> bool:
@@ -212,16 +170,22 @@ def read(path: Path, private: PrivateKey) -> Prepared:
 # -- sealing at the unlock -------------------------------------------------------------
 
 
-def seal(vault: Vault, case: Case, prepared: Prepared, entry: str) -> Item:
+def seal(vault: Vault, case: Case, prepared: Prepared, entry: str,
+         logged: tuple[str, dict[str, object]] | None = None) -> Item:
+    """Seal ``prepared`` as one capture item; its custody entry is
+    ``watch.sealed-from-inbox`` naming the inbox ``entry``, or ``logged`` (an action and
+    what it names: a server capture job, the drop it came in)."""
     sealer = Sealer(vault, case.time_zone)
+    action, named = logged or ("watch.sealed-from-inbox", {"inbox_entry": entry})
     try:
-        return _seal(vault, case, prepared, entry, sealer)
+        return _seal(vault, case, prepared, (action, named), sealer)
     except BaseException:
         sealer.discard()
         raise
 
 
-def _seal(vault: Vault, case: Case, prepared: Prepared, entry: str, sealer: Sealer) -> Item:
+def _seal(vault: Vault, case: Case, prepared: Prepared,
+          logged: tuple[str, dict[str, object]], sealer: Sealer) -> Item:
     assert case.id is not None
     artifacts = [sealer.seal(d) for d in prepared.drafts]
     vault.blobs.sync()
@@ -239,9 +203,9 @@ def _seal(vault: Vault, case: Case, prepared: Prepared, entry: str, sealer: Seal
                            *accounts_of(stored, facts, _victim(vault, case))]:
             tx.add_identifier(replace(identifier,
                                       value=strip_urls_in_text(identifier.value)))
-        tx.log(case_chain(case.id), "watch.sealed-from-inbox", stored.label, {
+        tx.log(case_chain(case.id), logged[0], stored.label, {
             "captured_at": started.utc.isoformat(),
-            "sealed_at": instant.now(case.time_zone).utc.isoformat(), "inbox_entry": entry,
+            "sealed_at": instant.now(case.time_zone).utc.isoformat(), **logged[1],
             "artifacts": {a.name: a.sha256 for a in artifacts}})
     return stored
 

@@ -13,7 +13,7 @@ class ChangeKind(enum.StrEnum):
     UNCHANGED = "unchanged"
     EDITED = "edited"  # the page's words changed
     MEDIA = "media"  # a picture on the page changed (perceptual hash)
-    RENAMED = "renamed"  # another handle, the same stable account ID
+    RENAMED = "renamed"  # another handle or display name, the same stable account ID
     RESTRICTED = "restricted"  # a login wall or private where it was open
     REOPENED = "reopened"  # open again after a wall
     GONE_ONCE = "gone-once"  # not there: a first sighting, confirmed only by the next run
@@ -21,6 +21,8 @@ class ChangeKind(enum.StrEnum):
     FLAPPED = "flapped"  # back after one "not there": not counted as removed
     BACK = "back"  # back after a confirmed removal
 
+
+DISPLAY_NAME = "display-name"  # the ``what`` of a rename of the display name only
 
 # the kinds that are changes of the page (a finding and an event on the timeline)
 EVENTFUL = frozenset({ChangeKind.EDITED, ChangeKind.MEDIA, ChangeKind.RENAMED,
@@ -52,6 +54,7 @@ class Watch:
     restricted: bool = False
     runs: int = 0
     private: bool = False  # a local or private network address may be captured
+    server: str | None = None  # its id on the shared case's server, which runs it
 
     @property
     def subject(self) -> str:
@@ -85,6 +88,7 @@ class RunFacts:
     platform: str | None = None
     handle: str | None = None
     stable_id: str | None = None
+    display_name: str | None = None  # the name shown beside the stable ID
     hashes: tuple[tuple[str, str], ...] = ()  # (file name, SHA-256)
 
     @property

@@ -11,7 +11,7 @@ from babel.dates import format_date, format_time
 
 from spoorvast.i18n import _, current_language, ngettext
 from spoorvast.model.instant import Instant
-from spoorvast.services.watch.model import Change, ChangeKind, Watch
+from spoorvast.services.watch.model import DISPLAY_NAME, Change, ChangeKind, Watch
 
 
 def day(moment: datetime) -> str:
@@ -47,6 +47,11 @@ def sentence(change: Change, first: tuple[str, Instant], now: Instant) -> str:
     if kind is ChangeKind.MEDIA:
         return _("A picture on the page of {before} ({label}) was found changed on {day} "
                  "at {time}.").format(**when)
+    if kind is ChangeKind.RENAMED and change.param("what") == DISPLAY_NAME:
+        return _("The display name of the account of the page of {before} ({label}) was "
+                 "found changed on {day} at {time}: {old} is now {new} (same account ID, "
+                 "same handle).").format(old=change.param("old"), new=change.param("new"),
+                                         **when)
     if kind is ChangeKind.RENAMED:
         return _("The account of the page of {before} ({label}) was found renamed on {day} "
                  "at {time}: {old} is now {new} (same account ID).").format(
@@ -77,6 +82,8 @@ def short(change: Change) -> str:
         ChangeKind.FLAPPED: _("back (it was not there once)"),
         ChangeKind.BACK: _("back after removal"),
     }
+    if change.kind is ChangeKind.RENAMED and change.param("what") == DISPLAY_NAME:
+        return _("renamed (display name)")
     return words[change.kind]
 
 
@@ -105,6 +112,8 @@ def state(watch: Watch) -> str:
         return ngettext("the capture failed {n} time; tried again later",
                         "the capture failed {n} times in a row; tried again later",
                         watch.failures).format(n=watch.failures)
+    if watch.server:
+        return _("watching (on the server)")
     return _("watching")
 
 

@@ -117,8 +117,8 @@ def run_pass(vault: Vault, runner: Runner, everything: bool = False,
         if not mine:
             return []
         now = time.time()
-        due = [w for w in store.watches(vault)
-               if not w.paused and (everything or schedule.is_due(w, now))]
+        due = [w for w in store.watches(vault) if not w.paused and w.server is None
+               and (everything or schedule.is_due(w, now))]  # the server runs its own
         clock, outcomes = schedule.SiteClock(), []
         for watch in schedule.polite_order(due):
             wait = clock.wait_for(watch.url, time.monotonic())

@@ -94,7 +94,7 @@ def sync_schedule(vault: Vault) -> None:
     if enabled(vault.root):
         _take_due_times(vault)
         _write_rows(vault.root, [_row(vault, w) for w in store.watches(vault)
-                                 if not w.paused])
+                                 if not w.paused and w.server is None])
 
 
 # -- a pass with the vault locked --------------------------------------------------------
