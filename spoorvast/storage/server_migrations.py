@@ -203,6 +203,7 @@ CREATE INDEX server_captures_case ON server_captures (case_id, created_at);
 CREATE TABLE capture_sites (
     site bytea PRIMARY KEY,
     next_at timestamptz NOT NULL
+);
 """),
     ("0006_drop_quota", """
 ALTER TABLE drops ADD COLUMN declared_size bigint;
