@@ -110,6 +110,7 @@ class Vault:
         if self.writable:
             self.write_anchor()
         self.store.close()
+        self.blobs.close()
         os.close(self._lock_fd)
 
     def __enter__(self) -> Vault:
@@ -409,6 +410,7 @@ def rekey_vault(root: Path, old: str, new: str, announce: Announce | None = None
         rekey.build(root, vault.store, vault.blobs, vault.keyring, new, params, DATABASE,
                     KEYFILE, progress, fault)
         vault.store.close()  # checkpoints and removes its -wal: nothing changes after this
+        vault.blobs.close()  # the same for its pack index
         closed = True
         fault("ready")
         rekey.switch(root, REKEYED, LOOSE, fault)
