@@ -185,10 +185,13 @@ class BlobStore:
 
     def location(self, sha256: str) -> Located | None:
         """The file and byte range holding the blob's stored bytes, packed or loose."""
-        found = self._index.lookup(self.name(sha256))
+        return self._locate(self.name(sha256))
+
+    def _locate(self, name: str) -> Located | None:
+        found = self._index.lookup(name)
         if found is not None:
             return found
-        path = self.path(sha256)
+        path = self.blob_dir / name[:2] / name
         try:
             return Located(path, 0, path.stat().st_size)
         except FileNotFoundError:
@@ -266,7 +269,7 @@ class BlobStore:
         sha256 = hashlib.sha256(data).hexdigest()
         name = self.name(sha256)
         with self._writer.lock:
-            held = self.location(sha256)
+            held = self._locate(name)
             damaged = held is not None and self.check(sha256) is not None
             fresh = held is None or damaged
             if fresh:
