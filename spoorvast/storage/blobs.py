@@ -653,7 +653,7 @@ def _close(index: packs.PackIndex, writer: packs.PackWriter) -> None:
     index.close()
 
 
-def _record(blob_key: bytes, name: str, data: bytes) -> bytes:
+def _record(blob_key: bytes, name: str, data: bytes) -> list[bytes]:
     """A packed record of one chunk's plaintext: the padded blob format, its
     authenticated data binding the blob's name as well."""
     salt = secrets.token_bytes(SALT_SIZE)
@@ -662,4 +662,4 @@ def _record(blob_key: bytes, name: str, data: bytes) -> bytes:
     parts = [header]
     for number, part, final in _padded(0, data, True, len(data)):
         parts.append(cipher.encrypt(_nonce(number, final), part, aad))
-    return b"".join(parts)
+    return parts

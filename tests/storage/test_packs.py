@@ -115,7 +115,8 @@ def test_a_record_is_bound_to_its_name(blobs: BlobStore) -> None:
 def test_a_record_read_as_a_loose_file_is_refused(blobs: BlobStore) -> None:
     stored = blobs.ingest_bytes(b"packed")
     blobs.path(stored.sha256).parent.mkdir(parents=True, exist_ok=True)
-    blobs.path(stored.sha256).write_bytes(_record(KEY, blobs.name(stored.sha256), b"x"))
+    blobs.path(stored.sha256).write_bytes(b"".join(_record(KEY, blobs.name(stored.sha256),
+                                                           b"x")))
     blobs._index.remove(blobs.name(stored.sha256))
     assert blobs.check(stored.sha256) == "bad-header@0"
 
@@ -174,7 +175,7 @@ def test_an_interrupted_append_is_cut_back(blobs: BlobStore) -> None:
     kept = blobs.ingest_bytes(b"kept" * 100)
     where = _packed(blobs, kept.sha256)
     with blobs._writer.lock:
-        blobs._writer.append(b"half a record that never got its row")
+        blobs._writer.append([b"half a record ", b"that never got its row"])
     assert blobs.clean_tmp() == 0  # the pack is still held by its writer
     blobs.close()
     assert where.pack.stat().st_size > where.offset + where.length
@@ -342,3 +343,9 @@ def test_a_kill_during_an_add_leaves_no_item_without_its_bytes(tmp_path: Path) -
         results = add_paths(vault, vault.store.cases()[0], [folder], builtin_registry())
         assert {r.status.value for r in results} <= {"added", "duplicate"}
         assert len(list(vault.store.all_artifacts())) == 300
+
+
+def test_a_short_write_resumes_where_it_stopped() -> None:
+    parts = [b"head", b"body-bytes", b"tail"]
+    for done in range(19):
+        assert b"".join(bytes(p) for p in packs._after(parts, done)) == b"".join(parts)[done:]
