@@ -274,6 +274,8 @@ class BlobStore:
             fresh = held is None or damaged
             if fresh:
                 where = self._writer.append(_record(self._blob_key, name, data))
+                where = Located(where.pack, where.offset + packs.PREFIX,
+                                where.length - packs.PREFIX)
                 fresh = self._index_row(name, where, held if damaged else None)
                 if durable or damaged:
                     _syncfs(self.blob_dir)
@@ -654,12 +656,13 @@ def _close(index: packs.PackIndex, writer: packs.PackWriter) -> None:
 
 
 def _record(blob_key: bytes, name: str, data: bytes) -> list[bytes]:
-    """A packed record of one chunk's plaintext: the padded blob format, its
-    authenticated data binding the blob's name as well."""
+    """A packed record of one chunk's plaintext: its name and length, then the padded
+    blob format, whose authenticated data binds the name as well."""
     salt = secrets.token_bytes(SALT_SIZE)
     header = MAGIC_PACKED + salt
     cipher, aad = _blob_cipher(blob_key, salt), header + bytes.fromhex(name)
-    parts = [header]
+    parts = [b"", header]
     for number, part, final in _padded(0, data, True, len(data)):
         parts.append(cipher.encrypt(_nonce(number, final), part, aad))
+    parts[0] = packs.prefix(name, sum(len(part) for part in parts))
     return parts

@@ -11,6 +11,8 @@ appended to a *pack* instead, as a record of its own::
 Each record is a whole blob (``blobs.py``) with its own salt, so its own derived key and
 nonces, and its authenticated data also holds the blob's name (the HMAC of its SHA-256):
 a record moved to another index row, or swapped with another, fails authentication.
+The blob is preceded by its name and length (40 bytes, in clear like a loose file's
+name and size), so the packs alone are enough to rebuild a lost index (:func:`scan`).
 
 The index is a plain SQLite file (WAL): it holds what the loose layout shows in a folder
 listing anyway (names, sizes, times), no content and no SHA-256. A row is committed just
@@ -46,6 +48,7 @@ PACK_DIR = "packs"
 INDEX = "index.sqlite"
 SUFFIX = ".pack"
 PACK_LIMIT = 64 << 20  # a new pack is started past this size
+PREFIX = 40  # before each blob: its name (32 bytes) and its length (8, big-endian)
 WRITE_AHEAD = 8 << 20  # start the disk writing each this many bytes appended
 
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS packed (name TEXT PRIMARY KEY, pack TEXT NOT NULL, "
@@ -143,8 +146,8 @@ class PackIndex:
         """Cut every pack nobody appends to back to the end of its last indexed record
         (what a crash mid-append left); a pack with no record left is removed. Returns
         the number of packs changed."""
-        if not self.directory.is_dir():
-            return 0
+        if not self._path.exists():
+            return 0  # no index (lost?): never cut what it cannot vouch for
         changed = 0
         for pack in sorted(self.directory.glob("*" + SUFFIX)):
             changed += self._trim(pack)
@@ -240,6 +243,24 @@ def _after(parts: list[bytes], done: int) -> list[bytes | memoryview]:
         left.append(memoryview(part)[done:] if done else part)
         done = 0
     return left
+
+
+def prefix(name: str, length: int) -> bytes:
+    return bytes.fromhex(name) + length.to_bytes(8, "big")
+
+
+def scan(pack: Path) -> Iterator[tuple[str, Located]]:
+    """(name, where its blob is) of each whole record in a pack, from the packs alone;
+    stops at a record cut short. The blobs still authenticate against their names."""
+    with pack.open("rb") as handle:
+        size, offset = os.fstat(handle.fileno()).st_size, 0
+        while offset + PREFIX <= size:
+            head = os.pread(handle.fileno(), PREFIX, offset)
+            length = int.from_bytes(head[32:], "big")
+            if offset + PREFIX + length > size or not length:
+                return
+            yield head[:32].hex(), Located(pack, offset + PREFIX, length)
+            offset += PREFIX + length
 
 
 def read_record(where: Located) -> bytes:

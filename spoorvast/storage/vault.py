@@ -6,7 +6,9 @@ encrypted blob store, guarded by a lock file.
     <vault>/vault.key.json     wrapped data key + Argon2id parameters (no secrets in clear)
     <vault>/spoorvast.db       SQLCipher database (+ -wal/-shm while open, -journal in a bulk add)
     <vault>/spoorvast.db.cipher  the name of its page settings (plain text, no secret)
-    <vault>/blobs/ab/<hmac>    encrypted content-addressed blobs
+    <vault>/blobs/ab/<hmac>    encrypted content-addressed blobs (larger than one chunk)
+    <vault>/blobs/packs/       small blobs as records in pack files + their index
+                               (see storage/packs.py)
     <vault>/tmp/               blobs being written (ciphertext only)
     <vault>/lock               flock: shared for readers, exclusive for writers
     <vault>/vault.key.json.new a passphrase change in progress (see change_passphrase)

@@ -35,3 +35,12 @@ def cut_short(blobs: BlobStore, sha256: str, by: int) -> None:
     else:
         with where.pack.open("r+b") as handle:
             handle.truncate(where.length - by)
+
+
+def stored_names(root: Path) -> set[str]:
+    """The names of every blob a vault stores, loose and packed (no key needed)."""
+    store = BlobStore(root, b"", b"")
+    try:
+        return set(store.stored_names())
+    finally:
+        store.close()

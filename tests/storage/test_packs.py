@@ -70,7 +70,11 @@ def test_records_follow_each_other_in_one_pack(blobs: BlobStore) -> None:
     stored = [blobs.ingest_bytes(secrets.token_bytes(n), durable=False) for n in (10, 5000, 7)]
     where = [_packed(blobs, s.sha256) for s in stored]
     assert len({w.pack for w in where}) == 1
-    assert [w.offset for w in where] == [0, where[0].length, where[0].length + where[1].length]
+    step = packs.PREFIX
+    assert [w.offset for w in where] == [step, 2 * step + where[0].length,
+                                         3 * step + where[0].length + where[1].length]
+    assert list(packs.scan(where[0].pack)) == [(blobs.name(s.sha256), w)
+                                               for s, w in zip(stored, where, strict=True)]
 
 
 def test_the_same_bytes_are_stored_once(blobs: BlobStore) -> None:
@@ -115,8 +119,8 @@ def test_a_record_is_bound_to_its_name(blobs: BlobStore) -> None:
 def test_a_record_read_as_a_loose_file_is_refused(blobs: BlobStore) -> None:
     stored = blobs.ingest_bytes(b"packed")
     blobs.path(stored.sha256).parent.mkdir(parents=True, exist_ok=True)
-    blobs.path(stored.sha256).write_bytes(b"".join(_record(KEY, blobs.name(stored.sha256),
-                                                           b"x")))
+    record = _record(KEY, blobs.name(stored.sha256), b"x")[1:]  # without its prefix
+    blobs.path(stored.sha256).write_bytes(b"".join(record))
     blobs._index.remove(blobs.name(stored.sha256))
     assert blobs.check(stored.sha256) == "bad-header@0"
 
@@ -182,6 +186,15 @@ def test_an_interrupted_append_is_cut_back(blobs: BlobStore) -> None:
     assert blobs.clean_tmp() == 1
     assert where.pack.stat().st_size == where.offset + where.length
     assert blobs.read_bytes(kept.sha256) == b"kept" * 100
+
+
+def test_without_its_index_a_pack_is_never_cut(blobs: BlobStore) -> None:
+    stored = blobs.ingest_bytes(b"kept")
+    pack = _packed(blobs, stored.sha256).pack
+    blobs.close()
+    (pack.parent / packs.INDEX).unlink()
+    assert blobs.clean_tmp() == 0 and pack.stat().st_size > 0
+    assert [name for name, _ in packs.scan(pack)] == [blobs.name(stored.sha256)]
 
 
 def test_a_pack_with_nothing_left_is_removed(blobs: BlobStore) -> None:
@@ -283,6 +296,8 @@ def test_a_kill_mid_append_leaves_every_indexed_blob_whole(tmp_path: Path) -> No
     for _name, where in rows:
         ends[where.pack] = max(ends.get(where.pack, 0), where.offset + where.length)
     assert all(pack.stat().st_size == end for pack, end in ends.items())
+    scanned = [found for pack in ends for found in packs.scan(pack)]
+    assert sorted(scanned, key=str) == sorted(rows, key=str)  # the packs alone say it all
     store.close()
 
 
