@@ -112,8 +112,10 @@ class Vault:
         if self.writable:
             self.write_anchor()
         self.store.close()
-        self.blobs.close()
-        os.close(self._lock_fd)
+        try:
+            os.close(self._lock_fd)
+        finally:
+            self.blobs.close()  # after the lock: closing its pack index may flush it
 
     def __enter__(self) -> Vault:
         return self
