@@ -20,9 +20,6 @@ from spoorvast.storage.blobs import (
     CHUNK,
     BlobDamaged,
     BlobStore,
-    _blob_cipher,
-    _hkdf_reference,
-    _nonce,
     _record,
 )
 from tests.storage.tamper import flip_byte
@@ -81,13 +78,6 @@ def test_the_same_bytes_are_stored_once(blobs: BlobStore) -> None:
     first, second = blobs.ingest_bytes(b"synthetic"), blobs.ingest_bytes(b"synthetic")
     assert first.fresh and not second.fresh and not second.repaired
     assert len(list(blobs.stored_names())) == 1
-
-
-def test_hkdf_written_out_equals_the_library(blobs: BlobStore) -> None:
-    salt = secrets.token_bytes(24)
-    sealed = _blob_cipher(KEY, salt).encrypt(_nonce(0, True), b"x", b"")
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-    assert AESGCM(_hkdf_reference(KEY, salt)).decrypt(_nonce(0, True), sealed, b"") == b"x"
 
 
 @pytest.mark.parametrize("where_fn", [lambda w: 3, lambda w: 40, lambda w: w.length // 2,
