@@ -17,6 +17,7 @@ from spoorvast.model.names import printable, raw_hex, shown
 from spoorvast.services.intake_inputs import open_input
 from spoorvast.storage.vault import open_vault
 from tests.conftest import PASSPHRASE, Cli
+from tests.storage.tamper import zero
 
 
 def _private(tmp_path: Path) -> tuple[Path, bytes]:
@@ -142,7 +143,9 @@ def test_a_leftover_empty_blob_is_repaired_by_adding_the_file_again(
     assert cli("add", str(evidence)).code == 0
     sha256 = hashlib.sha256(evidence.read_bytes()).hexdigest()
     with open_vault(case_vault, PASSPHRASE, writable=False) as vault:
-        vault.blobs.path(sha256).write_bytes(b"")  # what a power loss can leave
+        where = vault.blobs.location(sha256)
+        assert where is not None
+        zero(where)  # what a power loss can leave
     assert cli("verify").code != 0
 
     again = cli("add", str(evidence))

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from spoorvast.storage.vault import open_vault
+from spoorvast.storage.packs import Located
+from spoorvast.storage.vault import Vault, open_vault
 from tests.conftest import PASSPHRASE, Cli
+from tests.storage.tamper import cut_short, flip_byte
 
 
 @pytest.fixture
@@ -23,11 +25,23 @@ def sql(vault_dir: Path, statement: str, params: tuple[object, ...] = ()) -> Non
         vault.store.conn.execute(statement, params)
 
 
-def blob_of(vault_dir: Path, label_number: int) -> Path:
+def sha_of(vault: Vault, label_number: int) -> str:
+    item = vault.store.item(1, label_number)
+    assert item is not None and item.id is not None
+    return vault.store.artifacts(item.id)[0].sha256
+
+
+def blob_of(vault_dir: Path, label_number: int) -> Located:
+    """Where the item's original is stored (a pack record or a file of its own)."""
     with open_vault(vault_dir, PASSPHRASE, writable=False) as vault:
-        item = vault.store.item(1, label_number)
-        assert item is not None and item.id is not None
-        return vault.blobs.path(vault.store.artifacts(item.id)[0].sha256)
+        where = vault.blobs.location(sha_of(vault, label_number))
+    assert where is not None
+    return where
+
+
+def lose(vault_dir: Path, label_number: int) -> None:
+    with open_vault(vault_dir, PASSPHRASE) as vault:
+        vault.blobs.remove(sha_of(vault, label_number))
 
 
 def problems(cli: Cli) -> list[dict[str, object]]:
@@ -39,10 +53,8 @@ def problems(cli: Cli) -> list[dict[str, object]]:
 
 
 def test_one_flipped_byte_in_a_blob(filled: Path, cli: Cli) -> None:
-    path = blob_of(filled, 2)
-    data = bytearray(path.read_bytes())
-    data[len(data) // 2] ^= 0x01
-    path.write_bytes(bytes(data))
+    where = blob_of(filled, 2)
+    flip_byte(where.pack, where.offset + where.length // 2)
     found = problems(cli)
     assert [(p["code"], p["subject"]) for p in found] == [("blob-damaged", "E-0002 (original)")]
     assert "authentication-failed" in str(found[0]["detail"])
@@ -51,14 +63,14 @@ def test_one_flipped_byte_in_a_blob(filled: Path, cli: Cli) -> None:
 
 
 def test_removed_blob(filled: Path, cli: Cli) -> None:
-    blob_of(filled, 3).unlink()
+    lose(filled, 3)
     assert [(p["code"], p["subject"]) for p in problems(cli)] == [
         ("blob-missing", "E-0003 (original)")]
 
 
 def test_truncated_blob(filled: Path, cli: Cli) -> None:
-    path = blob_of(filled, 1)
-    path.write_bytes(path.read_bytes()[:-5])
+    with open_vault(filled, PASSPHRASE) as vault:
+        cut_short(vault.blobs, sha_of(vault, 1), 5)
     assert [p["code"] for p in problems(cli)] == ["blob-damaged"]
 
 
@@ -112,7 +124,7 @@ def test_interrupted_add_leftover_is_a_notice_not_a_failure(filled: Path, cli: C
 
 
 def test_a_files_role_is_said_in_words_in_the_users_language(filled: Path, cli: Cli) -> None:
-    blob_of(filled, 3).unlink()
+    lose(filled, 3)
     human = cli("--lang", "nl", "verify")
     assert human.code == 9
     said = human.out + human.err

@@ -359,8 +359,17 @@ class Batch:
     # files sealed as attachments of an item of this intake: sha256 -> that item's label
     attached: dict[str, str] = field(default_factory=dict)
 
+    # the first pending input of each SHA-256 (a scan of ``pending`` per input cost
+    # 0.1 ms of each of 10,000 small files)
+    by_sha: dict[str, Prepared] = field(default_factory=dict)
+
     def holding(self, sha256: str) -> Prepared | None:
-        return next((p for p in self.pending if p.sha256 == sha256), None)
+        return self.by_sha.get(sha256)
+
+    def hold(self, prepared: Prepared) -> None:
+        self.pending.append(prepared)
+        self.by_sha.setdefault(prepared.sha256, prepared)
+        self.nbytes += prepared.size
 
     def due(self) -> bool:
         return (len(self.pending) >= BATCH_ITEMS or self.nbytes >= BATCH_BYTES
@@ -385,7 +394,8 @@ class Batch:
         except BaseException:
             self.unreferenced.update(prepared.fresh)
             raise
-        self.pending, self.nbytes = [prepared], prepared.size
+        self._clear()
+        self.hold(prepared)
         try:
             self.commit()
         except InputFileError as exc:  # it changed while its drafts were read
@@ -439,6 +449,7 @@ class Batch:
 
     def _clear(self) -> None:
         self.pending, self.nbytes, self.started = [], 0, time.monotonic()
+        self.by_sha = {}
 
 
 class Intake:
@@ -515,8 +526,7 @@ class Intake:
         elif result.rest is not None:
             self.batch.commit_streamed(result)
         else:
-            self.batch.pending.append(result)
-            self.batch.nbytes += result.size
+            self.batch.hold(result)
         if self.batch.due():
             self.batch.commit()
 

@@ -26,6 +26,11 @@ Version 1 blobs (unpadded) stay readable.
 
 Blobs are written to ``tmp/`` and renamed into ``blobs/`` only when whole. Memory use is
 a few chunks, whatever the file size.
+
+A blob whose plaintext fits in one chunk (most files: photos, e-mails, attachments) is
+not a file of its own but a record appended to a pack (``storage/packs.py``): the same
+format with the magic ``SPVBLOBP``, whose authenticated data also binds the blob's name.
+Callers see no difference (``path`` names only loose files; ``location`` names both).
 """
 
 from __future__ import annotations
@@ -35,9 +40,12 @@ import errno
 import hashlib
 import hmac
 import io
+import itertools
 import os
 import secrets
+import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -51,9 +59,12 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from spoorvast.errors import StorageFull
 from spoorvast.i18n import _
+from spoorvast.storage import packs
+from spoorvast.storage.packs import Located
 
 MAGIC = b"SPVBLOB2"  # written; padded (above)
 MAGIC_V1 = b"SPVBLOB1"  # read: unpadded
+MAGIC_PACKED = b"SPVBLOBP"  # a record in a pack: version 2, bound to its name
 LENGTH = 8  # the trailer holding the file's length (version 2)
 SALT_SIZE = 24
 CHUNK = 1 << 20
@@ -130,83 +141,164 @@ def _flush_in_background(path: Path) -> None:
 
 
 class BlobStore:
-    def __init__(self, root: Path, blob_key: bytes, name_key: bytes) -> None:
+    def __init__(self, root: Path, blob_key: bytes, name_key: bytes, *,
+                 packing: bool = True) -> None:
         self.root = root
         self.blob_dir = root / "blobs"
         self.tmp_dir = root / "tmp"
         self._blob_key = blob_key
         self._name_key = name_key
         self._fanout: set[str] = set()  # blobs/xx folders known to exist
+        self.packing = packing  # small blobs go to packs (off: every blob a file)
+        self._index = packs.PackIndex(self.blob_dir / packs.PACK_DIR)
+        self._writer = packs.PackWriter(self.blob_dir / packs.PACK_DIR)
+        weakref.finalize(self, _close, self._index, self._writer)
 
     def create_dirs(self) -> None:
         self.blob_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.tmp_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
 
+    def close(self) -> None:
+        """Release the pack being appended to and the index (idempotent; the store can
+        be used again after, starting a new pack)."""
+        _close(self._index, self._writer)
+
     def name(self, sha256: str) -> str:
         return hmac.new(self._name_key, bytes.fromhex(sha256), hashlib.sha256).hexdigest()
 
     def path(self, sha256: str) -> Path:
+        """Where the blob is, or would be, as a file of its own (a packed one is not:
+        see :meth:`location`)."""
         name = self.name(sha256)
         return self.blob_dir / name[:2] / name
 
+    def location(self, sha256: str) -> Located | None:
+        """The file and byte range holding the blob's stored bytes, packed or loose."""
+        return self._locate(self.name(sha256))
+
+    def _locate(self, name: str) -> Located | None:
+        found = self._index.lookup(name)
+        if found is not None:
+            return found
+        path = self.blob_dir / name[:2] / name
+        try:
+            return Located(path, 0, path.stat().st_size)
+        except FileNotFoundError:
+            return None
+
     def exists(self, sha256: str) -> bool:
-        return self.path(sha256).exists()
+        return self.location(sha256) is not None
 
     def clean_tmp(self) -> int:
-        """Remove leftovers of an interrupted write (only ciphertext ever lands there)."""
+        """Remove leftovers of an interrupted write (only ciphertext ever lands there),
+        and cut packs back to their indexed end (an interrupted append)."""
         removed = 0
         for leftover in self.tmp_dir.glob("*"):
             leftover.unlink(missing_ok=True)
             removed += 1
-        return removed
+        return removed + self._index.trim()
 
     def stored_names(self) -> Iterator[str]:
-        for path in self.blob_dir.glob("*/*"):
+        for path in self.blob_dir.glob(_LOOSE):
             yield path.name
+        yield from self._index.names()
+
+    def stored(self) -> Iterator[tuple[str, Located]]:
+        """(name, where its bytes are) of every stored blob, loose and packed."""
+        for path in self.blob_dir.glob(_LOOSE):
+            try:
+                yield path.name, Located(path, 0, path.stat().st_size)
+            except FileNotFoundError:
+                continue
+        yield from self._index.rows()
 
     def names_written_since(self, epoch_ns: int) -> Iterator[str]:
         """Blobs written at or after this wall-clock time (what a killed job may have
         left: its caller removes those nothing refers to)."""
-        for path in self.blob_dir.glob("*/*"):
+        for path in self.blob_dir.glob(_LOOSE):
             try:
                 if path.stat().st_mtime_ns >= epoch_ns:
                     yield path.name
             except FileNotFoundError:
                 continue
+        yield from self._index.names(epoch_ns)
 
     # -- writing ----------------------------------------------------------------
 
     def ingest(self, source: BinaryIO, *, durable: bool = True,
                progress: Progress | None = None) -> StoredBlob:
         """Hash and encrypt ``source`` in one streamed pass; store it under its SHA-256."""
-        tmp: _Temp | None = None
         try:
-            tmp = _Temp(self.tmp_dir)
-            sha256, size = self._write_tmp(source, tmp.fd, durable, progress)
-            return self._publish(tmp, sha256, size, durable)
+            chunks = _chunks(source)
+            first = next(chunks)
+            if first[2] and self.packing:  # one chunk: a record in a pack
+                return self._pack(first[1], durable, progress)
+            return self._loose(itertools.chain([first], chunks), durable, progress)
         except OSError as exc:
             if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
                 raise StorageFull(_("The disk holding the vault is full; nothing was "
                                     "stored. Free some space and try again.")) from exc
             raise
-        finally:
-            if tmp is not None:
-                tmp.close()
 
     def ingest_bytes(self, data: bytes, *, durable: bool = True) -> StoredBlob:
         return self.ingest(io.BytesIO(data), durable=durable)
 
-    def _write_tmp(self, source: BinaryIO, fd: int, durable: bool,
+    def _loose(self, chunks: Iterator[tuple[int, bytes, bool]], durable: bool,
+               progress: Progress | None) -> StoredBlob:
+        tmp = _Temp(self.tmp_dir)
+        try:
+            sha256, size = self._write_tmp(chunks, tmp.fd, durable, progress)
+            return self._publish(tmp, sha256, size, durable)
+        finally:
+            tmp.close()
+
+    def _pack(self, data: bytes, durable: bool, progress: Progress | None) -> StoredBlob:
+        """One small blob: appended to the pack as a record, unless the same bytes are
+        stored whole already (checked as :meth:`_publish` does)."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        name = self.name(sha256)
+        with self._writer.lock:
+            held = self._locate(name)
+            damaged = held is not None and self.check(sha256) is not None
+            fresh = held is None or damaged
+            if fresh:
+                where = self._writer.append(_record(self._blob_key, name, data))
+                where = Located(where.pack, where.offset + packs.PREFIX,
+                                where.length - packs.PREFIX)
+                fresh = self._index_row(name, where, held if damaged else None)
+                if durable or damaged:
+                    _syncfs(self.blob_dir)
+        if progress:
+            progress(len(data))
+        return StoredBlob(sha256, len(data), fresh=fresh and not damaged,
+                          repaired=fresh and damaged)
+
+    def _index_row(self, name: str, where: Located, replaces: Located | None) -> bool:
+        """Commit the record's index row, and free the damaged copy it replaces. False:
+        another store on this vault indexed the same bytes first (its copy is kept)."""
+        try:
+            self._index.add(name, where, replace=replaces is not None)
+        except sqlite3.IntegrityError:
+            packs.punch(where)
+            return False
+        if replaces is not None:
+            if replaces.pack.parent == self._index.directory:
+                packs.punch(replaces)
+            else:
+                replaces.pack.unlink(missing_ok=True)  # a loose file
+        return True
+
+    def _write_tmp(self, chunks: Iterator[tuple[int, bytes, bool]], fd: int, durable: bool,
                    progress: Progress | None) -> tuple[str, int]:
         """One pass: SHA-256 of chunk i runs on a helper thread (hashlib releases the
-        GIL) while chunk i is encrypted and written. A file of one chunk (most) is one
-        write of header and ciphertext."""
+        GIL) while chunk i is encrypted and written. A file of one chunk is one write of
+        header and ciphertext."""
         salt = secrets.token_bytes(SALT_SIZE)
         cipher, aad = _blob_cipher(self._blob_key, salt), MAGIC + salt
         digest, size, hashing = hashlib.sha256(), 0, None
         with open(fd, "wb", buffering=0, closefd=False) as out:
             pending = aad
-            for index, chunk, last in _chunks(source):
+            for index, chunk, last in chunks:
                 if hashing is not None:
                     hashing.result()
                 if index == 0 and last:  # one chunk: a thread would only cost time
@@ -259,27 +351,40 @@ class BlobStore:
         _syncfs(self.blob_dir)
 
     def remove(self, sha256: str) -> None:
-        self.path(sha256).unlink(missing_ok=True)
+        self.remove_name(self.name(sha256))
 
     def remove_name(self, name: str) -> None:
+        self._index.remove(name)
         (self.blob_dir / name[:2] / name).unlink(missing_ok=True)
 
     # -- reading ----------------------------------------------------------------
 
-    def read_chunks(self, sha256: str) -> Iterator[bytes]:
-        """Plaintext chunks; raises BlobDamaged on any tampering or truncation."""
-        path = self.path(sha256)
+    def _stored(self, sha256: str) -> tuple[BinaryIO, bytes]:
+        """A handle on the blob's stored bytes (a packed record is read into memory: it
+        is at most one chunk) and what its authenticated data binds besides its header."""
+        name = self.name(sha256)
+        where = self._index.lookup(name)
+        if where is not None:
+            try:
+                return io.BytesIO(packs.read_record(where)), bytes.fromhex(name)
+            except FileNotFoundError as exc:
+                raise BlobDamaged("missing") from exc
         try:
-            handle = path.open("rb")
+            return (self.blob_dir / name[:2] / name).open("rb"), b""
         except FileNotFoundError as exc:
             raise BlobDamaged("missing") from exc
-        with handle:
-            yield from self._decrypt(handle)
 
-    def _decrypt(self, handle: BinaryIO) -> Iterator[bytes]:
-        header = _header(handle)
+    def read_chunks(self, sha256: str) -> Iterator[bytes]:
+        """Plaintext chunks; raises BlobDamaged on any tampering or truncation."""
+        handle, bind = self._stored(sha256)
+        with handle:
+            yield from self._decrypt(handle, bind)
+
+    def _decrypt(self, handle: BinaryIO, bind: bytes) -> Iterator[bytes]:
+        header = _header(handle, bind)
+        aad = header + bind
         cipher = _blob_cipher(self._blob_key, header[len(MAGIC):])
-        remaining = _file_length(handle, header, cipher)
+        remaining = _file_length(handle, header, aad, cipher)
         index, offset = 0, HEADER
         handle.seek(HEADER)
         block = handle.read(CHUNK + TAG)
@@ -287,7 +392,7 @@ class BlobStore:
             following = handle.read(CHUNK + TAG)
             last = not following
             try:
-                plain = cipher.decrypt(_nonce(index, last), block, header)
+                plain = cipher.decrypt(_nonce(index, last), block, aad)
             except InvalidTag as exc:
                 raise BlobDamaged("authentication-failed", offset) from exc
             if remaining is None:
@@ -303,12 +408,9 @@ class BlobStore:
         """A buffered, seekable reader over the plaintext (lines, ``read(n)``, ``seek``);
         decrypts as it goes, and raises BlobDamaged where the stored bytes fail
         authentication (a truncated blob fails on its last chunk, which then is not)."""
+        handle, bind = self._stored(sha256)
         try:
-            handle = self.path(sha256).open("rb")
-        except FileNotFoundError as exc:
-            raise BlobDamaged("missing") from exc
-        try:
-            raw = _BlobReader(handle, self._blob_key)
+            raw = _BlobReader(handle, self._blob_key, bind)
         except BaseException:
             handle.close()
             raise
@@ -390,13 +492,13 @@ class _BlobReader(io.RawIOBase):
     authenticates) only the chunk it falls in, so ``zipfile`` can seek through a sealed
     archive without the archive ever being written out in the clear."""
 
-    def __init__(self, handle: BinaryIO, blob_key: bytes) -> None:
+    def __init__(self, handle: BinaryIO, blob_key: bytes, bind: bytes = b"") -> None:
         self._handle = handle
-        header = _header(handle)
-        self._header, self._cipher = header, _blob_cipher(blob_key, header[len(MAGIC):])
+        header = _header(handle, bind)
+        self._header, self._cipher = header + bind, _blob_cipher(blob_key, header[len(MAGIC):])
         self._count, padded = _layout(handle)
         self._pos, self._index, self._plain = 0, -1, b""
-        length = _file_length(handle, header, self._cipher)
+        length = _file_length(handle, header, self._header, self._cipher)
         self._size = padded if length is None else length
 
     def readable(self) -> bool:
@@ -499,21 +601,23 @@ def _padded(index: int, chunk: bytes, last: bool,
         yield index + number, piece, number == len(pieces) - 1
 
 
-def _header(handle: BinaryIO) -> bytes:
+def _header(handle: BinaryIO, bind: bytes) -> bytes:
+    """The header; a packed record (``bind``: its name) must say so, a file must not."""
     header = handle.read(HEADER)
-    if len(header) != HEADER or header[:len(MAGIC)] not in (MAGIC, MAGIC_V1):
+    allowed = (MAGIC_PACKED,) if bind else (MAGIC, MAGIC_V1)
+    if len(header) != HEADER or header[:len(MAGIC)] not in allowed:
         raise BlobDamaged("bad-header", 0)
     return header
 
 
 def _layout(handle: BinaryIO) -> tuple[int, int]:
     """(number of chunks, plaintext bytes in them), from the stored size."""
-    stored = os.fstat(handle.fileno()).st_size - HEADER
+    stored = handle.seek(0, io.SEEK_END) - HEADER
     count = max(1, -(-stored // (CHUNK + TAG)))
     return count, stored - count * TAG
 
 
-def _file_length(handle: BinaryIO, header: bytes, cipher: AESGCM) -> int | None:
+def _file_length(handle: BinaryIO, header: bytes, aad: bytes, cipher: AESGCM) -> int | None:
     """A version 2 blob: the file's length, from the trailer of its last chunk (which
     is decrypted, so authenticated, for it). None for a version 1 blob (unpadded)."""
     if header.startswith(MAGIC_V1):
@@ -522,10 +626,32 @@ def _file_length(handle: BinaryIO, header: bytes, cipher: AESGCM) -> int | None:
     offset = HEADER + (count - 1) * (CHUNK + TAG)
     handle.seek(offset)
     try:
-        last = cipher.decrypt(_nonce(count - 1, True), handle.read(CHUNK + TAG), header)
+        last = cipher.decrypt(_nonce(count - 1, True), handle.read(CHUNK + TAG), aad)
     except InvalidTag as exc:
         raise BlobDamaged("authentication-failed", offset) from exc
     length = int.from_bytes(last[-LENGTH:], "big") if len(last) >= LENGTH else -1
     if not 0 <= length <= padded - LENGTH:
         raise BlobDamaged("bad-length", offset)
     return length
+
+
+_LOOSE = "[0-9a-f][0-9a-f]/*"  # blobs/xx/<name>: loose blobs (not blobs/packs/)
+
+
+def _close(index: packs.PackIndex, writer: packs.PackWriter) -> None:
+    with writer.lock:
+        writer.close()
+    index.close()
+
+
+def _record(blob_key: bytes, name: str, data: bytes) -> list[bytes]:
+    """A packed record of one chunk's plaintext: its name and length, then the padded
+    blob format, whose authenticated data binds the name as well."""
+    salt = secrets.token_bytes(SALT_SIZE)
+    header = MAGIC_PACKED + salt
+    cipher, aad = _blob_cipher(blob_key, salt), header + bytes.fromhex(name)
+    parts = [b"", header]
+    for number, part, final in _padded(0, data, True, len(data)):
+        parts.append(cipher.encrypt(_nonce(number, final), part, aad))
+    parts[0] = packs.prefix(name, sum(len(part) for part in parts))
+    return parts

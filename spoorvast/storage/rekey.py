@@ -84,8 +84,8 @@ def plan(store: SqliteStore, blobs: BlobStore) -> Plan:
     sizes = {a.sha256: a.size for a in store.all_artifacts()}
     for (value,) in store.conn.execute("SELECT value FROM settings"):
         if isinstance(value, str) and SHA256.fullmatch(value) and value not in sizes \
-                and blobs.exists(value):
-            sizes[value] = blobs.path(value).stat().st_size
+                and (where := blobs.location(value)) is not None:
+            sizes[value] = where.length
     return Plan(tuple(sorted(sizes)), sum(sizes.values()))
 
 
@@ -134,6 +134,15 @@ def _copy_blobs(work: Plan, old: BlobStore, staging: Path, fresh: crypto.Keyring
                 progress: Progress | None, fault: Fault) -> int:
     new = BlobStore(staging, fresh.blob_key, fresh.name_key)
     new.create_dirs()
+    try:
+        _copy_each(work, old, new, progress, fault)
+    finally:
+        new.close()  # its pack index is moved with blobs/ at the switch
+    return len(work.blobs)
+
+
+def _copy_each(work: Plan, old: BlobStore, new: BlobStore, progress: Progress | None,
+               fault: Fault) -> None:
     for index, sha256 in enumerate(work.blobs):
         try:
             with old.open(sha256) as plain:
@@ -152,7 +161,6 @@ def _copy_blobs(work: Plan, old: BlobStore, staging: Path, fresh: crypto.Keyring
             progress(PER_FILE)
         if index == 0:
             fault("blob")
-    return len(work.blobs)
 
 
 def _log_rekey(path: Path, key: bytes, count: int) -> anchor.Heads:

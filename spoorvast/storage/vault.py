@@ -6,7 +6,9 @@ encrypted blob store, guarded by a lock file.
     <vault>/vault.key.json     wrapped data key + Argon2id parameters (no secrets in clear)
     <vault>/spoorvast.db       SQLCipher database (+ -wal/-shm while open, -journal in a bulk add)
     <vault>/spoorvast.db.cipher  the name of its page settings (plain text, no secret)
-    <vault>/blobs/ab/<hmac>    encrypted content-addressed blobs
+    <vault>/blobs/ab/<hmac>    encrypted content-addressed blobs (larger than one chunk)
+    <vault>/blobs/packs/       small blobs as records in pack files + their index
+                               (see storage/packs.py)
     <vault>/tmp/               blobs being written (ciphertext only)
     <vault>/lock               flock: shared for readers, exclusive for writers
     <vault>/vault.key.json.new a passphrase change in progress (see change_passphrase)
@@ -110,7 +112,10 @@ class Vault:
         if self.writable:
             self.write_anchor()
         self.store.close()
-        os.close(self._lock_fd)
+        try:
+            os.close(self._lock_fd)
+        finally:
+            self.blobs.close()  # after the lock: closing its pack index may flush it
 
     def __enter__(self) -> Vault:
         return self
@@ -409,6 +414,7 @@ def rekey_vault(root: Path, old: str, new: str, announce: Announce | None = None
         rekey.build(root, vault.store, vault.blobs, vault.keyring, new, params, DATABASE,
                     KEYFILE, progress, fault)
         vault.store.close()  # checkpoints and removes its -wal: nothing changes after this
+        vault.blobs.close()  # the same for its pack index
         closed = True
         fault("ready")
         rekey.switch(root, REKEYED, LOOSE, fault)

@@ -20,6 +20,7 @@ from spoorvast.services.ingest_step import EAGER_DRAFTS
 from spoorvast.services.intake import Status, add_paths
 from spoorvast.storage.vault import open_vault
 from tests.conftest import PASSPHRASE, Cli
+from tests.storage.tamper import stored_names
 
 FROM_LINE = b"From pat.suspect@example.org Tue Mar  3 21:15:00 2026\n"
 COUNT = EAGER_DRAFTS + 10  # some messages beyond the part read at once
@@ -104,7 +105,7 @@ def test_an_interruption_in_the_streamed_part_keeps_nothing_and_adding_again_wor
 
 
 def _blob_count(vault_dir: Path) -> int:
-    return sum(len(files) for _, _, files in os.walk(vault_dir / "blobs"))
+    return len(stored_names(vault_dir))
 
 
 @pytest.mark.slow

@@ -27,7 +27,9 @@ from spoorvast.storage.blobs import (
 
 @pytest.fixture
 def blobs(tmp_path: Path) -> BlobStore:
-    store = BlobStore(tmp_path, secrets.token_bytes(32), secrets.token_bytes(32))
+    """Every blob a file of its own (the loose format; packs: test_packs.py)."""
+    store = BlobStore(tmp_path, secrets.token_bytes(32), secrets.token_bytes(32),
+                      packing=False)
     store.create_dirs()
     return store
 

@@ -3,6 +3,7 @@ key file with the old passphrase opens nothing afterwards."""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -11,12 +12,13 @@ from pathlib import Path
 import pytest
 
 from spoorvast.errors import IntegrityError, UserError, WrongPassphrase
-from spoorvast.storage import crypto, rekey
+from spoorvast.storage import crypto, packs, rekey
 from spoorvast.storage import vault as vaultlib
 from spoorvast.storage.base import VAULT_CHAIN
 from spoorvast.storage.blobs import BlobDamaged, BlobStore
 from spoorvast.storage.vault import KEYFILE, open_vault
 from tests.conftest import PASSPHRASE, Cli
+from tests.storage.tamper import flip_byte
 
 NEW = "a brand new passphrase"
 
@@ -54,14 +56,14 @@ def test_rekey_changes_every_key_and_keeps_everything(filled: Path, cli: Cli,
     before = _state(filled, PASSPHRASE)
     old_keyfile = (filled / KEYFILE).read_bytes()
     old_keyring = crypto.unlock_keyfile(filled / KEYFILE, PASSPHRASE)
-    old_names = {p.name for p in (filled / "blobs").rglob("*") if p.is_file()}
+    old_names = _names(filled)
     monkeypatch.setenv("SPOORVAST_NEW_PASSPHRASE", NEW)
     result = cli("passphrase", "change", "--rekey")
     assert result.code == 0, result.err
     assert "stored files" in result.err and "opens nothing" in result.out
     assert _state(filled, NEW) == before
     assert not _opens(filled, PASSPHRASE)
-    new_names = {p.name for p in (filled / "blobs").rglob("*") if p.is_file()}
+    new_names = _names(filled)
     assert new_names and not new_names & old_names
     assert not (filled / rekey.STAGING).exists() and not (filled / rekey.RETIRED).exists()
     with open_vault(filled, NEW, writable=False) as vault:
@@ -76,10 +78,20 @@ def test_rekey_changes_every_key_and_keeps_everything(filled: Path, cli: Cli,
     for sha in before[1]:
         with pytest.raises(BlobDamaged):
             old_blobs.read_bytes(sha)
-    for path in (filled / "blobs").rglob("*"):
-        if path.is_file():
-            with path.open("rb") as handle, pytest.raises(BlobDamaged):
-                list(old_blobs._decrypt(handle))
+    for name, where in old_blobs.stored():
+        bind = b"" if where.pack.parent.name != "packs" else bytes.fromhex(name)
+        with pytest.raises(BlobDamaged):
+            list(old_blobs._decrypt(io.BytesIO(packs.read_record(where)), bind))
+    old_blobs.close()
+
+
+def _names(root: Path) -> set[str]:
+    """The stored names of every blob, loose and packed (whatever the keys)."""
+    store = BlobStore(root, b"", b"")
+    try:
+        return set(store.stored_names())
+    finally:
+        store.close()
 
 
 def test_plain_change_points_to_rekey(filled: Path, cli: Cli,
@@ -91,10 +103,9 @@ def test_plain_change_points_to_rekey(filled: Path, cli: Cli,
 
 def test_a_damaged_stored_file_stops_the_rekey_before_anything_changes(filled: Path) -> None:
     with open_vault(filled, PASSPHRASE, writable=False) as vault:
-        victim = vault.blobs.path(next(vault.store.all_artifacts()).sha256)
-    data = bytearray(victim.read_bytes())
-    data[-5] ^= 1
-    victim.write_bytes(bytes(data))
+        victim = vault.blobs.location(next(vault.store.all_artifacts()).sha256)
+    assert victim is not None
+    flip_byte(victim.pack, victim.offset + victim.length - 5)
     with pytest.raises(IntegrityError, match="not re-encrypted"):
         vaultlib.rekey_vault(filled, PASSPHRASE, NEW)
     assert _opens(filled, PASSPHRASE) and not (filled / rekey.STAGING).exists()

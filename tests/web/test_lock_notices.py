@@ -17,12 +17,13 @@ from spoorvast.storage.base import VAULT_CHAIN
 from spoorvast.web import lock_notices, pending_uploads
 from spoorvast.web.jobs import FileProgress, Job
 from spoorvast.web.uploads import Received
+from tests.storage.tamper import stored_names
 from tests.web.conftest import PASSPHRASE, Browserish, StartApp
 from tests.web.helpers import csrf_header, declared, upload
 
 
 def _blob_names(root: Path) -> set[str]:
-    return {p.name for p in (root / "blobs").glob("*/*")}
+    return stored_names(root)
 
 
 def _stored(root: Path) -> str | None:

@@ -17,6 +17,7 @@ from urllib.parse import quote
 import pytest
 
 from spoorvast.storage import vault as vaultlib
+from tests.storage.tamper import stored_names
 from tests.web.conftest import PASSPHRASE, Browserish, StartApp
 from tests.web.helpers import csrf_header, declared, upload, wait_job
 
@@ -124,8 +125,7 @@ def _new_batch(client: Browserish, case_id: int) -> str:
 
 
 def _blob_names(client: Browserish) -> set[str]:
-    root = client.live.settings.vault_root / "blobs"
-    return {p.name for p in root.glob("*/*")}
+    return stored_names(client.live.settings.vault_root)
 
 
 def test_a_cut_connection_keeps_nothing(client: Browserish) -> None:
