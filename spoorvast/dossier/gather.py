@@ -29,7 +29,7 @@ from spoorvast.dossier.model import (
 from spoorvast.dossier.ocr_text import ocr_sections
 from spoorvast.dossier.preservation import sheets
 from spoorvast.dossier.redact import Redactor
-from spoorvast.dossier.sections import analysis, item_sections, load_json
+from spoorvast.dossier.sections import item_sections
 from spoorvast.findings import render
 from spoorvast.i18n import _, ngettext
 from spoorvast.model import instant
@@ -49,6 +49,7 @@ from spoorvast.model.records import (
 )
 from spoorvast.model.secrets import strip_urls_in_text
 from spoorvast.services import checklist, identifier_corrections, patterns, withdrawals
+from spoorvast.services.email_report import email_report
 from spoorvast.storage.base import case_chain
 from spoorvast.storage.vault import Vault
 
@@ -314,8 +315,7 @@ def _redacted(section: InfoSection, redactor: Redactor) -> InfoSection:
 def _email(vault: Vault, item: Item, artifacts: tuple[Artifact, ...], language: str,
            suspect_mail: dict[str, str], shown: set[str] | None
            ) -> tuple[EmailView, tuple[InfoSection, ...]]:
-    stored = analysis(artifacts)
-    data = load_json(vault, stored) if stored is not None else None
+    data = email_report(vault, item, artifacts)
     moment = next((e.instant for e in vault.store.events(item.case_id, item.id)
                    if e.kind == "email"), None)
     route = hop_section(data)

@@ -18,6 +18,7 @@ from spoorvast.i18n import _
 from spoorvast.model.records import Artifact, ArtifactRole, Item
 from spoorvast.model.secrets import strip_json_value
 from spoorvast.services import notes as note_service
+from spoorvast.services.email_report import email_report
 from spoorvast.storage.vault import Vault
 
 CAPTURE_RECORD = "capture.json"
@@ -132,7 +133,7 @@ def item_sections(vault: Vault, item: Item, artifacts: tuple[Artifact, ...],
         found.append(capture_section(strip_json_value(data)))  # an older record may
         # still hold secret URL values (the record of a new capture has none)
         found.extend(watch_sections(vault, item, language))  # a watched page's history
-    elif (other := analysis(artifacts)) is not None and (data := load_json(vault, other)):
+    elif data := email_report(vault, item, artifacts):  # stored, or an mbox message's
         section = email_section(data, language)
         if section is not None:
             found.append(section)

@@ -12,8 +12,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-import orjson
-
 from spoorvast.errors import UserError
 from spoorvast.i18n import _, gettext_in
 from spoorvast.importers.base import ImportContext, ItemDraft
@@ -22,17 +20,15 @@ from spoorvast.importers.email.pasted import NAME, TITLE, pasted_draft
 from spoorvast.model import instant
 from spoorvast.model.message_run import each_event
 from spoorvast.model.records import Artifact, ArtifactRole, Case, Item
+from spoorvast.services.email_report import email_report
 from spoorvast.storage.vault import Vault
 
 
 def analysis(vault: Vault, item: Item) -> Any:
-    """The header analysis stored with the item (JSON), or None."""
+    """The header analysis of the item (JSON: stored, or rebuilt for an mbox message),
+    or None."""
     assert item.id is not None
-    artifact = next((a for a in vault.store.artifacts(item.id)
-                     if a.role is ArtifactRole.ANALYSIS and a.name.endswith(".json")), None)
-    if artifact is None:
-        return None
-    return orjson.loads(vault.blobs.read_bytes(artifact.sha256))
+    return email_report(vault, item)
 
 
 def add_pasted(vault: Vault, case: Case, data: bytes) -> tuple[Item, bool]:

@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
 from spoorvast.analysis.email.body import body_text
+from spoorvast.analysis.email.report import FORMAT as REPORT_FORMAT
 from spoorvast.importers.email.common import ANALYSIS_NAME, MESSAGE_LIMIT
 from spoorvast.importers.email.parts import bodies
 from spoorvast.model.instant import Instant
-from spoorvast.model.records import Artifact, ArtifactRole, Item
+from spoorvast.model.records import Artifact, ArtifactRole, Item, ItemKind
+from spoorvast.services.email_report import email_report
 from spoorvast.storage.vault import Vault
 
 
@@ -64,11 +64,13 @@ def email_view(vault: Vault, item: Item, language: str) -> EmailView | None:
     artifacts = vault.store.artifacts(item.id or 0)
     stored = next((a for a in artifacts if a.role is ArtifactRole.ANALYSIS
                    and a.name == ANALYSIS_NAME), None)
-    if stored is None:
+    if stored is None and item.kind is not ItemKind.EMAIL:
         return None
-    report = orjson.loads(vault.blobs.read_bytes(stored.sha256))
+    report = email_report(vault, item, artifacts, ANALYSIS_NAME)
+    if not isinstance(report, dict) or report.get("format") != REPORT_FORMAT:
+        return None  # not an e-mail's analysis (an mbox container has its index)
     found: dict[str, Any] = report.get("analysis") or {}
-    source = str(report.get("source_sha256") or stored.derived_from or "")
+    source = str(report.get("source_sha256") or (stored and stored.derived_from) or "")
     message = next((a for a in artifacts if a.sha256 == source), None)
     data = vault.blobs.read_bytes(source) if message and message.size <= MESSAGE_LIMIT \
         else b""

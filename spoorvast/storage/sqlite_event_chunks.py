@@ -27,6 +27,7 @@ CONTENT_COLUMNS = (
 # the stored columns (``event_rows``): the content columns, with the four that rows of one
 # source share replaced by their ``basis`` (see :class:`~.sqlite_event_columns.Bases`)
 _INSERT_COLUMNS = list(STORED_COLUMNS)
+FOLD_FROM = 16  # rows in a chunk from which constant columns become literals
 _INSERT = (f"INSERT INTO event_rows ({', '.join(_INSERT_COLUMNS)}) "
            f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})")
 
@@ -102,8 +103,11 @@ def insert_chunks(rows: Iterable[Row], size: int) -> Iterator[Chunk]:
 
 def column_chunk(columns: list[list[Any]], count: int) -> Chunk:
     """One chunk from its columns (in :data:`_INSERT_COLUMNS` order): the columns that
-    hold one value throughout become literals, the others travel as one JSON array."""
-    fixed, varying = _fold(columns, count)
+    hold one value throughout become literals, the others travel as one JSON array. A
+    chunk of a few rows (an e-mail's one event) is not folded: every column of one row
+    is "constant", and a statement with its values as literals was compiled anew for
+    every item (its text included), where one statement for all is prepared once."""
+    fixed, varying = _fold(columns, count) if count >= FOLD_FROM else ({}, columns)
     blob = _json_rows(varying, count)
     if blob is None:
         return Chunk(_bound_statement(fixed), count, rows=_bound_rows(varying, count))

@@ -270,13 +270,18 @@ def insert(conn: Any, log: Logger, chain: str, case_id: int, item: Item | None,
     bases = _bases(conn, item_id)
     chunks = _Chunks(case_id, item_id, start, events, bases)
     # no incremental segment merging while a bulk load runs (15 % of the FTS5 time on a
-    # million messages, queries as fast afterwards); later inserts merge as usual
-    conn.execute("INSERT INTO events_fts(events_fts, rank) VALUES('automerge', 0)")
+    # million messages, queries as fast afterwards); later inserts merge as usual. Not
+    # for a short list (an e-mail's one event): each switch writes FTS5's configuration
+    # and flushes its pending terms, a third of the event time of an mbox item
     short = isinstance(events, list) and len(events) <= INLINE_EVENTS
+    if not short:
+        conn.execute("INSERT INTO events_fts(events_fts, rank) VALUES('automerge', 0)")
     with (Inline(chunks, 1) if short else Prefetch(chunks, 1)) as made:
         for [chunk] in made:
             _store(conn, chunk, made, chunks.digest)
-    conn.execute(f"INSERT INTO events_fts(events_fts, rank) VALUES('automerge', {AUTOMERGE})")
+    if not short:
+        conn.execute(
+            f"INSERT INTO events_fts(events_fts, rank) VALUES('automerge', {AUTOMERGE})")
     if chunks.count == 0:
         return 0
     counts.store(conn, case_id, item_id, chunks.buckets)

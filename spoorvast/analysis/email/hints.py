@@ -25,6 +25,7 @@ judgement is made.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -71,6 +72,7 @@ class Mailer:
     evidence: str  # the header that shows it
 
 
+@functools.lru_cache(maxsize=256)  # the same few addresses, read per hop
 def private(ip: str | None) -> bool:
     if not ip:
         return False
@@ -193,6 +195,7 @@ def _ips(text: str) -> list[str]:
     return found
 
 
+@functools.lru_cache(maxsize=256)  # the same few addresses, read per hop
 def _valid(text: str) -> str | None:
     try:
         return str(ipaddress.ip_address(text))

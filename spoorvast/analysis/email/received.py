@@ -8,6 +8,7 @@ follow ``from``. Nothing raises; what cannot be placed stays in ``raw``.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from spoorvast.analysis.email.dates import ParsedDate, parse_date
 
 KEYWORDS = ("from", "by", "via", "with", "id", "for")
 _TOKEN = re.compile(r"\s*(?:(\()|(<[^<>]*>)|(\[[^\]]*\])|([^\s()<>\[;]+)|(;))")
+_DELIMITERS = re.compile(r"[();]")
 _DATE_TAIL = re.compile(
     r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?\d{1,2}\s+"
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\s+\d{2,4}\s+\d{1,2}:\d{2}",
@@ -89,13 +91,14 @@ def _strip_angle(text: str | None) -> str | None:
 def _split_date(value: str) -> tuple[str, str]:
     depth = 0
     last = -1
-    for index, char in enumerate(value):
+    for mark in _DELIMITERS.finditer(value):  # only the characters that matter
+        char = mark.group()
         if char == "(":
             depth += 1
         elif char == ")" and depth:
             depth -= 1
         elif char == ";" and depth == 0:
-            last = index
+            last = mark.start()
     if last >= 0:
         return value[:last], value[last + 1:]
     found = list(_DATE_TAIL.finditer(value))
@@ -163,6 +166,7 @@ def _rdns_name(comment: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=256)  # the same few addresses, read per hop
 def _valid_ip(candidate: str) -> str | None:
     text = candidate.strip("[]").removeprefix("IPv6:").removeprefix("ipv6:")
     if text.count(":") == 1 and "." in text:

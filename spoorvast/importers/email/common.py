@@ -86,6 +86,9 @@ class MessageInput:
     mime: bool = True  # False for header-only inputs (pasted, .msg): no MIME body to walk
     parts: Parts = field(default_factory=Parts)  # parts a reader found itself (.msg)
     first: list[Artifact] = field(default_factory=list)  # artifacts listed before all
+    # False: the analysis document is not sealed, it is rebuilt from the original when
+    # read (mbox messages analysed from their bytes alone: see ``services.email_report``)
+    seal_analysis: bool = True
 
 
 def message_draft(context: ImportContext, message: MessageInput,
@@ -99,11 +102,12 @@ def message_draft(context: ImportContext, message: MessageInput,
     parts = read_parts(context, message.data, sha) if message.mime else Parts()
     parts.artifacts[:0] = message.parts.artifacts
     parts.text[:0], parts.html[:0] = message.parts.text, message.parts.html
-    json_artifact = context.seal(report_bytes(analysis, context.case_zone, message.extra),
-                                 ArtifactRole.ANALYSIS, ANALYSIS_NAME, "application/json", sha)
+    stored = [context.seal(report_bytes(analysis, context.case_zone, message.extra),
+                           ArtifactRole.ANALYSIS, ANALYSIS_NAME, "application/json", sha)
+              ] if message.seal_analysis else []
     return ItemDraft(
         kind=ItemKind.EMAIL, title=message.title, importer=message.importer,
-        artifacts=[*message.first, message.artifact, *parts.artifacts, json_artifact],
+        artifacts=[*message.first, message.artifact, *parts.artifacts, *stored],
         file=message.file,
         problems=[*message.problems, *analysis.problems, *parts.problems],
         events=[_event(context, analysis, body_text(parts.text, parts.html))],

@@ -13,6 +13,13 @@ whole file stays findable and re-adding it is recognised as a duplicate); then o
 per message. A message is the bytes after its From_ line up to the next From_ line,
 without the one empty separator line; every byte of the file is a From_ line, a
 message, a separator, or reported.
+
+A message's analysis document is not sealed per message when it was made from the
+message's bytes alone (no DKIM key given, no DNS look-up): its findings, event and
+identifiers are stored as always, and the document is rebuilt from the sealed bytes
+when read (``services.email_report``; a blob, a row and a custody entry per message
+were a third of the import's time). The index rows carry each message's envelope line
+for that.
 """
 
 from __future__ import annotations
@@ -242,7 +249,8 @@ class MboxImporter:
             one = span(handle, entry)
             rows.append({"number": entry.number, "from_line_offset": entry.from_line_offset,
                          "byte_start": entry.byte_start, "byte_end": one.end,
-                         "sha256": one.sha256, "duplicate_of": by_sha.get(one.sha256)})
+                         "sha256": one.sha256, "duplicate_of": by_sha.get(one.sha256),
+                         "envelope": entry.envelope})
             if one.sha256 in by_sha:
                 problems.append(_problem("email.mbox-duplicate", source, entry,
                                          by_sha[one.sha256]))
@@ -259,10 +267,8 @@ class MboxImporter:
                  one: Kept) -> list[ItemDraft]:
         entry = one.entry
         name = f"{source.name}-{entry.number:05d}.eml"
-        extra = {"mbox": {"sha256": source.original.sha256, "number": entry.number,
-                          "from_line_offset": entry.from_line_offset,
-                          "byte_start": entry.byte_start, "byte_end": one.end,
-                          "envelope": entry.envelope}}
+        extra = message_extra(source.original.sha256, entry.number, entry.from_line_offset,
+                              entry.byte_start, one.end, entry.envelope)
         if one.size > MESSAGE_LIMIT:
             drafts = [self._large(context, source, handle, one, name, extra)]
         else:
@@ -271,7 +277,8 @@ class MboxImporter:
             artifact = context.seal(data, ArtifactRole.ORIGINAL, name, "message/rfc822",
                                     source.original.sha256)
             drafts = message_drafts(context, MessageInput(
-                data, artifact, f"{source.name} #{entry.number}", "email", extra=extra))
+                data, artifact, f"{source.name} #{entry.number}", "email", extra=extra,
+                seal_analysis=bool(context.dkim_keys) or context.dns_lookups))
         drafts[0].title = _title(drafts[0], source, entry)
         return drafts
 
@@ -304,6 +311,14 @@ class MboxImporter:
                                 source.original.sha256)
         return ItemDraft(ItemKind.EMAIL, source.name, self.name, [source.original, analysis],
                          file=file_facts(source, context.case_zone), problems=problems)
+
+
+def message_extra(mbox_sha256: str, number: int, from_line_offset: int, byte_start: int,
+                  byte_end: int, envelope: str) -> dict[str, object]:
+    """Where a message sits in its mbox, as its analysis document says."""
+    return {"mbox": {"sha256": mbox_sha256, "number": number,
+                     "from_line_offset": from_line_offset, "byte_start": byte_start,
+                     "byte_end": byte_end, "envelope": envelope}}
 
 
 def _problem(code: str, source: Source, entry: Entry, first: int) -> Problem:

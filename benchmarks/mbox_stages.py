@@ -1,0 +1,95 @@
+"""Where an mbox import's time goes, per message: CPU time of each stage, measured by
+wrapping the stage's function (thread CPU time, so a stage waiting for the disk counts
+only what it computed). Stages nest: ``message_drafts`` holds ``analyse``,
+``identifiers`` and ``read_parts``; ``intake._write`` holds the ``tx.*`` calls, and
+``tx.add_item`` its ``tx.add_artifact`` and ``tx.log``.
+
+    .venv/bin/python benchmarks/mbox_stages.py [--messages 2000]
+
+Synthetic messages (those of ``mbox_scale.py``); prints the bare
+``BytesParser(policy=default)`` CPU per message in the same run for scale. Not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import functools
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import mbox_scale
+
+spent: collections.Counter[str] = collections.Counter()
+calls: collections.Counter[str] = collections.Counter()
+
+
+def _wrap(owner: Any, name: str, label: str) -> None:
+    original: Callable[..., Any] = getattr(owner, name)
+
+    @functools.wraps(original)
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        start = time.thread_time()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent[label] += time.thread_time() - start
+            calls[label] += 1
+
+    setattr(owner, name, timed)
+
+
+def _instrument() -> None:
+    import spoorvast.importers.email.common as common
+    import spoorvast.services.intake as intake
+    import spoorvast.storage.blobs as blobs
+    import spoorvast.storage.sqlite as sqlite
+
+    for name in ("message_drafts", "analyse", "read_parts", "report_bytes", "identifiers"):
+        _wrap(common, name, name)
+    for name in ("add_item", "add_artifact", "add_finding", "add_identifier", "add_events",
+                 "log"):
+        _wrap(sqlite.SqliteTransaction, name, f"tx.{name}")
+    _wrap(blobs.BlobStore, "ingest", "blob ingest (seal)")
+    _wrap(intake, "_write", "intake._write")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--messages", type=int, default=2000)
+    args = parser.parse_args()
+    _instrument()
+    from spoorvast.importers.registry import builtin_registry
+    from spoorvast.services.intake import add_paths
+    from spoorvast.storage.vault import open_vault
+
+    work = Path(tempfile.mkdtemp(prefix="spoorvast-mbox-stages-"))
+    try:
+        path = work / "takeout.mbox"
+        blobs = mbox_scale.write_mbox(path, args.messages)
+        _wall, base_cpu = mbox_scale.baseline(blobs)
+        vault = open_vault(mbox_scale.new_vault(work / "vault"), mbox_scale.PASSPHRASE)
+        case, registry = vault.store.cases()[0], builtin_registry()
+        start = time.process_time()
+        add_paths(vault, case, [path], registry)
+        total = time.process_time() - start
+        vault.close()
+        count = args.messages
+        print(f"{count} messages: BytesParser(policy=default) {base_cpu / count * 1e3:.3f} "
+              f"ms CPU/msg; import {total / count * 1e3:.3f} ms CPU/msg "
+              f"({total / base_cpu:.1f}x)")
+        for label, seconds in spent.most_common():
+            print(f"  {label:22s} {seconds / count * 1e3:6.3f} ms/msg  ({calls[label]} calls)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
