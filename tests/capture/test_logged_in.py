@@ -54,7 +54,11 @@ def test_login_then_logged_in_capture_then_export_without_secrets(
     profile.login(vault, driver=log_in, headless=True)
     stored_profile = vault.store.setting(profile.PROFILE_SETTING)
     assert stored_profile is not None
-    assert SECRET not in vault.blobs.path(stored_profile).read_bytes()  # ciphertext only
+    where = vault.blobs.location(stored_profile)  # ciphertext only, packed or loose
+    assert where is not None
+    with where.pack.open("rb") as handle:
+        handle.seek(where.offset)
+        assert SECRET not in handle.read(where.length)
     assert b"127.0.0.1session" in profile_cookies(vault.blobs.read_bytes(stored_profile))
 
     options = CaptureOptions(allow_private_network=True, pdf=False, logged_in=True)

@@ -26,6 +26,7 @@ from spoorvast.services.cases import create_case
 from spoorvast.services.intake import add_paths
 from spoorvast.storage.vault import Vault, create
 from tests.conftest import PASSPHRASE
+from tests.storage.tamper import flip_byte
 
 PREVIEW = ArtifactRole.DOSSIER_PREVIEW
 
@@ -151,7 +152,9 @@ def test_missing_outdated_or_damaged_previews_are_made_again(vault: Vault, case:
                                                              tmp_path: Path) -> None:
     pictures = [_screenshot(200, 300 + n, n) for n in range(4)]
     damaged = _jpeg(vault, picture_preview.name_for(False), 5)
-    vault.blobs.path(damaged.sha256).write_bytes(b"not a sealed blob")
+    where = vault.blobs.location(damaged.sha256)  # packed or loose: a byte in the middle
+    assert where is not None
+    flip_byte(where.pack, where.offset + where.length // 2)
     items = [_item_with(vault, case, pictures[0], None),  # an older vault: none
              _item_with(vault, case, pictures[1], _jpeg(vault, "dossier-preview-v0-1100x1100"
                                                         "-q85.jpg", 6)),  # other parameters
