@@ -209,3 +209,14 @@ def test_a_bundle_whose_files_differ_is_refused_whole(server: Harness, tmp_path:
                     if e.action == "share.received"]
         checked = verify(two.bo_vault)
         assert checked.ok and checked.unreferenced_blobs == 0  # no file left half-added
+
+
+def test_the_cli_says_a_refused_capture_in_words() -> None:
+    from spoorvast.cli.cmd_share import told
+    from spoorvast.errors import IntegrityError
+
+    with pytest.raises(IntegrityError) as said, told():
+        raise ShareError("capture_bundle_differs", "0a1b2c3d-4e5f-6789-abcd-ef0123456789")
+    assert str(said.value) == ("A web capture a member sent does not check "
+                               "(capture_bundle_differs, record 0a1b2c3d): none of its files "
+                               "was added.")
