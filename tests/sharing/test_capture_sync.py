@@ -188,8 +188,14 @@ def _record_lies(head: dict[str, object], drafts: list[Draft]) -> bytes:
     return portable.write_bundle(head, swapped)
 
 
+def _head_lies(head: dict[str, object], drafts: list[Draft]) -> bytes:
+    """Whole files, but a head whose finding has no severity this program knows."""
+    return portable.write_bundle({**head, "problems": [["dire", "x", []]]}, drafts)
+
+
 @pytest.mark.parametrize(("tamper", "code"), [(_hash_lies, "capture_bundle_damaged"),
-                                              (_record_lies, "capture_bundle_differs")])
+                                              (_record_lies, "capture_bundle_differs"),
+                                              (_head_lies, "capture_bundle_damaged")])
 def test_a_bundle_whose_files_differ_is_refused_whole(server: Harness, tmp_path: Path,
                                                       tamper: object, code: str) -> None:
     with two_vaults(server, tmp_path) as two:

@@ -21,12 +21,16 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spoorvast.capture import portable
 from spoorvast.capture.draft import Draft
 from spoorvast.model.records import Artifact, ArtifactRole, Case, Item, ItemKind
 from spoorvast.services.sharing.case import ShareError
 from spoorvast.storage.vault import Vault
+
+if TYPE_CHECKING:
+    from spoorvast.services.watch.locked_capture import Prepared
 
 BUNDLE = "capture/1"  # the record field "bundle" naming this format
 RECORD = "capture.json"
@@ -138,7 +142,27 @@ def seal_received(vault: Vault, case: Case, path: Path, key: str, where: str,
     if any(d.role in DERIVED for d in drafts):
         raise ShareError("capture_bundle_damaged", where)
     _check_listed(drafts, where)
-    return seal(vault, case, Prepared(head, tuple(drafts)), "", logged)
+    prepared = Prepared(head, tuple(drafts))
+    _check_head(prepared, where)
+    return seal(vault, case, prepared, "", logged)
+
+
+def _check_head(prepared: Prepared, where: str) -> None:
+    """What sealing reads from the head can be read (else refused, never a traceback)."""
+    from spoorvast.model.instant import Instant
+
+    try:
+        started = prepared.head.get("started")
+        if not isinstance(started, dict):
+            raise ValueError("no time")
+        Instant.from_json(started)
+        media = prepared.head.get("media")
+        if isinstance(media, list) and len(media) == 2:
+            int(media[0]), int(media[1])
+        prepared.problems  # noqa: B018  (parsed here to refuse a bad one before sealing)
+        prepared.facts  # noqa: B018
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        raise ShareError("capture_bundle_damaged", where) from exc
 
 
 def _check_listed(drafts: list[Draft], where: str) -> None:
