@@ -20,6 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +30,7 @@ from spoorvast.capture import portable
 from spoorvast.capture.draft import Draft
 from spoorvast.model.records import Artifact, ArtifactRole, Case, Item, ItemKind
 from spoorvast.services.sharing.case import ShareError
+from spoorvast.storage import scratch
 from spoorvast.storage.vault import Vault
 
 if TYPE_CHECKING:
@@ -75,25 +79,55 @@ def find(vault: Vault, case: Case, key: str) -> Item | None:
 
 # sending -----------------------------------------------------------------------------
 
-def bundle_of(vault: Vault, case: Case, item: Item) -> tuple[bytes, str]:
-    """The item's travelling files and head as one bundle (in memory), and its key."""
+@contextmanager
+def bundle_of(vault: Vault, case: Case, item: Item) -> Iterator[tuple[Path, str]]:
+    """The item's travelling files and head as one bundle (the format of
+    ``capture/portable.py``, read back by its ``read_bundle``) in a private scratch file,
+    each file streamed from its blob and checked against the SHA-256 it was sealed
+    under; the bundle's path and the capture's key."""
     files = travelling(vault.store.artifacts(item.id or 0))
-    drafts = []
-    for artifact in files:
-        with vault.blobs.open(artifact.sha256) as source:
-            data = source.read()
-        if hashlib.sha256(data).hexdigest() != artifact.sha256:
-            raise ShareError("sealed_file_differs", item.label)
-        drafts.append(Draft(artifact.role, artifact.name, artifact.media_type, data))
-    key = key_of([(a.role, a.name, a.sha256) for a in files])
-    try:
-        return portable.write_bundle(_head(vault, case, item, drafts), drafts), key
-    except portable.BundleDamaged as exc:
-        raise ShareError("capture_not_bundled", item.label) from exc
+    names = [a.name for a in files]
+    if len(set(names)) != len(names) or portable.MANIFEST in names:
+        raise ShareError("capture_not_bundled", item.label)
+    need = sum(a.size for a in files) + (1 << 20) * (1 + len(files) // 100)
+    with scratch.private_dir("share", need=need) as folder:
+        path = folder / "capture.zip"
+        with scratch.private_file(path) as out, \
+                zipfile.ZipFile(out, "w", zipfile.ZIP_STORED, allowZip64=True) as bundle:
+            for artifact in files:
+                _add_file(vault, bundle, artifact, item.label)
+            record = _record_of(vault, files)
+            bundle.writestr(portable.MANIFEST, json.dumps({
+                "v": 1, "head": _head(vault, case, item, record),
+                "files": [{"name": a.name, "role": a.role.value,
+                           "media_type": a.media_type, "size": a.size,
+                           "sha256": a.sha256} for a in files]}, sort_keys=True))
+        yield path, key_of([(a.role, a.name, a.sha256) for a in files])
 
 
-def _head(vault: Vault, case: Case, item: Item, drafts: list[Draft]) -> dict[str, object]:
-    record = _record(drafts)
+def _add_file(vault: Vault, bundle: zipfile.ZipFile, artifact: Artifact, label: str) -> None:
+    digest, size = hashlib.sha256(), 0
+    info = zipfile.ZipInfo(artifact.name)
+    info.file_size = artifact.size
+    with vault.blobs.open(artifact.sha256) as source, \
+            bundle.open(info, "w", force_zip64=artifact.size > 0x7FFFFFFF) as target:
+        while chunk := source.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+            target.write(chunk)
+    if digest.hexdigest() != artifact.sha256 or size != artifact.size:
+        raise ShareError("sealed_file_differs", label)
+
+
+def _record_of(vault: Vault, files: list[Artifact]) -> dict[str, object]:
+    found = next((a for a in files if _is_record(a.role, a.name)), None)
+    if found is None or found.size > MAX_RECORD:
+        return {}
+    return _parsed(vault.blobs.read_bytes(found.sha256))
+
+
+def _head(vault: Vault, case: Case, item: Item, record: dict[str, object]
+          ) -> dict[str, object]:
     media = item.media
     findings = vault.store.findings(case.id or 0, item.id)
     platform = record.get("platform")
@@ -117,6 +151,10 @@ def _record(drafts: list[Draft] | tuple[Draft, ...]) -> dict[str, object]:
     data = next((d.data for d in drafts if _is_record(d.role, d.name)), None)
     if data is None or len(data) > MAX_RECORD:
         return {}
+    return _parsed(data)
+
+
+def _parsed(data: bytes) -> dict[str, object]:
     try:
         value = json.loads(data)
     except (ValueError, UnicodeDecodeError):

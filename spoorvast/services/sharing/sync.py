@@ -23,8 +23,6 @@ The cursor is saved after each record, so a cut sync resumes where it stopped.
 
 from __future__ import annotations
 
-import hashlib
-import io
 import json
 import re
 import uuid
@@ -431,19 +429,19 @@ def _push_capture(vault: Vault, case: Case, shared: SharedCase, link: Link, item
         return False
     if capture_share.key_of([(a.role, a.name, a.sha256) for a in files]) in have:
         return False
-    data, key = capture_share.bundle_of(vault, case, item)
-    record = stable_record_id(link.case, link.account, key, capture_share.BUNDLE)
-    added = shared.add_item(f"capture-{key[:16]}.zip", str(item.kind), io.BytesIO(data),
-                            len(data), str(member_name(vault, case, link.account) or ""),
-                            record=record, extra={"bundle": capture_share.BUNDLE,
-                                                  "capture_sha256": key})
+    with capture_share.bundle_of(vault, case, item) as (path, key), path.open("rb") as data:
+        size = path.stat().st_size
+        record = stable_record_id(link.case, link.account, key, capture_share.BUNDLE)
+        added = shared.add_item(f"capture-{key[:16]}.zip", str(item.kind), data, size,
+                                str(member_name(vault, case, link.account) or ""),
+                                record=record, extra={"bundle": capture_share.BUNDLE,
+                                                      "capture_sha256": key})
     _remember_blob(vault, case, added.blob, key)
     with vault.store.transaction() as tx:
         tx.set_setting(setting_key(case, "have", key), str(record))
         tx.log(case_chain(case.id or 0), "share.sent", item.label, {
             "record": str(record), "server_seq": added.seq, "sha256": key,
-            "bundle": capture_share.BUNDLE, "files": len(files),
-            "bundle_sha256": hashlib.sha256(data).hexdigest()})
+            "bundle": capture_share.BUNDLE, "files": len(files)})
     have.add(key)
     report.pushed += 1
     return True
