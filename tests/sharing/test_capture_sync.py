@@ -72,6 +72,8 @@ def capture_item(vault: Vault, case: Case) -> Item:
         sort_keys=True).encode()
     files.append(_seal(vault, ArtifactRole.ANALYSIS, "capture.json", "application/json",
                        record, at))
+    files.append(_seal(vault, ArtifactRole.ANALYSIS, "tsa-clock.json", "application/json",
+                       b'{"claimed": "2026-03-03T09:00:00Z"}', at, files[-1].sha256))
     files.append(_seal(vault, ArtifactRole.DOSSIER_PREVIEW, "full-page.preview.jpg",
                        "image/jpeg", b"\xff\xd8 a preview \xff\xd9", at, files[1].sha256))
     item = Item(None, case.id, 0, ItemKind.CAPTURE, "Bram", at, "capture", None,
@@ -80,8 +82,8 @@ def capture_item(vault: Vault, case: Case) -> Item:
         return tx.add_item(item, files, [Problem(Severity.WARNING, "capture.wall-login")])
 
 
-def travelling(vault: Vault, item: Item) -> set[tuple[str, str, str, str]]:
-    return {(a.role.value, a.name, a.media_type, a.sha256)
+def travelling(vault: Vault, item: Item) -> set[tuple[str, str, str, str, str | None]]:
+    return {(a.role.value, a.name, a.media_type, a.sha256, a.derived_from)
             for a in vault.store.artifacts(item.id or 0)
             if a.role is not ArtifactRole.DOSSIER_PREVIEW}
 
@@ -129,7 +131,7 @@ def test_a_capture_arrives_whole_and_never_comes_back(server: Harness,
         assert [i.kind for i in items] == [ItemKind.CAPTURE]
         got = items[0]
         assert travelling(two.bo_vault, got) == travelling(two.ann_vault, sent)
-        assert len(travelling(two.bo_vault, got)) == 7
+        assert len(travelling(two.bo_vault, got)) == 8
         # the record file is the sender's, byte for byte; the preview stayed home
         names = {a.name for a in two.bo_vault.store.artifacts(got.id or 0)}
         assert "full-page.preview.jpg" not in names
@@ -155,7 +157,7 @@ def test_a_capture_arrives_whole_and_never_comes_back(server: Harness,
         assert [(e.payload["sha256"], e.payload["author_name"], e.subject)
                 for e in got_log] == [(key, "Ann", got.label)]
         assert got_log[0].payload["artifacts"] == {
-            name: sha for _role, name, _media, sha in travelling(two.ann_vault, sent)}
+            name: sha for _role, name, _media, sha, _from in travelling(two.ann_vault, sent)}
 
 
 def _bundle(vault: Vault, item: Item) -> tuple[dict[str, object], list[Draft]]:

@@ -101,7 +101,8 @@ def bundle_of(vault: Vault, case: Case, item: Item) -> Iterator[tuple[Path, str]
                 "v": 1, "head": _head(vault, case, item, record),
                 "files": [{"name": a.name, "role": a.role.value,
                            "media_type": a.media_type, "size": a.size,
-                           "sha256": a.sha256} for a in files]}, sort_keys=True))
+                           "sha256": a.sha256, "derived_from": a.derived_from}
+                          for a in files]}, sort_keys=True))
         yield path, key_of([(a.role, a.name, a.sha256) for a in files])
 
 
@@ -182,7 +183,24 @@ def seal_received(vault: Vault, case: Case, path: Path, key: str, where: str,
     _check_listed(drafts, where)
     prepared = Prepared(head, tuple(drafts))
     _check_head(prepared, where)
-    return seal(vault, case, prepared, "", logged)
+    return seal(vault, case, prepared, "", logged, _derived(path, drafts, where))
+
+
+def _derived(path: Path, drafts: list[Draft], where: str) -> dict[str, str]:
+    """Per file, the file of the bundle it was made from (a timestamp token: the record
+    it stamps), as the manifest (checked whole by ``read_bundle``) names it."""
+    with zipfile.ZipFile(path) as bundle:
+        manifest = json.loads(bundle.read(portable.MANIFEST)[:1 << 20])
+    inside = {hashlib.sha256(d.data).hexdigest() for d in drafts}
+    derived = {}
+    for entry in manifest["files"]:
+        source = entry.get("derived_from")
+        if source is None:
+            continue
+        if source not in inside:
+            raise ShareError("capture_bundle_differs", where)
+        derived[str(entry["name"])] = str(source)
+    return derived
 
 
 def _check_head(prepared: Prepared, where: str) -> None:
