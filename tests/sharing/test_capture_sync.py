@@ -228,3 +228,50 @@ def test_the_cli_says_a_refused_capture_in_words() -> None:
     assert str(said.value) == ("A web capture a member sent does not check "
                                "(capture_bundle_differs, record 0a1b2c3d): none of its files "
                                "was added.")
+
+
+@pytest.fixture(scope="module")
+def tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    from tests.pki import make_pki, tsa_server
+
+    folder = make_pki(tmp_path_factory.mktemp("tsa"))
+    running = tsa_server(folder)
+    yield f"http://127.0.0.1:{running.server_address[1]}/tsa", folder
+    running.shutdown()
+    running.server_close()
+
+
+@pytest.mark.slow
+def test_a_real_capture_with_its_timestamp_verifies_on_the_other_side(
+        server: Harness, tmp_path: Path, tsa: tuple[str, Path]) -> None:
+    from spoorvast.capture.browser import BrowserSession
+    from spoorvast.capture.options import CaptureOptions
+    from spoorvast.capture.timestamps import check_tokens
+    from tests.capture.helpers import capture
+    from tests.capture.site import Site
+
+    url, folder = tsa
+    options = CaptureOptions(allow_private_network=True, pdf=False, tsa_url=url,
+                             tsa_ca=folder / "ca.pem", timeout_seconds=20,
+                             load_timeout_seconds=10, settle_seconds=0.5)
+    site = Site()
+    try:
+        with two_vaults(server, tmp_path) as two, BrowserSession() as session:
+            made = capture(two.ann_vault, two.ann_case, session, site.url("/profile"),
+                           options)
+            sent = next(i for i in two.ann_vault.store.items(two.ann_case.id or 0)
+                        if i.label == made.label)
+            names = {a.name for a in two.ann_vault.store.artifacts(sent.id or 0)}
+            assert {"capture.json", "capture.json.tsr", "capture.wacz"} <= names
+            assert sync.sync(two.ann_vault, two.ann_case, two.ann).pushed == 1
+            assert len(sync.sync(two.bo_vault, two.bo_case, two.bo).pulled) == 1
+            got = two.bo_vault.store.items(two.bo_case.id or 0)[0]
+            assert got.kind is ItemKind.CAPTURE
+            assert travelling(two.bo_vault, got) == travelling(two.ann_vault, sent)
+            assert list(check_tokens(two.bo_vault)) == []
+            checked = verify(two.bo_vault)
+            assert checked.ok, checked.problems
+            assert sync.sync(two.ann_vault, two.ann_case, two.ann).pushed == 0
+            assert sync.sync(two.bo_vault, two.bo_case, two.bo).pushed == 0
+    finally:
+        site.close()
