@@ -156,6 +156,14 @@ def test_a_capture_arrives_whole_and_never_comes_back(server: Harness,
         assert [e.payload["sha256"] for e in sent_log] == [key]
         assert [(e.payload["sha256"], e.payload["author_name"], e.subject)
                 for e in got_log] == [(key, "Ann", got.label)]
+        # the owner sees Bo open the capture, named by its label (its blob is the bundle)
+        from spoorvast.i18n import in_language
+        from spoorvast.services.sharing import words
+
+        entries = sync.checked_chain(two.ann_vault, two.ann_case, two.ann)
+        with in_language("en"):
+            lines = words.access_lines(two.ann_vault, two.ann_case, entries)
+        assert any(line.startswith(f"Bo opened {sent.label} on ") for line in lines), lines
         assert got_log[0].payload["artifacts"] == {
             name: sha for _role, name, _media, sha, _from in travelling(two.ann_vault, sent)}
 
