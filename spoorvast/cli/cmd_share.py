@@ -91,6 +91,11 @@ def told() -> Iterator[None]:
         raise UserError(_("The server could not be reached ({reason}).").format(
             reason=type(exc).__name__)) from exc
     except ShareError as exc:
+        if exc.code.startswith("capture_bundle_"):
+            raise IntegrityError(_(
+                "A web capture a member sent does not check ({code}, record {record}): "
+                "none of its files was added.").format(code=exc.code,
+                                                       record=exc.where[:8])) from exc
         raise IntegrityError(_("The shared case does not check: {code} at {where}.").format(
             code=exc.code, where=exc.where or "-")) from exc
 
@@ -208,9 +213,10 @@ def sync(ctx: typer.Context, case_id: CaseOpt = None) -> None:
                        "stays on the server.").format(code=code, upload=upload[:8]))
     if report.skipped:
         output.line(ngettext(
-            "{count} item with more than one original (a web capture) is not shared yet.",
-            "{count} items with more than one original (web captures) are not shared yet.",
-            report.skipped).format(count=report.skipped))
+            "{count} item without exactly one original file (and not a web capture) is "
+            "not shared.",
+            "{count} items without exactly one original file (and not web captures) are "
+            "not shared.", report.skipped).format(count=report.skipped))
 
 
 def members(ctx: typer.Context, case_id: CaseOpt = None) -> None:

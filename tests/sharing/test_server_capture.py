@@ -180,6 +180,7 @@ def test_an_advocate_asks_a_worker_captures_the_owner_seals(
 
         report = sync.sync(ann_vault, ann_case, ann)
         assert len(report.dropped) == 1 and report.drops_refused == []
+        assert report.pushed == 0  # every member seals the drop: it is not sent again
         items = [i for i in ann_vault.store.items(ann_case.id or 0)
                  if i.kind is ItemKind.CAPTURE]
         assert len(items) == 1 and items[0].label == report.dropped[0]

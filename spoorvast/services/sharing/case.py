@@ -193,10 +193,12 @@ class SharedCase:
 
     def add_item(self, name: str, kind: str, source: BinaryIO, size: int,
                  added_by: str, progress: Progress | None = None,
-                 record: uuid.UUID | None = None) -> Added:
+                 record: uuid.UUID | None = None,
+                 extra: dict[str, Any] | None = None) -> Added:
         """Seal and upload the original, then push its record and custody entry. Given a
         stable *record* id, adding again (a resumed or repeated sync) returns the seq of
-        the first push and adds nothing (the blob uploaded again is left unreferenced)."""
+        the first push and adds nothing (the blob uploaded again is left unreferenced).
+        ``extra`` fields go into the record too (a capture's bundle says so there)."""
         digest = hashlib.sha256()
         blob, key = uuid.uuid4(), secrets.token_bytes(32)
         hashed = _Hashing(source, digest)
@@ -204,7 +206,8 @@ class SharedCase:
                     sk.encrypted_size(size), progress)
         fields = {"name": name, "item_kind": kind, "sha256": digest.hexdigest(),
                   "size": size, "blob": str(blob), "blob_key": b64(key),
-                  "added_by": added_by, "added_at": datetime.now(UTC).isoformat()}
+                  "added_by": added_by, "added_at": datetime.now(UTC).isoformat(),
+                  **(extra or {})}
         record = record or uuid.uuid4()
         try:
             return Added(self.add_record("item", fields, record), record, blob, True)

@@ -101,6 +101,11 @@ def seal_capture(vault: Vault, case: Case, path: Path, meta: dict[str, Any],
     item = seal(vault, case, Prepared(head, tuple(drafts)), "", (
         "share.server-capture", {"server_capture_job": job, "upload": upload,
                                  "server_watch": head.get("server_watch")}))
+    from spoorvast.services.sharing.capture_share import item_key
+    from spoorvast.services.sharing.sync import setting_key
+
+    with vault.store.transaction() as tx:  # every member seals it: none sends it again
+        tx.set_setting(setting_key(case, "have", item_key(vault, item)), "drop:" + upload)
     return item.label
 
 

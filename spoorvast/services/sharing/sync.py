@@ -13,13 +13,18 @@ at the first contact), the last record pulled and the last chain head checked. S
 3. push every local item not yet shared (its original file), under a record id that is
    the same on every run, so a re-run or a resumed run adds nothing.
 
+A web capture (many sealed files) travels as one bundle record whose files arrive
+byte-exact and are sealed as one capture item (``capture_share``); its key (the SHA-256
+of its record file) is what both sides remember, so it never comes back. An item of
+another kind without exactly one original is not shared (counted).
+
 The cursor is saved after each record, so a cut sync resumes where it stopped.
-Items with more than one original (web captures) are not shared yet (counted).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,9 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from spoorvast.importers.registry import builtin_registry
-from spoorvast.model.records import ArtifactRole, Case, Item
+from spoorvast.model.records import ArtifactRole, Case, Item, ItemKind
 from spoorvast.services.intake import Status, add_paths
-from spoorvast.services.sharing import kept
+from spoorvast.services.sharing import capture_share, kept
 from spoorvast.services.sharing.api import Api, b64, unb64
 from spoorvast.services.sharing.case import (
     READERS,
@@ -83,7 +88,7 @@ class Link:
 class SyncReport:
     pulled: list[str] = field(default_factory=list)  # local labels of items received
     pushed: int = 0
-    skipped: int = 0  # items not shared (more than one original)
+    skipped: int = 0  # items not shared (not a capture, not exactly one original)
     notes: int = 0
     rotated: int = 0  # readers whose grant ended: a new key made for the others
     dropped: list[str] = field(default_factory=list)  # labels of items from drop boxes
@@ -299,6 +304,8 @@ def member_name(vault: Vault, case: Case, account: uuid.UUID | str) -> str | Non
 
 def _receive(vault: Vault, case: Case, shared: SharedCase, record: SharedRecord,
              entry: ChainEntry) -> str | None:
+    if record.fields.get("bundle") is not None:
+        return _receive_capture(vault, case, shared, record)
     sha256 = str(record.fields["sha256"])
     _remember_blob(vault, case, record.blob, sha256)
     known = vault.store.item_with_original(case.id or 0, sha256)
@@ -330,12 +337,47 @@ def _add_original(vault: Vault, case: Case, shared: SharedCase,
 def _log_received(vault: Vault, case: Case, item: Item, record: SharedRecord,
                   author: PublicIdentity) -> None:
     with vault.store.transaction() as tx:
-        tx.log(case_chain(case.id or 0), "share.received", item.label, {
-            "record": str(record.record), "server_seq": record.seq,
+        tx.log(case_chain(case.id or 0), "share.received", item.label,
+               _received(vault, case, record, author, str(record.fields["sha256"])))
+
+
+def _received(vault: Vault, case: Case, record: SharedRecord, author: PublicIdentity,
+              sha256: str) -> dict[str, object]:
+    return {"record": str(record.record), "server_seq": record.seq,
             "author_account": str(record.author),
             "author_name": member_name(vault, case, record.author),
             "author_fingerprint": fingerprint_words(author),
-            "sha256": record.fields["sha256"], "added_at": record.fields.get("added_at")})
+            "sha256": sha256, "added_at": record.fields.get("added_at")}
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _receive_capture(vault: Vault, case: Case, shared: SharedCase,
+                     record: SharedRecord) -> str:
+    """A capture sent as one bundle: sealed as one capture item, its files as they came
+    (refused whole, nothing added, when one is not the file its record names)."""
+    key = str(record.fields.get("capture_sha256"))
+    if record.fields.get("bundle") != capture_share.BUNDLE or not _SHA256.fullmatch(key):
+        raise ShareError("capture_bundle_unknown", str(record.record))
+    _remember_blob(vault, case, record.blob, key)
+    author = shared.api.account_keys(record.author)
+    logged = {**_received(vault, case, record, author, key),
+              "bundle": capture_share.BUNDLE, "bundle_sha256": str(record.fields["sha256"])}
+    known = capture_share.find(vault, case, key)
+    if known is None:
+        with scratch.private_dir("share", need=int(record.fields["size"])) as folder:
+            path = folder / "capture.zip"
+            with scratch.private_file(path) as out:
+                shared.fetch(record, out)
+            known = capture_share.seal_received(vault, case, path, key, str(record.record),
+                                                ("share.received", logged))
+    else:
+        with vault.store.transaction() as tx:
+            tx.log(case_chain(case.id or 0), "share.received", known.label, logged)
+    with vault.store.transaction() as tx:
+        tx.set_setting(setting_key(case, "have", key), str(record.record))
+    return known.label
 
 
 def _remember_blob(vault: Vault, case: Case, blob: uuid.UUID | None, sha256: str) -> None:
@@ -350,6 +392,11 @@ def _push(vault: Vault, case: Case, shared: SharedCase, link: Link, report: Sync
     have = {key.rsplit(".", 1)[1] for key, _ in vault.store.settings_under(prefix)}
     items = vault.store.items(case.id or 0)
     for number, item in enumerate(items, start=1):
+        if item.kind is ItemKind.CAPTURE:
+            if _push_capture(vault, case, shared, link, item, have, report) and \
+                    progress is not None:
+                progress("push", number, len(items))
+            continue
         originals = [a for a in vault.store.artifacts(item.id or 0)
                      if a.role is ArtifactRole.ORIGINAL]
         if len(originals) != 1:
@@ -371,3 +418,30 @@ def _push(vault: Vault, case: Case, shared: SharedCase, link: Link, report: Sync
         report.pushed += 1
         if progress is not None:
             progress("push", number, len(items))
+
+
+def _push_capture(vault: Vault, case: Case, shared: SharedCase, link: Link, item: Item,
+                  have: set[str], report: SyncReport) -> bool:
+    """Send a capture as one bundle record (its sealed files byte-exact); whether sent."""
+    files = capture_share.travelling(vault.store.artifacts(item.id or 0))
+    if not files:
+        report.skipped += 1
+        return False
+    if capture_share.key_of([(a.role, a.name, a.sha256) for a in files]) in have:
+        return False
+    with capture_share.bundle_of(vault, case, item) as (path, key), path.open("rb") as data:
+        size = path.stat().st_size
+        record = stable_record_id(link.case, link.account, key, capture_share.BUNDLE)
+        added = shared.add_item(f"capture-{key[:16]}.zip", str(item.kind), data, size,
+                                str(member_name(vault, case, link.account) or ""),
+                                record=record, extra={"bundle": capture_share.BUNDLE,
+                                                      "capture_sha256": key})
+    _remember_blob(vault, case, added.blob, key)
+    with vault.store.transaction() as tx:
+        tx.set_setting(setting_key(case, "have", key), str(record))
+        tx.log(case_chain(case.id or 0), "share.sent", item.label, {
+            "record": str(record), "server_seq": added.seq, "sha256": key,
+            "bundle": capture_share.BUNDLE, "files": len(files)})
+    have.add(key)
+    report.pushed += 1
+    return True

@@ -62,6 +62,10 @@ def when(case: Case, moment: datetime) -> str:
 def _item(vault: Vault, case: Case, blob: object) -> str:
     sha256 = vault.store.setting(setting_key(case, "blob", str(blob)))
     item = vault.store.item_with_original(case.id or 0, sha256) if sha256 else None
+    if item is None and sha256:  # a capture's bundle: its blob names the capture's key
+        from spoorvast.services.sharing.capture_share import find
+
+        item = find(vault, case, sha256)
     return item.label if item else _("an item")
 
 

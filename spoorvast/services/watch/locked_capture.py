@@ -171,23 +171,27 @@ def read(path: Path, private: PrivateKey) -> Prepared:
 
 
 def seal(vault: Vault, case: Case, prepared: Prepared, entry: str,
-         logged: tuple[str, dict[str, object]] | None = None) -> Item:
+         logged: tuple[str, dict[str, object]] | None = None,
+         derived: dict[str, str] | None = None) -> Item:
     """Seal ``prepared`` as one capture item; its custody entry is
     ``watch.sealed-from-inbox`` naming the inbox ``entry``, or ``logged`` (an action and
-    what it names: a server capture job, the drop it came in)."""
+    what it names: a server capture job, the drop it came in). ``derived`` names, per
+    file name, the SHA-256 of the file it was made from (a capture shared by a member:
+    its timestamp token and the record it stamps)."""
     sealer = Sealer(vault, case.time_zone)
     action, named = logged or ("watch.sealed-from-inbox", {"inbox_entry": entry})
     try:
-        return _seal(vault, case, prepared, (action, named), sealer)
+        return _seal(vault, case, prepared, (action, named), sealer, derived or {})
     except BaseException:
         sealer.discard()
         raise
 
 
 def _seal(vault: Vault, case: Case, prepared: Prepared,
-          logged: tuple[str, dict[str, object]], sealer: Sealer) -> Item:
+          logged: tuple[str, dict[str, object]], sealer: Sealer,
+          derived: dict[str, str]) -> Item:
     assert case.id is not None
-    artifacts = [sealer.seal(d) for d in prepared.drafts]
+    artifacts = [sealer.seal(d, derived.get(d.name)) for d in prepared.drafts]
     vault.blobs.sync()
     started = instant.Instant.from_json(_dict(prepared.head.get("started")))
     media = prepared.head.get("media")
