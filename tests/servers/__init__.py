@@ -179,7 +179,7 @@ def s3_server() -> Iterator[S3]:
             f"-volume.port.grpc={v_grpc}", "-filer", f"-filer.port={filer}",
             f"-filer.port.grpc={f_grpc}", f"-filer.localSocket={root / 'filer.sock'}",
             "-s3", f"-s3.port={s3}", f"-s3.port.grpc={s_grpc}", f"-s3.config={config}",
-            f"-metricsPort={metrics}", "-master.volumeSizeLimitMB=64", "-volume.max=50",
+            f"-metricsPort={metrics}", "-master.volumeSizeLimitMB=64", "-volume.max=1000",
             # its Iceberg and Lance listeners take fixed ports (8181, 9101): two servers
             # at once (another test run) would fail to start
             "-s3.port.iceberg=0", "-s3.port.lance=0"]
