@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -22,6 +23,7 @@ from spoorvast.services.sharing.api import OPERATOR, Api
 from spoorvast.storage.objects_s3 import S3Settings
 from spoorvast.storage.sharing_keys import Identity
 from tests.servers import S3, Postgres
+from tests.web.conftest import CHROMIUM
 
 
 @dataclass
@@ -101,3 +103,14 @@ def server(postgres: Postgres, s3: S3, tmp_path: Path,
         api.should_exit = True
         thread.join(timeout=10)
         harness.state.store.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One Chromium for a module's page tests (passkeys, OIDC, the drop page)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield launched
+        launched.close()

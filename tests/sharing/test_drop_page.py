@@ -12,7 +12,6 @@ import base64
 import hashlib
 import io
 import zipfile
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,23 +26,12 @@ from tests.sharing.conftest import Harness
 from tests.sharing.test_canaries import server_bytes
 from tests.sharing.test_dropbox import shared_case
 from tests.sharing.test_vault_sync import open_vault
-from tests.web.conftest import CHROMIUM
 
 pytestmark = pytest.mark.slow
 PHONE = {"viewport": {"width": 412, "height": 915}, "device_scale_factor": 2.625,
          "is_mobile": True, "has_touch": True, "locale": "nl-BE",
          "service_workers": "allow"}
 CANARY = "dreigbericht van de buurman Wolfskamp 4471 bij de fietsenstalling"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM)
-        yield launched
-        launched.close()
 
 
 def whatsapp_zip() -> bytes:

@@ -21,7 +21,6 @@ from spoorvast.server.login_settings import LoginSettings, OidcSettings
 from spoorvast.services.sharing.api import Api, ServerRefused
 from tests.servers.oidc_issuer import Issuer, oidc_issuer
 from tests.sharing.conftest import Harness
-from tests.web.conftest import CHROMIUM
 
 DATA = re.compile(r'<script type="application/json" id="account-data">(.*?)</script>', re.S)
 
@@ -180,16 +179,6 @@ def test_wrong_or_replayed_state_is_refused(world: World) -> None:
     back = httpx.get(start.headers["location"]).headers["location"]
     assert result(second.get(back.replace("state=", "state=x"))) == {
         "error": "state_refused"}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM)
-        yield launched
-        launched.close()
 
 
 def test_the_page_logs_in_through_the_issuer(world: World, browser: Any) -> None:

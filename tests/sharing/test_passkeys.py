@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,6 @@ from spoorvast.services.sharing.api import Api
 from spoorvast.services.sharing.case import SharedCase
 from tests.conftest import Cli
 from tests.sharing.conftest import OPERATOR_TOKEN, Harness
-from tests.web.conftest import CHROMIUM
 
 pytestmark = pytest.mark.slow
 AUTHENTICATOR = {"protocol": "ctap2", "transport": "internal", "hasResidentKey": True,
@@ -44,16 +42,6 @@ CREATE = """async (code) => {
     publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options)});
   return credential.toJSON();
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
