@@ -65,6 +65,7 @@ def test_page_one_tells_the_case(rendered: Callable[..., Made]) -> None:
     assert "spoorvast " not in text.replace("spoorvast 0.1.0", "")
 
 
+@pytest.mark.slow  # waits out an auto-lock or builds a PDF: seconds, not ms
 def test_contact_patterns_count_the_suspect_only_and_say_so(
         rendered: Callable[..., Made]) -> None:
     text = flat(text_of(rendered("nl").folder / "DOSSIER.pdf"))

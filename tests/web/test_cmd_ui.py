@@ -28,6 +28,7 @@ def test_browser_is_not_opened_under_ci(monkeypatch: pytest.MonkeyPatch) -> None
     assert should_open_browser(False) and not should_open_browser(True)
 
 
+@pytest.mark.slow  # waits out an auto-lock or builds a PDF: seconds, not ms
 def test_ui_command_serves_the_app(tmp_path: Path) -> None:
     env = {**os.environ, "CI": "true", "SPOORVAST_VAULT": str(tmp_path / "vault")}
     process = subprocess.Popen([sys.executable, "-m", "spoorvast", "ui", "--no-browser"],

@@ -7,6 +7,7 @@ import re
 import time
 
 import httpx
+import pytest
 
 from spoorvast.storage import vault as vaultlib
 from tests.web.conftest import PASSPHRASE, Browserish, StartApp
@@ -129,6 +130,7 @@ def test_quick_exit_from_another_site_is_refused(client: Browserish) -> None:
     assert client.live.app.state.session.unlocked
 
 
+@pytest.mark.slow  # waits out an auto-lock or builds a PDF: seconds, not ms
 def test_auto_lock_after_inactivity(start_app: StartApp) -> None:
     # 2.5 s: the unlock (Argon2id) and the first request must fit inside it on a loaded
     # machine (with 1 s the vault was locked again before the first request, twice)
@@ -146,6 +148,7 @@ def test_auto_lock_after_inactivity(start_app: StartApp) -> None:
         client.close()
 
 
+@pytest.mark.slow  # waits out an auto-lock or builds a PDF: seconds, not ms
 def test_activity_keeps_it_open(start_app: StartApp) -> None:
     # 5 s of activity against a 3 s auto-lock: each gap leaves 2 s of margin for a loaded
     # machine (1.5 s against 0.5 s gaps failed once with eight test processes running).
@@ -160,6 +163,7 @@ def test_activity_keeps_it_open(start_app: StartApp) -> None:
     client.close()
 
 
+@pytest.mark.slow  # waits out an auto-lock or builds a PDF: seconds, not ms
 def test_job_polls_do_not_count_as_activity(start_app: StartApp) -> None:
     live = start_app(autolock_seconds=1.0)
     client = Browserish(live)

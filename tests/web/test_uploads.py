@@ -206,6 +206,7 @@ def test_an_upload_without_a_declared_hash_is_refused(client: Browserish) -> Non
     assert "a.txt is niet ontvangen" in response.json()["message"]
 
 
+@pytest.mark.slow  # waits out an auto-lock or builds a PDF: seconds, not ms
 def test_auto_lock_waits_for_an_upload_in_progress(start_app: StartApp) -> None:
     client = Browserish(start_app(autolock_seconds=1))
     client.unlock()
@@ -280,6 +281,7 @@ def test_what_is_odd_is_said_in_the_users_language(client: Browserish) -> None:
     assert "intake.type-mismatch" in codes["foto.jpg"]
 
 
+@pytest.mark.slow  # waits out an auto-lock or builds a PDF: seconds, not ms
 def test_auto_lock_waits_for_a_running_job(start_app: StartApp) -> None:
     client = Browserish(start_app(autolock_seconds=1))
     client.unlock()
