@@ -201,7 +201,7 @@ class SharedCase:
         ``extra`` fields go into the record too (a capture's bundle says so there)."""
         digest = hashlib.sha256()
         blob, key = uuid.uuid4(), secrets.token_bytes(32)
-        hashed = _Hashing(source, digest)
+        hashed = HashingReader(source, digest)
         self.upload(blob, sk.encrypt_stream(key, str(blob), hashed),
                     sk.encrypted_size(size), progress)
         fields = {"name": name, "item_kind": kind, "sha256": digest.hexdigest(),
@@ -286,7 +286,7 @@ class SharedCase:
         return out.getvalue()
 
 
-class _Hashing:
+class HashingReader:
     """Reads *source* and hashes what it reads (the SHA-256 before encryption)."""
 
     def __init__(self, source: BinaryIO, digest: Any) -> None:

@@ -37,7 +37,7 @@ from spoorvast.importers.registry import builtin_registry
 from spoorvast.model.records import Case
 from spoorvast.services.intake import Status, add_paths
 from spoorvast.services.sharing.api import _answer, b64, unb64
-from spoorvast.services.sharing.case import SharedCase, ShareError
+from spoorvast.services.sharing.case import HashingReader, SharedCase, ShareError
 from spoorvast.services.sharing.chain import ChainEntry
 from spoorvast.storage import scratch
 from spoorvast.storage import sharing_keys as sk
@@ -338,7 +338,7 @@ class Dropper:
         total, number, buffer = 0, 0, bytearray()
         with ThreadPoolExecutor(IN_FLIGHT) as sender:  # parts on their way while more are made
             pending: list[Future[int]] = []
-            for piece in sk.encrypt_stream(key, str(upload), _Hashed(source, plain)):
+            for piece in sk.encrypt_stream(key, str(upload), HashingReader(source, plain)):
                 buffer += piece
                 while len(buffer) >= PART:
                     number += 1
@@ -394,14 +394,4 @@ class Dropper:
                 if attempt == RETRIES:
                     raise
                 time.sleep(min(2.0, 0.1 * 2 ** attempt))
-
-
-class _Hashed:
-    def __init__(self, source: BinaryIO, digest: Any) -> None:
-        self._source, self._digest = source, digest
-
-    def read(self, size: int) -> bytes:
-        data = self._source.read(size)
-        self._digest.update(data)
-        return data
 
