@@ -24,7 +24,7 @@ from spoorvast.i18n import N_, _, current_language, ngettext
 if TYPE_CHECKING:
     from spoorvast.model.records import Case
     from spoorvast.services.sharing.api import Api
-    from spoorvast.services.sharing.sync import Link
+    from spoorvast.services.sharing.sync import Link, SyncReport
     from spoorvast.storage.vault import Vault
 
 CaseOpt = Annotated[int | None, typer.Option("--case", help=_("The case (default: the "
@@ -196,6 +196,23 @@ def join(ctx: typer.Context, invitation: Annotated[str, typer.Argument()],
     output.line(ngettext("Joined as case {id}: {count} item received.",
                          "Joined as case {id}: {count} items received.",
                          len(report.pulled)).format(id=joined.id, count=len(report.pulled)))
+    _say_refused(report)
+
+
+def _say_refused(report: SyncReport) -> None:
+    """Each record or drop not added, in words (the sync went on past it)."""
+    for record, code in report.refused:
+        if code.startswith("capture_bundle_"):
+            said = _("A web capture a member sent does not check ({code}, record {record}): "
+                     "none of its files was added. It is tried again at the next sync.")
+        else:
+            said = _("A shared record does not check or could not be added ({code}, record "
+                     "{record}): nothing of it was added. It is tried again at the next "
+                     "sync.")
+        output.error(said.format(code=code, record=record[:8]))
+    for upload, code in report.drops_refused:
+        output.error(_("A drop does not check and was not added ({code}, {upload}); it "
+                       "stays on the server.").format(code=code, upload=upload[:8]))
 
 
 def sync(ctx: typer.Context, case_id: CaseOpt = None) -> None:
@@ -208,9 +225,7 @@ def sync(ctx: typer.Context, case_id: CaseOpt = None) -> None:
         received=len(report.pulled), sent=report.pushed))
     if report.dropped:
         output.line(_("From the drop box: {labels}.").format(labels=", ".join(report.dropped)))
-    for upload, code in report.drops_refused:
-        output.error(_("A drop does not check and was not added ({code}, {upload}); it "
-                       "stays on the server.").format(code=code, upload=upload[:8]))
+    _say_refused(report)
     if report.skipped:
         output.line(ngettext(
             "{count} item without exactly one original file (and not a web capture) is "

@@ -19,6 +19,16 @@ of its record file) is what both sides remember, so it never comes back. An item
 another kind without exactly one original is not shared (counted).
 
 The cursor is saved after each record, so a cut sync resumes where it stopped.
+
+A record that does not check or cannot be added (its bytes differ from what its author
+sealed, a capture bundle whose files are not the ones it names, a key this member does
+not hold, a file the intake refuses) is refused alone: nothing of it is added, the
+refusal is kept in the vault and written in the case's custody log (``share.refused``:
+the record, its author, the reason), the report names it, and the records after it
+still arrive. Every later sync tries the refused records again (one by one) until they
+are added, so a member is never stuck behind one bad record and nothing is dropped
+silently. A chain that does not check still stops the whole sync: then no record can be
+trusted.
 """
 
 from __future__ import annotations
@@ -32,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from spoorvast.importers.registry import builtin_registry
+from spoorvast.model import instant
 from spoorvast.model.records import ArtifactRole, Case, Item, ItemKind
 from spoorvast.services.intake import Status, add_paths
 from spoorvast.services.sharing import capture_share, kept
@@ -51,6 +62,7 @@ from spoorvast.services.sharing.chain import (
 )
 from spoorvast.services.sharing.drops import receive_drops
 from spoorvast.storage import scratch
+from spoorvast.storage import sharing_keys as sk
 from spoorvast.storage.base import case_chain
 from spoorvast.storage.sharing_keys import Identity, PublicIdentity, fingerprint_words
 from spoorvast.storage.vault import Vault
@@ -93,6 +105,7 @@ class SyncReport:
     rotated: int = 0  # readers whose grant ended: a new key made for the others
     dropped: list[str] = field(default_factory=list)  # labels of items from drop boxes
     drops_refused: list[tuple[str, str]] = field(default_factory=list)  # (upload, why)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (record, why)
 
 
 def identity(vault: Vault) -> Identity:
@@ -257,22 +270,85 @@ def _member_card(shared: SharedCase, row: dict[str, Any]) -> dict[str, Any]:
 
 def _pull(vault: Vault, case: Case, shared: SharedCase, link: Link,
           entries: list[ChainEntry], report: SyncReport, progress: Progress | None) -> None:
+    retried = _refused_rows(vault, case, shared)
     rows = _all_rows(shared, link.cursor)
-    for number, row in enumerate(rows, start=1):
-        entry = check_record(entries, row)
-        record = shared.open_row(row)
-        if record.kind == "member":
-            _remember_member(vault, case, record)
-        elif record.kind == "item" and record.author != link.account:
-            label = _receive(vault, case, shared, record, entry)
-            if label:
-                report.pulled.append(label)
-        elif record.kind == "note":
-            report.notes += 1
-        link.cursor = record.seq
-        save_link(vault, case, link)
+    total = len(retried) + len(rows)
+    for number, row in enumerate(retried + rows, start=1):
+        seq = int(str(row["seq"]))
+        try:
+            _take(vault, case, shared, link, entries, row, report)
+        except (ShareError, sk.SealError) as exc:
+            why = exc.code if isinstance(exc, ShareError) else "record_does_not_open"
+            _keep_refusal(vault, case, row, why)
+            report.refused.append((str(row["record"]), why))
+        else:
+            _forget_refusal(vault, case, seq)
+        if seq > link.cursor:
+            link.cursor = seq
+            save_link(vault, case, link)
         if progress is not None:
-            progress("pull", number, len(rows))
+            progress("pull", number, total)
+
+
+def _take(vault: Vault, case: Case, shared: SharedCase, link: Link,
+          entries: list[ChainEntry], row: dict[str, object], report: SyncReport) -> None:
+    entry = check_record(entries, row)
+    record = shared.open_row(row)
+    if record.kind == "member":
+        _remember_member(vault, case, record)
+    elif record.kind == "item" and record.author != link.account:
+        label = _receive(vault, case, shared, record, entry)
+        if label:
+            report.pulled.append(label)
+    elif record.kind == "note":
+        report.notes += 1
+
+
+def _refused_rows(vault: Vault, case: Case, shared: SharedCase) -> list[dict[str, object]]:
+    """The records refused by an earlier sync, pulled again to be tried once more."""
+    rows: list[dict[str, object]] = []
+    prefix = setting_key(case, "refused", "")
+    for seq in sorted(int(key.rsplit(".", 1)[1]) for key, _ in
+                      vault.store.settings_under(prefix)):
+        page = shared.api.pull(shared.case_id, seq - 1, 1)
+        if page and int(str(page[0]["seq"])) == seq:
+            rows.append(page[0])
+    return rows
+
+
+def refused_records(vault: Vault, case: Case) -> list[dict[str, object]]:
+    """What is kept of each record not added yet: its seq, record id, author, why, when
+    it was first and last refused."""
+    prefix = setting_key(case, "refused", "")
+    return sorted((json.loads(value) for _key, value in vault.store.settings_under(prefix)),
+                  key=lambda kept_row: int(kept_row["seq"]))
+
+
+def _keep_refusal(vault: Vault, case: Case, row: dict[str, object], why: str) -> None:
+    seq = int(str(row["seq"]))
+    key = setting_key(case, "refused", str(seq))
+    before = vault.store.setting(key)
+    now = instant.now(case.time_zone).isoformat()
+    kept_row = json.loads(before) if before else {
+        "seq": seq, "record": str(row["record"]), "author": str(row["author"]),
+        "first": now}
+    changed = kept_row.get("why") != why
+    kept_row.update(why=why, last=now)
+    with vault.store.transaction() as tx:
+        tx.set_setting(key, json.dumps(kept_row, sort_keys=True))
+        if before is None or changed:  # logged once per reason, not at every retry
+            tx.log(case_chain(case.id or 0), "share.refused", f"record:{row['record']}",
+                   {"record": str(row["record"]), "server_seq": seq,
+                    "author_account": str(row["author"]),
+                    "author_name": member_name(vault, case, str(row["author"])),
+                    "why": why})
+
+
+def _forget_refusal(vault: Vault, case: Case, seq: int) -> None:
+    key = setting_key(case, "refused", str(seq))
+    if vault.store.setting(key) is not None:
+        with vault.store.transaction() as tx:
+            tx.set_setting(key, None)
 
 
 def _all_rows(shared: SharedCase, after: int) -> list[dict[str, object]]:
