@@ -196,6 +196,13 @@ def test_an_advocate_asks_a_worker_captures_the_owner_seals(
         assert dropped[0].payload["server_capture_job"] == str(capture)
         assert dropped[0].payload["granted_by_name"] == "Bo"
         assert sync.sync(ann_vault, ann_case, ann).dropped == []
+        # the one-time grant the server held the pairing key of ends with the capture
+        from spoorvast.services.sharing.drops import grants
+
+        grant_of = {str(g["grant"]): g for g in grants(shared)}
+        (ended,) = [e for e in custody if e.action == "share.capture-grant-ended"]
+        assert grant_of[str(ended.payload["grant"])]["revoked"] is True
+        assert dropped[0].payload["grant"] == ended.payload["grant"]
 
 
 def test_a_target_not_listed_fails_at_once_and_a_dead_page_is_retried(

@@ -211,9 +211,12 @@ def _receive(vault: Vault, case: Case, shared: SharedCase, entry: ChainEntry,
             **({"server_capture_job": str(meta["capture_job"])}
                if meta.get("capture_job") else {})})
     if meta.get("capture_job"):
-        from spoorvast.services.sharing.server_capture import after_capture
+        from spoorvast.services.sharing.server_capture import after_capture, end_grant
 
         after_capture(vault, case, item_label, meta)
+        if not meta.get("server_watch") and grant not in revoked:
+            end_grant(vault, case, shared, uuid.UUID(grant), item_label)
+            revoked[grant] = entry.pos + 1  # the drop itself came before it
     return item_label
 
 

@@ -11,7 +11,9 @@ same way (grant, pairing proof, device signature, the SHA-256 taken before encry
 :func:`seal_capture` then reads its one-file bundle (each file checked against the
 SHA-256 in its manifest) and seals it as one capture item whose custody entry names the
 server's capture job. A watch's run is then recorded by the watch service, which
-classifies it against the run before, here, in the vault.
+classifies it against the run before, here, in the vault. A one-time capture's grant is
+revoked by the owner's or advocate's app as soon as its capture has arrived
+(:func:`end_grant`): the server holds its pairing key and could drop more through it.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from spoorvast.model.records import Case
-from spoorvast.services.sharing.api import b64, unb64
+from spoorvast.services.sharing.api import ServerRefused, b64, unb64
 from spoorvast.services.sharing.case import SharedCase, ShareError
+from spoorvast.storage.base import case_chain
 from spoorvast.storage.capture_requests import seal_request
 from spoorvast.storage.vault import Vault
 
@@ -116,3 +119,24 @@ def after_capture(vault: Vault, case: Case, label: str, meta: dict[str, Any]) ->
         from spoorvast.services.watch.server_mode import record_server_run
 
         record_server_run(vault, case, label, watch, int(meta.get("every") or 0))
+
+
+def end_grant(vault: Vault, case: Case, shared: SharedCase, grant: uuid.UUID,
+              label: str) -> None:
+    """A one-time capture has arrived: its grant serves nothing more, and the server
+    holds its pairing key; an owner's or advocate's app revokes it now rather than let
+    it run out after CAPTURE_GRANT_DAYS (a reader's app cannot; a revocation the server
+    refuses, e.g. by another member's app at the same moment, changes nothing here)."""
+    from spoorvast.services.sharing.drops import revoke_grant
+    from spoorvast.services.sharing.sync import link_of
+
+    link = link_of(vault, case)
+    if link is None or link.role not in ("owner", "advocate"):
+        return
+    try:
+        revoke_grant(shared, grant)
+    except ServerRefused:
+        return
+    with vault.store.transaction() as tx:
+        tx.log(case_chain(case.id or 0), "share.capture-grant-ended", label,
+               {"grant": str(grant)})
