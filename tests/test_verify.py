@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,11 +14,35 @@ from tests.conftest import PASSPHRASE, Cli
 from tests.storage.tamper import cut_short, flip_byte
 
 
+@pytest.fixture(scope="module")
+def filled_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A vault with one case and the four samples added and verified, made once for the
+    module; each test tampers with its own copy (``filled``)."""
+    from spoorvast.cli.app import run
+    from tests.conftest import png_bytes, wav_bytes
+
+    folder = tmp_path_factory.mktemp("filled")
+    path = folder / "vault"
+    files = {"screenshot1.png": png_bytes(64, 48, "red", 1),
+             "screenshot2.png": png_bytes(80, 60, "green", 2), "opname.wav": wav_bytes(1.5),
+             "notes.txt": b"Synthetic note about a synthetic person.\n"}
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SPOORVAST_VAULT", str(path))
+        env.setenv("SPOORVAST_PASSPHRASE", PASSPHRASE)
+        assert run(["init"]) == 0
+        assert run(["case", "new", "Berichten van X", "--lang", "nl",
+                    "--tz", "Europe/Brussels"]) == 0
+        assert run(["add", *(str(folder / name) for name in files)]) == 0
+        assert run(["verify"]) == 0
+    return path
+
+
 @pytest.fixture
-def filled(case_vault: Path, cli: Cli, samples: dict[str, Path]) -> Path:
-    assert cli("add", *(str(p) for p in samples.values())).code == 0
-    assert cli("verify").code == 0
-    return case_vault
+def filled(filled_once: Path, vault_dir: Path) -> Path:
+    shutil.copytree(filled_once, vault_dir, symlinks=True)
+    return vault_dir
 
 
 def sql(vault_dir: Path, statement: str, params: tuple[object, ...] = ()) -> None:
