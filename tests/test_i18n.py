@@ -3,6 +3,7 @@ same placeholders; and the CLI really speaks the chosen language."""
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -18,14 +19,16 @@ PACKAGE = Path(spoorvast.__file__).parent
 PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 
 
-def source_messages() -> set[str]:
+@functools.cache
+def source_messages() -> frozenset[str]:
+    """Every msgid the package's code asks for (extracted once per test process)."""
     found = set()
     for _file, _line, message, _comments, _ctx in extract_from_dir(
         str(PACKAGE), method_map=[("**.py", "python")],
         keywords={"_": None, "N_": None, "ngettext": (1, 2), "gettext_in": (2,)},
     ):
         found.add(message if isinstance(message, str) else message[0])
-    return {m for m in found if m}
+    return frozenset(m for m in found if m)
 
 
 @pytest.mark.parametrize("language", ["nl", "fr", "de"])
