@@ -119,6 +119,15 @@ def now(zone_name: str) -> Instant:
     )
 
 
+def shown_in(moment: Instant, zone_name: str) -> Instant:
+    """The same moment shown in ``zone_name``: its UTC, source, precision and raw text
+    unchanged, only the offset (the zone's at that moment) and the zone name. For a
+    clock reading taken elsewhere in UTC (a server's), shown as the case writes time."""
+    offset = moment.utc.astimezone(zone(zone_name)).utcoffset() or timedelta(0)
+    return Instant(moment.utc, int(offset.total_seconds()), moment.source, moment.precision,
+                   zone_name, moment.raw)
+
+
 def from_epoch(
     seconds: float, zone_name: str | None, precision: Precision = Precision.SECOND,
     raw: str | None = None,

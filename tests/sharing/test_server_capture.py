@@ -184,6 +184,10 @@ def test_an_advocate_asks_a_worker_captures_the_owner_seals(
         items = [i for i in ann_vault.store.items(ann_case.id or 0)
                  if i.kind is ItemKind.CAPTURE]
         assert len(items) == 1 and items[0].label == report.dropped[0]
+        # the server's clock (UTC) is shown as the case writes time: same moment
+        started = items[0].acquired_at
+        assert started.zone == ann_case.time_zone != "UTC"
+        assert started.offset_seconds in (3600, 7200)
         files = {a.name: a for a in ann_vault.store.artifacts(items[0].id or 0)}
         assert {"capture.json", "dom.html"} <= set(files)
         dom = ann_vault.blobs.read_bytes(files["dom.html"].sha256)
@@ -192,6 +196,7 @@ def test_an_advocate_asks_a_worker_captures_the_owner_seals(
         sealed = [e for e in custody if e.action == "share.server-capture"]
         dropped = [e for e in custody if e.action == "share.dropped"]
         assert sealed[0].payload["server_capture_job"] == str(capture)
+        assert sealed[0].payload["captured_at"] == started.utc.isoformat()
         assert sealed[0].payload["artifacts"] == {n: a.sha256 for n, a in files.items()}
         assert dropped[0].payload["server_capture_job"] == str(capture)
         assert dropped[0].payload["granted_by_name"] == "Bo"

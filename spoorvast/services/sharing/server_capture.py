@@ -18,11 +18,13 @@ revoked by the owner's or advocate's app as soon as its capture has arrived
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from spoorvast.model import instant
 from spoorvast.model.records import Case
 from spoorvast.services.sharing.api import ServerRefused, b64, unb64
 from spoorvast.services.sharing.case import SharedCase, ShareError
@@ -101,6 +103,11 @@ def seal_capture(vault: Vault, case: Case, path: Path, meta: dict[str, Any],
     job = str(meta["capture_job"])
     if head.get("job") != job:
         raise ShareError("capture_bundle_differs", upload)
+    started = head.get("started")
+    if isinstance(started, dict):  # the server's clock, kept in UTC: shown in the case zone
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            head = {**head, "started": instant.shown_in(
+                instant.Instant.from_json(started), case.time_zone).to_json()}
     item = seal(vault, case, Prepared(head, tuple(drafts)), "", (
         "share.server-capture", {"server_capture_job": job, "upload": upload,
                                  "server_watch": head.get("server_watch")}))
