@@ -8,6 +8,10 @@ callback answers this same page with its result. The page's words are translated
 in the language the browser asks for; its script (``/account/static/account.js``) uses
 the browser's ``navigator.credentials`` and no library.
 
+Logged in, the page lists the account's passkeys (when each was added and last used, in
+the browser's language) and removes one — a lost phone's passkey ends here, not only
+through the API.
+
 A browser login never sees a case key: evidence stays sealed to the member's X25519
 key, in their own app.
 """
@@ -50,6 +54,12 @@ TEXT = {
     "ended": N_("This link has ended or was used already. Ask for a new one."),
     "noscript": N_("This page needs JavaScript."),
     "off": N_("No way to log in from a browser is set up on this server."),
+    "keys": N_("Passkeys on this account"),
+    "key_used": N_("Added {added}, last used {used}."),
+    "key_unused": N_("Added {added}, not used yet."),
+    "key_remove": N_("Remove this passkey"),
+    "key_removed": N_("The passkey was removed: it can no longer log in."),
+    "no_keys": N_("There is no passkey on this account."),
 }
 _PAGE = """<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8">
@@ -60,6 +70,9 @@ _PAGE = """<!doctype html>
 body {{ font: 17px/1.45 system-ui, sans-serif; margin: 0 auto; padding: 1rem;
   max-width: 36rem; color: #222; }}
 h1 {{ font-size: 1.3rem; }}
+h2 {{ font-size: 1.1rem; }}
+#key-list {{ padding: 0; list-style: none; }}
+#key-list li {{ border-top: 1px solid #ccc; padding: .5rem 0; }}
 button {{ display: block; width: 100%; margin: .8rem 0; padding: .8rem;
   font-size: 1rem; }}
 </style>
@@ -75,6 +88,7 @@ button {{ display: block; width: 100%; margin: .8rem 0; padding: .8rem;
 <button id="passkey" type="button" hidden>{login_passkey}</button>
 <button id="oidc" type="button" hidden>{login_oidc}</button></section>
 <section id="in" hidden><p id="who"></p>
+<section id="keys" hidden><h2>{keys}</h2><ul id="key-list"></ul></section>
 <button id="add-more" type="button" hidden>{add}</button>
 <button id="logout" type="button">{logout}</button></section>
 <p id="status" role="status" aria-live="polite"></p>

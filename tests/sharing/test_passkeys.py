@@ -113,6 +113,36 @@ def test_add_a_passkey_then_log_in_with_it(server: Harness, site: str, browser: 
     page.context.close()
 
 
+def test_a_lost_phones_passkey_is_removed_on_the_page(server: Harness, site: str,
+                                                      browser: Any) -> None:
+    """Logged in on the laptop, the page lists both passkeys in Dutch (when added, when
+    last used) and removes the phone's; the phone can no longer log in."""
+    member = server.person()
+    phone, _cdp, _authenticator = device(browser)
+    enrol_in_page(phone, member)
+    laptop, _cdp2, _authenticator2 = device(browser)
+    enrol_in_page(laptop, member)
+    laptop.click("#passkey")
+    wait(laptop, "body[data-state=in][data-keys='2']")
+    rows = laptop.locator("#key-list li")
+    texts = [rows.nth(n).inner_text() for n in range(2)]
+    assert sum("laatst gebruikt op" in t for t in texts) == 1, texts  # the laptop's
+    unused = [n for n, t in enumerate(texts) if "nog niet gebruikt" in t]
+    assert len(unused) == 1, texts
+    assert "Deze toegangssleutel verwijderen" in texts[unused[0]]
+    rows.nth(unused[0]).locator("button.remove").click()
+    wait(laptop, "body[data-result=removed][data-keys='1']")
+    assert "verwijderd" in laptop.inner_text("#status")
+    with call(site, token_of(laptop)["token"]) as api:
+        (left,) = api.get("/auth/passkeys").json()
+        assert left["used_at"] is not None
+    phone.click("#passkey")
+    wait(phone, "body[data-result=error]")
+    assert phone.evaluate("() => sessionStorage.getItem('spoorvast-token')") is None
+    phone.context.close()
+    laptop.context.close()
+
+
 def test_enrolment_needs_a_logged_in_account_and_is_used_once(
         server: Harness, site: str, browser: Any) -> None:
     member = server.person()

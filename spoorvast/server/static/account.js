@@ -66,6 +66,53 @@ async function post(path, body, token) {
   return json;
 }
 
+async function call(method, path, token) {
+  const answer = await fetch(path, { method,
+    headers: { authorization: "Bearer " + token } });
+  const json = await answer.json();
+  if (!answer.ok) throw new Error((json.error && json.error.code) || "failed");
+  return json;
+}
+
+function when(iso) {
+  return new Date(iso).toLocaleString(data.lang, { dateStyle: "medium",
+    timeStyle: "short" });
+}
+
+async function listKeys() {
+  const kept = held();
+  const list = $("key-list");
+  if (!kept || !data.passkeys) { $("keys").hidden = true; return; }
+  const keys = await call("GET", "/auth/passkeys", kept.token);
+  list.replaceChildren();
+  for (const key of keys) {
+    const item = document.createElement("li");
+    const line = document.createElement("span");
+    line.textContent = key.used_at
+      ? text.key_used.replace("{added}", when(key.created_at)).replace("{used}",
+        when(key.used_at))
+      : text.key_unused.replace("{added}", when(key.created_at));
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "remove";
+    remove.textContent = text.key_remove;
+    remove.addEventListener("click", () => run(
+      () => call("DELETE", "/auth/passkeys/" + encodeURIComponent(key.credential),
+        kept.token),
+      async () => { await listKeys(); say(text.key_removed);
+        document.body.dataset.result = "removed"; }));
+    item.append(line, remove);
+    list.append(item);
+  }
+  if (!keys.length) {
+    const item = document.createElement("li");
+    item.textContent = text.no_keys;
+    list.append(item);
+  }
+  $("keys").hidden = false;
+  document.body.dataset.keys = String(keys.length);
+}
+
 function problem(code) {
   if (code === "enrolment_refused") return text.ended;
   if (code === "not_linked") return text.not_linked;
@@ -113,6 +160,7 @@ function show() {
   $("oidc").hidden = !data.oidc;
   $("add-more").hidden = !data.passkeys;
   if (kept) $("who").textContent = text.logged_in.replace("{account}", kept.account);
+  if (kept) listKeys().catch(() => null); else $("keys").hidden = true;
   document.body.dataset.state = kept ? "in" : enrolling ? "enrol" : "out";
   if (!data.passkeys && !data.oidc) say(text.off);
 }
@@ -133,7 +181,7 @@ $("add").addEventListener("click", () => run(
     document.body.dataset.result = "added"; }));
 $("add-more").addEventListener("click", () => run(
   () => addPasskey({}, held().token),
-  () => { say(text.added); document.body.dataset.result = "added"; }));
+  async () => { await listKeys(); say(text.added); document.body.dataset.result = "added"; }));
 $("passkey").addEventListener("click", () => run(loginWithPasskey, (result) => {
   loggedIn(result); document.body.dataset.result = "in"; }));
 $("oidc").addEventListener("click", () => {
