@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from spoorvast.analysis.email.analyse import Options, analyse, facts_of, message_facts
+from spoorvast.analysis.email.headers import first_value, split_headers
 from tests.email import trust_shapes
 from tests.email.test_fuzz import messages
 
@@ -53,3 +54,22 @@ def test_facts_equal_the_full_analysis_on_sample_files(path: Path) -> None:
 @given(messages)
 def test_facts_equal_the_full_analysis_on_generated_bytes(data: bytes) -> None:
     _same(data)
+
+
+def _same_value(data: bytes) -> None:
+    for name in ("Message-ID", "From", "Received", "Subject"):
+        assert first_value(data, name) == split_headers(data).value(name)
+
+
+@pytest.mark.parametrize("data", SHAPES + ODD + [
+    b"X: 1\nMessage-ID: <a@b>\n\tfolded\r\n more\nMessage-ID: <second@b>\n\nbody",
+    b"From a@b x\r\nnot a field\n\tcontinued\nmessage-id : <c@d>\r\rSubject: after",
+    b"Message-ID:<e@f>", b"\tMessage-ID: <g@h>\nMessage-ID: <i@j>\n"])
+def test_first_value_is_the_splitters_value(data: bytes) -> None:
+    _same_value(data)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(messages)
+def test_first_value_is_the_splitters_value_on_generated_bytes(data: bytes) -> None:
+    _same_value(data)

@@ -33,7 +33,7 @@ from typing import Any, BinaryIO, cast
 
 import orjson
 
-from spoorvast.analysis.email.headers import split_headers
+from spoorvast.analysis.email.headers import first_value
 from spoorvast.findings import register_codes
 from spoorvast.i18n import N_
 from spoorvast.importers.base import ImportContext, ItemDraft, Source, open_original
@@ -155,7 +155,7 @@ def span(handle: BinaryIO, entry: Entry) -> Span:
         if len(head) < HEADER_LIMIT:
             head += block[:HEADER_LIMIT - len(head)]
         left -= len(block)
-    return Span(entry, end, digest.hexdigest(), split_headers(head).value("Message-ID"))
+    return Span(entry, end, digest.hexdigest(), first_value(head, "Message-ID"))
 
 
 class _Range(io.RawIOBase):
