@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 
 from spoorvast.analysis.email.analyse import Options, analyse, facts_of, message_facts
 from spoorvast.analysis.email.headers import first_value, split_headers
+from spoorvast.analysis.email.received import parse_received, received_facts
 from tests.email import trust_shapes
-from tests.email.test_fuzz import messages
+from tests.email.test_fuzz import messages, texts
 
 ZONE = "Europe/Brussels"
 DATA = Path(__file__).parent.parent / "data" / "email"
@@ -73,3 +74,20 @@ def test_first_value_is_the_splitters_value(data: bytes) -> None:
 @given(messages)
 def test_first_value_is_the_splitters_value_on_generated_bytes(data: bytes) -> None:
     _same_value(data)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts)
+def test_received_facts_are_the_hops_own(value: str) -> None:
+    hop = parse_received(value, ZONE)
+    assert received_facts(value, ZONE) == (hop.understood, hop.date)
+
+
+@pytest.mark.parametrize("value", [
+    "(qmail 123 invoked by uid 89); 3 Mar 2026 21:15:00 -0000",
+    "(from x [192.0.2.7]) with SMTP; Tue, 3 Mar 2026 22:15:00 +0100",
+    "with ESMTP id 1; garbage", "", "from; by", "(unclosed",
+    "via relay [192.0.2.5]; Tue, 3 Mar 2026 22:15:00 +0100"])
+def test_received_facts_without_from_or_by(value: str) -> None:
+    hop = parse_received(value, ZONE)
+    assert received_facts(value, ZONE) == (hop.understood, hop.date)

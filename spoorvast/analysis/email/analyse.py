@@ -33,7 +33,7 @@ from spoorvast.analysis.email.hints import (
 )
 from spoorvast.analysis.email.problems import header_problems, problem
 from spoorvast.analysis.email.psl import organisational_domain
-from spoorvast.analysis.email.received import Hop, parse_received
+from spoorvast.analysis.email.received import Hop, parse_received, received_facts
 from spoorvast.analysis.email.signatures import (
     ArcCheck,
     KeySource,
@@ -164,7 +164,8 @@ def _analyse(block: HeaderBlock, data: bytes, sha256: str, options: Options) -> 
         *ind.signature_indicators(checks, align, auth),
         *_time_indicators(date, views),
     ]
-    problems += _date_problems(block, date, sha256) + _hop_problems(hops, sha256)
+    problems += _date_problems(block, date, sha256)
+    problems += _hop_problems([(r, h.understood, h.date) for r, h in hops], sha256)
     problems += _address_problems(block, sha256)
     handover = hops[boundary.hop][1] if boundary.hop is not None else None
     handover_line = hops[boundary.hop][0].line if boundary.hop is not None else None
@@ -220,7 +221,7 @@ def message_facts(data: bytes, sha256: str, options: Options) -> MessageFacts:
     block = split_headers(data, pasted=options.pasted)
     zone = options.case_zone
     problems = header_problems(block, sha256)
-    hops = _hops(block, zone)
+    hops = [(f, *received_facts(f.value, zone)) for f in block.all("Received")]
     date = _date(block, zone)
     problems += _date_problems(block, date, sha256) + _hop_problems(hops, sha256)
     problems += _address_problems(block, sha256)
@@ -228,7 +229,8 @@ def message_facts(data: bytes, sha256: str, options: Options) -> MessageFacts:
         sha256=sha256, subject=_subject(block), date=date,
         from_=_addresses(block, "From"), sender=_addresses(block, "Sender"),
         reply_to=_addresses(block, "Reply-To"), return_path=_addresses(block, "Return-Path"),
-        delivered_at=_delivered(hops), problems=tuple(problems))
+        delivered_at=next((d.instant for _, _, d in hops if d and d.instant), None),
+        problems=tuple(problems))
 
 
 def _subject(block: HeaderBlock) -> str | None:
@@ -321,15 +323,17 @@ def _date_problems(block: HeaderBlock, date: ParsedDate | None, sha: str) -> lis
     return [problem(severity, f"email.date-{date.issue}", sha, field_)]
 
 
-def _hop_problems(hops: list[tuple[RawHeader, Hop]], sha: str) -> list[Problem]:
-    """Per hop, oldest first (numbered as :class:`HopView` numbers them)."""
+def _hop_problems(hops: list[tuple[RawHeader, bool, ParsedDate | None]],
+                  sha: str) -> list[Problem]:
+    """Per hop (header, understood, date), newest first as written; the problems come
+    oldest first, numbered as :class:`HopView` numbers the hops."""
     found = []
-    for number, (raw, hop) in enumerate(reversed(hops), 1):
+    for number, (raw, understood, date) in enumerate(reversed(hops), 1):
         where = (raw.line, raw.start, raw.end)
-        if not hop.understood:
+        if not understood:
             found.append(problem(Severity.WARNING, "email.received-unparsed", sha, None,
                                  where, (("hop", str(number)),)))
-        if hop.date is None or hop.date.instant is None:
+        if date is None or date.instant is None:
             found.append(problem(Severity.INFO, "email.received-no-date", sha, None, where,
                                  (("hop", str(number)),)))
     return found
