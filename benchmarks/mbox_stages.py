@@ -49,7 +49,6 @@ def _wrap(owner: Any, name: str, label: str) -> None:
 
 def _instrument() -> None:
     import spoorvast.importers.email.common as common
-    import spoorvast.importers.email.mbox as mbox
     import spoorvast.services.intake as intake
     import spoorvast.storage.blobs as blobs
     import spoorvast.storage.sqlite as sqlite
@@ -57,11 +56,14 @@ def _instrument() -> None:
     for name in ("message_drafts", "analyse", "message_facts", "read_parts", "report_bytes",
                  "identifiers", "in_text"):
         _wrap(common, name, name)
+    import spoorvast.importers.email.mbox as mbox  # after: it takes message_drafts
+
     _wrap(mbox, "span", "mbox index (span)")
     for name in ("add_item", "add_artifact", "add_finding", "add_identifier", "add_events",
                  "log"):
         _wrap(sqlite.SqliteTransaction, name, f"tx.{name}")
     _wrap(blobs.BlobStore, "ingest", "blob ingest (seal)")
+    _wrap(blobs.BlobStore, "ingest_range", "blob ingest_range (seal)")
     _wrap(intake, "_write", "intake._write")
 
 
