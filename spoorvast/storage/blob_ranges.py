@@ -78,17 +78,18 @@ def opened(cipher: AESGCM, name: str, stored: bytes) -> tuple[str, int, int]:
 
 class Containers:
     """Open readers of the blobs ranges are read from (the last few used); thread-safe.
-    ``opener`` gives a seekable raw plaintext reader of a blob (never of a range)."""
+    Holds no reference to the store (whose finalizer closes it)."""
 
-    def __init__(self, opener: Callable[[str], Any]) -> None:
-        self._opener = opener
+    def __init__(self) -> None:
         self._open: OrderedDict[str, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def read(self, container: str, start: int, length: int) -> bytes:
-        """The range's bytes (short if the container ends first)."""
+    def read(self, container: str, start: int, length: int,
+             opener: Callable[[str], Any]) -> bytes:
+        """The range's bytes (short if the container ends first); ``opener`` gives a
+        seekable raw plaintext reader of a blob (never of a range)."""
         with self._lock:
-            reader = self._reader(container)
+            reader = self._reader(container, opener)
             reader.seek(start)
             parts, left = [], length
             while left > 0:
@@ -99,12 +100,12 @@ class Containers:
                 left -= len(part)
             return b"".join(parts)
 
-    def _reader(self, container: str) -> BinaryIO:
+    def _reader(self, container: str, opener: Callable[[str], Any]) -> BinaryIO:
         reader = self._open.get(container)
         if reader is not None:
             self._open.move_to_end(container)
             return reader  # type: ignore[no-any-return]
-        reader = self._opener(container)
+        reader = opener(container)
         self._open[container] = reader
         while len(self._open) > KEPT_OPEN:
             self._open.popitem(last=False)[1].close()

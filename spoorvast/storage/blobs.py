@@ -157,7 +157,7 @@ class BlobStore:
         self._index = packs.PackIndex(self.blob_dir / packs.PACK_DIR)
         self._writer = packs.PackWriter(self.blob_dir / packs.PACK_DIR)
         self._ranges: AESGCM | None = None  # made when first needed
-        self._containers = blob_ranges.Containers(self._open_container)
+        self._containers = blob_ranges.Containers()
         weakref.finalize(self, _close, self._index, self._writer, self._containers)
 
     def create_dirs(self) -> None:
@@ -463,7 +463,8 @@ class BlobStore:
 
     def _is_range_of(self, data: bytes, container: str, start: int) -> bool:
         try:
-            return self._containers.read(container, start, len(data)) == data
+            return self._containers.read(container, start, len(data),
+                                         self._open_container) == data
         except BlobDamaged:
             return False
 
@@ -486,7 +487,7 @@ class BlobStore:
             container, start, length = blob_ranges.opened(self._range_cipher(), name, stored)
         except blob_ranges.RangeDamaged as exc:
             raise BlobDamaged(str(exc), 0) from exc
-        data = self._containers.read(container, start, length)
+        data = self._containers.read(container, start, length, self._open_container)
         if len(data) != length or hashlib.sha256(data).hexdigest() != sha256:
             raise BlobDamaged("content-hash-mismatch")
         return data
