@@ -353,7 +353,9 @@ class BlobStore:
         return StoredBlob(sha256, size, fresh=True)
 
     def sync(self) -> None:
-        """Make every blob written with ``durable=False`` durable (one syncfs)."""
+        """Make every blob written with ``durable=False`` durable (one syncfs), their
+        index rows committed first (``PackIndex.add_later``)."""
+        self._index.flush()
         _syncfs(self.blob_dir)
 
     def remove(self, sha256: str) -> None:
@@ -451,12 +453,11 @@ class BlobStore:
                 record = blob_ranges.record(self._range_cipher(), name, container, start,
                                             len(data))
                 where = self._writer.append([packs.prefix(name, len(record)), record])
-                fresh = self._index_row(name, Located(
-                    where.pack, where.offset + packs.PREFIX, where.length - packs.PREFIX),
-                    None)
+                self._index.add_later(name, Located(
+                    where.pack, where.offset + packs.PREFIX, where.length - packs.PREFIX))
                 if durable:
-                    _syncfs(self.blob_dir)
-                return StoredBlob(sha256, len(data), fresh=fresh)
+                    self.sync()
+                return StoredBlob(sha256, len(data), fresh=True)
         if self.check(sha256) is None:
             return StoredBlob(sha256, len(data), fresh=False)
         return self.ingest_bytes(data, durable=durable)  # the stored copy is damaged

@@ -133,3 +133,22 @@ def test_without_packing_a_range_is_a_blob_of_its_own(tmp_path: Path) -> None:
     part = store.ingest_range(whole[5:50], container, 5).sha256
     assert store.path(part).exists() and store.read_bytes(part) == whole[5:50]
     store.close()
+
+
+def test_range_rows_are_committed_together_at_sync(blobs: BlobStore, tmp_path: Path) -> None:
+    """Read at once by this store; committed (seen by another) at ``sync``, before the
+    items that refer to them commit; ``durable`` commits at once."""
+    whole = secrets.token_bytes(4000)
+    container = blobs.ingest_bytes(whole).sha256
+    waiting = [blobs.ingest_range(whole[n:n + 100], container, n, durable=False).sha256
+               for n in range(0, 1000, 100)]
+    other = BlobStore(tmp_path, KEY, NAME_KEY)
+    assert all(blobs.read_bytes(sha) == whole[n * 100:n * 100 + 100]
+               for n, sha in enumerate(waiting))
+    assert not any(other.exists(sha) for sha in waiting)
+    blobs.sync()
+    assert all(other.read_bytes(sha) == whole[n * 100:n * 100 + 100]
+               for n, sha in enumerate(waiting))
+    at_once = blobs.ingest_range(whole[2000:2100], container, 2000).sha256
+    assert other.read_bytes(at_once) == whole[2000:2100]
+    other.close()
