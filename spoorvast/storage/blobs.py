@@ -448,8 +448,8 @@ class BlobStore:
         sha256 = hashlib.sha256(data).hexdigest()
         name = self.name(sha256)
         with self._writer.lock:
-            held = self._locate(name)
-            if held is None:
+            held = self._held(name)
+            if not held:
                 record = blob_ranges.record(self._range_cipher(), name, container, start,
                                             len(data))
                 where = self._writer.append([packs.prefix(name, len(record)), record])
@@ -461,6 +461,12 @@ class BlobStore:
         if self.check(sha256) is None:
             return StoredBlob(sha256, len(data), fresh=False)
         return self.ingest_bytes(data, durable=durable)  # the stored copy is damaged
+
+    def _held(self, name: str) -> bool:
+        """``_locate(name) is not None``, without building paths (a fifth of the time of
+        sealing a range)."""
+        return self._index.lookup(name) is not None or os.path.exists(
+            os.path.join(self.blob_dir, name[:2], name))
 
     def _is_range_of(self, data: bytes, container: str, start: int) -> bool:
         try:

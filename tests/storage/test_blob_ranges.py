@@ -152,3 +152,17 @@ def test_range_rows_are_committed_together_at_sync(blobs: BlobStore, tmp_path: P
     at_once = blobs.ingest_range(whole[2000:2100], container, 2000).sha256
     assert other.read_bytes(at_once) == whole[2000:2100]
     other.close()
+
+
+def test_bytes_stored_loose_already_are_not_stored_again(tmp_path: Path) -> None:
+    loose = BlobStore(tmp_path, KEY, NAME_KEY, packing=False)
+    loose.create_dirs()
+    whole = secrets.token_bytes(4000)
+    container = loose.ingest_bytes(whole).sha256
+    copy = loose.ingest_bytes(whole[10:900]).sha256
+    loose.close()
+    packing = BlobStore(tmp_path, KEY, NAME_KEY)
+    again = packing.ingest_range(whole[10:900], container, 10)
+    assert again.sha256 == copy and not again.fresh
+    assert packing.location(copy) == packing.location(copy) and packing.path(copy).exists()
+    packing.close()
