@@ -17,11 +17,12 @@ from spoorvast.services.intake import add_paths
 from spoorvast.services.verify import verify
 from spoorvast.storage import blob_ranges, packs
 from spoorvast.storage.blobs import BlobStore
-from spoorvast.storage.vault import Vault, open_vault
+from spoorvast.storage.vault import Vault, open_vault, rekey_vault
 from tests.conftest import PASSPHRASE, Cli
 from tests.email.test_mbox_stream import FROM_LINE, message, write_mbox
 
 COUNT = 12
+NEW_PASSPHRASE = "a new passphrase for the rekey 5678"
 pytestmark = pytest.mark.slow  # a vault made through the CLI each (about 2 s)
 
 
@@ -100,3 +101,14 @@ def test_messages_sealed_as_copies_still_read_and_verify(
         assert document is not None and document["analysis"]["subject"] == "Bericht 5"
     assert cli("verify").code == 0
     assert FROM_LINE  # the messages are the mbox's, after their From_ lines
+
+
+def test_a_rekeyed_vault_keeps_every_message(case_vault: Path, mbox_path: Path) -> None:
+    """A rekey reads each message (its range) and seals it again under the new key."""
+    with open_vault(case_vault, PASSPHRASE) as vault:
+        shas = _originals(vault, _add(vault, mbox_path)[1:])
+    rekey_vault(case_vault, PASSPHRASE, NEW_PASSPHRASE)
+    with open_vault(case_vault, NEW_PASSPHRASE) as vault:
+        assert [vault.blobs.read_bytes(sha) for sha in shas] == [
+            message(n) for n in range(1, COUNT + 1)]
+        assert verify(vault).ok
