@@ -460,7 +460,10 @@ class BlobStore:
                 return StoredBlob(sha256, len(data), fresh=True)
         if self.check(sha256) is None:
             return StoredBlob(sha256, len(data), fresh=False)
-        return self.ingest_bytes(data, durable=durable)  # the stored copy is damaged
+        # the stored copy is damaged: a packed one is dropped first (a loose copy, which
+        # ``_publish`` replaces, would not be read while the index names another)
+        self._index.remove(name)
+        return self.ingest_bytes(data, durable=durable)
 
     def _held(self, name: str) -> bool:
         """``_locate(name) is not None``, without building paths (a fifth of the time of

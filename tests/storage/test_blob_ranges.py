@@ -13,6 +13,7 @@ import pytest
 
 from spoorvast.storage import blob_ranges, packs
 from spoorvast.storage.blobs import CHUNK, BlobDamaged, BlobStore
+from tests.storage.tamper import zero
 
 KEY, NAME_KEY = secrets.token_bytes(32), secrets.token_bytes(32)
 
@@ -167,3 +168,17 @@ def test_bytes_stored_loose_already_are_not_stored_again(tmp_path: Path) -> None
     where = packing.location(copy)
     assert where is not None and where.pack == packing.path(copy)  # the loose copy
     packing.close()
+
+
+@pytest.mark.parametrize("size", [3000, CHUNK + 10])  # a packed and a loose copy then
+def test_a_damaged_range_is_replaced_by_the_same_bytes_again(blobs: BlobStore,
+                                                             size: int) -> None:
+    whole = secrets.token_bytes(size + 100)
+    container = blobs.ingest_bytes(whole).sha256
+    part = blobs.ingest_range(whole[50:50 + size], container, 50).sha256
+    where = blobs.location(part)
+    assert where is not None
+    zero(where)
+    assert blobs.check(part) is not None
+    blobs.ingest_range(whole[50:50 + size], container, 50)
+    assert blobs.check(part) is None and blobs.read_bytes(part) == whole[50:50 + size]
