@@ -19,6 +19,15 @@ statement of its own; peak RSS 158 -> 145 MB. 50,000 messages, 1 round: 13.75x (
 CPU, 204 MB) before, 9.23x (142 s CPU, 201 MB; without the insert change) after. Peak
 RSS grows with the vault up to SQLite's 64 MiB page cache, then stays flat. Where the
 rest goes: ``mbox_stages.py``.
+
+Measured 2026-12-07, later (3 A/B rounds alternating the two checkouts, 10,000
+messages; the load of the shared machine moved both between runs): 8.18x -> 6.66x CPU
+(19.0 -> 15.2 s) after the import stopped making what only the rebuilt analysis document
+shows (``message_facts``), the index pass read only the Message-ID, and messages were
+sealed as byte ranges of the sealed mbox (``storage.blob_ranges``) instead of copies;
+an earlier A/B, before the range records' index rows were batched: 7.10x -> 5.64x.
+50,000 messages, 1 round: 5.48x CPU (61.4 s), 763 msg/s, peak RSS 203 MB. The import
+stays in this checkout whatever the working folder (the subprocess runs here).
 """
 
 from __future__ import annotations
@@ -92,8 +101,10 @@ def spoorvast_add(vault: Path, target: Path) -> tuple[float, float, float, int]:
         "assert all(x.status.value == 'added' for x in r), r[:3];"
         "print(d, c, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, items)"
     )
+    # run in this checkout: ``python -c`` reads the package from its working folder first
     out = subprocess.run([sys.executable, "-c", code, str(vault), str(target), PASSPHRASE],
-                         check=True, stdout=subprocess.PIPE, text=True).stdout.split()
+                         check=True, stdout=subprocess.PIPE, text=True,
+                         cwd=Path(__file__).resolve().parent.parent).stdout.split()
     return float(out[0]), float(out[1]), float(out[2]), int(out[3])
 
 

@@ -1,8 +1,9 @@
 """Where an mbox import's time goes, per message: CPU time of each stage, measured by
 wrapping the stage's function (thread CPU time, so a stage waiting for the disk counts
-only what it computed). Stages nest: ``message_drafts`` holds ``analyse``,
-``identifiers`` and ``read_parts``; ``intake._write`` holds the ``tx.*`` calls, and
-``tx.add_item`` its ``tx.add_artifact`` and ``tx.log``.
+only what it computed). Stages nest: ``message_drafts`` holds ``analyse`` (or
+``message_facts``), ``identifiers`` (with ``in_text``) and ``read_parts``;
+``intake._write`` holds the ``tx.*`` calls, and ``tx.add_item`` its ``tx.add_artifact``
+and ``tx.log``.
 
     .venv/bin/python benchmarks/mbox_stages.py [--messages 2000]
 
@@ -52,12 +53,17 @@ def _instrument() -> None:
     import spoorvast.storage.blobs as blobs
     import spoorvast.storage.sqlite as sqlite
 
-    for name in ("message_drafts", "analyse", "read_parts", "report_bytes", "identifiers"):
+    for name in ("message_drafts", "analyse", "message_facts", "read_parts", "report_bytes",
+                 "identifiers", "in_text"):
         _wrap(common, name, name)
+    import spoorvast.importers.email.mbox as mbox  # after: it takes message_drafts
+
+    _wrap(mbox, "span", "mbox index (span)")
     for name in ("add_item", "add_artifact", "add_finding", "add_identifier", "add_events",
                  "log"):
         _wrap(sqlite.SqliteTransaction, name, f"tx.{name}")
     _wrap(blobs.BlobStore, "ingest", "blob ingest (seal)")
+    _wrap(blobs.BlobStore, "ingest_range", "blob ingest_range (seal)")
     _wrap(intake, "_write", "intake._write")
 
 

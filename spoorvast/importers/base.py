@@ -64,6 +64,10 @@ class ItemDraft:
 
 Sealer = Callable[[bytes, ArtifactRole, str, str, str | None], Artifact]
 StreamSealer = Callable[[BinaryIO, ArtifactRole, str, str, str | None], Artifact]
+# (data, container sha256, start, role, name, media_type) -> Artifact derived from the
+# container: ``data`` is the sealed container's bytes from ``start`` on, stored as that
+# range of it (a message of an mbox) rather than as a copy (see storage.blob_ranges)
+RangeSealer = Callable[[bytes, str, int, ArtifactRole, str, str], Artifact]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +83,7 @@ class ImportContext:
     # and whether DNS look-ups of the others are allowed (off unless the user says so)
     dkim_keys: Mapping[str, str] = field(default_factory=dict)
     dns_lookups: bool = False
+    seal_range: RangeSealer | None = None  # where the vault can; else ``seal`` a copy
 
     def seal_from(self, reader: BinaryIO, role: ArtifactRole, name: str, media_type: str,
                   derived_from: str | None) -> Artifact:

@@ -249,10 +249,18 @@ class Preparer:
                  derived_from: str | None) -> Artifact:
             return seal_stream(io.BytesIO(data), role, name, media_type, derived_from)
 
+        def seal_range(data: bytes, container: str, start: int, role: ArtifactRole,
+                       name: str, media_type: str) -> Artifact:
+            blob = self.vault.blobs.ingest_range(data, container, start, durable=False)
+            if blob.fresh:
+                fresh.append(blob.sha256)
+            return Artifact(None, None, role, media_type, blob.size, blob.sha256, name,
+                            instant.now(self.case.time_zone), container)
+
         assert self.case.id is not None
         return ImportContext(self.case.id, self.case.time_zone, at, seal,
                              self.vault.blobs.open, self.date_order, seal_stream,
-                             self.dkim_keys, self.dns_lookups)
+                             self.dkim_keys, self.dns_lookups, seal_range)
 
 
 def _checked_rest(rest: Iterator[ItemDraft], path: Path, before: os.stat_result,

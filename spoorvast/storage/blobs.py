@@ -31,6 +31,10 @@ A blob whose plaintext fits in one chunk (most files: photos, e-mails, attachmen
 not a file of its own but a record appended to a pack (``storage/packs.py``): the same
 format with the magic ``SPVBLOBP``, whose authenticated data also binds the blob's name.
 Callers see no difference (``path`` names only loose files; ``location`` names both).
+
+A blob may also be stored as a byte range of another blob (a message of a sealed mbox):
+a *range record* in a pack, read and checked against its SHA-256 like any blob
+(``storage/blob_ranges.py``, :meth:`BlobStore.ingest_range`).
 """
 
 from __future__ import annotations
@@ -59,7 +63,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from spoorvast.errors import StorageFull
 from spoorvast.i18n import _
-from spoorvast.storage import packs
+from spoorvast.storage import blob_ranges, packs
 from spoorvast.storage.packs import Located
 
 MAGIC = b"SPVBLOB2"  # written; padded (above)
@@ -152,7 +156,9 @@ class BlobStore:
         self.packing = packing  # small blobs go to packs (off: every blob a file)
         self._index = packs.PackIndex(self.blob_dir / packs.PACK_DIR)
         self._writer = packs.PackWriter(self.blob_dir / packs.PACK_DIR)
-        weakref.finalize(self, _close, self._index, self._writer)
+        self._ranges: AESGCM | None = None  # made when first needed
+        self._containers = blob_ranges.Containers()
+        weakref.finalize(self, _close, self._index, self._writer, self._containers)
 
     def create_dirs(self) -> None:
         self.blob_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -161,7 +167,7 @@ class BlobStore:
     def close(self) -> None:
         """Release the pack being appended to and the index (idempotent; the store can
         be used again after, starting a new pack)."""
-        _close(self._index, self._writer)
+        _close(self._index, self._writer, self._containers)
 
     def name(self, sha256: str) -> str:
         return hmac.new(self._name_key, bytes.fromhex(sha256), hashlib.sha256).hexdigest()
@@ -347,28 +353,35 @@ class BlobStore:
         return StoredBlob(sha256, size, fresh=True)
 
     def sync(self) -> None:
-        """Make every blob written with ``durable=False`` durable (one syncfs)."""
+        """Make every blob written with ``durable=False`` durable (one syncfs), their
+        index rows committed first (``PackIndex.add_later``)."""
+        self._index.flush()
         _syncfs(self.blob_dir)
 
     def remove(self, sha256: str) -> None:
         self.remove_name(self.name(sha256))
 
     def remove_name(self, name: str) -> None:
+        self._containers.forget(lambda sha: self.name(sha) == name)
         self._index.remove(name)
         (self.blob_dir / name[:2] / name).unlink(missing_ok=True)
 
     # -- reading ----------------------------------------------------------------
 
-    def _stored(self, sha256: str) -> tuple[BinaryIO, bytes]:
+    def _stored(self, sha256: str, ranges: bool = True) -> tuple[BinaryIO, bytes | None]:
         """A handle on the blob's stored bytes (a packed record is read into memory: it
-        is at most one chunk) and what its authenticated data binds besides its header."""
+        is at most one chunk) and what its authenticated data binds besides its header;
+        for a range record (``ranges``), the range's plaintext, checked, and None."""
         name = self.name(sha256)
         where = self._index.lookup(name)
         if where is not None:
             try:
-                return io.BytesIO(packs.read_record(where)), bytes.fromhex(name)
+                stored = packs.read_record(where)
             except FileNotFoundError as exc:
                 raise BlobDamaged("missing") from exc
+            if ranges and blob_ranges.is_range(stored):
+                return io.BytesIO(self._range_bytes(sha256, name, stored)), None
+            return io.BytesIO(stored), bytes.fromhex(name)
         try:
             return (self.blob_dir / name[:2] / name).open("rb"), b""
         except FileNotFoundError as exc:
@@ -378,6 +391,9 @@ class BlobStore:
         """Plaintext chunks; raises BlobDamaged on any tampering or truncation."""
         handle, bind = self._stored(sha256)
         with handle:
+            if bind is None:  # a range, read and checked already
+                yield handle.read()
+                return
             yield from self._decrypt(handle, bind)
 
     def _decrypt(self, handle: BinaryIO, bind: bytes) -> Iterator[bytes]:
@@ -409,12 +425,82 @@ class BlobStore:
         decrypts as it goes, and raises BlobDamaged where the stored bytes fail
         authentication (a truncated blob fails on its last chunk, which then is not)."""
         handle, bind = self._stored(sha256)
+        if bind is None:  # a range, read and checked already
+            return handle
         try:
             raw = _BlobReader(handle, self._blob_key, bind)
         except BaseException:
             handle.close()
             raise
         return io.BufferedReader(raw, CHUNK)
+
+    # -- ranges (blob_ranges.py) ------------------------------------------------
+
+    def ingest_range(self, data: bytes, container: str, start: int, *,
+                     durable: bool = True) -> StoredBlob:
+        """Store ``data``, which is the blob ``container`` from byte ``start`` on, as a
+        range record: after reading the range back and comparing it with ``data``, and
+        unless the same bytes are stored already. Sealed as a blob of its own when it is
+        not that range (or too large, or packing is off): the bytes are never lost."""
+        if not self.packing or len(data) > blob_ranges.RANGE_LIMIT \
+                or not self._is_range_of(data, container, start):
+            return self.ingest_bytes(data, durable=durable)
+        sha256 = hashlib.sha256(data).hexdigest()
+        name = self.name(sha256)
+        with self._writer.lock:
+            held = self._held(name)
+            if not held:
+                record = blob_ranges.record(self._range_cipher(), name, container, start,
+                                            len(data))
+                where = self._writer.append([packs.prefix(name, len(record)), record])
+                self._index.add_later(name, Located(
+                    where.pack, where.offset + packs.PREFIX, where.length - packs.PREFIX))
+                if durable:
+                    self.sync()
+                return StoredBlob(sha256, len(data), fresh=True)
+        if self.check(sha256) is None:
+            return StoredBlob(sha256, len(data), fresh=False)
+        # the stored copy is damaged: a packed one is dropped first (a loose copy, which
+        # ``_publish`` replaces, would not be read while the index names another)
+        self._index.remove(name)
+        return self.ingest_bytes(data, durable=durable)
+
+    def _held(self, name: str) -> bool:
+        """``_locate(name) is not None``, without building paths (a fifth of the time of
+        sealing a range)."""
+        return self._index.lookup(name) is not None or os.path.exists(
+            os.path.join(self.blob_dir, name[:2], name))
+
+    def _is_range_of(self, data: bytes, container: str, start: int) -> bool:
+        try:
+            return self._containers.read(container, start, len(data),
+                                         self._open_container) == data
+        except BlobDamaged:
+            return False
+
+    def _range_cipher(self) -> AESGCM:
+        if self._ranges is None:
+            self._ranges = blob_ranges.range_key(self._blob_key)
+        return self._ranges
+
+    def _open_container(self, sha256: str) -> _BlobReader:
+        handle, bind = self._stored(sha256, ranges=False)  # a range of a range: damaged
+        assert bind is not None
+        try:
+            return _BlobReader(handle, self._blob_key, bind)
+        except BaseException:
+            handle.close()
+            raise
+
+    def _range_bytes(self, sha256: str, name: str, stored: bytes) -> bytes:
+        try:
+            container, start, length = blob_ranges.opened(self._range_cipher(), name, stored)
+        except blob_ranges.RangeDamaged as exc:
+            raise BlobDamaged(str(exc), 0) from exc
+        data = self._containers.read(container, start, length, self._open_container)
+        if len(data) != length or hashlib.sha256(data).hexdigest() != sha256:
+            raise BlobDamaged("content-hash-mismatch")
+        return data
 
     def read_bytes(self, sha256: str) -> bytes:
         return b"".join(self.read_chunks(sha256))
@@ -638,7 +724,9 @@ def _file_length(handle: BinaryIO, header: bytes, aad: bytes, cipher: AESGCM) ->
 _LOOSE = "[0-9a-f][0-9a-f]/*"  # blobs/xx/<name>: loose blobs (not blobs/packs/)
 
 
-def _close(index: packs.PackIndex, writer: packs.PackWriter) -> None:
+def _close(index: packs.PackIndex, writer: packs.PackWriter,
+           containers: blob_ranges.Containers) -> None:
+    containers.forget()
     with writer.lock:
         writer.close()
     index.close()

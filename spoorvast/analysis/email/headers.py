@@ -192,6 +192,41 @@ def split_headers(data: bytes, pasted: bool = False) -> HeaderBlock:
                        frozenset(builder.endings), tuple(builder.defects))
 
 
+def first_value(data: bytes, name: str) -> str | None:
+    """``split_headers(data).value(name)`` without building the block: the same walk
+    over the header lines, keeping only where the first field called ``name`` starts
+    and ends (an mbox's index pass reads each message's Message-ID; the whole split
+    was 90 % of that pass)."""
+    wanted, pos = name.lower().encode("ascii"), 0
+    if data.startswith(b"From "):  # an envelope line, as split_headers skips it
+        match = _LINE.match(data, 0)
+        assert match is not None
+        pos = match.end()
+    start = end = -1  # the field being read: -1 = none, or not the one wanted
+    while pos < len(data):
+        match = _LINE.match(data, pos)
+        assert match is not None
+        content, ending = match.group(1), match.group(2)
+        if not content:
+            break
+        if content[:1] in (b" ", b"\t"):
+            if start >= 0:
+                end = match.end()
+        elif start >= 0:
+            break  # the wanted field ended: a new field, or a line that is not one
+        else:
+            named = _NAME.match(content)
+            if named is not None and named.group(1).lower() == wanted:
+                start, end = pos, match.end()
+        pos = match.end()
+        if not ending:
+            break
+    if start < 0:
+        return None
+    raw = data[start:end].rstrip(b"\r\n")
+    return decode_bytes(_BREAK.sub(b"", raw[raw.index(b":") + 1:])).strip()
+
+
 def _lines(data: bytes, pos: int, limit: int) -> list[tuple[bytes, int, int, str]]:
     found: list[tuple[bytes, int, int, str]] = []
     while pos < len(data) and len(found) < limit:

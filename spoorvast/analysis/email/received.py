@@ -50,10 +50,30 @@ class Hop:
         return bool(self.from_name or self.by or self.ip or self.local)
 
 
+Clauses = dict[str, tuple[list[str], list[str]]]  # keyword -> (words, comments)
+
+
 def parse_received(value: str, case_zone: str) -> Hop:
+    return _hop(value, *_read(value, case_zone))
+
+
+def received_facts(value: str, case_zone: str) -> tuple[bool, ParsedDate | None]:
+    """``(hop.understood, hop.date)`` of ``parse_received``, without reading the rest
+    of the hop when a ``from`` or ``by`` name already makes it understood (what an
+    import stores of each hop: its findings and the delivery time)."""
+    clause_map, date = _read(value, case_zone)
+    if clause_map.get("from", ([], []))[0] or clause_map.get("by", ([], []))[0]:
+        return True, date
+    return _hop(value, clause_map, date).understood, date
+
+
+def _read(value: str, case_zone: str) -> tuple[Clauses, ParsedDate | None]:
     clauses, date_text = _split_date(value)
-    clause_map = _clauses(clauses)
-    date = parse_date(date_text, case_zone) if date_text.strip() else None
+    return _clauses(clauses), (parse_date(date_text, case_zone) if date_text.strip()
+                               else None)
+
+
+def _hop(value: str, clause_map: Clauses, date: ParsedDate | None) -> Hop:
     from_words, from_comments = clause_map.get("from", ([], []))
     by_words, by_comments = clause_map.get("by", ([], []))
     with_words, with_comments = clause_map.get("with", ([], []))
@@ -124,9 +144,9 @@ def _comment_at(value: str, start: int) -> tuple[str, int]:
     return value[start + 1:], len(value)
 
 
-def _clauses(text: str) -> dict[str, tuple[list[str], list[str]]]:
+def _clauses(text: str) -> Clauses:
     current: tuple[list[str], list[str]] = ([], [])
-    found: dict[str, tuple[list[str], list[str]]] = {"": current}
+    found: Clauses = {"": current}
     pos = 0
     while pos < len(text):
         match = _TOKEN.match(text, pos)

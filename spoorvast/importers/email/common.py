@@ -9,7 +9,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from spoorvast.analysis.email.analyse import EmailAnalysis, Options, analyse
+from spoorvast.analysis.email.analyse import (
+    MessageFacts,
+    Options,
+    analyse,
+    facts_of,
+    message_facts,
+)
 from spoorvast.analysis.email.body import SEARCH_LIMIT, body_text
 from spoorvast.analysis.email.identifiers import in_text
 from spoorvast.analysis.email.report import report_bytes
@@ -98,13 +104,17 @@ def message_draft(context: ImportContext, message: MessageInput,
         context.case_zone, keys=context.dkim_keys,
         resolver=txt_record if context.dns_lookups else None,
         verify_signatures=message.mime)
-    analysis = analyse(message.data, sha, options)
+    # the document is rebuilt when read when it is not sealed: only what is stored now
+    # is made then (message_facts)
+    full = analyse(message.data, sha, options) if message.seal_analysis else None
+    analysis = (facts_of(full) if full is not None
+                else message_facts(message.data, sha, options))
     parts = read_parts(context, message.data, sha) if message.mime else Parts()
     parts.artifacts[:0] = message.parts.artifacts
     parts.text[:0], parts.html[:0] = message.parts.text, message.parts.html
-    stored = [context.seal(report_bytes(analysis, context.case_zone, message.extra),
+    stored = [context.seal(report_bytes(full, context.case_zone, message.extra),
                            ArtifactRole.ANALYSIS, ANALYSIS_NAME, "application/json", sha)
-              ] if message.seal_analysis else []
+              ] if full is not None else []
     return ItemDraft(
         kind=ItemKind.EMAIL, title=message.title, importer=message.importer,
         artifacts=[*message.first, message.artifact, *parts.artifacts, *stored],
@@ -157,7 +167,7 @@ def _forwarded_drafts(context: ImportContext, wrapper: MessageInput, inner: Forw
         options, depth + 1)
 
 
-def _event(context: ImportContext, analysis: EmailAnalysis, body: str = "") -> Event:
+def _event(context: ImportContext, analysis: MessageFacts, body: str = "") -> Event:
     """The message on the timeline: sender and subject on the first line, the body
     below (so that a search finds what the body says, like a chat message)."""
     moment = (analysis.date.instant if analysis.date else None) or analysis.delivered_at
@@ -169,7 +179,7 @@ def _event(context: ImportContext, analysis: EmailAnalysis, body: str = "") -> E
                  location=Location(artifact_sha256=analysis.sha256, field="Date"))
 
 
-def identifiers(context: ImportContext, analysis: EmailAnalysis,
+def identifiers(context: ImportContext, analysis: MessageFacts,
                 parts: Parts) -> list[Identifier]:
     seen: set[tuple[IdentifierKind, str]] = set()
     found: list[Identifier] = []
