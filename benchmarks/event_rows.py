@@ -4,8 +4,9 @@ layout go into SQLCipher with FTS5, with no parsing at all, against the bare bas
 
 Prints, for N messages: the bare rate; the current layout (``event_rows``: 18 columns,
 the shared ones as a basis id, 2 indexes and the kind index without messages, 16 KiB
-pages with HMAC-SHA256, rollback journal, constant columns folded into the statement);
-and a leaner one (``utc`` as integer microseconds, no kind index) — a further step.
+pages with HMAC-SHA256, rollback journal, constant columns folded into the statement;
+FTS5 as a bulk load has it: no per-row sizes, 16 MiB of pending terms, no automerge,
+crisismerge 64); and a leaner one (``utc`` as integer microseconds, no kind index) — a further step.
 
 Usage: .venv/bin/python benchmarks/event_rows.py [--messages 200000]
 """
@@ -24,11 +25,10 @@ from chat import bare, texts
 
 from spoorvast.storage.sqlite import NEW_PROFILE, PROFILES
 from spoorvast.storage.sqlite_event_chunks import folded_chunks
-from spoorvast.storage.sqlite_events_schema import EVENT_ROWS_TABLE
+from spoorvast.storage.sqlite_events import BULK_CRISIS
+from spoorvast.storage.sqlite_events_schema import EVENT_ROWS_TABLE, FTS_TABLE, HASH_BYTES
 
 KEY = "x'" + "ab" * 32 + "'"
-FTS = ("CREATE VIRTUAL TABLE events_fts USING fts5(text, content='event_rows', "
-       "content_rowid='id', tokenize='unicode61 remove_diacritics 2')")
 INDEXES = ("events_case_time ON event_rows(case_id, utc)",
            "events_item_seq ON event_rows(item_id, seq)",
            "events_case_kind_rare ON event_rows(case_id, kind, item_id) WHERE kind <> 'message'")
@@ -55,7 +55,9 @@ def load(work: Path, name: str, indexes: tuple[str, ...],
     conn.execute(table)
     for index in indexes:
         conn.execute(f"CREATE INDEX {index}")
-    conn.execute(FTS)
+    conn.execute(FTS_TABLE)  # as a bulk load has it (migration 0009, sqlite_events.insert)
+    for name, value in (("hashsize", HASH_BYTES), ("automerge", 0), ("crisismerge", BULK_CRISIS)):
+        conn.execute(f"INSERT INTO events_fts(events_fts, rank) VALUES('{name}', {value})")
     start, first = time.perf_counter(), 1
     conn.execute("BEGIN IMMEDIATE")
     for sql, rows in chunks:

@@ -132,11 +132,14 @@ def _json_rows(varying: list[list[Any]], count: int) -> bytes | None:
     """The varying columns as a JSON array of rows, when JSON carries them exactly:
     str (no NUL, no lone surrogate), int within 64 bits, None."""
     for column in varying:
-        if not set(map(type, column)) <= _EXACT:
+        kinds = set(map(type, column))
+        if not kinds <= _EXACT:
+            return None
+        # a NUL looked for in the texts joined (memchr), not in the JSON (7x the time)
+        if str in kinds and "\x00" in "".join(filter(None, column)):
             return None
     rows = _bound_rows(varying, count)
     try:
-        blob = orjson.dumps(rows)
+        return orjson.dumps(rows)  # bound as bytes: no decode, no re-encode
     except (TypeError, orjson.JSONEncodeError):
         return None  # a lone surrogate, an int beyond 64 bits
-    return None if b"\\u0000" in blob else blob  # bound as bytes: no decode, no re-encode

@@ -14,6 +14,7 @@ from spoorvast.storage.sqlite_events_schema import (
     m0002_events_columns_fts,
     m0005_event_bases,
     m0008_readside_event_counts,
+    m0009_fts_without_sizes,
 )
 
 Connection = Any  # sqlcipher3.Connection (no stubs)
@@ -133,6 +134,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0006_withdrawals_corrections", m0006_withdrawals_corrections),
     ("0007_event_corrections", m0007_event_corrections),
     ("0008_readside_event_counts", m0008_readside_event_counts),
+    ("0009_fts_without_sizes", m0009_fts_without_sizes),
 ]
 
 

@@ -147,3 +147,44 @@ def test_page_settings_new_old_and_lost(tmp_path: Path) -> None:
     assert profile_path(tmp_path / "old.db").read_text().strip() == "sqlcipher4"
     with pytest.raises(UserError):
         SqliteStore(tmp_path / "old.db", secrets.token_bytes(32))
+
+
+def test_the_full_text_index_is_rebuilt_without_sizes(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """0009 rebuilds ``events_fts`` without its per-row sizes (``columnsize=0``) over the
+    stored rows: an existing vault finds the same events in the same ranked order, and a
+    bulk insert afterwards leaves FTS5's merge settings as they were."""
+    from spoorvast.model.conversation import EventQuery
+
+    key = secrets.token_bytes(32)
+    words = ("geld morgen", "geld", "morgen school", "school", "geld geld huis")
+    events = [Event(None, 1, None, "message", instant.from_epoch(1_770_000_000 + n, "UTC"),
+                    f"{words[n % 5]} {n}", actor="name:whatsapp:Jan") for n in range(200)]
+
+    def ranked(store: SqliteStore, case_id: int) -> list[tuple[int, ...]]:
+        return [tuple(h.event.id or 0 for h in store.search_events(
+            EventQuery(case_id, text=word, limit=30))) for word in ("geld", "school", "huis")]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(sqlite_schema, "MIGRATIONS", sqlite_schema.MIGRATIONS[:8])
+        old = SqliteStore(tmp_path / "db", key)
+        with old.transaction() as tx:
+            case = tx.add_case(Case(None, "Synthetic", "nl", "Europe/Brussels",
+                                    instant.now("Europe/Brussels")))
+            tx.add_events(tx.add_item(*an_item(case)), events)
+        before = ranked(old, case.id or 0)
+        assert old.conn.execute("SELECT count(*) FROM events_fts_docsize").fetchone()[0] == 200
+        old.close()
+    store = SqliteStore(tmp_path / "db", key)
+    assert store.migrated == ["0009_fts_without_sizes"]
+    tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
+    assert "events_fts_docsize" not in tables
+    assert ranked(store, case.id or 0) == before and all(before)
+    with store.transaction() as tx:
+        tx.add_events(tx.add_item(*an_item(case)), events)  # a bulk insert (> INLINE_EVENTS)
+    config = dict(store.conn.execute("SELECT k, v FROM events_fts_config"))
+    assert config["automerge"] == sqlite_events.AUTOMERGE
+    assert config["crisismerge"] == sqlite_events.CRISIS
+    assert config["hashsize"] == 16 << 20
+    assert [len(hits) for hits in ranked(store, case.id or 0)] == [30, 30, 30]
+    store.close()
