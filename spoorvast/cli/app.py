@@ -86,6 +86,8 @@ COMMANDS: dict[str, str] = {
     "watch": "spoorvast.cli.cmd_watch",
     "org": "spoorvast.cli.cmd_share",
 }
+# Commands whose vault unlock may start while their modules load (see unlock_ahead).
+UNLOCK_AHEAD = frozenset({"dossier"})
 # The command modules, each once, in the order above.
 COMMAND_MODULES: list[str] = list(dict.fromkeys(COMMANDS.values()))
 TYPER_SETTINGS: dict[str, Any] = {"add_completion": False, "pretty_exceptions_enable": False,
@@ -143,6 +145,32 @@ class LazyGroup(TyperGroup):
 
     def list_commands(self, ctx: Context) -> list[str]:
         return list(self.commands)  # names only: the default would build every command
+
+    def resolve_command(self, ctx: Context, args: list[str]
+                        ) -> tuple[str | None, Command | None, list[str]]:
+        if args and args[0] in UNLOCK_AHEAD and "--help" not in args[1:]:
+            unlock_ahead(ctx)  # while the command's modules load
+        return super().resolve_command(ctx, args)
+
+
+def unlock_ahead(ctx: Context) -> None:
+    """Start the vault's Argon2id derivation in a thread (see ``crypto.derive_ahead``)
+    when the passphrase is in the environment; one given on a file descriptor or at the
+    prompt is read by the command, as always."""
+    if ctx.resilient_parsing or ctx.params.get("passphrase_fd") is not None:
+        return
+    from spoorvast.cli.passphrase import from_environment
+    from spoorvast.storage.crypto import derive_ahead
+    from spoorvast.storage.vault import KEYFILE, default_location
+
+    try:
+        secret = from_environment(None)
+    except UserError:  # an unreadable passphrase file: the command reports it
+        return
+    vault = ctx.params.get("vault")
+    if secret is not None:
+        derive_ahead((vault if isinstance(vault, Path) else default_location()) / KEYFILE,
+                     secret)
 
 
 @dataclass
