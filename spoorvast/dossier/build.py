@@ -3,10 +3,12 @@
 Order matters for the hashes: the bundle files and their index (SHA256SUMS) come first,
 then the PDF, which prints the SHA-256 of SHA256SUMS on its cover.
 
-Where: the folder and ZIP are built in the private memory folder of
-:mod:`spoorvast.dossier.scratch` when they fit, then published into ``--out``: copied
-under a hidden ``.…partial`` name registered for the sweep, then renamed, so a kill
-leaves no file under a final name and the next start removes the partial. When the
+Where: the folder is built in the private memory folder of
+:mod:`spoorvast.dossier.scratch` when it fits, then published into ``--out``: copied
+under a hidden ``.…partial`` name registered for the sweep, the ZIP written beside it
+under its own partial name (both while Typst renders the PDF, see
+:mod:`spoorvast.dossier.publish`), then the PDF added and both renamed, so a kill
+leaves no file under a final name and the next start removes the partials. When the
 case is too big for memory the folder is built directly under that registered
 partial name in ``--out`` (the person asked for these plaintext files there; the sweep
 removes them after a kill). Typst's inputs and the previews stay in memory.
@@ -131,10 +133,10 @@ def make_dossier(vault: Vault, case: Case, options: DossierOptions, out: Path,
 
 
 def room_needed(dossier: Dossier) -> int:
-    """A generous bound on the bundle (and ZIP) built in memory: every artifact, a
-    disclosure copy of each, the PDF and previews."""
+    """A generous bound on the bundle built in memory: every artifact, a disclosure copy
+    of each, the PDF and previews (the ZIP is written in ``--out``)."""
     stored = sum(a.size for view in dossier.items for a in view.artifacts)
-    return (stored * (3 if dossier.options.make_zip else 2)) + HEADROOM
+    return stored * 2 + HEADROOM
 
 
 def _write(vault: Vault, dossier: Dossier, out: Path, scratch: Path, render: Rendering,
