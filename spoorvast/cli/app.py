@@ -30,7 +30,7 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from spoorvast import __version__
-from spoorvast.cli import output
+from spoorvast.cli import ahead, output
 from spoorvast.errors import SpoorvastError, UserError
 from spoorvast.i18n import _, current_language, pick_language, set_language
 
@@ -86,8 +86,6 @@ COMMANDS: dict[str, str] = {
     "watch": "spoorvast.cli.cmd_watch",
     "org": "spoorvast.cli.cmd_share",
 }
-# Commands whose vault unlock may start while their modules load (see unlock_ahead).
-UNLOCK_AHEAD = frozenset({"dossier"})
 # The command modules, each once, in the order above.
 COMMAND_MODULES: list[str] = list(dict.fromkeys(COMMANDS.values()))
 TYPER_SETTINGS: dict[str, Any] = {"add_completion": False, "pretty_exceptions_enable": False,
@@ -145,32 +143,6 @@ class LazyGroup(TyperGroup):
 
     def list_commands(self, ctx: Context) -> list[str]:
         return list(self.commands)  # names only: the default would build every command
-
-    def resolve_command(self, ctx: Context, args: list[str]
-                        ) -> tuple[str | None, Command | None, list[str]]:
-        if args and args[0] in UNLOCK_AHEAD and "--help" not in args[1:]:
-            unlock_ahead(ctx)  # while the command's modules load
-        return super().resolve_command(ctx, args)
-
-
-def unlock_ahead(ctx: Context) -> None:
-    """Start the vault's Argon2id derivation in a thread (see ``crypto.derive_ahead``)
-    when the passphrase is in the environment; one given on a file descriptor or at the
-    prompt is read by the command, as always."""
-    if ctx.resilient_parsing or ctx.params.get("passphrase_fd") is not None:
-        return
-    from spoorvast.cli.passphrase import from_environment
-    from spoorvast.storage.crypto import derive_ahead
-    from spoorvast.storage.vault import KEYFILE, default_location
-
-    try:
-        secret = from_environment(None)
-    except UserError:  # an unreadable passphrase file: the command reports it
-        return
-    vault = ctx.params.get("vault")
-    if secret is not None:
-        derive_ahead((vault if isinstance(vault, Path) else default_location()) / KEYFILE,
-                     secret)
 
 
 @dataclass
@@ -242,6 +214,7 @@ def _database_damage(exc: BaseException) -> UserError | None:
 
 def run(argv: list[str]) -> int:
     """Run the CLI in-process; returns the exit code."""
+    ahead.start(argv)  # first: Argon2id on the other core while the rest loads
     set_language(pick_language(_language_from_argv(argv)))
     debug = "--debug" in argv
     try:

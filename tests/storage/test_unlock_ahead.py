@@ -1,4 +1,5 @@
-"""Argon2id started ahead of the unlock (``crypto.derive_ahead``): the unlock takes the
+"""Argon2id started ahead of the unlock (``crypto.derive_ahead``, started by the CLI in
+``cli/ahead.py``): the unlock takes the
 result only for the same passphrase, salt and parameters, and reports a wrong
 passphrase, a damaged file or unreasonable settings exactly as before."""
 
@@ -83,3 +84,14 @@ def test_the_dossier_command_unlocks_while_it_loads(case_vault: Path, cli: Cli,
     assert derivations == ["argon2id-ahead", "MainThread"]
     assert cli("--passphrase-fd", "0", "dossier", "--help").code == 0
     assert derivations == ["argon2id-ahead", "MainThread"]
+
+
+def test_the_cli_reads_the_root_options_as_the_root_command_does() -> None:
+    from spoorvast.cli.ahead import global_options
+
+    assert global_options(["--vault", "/v", "--debug", "dossier", "--out", "x"]) == (
+        {"--vault": "/v"}, "dossier", ["--out", "x"])
+    assert global_options(["--lang=nl", "--passphrase-fd", "3", "dossier"]) == (
+        {"--lang": "nl", "--passphrase-fd": "3"}, "dossier", [])
+    assert global_options(["--help"])[1] is None
+    assert global_options(["--vault"]) == ({}, None, [])
