@@ -1,7 +1,7 @@
 """Argon2id started ahead of the unlock (``crypto.derive_ahead``, started by the CLI in
-``cli/ahead.py``): the unlock takes the
-result only for the same passphrase, salt and parameters, and reports a wrong
-passphrase, a damaged file or unreasonable settings exactly as before."""
+``cli/ahead.py``): the unlock takes the result only for the same passphrase, salt and
+parameters, and reports a wrong passphrase, a damaged file or unreasonable settings
+exactly as before."""
 
 from __future__ import annotations
 
