@@ -116,18 +116,23 @@ def run_dossier(root: Path) -> tuple[float, int]:
 PHASES = (("spoorvast.dossier.build", "gather"), ("spoorvast.dossier.bundle", "place_items"),
           ("spoorvast.dossier.build", "_index_files"), ("spoorvast.dossier.pdf", "collect"),
           ("spoorvast.dossier.pdf_data", "build"), ("spoorvast.dossier.pdf", "compile_pdf"),
-          ("spoorvast.dossier.build", "count_pages"), ("spoorvast.dossier.bundle", "make_zip"),
-          ("spoorvast.dossier.build", "publish"))
+          ("spoorvast.dossier.publish", "Outgoing.ahead"),
+          ("spoorvast.dossier.build", "count_pages"),
+          ("spoorvast.dossier.publish", "Outgoing.finish"))
 
 
 def phase_timer(into: dict[str, list[tuple[float, float]]]) -> None:
     """Wrap each phase's function to record its wall and process CPU time (``collect`` is
-    the wait for the previews; its CPU is the preview threads')."""
+    the wait for the previews; its CPU is the preview threads'; ``ahead`` runs while
+    Typst renders, inside ``compile_pdf``)."""
     from importlib import import_module
 
-    for module_name, name in PHASES:
-        module = import_module(module_name)
-        function = getattr(module, name)
+    for module_name, dotted in PHASES:
+        owner: object = import_module(module_name)
+        *path, name = dotted.split(".")
+        for part in path:
+            owner = getattr(owner, part)
+        function = getattr(owner, name)
 
         @functools.wraps(function)
         def timed_phase(*args: object, _f: object = function, _n: str = name,
@@ -139,7 +144,7 @@ def phase_timer(into: dict[str, list[tuple[float, float]]]) -> None:
                 into.setdefault(_n, []).append((time.perf_counter() - wall,
                                                 time.process_time() - cpu))
 
-        setattr(module, name, timed_phase)
+        setattr(owner, name, timed_phase)
 
 
 def startup(env: dict[str, str]) -> list[str]:

@@ -30,7 +30,7 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from spoorvast import __version__
-from spoorvast.cli import output
+from spoorvast.cli import ahead, output
 from spoorvast.errors import SpoorvastError, UserError
 from spoorvast.i18n import _, current_language, pick_language, set_language
 
@@ -214,6 +214,7 @@ def _database_damage(exc: BaseException) -> UserError | None:
 
 def run(argv: list[str]) -> int:
     """Run the CLI in-process; returns the exit code."""
+    ahead.start(argv)  # first: Argon2id on the other core while the rest loads
     set_language(pick_language(_language_from_argv(argv)))
     debug = "--debug" in argv
     try:

@@ -9,7 +9,7 @@ bundle_sha256, problems: [{code, path, line, detail, message}]}``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
@@ -18,13 +18,15 @@ from spoorvast.cli import context, output
 from spoorvast.dossier.build import DossierResult, make_dossier
 from spoorvast.dossier.bundle_stamps import default_urls
 from spoorvast.dossier.model import DossierOptions
-from spoorvast.dossier.verify import BundleReport, verify_bundle
 from spoorvast.errors import UserError
 from spoorvast.i18n import LANGUAGES, _
 from spoorvast.model.records import Case
 from spoorvast.services import cases as case_service
 from spoorvast.services import withdrawals
 from spoorvast.storage.vault import Vault
+
+if TYPE_CHECKING:
+    from spoorvast.dossier.verify import BundleReport
 
 CaseOption = Annotated[int | None, typer.Option("--case", help=_(
     "The case number (default: the current case)."))]
@@ -137,6 +139,8 @@ def verify_bundle_cmd(
 ) -> None:
     if not path.exists():
         raise UserError(_("{path} does not exist.").format(path=path))
+    from spoorvast.dossier.verify import verify_bundle  # not needed to make a dossier
+
     report = verify_bundle(path)
     if as_json:
         output.as_json(_report_json(report))

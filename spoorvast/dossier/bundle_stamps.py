@@ -23,7 +23,6 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from spoorvast.capture.timestamps import TimestampError, request_token
 from spoorvast.dossier.bundle import SUMS
 from spoorvast.dossier.timestamps import TimestampCheck
 
@@ -109,6 +108,10 @@ def stamp_sums(root: Path, bundle_sha: str, urls: tuple[str, ...]) -> list[Bundl
 
 
 def _stamp_one(root: Path, bundle_sha: str, number: int, url: str) -> BundleStamp:
+    # imported here: the request code (HTTP, TLS) costs ≈15 ms at start, and a dossier
+    # is time-stamped only when the person allows network for it
+    from spoorvast.capture.timestamps import TimestampError, request_token
+
     try:
         token = request_token(url, bundle_sha)
     except (TimestampError, OSError) as exc:

@@ -16,7 +16,8 @@ from spoorvast.storage.vault import Vault
 
 def _target(root: Path, rel: str) -> Path:
     target = root / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.is_dir():  # a stat; mkdir of an existing folder raises inside
+        target.parent.mkdir(parents=True, exist_ok=True)
     return target
 
 

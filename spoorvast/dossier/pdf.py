@@ -80,7 +80,8 @@ class Renderer:
 
     def render(self, scratch: Path, timestamp: datetime | None,
                meanwhile: Callable[[], object] | None = None) -> bytes:
-        """The PDF of ``scratch``; ``meanwhile`` runs here while Typst renders."""
+        """The PDF of ``scratch``; ``meanwhile`` runs here while Typst renders (what it
+        raises is its own: leaving the Renderer's block then ends the child)."""
         asked = {"scratch": str(scratch),
                  "timestamp": timestamp.isoformat() if timestamp else None}
         try:
@@ -88,8 +89,11 @@ class Renderer:
             assert stdin is not None
             with stdin:
                 stdin.write((json.dumps(asked) + "\n").encode())  # far below a pipe's buffer
-            if meanwhile is not None:
-                meanwhile()
+        except OSError as exc:
+            raise RenderError(type(exc).__name__) from exc
+        if meanwhile is not None:
+            meanwhile()
+        try:
             out, err = self._child.communicate(timeout=RENDER_TIMEOUT)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise RenderError(type(exc).__name__) from exc

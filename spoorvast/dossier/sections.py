@@ -12,7 +12,6 @@ from spoorvast.capture.provenance_rows import provenance_rows
 from spoorvast.capture.tsa_clock import CLOCK_NAME
 from spoorvast.dossier.labels import short_hash
 from spoorvast.dossier.model import InfoSection, NoteView
-from spoorvast.dossier.watch_history import watch_sections
 from spoorvast.dossier.when import instant_text
 from spoorvast.i18n import _
 from spoorvast.model.records import Artifact, ArtifactRole, Item
@@ -117,6 +116,16 @@ def note_section(note: NoteView, language: str = "en") -> InfoSection:
     return InfoSection(note.label, tuple((k, v) for k, v in rows if v), (note.text,))
 
 
+def may_hold_email(artifacts: tuple[Artifact, ...]) -> bool:
+    """Whether ``email_report`` can find a document for these artifacts: a stored JSON
+    analysis, or the original of a message taken from an mbox (rebuilt from it). Asked
+    first because its mbox branch loads the e-mail analysis (≈0.1 s here) for any item,
+    a screenshot too."""
+    return analysis(artifacts) is not None or any(
+        a.role is ArtifactRole.ORIGINAL and a.media_type == "message/rfc822"
+        and a.derived_from is not None for a in artifacts)
+
+
 def item_sections(vault: Vault, item: Item, artifacts: tuple[Artifact, ...],
                   language: str) -> tuple[tuple[InfoSection, ...], NoteView | None]:
     """The specific sections this item's stored analyses allow (none for unknown kinds)."""
@@ -132,8 +141,10 @@ def item_sections(vault: Vault, item: Item, artifacts: tuple[Artifact, ...],
             data["tsa_clock"] = load_json(vault, clock)
         found.append(capture_section(strip_json_value(data)))  # an older record may
         # still hold secret URL values (the record of a new capture has none)
+        from spoorvast.dossier.watch_history import watch_sections  # ≈10 ms; captures only
+
         found.extend(watch_sections(vault, item, language))  # a watched page's history
-    elif data := email_report(vault, item, artifacts):  # stored, or an mbox message's
+    elif may_hold_email(artifacts) and (data := email_report(vault, item, artifacts)):
         section = email_section(data, language)
         if section is not None:
             found.append(section)

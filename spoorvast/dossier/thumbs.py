@@ -101,7 +101,8 @@ def keep(vault: Vault, items: Iterable[Item], previews: dict[int, Preview],
                 None, item.id, ArtifactRole.DOSSIER_PREVIEW, picture_preview.MEDIA_TYPE,
                 blob.size, blob.sha256, made.name, instant.now(zone),
                 preview.source_sha256)))
-        vault.blobs.sync()
+        if kept:  # a flush of the whole file system: none when nothing was written
+            vault.blobs.sync()
     except OSError:
         return []
     return kept

@@ -5,6 +5,7 @@ too big for memory; refused when there is no memory folder at all."""
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,9 @@ import pytest
 from spoorvast.dossier import build
 from spoorvast.dossier.build import make_dossier
 from spoorvast.dossier.model import DossierOptions
+from spoorvast.dossier.publish import Outgoing
+from spoorvast.errors import UserError
+from spoorvast.model import instant
 from spoorvast.storage import scratch
 from spoorvast.storage.vault import open_vault
 from tests.conftest import PASSPHRASE, Cli, png_bytes
@@ -43,6 +47,9 @@ def test_published_whole_private_and_nothing_left(cli: Cli, case_vault: Path, tm
     assert result.folder.stat().st_mode & 0o777 == 0o700
     assert result.zip is not None and result.zip.stat().st_mode & 0o777 == 0o600
     assert (result.folder / "DOSSIER.pdf.sha256").is_file()
+    with zipfile.ZipFile(result.zip) as archive:  # the folder's name, never the partial's
+        names = archive.namelist()
+    assert names == sorted(names) and {n.split("/")[0] for n in names} == {name}
     assert _mine() == []
 
 
@@ -55,6 +62,10 @@ def test_no_memory_folder_refuses_the_dossier(cli: Cli, case_vault: Path, tmp_pa
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
 
 
+def _outgoing(work: Path, out: Path, staging: Path, zipped: bool = True) -> Outgoing:
+    return Outgoing(staging.name, staging, out, work, in_memory=True, make_zip=zipped)
+
+
 def test_publish_failing_halfway_leaves_no_partial(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
@@ -63,11 +74,43 @@ def test_publish_failing_halfway_leaves_no_partial(tmp_path: Path) -> None:
         source.mkdir()
         (source / "a.txt").write_text("synthetic evidence")
         os.mkfifo(source / "z-fifo")  # copying it fails after a.txt was copied
-        with pytest.raises(OSError):
-            build.publish(source, out / source.name, work)
+        with pytest.raises(OSError), _outgoing(work, out, source) as outgoing:
+            outgoing.ahead()
         assert list(out.iterdir()) == []
         (source / "z-fifo").unlink()
-        assert build.publish(source, out / source.name, work) == out / source.name
-        with pytest.raises(FileExistsError):  # never over an existing dossier
-            build.publish(source, out / source.name, work)
-    assert sorted(p.name for p in out.iterdir()) == [source.name]
+        with _outgoing(work, out, source) as outgoing:
+            outgoing.ahead()  # while Typst renders
+            outgoing.pdf_target.write_bytes(b"%PDF-1.7 synthetic")
+            published = outgoing.finish()
+        assert published.folder == out / source.name
+        with pytest.raises(FileExistsError), _outgoing(work, out, source) as outgoing:
+            outgoing.ahead()  # never over an existing dossier
+        assert sorted(p.name for p in out.iterdir()) == [source.name, f"{source.name}.zip"]
+        with zipfile.ZipFile(out / f"{source.name}.zip") as archive:  # listed in name order
+            assert archive.namelist() == [f"{source.name}/DOSSIER.pdf",
+                                          f"{source.name}/a.txt"]
+            assert archive.read(f"{source.name}/DOSSIER.pdf") == b"%PDF-1.7 synthetic"
+    assert sorted(p.name for p in out.iterdir()) == [source.name, f"{source.name}.zip"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("taken", ["folder", "zip"])
+def test_an_existing_dossier_of_the_same_name_stops_it_while_typst_renders(
+        cli: Cli, case_vault: Path, tmp_path: Path, taken: str) -> None:
+    """The bundle is published while Typst renders: a name already taken in --out stops
+    the dossier there (the person is told; Typst is stopped), nothing is replaced and no
+    partial is left."""
+    _case(cli, case_vault, tmp_path)
+    at = instant.from_epoch(1_772_400_000, "Europe/Brussels")
+    out = tmp_path / "out"
+    out.mkdir()
+    with open_vault(case_vault, PASSPHRASE) as vault:
+        case = vault.store.cases()[0]
+        name = f"dossier-{case.id}-20260301T212000Z"
+        existing = out / (name if taken == "folder" else f"{name}.zip")
+        existing.write_bytes(b"an earlier dossier")
+        with pytest.raises(UserError, match="Cannot write"):
+            make_dossier(vault, case, DossierOptions("en", generated_at=at), out)
+    assert list(out.iterdir()) == [existing]
+    assert existing.read_bytes() == b"an earlier dossier"
+    assert _mine() == []

@@ -14,8 +14,11 @@ from PIL import Image
 from spoorvast.dossier import custody_log
 from spoorvast.dossier.disclosure import NotStrippable, strip_metadata
 from spoorvast.dossier.names import NameSpace, safe_name
+from spoorvast.dossier.sections import may_hold_email
 from spoorvast.dossier.verify import safe_rel, verify_bundle
+from spoorvast.model import instant
 from spoorvast.model.custody import chain_next
+from spoorvast.model.records import Artifact, ArtifactRole
 
 
 @given(st.text(max_size=300))
@@ -88,3 +91,21 @@ def test_verify_bundle_on_non_bundles(tmp_path: Path) -> None:
         out.writestr("b/SHA256SUMS", "0" * 64 + "  ../../etc/passwd\nnot a line\n")
     codes = sorted(p.code for p in verify_bundle(archive).problems)
     assert codes == ["bad-line", "missing", "missing", "missing"]
+
+
+def test_only_items_that_can_hold_an_email_report_ask_for_one() -> None:
+    """``email_report`` loads the e-mail analysis for its mbox branch: the dossier asks
+    it only for a stored JSON analysis or a message taken from an mbox."""
+    at = instant.from_epoch(1_772_400_000, "Europe/Brussels")
+
+    def art(role: ArtifactRole, media: str, name: str, source: str | None = None
+            ) -> Artifact:
+        return Artifact(None, 1, role, media, 10, "ab" * 32, name, at, source)
+
+    picture = art(ArtifactRole.ORIGINAL, "image/png", "a.png")
+    assert not may_hold_email((picture, art(ArtifactRole.OCR_TEXT, "text/plain", "a.txt")))
+    assert not may_hold_email((art(ArtifactRole.ORIGINAL, "message/rfc822", "a.eml"),))
+    assert may_hold_email((picture, art(ArtifactRole.ANALYSIS, "application/json",
+                                        "headers.json")))
+    assert may_hold_email((art(ArtifactRole.ORIGINAL, "message/rfc822", "1.eml",
+                               "cd" * 32),))
