@@ -62,7 +62,7 @@ from spoorvast.services.intake_inputs import (
 )
 from spoorvast.services.oddities import not_read, oddities
 from spoorvast.storage.base import MetadataStore, Transaction, case_chain
-from spoorvast.storage.blobs import SourceUnreadable, StoredBlob
+from spoorvast.storage.blobs import CHUNK, SourceUnreadable, StoredBlob
 from spoorvast.storage.vault import Vault
 
 HEAD_SIZE = 64 * 1024
@@ -180,8 +180,13 @@ class Preparer:
         require_regular(path, before)
         self.observer.started(path, before.st_size)
         with open_input(path, before) as handle:
-            head = _read_head(path, handle)
-            blob = _seal(self.vault, path, handle, self.observer)
+            if before.st_size < CHUNK:  # read once, whole: head and blob from one buffer
+                data = _read_small(path, handle, before.st_size)
+                head, blob = data[:HEAD_SIZE], _seal_small(self.vault, data, self.observer)
+                del data
+            else:
+                head = _read_head(path, handle)
+                blob = _seal(self.vault, path, handle, self.observer)
             if blob.fresh:
                 fresh.append(blob.sha256)
             repaired = blob.repaired
@@ -270,6 +275,20 @@ def _seal(vault: Vault, path: Path, handle: BinaryIO, observer: IntakeObserver) 
     except SourceUnreadable as exc:
         raise InputFileError(_("{path} cannot be read ({reason}).").format(
             path=shown(str(path)), reason=exc)) from exc
+
+
+def _read_small(path: Path, handle: BinaryIO, size: int) -> bytes:
+    """A small file's bytes (one more is asked for: a file that grew since its ``lstat``
+    then has another size, and is refused as changed)."""
+    try:
+        return handle.read(size + 1)
+    except OSError as exc:
+        raise InputFileError(_("{path} cannot be read ({reason}).").format(
+            path=shown(str(path)), reason=exc.strerror or type(exc).__name__)) from exc
+
+
+def _seal_small(vault: Vault, data: bytes, observer: IntakeObserver) -> StoredBlob:
+    return vault.blobs.ingest_bytes(data, durable=False, progress=observer.advanced)
 
 
 def _same_file(a: os.stat_result, b: os.stat_result) -> bool:

@@ -235,13 +235,20 @@ class BlobStore:
                 return self._pack(first[1], durable, progress)
             return self._loose(itertools.chain([first], chunks), durable, progress)
         except OSError as exc:
-            if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-                raise StorageFull(_("The disk holding the vault is full; nothing was "
-                                    "stored. Free some space and try again.")) from exc
+            _refuse_full(exc)
             raise
 
-    def ingest_bytes(self, data: bytes, *, durable: bool = True) -> StoredBlob:
-        return self.ingest(io.BytesIO(data), durable=durable)
+    def ingest_bytes(self, data: bytes, *, durable: bool = True,
+                     progress: Progress | None = None) -> StoredBlob:
+        """Like :meth:`ingest`, for bytes in memory (a small file read whole: packed
+        without a stream around it)."""
+        if len(data) > CHUNK or not self.packing:
+            return self.ingest(io.BytesIO(data), durable=durable, progress=progress)
+        try:
+            return self._pack(data, durable, progress)
+        except OSError as exc:
+            _refuse_full(exc)
+            raise
 
     def _loose(self, chunks: Iterator[tuple[int, bytes, bool]], durable: bool,
                progress: Progress | None) -> StoredBlob:
@@ -428,6 +435,13 @@ class BlobStore:
         except BlobDamaged as exc:
             return exc.reason if exc.offset is None else f"{exc.reason}@{exc.offset}"
         return None if digest.hexdigest() == sha256 else "content-hash-mismatch"
+
+
+def _refuse_full(exc: OSError) -> None:
+    """A write that failed because the disk is full becomes StorageFull."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        raise StorageFull(_("The disk holding the vault is full; nothing was stored. "
+                            "Free some space and try again.")) from exc
 
 
 class _Temp:
