@@ -24,6 +24,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager, ExitStack, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -288,7 +289,8 @@ def _read_small(path: Path, handle: BinaryIO, size: int) -> bytes:
 
 
 def _seal_small(vault: Vault, data: bytes, observer: IntakeObserver) -> StoredBlob:
-    return vault.blobs.ingest_bytes(data, durable=False, progress=observer.advanced)
+    return vault.blobs.ingest_bytes(data, durable=False, progress=observer.advanced,
+                                    batched=True)  # the batch's sync commits its row
 
 
 def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
@@ -368,6 +370,12 @@ class Written:
 
 @dataclass
 class Batch:
+    """The inputs of one transaction. Each input's rows are written as it is taken (the
+    main thread's database work then runs while the workers seal the next files, not
+    after a batch is complete); :meth:`commit` flushes the batch's blobs (one
+    ``syncfs``) and commits, and only then are the inputs reported as added. An error
+    while an input is written rolls the whole batch back: nothing half-written stays."""
+
     vault: Vault
     case: Case
     report: Callable[[AddResult], None]
@@ -381,27 +389,57 @@ class Batch:
     # the first pending input of each SHA-256 (a scan of ``pending`` per input cost
     # 0.1 ms of each of 10,000 small files)
     by_sha: dict[str, Prepared] = field(default_factory=dict)
+    written: list[Written | str] = field(default_factory=list)  # of each pending input
+    _open: ExitStack | None = None  # the batch's transaction, while one is open
+    _tx: Transaction | None = None
 
     def holding(self, sha256: str) -> Prepared | None:
         return self.by_sha.get(sha256)
 
     def hold(self, prepared: Prepared) -> None:
+        """Write the input's rows now, in the batch's transaction (opened if need be)."""
+        tx = self._transaction()
+        try:
+            self.written.append(self._write(tx, prepared))
+        except BaseException as exc:
+            self.unreferenced.update(prepared.fresh)
+            self.unreferenced.update(self._rollback(exc))
+            raise
         self.pending.append(prepared)
         self.by_sha.setdefault(prepared.sha256, prepared)
         self.nbytes += prepared.size
+
+    def _transaction(self) -> Transaction:
+        if self._tx is None:
+            stack = ExitStack()
+            opening: AbstractContextManager[Transaction] = self.vault.store.transaction(
+                bulk=True)
+            tx = stack.enter_context(opening)
+            self._tx, self._open = tx, stack
+            return tx
+        return self._tx
 
     def due(self) -> bool:
         return (len(self.pending) >= BATCH_ITEMS or self.nbytes >= BATCH_BYTES
                 or time.monotonic() - self.started >= BATCH_SECONDS)
 
     def commit(self) -> None:
-        if not self.pending:
+        if self._open is None:
             return
-        with self.vault.store.transaction(bulk=True) as tx:
-            written = [(p, self._write(tx, p)) for p in self.pending]
+        try:
             self.vault.blobs.sync()  # after the writes: lazy events may seal attachments
+        except BaseException as exc:
+            self.unreferenced.update(self._rollback(exc))
+            raise
+        opened, self._open, self._tx = self._open, None, None
+        try:
+            opened.close()  # COMMIT
+        except BaseException:
+            self.unreferenced.update(self._rollback(None))  # the store rolled it back
+            raise
+        done = list(zip(self.pending, self.written, strict=True))
         self._clear()
-        for prepared, items in written:
+        for prepared, items in done:
             self._report_written(prepared, items)
 
     def commit_streamed(self, prepared: Prepared) -> None:
@@ -413,16 +451,12 @@ class Batch:
         except BaseException:
             self.unreferenced.update(prepared.fresh)
             raise
-        self._clear()
-        self.hold(prepared)
         try:
+            self.hold(prepared)
             self.commit()
         except InputFileError as exc:  # it changed while its drafts were read
             self.unreferenced.update(self.discard())
             self.report(AddResult(prepared.path, Status.REFUSED, message=exc.message))
-        except BaseException:
-            self.unreferenced.update(self.discard())
-            raise
 
     def _write(self, tx: Transaction, prepared: Prepared) -> Written | str:
         """The items of one input, or the label of the item of this intake that already
@@ -461,14 +495,28 @@ class Batch:
                                   prepared.size))
 
     def discard(self) -> list[str]:
-        """Drop the batch; the blobs it created are returned for clean-up."""
+        """Drop the batch (its transaction rolled back); the blobs it created are
+        returned for clean-up."""
+        return self._rollback(None)
+
+    def _rollback(self, exc: BaseException | None) -> list[str]:
         fresh = [sha for p in self.pending for sha in p.fresh]
+        opened, self._open, self._tx = self._open, None, None
         self._clear()
+        if opened is not None:  # ROLLBACK: the transaction ends with an error
+            failure = exc or _Dropped()
+            with suppress(_Dropped):
+                opened.__exit__(type(failure), failure, failure.__traceback__)
         return fresh
 
     def _clear(self) -> None:
-        self.pending, self.nbytes, self.started = [], 0, time.monotonic()
+        self.pending, self.written, self.nbytes = [], [], 0
+        self.started = time.monotonic()
         self.by_sha = {}
+
+
+class _Dropped(Exception):
+    """Ends a batch's transaction with a rollback when nothing failed (a discard)."""
 
 
 class Intake:
@@ -493,13 +541,18 @@ class Intake:
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
         try:
-            if exc_type is None:
-                self._drain()
-                self.batch.commit()
-            else:
+            if exc_type is not None:
                 self._stop()
+                return
+            try:
+                self._drain()
+            except BaseException:
+                self._stop()
+                raise
+            self.batch.commit()
         finally:
             self.pool.shutdown(wait=True, cancel_futures=True)
+            self.unreferenced.update(self.batch.discard())  # a batch left open by an error
             self._remove_unreferenced()
 
     def add(self, path: Path, named: bool = False) -> None:
@@ -550,21 +603,25 @@ class Intake:
             self.batch.commit()
 
     def _is_duplicate(self, prepared: Prepared) -> bool:
-        """Already in the case: say so (now, or when the batch holding it commits)."""
+        """Already in the case: say so (now, or when the batch holding it commits). The
+        batch is asked first: its rows are written already, and an input it holds is
+        told with it, after it."""
         assert self.case.id is not None
-        existing = self.vault.store.item_with_original(self.case.id, prepared.sha256)
-        if existing is not None:
-            self.unreferenced.update(prepared.fresh)
-            message = self._repaired(existing, prepared) if prepared.repaired else ""
-            self._report(AddResult(prepared.path, Status.DUPLICATE, (existing.label,),
-                                   prepared.sha256, prepared.size, message=message))
-            return True
         pending = self.batch.holding(prepared.sha256)
-        if pending is None:
+        if pending is not None:
+            self.unreferenced.update(prepared.fresh)
+            pending.fresh.extend(prepared.fresh)  # if the batch is dropped, so are these
+            pending.duplicates.append(prepared.path)
+            return True
+        existing = self.vault.store.item_with_original(self.case.id, prepared.sha256)
+        if existing is None:
             return False
         self.unreferenced.update(prepared.fresh)
-        pending.fresh.extend(prepared.fresh)  # if the batch is dropped, so are these
-        pending.duplicates.append(prepared.path)
+        if prepared.repaired:
+            self.batch.commit()  # the repair is logged in a transaction of its own
+        message = self._repaired(existing, prepared) if prepared.repaired else ""
+        self._report(AddResult(prepared.path, Status.DUPLICATE, (existing.label,),
+                               prepared.sha256, prepared.size, message=message))
         return True
 
     def _repaired(self, existing: Item, prepared: Prepared) -> str:
