@@ -73,6 +73,10 @@ BATCH_SECONDS = 2.0
 WORKERS = 2
 IN_FLIGHT = 6
 REPAIRED_ACTION = "blob.repaired"
+# libmagic names the type while the file is hashed, encrypted and written: it releases
+# the GIL, and on unknown binary data it compares every pattern it knows (190 µs per
+# file, as long as the sealing itself; benchmarks/seal.py --split)
+_SNIFFER = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="spoorvast-sniff")
 
 
 class Status(enum.StrEnum):
@@ -183,17 +187,20 @@ class Preparer:
         with open_input(path, before) as handle:
             if before.st_size < CHUNK:  # read once, whole: head and blob from one buffer
                 data = _read_small(path, handle, before.st_size)
-                head, blob = data[:HEAD_SIZE], _seal_small(self.vault, data, self.observer)
+                head = data[:HEAD_SIZE]
+                sniffing = _SNIFFER.submit(sniff_head, head)
+                blob = _seal_small(self.vault, data, self.observer)
                 del data
             else:
                 head = _read_head(path, handle)
+                sniffing = _SNIFFER.submit(sniff_head, head)
                 blob = _seal(self.vault, path, handle, self.observer)
             if blob.fresh:
                 fresh.append(blob.sha256)
             repaired = blob.repaired
             _check_unchanged(path, before, os.fstat(handle.fileno()), blob.size)
         at = instant.now(self.case.time_zone)
-        original = Artifact(None, None, ArtifactRole.ORIGINAL, sniff_head(head), blob.size,
+        original = Artifact(None, None, ArtifactRole.ORIGINAL, sniffing.result(), blob.size,
                             blob.sha256, shown(path.name), at)
         source = Source(path, shown(path.name), original.media_type, head, before, original)
         found = run_importer(self.registry, self._context(at, fresh), source)

@@ -268,12 +268,13 @@ class BlobStore:
         stored whole already (checked as :meth:`_publish` does)."""
         sha256 = hashlib.sha256(data).hexdigest()
         name = self.name(sha256)
-        with self._writer.lock:
+        record = _record(self._blob_key, name, data)  # before the lock: the other
+        with self._writer.lock:  # worker appends meanwhile (unused when stored already)
             held = self._locate(name)
             damaged = held is not None and self.check(sha256) is not None
             fresh = held is None or damaged
             if fresh:
-                where = self._writer.append(_record(self._blob_key, name, data))
+                where = self._writer.append(record)
                 where = Located(where.pack, where.offset + packs.PREFIX,
                                 where.length - packs.PREFIX)
                 fresh = self._index_row(name, where, held if damaged else None,
