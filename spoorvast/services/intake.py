@@ -1,12 +1,14 @@
 """Intake of files: seal the original bytes first, then let an importer describe them.
 
 For each input: stat it, stream it once through SHA-256 and encryption into the blob
-store, check that the file did not change while it was read, then let the registry's
-importer turn it into item drafts. This per-file work runs on two worker threads
-(hashing, encryption, file I/O and libmagic release the GIL), results are taken in input
-order, and items are written in batches: the blobs of a batch are flushed with one
-``syncfs`` and the batch's rows and custody entries commit in one transaction, so after
-any crash each item is either whole or absent.
+store (a file smaller than one chunk is read once, whole), check that the file did not
+change while it was read, then let the registry's importer turn it into item drafts.
+This per-file work runs on two worker threads, libmagic on a thread of its own beside
+each (hashing, encryption, file I/O and libmagic release the GIL); results are taken in
+input order, and each input's rows and custody entries are written as it is taken, in
+its batch's one transaction: the blobs of a batch are flushed with one ``syncfs`` and
+only then does the transaction commit, so after any crash each item is either whole or
+absent.
 
 Blobs written for inputs that end up refused or duplicate are removed only when the
 intake ends and nothing in the vault refers to them (two inputs with the same bytes
