@@ -19,7 +19,6 @@ there, with a Finding that says how many were read; the sealed original is unaff
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,31 +87,6 @@ class ImportContext:
         if self.seal_stream is not None:
             return self.seal_stream(reader, role, name, media_type, derived_from)
         return self.seal(reader.read(), role, name, media_type, derived_from)
-
-
-# Control bytes no text export holds (tab, line ends, form feed and escape left out).
-_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
-_LINE_END = re.compile(rb"[\n\r]")
-START_LINES, START_SCAN = 3, 4096
-
-
-def starts_binary(head: bytes) -> bool:
-    """True when the first lines of ``head`` (three line ends, at most START_SCAN bytes)
-    hold a control byte (a NUL, ``\\x01``…), as random or compressed data, pictures,
-    recordings and archives do and no text export does: the first lines of a chat
-    export, an e-mail's header (an e-mail detected by its header has two fields before
-    the blank line that ends it, so its body is never scanned), a CSV call log, JSON,
-    XML or HTML are text. Random bytes pass as text once in 2,500 heads. No decoding:
-    text detectors ask it before decoding 64 KB of a photo. UTF-16 text counts as
-    binary (NUL bytes between letters): no text importer reads it."""
-    first, end = head[:START_SCAN], 0
-    for _ in range(START_LINES):
-        found = _LINE_END.search(first, end)
-        if found is None:
-            end = len(first)
-            break
-        end = found.end()
-    return _CONTROL.search(first, 0, end) is not None
 
 
 class Importer(Protocol):

@@ -19,7 +19,6 @@ from spoorvast.importers.base import (
     Source,
     open_original,
     original_opener,
-    starts_binary,
 )
 from spoorvast.importers.chat.shared.accounting import Tally
 from spoorvast.importers.chat.shared.archive import unread_archive
@@ -52,8 +51,6 @@ NAME = "whatsapp"
 
 
 def looks_like_chat(head: bytes) -> bool:
-    if starts_binary(head):  # a photo or a recording: nothing to decode
-        return False
     lines = head_lines(head[:8192], 5)  # the first lines are plenty
     return bool(lines) and detect_layout(lines) is not None
 
