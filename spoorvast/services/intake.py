@@ -3,12 +3,12 @@
 For each input: stat it, stream it once through SHA-256 and encryption into the blob
 store (a file smaller than one chunk is read once, whole), check that the file did not
 change while it was read, then let the registry's importer turn it into item drafts.
-This per-file work runs on two worker threads, libmagic on a thread of its own beside
-each (hashing, encryption, file I/O and libmagic release the GIL); results are taken in
-input order, and each input's rows and custody entries are written as it is taken, in
-its batch's one transaction: the blobs of a batch are flushed with one ``syncfs`` and
-only then does the transaction commit, so after any crash each item is either whole or
-absent.
+This per-file work runs on two worker threads (hashing, encryption, file I/O and libmagic
+release the GIL; libmagic on a thread of its own beside each was measured slower, A/B);
+results are taken in input order, and each input's rows and custody entries are written
+as it is taken, in its batch's one transaction: the blobs of a batch are flushed with one
+``syncfs`` and only then does the transaction commit, so after any crash each item is
+either whole or absent.
 
 Blobs written for inputs that end up refused or duplicate are removed only when the
 intake ends and nothing in the vault refers to them (two inputs with the same bytes
@@ -75,10 +75,6 @@ BATCH_SECONDS = 2.0
 WORKERS = 2
 IN_FLIGHT = 6
 REPAIRED_ACTION = "blob.repaired"
-# libmagic names the type while the file is hashed, encrypted and written: it releases
-# the GIL, and on unknown binary data it compares every pattern it knows (190 µs per
-# file, as long as the sealing itself; benchmarks/seal.py --split)
-_SNIFFER = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="spoorvast-sniff")
 
 
 class Status(enum.StrEnum):
@@ -190,19 +186,17 @@ class Preparer:
             if before.st_size < CHUNK:  # read once, whole: head and blob from one buffer
                 data = _read_small(path, handle, before.st_size)
                 head = data[:HEAD_SIZE]
-                sniffing = _SNIFFER.submit(sniff_head, head)
                 blob = _seal_small(self.vault, data, self.observer)
                 del data
             else:
                 head = _read_head(path, handle)
-                sniffing = _SNIFFER.submit(sniff_head, head)
                 blob = _seal(self.vault, path, handle, self.observer)
             if blob.fresh:
                 fresh.append(blob.sha256)
             repaired = blob.repaired
             _check_unchanged(path, before, os.fstat(handle.fileno()), blob.size)
         at = instant.now(self.case.time_zone)
-        original = Artifact(None, None, ArtifactRole.ORIGINAL, sniffing.result(), blob.size,
+        original = Artifact(None, None, ArtifactRole.ORIGINAL, sniff_head(head), blob.size,
                             blob.sha256, shown(path.name), at)
         source = Source(path, shown(path.name), original.media_type, head, before, original)
         found = run_importer(self.registry, self._context(at, fresh), source)
