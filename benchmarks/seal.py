@@ -243,6 +243,8 @@ def split(work: Path, count: int) -> None:
             d).digest()),
         "seal, a file per blob (before packs)": lambda d: loose.ingest_bytes(d, durable=False),
         "seal, a record in a pack": lambda d: packed.ingest_bytes(d, durable=False),
+        "seal, in a pack, index row batched": lambda d: packed.ingest_bytes(
+            d, durable=False, batched=True),
         "libmagic on the first 8 KB": lambda d: sniff_head(d[:65536]),
         "importer detection": lambda d: registry.detect(Source(
             sample, "f.bin", "application/octet-stream", d[:65536], facts, None)),
@@ -252,6 +254,7 @@ def split(work: Path, count: int) -> None:
         for data in datas:
             step(data)
         print(f"{label:40s} {(time.process_time() - cpu) / count * 1e6:6.0f} µs CPU per file")
+    packed.sync()
     packed.close()
 
 

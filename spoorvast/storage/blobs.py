@@ -232,22 +232,32 @@ class BlobStore:
     # -- writing ----------------------------------------------------------------
 
     def ingest(self, source: BinaryIO, *, durable: bool = True,
-               progress: Progress | None = None) -> StoredBlob:
-        """Hash and encrypt ``source`` in one streamed pass; store it under its SHA-256."""
+               progress: Progress | None = None, batched: bool = False) -> StoredBlob:
+        """Hash and encrypt ``source`` in one streamed pass; store it under its SHA-256.
+        ``batched`` (with ``durable=False``): a packed blob's index row is committed at
+        the next :meth:`sync`, not now (see ``storage/packs.py``); the caller calls
+        :meth:`sync` before anything refers to the blob."""
         try:
             chunks = _chunks(source)
             first = next(chunks)
             if first[2] and self.packing:  # one chunk: a record in a pack
-                return self._pack(first[1], durable, progress)
+                return self._pack(first[1], durable, progress, batched)
             return self._loose(itertools.chain([first], chunks), durable, progress)
         except OSError as exc:
-            if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-                raise StorageFull(_("The disk holding the vault is full; nothing was "
-                                    "stored. Free some space and try again.")) from exc
+            _refuse_full(exc)
             raise
 
-    def ingest_bytes(self, data: bytes, *, durable: bool = True) -> StoredBlob:
-        return self.ingest(io.BytesIO(data), durable=durable)
+    def ingest_bytes(self, data: bytes, *, durable: bool = True,
+                     progress: Progress | None = None, batched: bool = False) -> StoredBlob:
+        """Like :meth:`ingest`, for bytes in memory (a small file read whole: packed
+        without a stream around it)."""
+        if len(data) > CHUNK or not self.packing:
+            return self.ingest(io.BytesIO(data), durable=durable, progress=progress)
+        try:
+            return self._pack(data, durable, progress, batched)
+        except OSError as exc:
+            _refuse_full(exc)
+            raise
 
     def _loose(self, chunks: Iterator[tuple[int, bytes, bool]], durable: bool,
                progress: Progress | None) -> StoredBlob:
@@ -258,20 +268,23 @@ class BlobStore:
         finally:
             tmp.close()
 
-    def _pack(self, data: bytes, durable: bool, progress: Progress | None) -> StoredBlob:
+    def _pack(self, data: bytes, durable: bool, progress: Progress | None,
+              batched: bool = False) -> StoredBlob:
         """One small blob: appended to the pack as a record, unless the same bytes are
         stored whole already (checked as :meth:`_publish` does)."""
         sha256 = hashlib.sha256(data).hexdigest()
         name = self.name(sha256)
-        with self._writer.lock:
+        record = _record(self._blob_key, name, data)  # before the lock: the other
+        with self._writer.lock:  # worker appends meanwhile (unused when stored already)
             held = self._locate(name)
             damaged = held is not None and self.check(sha256) is not None
             fresh = held is None or damaged
             if fresh:
-                where = self._writer.append(_record(self._blob_key, name, data))
+                where = self._writer.append(record)
                 where = Located(where.pack, where.offset + packs.PREFIX,
                                 where.length - packs.PREFIX)
-                fresh = self._index_row(name, where, held if damaged else None)
+                fresh = self._index_row(name, where, held if damaged else None,
+                                        batched and not durable)
                 if durable or damaged:
                     _syncfs(self.blob_dir)
         if progress:
@@ -279,11 +292,14 @@ class BlobStore:
         return StoredBlob(sha256, len(data), fresh=fresh and not damaged,
                           repaired=fresh and damaged)
 
-    def _index_row(self, name: str, where: Located, replaces: Located | None) -> bool:
-        """Commit the record's index row, and free the damaged copy it replaces. False:
-        another store on this vault indexed the same bytes first (its copy is kept)."""
+    def _index_row(self, name: str, where: Located, replaces: Located | None,
+                   batched: bool) -> bool:
+        """Commit the record's index row (``batched``: at the next sync), and free the
+        damaged copy it replaces. False: another store on this vault indexed the same
+        bytes first (its copy is kept)."""
         try:
-            self._index.add(name, where, replace=replaces is not None)
+            self._index.add(name, where, replace=replaces is not None,
+                            batched=batched and replaces is None)
         except sqlite3.IntegrityError:
             packs.punch(where)
             return False
@@ -354,7 +370,7 @@ class BlobStore:
 
     def sync(self) -> None:
         """Make every blob written with ``durable=False`` durable (one syncfs), their
-        index rows committed first (``PackIndex.add_later``)."""
+        index rows committed first (the batched rows and those of ``PackIndex.add_later``)."""
         self._index.flush()
         _syncfs(self.blob_dir)
 
@@ -514,6 +530,13 @@ class BlobStore:
         except BlobDamaged as exc:
             return exc.reason if exc.offset is None else f"{exc.reason}@{exc.offset}"
         return None if digest.hexdigest() == sha256 else "content-hash-mismatch"
+
+
+def _refuse_full(exc: OSError) -> None:
+    """A write that failed because the disk is full becomes StorageFull."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        raise StorageFull(_("The disk holding the vault is full; nothing was stored. "
+                            "Free some space and try again.")) from exc
 
 
 class _Temp:

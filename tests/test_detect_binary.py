@@ -1,0 +1,152 @@
+"""The registry does not ask the e-mail detectors about a head no header starts so, and
+that changes nothing any input is detected as (issue 32, many small files)."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from spoorvast.importers.base import Source
+from spoorvast.importers.registry import Registry, builtin_registry, starts_outside_ascii
+from spoorvast.model.instant import now
+from spoorvast.model.records import Artifact, ArtifactRole
+from tests.chat import e2ee_samples, meta_samples, sms_samples, telegram_samples
+from tests.chat.whatsapp_samples import SAMPLES
+
+DATA = Path(__file__).parent / "data"
+CALL_LOG = ("number,datetime,direction,duration\n"
+            "+32470123456,2026-03-04 10:15,in,35\n+32470123456,2026-03-04 11:00,missed,0\n")
+
+
+def _texts() -> dict[str, bytes]:
+    texts = {f"whatsapp-{s.name}.txt": s.text.encode() for s in SAMPLES}
+    texts.update({
+        "sms.xml": sms_samples.SMS_FILE.encode(), "calls.xml": sms_samples.CALLS_FILE.encode(),
+        "message_1.json": meta_samples.dump(meta_samples.thread()),
+        "bom.json": meta_samples.dump(meta_samples.thread(), bom=True),
+        "result.json": telegram_samples.dump(telegram_samples.full_export()),
+        "e2ee.json": e2ee_samples.dump(e2ee_samples.e2ee_thread()),
+        "calls.csv": CALL_LOG.encode(), "calls-bom.csv": b"\xef\xbb\xbf" + CALL_LOG.encode(),
+        "dce.json": json.dumps({"guild": {"id": "1"}, "channel": {"id": "2"},
+                                "messages": []}).encode(),
+        "jis.eml": (b"Subject: =?ISO-2022-JP?B?GyRC?= \x1b$B%F%9%H\x1b(B\r\n"
+                    b"From: a@example.org\r\nDate: Wed, 4 Mar 2026 10:15:00 +0100\r\n\r\nhi\r\n"),
+        # an e-mail whose body is raw binary: its header is never scanned past
+        "binary-body.eml": (b"From: a@example.org\nDate: Wed, 4 Mar 2026 10:15:00 +0100\n\n"
+                            + bytes(range(256)) * 8),
+        "binary-body-crlf.eml": (b"From: a@example.org\r\nTo: b@example.org\r\n\r\n"
+                                 + bytes(range(256)) * 8),
+    })
+    for path in sorted((DATA / "email").glob("*.eml")):
+        texts[path.name] = path.read_bytes()
+    return texts
+
+
+def _binaries() -> dict[str, bytes]:
+    chance = random.Random(32)
+    found = {f"random-{i}.bin": chance.randbytes(100_000) for i in range(20)}
+    for form in ("JPEG", "PNG", "GIF", "WEBP", "TIFF", "BMP"):
+        out = io.BytesIO()
+        Image.new("RGB", (16, 16), (200, 10, 10)).save(out, form)
+        found[f"picture.{form.lower()}"] = out.getvalue()
+    for path in sorted((DATA / "video").glob("*.*")):
+        if path.suffix in (".mp4", ".webm", ".ts"):
+            found[path.name] = path.read_bytes()
+    return found
+
+
+def _source(tmp_path: Path, name: str, data: bytes) -> Source:
+    path = tmp_path / name
+    path.write_bytes(data)
+    original = Artifact(None, None, ArtifactRole.ORIGINAL, "application/octet-stream",
+                        len(data), "0" * 64, name, now("Europe/Brussels"))
+    return Source(path, name, original.media_type, data[:65536], path.stat(), original)
+
+
+def _asking_all(registry: Registry, source: Source) -> str:
+    """What the registry said before: every detector asked, by priority."""
+    return next(i.name for i in registry.ordered() if i.detect(source))
+
+
+def test_e_mails_start_as_headers() -> None:
+    mails = {n: d for n, d in _texts().items() if n.endswith(".eml")}
+    assert len(mails) >= 4
+    assert not [name for name, data in mails.items() if starts_outside_ascii(data)]
+
+
+def test_most_binary_heads_start_outside_ascii() -> None:
+    binary = {name: starts_outside_ascii(data) for name, data in _binaries().items()}
+    assert binary["picture.jpeg"] and binary["picture.png"] and binary["synthetic.webm"]
+    chance = random.Random(7)
+    heads = [chance.randbytes(64) for _ in range(4000)]
+    assert 0.55 < sum(starts_outside_ascii(h) for h in heads) / len(heads) < 0.7
+
+
+def test_the_e_mail_detectors_say_no_to_every_such_head(tmp_path: Path) -> None:
+    """Exact, not a guess: for each first byte outside the set, with a header after it,
+    the e-mail and mbox detectors refuse (so not asking them changes nothing)."""
+    registry = builtin_registry()
+    mail = b"From: a@example.org\nTo: b@example.org\nSubject: x\n\nbody\n"
+    mbox = b"From a@example.org Wed Mar  4 10:15:00 2026\n" + mail
+    for first in range(256):
+        if not starts_outside_ascii(bytes([first])):
+            continue
+        for body in (mail, mbox, b"\n" + mail, b"\r\n" + mail):
+            source = _source(tmp_path, "m.eml", bytes([first]) + body)
+            assert not registry.get("email").detect(source), first
+            source = _source(tmp_path, "m.mbox", bytes([first]) + body)
+            assert not registry.get("mbox").detect(source), first
+    assert registry.get("email").detect(_source(tmp_path, "m.eml", mail))
+    assert registry.get("mbox").detect(_source(tmp_path, "m.mbox", mbox))
+
+
+@pytest.mark.slow  # the WhatsApp detector's first call builds its tables (2 s)
+def test_detection_unchanged_for_every_sample(tmp_path: Path) -> None:
+    registry = builtin_registry()
+    for name, data in {**_texts(), **_binaries()}.items():
+        source = _source(tmp_path, name, data)
+        assert registry.detect(source).name == _asking_all(registry, source), name
+
+
+@pytest.mark.slow
+def test_samples_are_claimed_by_their_importers(tmp_path: Path) -> None:
+    """The comparison above is not vacuous: the text samples reach their importers."""
+    registry = builtin_registry()
+    claimed = {name: registry.detect(_source(tmp_path, name, data)).name
+               for name, data in _texts().items()}
+    assert claimed["calls.csv"] == "call-log-csv"
+    assert claimed["binary-body.eml"] == "email"
+    assert claimed["jis.eml"] == "email"
+    assert claimed["whatsapp-android-nl.txt"] == "whatsapp"
+    assert claimed["sms.xml"] == "sms-backup-restore"
+
+
+class _Recording:
+    priority = 10
+
+    def __init__(self, name: str, text_only: bool) -> None:
+        self.name, self.text_only, self.asked = name, text_only, 0
+
+    def detect(self, source: Source) -> bool:
+        self.asked += 1
+        return False
+
+    def read(self, context: object, source: Source) -> object:
+        raise AssertionError
+
+
+@pytest.mark.parametrize(("data", "asked"), [(b"\x00\x01binary", 0), (b"plain text\n", 1),
+                                             (b"\tcontinued: x\n", 1), (b"", 0)])
+def test_text_only_importers_are_not_asked_about_binary(tmp_path: Path, data: bytes,
+                                                         asked: int) -> None:
+    registry = builtin_registry()
+    text, anything = _Recording("plugin-text", True), _Recording("plugin-any", False)
+    registry.register(text)  # type: ignore[arg-type]
+    registry.register(anything)  # type: ignore[arg-type]
+    registry.detect(_source(tmp_path, "x.bin", data))
+    assert (text.asked, anything.asked) == (asked, 1)
