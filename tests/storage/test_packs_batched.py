@@ -11,17 +11,10 @@ import pytest
 
 from spoorvast.storage import packs
 from spoorvast.storage.blobs import BlobStore
+from tests.storage import test_packs
+from tests.storage.test_packs import KEY, NAME_KEY
 
-KEY, NAME_KEY = secrets.token_bytes(32), secrets.token_bytes(32)
-
-
-@pytest.fixture
-def blobs(tmp_path: Path) -> BlobStore:
-    store = BlobStore(tmp_path, KEY, NAME_KEY)
-    store.create_dirs()
-    yield store
-    store.close()
-
+blobs = test_packs.blobs  # the same store fixture
 
 def _crash(store: BlobStore) -> None:
     """What a killed process leaves: the index connection gone without a COMMIT, the
