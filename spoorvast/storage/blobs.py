@@ -370,7 +370,7 @@ class BlobStore:
 
     def sync(self) -> None:
         """Make every blob written with ``durable=False`` durable (one syncfs), their
-        index rows committed first (the batched rows and those of ``PackIndex.add_later``)."""
+        batched index rows committed first."""
         self._index.flush()
         _syncfs(self.blob_dir)
 
@@ -469,11 +469,12 @@ class BlobStore:
                 record = blob_ranges.record(self._range_cipher(), name, container, start,
                                             len(data))
                 where = self._writer.append([packs.prefix(name, len(record)), record])
-                self._index.add_later(name, Located(
-                    where.pack, where.offset + packs.PREFIX, where.length - packs.PREFIX))
+                fresh = self._index_row(name, Located(
+                    where.pack, where.offset + packs.PREFIX, where.length - packs.PREFIX),
+                    None, batched=not durable)
                 if durable:
-                    self.sync()
-                return StoredBlob(sha256, len(data), fresh=True)
+                    _syncfs(self.blob_dir)
+                return StoredBlob(sha256, len(data), fresh=fresh)
         if self.check(sha256) is None:
             return StoredBlob(sha256, len(data), fresh=False)
         # the stored copy is damaged: a packed one is dropped first (a loose copy, which

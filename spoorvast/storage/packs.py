@@ -79,19 +79,14 @@ class Located:
 class PackIndex:
     """Where each packed blob is. Thread-safe (one connection behind a lock); the file is
     created only when the first blob is packed, so reading a vault writes nothing.
-
-    Rows may also be added *later* (:meth:`add_later`): held here, seen by every read,
-    and committed together at :meth:`flush` (the blob store's ``sync``, before the items
-    that refer to them commit). A committed row costs a WAL write each (30-60 µs, most of
-    the time of sealing a small record); a crash before the flush leaves records nothing
-    refers to, as a crash after an append does."""
+    Batched rows (see the module's docstring) are seen by every read of this index and
+    committed at :meth:`flush`."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self._path = directory / INDEX
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
-        self._later: dict[str, tuple[str, int, int, int]] = {}  # name -> row values
         self._batched = 0  # rows written in the open transaction, not yet committed
 
     def _connect(self, create: bool) -> sqlite3.Connection | None:
@@ -110,48 +105,15 @@ class PackIndex:
 
     def close(self) -> None:
         with self._lock:
-            self._flush()
             if self._conn is not None:
                 self._commit()
                 self._conn.close()
                 self._conn = None
 
-    def add_later(self, name: str, where: Located) -> bool:
-        """Index a record at the next flush; False when ``name`` is waiting already."""
-        with self._lock:
-            if name in self._later:
-                return False
-            self._later[name] = (where.pack.name, where.offset, where.length, time.time_ns())
-            return True
-
     def flush(self) -> None:
-        """Commit the rows added later and the batched rows, in one transaction (a row
-        added later whose name another store indexed meanwhile is left out: that copy is
-        kept)."""
+        """Commit the batched rows."""
         with self._lock:
-            self._flush()
-
-    commit = flush  # the batched rows (see the module's docstring) are committed with them
-
-    def _flush(self) -> None:
-        self._write_later()
-        self._commit()
-
-    def _write_later(self) -> None:
-        """The rows added later, into the open transaction (begun if none is)."""
-        if self._later:
-            conn = self._connect(create=True)
-            assert conn is not None
-            if not conn.in_transaction:
-                conn.execute("BEGIN")
-            try:
-                conn.executemany("INSERT OR IGNORE INTO packed VALUES (?, ?, ?, ?, ?)",
-                                 [(name, *row) for name, row in self._later.items()])
-            except BaseException:
-                conn.execute("ROLLBACK")
-                self._batched = 0
-                raise
-            self._later.clear()
+            self._commit()
 
     def _commit(self) -> None:
         if self._conn is not None and self._conn.in_transaction:
@@ -160,9 +122,6 @@ class PackIndex:
 
     def lookup(self, name: str) -> Located | None:
         with self._lock:
-            later = self._later.get(name)
-            if later is not None:
-                return Located(self.directory / later[0], later[1], later[2])
             conn = self._connect(create=False)
             row = None if conn is None else conn.execute(
                 "SELECT pack, offset, length FROM packed WHERE name = ?", (name,)).fetchone()
@@ -175,7 +134,6 @@ class PackIndex:
         (and ``replace`` is not set)."""
         verb = "INSERT OR REPLACE" if replace else "INSERT"
         with self._lock:
-            self._write_later()
             conn = self._connect(create=True)
             assert conn is not None
             if batched and not conn.in_transaction:
@@ -191,7 +149,6 @@ class PackIndex:
         found = self.lookup(name)
         if found is not None:
             with self._lock:
-                self._later.pop(name, None)
                 conn = self._connect(create=True)
                 assert conn is not None
                 conn.execute("DELETE FROM packed WHERE name = ?", (name,))
@@ -201,7 +158,7 @@ class PackIndex:
 
     def names(self, since_ns: int | None = None) -> Iterator[str]:
         with self._lock:
-            self._flush()
+            self._commit()
             conn = self._connect(create=False)
             if conn is None:
                 return iter(())
@@ -211,7 +168,7 @@ class PackIndex:
 
     def rows(self) -> Iterator[tuple[str, Located]]:
         with self._lock:
-            self._flush()
+            self._commit()
             conn = self._connect(create=False)
             rows = [] if conn is None else conn.execute(
                 "SELECT name, pack, offset, length FROM packed ORDER BY pack, offset"
@@ -250,7 +207,7 @@ class PackIndex:
 
     def _indexed_end(self, pack: str) -> int:
         with self._lock:
-            self._flush()
+            self._commit()
             conn = self._connect(create=False)
             row = None if conn is None else conn.execute(
                 "SELECT max(offset + length) FROM packed WHERE pack = ?", (pack,)).fetchone()
