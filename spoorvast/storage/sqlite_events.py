@@ -357,9 +357,9 @@ class Pending:
     and FTS5 writes what each statement indexed as a segment of its own (3,000 bodies:
     170 µs per row one statement each, 72 µs a hundred at a time).
 
-    Only a short list of events of an item created in this transaction is held
-    (``FOLD_FROM`` rows at most: its chunk is never folded, so every item's rows fit one
-    statement), and only when JSON carries its values exactly. Everything else about it
+    Only a short list of events (fewer than ``FOLD_FROM``, none marked, no run) of an
+    item created in this transaction is held, and only when JSON carries its values
+    exactly; anything else goes the ordinary way, after a flush. Everything else about it
     is done at once, as by :func:`insert`: the bases it uses are numbered (those held
     back count as stored), its digest is computed from the very columns held and its
     custody entry is logged (the transaction holds both; the event ids SQLite gives at
