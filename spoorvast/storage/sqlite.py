@@ -229,15 +229,39 @@ def _text(value: object) -> str | None:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+_CUSTODY_INSERT = f"INSERT INTO custody ({rows.CUSTODY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)"
+
+
 class SqliteTransaction:
-    def __init__(self, conn: Any) -> None:
+    """One write transaction. A bulk one (an intake batch) holds back its custody rows
+    and the events of its new items (:class:`~.sqlite_events.Pending`) and writes them
+    many at a time (an mbox's e-mails: one statement per item for each was most of the
+    database time): at :meth:`flush`, which runs before COMMIT, before anything else
+    in the transaction touches events, and before the store reads events or custody.
+    Entries, hashes, ids and rows are those written one at a time."""
+
+    def __init__(self, conn: Any, bulk: bool = False) -> None:
         self.conn = conn
         self._heads: dict[str, CustodyEntry | None] = {}
         self._moved: set[str] = set()
         self._numbers: dict[int, int] = {}
+        self._held = sqlite_events.Pending(conn) if bulk else None
+        self._custody: list[tuple[object, ...]] | None = [] if bulk else None
+        # items added in this transaction that have no events yet -> their artifacts'
+        # SHA-256 (what the events' bases are looked up by)
+        self._fresh: dict[int, list[str]] = {}
+
+    def flush(self) -> None:
+        """Write the rows held back (see the class); reads see them afterwards."""
+        if self._custody:
+            self.conn.executemany(_CUSTODY_INSERT, self._custody)
+            self._custody.clear()
+        if self._held is not None:
+            self._held.flush()
 
     def finish(self) -> None:
         """Record the new chain heads (once per transaction, before COMMIT)."""
+        self.flush()
         self.conn.executemany(
             "INSERT OR REPLACE INTO chain_heads VALUES (?, ?, ?)",
             [(c, e.seq, e.hash) for c in sorted(self._moved) if (e := self._heads[c])])
@@ -260,10 +284,12 @@ class SqliteTransaction:
             payload: dict[str, object]) -> CustodyEntry:
         payload = {**payload, "tool": f"spoorvast {__version__}"}
         entry = chainlib.chain_next(self._head(chain), chain, action, subject, payload, ACTOR)
-        self.conn.execute(
-            f"INSERT INTO custody ({rows.CUSTODY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)",
-            (entry.chain, entry.seq, entry.at, entry.actor, entry.action, entry.subject,
-             orjson.dumps(entry.payload).decode("utf-8"), entry.prev_hash, entry.hash))
+        row = (entry.chain, entry.seq, entry.at, entry.actor, entry.action, entry.subject,
+               orjson.dumps(entry.payload).decode("utf-8"), entry.prev_hash, entry.hash)
+        if self._custody is None:
+            self.conn.execute(_CUSTODY_INSERT, row)
+        else:
+            self._custody.append(row)
         self._heads[chain] = entry
         self._moved.add(chain)
         return entry
@@ -296,6 +322,8 @@ class SqliteTransaction:
              item.importer, _text(data["file"]), _text(data["media"])))
         stored = replace(item, id=item_id, number=number)
         data["id"], data["number"] = item_id, number
+        if self._held is not None:
+            self._fresh[item_id] = []
         self.log(case_chain(item.case_id), "item.added", stored.label,
                  {"record": "item", "id": item_id, "data": data})
         for artifact in artifacts:
@@ -312,6 +340,9 @@ class SqliteTransaction:
              artifact.name, _text(data["created_at"]), artifact.derived_from))
         stored = replace(artifact, id=artifact_id, item_id=item.id)
         data["id"], data["item_id"] = artifact_id, item.id
+        shas = self._fresh.get(item.id) if item.id is not None else None
+        if shas is not None:
+            shas.append(artifact.sha256)
         self.log(case_chain(item.case_id), "artifact.sealed", item.label,
                  {"record": "artifact", "id": artifact_id, "data": data})
         return stored
@@ -352,6 +383,17 @@ class SqliteTransaction:
     def add_events(self, item: Item | None, events: EventStream) -> int:
         """Store events of ``item`` (their ``item_id`` and ``seq`` are set here);
         ``events`` may be a lazy iterable, consumed once."""
+        if isinstance(events, list) and not events:
+            return 0
+        shas = self._fresh.pop(item.id, None) if item is not None and item.id else None
+        if shas is not None and self._held is not None and isinstance(events, list):
+            assert item is not None
+            held = self._held.add(self.log, case_chain(item.case_id), item, shas, events)
+            if held is not None:
+                if self._held.full():
+                    self.flush()
+                return held
+        self.flush()
         stream = iter(events)
         first = next(stream, None)
         if first is None:
@@ -362,10 +404,12 @@ class SqliteTransaction:
                                     rest)
 
     def replace_events(self, item: Item, events: EventStream, reason: str) -> int:
+        self.flush()
         return sqlite_events.replace(self.conn, self.log, case_chain(item.case_id), item,
                                      events, reason)
 
     def set_event_marks(self, case_id: int, event_ids: Sequence[int], marked: bool) -> int:
+        self.flush()
         return sqlite_events.set_marks(self.conn, self.log, case_chain(case_id), event_ids,
                                        marked)
 
@@ -416,6 +460,7 @@ class SqliteTransaction:
                              at: Instant) -> EventCorrection:
         """Record that event ``new`` (just stored) corrects event ``old`` (same item)."""
         assert new.id is not None and old.id is not None
+        self.flush()
         if new.item_id != old.item_id or new.case_id != old.case_id or new.id <= old.id:
             raise ValueError("an event correction links a newer event of the same item")
         stored = EventCorrection(new.id, new.case_id, old.id, at, reason)
@@ -459,6 +504,7 @@ class SqliteStore:
         # called after each COMMIT (the vault records the new chain heads in its anchor)
         self.after_commit: Callable[[], None] | None = None
         self._left_out: frozenset[int] = frozenset()  # see leaving_out
+        self._writing: SqliteTransaction | None = None  # the open transaction
         self.conn = connect(path, key, create)
         with self.transaction():
             self.migrated = migrate(self.conn)
@@ -471,7 +517,7 @@ class SqliteStore:
         with _disk_full_is_storage_full(), _rollback_journal(self.conn, bulk):
             self.conn.execute("BEGIN IMMEDIATE")
             try:
-                tx = SqliteTransaction(self.conn)
+                tx = self._writing = SqliteTransaction(self.conn, bulk)
                 yield tx
                 tx.finish()
                 self.conn.execute("COMMIT")
@@ -479,11 +525,19 @@ class SqliteStore:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise
+            finally:
+                self._writing = None
         if self.after_commit is not None:
             self.after_commit()
 
     def close(self) -> None:
         self.conn.close()
+
+    def _settled(self) -> None:
+        """Before a read of events or custody: the rows the open transaction holds back
+        are written (its own connection then sees them, as it sees everything else)."""
+        if self._writing is not None:
+            self._writing.flush()
 
     def _all(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
         return list(self.conn.execute(sql, params).fetchall())
@@ -594,20 +648,25 @@ class SqliteStore:
             self._left_out = frozenset()
 
     def events(self, case_id: int, item_id: int | None = None) -> list[Event]:
+        self._settled()
         if item_id is not None:
             return sqlite_events.of_item(self.conn, case_id, item_id)
         return sqlite_events.of_case(self.conn, case_id, self._hidden(case_id))
 
     def search_events(self, query: EventQuery) -> list[EventHit]:
+        self._settled()
         return sqlite_events.search(self.conn, query, self._hidden_for(query))
 
     def count_events(self, query: EventQuery, cap: int | None = None) -> int:
+        self._settled()
         return sqlite_events.count(self.conn, query, self._hidden_for(query), cap)
 
     def event_position(self, query: EventQuery) -> Position | None:
+        self._settled()
         return sqlite_events.position(self.conn, query, self._hidden_for(query))
 
     def event_buckets(self, case_id: int, minutes: int = 10) -> list[EventBucket]:
+        self._settled()
         return sqlite_events_counts.read(self.conn, case_id, self.hidden_item_ids(case_id),
                                          self.superseded_event_ids(case_id), minutes)
 
@@ -617,16 +676,20 @@ class SqliteStore:
         return self._hidden(query.case_id)
 
     def event_by_ref(self, case_id: int, item_number: int, seq: int) -> Event | None:
+        self._settled()
         return sqlite_events.by_ref(self.conn, case_id, item_number, seq)
 
     def event_by_id(self, event_id: int) -> Event | None:
+        self._settled()
         return sqlite_events.by_id(self.conn, event_id)
 
     def actor_counts(self, case_id: int, item_id: int | None = None) -> list[ActorCount]:
+        self._settled()
         hidden = self._hidden(case_id) if item_id is None else ()
         return sqlite_events.actor_counts(self.conn, case_id, item_id, hidden)
 
     def day_counts(self, case_id: int) -> list[DayCount]:
+        self._settled()
         return sqlite_events.day_counts(self.conn, case_id, self._hidden(case_id))
 
     def findings(self, case_id: int, item_id: int | None = None) -> list[Finding]:
@@ -637,11 +700,13 @@ class SqliteStore:
         return [rows.finding(r) for r in self._all(sql + " ORDER BY id", params)]
 
     def chains(self) -> list[str]:
+        self._settled()
         names = {r[0] for r in self._all("SELECT DISTINCT chain FROM custody")}
         names |= {r[0] for r in self._all("SELECT chain FROM chain_heads")}
         return sorted(names)
 
     def custody(self, chain: str) -> list[CustodyEntry]:
+        self._settled()
         return [rows.custody(r) for r in self._all(
             f"SELECT {rows.CUSTODY_COLUMNS} FROM custody WHERE chain = ? ORDER BY seq",
             (chain,))]
@@ -657,6 +722,7 @@ class SqliteStore:
 
     def entry_hash(self, chain: str, seq: int) -> str | None:
         """The hash of one custody entry, None when the chain has no such entry."""
+        self._settled()
         row = self._one("SELECT hash FROM custody WHERE chain = ? AND seq = ?", (chain, seq))
         return None if row is None else str(row[0])
 
@@ -665,6 +731,7 @@ class SqliteStore:
         return len(self._all("PRAGMA cipher_integrity_check"))
 
     def custody_for(self, chain: str, subject: str) -> list[CustodyEntry]:
+        self._settled()
         return [rows.custody(r) for r in self._all(
             f"SELECT {rows.CUSTODY_COLUMNS} FROM custody WHERE chain = ? AND subject = ? "
             "ORDER BY seq", (chain, subject))]
@@ -694,6 +761,7 @@ class SqliteStore:
                             ) -> dict[int, set[str]]:
         """item id -> which of ``kinds_wanted`` its events hold (for the checklist); 0
         stands for the case's own events (typed calls)."""
+        self._settled()
         kinds: dict[int, set[str]] = {}
         rare = [k for k in kinds_wanted if k != "message"]
         if rare:  # through the partial index (its WHERE term must appear as written)
@@ -720,6 +788,7 @@ class SqliteStore:
         """(utc iso, kind, actor key, item id) of every event (from ``since``, before
         ``until``: then only dated ones), in time order: the light rows that pattern
         charts count."""
+        self._settled()
         hidden = self._hidden(case_id)
         scope, params = sqlite_events.not_hidden("item_id", hidden)
         bounds: list[str] = []
@@ -733,6 +802,7 @@ class SqliteStore:
 
     def record_rows(self) -> Iterator[tuple[str, int, dict[str, object]]]:
         """Every row as (record kind, id, canonical data) for verify to compare."""
+        self._settled()
         for case in self.cases():
             assert case.id is not None
             yield "case", case.id, to_json(case)
