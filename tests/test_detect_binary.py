@@ -9,9 +9,13 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from spoorvast.importers.base import Source
+from spoorvast.importers.chat.whatsapp.importer import first_lines, head_lines, looks_like_chat
+from spoorvast.importers.chat.whatsapp.lines import detect_layout
 from spoorvast.importers.registry import Registry, builtin_registry, starts_outside_ascii
 from spoorvast.model.instant import now
 from spoorvast.model.records import Artifact, ArtifactRole
@@ -150,3 +154,50 @@ def test_text_only_importers_are_not_asked_about_binary(tmp_path: Path, data: by
     registry.register(anything)  # type: ignore[arg-type]
     registry.detect(_source(tmp_path, "x.bin", data))
     assert (text.asked, anything.asked) == (asked, 1)
+
+
+# -- the WhatsApp detector decodes only the first lines (first_lines) ------------------
+
+_PIECES = [b"\n", b"\r", b"\r\n", b" ", b"\t", b"\xef\xbb\xbf", b"\xe2\x80", b"\x82",
+           b"\xc2\x85", b"\xe2\x80\xa8", b"\x1c", b"\x00", b"\x1b[31m", b"\xff", b"\xc3",
+           "\u00e9".encode(), "\u0663".encode(), "\u200e".encode(), "\u202f".encode(),
+           b"04/03/2026, 22:15 - Jan: hi", b"[3/4/26, 10:15:07\xe2\x80\xafPM] Jan: hi",
+           b"2026-03-04 22:15 - ", b"Jan: text"]
+_HEADS = st.lists(st.sampled_from(_PIECES) | st.binary(max_size=12), max_size=40).map(b"".join)
+
+
+def _old_looks_like_chat(head: bytes) -> bool:
+    """The detector as it was: the whole head decoded, then split."""
+    lines = head_lines(head[:8192], 5)
+    return bool(lines) and detect_layout(lines) is not None
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_HEADS, st.integers(1, 7))
+def test_first_lines_are_the_head_lines(head: bytes, count: int) -> None:
+    """Decoding line by line gives the lines decoding the whole head gave, for any bytes:
+    control characters, cut or invalid UTF-8 sequences, a BOM, Unicode spaces."""
+    assert first_lines(head, count) == head_lines(head, count)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_HEADS, _HEADS)
+def test_the_whatsapp_detector_answers_as_before(before: bytes, after: bytes) -> None:
+    """An export with a control character or broken bytes a harasser sent is still
+    found: the detector never says no where the whole-head one said yes (nor yes where
+    it said no)."""
+    for head in (before + after, before + b"\n" + SAMPLES[0].text.encode() + after,
+                 SAMPLES[0].text.encode()[:200] + before + after):
+        assert looks_like_chat(head) == _old_looks_like_chat(head)
+
+
+def test_the_whatsapp_detector_on_samples_and_binaries() -> None:
+    heads = [d[:65536] for d in {**_texts(), **_binaries()}.values()]
+    chance = random.Random(5)
+    heads += [chance.randbytes(chance.randrange(1, 9000)) for _ in range(300)]
+    heads += [bytes(chance.choice(b"\n\r 0123456789/,:-[]APM\xe2\x80\xaf\x00")
+                    for _ in range(chance.randrange(1, 600))) for _ in range(300)]
+    answers = [looks_like_chat(h) for h in heads]
+    assert answers == [_old_looks_like_chat(h) for h in heads]
+    assert sum(answers) >= len(SAMPLES) // 2  # not vacuous: the exports are found
+    assert all(first_lines(h[:8192], 5) == head_lines(h[:8192], 5) for h in heads)

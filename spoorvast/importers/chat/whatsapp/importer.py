@@ -51,8 +51,24 @@ NAME = "whatsapp"
 
 
 def looks_like_chat(head: bytes) -> bool:
-    lines = head_lines(head[:8192], 5)  # the first lines are plenty
+    lines = first_lines(head[:8192], 5)  # the first lines are plenty
     return bool(lines) and detect_layout(lines) is not None
+
+
+def first_lines(head: bytes, count: int) -> list[str]:
+    """``head_lines(head, count)`` for a head shorter than HEAD, decoding only the lines
+    it returns (the whole head decoded cost 90 % of the detector on binary data: a
+    replacement character per invalid byte). The same lines: a newline byte is never
+    part of a UTF-8 sequence, so decoding line by line splits as decoding the whole."""
+    assert len(head) < HEAD
+    found: list[str] = []
+    for raw in head.removeprefix(b"\xef\xbb\xbf").split(b"\n"):
+        line = raw.decode("utf-8", errors="replace")
+        if line.strip():
+            found.append(line.rstrip("\r"))
+            if len(found) == count:
+                break
+    return found
 
 
 def named_like_export(name: str) -> bool:
