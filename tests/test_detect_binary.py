@@ -14,7 +14,12 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from spoorvast.importers.base import Source
-from spoorvast.importers.chat.whatsapp.importer import first_lines, head_lines, looks_like_chat
+from spoorvast.importers.chat.whatsapp.importer import (
+    _TIME,
+    first_lines,
+    head_lines,
+    looks_like_chat,
+)
 from spoorvast.importers.chat.whatsapp.lines import detect_layout
 from spoorvast.importers.registry import Registry, builtin_registry, starts_outside_ascii
 from spoorvast.model.instant import now
@@ -172,7 +177,7 @@ def _old_looks_like_chat(head: bytes) -> bool:
     return bool(lines) and detect_layout(lines) is not None
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_HEADS, st.integers(1, 7))
 def test_first_lines_are_the_head_lines(head: bytes, count: int) -> None:
     """Decoding line by line gives the lines decoding the whole head gave, for any bytes:
@@ -180,7 +185,7 @@ def test_first_lines_are_the_head_lines(head: bytes, count: int) -> None:
     assert first_lines(head, count) == head_lines(head, count)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_HEADS, _HEADS)
 def test_the_whatsapp_detector_answers_as_before(before: bytes, after: bytes) -> None:
     """An export with a control character or broken bytes a harasser sent is still
@@ -201,3 +206,29 @@ def test_the_whatsapp_detector_on_samples_and_binaries() -> None:
     assert answers == [_old_looks_like_chat(h) for h in heads]
     assert sum(answers) >= len(SAMPLES) // 2  # not vacuous: the exports are found
     assert all(first_lines(h[:8192], 5) == head_lines(h[:8192], 5) for h in heads)
+
+
+_HEADER_CHARS = ("0123456789\u0660\u0663\u0669:./-,[] \u00a0\u202f\u2009\u200e\u200f\u061c"
+                 "\ufeffAPMapm\u0645\uc624\ud6c4\u4e0b\u5348\u00e0\u0433x\t\r\x1b")
+_LINE = (st.text(st.sampled_from(_HEADER_CHARS), max_size=40)
+         | st.sampled_from(["04/03/2026, 22:15 - Jan: x", "[3/4/26, 10:15:07\u202fPM] Jan: x",
+                            "[2023. 12. 31. \uc624\ud6c4 11:58:02] J: x",
+                            "[20:01, 9/2/2024] J: x", "[\u0661\u0665/\u0663/\u0662\u0660\u0662"
+                            "\u0664\u060c \u0669:\u0661\u0662:\u0660\u0665 \u0645] J: x",
+                            "04.03.26, 22.15 - J: x", "\u200e04/03/2026 \u00e0 22:15 - J: x"]))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_LINE, min_size=1, max_size=5))
+def test_no_header_without_a_time(lines: list[str]) -> None:
+    """The quick test of looks_like_chat only rules out what the full detector rules
+    out: lines without a time (``hh:mm``) have no header of any shape."""
+    if _TIME.search("\n".join(lines)) is None:
+        assert detect_layout(lines) is None
+
+
+def test_the_headers_of_every_sample_hold_a_time() -> None:
+    for sample in SAMPLES:
+        lines = head_lines(sample.text.encode()[:8192], 5)
+        if detect_layout(lines) is not None:
+            assert _TIME.search("\n".join(lines)), sample.name

@@ -9,6 +9,7 @@ message names, are each reported.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -31,7 +32,7 @@ from spoorvast.importers.chat.whatsapp import markers as tables
 from spoorvast.importers.chat.whatsapp.date_survey import date_order
 from spoorvast.importers.chat.whatsapp.lines import DateOrder, detect_layout
 from spoorvast.importers.chat.whatsapp.parse import ChatResult, WhatsAppParser
-from spoorvast.importers.chat.whatsapp.periods import country_order, language_order
+from spoorvast.importers.chat.whatsapp.periods import MARKS, country_order, language_order
 from spoorvast.importers.chat.whatsapp.shape import Shape, compiled
 from spoorvast.importers.files import file_facts
 from spoorvast.importers.registry import Registry
@@ -50,9 +51,16 @@ from spoorvast.model.records import (
 NAME = "whatsapp"
 
 
+# what every header holds, in any shape: its time, ``hh:mm`` or ``hh.mm`` (``shape._time``:
+# an hour's last digit, marks, the separator, marks, two digits). Random binary data
+# almost never does (the probes of ``detect_layout`` cost more than this one search).
+_TIME = re.compile(rf"\d[{MARKS}]*[:.][{MARKS}]*\d\d")
+
+
 def looks_like_chat(head: bytes) -> bool:
     lines = first_lines(head[:8192], 5)  # the first lines are plenty
-    return bool(lines) and detect_layout(lines) is not None
+    return (bool(lines) and _TIME.search("\n".join(lines)) is not None
+            and detect_layout(lines) is not None)
 
 
 def first_lines(head: bytes, count: int) -> list[str]:
