@@ -30,6 +30,7 @@ import argparse
 import ctypes
 import hashlib
 import os
+import random
 import resource
 import secrets
 import shutil
@@ -64,8 +65,11 @@ def make_big(path: Path, mib: int) -> None:
 
 
 def make_many(folder: Path, count: int, size: int) -> None:
+    """Binary files, the same bytes every run (their first byte was drawn at random
+    before: 3 runs in 8 started as text would, and the e-mail detectors were asked about
+    each file, 60-190 µs more per file than the other runs)."""
     folder.mkdir()
-    block = os.urandom(size)
+    block = random.Random(32).randbytes(size)  # starts with 0xe3, as most binary data
     for i in range(count):
         (folder / f"f{i:05d}.bin").write_bytes(block[:-8] + i.to_bytes(8, "big"))
 
