@@ -9,9 +9,18 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from spoorvast.importers.base import Source
+from spoorvast.importers.chat.whatsapp.importer import (
+    _TIME,
+    first_lines,
+    head_lines,
+    looks_like_chat,
+)
+from spoorvast.importers.chat.whatsapp.lines import detect_layout
 from spoorvast.importers.registry import Registry, builtin_registry, starts_outside_ascii
 from spoorvast.model.instant import now
 from spoorvast.model.records import Artifact, ArtifactRole
@@ -150,3 +159,76 @@ def test_text_only_importers_are_not_asked_about_binary(tmp_path: Path, data: by
     registry.register(anything)  # type: ignore[arg-type]
     registry.detect(_source(tmp_path, "x.bin", data))
     assert (text.asked, anything.asked) == (asked, 1)
+
+
+# -- the WhatsApp detector decodes only the first lines (first_lines) ------------------
+
+_PIECES = [b"\n", b"\r", b"\r\n", b" ", b"\t", b"\xef\xbb\xbf", b"\xe2\x80", b"\x82",
+           b"\xc2\x85", b"\xe2\x80\xa8", b"\x1c", b"\x00", b"\x1b[31m", b"\xff", b"\xc3",
+           "\u00e9".encode(), "\u0663".encode(), "\u200e".encode(), "\u202f".encode(),
+           b"04/03/2026, 22:15 - Jan: hi", b"[3/4/26, 10:15:07\xe2\x80\xafPM] Jan: hi",
+           b"2026-03-04 22:15 - ", b"Jan: text"]
+_HEADS = st.lists(st.sampled_from(_PIECES) | st.binary(max_size=12), max_size=40).map(b"".join)
+
+
+def _old_looks_like_chat(head: bytes) -> bool:
+    """The detector as it was: the whole head decoded, then split."""
+    lines = head_lines(head[:8192], 5)
+    return bool(lines) and detect_layout(lines) is not None
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_HEADS, st.integers(1, 7))
+def test_first_lines_are_the_head_lines(head: bytes, count: int) -> None:
+    """Decoding line by line gives the lines decoding the whole head gave, for any bytes:
+    control characters, cut or invalid UTF-8 sequences, a BOM, Unicode spaces."""
+    assert first_lines(head, count) == head_lines(head, count)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_HEADS, _HEADS)
+def test_the_whatsapp_detector_answers_as_before(before: bytes, after: bytes) -> None:
+    """An export with a control character or broken bytes a harasser sent is still
+    found: the detector never says no where the whole-head one said yes (nor yes where
+    it said no)."""
+    for head in (before + after, before + b"\n" + SAMPLES[0].text.encode() + after,
+                 SAMPLES[0].text.encode()[:200] + before + after):
+        assert looks_like_chat(head) == _old_looks_like_chat(head)
+
+
+def test_the_whatsapp_detector_on_samples_and_binaries() -> None:
+    heads = [d[:65536] for d in {**_texts(), **_binaries()}.values()]
+    chance = random.Random(5)
+    heads += [chance.randbytes(chance.randrange(1, 9000)) for _ in range(300)]
+    heads += [bytes(chance.choice(b"\n\r 0123456789/,:-[]APM\xe2\x80\xaf\x00")
+                    for _ in range(chance.randrange(1, 600))) for _ in range(300)]
+    answers = [looks_like_chat(h) for h in heads]
+    assert answers == [_old_looks_like_chat(h) for h in heads]
+    assert sum(answers) >= len(SAMPLES) // 2  # not vacuous: the exports are found
+    assert all(first_lines(h[:8192], 5) == head_lines(h[:8192], 5) for h in heads)
+
+
+_HEADER_CHARS = ("0123456789\u0660\u0663\u0669:./-,[] \u00a0\u202f\u2009\u200e\u200f\u061c"
+                 "\ufeffAPMapm\u0645\uc624\ud6c4\u4e0b\u5348\u00e0\u0433x\t\r\x1b")
+_LINE = (st.text(st.sampled_from(_HEADER_CHARS), max_size=40)
+         | st.sampled_from(["04/03/2026, 22:15 - Jan: x", "[3/4/26, 10:15:07\u202fPM] Jan: x",
+                            "[2023. 12. 31. \uc624\ud6c4 11:58:02] J: x",
+                            "[20:01, 9/2/2024] J: x", "[\u0661\u0665/\u0663/\u0662\u0660\u0662"
+                            "\u0664\u060c \u0669:\u0661\u0662:\u0660\u0665 \u0645] J: x",
+                            "04.03.26, 22.15 - J: x", "\u200e04/03/2026 \u00e0 22:15 - J: x"]))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_LINE, min_size=1, max_size=5))
+def test_no_header_without_a_time(lines: list[str]) -> None:
+    """The quick test of looks_like_chat only rules out what the full detector rules
+    out: lines without a time (``hh:mm``) have no header of any shape."""
+    if _TIME.search("\n".join(lines)) is None:
+        assert detect_layout(lines) is None
+
+
+def test_the_headers_of_every_sample_hold_a_time() -> None:
+    for sample in SAMPLES:
+        lines = head_lines(sample.text.encode()[:8192], 5)
+        if detect_layout(lines) is not None:
+            assert _TIME.search("\n".join(lines)), sample.name

@@ -149,6 +149,7 @@ class BlobStore:
                  packing: bool = True) -> None:
         self.root = root
         self.blob_dir = root / "blobs"
+        self._blob_root = os.fspath(self.blob_dir)
         self.tmp_dir = root / "tmp"
         self._blob_key = blob_key
         self._name_key = name_key
@@ -170,7 +171,7 @@ class BlobStore:
         _close(self._index, self._writer, self._containers)
 
     def name(self, sha256: str) -> str:
-        return hmac.new(self._name_key, bytes.fromhex(sha256), hashlib.sha256).hexdigest()
+        return hmac.digest(self._name_key, bytes.fromhex(sha256), "sha256").hex()
 
     def path(self, sha256: str) -> Path:
         """Where the blob is, or would be, as a file of its own (a packed one is not:
@@ -186,11 +187,12 @@ class BlobStore:
         found = self._index.lookup(name)
         if found is not None:
             return found
-        path = self.blob_dir / name[:2] / name
+        loose = f"{self._blob_root}/{name[:2]}/{name}"  # (a Path per lookup cost more)
         try:
-            return Located(path, 0, path.stat().st_size)
+            size = os.stat(loose).st_size
         except FileNotFoundError:
             return None
+        return Located(Path(loose), 0, size)
 
     def exists(self, sha256: str) -> bool:
         return self.location(sha256) is not None

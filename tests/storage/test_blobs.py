@@ -240,3 +240,24 @@ def test_a_write_that_fails_half_way_leaves_no_file(blobs: BlobStore, unnamed: b
     assert list(blobs.stored_names()) == []
     stored = blobs.ingest_bytes(b"synthetic after the failure")
     assert blobs.read_bytes(stored.sha256) == b"synthetic after the failure"
+
+
+def test_names_are_the_hmac_of_the_sha256(tmp_path: Path) -> None:
+    """Names written by every version: HMAC-SHA256(name key, SHA-256), in hex (an old
+    vault's blobs are found under the same names)."""
+    import hmac
+
+    name_key = secrets.token_bytes(32)
+    store = BlobStore(tmp_path, secrets.token_bytes(32), name_key)
+    for data in (b"", b"x", secrets.token_bytes(100)):
+        sha = hashlib.sha256(data).hexdigest()
+        assert store.name(sha) == hmac.new(name_key, bytes.fromhex(sha),
+                                           hashlib.sha256).hexdigest()
+
+
+def test_a_loose_blob_is_located_with_its_size(blobs: BlobStore) -> None:
+    stored = blobs.ingest(io.BytesIO(b"loose bytes"))
+    where = blobs.location(stored.sha256)
+    assert where is not None and where.pack == blobs.path(stored.sha256)
+    assert (where.offset, where.length) == (0, blobs.path(stored.sha256).stat().st_size)
+    assert blobs.location(hashlib.sha256(b"never stored").hexdigest()) is None
