@@ -38,7 +38,7 @@ _FLAGS = frozenset({"media", "deleted", "attachment", "direction"})
 _OWN: dict[bool, Details] = {False: (), True: (("non_contact", "1"),)}  # by non-contact
 _MINUTE, _SECOND = Precision.MINUTE, Precision.SECOND
 _HEADISH = frozenset("[" + _MARKS)  # how a header may begin (or with a digit)
-RUN = 4096  # messages at most in one MessageRun
+RUN = 16384  # messages at most in one MessageRun (storage's chunk: a chunk is one run)
 _FULL = 2  # what ``_plain`` says when it took a message and the run is full
 Resolver = Callable[[str], str | None]  # attachment name -> sha256 of the sealed file
 
