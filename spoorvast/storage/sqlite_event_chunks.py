@@ -152,15 +152,36 @@ def _counting(columns: list[list[Any]], fixed: dict[int, str], count: int) -> di
 _EXACT = frozenset({str, int, type(None)})
 
 
+def _texts(column: list[Any]) -> str | None:
+    """The texts of a column of texts and NULLs, joined (one C loop that is also the type
+    check: ``join`` takes nothing but str; a str subclass is stored and serialised as its
+    text); None when the column holds anything else (or no text)."""
+    if type(column[0]) is str and type(column[-1]) is str:  # (most: texts throughout)
+        try:
+            return "".join(column)
+        except TypeError:
+            pass
+    truthy = list(filter(None, column))
+    try:
+        joined = "".join(truthy)
+    except TypeError:
+        return None
+    # the others are NULL or empty texts (0, False and 0.0 equal neither)
+    return joined if len(truthy) + column.count(None) + column.count("") == len(column) \
+        else None
+
+
 def _json_rows(varying: list[list[Any]], count: int) -> bytes | None:
     """The varying columns as a JSON array of rows, when JSON carries them exactly:
     str (no NUL, no lone surrogate), int within 64 bits, None."""
     for column in varying:
-        kinds = set(map(type, column))
-        if not kinds <= _EXACT or (str in kinds and int in kinds):  # (mixed: odd, bound)
-            return None
+        texts = _texts(column)
+        if texts is None:
+            kinds = set(map(type, column))
+            if not kinds <= _EXACT or str in kinds:  # (texts mixed with ints: odd, bound)
+                return None
         # a NUL looked for in the texts joined (memchr), not in the JSON (7x the time)
-        if str in kinds and "\x00" in "".join(filter(None, column)):
+        elif "\x00" in texts:
             return None
     rows = _bound_rows(varying, count)
     try:

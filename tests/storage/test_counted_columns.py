@@ -69,3 +69,23 @@ def test_only_exact_ints_count(count: int, first: int, odd_at: int | None,
         line[odd_at] = odd if odd is not None else None
     with contextlib.suppress(OverflowError):  # beyond 64 bits: binding cannot store it
         _stored(_columns(count, 1, line, ["x"] * count), count)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from([None, "", "a", "é\u202f", 0, 5, False, True, 0.0, 1.5,
+                                 "a\x00b", "\x00"]), min_size=1, max_size=4),
+       st.booleans())
+def test_text_columns_checked_by_joining(odd: list[object], texts_first: bool) -> None:
+    """A column of texts and NULLs travels in the JSON (its NUL check is the type check:
+    one ``join``); one that also holds an int, a bool, a float or a NUL is bound, so it
+    is stored as binding stores it."""
+    count = FOLD_FROM + 4
+    base: list[object] = ["x", None] * (count // 2)
+    actor = [*base[:count - len(odd)], *odd] if texts_first else [*odd, *base[len(odd):]]
+    columns = _columns(count, 1, list(range(count)), [f"t{n}" for n in range(count)])
+    columns[_INSERT_COLUMNS.index("actor")] = actor
+    _stored(columns, count)
+    chunk = column_chunk(columns, count)
+    exact = all(v is None or type(v) is str for v in actor) and not any(
+        "\x00" in v for v in actor if isinstance(v, str))
+    assert (chunk.blob is not None) == exact

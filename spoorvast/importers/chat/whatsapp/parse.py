@@ -163,11 +163,14 @@ class WhatsAppParser:
         if known is None:
             return False  # a sender seen for the first time: noted by the general path
         first = body[at + 2:]
-        shown = first.strip(_EDGE)
         # (an attachment ends with ">" or ")": the ``_ATTACHED_*`` patterns)
-        if first[:1] == "\u200e" or shown[-1:] in (")", ">") or (len(shown) <= _MARKER_MAX
-                                                                and _folded(shown) in _MARKERS):
-            return False  # maybe a marker, an attachment, an edit or a system line
+        if first[:1] in _EDGE or first[-1:] in _EDGE:  # (empty, or a mark or space at an end)
+            shown = first.strip(_EDGE)
+            if first[:1] == "\u200e" or shown[-1:] in (")", ">") or (
+                    len(shown) <= _MARKER_MAX and _folded(shown) in _MARKERS):
+                return False  # maybe a marker, an attachment, an edit or a system line
+        elif first[-1] in ")>" or (len(first) <= _MARKER_MAX and _folded(first) in _MARKERS):
+            return False  # (nothing to strip: ``first`` is what is shown)
         run = self._run
         text = head[0]
         if text != self._plain_head:  # (same header, same precision: the run's)
