@@ -40,6 +40,7 @@ _MINUTE, _SECOND = Precision.MINUTE, Precision.SECOND
 _HEADISH = frozenset("[" + _MARKS)  # how a header may begin (or with a digit)
 RUN = 16384  # messages at most in one MessageRun (storage's chunk: a chunk is one run)
 _FULL = 2  # what ``_plain`` says when it took a message and the run is full
+_UNSEEN = (-1, -1)  # (an hour not worked out yet: looked up once, not twice)
 Resolver = Callable[[str], str | None]  # attachment name -> sha256 of the sealed file
 
 
@@ -200,9 +201,8 @@ class WhatsAppParser:
         export): no datetime or Instant made per message. None: ask :meth:`_instant`."""
         a, sep, b, c, hh, mm, ss, ampm = fields(head)
         key = (a, b, c, hh, ampm)
-        if key in self._hours:
-            hour = self._hours[key]
-        else:
+        hour = self._hours.get(key, _UNSEEN)
+        if hour is _UNSEEN:
             try:
                 start = wall_time((a, sep, b, c, hh, "00", None, ampm), self.order)
             except ValueError:
