@@ -11,6 +11,15 @@
 4. Ranked full-text search over the imported messages (``ORDER BY rank LIMIT 50``)
    through spoorvast's storage API: median and p90 over common and rare words.
 
+Measured 2026-12-08 on the shared 2-core machine (load average 9-17: other work running),
+``--messages 300000 --telegram 100000 --repeat 3`` from each checkout in turn, CPU ratios
+(bare / import) of each round: at 7bdf8b4 WhatsApp 0.49, 0.52, 0.48 (median 0.49),
+Telegram 0.45, 0.47, 0.43 (0.45); with the #32 changes (seq and counting lines made in
+SQL from the row's position, a header's fields found without hashing the pattern, one
+join to check a text column) WhatsApp 0.54, 0.60, 0.55 (median 0.55), Telegram 0.44,
+0.45, 0.45 (0.45). Peak RSS unchanged (247 MB both, 300,000 messages). The full sizes
+(1,000,000 / 200,000) did not finish under that load.
+
 Usage: .venv/bin/python benchmarks/chat.py [--messages 1000000] [--telegram 200000]
        [--dir /real/disk] [--repeat 3]
 """

@@ -108,13 +108,17 @@ def column_chunk(columns: list[list[Any]], count: int) -> Chunk:
     is "constant", and a statement with its values as literals was compiled anew for
     every item (its text included), where one statement for all is prepared once."""
     fixed, varying = _fold(columns, count) if count >= FOLD_FROM else ({}, columns)
-    blob = _json_rows(varying, count)
+    counted = _counting(columns, fixed, count) if count >= FOLD_FROM else {}
+    blob = _json_rows([c for n, c in enumerate(columns) if n not in fixed and n not in counted],
+                      count)
     if blob is None:
         return Chunk(_bound_statement(fixed), count, rows=_bound_rows(varying, count))
     picks, k = [], 0
     for n in range(len(_INSERT_COLUMNS)):
         if n in fixed:
             picks.append(fixed[n])
+        elif n in counted:
+            picks.append(counted[n])
         else:
             picks.append(f"value ->> {k}")
             k += 1
@@ -125,18 +129,59 @@ def column_chunk(columns: list[list[Any]], count: int) -> Chunk:
     return Chunk(sql, count, blob)
 
 
+_INT64 = range(-(1 << 63), 1 << 63)
+
+
+def _counting(columns: list[list[Any]], fixed: dict[int, str], count: int) -> dict[int, str]:
+    """The columns that count up by one from row to row (``seq`` always; a WhatsApp
+    chunk's lines often), as SQL made from the row's position in the JSON array (``key``
+    of ``jsonb_each``): not carried in the JSON, nor read back out of it."""
+    found: dict[int, str] = {}
+    for n, column in enumerate(columns):
+        first, last = column[0], column[-1]
+        if (n in fixed or type(first) is not int or type(last) is not int
+                or last - first != count - 1 or first not in _INT64 or last not in _INT64):
+            continue
+        # exactly ints (1.0 == 1 and True == 1: equal, but not stored the same)
+        if column == list(range(first, last + 1)) and list(map(type, column)).count(
+                int) == count:
+            found[n] = f"({first} + key)"
+    return found
+
+
 _EXACT = frozenset({str, int, type(None)})
+
+
+def _texts(column: list[Any]) -> str | None:
+    """The texts of a column of texts and NULLs, joined (one C loop that is also the type
+    check: ``join`` takes nothing but str; a str subclass is stored and serialised as its
+    text); None when the column holds anything else (or no text)."""
+    if type(column[0]) is str and type(column[-1]) is str:  # (most: texts throughout)
+        try:
+            return "".join(column)
+        except TypeError:
+            pass
+    truthy = list(filter(None, column))
+    try:
+        joined = "".join(truthy)
+    except TypeError:
+        return None
+    # the others are NULL or empty texts (0, False and 0.0 equal neither)
+    return joined if len(truthy) + column.count(None) + column.count("") == len(column) \
+        else None
 
 
 def _json_rows(varying: list[list[Any]], count: int) -> bytes | None:
     """The varying columns as a JSON array of rows, when JSON carries them exactly:
     str (no NUL, no lone surrogate), int within 64 bits, None."""
     for column in varying:
-        kinds = set(map(type, column))
-        if not kinds <= _EXACT:
-            return None
+        texts = _texts(column)
+        if texts is None:
+            kinds = set(map(type, column))
+            if not kinds <= _EXACT or str in kinds:  # (texts mixed with ints: odd, bound)
+                return None
         # a NUL looked for in the texts joined (memchr), not in the JSON (7x the time)
-        if str in kinds and "\x00" in "".join(filter(None, column)):
+        elif "\x00" in texts:
             return None
     rows = _bound_rows(varying, count)
     try:

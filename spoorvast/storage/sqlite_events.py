@@ -137,6 +137,8 @@ class _Chunks:
                  first_seq: int) -> list[Column]:
         """The columns of the chunk: the events' (``events``, those of ``pieces``) made in
         one go, then cut where runs come between them; the runs' from their own columns."""
+        if len(pieces) == 1 and not events:  # one run (a WhatsApp chunk, mostly)
+            return block_columns(pieces[0], self.case_id, self.item_id, first_seq)  # type: ignore[arg-type]
         made = event_columns(events, self.case_id, self.item_id, first_seq) if events else []
         if len(pieces) == 1 and events:
             return made

@@ -38,8 +38,9 @@ _FLAGS = frozenset({"media", "deleted", "attachment", "direction"})
 _OWN: dict[bool, Details] = {False: (), True: (("non_contact", "1"),)}  # by non-contact
 _MINUTE, _SECOND = Precision.MINUTE, Precision.SECOND
 _HEADISH = frozenset("[" + _MARKS)  # how a header may begin (or with a digit)
-RUN = 4096  # messages at most in one MessageRun
+RUN = 16384  # messages at most in one MessageRun (storage's chunk: a chunk is one run)
 _FULL = 2  # what ``_plain`` says when it took a message and the run is full
+_UNSEEN = (-1, -1)  # (an hour not worked out yet: looked up once, not twice)
 Resolver = Callable[[str], str | None]  # attachment name -> sha256 of the sealed file
 
 
@@ -163,11 +164,14 @@ class WhatsAppParser:
         if known is None:
             return False  # a sender seen for the first time: noted by the general path
         first = body[at + 2:]
-        shown = first.strip(_EDGE)
         # (an attachment ends with ">" or ")": the ``_ATTACHED_*`` patterns)
-        if first[:1] == "\u200e" or shown[-1:] in (")", ">") or (len(shown) <= _MARKER_MAX
-                                                                and _folded(shown) in _MARKERS):
-            return False  # maybe a marker, an attachment, an edit or a system line
+        if first[:1] in _EDGE or first[-1:] in _EDGE:  # (empty, or a mark or space at an end)
+            shown = first.strip(_EDGE)
+            if first[:1] == "\u200e" or shown[-1:] in (")", ">") or (
+                    len(shown) <= _MARKER_MAX and _folded(shown) in _MARKERS):
+                return False  # maybe a marker, an attachment, an edit or a system line
+        elif first[-1] in ")>" or (len(first) <= _MARKER_MAX and _folded(first) in _MARKERS):
+            return False  # (nothing to strip: ``first`` is what is shown)
         run = self._run
         text = head[0]
         if text != self._plain_head:  # (same header, same precision: the run's)
@@ -197,9 +201,8 @@ class WhatsAppParser:
         export): no datetime or Instant made per message. None: ask :meth:`_instant`."""
         a, sep, b, c, hh, mm, ss, ampm = fields(head)
         key = (a, b, c, hh, ampm)
-        if key in self._hours:
-            hour = self._hours[key]
-        else:
+        hour = self._hours.get(key, _UNSEEN)
+        if hour is _UNSEEN:
             try:
                 start = wall_time((a, sep, b, c, hh, "00", None, ampm), self.order)
             except ValueError:

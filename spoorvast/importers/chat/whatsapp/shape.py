@@ -132,9 +132,13 @@ PROBES = tuple(Shape(layout, first) for layout in ("android", "ios")
 _FIELDS = ("a", "sep", "b", "c", "hh", "mm", "ss")
 
 
-@cache
-def _picker(pattern: re.Pattern[str]) -> tuple[Callable[[tuple[str | None, ...]],
-                                                        tuple[str | None, ...]], int, int]:
+Picker = tuple[Callable[[tuple[str | None, ...]], tuple[str | None, ...]], int, int]
+# by the pattern's text, not the pattern: hashing a compiled pattern hashes its code
+# (8 µs for a header's, once per message read); a str keeps its hash
+_PICKERS: dict[str, Picker] = {}
+
+
+def _picker(pattern: re.Pattern[str]) -> Picker:
     index = pattern.groupindex
     return (itemgetter(*(index[name] - 1 for name in _FIELDS)), index["ap1"] - 1,
             index["ap2"] - 1)
@@ -143,7 +147,11 @@ def _picker(pattern: re.Pattern[str]) -> tuple[Callable[[tuple[str | None, ...]]
 def fields(head: re.Match[str]) -> tuple[str | None, ...]:
     """(a, separator, b, c, hour, minute, second, AM/PM word) of a header match (by
     position: a call per message on the parser's fast path)."""
-    pick, before, after = _picker(head.re)
+    pattern = head.re
+    picker = _PICKERS.get(pattern.pattern)
+    if picker is None:
+        picker = _PICKERS[pattern.pattern] = _picker(pattern)
+    pick, before, after = picker
     found = head.groups()
     return (*pick(found), found[before] or found[after] or None)
 

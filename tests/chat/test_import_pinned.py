@@ -1,0 +1,126 @@
+"""Whole imports pinned: generated exports (WhatsApp in three header shapes, with
+continuation lines, system lines, markers, attachments, non-contacts, a DST change and
+unreadable lines; a Telegram JSON) stored through the real intake give exactly the rows,
+counts and custody digest that the import gave before its speed-ups (#32: the values
+below were computed with the code of commit 7bdf8b4). A change to what is stored, its
+order, seq, times, offsets, locations or details changes a pin."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from spoorvast.importers.registry import builtin_registry
+from spoorvast.services.intake import add_paths
+from spoorvast.services.verify import verify
+from spoorvast.storage.vault import open_vault
+from tests.conftest import PASSPHRASE
+
+SENDERS = ("Jan Peeters", "+32 470 12 34 56", "~\u00a0Anna", "Sofie")
+BODIES = ("Waar is mijn géld", "ok", "<Media omitted>", "Dit bericht is verwijderd",
+          "IMG-20260304-WA0001.jpg (file attached)", "text <This message was edited>",
+          "\u200eimage omitted", "ends with (brackets)", "Ça va ? 🙂", "null", "a: b: c")
+
+
+def _whatsapp(shape: str) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        rng = random.Random(shape)
+        lines = ["garbage before the first message"]
+        minute = 0
+        for n in range(17000):  # more than one chunk of 16,384
+            minute += rng.choice((0, 0, 0, 1, 7))
+            day, hour, mm = 20 + minute // 1440, minute // 60 % 24, minute % 60
+            # (October 2026: the clocks go back in Brussels on the 25th)
+            if shape == "android":
+                head = f"{day:02d}/10/2026, {hour:02d}:{mm:02d} - "
+            elif shape == "ios":
+                half = "AM" if hour < 12 else "PM"
+                twelve = f"{(hour % 12) or 12}:{mm:02d}:{n % 60:02d}\u202f{half}"
+                head = f"[10/{day}/26, {twelve}] "
+            else:  # a dotted date, 24 hours, an invalid minute now and then
+                head = f"{day}.10.26, {hour:02d}:{mm if n % 997 else 61:02d} - "
+            pick = rng.random()
+            if pick < 0.02:
+                lines.append(head + "Jan Peeters added Anna")
+            else:
+                body = rng.choice(BODIES) if pick < 0.15 else f"message {n} {rng.random():.6f}"
+                lines.append(f"{head}{SENDERS[n % 4]}: {body}")
+            if pick > 0.95:
+                lines.append("a continued line" + ("" if n % 3 else "\r"))
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return write
+
+
+def _telegram(path: Path) -> None:
+    rng = random.Random(7)
+    people = (("Jan Peeters", "user111111111"), ("Anna De Smet", "user222222222"))
+    messages: list[dict[str, object]] = []
+    for n in range(17000):
+        name, from_id = people[n % 2]
+        stamp = 1792800000 + n * rng.choice((1, 15, 600))
+        text: object = f"message {n}" if n % 10 else [f"see {n}", {"type": "link",
+                                                                      "text": "https://e.org/"}]
+        message: dict[str, object] = {"id": n + 1, "type": "message",
+                                      "date": f"2026-10-{1 + n // 1000:02d}T12:00:{n % 60:02d}",
+                                      "date_unixtime": str(stamp), "from": name,
+                                      "from_id": from_id, "text": text}
+        if n % 501 == 0:
+            message["photo"] = "(File not included. Change data exporting settings to download.)"
+        messages.append(message)
+    path.write_text(json.dumps({"name": "Jan Peeters", "type": "personal_chat", "id": 111111111,
+                                "messages": messages}, ensure_ascii=False, indent=1),
+                    encoding="utf-8")
+
+
+PINS = {
+    "android": ("WhatsApp Chat with Jan.txt", _whatsapp("android"),
+                "94eca503d2b9711848b75d12", "baed431b99d07ff8bcc9cd9c",
+                "53f9a2f3e4382cfbec8d2c89", "0411d3f43b4398b7a94faf8e"),
+    "ios": ("WhatsApp Chat with Jan.txt", _whatsapp("ios"),
+            "1fb718ac7efbac1a1bdd882f", "8630ccbadd73d8ca0b096795",
+            "1173a58895fc00a5c076ca20", "044fc1a4c3cf9f73013ef295"),
+    "dotted": ("WhatsApp Chat with Jan.txt", _whatsapp("dotted"),
+               "94dba195545a42f7984aa077", "2d2dc857de9c4a41e7f9ba09",
+               "2949d3fdaf9df5f332d71604", "d0234196f062a4ce8c10603d"),
+    "telegram": ("result.json", _telegram,
+                 "bb57ac509a481d9559b7eddd", "0bda635763917099b33c3e1a",
+                 "9ad8406d0cc2d6897035f1ac", "5b5c07243a9c420ae59787e6"),
+}
+
+
+def _fingerprint(conn: object, query: str) -> str:
+    digest = hashlib.sha256()
+    for row in conn.execute(query):  # type: ignore[attr-defined]
+        digest.update(repr(row).encode())
+    return digest.hexdigest()[:24]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(PINS))
+def test_an_import_stores_what_it_stored_before(name: str, case_vault: Path,
+                                                tmp_path: Path) -> None:
+    file_name, write, rows, counts, digest, findings = PINS[name]
+    export = tmp_path / file_name
+    write(export)
+    with open_vault(case_vault, PASSPHRASE) as vault:
+        case = vault.store.cases()[0]
+        [result] = add_paths(vault, case, [export], builtin_registry())
+        assert result.status.value == "added"
+        conn = vault.store.conn
+        found = (_fingerprint(conn, "SELECT * FROM events ORDER BY id"),
+                 _fingerprint(conn, "SELECT * FROM event_counts ORDER BY case_id, item_id, "
+                                    "bucket, kind, actor, n"),
+                 next(json.loads(p)["data"]["sha256"] for (p,) in conn.execute(
+                     "SELECT payload FROM custody WHERE json_extract(payload, '$.record') = "
+                     "'events' ORDER BY seq"))[:24])
+        found += (hashlib.sha256(repr(vault.store.findings(case.id or 0)).encode())
+                  .hexdigest()[:24],)
+    print(name, found)
+    assert found == (rows, counts, digest, findings)
+    with open_vault(case_vault, PASSPHRASE, writable=False) as vault:
+        assert verify(vault).ok
