@@ -9,6 +9,7 @@ Never raises.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -102,10 +103,15 @@ def _build(match: re.Match[str], year: int, month: int, raw: str, case_zone: str
             return ParsedDate(raw, None, DateIssue.INVALID)
         return ParsedDate(raw, moment, issue)
     try:
-        aware = wall.replace(tzinfo=timezone(timedelta(minutes=offset)))
+        aware = wall.replace(tzinfo=_fixed(offset))
         return ParsedDate(raw, from_aware(aware, OffsetSource.EXPLICIT, precision, raw), issue)
     except (ValueError, OverflowError):
         return ParsedDate(raw, None, DateIssue.INVALID)
+
+
+@functools.lru_cache(maxsize=256)  # the same few offsets, date after date
+def _fixed(minutes: int) -> timezone:
+    return timezone(timedelta(minutes=minutes))
 
 
 def _comment_zone(rest: str) -> str | None:
