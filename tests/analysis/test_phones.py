@@ -112,7 +112,8 @@ def _plain_tries(text: str, region: str, tries: int) -> list[str]:
 
 
 _PIECES = st.lists(st.one_of(st.sampled_from(WRITTEN), st.sampled_from(GLUE),
-                             st.text(alphabet="0123456789 +-()./\u00a0xé", max_size=20)),
+                             st.text(alphabet="0123456789 +-()[]./\u00a0xé\uff08\uff3b\uff0b"
+                                              "\u2010\u0663\uff14~", max_size=24)),
                    max_size=12).map("".join)
 
 
@@ -122,3 +123,20 @@ _PIECES = st.lists(st.one_of(st.sampled_from(WRITTEN), st.sampled_from(GLUE),
 def test_numbers_in_is_the_plain_matcher_on_generated_texts(text: str, region: str) -> None:
     from spoorvast.analysis.phones import numbers_in
     assert list(numbers_in(text, region, 5000)) == _plain(text, region)
+
+
+def test_a_search_may_start_just_before_the_next_digit() -> None:
+    # the longest lead a candidate may have before its first digit (2 x a lead
+    # character and 4 punctuation characters), far into a text without digits
+    from spoorvast.analysis.phones import numbers_in
+    for lead in ["+----+----", "(....(....", "\uff0b\u2010\u2010\u2010\u2010(", "+ ( ", "((((", ""]:
+        text = "letters " * 200 + lead + "32 470 12 34 56 and 0470 12 34 56" + " end" * 50
+        assert list(numbers_in(text, "BE", 5000)) == _plain(text, "BE"), lead
+    assert list(numbers_in("no digit at all " * 100, "BE", 5000)) == []
+
+
+def test_the_matcher_copy_is_of_the_installed_phonenumbers() -> None:
+    # phones._Matcher._find copies PhoneNumberMatcher._find of this version: on an
+    # upgrade, compare the two again (and the pattern's lead before a digit) first
+    import phonenumbers
+    assert phonenumbers.__version__ == "9.0.43"
