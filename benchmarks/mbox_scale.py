@@ -39,7 +39,9 @@ first from/by word), the import's CPU 42.2 / 40.3 / 44.6 s -> 39.1 / 37.4 / 37.5
 peak RSS 148 -> 149 MB. ``mbox_stages.py`` in the same hour: ``message_drafts`` 1.62 ->
 1.20 ms/msg (before the phone scan change), of it ``message_facts`` 0.72 -> 0.52,
 ``identifiers`` 0.46 -> 0.24, ``read_parts`` 0.32 -> 0.17; sealing the range 0.37
-unchanged.
+unchanged. The phone search flatters this mailbox: its bodies hold 100 distinct
+numbers, whose decisions are kept; in-process, 0.21 -> 0.05 ms/msg on these bodies,
+but 0.17 -> 0.15 ms/msg with a distinct number in every message.
 """
 
 from __future__ import annotations
