@@ -11,7 +11,12 @@ from hypothesis import HealthCheck, given, settings
 
 from spoorvast.analysis.email.analyse import Options, analyse, facts_of, message_facts
 from spoorvast.analysis.email.headers import first_value, split_headers
-from spoorvast.analysis.email.received import parse_received, received_facts
+from spoorvast.analysis.email.received import (
+    _clauses,
+    _from_or_by_named,
+    parse_received,
+    received_facts,
+)
 from tests.email import trust_shapes
 from tests.email.test_fuzz import messages, texts
 
@@ -38,7 +43,12 @@ ODD = [
 def _same(data: bytes) -> None:
     sha = "0" * 64
     options = Options(ZONE)
-    assert message_facts(data, sha, options) == facts_of(analyse(data, sha, options))
+    full = facts_of(analyse(data, sha, options))
+    assert message_facts(data, sha, options) == full
+    # as an import calls them: with the header split it made once
+    block = split_headers(data)
+    assert message_facts(data, sha, options, block) == full
+    assert facts_of(analyse(data, sha, options, block)) == full
 
 
 @pytest.mark.parametrize("data", SHAPES + ODD)
@@ -89,5 +99,24 @@ def test_received_facts_are_the_hops_own(value: str) -> None:
     "with ESMTP id 1; garbage", "", "from; by", "(unclosed",
     "via relay [192.0.2.5]; Tue, 3 Mar 2026 22:15:00 +0100"])
 def test_received_facts_without_from_or_by(value: str) -> None:
+    hop = parse_received(value, ZONE)
+    assert received_facts(value, ZONE) == (hop.understood, hop.date)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts)
+def test_the_early_from_or_by_check_is_the_clauses_own(value: str) -> None:
+    clauses = _clauses(value)
+    named = bool(clauses.get("from", ([], []))[0] or clauses.get("by", ([], []))[0])
+    assert _from_or_by_named(value) == named
+
+
+@pytest.mark.parametrize("value", [
+    "from a by b", "by b", "from (comment only) by", "FROM x", "from ; by ;", "with x from",
+    "from from", "by (c) ; from", "id 1 from", "(from x) by", ")from( x", "from <x> y"])
+def test_the_early_from_or_by_check_on_known_shapes(value: str) -> None:
+    clauses = _clauses(value)
+    named = bool(clauses.get("from", ([], []))[0] or clauses.get("by", ([], []))[0])
+    assert _from_or_by_named(value) == named
     hop = parse_received(value, ZONE)
     assert received_facts(value, ZONE) == (hop.understood, hop.date)

@@ -9,6 +9,7 @@ Never raises.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -83,7 +84,7 @@ def _year(text: str) -> int:
 
 def _build(match: re.Match[str], year: int, month: int, raw: str, case_zone: str,
            text: str) -> ParsedDate:
-    seconds, fraction = match.group("s"), match.groupdict().get("f")
+    seconds, fraction = match.group("s"), _group(match, "f")
     try:
         wall = datetime(year, month, int(match.group("day")), int(match.group("h")),
                         int(match.group("m")), int(seconds or 0),
@@ -92,7 +93,7 @@ def _build(match: re.Match[str], year: int, month: int, raw: str, case_zone: str
         return ParsedDate(raw, None, DateIssue.INVALID)
     precision = (Precision.MINUTE if seconds is None else
                  Precision.MICROSECOND if fraction else Precision.SECOND)
-    zone_text = (match.group("zone") or match.groupdict().get("zone2")
+    zone_text = (match.group("zone") or _group(match, "zone2")
                  or _comment_zone(text[match.end():]))
     offset, issue = _offset(zone_text)
     if offset is None:
@@ -102,10 +103,21 @@ def _build(match: re.Match[str], year: int, month: int, raw: str, case_zone: str
             return ParsedDate(raw, None, DateIssue.INVALID)
         return ParsedDate(raw, moment, issue)
     try:
-        aware = wall.replace(tzinfo=timezone(timedelta(minutes=offset)))
+        aware = wall.replace(tzinfo=_fixed(offset))
         return ParsedDate(raw, from_aware(aware, OffsetSource.EXPLICIT, precision, raw), issue)
     except (ValueError, OverflowError):
         return ParsedDate(raw, None, DateIssue.INVALID)
+
+
+def _group(match: re.Match[str], name: str) -> str | None:
+    """``match.groupdict().get(name)`` without building the dict (not every pattern
+    has the group)."""
+    return match.group(name) if name in match.re.groupindex else None
+
+
+@functools.lru_cache(maxsize=256)  # the same few offsets, date after date
+def _fixed(minutes: int) -> timezone:
+    return timezone(timedelta(minutes=minutes))
 
 
 def _comment_zone(rest: str) -> str | None:

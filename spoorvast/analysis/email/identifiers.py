@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import phonenumbers
-
 from spoorvast.analysis.email.addresses import ADDRESS
-from spoorvast.analysis.phones import zone_country
+from spoorvast.analysis.phones import numbers_in, zone_country
 
 SCAN_LIMIT = 256 * 1024  # characters of body text searched
 # phonenumbers' own cap on candidate numbers tried: its default (65,535) took 4 s on
@@ -32,9 +30,6 @@ region_for_zone = zone_country
 def in_text(text: str, zone: str) -> list[Found]:
     text = text[:SCAN_LIMIT]
     found = [Found("email", m.lower().rstrip("."), "body") for m in ADDRESS.findall(text)]
-    region = region_for_zone(zone)
-    for match in phonenumbers.PhoneNumberMatcher(text, region or "ZZ",
-                                                 max_tries=PHONE_TRIES):
-        number = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-        found.append(Found("phone", number, "body"))
+    found.extend(Found("phone", number, "body")
+                 for number in numbers_in(text, region_for_zone(zone), PHONE_TRIES))
     return found

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from spoorvast.analysis.email.dates import ParsedDate, parse_date
@@ -61,10 +62,11 @@ def received_facts(value: str, case_zone: str) -> tuple[bool, ParsedDate | None]
     """``(hop.understood, hop.date)`` of ``parse_received``, without reading the rest
     of the hop when a ``from`` or ``by`` name already makes it understood (what an
     import stores of each hop: its findings and the delivery time)."""
-    clause_map, date = _read(value, case_zone)
-    if clause_map.get("from", ([], []))[0] or clause_map.get("by", ([], []))[0]:
+    clauses, date_text = _split_date(value)
+    date = parse_date(date_text, case_zone) if date_text.strip() else None
+    if _from_or_by_named(clauses):
         return True, date
-    return _hop(value, clause_map, date).understood, date
+    return _hop(value, _clauses(clauses), date).understood, date
 
 
 def _read(value: str, case_zone: str) -> tuple[Clauses, ParsedDate | None]:
@@ -144,9 +146,8 @@ def _comment_at(value: str, start: int) -> tuple[str, int]:
     return value[start + 1:], len(value)
 
 
-def _clauses(text: str) -> Clauses:
-    current: tuple[list[str], list[str]] = ([], [])
-    found: Clauses = {"": current}
+def _tokens(text: str) -> Iterator[tuple[bool, str]]:
+    """(is a comment, text) of each comment and word, in order (``;`` is a word)."""
     pos = 0
     while pos < len(text):
         match = _TOKEN.match(text, pos)
@@ -155,16 +156,41 @@ def _clauses(text: str) -> Clauses:
             continue
         if match.group(1):
             comment, pos = _comment_at(text, match.start(1))
-            current[1].append(comment)
+            yield True, comment
             continue
         pos = match.end()
-        word = match.group(0).strip()
-        if word.lower() in KEYWORDS and word.lower() not in found:
+        yield False, match.group(0).strip()
+
+
+def _clauses(text: str) -> Clauses:
+    current: tuple[list[str], list[str]] = ([], [])
+    found: Clauses = {"": current}
+    for comment, word in _tokens(text):
+        if comment:
+            current[1].append(word)
+        elif word.lower() in KEYWORDS and word.lower() not in found:
             current = ([], [])
             found[word.lower()] = current
         elif word != ";":
             current[0].append(word)
     return found
+
+
+def _from_or_by_named(text: str) -> bool:
+    """Whether ``_clauses(text)`` gives the ``from`` or the ``by`` clause a word, read
+    only as far as the first such word (a hop that names them is understood)."""
+    seen: set[str] = set()
+    current = ""
+    for comment, word in _tokens(text):
+        if comment:
+            continue
+        key = word.lower()
+        if key in KEYWORDS and key not in seen:
+            seen.add(key)
+            current = key
+        elif word != ";" and current in ("from", "by"):
+            return True
+    return False
 
 
 def _rdns_ip(comments: list[str], from_name: str | None) -> tuple[str | None, str | None]:

@@ -17,6 +17,7 @@ from spoorvast.analysis.email.analyse import (
     message_facts,
 )
 from spoorvast.analysis.email.body import SEARCH_LIMIT, body_text
+from spoorvast.analysis.email.headers import split_headers
 from spoorvast.analysis.email.identifiers import in_text
 from spoorvast.analysis.email.report import report_bytes
 from spoorvast.findings import register_codes
@@ -106,10 +107,12 @@ def message_draft(context: ImportContext, message: MessageInput,
         verify_signatures=message.mime)
     # the document is rebuilt when read when it is not sealed: only what is stored now
     # is made then (message_facts)
-    full = analyse(message.data, sha, options) if message.seal_analysis else None
+    block = split_headers(message.data, pasted=options.pasted)  # read once, used thrice
+    full = analyse(message.data, sha, options, block) if message.seal_analysis else None
     analysis = (facts_of(full) if full is not None
-                else message_facts(message.data, sha, options))
-    parts = read_parts(context, message.data, sha) if message.mime else Parts()
+                else message_facts(message.data, sha, options, block))
+    parts = (read_parts(context, message.data, sha, None if options.pasted else block)
+             if message.mime else Parts())
     parts.artifacts[:0] = message.parts.artifacts
     parts.text[:0], parts.html[:0] = message.parts.text, message.parts.html
     stored = [context.seal(report_bytes(full, context.case_zone, message.extra),
