@@ -107,8 +107,14 @@ def phone_facts(number_e164: str) -> PhoneFacts | None:
 # inputs (before + candidate + after); ``tests/analysis/test_phones.py`` compares the
 # results with the plain matcher on varied texts.
 _DECISIONS = 4096
-_CANDIDATE = phonenumbermatcher._PATTERN
-_SECOND_NUMBER_START = phonenumberutil._SECOND_NUMBER_START_PATTERN
+# ``_Matcher`` repeats and overrides private parts of the matcher of these versions of
+# phonenumbers (compared with the plain matcher by the tests); with any other version
+# the plain matcher is used: the same numbers, found more slowly, and nothing private
+# touched (an upgrade must never break or change what an import finds)
+MIRRORED_VERSIONS = frozenset({"9.0.43"})
+_CANDIDATE: re.Pattern[str] | None = getattr(phonenumbermatcher, "_PATTERN", None)
+_SECOND_NUMBER_START: re.Pattern[str] | None = getattr(
+    phonenumberutil, "_SECOND_NUMBER_START_PATTERN", None)
 
 
 @lru_cache(maxsize=_DECISIONS)
@@ -138,6 +144,7 @@ class _Matcher(phonenumbers.PhoneNumberMatcher):
         while self._max_tries > 0 and match is not None:
             start = match.start()
             candidate = self.text[start:match.end()]
+            assert _SECOND_NUMBER_START is not None  # see _matcher_type
             candidate = self._trim_after_first_match(_SECOND_NUMBER_START, candidate)
             candidate_len = len(candidate)
             if candidate_len >= self._min_candidate_length:
@@ -153,6 +160,7 @@ class _Matcher(phonenumbers.PhoneNumberMatcher):
         digit = _DIGIT.search(self.text, index)
         if digit is None:
             return None
+        assert _CANDIDATE is not None  # see _matcher_type
         return _CANDIDATE.search(self.text, max(index, digit.start() - _BEFORE_DIGIT))
 
     def _parse_and_verify(self, candidate: str, offset: int) -> Any:
@@ -163,9 +171,18 @@ class _Matcher(phonenumbers.PhoneNumberMatcher):
                                                                          number)
 
 
+@cache
+def _matcher_type() -> type[phonenumbers.PhoneNumberMatcher]:
+    """``_Matcher`` on a version of phonenumbers it was compared with, else the plain
+    matcher (see ``MIRRORED_VERSIONS``)."""
+    mirrored = (phonenumbers.__version__ in MIRRORED_VERSIONS and _CANDIDATE is not None
+                and _SECOND_NUMBER_START is not None)
+    return _Matcher if mirrored else phonenumbers.PhoneNumberMatcher
+
+
 def numbers_in(text: str, region: str | None, max_tries: int) -> Iterator[str]:
     """The E.164 form of each phone number ``phonenumbers.PhoneNumberMatcher(text,
     region or "ZZ", max_tries=max_tries)`` finds, in order (the same numbers: see
     ``_decision``)."""
-    for match in _Matcher(text, region or "ZZ", max_tries=max_tries):
+    for match in _matcher_type()(text, region or "ZZ", max_tries=max_tries):
         yield phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
