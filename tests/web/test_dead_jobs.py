@@ -46,7 +46,7 @@ def _start(root: Path) -> tuple[subprocess.Popen[str], Browserish]:
     url = found.group(0)
     for _ in range(100):
         try:
-            httpx.get(url + "/", timeout=2)
+            httpx.get(url + "/", timeout=30)  # a loaded machine answers slowly
             break
         except httpx.ConnectError:
             time.sleep(0.1)
