@@ -115,10 +115,12 @@ def _scan(since: float, out: Path, vault: Path) -> list[Path]:
     return found
 
 
-def _kill_at(argv: tuple[str, ...], fraction: float, full: float) -> tuple[int, int]:
+def _kill_at(argv: tuple[str, ...], fraction: float,
+             full: float) -> tuple[int, int] | float:
     """Start ``argv``, wait until its work has begun (its scratch folder exists), then
     kill it after ``fraction`` of the rest of a full run's time. Returns the pid and how
-    many scratch folders it had when it was killed."""
+    many scratch folders it had when it was killed; or, when the run finished before the
+    kill (the machine got quicker than when ``full`` was timed), how long it took."""
     start = time.monotonic()
     child = _spoorvast(*argv)
     # a loaded machine can take longer than the timed runs to get there: wait for the
@@ -127,7 +129,9 @@ def _kill_at(argv: tuple[str, ...], fraction: float, full: float) -> tuple[int, 
         time.sleep(0.02)
     begun = time.monotonic() - start
     time.sleep(max(0.0, fraction * (full - begun)))
-    assert child.poll() is None, "finished before the kill: the test lost its moment"
+    if child.poll() is not None:
+        assert child.wait() == 0
+        return time.monotonic() - start
     # counted at the kill: afterwards any spoorvast start (another test process's, in
     # parallel runs) may already have swept the dead run's folder
     had = len(_owned_by(child.pid))
@@ -146,15 +150,26 @@ def _timed(argv: tuple[str, ...]) -> float:
 
 def _sweeps(argv: tuple[str, ...], out: Path, vault: Path, seed: int) -> int:
     """Kill ``argv`` at KILLS random moments of a full run; after each, start spoorvast
-    again and search everywhere. Returns how many kills left something to sweep."""
+    again and search everywhere. Returns how many kills left something to sweep.
+
+    A run that finishes before its kill is searched the same way (a finished run must
+    leave nothing either), and the kill is tried again with the time that run took as
+    the new full time: the machine's load changes while the test runs."""
     full = min(_timed(argv), _timed(argv))  # the first run is a cold start
-    rng, left = random.Random(seed), 0
-    for _kill in range(KILLS):
+    rng, left, kills, tries = random.Random(seed), 0, 0, 0
+    while kills < KILLS:
+        tries += 1
+        assert tries <= 4 * KILLS, "every run finished before its kill"
         since = time.time()
-        pid, leftovers = _kill_at(argv, rng.uniform(0.0, 0.6), full)
-        left += leftovers > 0
+        outcome = _kill_at(argv, rng.uniform(0.0, 0.6), full)
         _next_start()
-        assert _owned_by(pid) == []
+        if isinstance(outcome, float):
+            full = min(full, outcome)
+        else:
+            pid, leftovers = outcome
+            kills += 1
+            left += leftovers > 0
+            assert _owned_by(pid) == []
         assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
         assert _scan(since, out, vault) == []
     return left
