@@ -154,18 +154,21 @@ def test_a_file_that_arrives_different_is_refused_on_the_page(
 
 def test_auto_lock_waits_for_a_slow_upload_and_the_page_says_so(
         start_app: StartApp, chromium: Any, tmp_path: Path) -> None:
-    live = start_app(autolock_seconds=2)
+    # the app starts with a long auto-lock, shortened only once the case is made: on a
+    # loaded machine two steps before the upload can be more than a few seconds apart
+    live = start_app(autolock_seconds=60)
     page = new_page(chromium, [])
     unlock(page, live.url)
     case = create_case(page, live.url)
-    page.goto(f"{live.url}/c/{case}/add")
+    recording = tmp_path / "opname.m4a"
+    recording.write_bytes(os.urandom(3 << 20))
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.emulateNetworkConditions", {
         "offline": False, "latency": 0, "downloadThroughput": -1,
         "uploadThroughput": 400 * 1024})  # a slow link: about 8 s for this file
-    recording = tmp_path / "opname.m4a"
-    recording.write_bytes(os.urandom(3 << 20))
+    live.app.state.session.autolock_seconds = 3  # the page below is told 3 s
+    page.goto(f"{live.url}/c/{case}/add")
     page.set_input_files("#file-input", [str(recording)])
     page.wait_for_selector("#lock-waits:not([hidden])", timeout=10_000)
     assert live.app.state.session.unlocked  # past the auto-lock, the upload goes on
