@@ -109,13 +109,21 @@ class Vault:
             _write_anchor(self.root / KEYFILE, self.keyring, self.store)
 
     def close(self) -> None:
-        if self.writable:
-            self.write_anchor()
-        self.store.close()
+        """Close the database, the lock and the blob store. The lock is released even
+        when the anchor or the database fails to close (a busy or damaged database): a
+        handle that kept it would leave the vault locked until the process ends. The
+        first error is raised after that."""
         try:
-            os.close(self._lock_fd)
+            if self.writable:
+                self.write_anchor()
         finally:
-            self.blobs.close()  # after the lock: closing its pack index may flush it
+            try:
+                self.store.close()
+            finally:
+                try:
+                    os.close(self._lock_fd)
+                finally:
+                    self.blobs.close()  # after the lock: closing its pack index may flush it
 
     def __enter__(self) -> Vault:
         return self

@@ -161,18 +161,21 @@ class VaultSession:
         return self._token
 
     def lock(self) -> None:
-        """Close the vault and forget the session. Safe to call at any time."""
-        with self._lock:
-            vault, self._vault, self._token = self._vault, None, None
-            self._taken_over.clear()
-            if vault is not None:
-                try:
-                    for closing in self._closing:
-                        closing(vault)
-                finally:
-                    vault.close()
-        for listener in self._listeners:
-            listener()
+        """Close the vault and forget the session. Safe to call at any time. The jobs
+        are told (the listeners) even when closing the vault fails."""
+        try:
+            with self._lock:
+                vault, self._vault, self._token = self._vault, None, None
+                self._taken_over.clear()
+                if vault is not None:
+                    try:
+                        for closing in self._closing:
+                            closing(vault)
+                    finally:
+                        vault.close()
+        finally:
+            for listener in self._listeners:
+                listener()
 
     # -- use ----------------------------------------------------------------------
 
