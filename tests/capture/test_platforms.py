@@ -245,6 +245,7 @@ def test_missing_stable_id_comes_with_guidance(platform: str) -> None:
 
 # -- hostile pages: bounded time, never a crash ----------------------------------------
 
+@pytest.mark.slow  # 5-10 s: in the full run only
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300), st.binary(max_size=2000))
 def test_hostile_input_never_crashes(path: str, html: bytes) -> None:

@@ -118,6 +118,7 @@ def test_zip_export_resolves_photos(tmp_path: Path) -> None:
     assert closes(draft)
 
 
+@pytest.mark.slow  # 5-10 s: in the full run only
 def test_a_result_json_that_is_a_zip_bomb_keeps_the_archive_as_a_file(tmp_path: Path) -> None:
     head = b'{\n "name": "X",\n "type": "personal_chat",\n "id": 1,\n "messages": ['
     data = make_zip({"ChatExport_2026-03-05/result.json": head + b" " * (300 << 20) + b"]}"})

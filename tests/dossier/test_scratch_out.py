@@ -32,6 +32,7 @@ def _case(cli: Cli, case_vault: Path, tmp_path: Path) -> None:
     assert cli("add", str(tmp_path / "a.png"), str(tmp_path / "b.txt")).code == 0
 
 
+@pytest.mark.slow  # 5-10 s: in the full run only
 @pytest.mark.parametrize("memory", [True, False])
 def test_published_whole_private_and_nothing_left(cli: Cli, case_vault: Path, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch,

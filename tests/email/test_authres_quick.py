@@ -94,6 +94,7 @@ def test_the_quick_reading_agrees_with_authres(value: str) -> None:
                            by_authres(value))
 
 
+@pytest.mark.slow  # 5-10 s: in the full run only
 @settings(max_examples=400, deadline=None)
 @given(common_header())
 def test_the_common_shapes_agree_with_authres(value: str) -> None:

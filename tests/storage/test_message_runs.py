@@ -74,6 +74,7 @@ ROWS = (f"SELECT {sqlite_events.CONTENT_COLUMNS}, marked FROM events WHERE item_
         "ORDER BY seq")
 
 
+@pytest.mark.slow  # 5-10 s: in the full run only
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.one_of(runs(), single()), min_size=1, max_size=8), st.integers(1, 9))
