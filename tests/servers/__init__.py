@@ -124,7 +124,7 @@ def postgres_server() -> Iterator[Postgres]:
                             "immediate", "-w", "stop"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
                            timeout=60)
-        shutil.rmtree(root, ignore_errors=True)
+        _discard(root)
 
 
 @dataclass(frozen=True)
@@ -149,6 +149,17 @@ class S3:
         self.client().create_bucket(Bucket=name)
         return name
 
+
+
+def _discard(root: Path) -> None:
+    """Remove a stopped server's files without waiting: deleting a PostgreSQL data
+    folder after a run's databases took 20-30 s here, at the end of each test process."""
+    try:
+        subprocess.Popen(["rm", "-rf", "--", str(root)], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True)
+    except OSError:
+        shutil.rmtree(root, ignore_errors=True)
 
 def _weed() -> Path | None:
     beside = Path(sys.executable).parent / "weed"
@@ -208,4 +219,4 @@ def s3_server() -> Iterator[S3]:
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         log.close()
-        shutil.rmtree(root, ignore_errors=True)
+        _discard(root)
