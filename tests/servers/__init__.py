@@ -154,11 +154,10 @@ class S3:
 def _discard(root: Path) -> None:
     """Remove a stopped server's files without waiting: deleting a PostgreSQL data
     folder after a run's databases took 20-30 s here, at the end of each test process."""
-    try:
-        subprocess.Popen(["rm", "-rf", "--", str(root)], stdin=subprocess.DEVNULL,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                         start_new_session=True)
-    except OSError:
+    try:  # the shell starts rm in the background and ends: nothing left to wait for
+        subprocess.run(["sh", "-c", 'rm -rf -- "$1" </dev/null >/dev/null 2>&1 &', "sh",
+                        str(root)], check=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
         shutil.rmtree(root, ignore_errors=True)
 
 def _weed() -> Path | None:
