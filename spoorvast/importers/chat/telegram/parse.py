@@ -49,7 +49,7 @@ from spoorvast.model.instant import (
     from_epoch,
     zone,
 )
-from spoorvast.model.message_run import MessageRun
+from spoorvast.model.message_run import MessageRun, affixed
 from spoorvast.model.records import Event, Location, Problem, Severity
 
 NOT_INCLUDED = "(File not included."
@@ -112,14 +112,13 @@ class TelegramParser:
         prefix = pointer(*path, "messages") + "/"
         self.tally.read += len(records)
         plain, end, at = _plain_mask(records), len(records), 0
-        numbered = prefix.replace("%", "%%") + "%d"
         while at < end:
             if plain[at]:
                 try:
                     stop = plain.index(False, at, at + RUN)
                 except ValueError:
                     stop = min(end, at + RUN)
-                yield self._run(records, at, stop, numbered, start, context, orjson_read)
+                yield self._run(records, at, stop, prefix, start, context, orjson_read)
                 at = stop
                 continue
             record, records[at] = records[at], None
@@ -134,7 +133,7 @@ class TelegramParser:
         self.tally.read += 1
         return self._message(record, Location(self.sha256, field=field), context)
 
-    def _run(self, records: list[object], first: int, stop: int, numbered: str, start: int,
+    def _run(self, records: list[object], first: int, stop: int, prefix: str, start: int,
              context: Context, orjson_read: bool) -> MessageRun:
         """Records ``first``…``stop - 1``, all usual text messages (:func:`_plain_mask`:
         from an account, dated by their epoch, no media, edit, reply or service action),
@@ -148,7 +147,7 @@ class TelegramParser:
         texts: list[object] = list(map(get, found, repeat("text")))
         if not orjson_read:  # lone surrogates replaced (and counted) as the general path does
             texts = [self._clean(t) if type(t) is str else t for t in texts]
-        fields = list(map(numbered.__mod__, range(start + first, start + stop)))
+        fields = affixed(prefix, list(range(start + first, start + stop)))
         actors = list(map(self._actors.get, zip(map(get, found, repeat("from_id")),
                                                 map(get, found, repeat("from")), strict=True)))
         for n in _needing_python(texts, actors):  # in order: text, then actor, as there
