@@ -84,6 +84,9 @@ def _affixes(column: Affixed) -> tuple[str, str] | None:
     prefix, suffix = _literal(column.prefix), _literal(column.suffix)
     if prefix is None or suffix is None or not column.numbers:
         return None
+    for n in (0, -1):  # (a column changed after it was made is stored as its texts)
+        if column[n] != f"{column.prefix}{column.numbers[n]}{column.suffix}":
+            return None
     if min(column.numbers) not in _INT64 or max(column.numbers) not in _INT64:
         return None
     try:

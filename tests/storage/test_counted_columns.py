@@ -149,3 +149,12 @@ def test_affixed_only_for_ints_and_joined_only_alike() -> None:
         mixed = joined([one, other])
         assert type(mixed) is list and mixed == [*one, *other]
     assert type(one[:1]) is list  # a slice is a plain list
+
+
+def test_an_affixed_column_changed_is_stored_as_its_texts() -> None:
+    count = FOLD_FROM
+    columns = _columns(count, 1, [None] * count, ["x"] * count)
+    columns[FIELD] = affixed("/m/", list(range(count)))
+    columns[FIELD][-1] = "/m/changed"
+    _rows, sql = _stored(columns, count)
+    assert "'/m/'" not in sql
