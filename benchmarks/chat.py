@@ -20,6 +20,19 @@ join to check a text column) WhatsApp 0.54, 0.60, 0.55 (median 0.55), Telegram 0
 0.45, 0.45 (0.45). Peak RSS unchanged (247 MB both, 300,000 messages). The full sizes
 (1,000,000 / 200,000) did not finish under that load.
 
+Measured 2026-12-08 (later; load average 2-8), the same command from a checkout of
+53fded5 and of the next #32 changes (Telegram: an entity's identifier worked out once per
+distinct entity, a run's JSON pointers and message ids made in SQL from their numbers
+instead of carried as texts), in turn, twice (3 rounds each), CPU ratios: Telegram at
+53fded5 0.45, 0.37, 0.53 (median 0.45) and 0.40, 0.29, 0.37 (0.37); with the changes 0.53,
+0.44, 0.39 (0.44) and 0.46, 0.47, 0.51 (0.47); WhatsApp (code unchanged) 0.46, 0.63, 0.44
+/ 0.44, 0.55, 0.46 against 0.38, 0.45, 0.51 / 0.35, 0.42, 0.47. Round to round the ratio
+moved by ±0.1 under that load, more than the change; the parts measured alone (best of
+7, interleaved) are steadier: the Telegram parse of 100,000 messages 0.255 -> 0.23 s,
+the chunk insert statement (captured chunks, rolled back) 0.72 -> 0.58 s (median), the
+chunk making unchanged (0.28-0.32 s both). Peak RSS of the Telegram import 204 -> 185 MB
+(each chunk's JSON about 36 % smaller).
+
 Usage: .venv/bin/python benchmarks/chat.py [--messages 1000000] [--telegram 200000]
        [--dir /real/disk] [--repeat 3]
 """

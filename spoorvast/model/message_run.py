@@ -26,6 +26,33 @@ from spoorvast.model.records import Event, Location
 Details = tuple[tuple[str, str], ...]
 
 
+class Affixed(list[str]):
+    """A column of texts that are each ``prefix + str(number) + suffix`` (a Telegram run's
+    JSON pointers ``/messages/17``, its details ``[…,["message_id","17"]]``), made by
+    :func:`affixed`, which keeps the numbers: storage may then make the texts in SQL
+    from them (an integer as text is its decimal digits in SQLite as in Python) instead
+    of carrying each text. Anything that takes it apart (a slice, a copy) gets a plain
+    list of the same texts."""
+
+    __slots__ = ("numbers", "prefix", "suffix")
+
+    prefix: str
+    suffix: str
+    numbers: list[int]
+
+
+def affixed(prefix: str, numbers: list[int], suffix: str = "") -> list[str]:
+    """The texts ``prefix + str(n) + suffix`` of ``numbers``: an :class:`Affixed` column
+    when the numbers are all ints (``"%d"`` of True is ``1``), else a plain list."""
+    texts = list(map((prefix.replace("%", "%%") + "%d" + suffix.replace("%", "%%")).__mod__,
+                     numbers))
+    if not numbers or set(map(type, numbers)) != {int}:
+        return texts
+    column = Affixed(texts)
+    column.prefix, column.suffix, column.numbers = prefix, suffix, numbers
+    return column
+
+
 @dataclass(frozen=True, slots=True)
 class MessageRun:
     """``len(stamps)`` messages of one source artifact, dated by Unix times (whole seconds,

@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from spoorvast.model.message_run import Affixed
 from spoorvast.storage.sqlite_events_schema import STORED_COLUMNS
 
 Row = tuple[Any, ...]
@@ -77,6 +78,40 @@ def folded_chunks(rows: Iterable[Row], size: int) -> Iterator[tuple[str, list[Ro
         yield _bound_statement(fixed), _bound_rows(varying, len(chunk))
 
 
+def _affixes(column: Affixed) -> tuple[str, str] | None:
+    """The affixes of an :class:`Affixed` column as SQL literals, when the insert can make
+    its texts (numbers in 64 bits, affixes UTF-8 without NUL), else None."""
+    prefix, suffix = _literal(column.prefix), _literal(column.suffix)
+    if prefix is None or suffix is None or not column.numbers:
+        return None
+    for n in (0, -1):  # (a column changed after it was made is stored as its texts)
+        if column[n] != f"{column.prefix}{column.numbers[n]}{column.suffix}":
+            return None
+    if min(column.numbers) not in _INT64 or max(column.numbers) not in _INT64:
+        return None
+    try:
+        (prefix + suffix).encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return prefix, suffix
+
+
+def joined(parts: list[list[Any]]) -> list[Any]:
+    """Pieces of one column, end to end: an :class:`Affixed` column when every piece is
+    one with the same affixes."""
+    column = list(itertools.chain.from_iterable(parts))
+    first = parts[0]
+    if type(first) is not Affixed or any(
+            type(p) is not Affixed or p.prefix != first.prefix or p.suffix != first.suffix
+            for p in parts):
+        return column
+    made = Affixed(column)
+    made.prefix, made.suffix = first.prefix, first.suffix
+    made.numbers = list(itertools.chain.from_iterable(
+        p.numbers for p in parts if type(p) is Affixed))
+    return made
+
+
 def _bound_rows(varying: list[list[Any]], count: int) -> list[Row]:
     return list(zip(*varying, strict=True)) if varying else [()] * count
 
@@ -108,8 +143,16 @@ def column_chunk(columns: list[list[Any]], count: int) -> Chunk:
     is "constant", and a statement with its values as literals was compiled anew for
     every item (its text included), where one statement for all is prepared once."""
     fixed, varying = _fold(columns, count) if count >= FOLD_FROM else ({}, columns)
-    counted = _counting(columns, fixed, count) if count >= FOLD_FROM else {}
-    blob = _json_rows([c for n, c in enumerate(columns) if n not in fixed and n not in counted],
+    # an Affixed column travels as its numbers (or nothing, when they count up by one)
+    affixes: dict[int, tuple[str, str]] = {}
+    for n, column in enumerate(columns) if count >= FOLD_FROM else ():
+        if type(column) is Affixed and n not in fixed and len(column.numbers) == count:
+            found = _affixes(column)
+            if found is not None:
+                affixes[n] = found
+    sent = [c.numbers if n in affixes else c for n, c in enumerate(columns)]  # type: ignore[attr-defined]
+    counting = _counting(sent, fixed, count) if count >= FOLD_FROM else {}
+    blob = _json_rows([c for n, c in enumerate(sent) if n not in fixed and n not in counting],
                       count)
     if blob is None:
         return Chunk(_bound_statement(fixed), count, rows=_bound_rows(varying, count))
@@ -117,11 +160,16 @@ def column_chunk(columns: list[list[Any]], count: int) -> Chunk:
     for n in range(len(_INSERT_COLUMNS)):
         if n in fixed:
             picks.append(fixed[n])
-        elif n in counted:
-            picks.append(counted[n])
+            continue
+        if n in counting:
+            pick = counting[n]
         else:
-            picks.append(f"value ->> {k}")
+            pick = f"value ->> {k}"
             k += 1
+        if n in affixes:  # (parenthesised: ->> binds as tightly as ||, left to right)
+            prefix, suffix = affixes[n]
+            pick = f"{prefix} || ({pick})" + ("" if suffix == "''" else f" || {suffix}")
+        picks.append(pick)
     # jsonb_each walks the array in order, and the rows are inserted as it yields them
     # (an ORDER BY key would sort every chunk in a temporary B-tree first)
     sql = (f"INSERT INTO event_rows ({', '.join(_INSERT_COLUMNS)}) SELECT {', '.join(picks)} "

@@ -27,7 +27,7 @@ from typing import Any
 import orjson
 
 from spoorvast.model.instant import Instant
-from spoorvast.model.message_run import MessageRun
+from spoorvast.model.message_run import Affixed, MessageRun, affixed
 from spoorvast.model.records import Event, Location
 
 Column = list[Any]
@@ -87,8 +87,13 @@ def block_columns(run: MessageRun, case_id: int, item_id: int | None,
             [run.source.value] * n, [run.precision.value] * n, [run.zone] * n,
             list(run.raws), list(run.texts), list(run.actors), nothing,
             [run.artifact_sha256] * n, nothing if run.lines is None else list(run.lines),
-            nothing, nothing, nothing if run.fields is None else list(run.fields), nothing,
+            nothing, nothing, nothing if run.fields is None else _fields(run.fields), nothing,
             nothing, _run_details(run)]
+
+
+def _fields(fields: list[str]) -> Column:
+    """A run's JSON pointers (an :class:`Affixed` column as it is: nothing changes it)."""
+    return fields if type(fields) is Affixed else list(fields)
 
 
 def _run_details(run: MessageRun) -> Column:
@@ -96,7 +101,7 @@ def _run_details(run: MessageRun) -> Column:
     if run.number_key is not None and run.numbers is not None and run.own is None:
         head = orjson.dumps([*run.context, (run.number_key, "")]).decode()[:-3]
         # an integer's digits need no escaping
-        return list(map((head.replace("%", "%%") + '%d"]]').__mod__, run.numbers))
+        return affixed(head, run.numbers, '"]]')
     if run.own is None and run.number_key is None:
         return [orjson.dumps(run.context).decode() if run.context else None] * n
     if run.own is not None and not run.context and run.number_key is None:

@@ -25,7 +25,6 @@ charts.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace as _with
@@ -53,6 +52,7 @@ from spoorvast.storage.sqlite_event_chunks import (
     Chunk,
     Row,
     column_chunk,
+    joined,
 )
 from spoorvast.storage.sqlite_event_columns import (
     Bases,
@@ -149,7 +149,7 @@ class _Chunks:
                 at += len(piece)
             else:
                 parts.append(block_columns(piece, self.case_id, self.item_id, 0))  # type: ignore[arg-type]
-        columns = [list(itertools.chain.from_iterable(c)) for c in zip(*parts, strict=True)]
+        columns = [joined(list(c)) for c in zip(*parts, strict=True)]
         columns[2] = list(range(first_seq, first_seq + len(columns[2])))
         return columns
 

@@ -126,3 +126,65 @@ def test_an_import_stores_what_it_stored_before(name: str, case_vault: Path,
     assert found == (rows, counts, digest, findings)
     with open_vault(case_vault, PASSPHRASE, writable=False) as vault:
         assert verify(vault).ok
+
+
+ENTITY_KINDS: tuple[dict[str, object], ...] = (
+    {"type": "link", "text": "https://e.org/"}, {"type": "bold", "text": "luid"},
+    {"type": "mention", "text": "@jan_p"}, {"type": "mention_name", "text": "Anna",
+                                            "user_id": 222222222},
+    {"type": "mention_name", "text": "Anna", "user_id": True},
+    {"type": "phone", "text": "+32 470 12 34 56"}, {"type": "phone", "text": "0470 99 88 77"},
+    {"type": "email", "text": "jan@e.org"}, {"type": "text_link", "text": "hier",
+                                             "href": "https://f.org/x"},
+    {"type": "mention", "text": ["@odd"]}, {"type": "link", "text": "https://g.org/"})
+
+
+def _telegram_entities(path: Path, replies: bool) -> None:
+    """Texts with entities of every kind; message ids with gaps; with ``replies``, a reply
+    now and then (its message goes the general path, the others are runs between)."""
+    rng = random.Random(11)
+    messages: list[dict[str, object]] = []
+    for n in range(400):
+        parts: list[object] = [f"m{n} "]
+        for _ in range(rng.randint(0, 3)):
+            parts += [rng.choice(ENTITY_KINDS), " en "]
+        messages.append({"id": n * 3 + 1, "type": "message", "date": "2026-10-01T12:00:00",
+                         "date_unixtime": str(1792800000 + n * 7), "from": "Jan Peeters",
+                         "from_id": "user111111111", "text": parts if len(parts) > 1
+                         else f"m{n}"})
+        if replies and n % 37 == 0:
+            messages[-1]["reply_to_message_id"] = n * 3 - 2
+    path.write_text(json.dumps({"name": "Jan Peeters", "type": "personal_chat", "id": 1,
+                                "messages": messages}, ensure_ascii=False, indent=1),
+                    encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("replies", [False, True])
+def test_telegram_entities_stored_and_noted_as_before(replies: bool, case_vault: Path,
+                                                      tmp_path: Path) -> None:
+    """Events, the identifiers the entities propose (which, in what order, where first
+    seen) and the events' digest, as the code of 53fded5 stored them: all in runs (one
+    chunk of runs only: pointers and details made in SQL), and runs between replies."""
+    export = tmp_path / "result.json"
+    _telegram_entities(export, replies)
+    with open_vault(case_vault, PASSPHRASE) as vault:
+        case = vault.store.cases()[0]
+        [result] = add_paths(vault, case, [export], builtin_registry())
+        assert result.status.value == "added"
+        conn = vault.store.conn
+        found = (_fingerprint(conn, "SELECT * FROM events ORDER BY id"),
+                 _fingerprint(conn, "SELECT kind, value, platform, stable_id, status, item_id, "
+                                    "location FROM identifiers ORDER BY id"),
+                 next(json.loads(p)["data"]["sha256"] for (p,) in conn.execute(
+                     "SELECT payload FROM custody WHERE json_extract(payload, '$.record') = "
+                     "'events' ORDER BY seq"))[:24])
+    print(found)
+    assert found == TELEGRAM_ENTITIES_PINS[replies]
+    with open_vault(case_vault, PASSPHRASE, writable=False) as vault:
+        assert verify(vault).ok
+
+
+TELEGRAM_ENTITIES_PINS = {
+    False: ("8763b7e9e5a044d84e295b27", "0fc30b3eda9badb8a8d775e0", "1cdb5f112cb3ace977401936"),
+    True: ("d5b98e61698c23862ec2f889", "4535404a5b1354aaf9e98e20", "7f7d430aa310319387018822")}

@@ -11,7 +11,14 @@ import sqlcipher3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spoorvast.storage.sqlite_event_chunks import _INSERT, _INSERT_COLUMNS, FOLD_FROM, column_chunk
+from spoorvast.model.message_run import Affixed, affixed
+from spoorvast.storage.sqlite_event_chunks import (
+    _INSERT,
+    _INSERT_COLUMNS,
+    FOLD_FROM,
+    column_chunk,
+    joined,
+)
 
 WIDTH = len(_INSERT_COLUMNS)
 SEQ, LINE = _INSERT_COLUMNS.index("seq"), _INSERT_COLUMNS.index("loc_line")
@@ -89,3 +96,65 @@ def test_text_columns_checked_by_joining(odd: list[object], texts_first: bool) -
     exact = all(v is None or type(v) is str for v in actor) and not any(
         "\x00" in v for v in actor if isinstance(v, str))
     assert (chunk.blob is not None) == exact
+
+
+FIELD, DETAILS = _INSERT_COLUMNS.index("loc_field"), _INSERT_COLUMNS.index("details")
+
+
+def test_affixed_columns_are_made_in_sql() -> None:
+    """A run's JSON pointers (numbers counting up) and its details (message ids with gaps,
+    affixes holding a quote and a percent sign) are made in SQL from their numbers, and
+    stored exactly as the texts are."""
+    count = FOLD_FROM + 9
+    ids = [n * 3 - 40 for n in range(count)]
+    columns = _columns(count, 1, [None] * count, [f"m{n}" for n in range(count)])
+    columns[FIELD] = affixed("/chats/list/3/messages/", list(range(12, 12 + count)))
+    columns[DETAILS] = affixed("[[\"chat\",\"Jan's 100%\"],[\"message_id\",\"", ids, '"]]')
+    assert type(columns[FIELD]) is Affixed and type(columns[DETAILS]) is Affixed
+    assert columns[DETAILS][2] == "[[\"chat\",\"Jan's 100%\"],[\"message_id\",\"-34\"]]"
+    rows, sql = _stored(columns, count)
+    assert "'/chats/list/3/messages/' || ((12 + key))" in sql
+    assert "|| (value ->> 1) ||" in sql and sql.count("value ->>") == 2  # text, id
+    assert rows[0][FIELD] == "/chats/list/3/messages/12" and rows[0][DETAILS].endswith('"-40"]]')
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from([0, -5, (1 << 63) - 40, -(1 << 63), 1 << 63, -(1 << 63) - 1]),
+       st.sampled_from(["/m/", "a'b", "", "n\x00l", "\ud800", "100%d"]),
+       st.sampled_from(["", '"]]', "\x00", "%s"]), st.booleans())
+def test_affixed_texts_stored_exactly(first: int, prefix: str, suffix: str,
+                                      gaps: bool) -> None:
+    """Whatever the numbers (near and beyond the ends of 64 bits) and affixes (a NUL, a
+    lone surrogate, percent signs), the stored texts are the column's texts; affixes SQL
+    cannot hold or numbers beyond 64 bits travel as texts."""
+    count = FOLD_FROM + 3
+    numbers = [first + (2 * n if gaps else n) for n in range(count)]
+    column = affixed(prefix, numbers, suffix)
+    assert column == [f"{prefix}{n}{suffix}" for n in numbers]
+    columns = _columns(count, 1, [None] * count, ["x"] * count)
+    columns[DETAILS] = column
+    with contextlib.suppress(sqlcipher3.Error, UnicodeEncodeError):  # (binding refuses a
+        # lone surrogate: so do the plain rows)
+        _stored(columns, count)
+
+
+def test_affixed_only_for_ints_and_joined_only_alike() -> None:
+    assert type(affixed("p", [1, True, 3])) is list  # "%d" of True is 1: not an int
+    assert affixed("p", [1, True]) == ["p1", "p1"]
+    assert type(affixed("p", [])) is list
+    one, two = affixed("p", [1, 2]), affixed("p", [5])
+    both = joined([one, two])
+    assert type(both) is Affixed and both == ["p1", "p2", "p5"] and both.numbers == [1, 2, 5]
+    for other in (affixed("q", [5]), ["p5"], affixed("p", [5], "s")):
+        mixed = joined([one, other])
+        assert type(mixed) is list and mixed == [*one, *other]
+    assert type(one[:1]) is list  # a slice is a plain list
+
+
+def test_an_affixed_column_changed_is_stored_as_its_texts() -> None:
+    count = FOLD_FROM
+    columns = _columns(count, 1, [None] * count, ["x"] * count)
+    columns[FIELD] = affixed("/m/", list(range(count)))
+    columns[FIELD][-1] = "/m/changed"
+    _rows, sql = _stored(columns, count)
+    assert "'/m/'" not in sql

@@ -10,6 +10,9 @@ from spoorvast.model.conversation import actor_key
 from spoorvast.model.records import IdentifierKind
 
 PLATFORM = "telegram"
+# the entity types that may propose an identifier (a tuple: a type that is not a string
+# is compared, not hashed)
+IDENTIFYING = ("link", "text_link", "mention", "mention_name", "phone", "email")
 
 
 def entity_identifier(entity: JsonObject, region: str | None) -> Actor | None:

@@ -14,7 +14,8 @@ import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import repeat
+from itertools import compress, repeat
+from operator import is_not
 from typing import Any
 
 from spoorvast.i18n import N_
@@ -30,8 +31,13 @@ from spoorvast.importers.chat.shared.jsonload import (
     string,
     without_surrogates,
 )
-from spoorvast.importers.chat.shared.participants import Participants, account, phone_or_name
-from spoorvast.importers.chat.telegram.entities import PLATFORM, entity_identifier
+from spoorvast.importers.chat.shared.participants import (
+    Actor,
+    Participants,
+    account,
+    phone_or_name,
+)
+from spoorvast.importers.chat.telegram.entities import IDENTIFYING, PLATFORM, entity_identifier
 from spoorvast.model.conversation import actor_key
 from spoorvast.model.instant import (
     EpochClock,
@@ -43,7 +49,7 @@ from spoorvast.model.instant import (
     from_epoch,
     zone,
 )
-from spoorvast.model.message_run import MessageRun
+from spoorvast.model.message_run import MessageRun, affixed
 from spoorvast.model.records import Event, Location, Problem, Severity
 
 NOT_INCLUDED = "(File not included."
@@ -83,6 +89,7 @@ class TelegramParser:
     _clock: ZoneClock = field(init=False)
     _epochs: EpochClock = field(init=False)
     _actors: dict[tuple[str | None, str], str] = field(default_factory=dict)
+    _entities: dict[tuple[object, ...], Actor | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.tally = Tally(self.sha256)
@@ -105,14 +112,13 @@ class TelegramParser:
         prefix = pointer(*path, "messages") + "/"
         self.tally.read += len(records)
         plain, end, at = _plain_mask(records), len(records), 0
-        numbered = prefix.replace("%", "%%") + "%d"
         while at < end:
             if plain[at]:
                 try:
                     stop = plain.index(False, at, at + RUN)
                 except ValueError:
                     stop = min(end, at + RUN)
-                yield self._run(records, at, stop, numbered, start, context, orjson_read)
+                yield self._run(records, at, stop, prefix, start, context, orjson_read)
                 at = stop
                 continue
             record, records[at] = records[at], None
@@ -127,7 +133,7 @@ class TelegramParser:
         self.tally.read += 1
         return self._message(record, Location(self.sha256, field=field), context)
 
-    def _run(self, records: list[object], first: int, stop: int, numbered: str, start: int,
+    def _run(self, records: list[object], first: int, stop: int, prefix: str, start: int,
              context: Context, orjson_read: bool) -> MessageRun:
         """Records ``first``…``stop - 1``, all usual text messages (:func:`_plain_mask`:
         from an account, dated by their epoch, no media, edit, reply or service action),
@@ -141,15 +147,14 @@ class TelegramParser:
         texts: list[object] = list(map(get, found, repeat("text")))
         if not orjson_read:  # lone surrogates replaced (and counted) as the general path does
             texts = [self._clean(t) if type(t) is str else t for t in texts]
-        fields = list(map(numbered.__mod__, range(start + first, start + stop)))
+        fields = affixed(prefix, list(range(start + first, start + stop)))
         actors = list(map(self._actors.get, zip(map(get, found, repeat("from_id")),
                                                 map(get, found, repeat("from")), strict=True)))
         for n in _needing_python(texts, actors):  # in order: text, then actor, as there
-            where = Location(self.sha256, None, None, None, fields[n])
-            if type(texts[n]) is not str:
-                texts[n] = self._text(texts[n], where)
+            if type(texts[n]) is not str:  # (its Location made only if something is noted)
+                texts[n] = self._text(texts[n], fields[n])
             if actors[n] is None:
-                actors[n] = self._actor(found[n], where)
+                actors[n] = self._actor(found[n], self._located(fields[n]))
         self.tally.events += stop - first
         return MessageRun(self.case_id, "message", self.zone_name, self.sha256, stamps,
                           self._epochs.offsets(stamps), list(map(get, found, repeat("date"))),
@@ -278,14 +283,25 @@ class TelegramParser:
         except (OverflowError, OSError, ValueError):
             return [("edited", raw or "")]
 
-    def _text(self, value: object, where: Location) -> str:
+    def _located(self, where: Location | str) -> Location:
+        """``where``, or the location of the JSON pointer ``where``."""
+        if type(where) is str:
+            return Location(self.sha256, None, None, None, where)
+        return where  # type: ignore[return-value]
+
+    def _text(self, value: object, where: Location | str) -> str:
+        """A message's text (``where``: its location, or its JSON pointer)."""
         if isinstance(value, str):
             return self._clean(value)
         parts: list[str] = []
+        append = parts.append
         for part in arr(value):
+            if type(part) is str:  # (most parts: the text between entities)
+                append(part)
+                continue
             entity = obj(part)
             piece = string(part) if entity is None else get_str(entity, "text")
-            parts.append(piece or "")
+            append(piece or "")
             if entity is not None:
                 self._entity(entity, where)
         return self._clean("".join(parts))
@@ -295,10 +311,25 @@ class TelegramParser:
         self.surrogates += replaced
         return cleaned
 
-    def _entity(self, entity: JsonObject, where: Location) -> None:
-        found = entity_identifier(entity, self.region)
-        if found is not None:
-            self.participants.note(found, where)
+    def _entity(self, entity: JsonObject, where: Location | str) -> None:
+        """Note the identifier an entity proposes. What it proposes depends only on the
+        members :func:`entity_identifier` reads (and the region), so it is worked out
+        once per distinct link, mention, phone number or address (they recur); the type
+        of ``user_id`` is part of the key, as ``True == 1`` but only an int is a user."""
+        get = entity.get
+        kind = get("type")
+        if kind not in IDENTIFYING:  # bold, italic, code…: nothing (nor kept)
+            return
+        user = get("user_id")
+        try:
+            key = (kind, get("text"), get("href"), user, type(user))
+            found = self._entities[key]
+        except TypeError:  # a member that is a list or an object: not kept
+            found = entity_identifier(entity, self.region)
+        except KeyError:
+            found = self._entities[key] = entity_identifier(entity, self.region)
+        if found is not None and found.key not in self.participants.seen:
+            self.participants.note(found, self._located(where))
 
 
 def _plain_mask(records: list[object]) -> list[bool]:
@@ -342,7 +373,7 @@ def _plain_record(r: object) -> bool:
 def _needing_python(texts: list[object], actors: list[str | None]) -> list[int]:
     """Positions whose text is not a plain string or whose actor is not known yet."""
     if None not in actors:  # the usual case: all actors known, only entity texts
-        return [n for n, t in enumerate(texts) if type(t) is not str]
+        return list(compress(range(len(texts)), map(is_not, map(type, texts), repeat(str))))
     return [n for n, (t, a) in enumerate(zip(texts, actors, strict=True))
             if type(t) is not str or a is None]
 
