@@ -1,0 +1,73 @@
+"""The quick paths of the e-mail header work give exactly what the general ones give:
+the header split read a field at a time (a block of LF lines holding only fields), on
+generated header blocks."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from spoorvast.analysis.email import headers
+from spoorvast.analysis.email.headers import split_headers
+
+_NAMES = st.sampled_from(["Subject", "From", "X-A", "to", "Received", "Content-Type",
+                          "Weird!Name~", "A"])
+_TEXT = st.text(st.characters(min_codepoint=0, max_codepoint=0x24FF), max_size=12)
+_ENDING = st.sampled_from(["\n", "\n", "\n", "\n", "\r\n", "\r", ""])
+
+
+@st.composite
+def _blocks(draw: st.DrawFn) -> bytes:
+    lines: list[str] = []
+    if draw(st.integers(0, 4)) == 0:
+        lines.append("From pat@example.org Tue Mar  3 21:15:00 2026" + draw(_ENDING))
+    for _ in range(draw(st.integers(0, 8))):
+        kind = draw(st.integers(0, 9))
+        if kind <= 5:
+            space = draw(st.sampled_from(["", "", " ", "\t "]))
+            line = f"{draw(_NAMES)}{space}:{draw(_TEXT)}"
+        elif kind <= 7:
+            line = draw(st.sampled_from([" ", "\t"])) + draw(_TEXT)
+        elif kind == 8:
+            line = draw(_TEXT)  # anything: not a field, a blank line, a fold
+        else:
+            line = ""
+        lines.append(line + draw(_ENDING))
+    body = draw(st.sampled_from(["", "\n", "\nbody\n", "\r\nbody", "\n\n"]))
+    encoding = draw(st.sampled_from(["utf-8", "latin-1"]))
+    return ("".join(lines) + body).encode(encoding, "replace")
+
+
+def _walked(data: bytes, monkeypatch: pytest.MonkeyPatch) -> headers.HeaderBlock:
+    with monkeypatch.context() as patch:
+        patch.setattr(headers, "_lf_fields", lambda *args: None)
+        return split_headers(data)
+
+
+@pytest.mark.slow  # 400 blocks: about 3 s
+@settings(max_examples=400, deadline=None)
+@given(_blocks())
+def test_the_quick_split_equals_the_line_walk(data: bytes) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        walked = _walked(data, monkeypatch)
+    quick = split_headers(data)
+    assert quick == walked
+    assert quick.by_key == walked.by_key
+
+
+def test_the_quick_split_is_taken_for_usual_headers_and_left_for_others() -> None:
+    usual = (b"From x Tue Mar  3 21:15:00 2026\nReceived: a\n\tb\nSubject: s\n"
+             b"From: p@example.org\n\nbody\r\n")
+    assert headers._lf_fields(usual, usual.index(b"\n") + 1, 2) is not None
+    block = split_headers(usual)
+    assert [(h.name, h.raw, h.start, h.end, h.line, h.ending) for h in block.fields] == [
+        ("Received", b"Received: a\n\tb", 32, 47, 2, "lf"),
+        ("Subject", b"Subject: s", 47, 58, 4, "lf"),
+        ("From", b"From: p@example.org", 58, 78, 5, "lf")]
+    assert block.body_start == 79 and block.endings == {"lf"} and not block.defects
+    for other in (b"Subject: s\r\n\r\n", b" fold first\nSubject: s\n\n",
+                  b"Subject: s\nno colon here\n\n", b"Subject: s\n\rX: y\n\n"):
+        assert headers._lf_fields(other, 0, 1) is None
+    end = b"Subject: s\nX: y"  # no blank line, no final LF
+    assert split_headers(end).defects[0].code == "no-body-separator"
