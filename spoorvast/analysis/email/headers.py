@@ -48,6 +48,8 @@ class RawHeader:
     def value_bytes(self) -> bytes:
         """The value with folding removed (line breaks dropped, whitespace kept)."""
         value = self.raw[self.raw.index(b":") + 1:]
+        if b"\n" not in value and b"\r" not in value:  # not folded: nothing to drop
+            return value
         return _BREAK.sub(b"", value)
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import orjson
 import pytest
 
 from spoorvast.model.instant import Instant
@@ -70,3 +71,40 @@ def test_other_classes_and_unknown_names_take_replace_and_its_errors() -> None:
         replaced(_KeywordOnly(1), nope=1)
     with pytest.raises(TypeError):
         replaced(Location("a" * 64), nope=1)
+
+
+def _reference(value: object) -> object:
+    """``to_json`` as it was written before its quick paths (53fded5)."""
+    import enum
+
+    if isinstance(value, Instant):
+        return value.to_json()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _reference(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (tuple, list)):
+        return [_reference(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _reference(v) for k, v in value.items()}
+    return value
+
+
+def test_to_json_of_records_is_what_the_general_walk_gives() -> None:
+    from spoorvast.model.records import FileFacts, MediaFacts, Severity
+    from spoorvast.model.serialize import to_json
+
+    at = Instant.from_json({"utc": "2026-03-03T12:00:00.250000+00:00", "offset_seconds": 0,
+                            "source": "clock", "precision": "microsecond", "zone": None,
+                            "raw": "x"})
+    facts = FileFacts("é.eml", 12, "message/rfc822", at, None)
+    media = MediaFacts(width=3, height=4, duration_seconds=1.5, codecs=("a", "b"))
+    values: list[object] = [
+        Item(None, 1, 0, ItemKind.EMAIL, "t", at, "email", facts, media),
+        Identifier(3, 1, IdentifierKind.PHONE, "+32470123456", item_id=4,
+                   location=Location("a" * 64, region=(1, 2, 3, 4))),
+        Artifact(1, 2, ArtifactRole.ATTACHMENT, "a/b", 3, "a" * 64, "n", at, None),
+        {"k": [Severity.WARNING, (1, 2.5), {3: None}], "i": at}, [ItemKind.EMAIL, True]]
+    for value in values:  # the same bytes: key order, true not 1
+        for _ in range(2):  # the second time: the kinds kept
+            assert orjson.dumps(to_json(value)) == orjson.dumps(_reference(value))
