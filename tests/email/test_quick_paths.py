@@ -71,3 +71,21 @@ def test_the_quick_split_is_taken_for_usual_headers_and_left_for_others() -> Non
         assert headers._lf_fields(other, 0, 1) is None
     end = b"Subject: s\nX: y"  # no blank line, no final LF
     assert split_headers(end).defects[0].code == "no-body-separator"
+
+
+_WORDISH = st.lists(st.sampled_from(["=?", "?=", "utf-8", "?Q?", "?b?", "a", " ", "\t", "\n",
+                                     "=", "?", "é", "=?utf-8?q?x?=", "=?x?B?YQ==?="]),
+                    max_size=10).map("".join)
+
+
+@given(_WORDISH)
+def test_the_space_between_words_needs_two_words(value: str) -> None:
+    """decode_words drops the space between two encoded words only where ``=?`` occurs
+    twice or more: with fewer, the substitution it skips changes nothing."""
+    from spoorvast.analysis.email import words
+
+    raw = value.encode()
+    dropped = words._BETWEEN.sub(lambda m: m.group(0)[: -len(m.group(1))], raw)
+    if raw.count(b"=?") <= 1:
+        assert dropped == raw
+    assert words.decode_words(value).text == words.decode_words(raw).text
