@@ -89,3 +89,34 @@ def test_the_space_between_words_needs_two_words(value: str) -> None:
     if raw.count(b"=?") <= 1:
         assert dropped == raw
     assert words.decode_words(value).text == words.decode_words(raw).text
+
+
+_TYPES = st.sampled_from([
+    "text/plain", "text/plain; charset=utf-8", "application/pdf; name=a.pdf",
+    "application/pdf; NAME=\"b c.pdf\"", "image/png; Name*=utf-8''%C3%A9.png",
+    "image/png; name*0=a; name*1=b.png", "text/plain; filename=x.txt", "x; nam=e",
+    "text/plain; charset=\"us-ascii\"; format=flowed", "a/b; =?utf-8?q?name?=", ";;;=",
+    "text/plain; na\tme=x"])
+_DISPOSITIONS = st.sampled_from([None, "inline", "attachment", "attachment; filename=a.txt",
+                                 "inline; FILENAME=\"x.bin\"", "attachment; name=y"])
+
+
+@given(_TYPES, _DISPOSITIONS)
+def test_a_part_without_a_name_parameter_has_no_file_name(ctype: str,
+                                                          disposition: str | None) -> None:
+    """``_filename`` answers None without parsing when nothing can be a name: the same
+    answer as ``get_filename`` (through its error handling)."""
+    from email.message import Message
+
+    from spoorvast.importers.email import parts
+
+    part = Message()
+    part["Content-Type"] = ctype
+    if disposition is not None:
+        part["Content-Disposition"] = disposition
+    try:
+        name = part.get_filename()
+        expected = None if name is None else parts.decode_words(str(name)).text
+    except (ValueError, LookupError, TypeError):
+        expected = None
+    assert parts._filename(part) == expected
