@@ -104,13 +104,14 @@ def chain_next(
     payload: dict[str, object], actor: str, at: str | None = None,
 ) -> CustodyEntry:
     """The entry that follows ``head`` (None for an empty chain), hash filled in."""
+    seq, prev = (1, GENESIS) if head is None else (head.seq + 1, head.hash)
+    stamp = at or utc_stamp()
     body: dict[str, object] = {
-        "chain": chain, "seq": 1 if head is None else head.seq + 1,
-        "at": at or utc_stamp(), "actor": actor, "action": action, "subject": subject,
-        "payload": payload, "prev_hash": GENESIS if head is None else head.hash,
+        "chain": chain, "seq": seq, "at": stamp, "actor": actor, "action": action,
+        "subject": subject, "payload": payload, "prev_hash": prev,
     }  # entry_body() of the entry made below, built once
     digest = hashlib.sha256(canonical(body)).hexdigest()
-    return CustodyEntry(**body, hash=digest)  # type: ignore[arg-type]
+    return CustodyEntry(chain, seq, stamp, actor, action, subject, payload, prev, digest)
 
 
 @dataclass(frozen=True, slots=True)
