@@ -120,3 +120,25 @@ def test_a_part_without_a_name_parameter_has_no_file_name(ctype: str,
     except (ValueError, LookupError, TypeError):
         expected = None
     assert parts._filename(part) == expected
+
+
+_MAIL_TEXT = st.lists(st.sampled_from(
+    ["a", "Z", "0", "@", "@", ".", "-", "!", "_", " ", "\n", "é", "\u00a0", "\U0001f600",
+     "<", ">", ",", "\"", "x@y.org", "pat.suspect@example.org", "@@", "..", "\ud800",
+     "\uffff", "\U00010000", "(", "b.com!x"]), max_size=30).map("".join)
+
+
+@given(_MAIL_TEXT)
+def test_addresses_in_a_text_are_those_the_pattern_finds(text: str) -> None:
+    from spoorvast.analysis.email.addresses import ADDRESS, addresses_in
+
+    assert addresses_in(text) == ADDRESS.findall(text)
+
+
+def test_addresses_next_to_each_other_and_long_runs() -> None:
+    from spoorvast.analysis.email.addresses import ADDRESS, addresses_in
+
+    for text in ("a@b.com!x@y.org", "a@b@c.com", "x" * 5000 + "@example.org y@z.be",
+                 "mail pat1@example.org.\nLorem " * 20, "no address here", "@", "a@b",
+                 "é@ü.be 😀a@b.co", "a.@b.c.d@e.f"):
+        assert addresses_in(text) == ADDRESS.findall(text)
