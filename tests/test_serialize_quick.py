@@ -60,7 +60,19 @@ class _NotInInit:
     b: int = dataclasses.field(default=7, init=False)
 
 
+@dataclasses.dataclass(init=False)
+class _OwnInit:
+    a: int
+    b: int
+
+    def __init__(self, b: int, a: int) -> None:  # the fields in another order
+        object.__setattr__(self, "a", a)
+        object.__setattr__(self, "b", b)
+
+
 def test_other_classes_and_unknown_names_take_replace_and_its_errors() -> None:
+    assert replaced(_OwnInit(1, 2), a=5) == dataclasses.replace(_OwnInit(1, 2), a=5)
+    assert replaced(_OwnInit(b=1, a=2), a=5).b == 1
     assert replaced(_Checked(1), b=2) == dataclasses.replace(_Checked(1), b=2)
     assert replaced(_Checked(1), b=2, c=3) == _Checked(1, 2)
     with pytest.raises(ValueError, match="a"):  # __post_init__ still runs
