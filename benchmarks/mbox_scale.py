@@ -59,7 +59,9 @@ the load does not move; 400 messages, a run without the import subtracted): 5.61
 5.03 million instructions per message (-10 %), the bare parse 2.05 million (2.74x ->
 2.45x in instructions). What an import stores is unchanged:
 ``tests/email/test_mbox_pinned.py`` pins every row, sealed byte and rebuilt analysis
-of a varied mbox to 53fded5's.
+of a varied mbox to 53fded5's. 50,000 messages, 1 round, after (load average 1.0 to
+1.2): 2.96x CPU (92.7 s import, 31.3 s bare parse; 1.85 ms per message), peak RSS
+218 MB.
 """
 
 from __future__ import annotations
