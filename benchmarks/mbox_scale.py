@@ -42,6 +42,26 @@ peak RSS 148 -> 149 MB. ``mbox_stages.py`` in the same hour: ``message_drafts`` 
 unchanged. The phone search flatters this mailbox: its bodies hold 100 distinct
 numbers, whose decisions are kept; in-process, 0.21 -> 0.05 ms/msg on these bodies,
 but 0.17 -> 0.15 ms/msg with a distinct number in every message.
+
+Measured 2026-12-08, later (``--messages 10000 --rounds 3``, the checkout before
+(53fded5) and after, one after the other, twice; load average 3 to 4 in the first
+pass, 6 to 8 in the second): after the custody float check read only what lies
+outside the strings, records were copied and turned to JSON without the general
+walk, the header split read a block of LF lines a field at a time, a body's
+addresses were looked for only around its ``@``, a part without a name parameter
+skipped the stdlib's parameter parse and blob names kept the HMAC's key states:
+first pass 3.81 / 3.42 / 3.38x -> 2.86 / 3.39 / 2.75x CPU (medians 3.42x -> 2.86x;
+import CPU 16.3 / 19.9 / 21.8 s -> 14.3 / 15.1 / 19.4 s), second pass 3.20 / 3.86 /
+3.38x -> 3.50 / 3.58 / 2.90x (3.38x -> 3.50x: at that load the rounds swing by a
+third). All six rounds: medians 3.40x -> 3.15x CPU, import CPU 21.1 -> 17.4 s; peak
+RSS 166-167 MB both. Counted instead of timed (valgrind's instruction count, which
+the load does not move; 400 messages, a run without the import subtracted): 5.61 ->
+5.03 million instructions per message (-10 %), the bare parse 2.05 million (2.74x ->
+2.45x in instructions). What an import stores is unchanged:
+``tests/email/test_mbox_pinned.py`` pins every row, sealed byte and rebuilt analysis
+of a varied mbox to 53fded5's. 50,000 messages, 1 round, after (load average 1.0 to
+1.2): 2.96x CPU (92.7 s import, 31.3 s bare parse; 1.85 ms per message), peak RSS
+218 MB.
 """
 
 from __future__ import annotations

@@ -94,3 +94,44 @@ def test_floats_next_to_integers_and_inside_strings_are_rendered_the_jcs_way() -
     for value in ([1, 1e16], {"a": [2, [3, 1.0]]}, 1e-7, {"s": "x:1.5,", "n": 7},
                   {"k": [-0.0, 5]}, [{"a": 1}, 2e21]):
         assert canonical(value) == rfc8785.dumps(value)
+
+
+def _holds_float(value: object) -> bool:
+    if isinstance(value, float):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_float(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_float(v) for v in value)
+    return False
+
+
+@given(json_values)
+def test_a_float_is_always_found_and_strings_never_raise_a_false_alarm(value: object) -> None:
+    """The float check reads only what lies outside the strings (a backslash: all of
+    it); it must never miss a float, which would write a float the orjson way."""
+    import orjson
+
+    from spoorvast.model.custody import _has_float
+
+    text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    if _holds_float(value):
+        assert _has_float(text)
+    elif b"\\" not in text and text[:1] in b"{[\"tfn":
+        assert not _has_float(text)
+
+
+def test_floats_beside_quotes_backslashes_and_time_stamps_are_found() -> None:
+    import orjson
+    import rfc8785
+
+    from spoorvast.model.custody import _has_float, canonical
+
+    for value in ({"a": 'x"y', "b": 1.5}, {"a": "\\", "b": [2, 0.1]}, ['"', 3e-9, "\\\""],
+                  {"at": "2026-12-08T03:45:15.123456+00:00", "v": {"f": 2.5}},
+                  {"": 1e16}, [{"\"": "\\"}, -0.0]):
+        assert _has_float(orjson.dumps(value, option=orjson.OPT_SORT_KEYS))
+        assert canonical(value) == rfc8785.dumps(value)
+    for value in ({"at": "2026-12-08T03:45:15.123456+00:00", "n": 12},
+                  {"t": True, "f": False, "z": None, "s": "1.5e3"}):
+        assert not _has_float(orjson.dumps(value, option=orjson.OPT_SORT_KEYS))

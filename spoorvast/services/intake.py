@@ -48,6 +48,7 @@ from spoorvast.model.records import (
     ItemKind,
     Problem,
 )
+from spoorvast.model.serialize import replaced
 from spoorvast.services.dated_after import dated_after
 from spoorvast.services.ingest_step import run_importer
 from spoorvast.services.intake_inputs import (
@@ -369,7 +370,7 @@ def _write(tx: Transaction, draft: ItemDraft, case: Case, at: instant.Instant,
     if late is not None:
         tx.add_finding(item, late)
     for identifier in draft.identifiers:
-        tx.add_identifier(replace(identifier, item_id=item.id))
+        tx.add_identifier(replaced(identifier, item_id=item.id))
     return item
 
 

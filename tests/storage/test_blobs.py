@@ -261,3 +261,17 @@ def test_a_loose_blob_is_located_with_its_size(blobs: BlobStore) -> None:
     assert where is not None and where.pack == blobs.path(stored.sha256)
     assert (where.offset, where.length) == (0, blobs.path(stored.sha256).stat().st_size)
     assert blobs.location(hashlib.sha256(b"never stored").hexdigest()) is None
+
+
+def test_blob_names_are_the_hmac_of_the_hash_under_the_name_key(tmp_path: Path) -> None:
+    """The name is HMAC-SHA256 (made from hash states kept per store): the names of an
+    existing vault's blobs must not change, whatever the key's length."""
+    import hmac
+
+    for size in (0, 16, 32, 63, 64, 65, 100):
+        key = secrets.token_bytes(size)
+        store = BlobStore(tmp_path / f"v{size}", secrets.token_bytes(32), key)
+        for _ in range(3):
+            sha = secrets.token_hex(32)
+            assert store.name(sha) == hmac.digest(key, bytes.fromhex(sha), "sha256").hex()
+        store.close()

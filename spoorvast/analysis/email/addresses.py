@@ -19,6 +19,33 @@ _LABEL = r"[A-Za-z0-9\u00a0-\uffff-]"
 # (the look-behind), and the possessive runs never give characters back. The plain
 # form took about 45 s on 256 KB of letters (every start position rescanned the run).
 ADDRESS = re.compile(rf"(?<!{_LOCAL}){_LOCAL}++@{_LABEL}++(?:\.{_LABEL}++)+")
+_LOCAL_ASCII = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                         ".!#$%&'*+/=?^_`{|}~-")
+
+
+def addresses_in(text: str) -> list[str]:
+    """``ADDRESS.findall(text)``, tried only where a match can start: every match holds
+    one ``@`` (neither character class has it) and starts where the run of local-part
+    characters before it starts (the look-behind), at or after the end of the match
+    before. Searching a body of 1,500 characters letter by letter was a third of
+    finding its identifiers; text without ``@`` is not searched at all."""
+    found: list[str] = []
+    pos, at = 0, text.find("@")
+    while at >= 0:
+        start = at
+        while start > pos and (text[start - 1] in _LOCAL_ASCII
+                               or "\u00a0" <= text[start - 1] <= "\uffff"):
+            start -= 1
+        match = ADDRESS.match(text, start)
+        if match is not None:
+            found.append(match.group())
+            pos = match.end()
+            at = text.find("@", pos)
+        else:
+            at = text.find("@", at + 1)
+    return found
+
+
 _VALID = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+$")
 
 

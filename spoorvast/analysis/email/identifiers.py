@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spoorvast.analysis.email.addresses import ADDRESS
+from spoorvast.analysis.email.addresses import addresses_in
 from spoorvast.analysis.phones import numbers_in, zone_country
 
 SCAN_LIMIT = 256 * 1024  # characters of body text searched
@@ -29,7 +29,7 @@ region_for_zone = zone_country
 
 def in_text(text: str, zone: str) -> list[Found]:
     text = text[:SCAN_LIMIT]
-    found = [Found("email", m.lower().rstrip("."), "body") for m in ADDRESS.findall(text)]
+    found = [Found("email", m.lower().rstrip("."), "body") for m in addresses_in(text)]
     found.extend(Found("phone", number, "body")
                  for number in numbers_in(text, region_for_zone(zone), PHONE_TRIES))
     return found

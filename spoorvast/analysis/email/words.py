@@ -29,7 +29,8 @@ def decode_words(value: str | bytes) -> Decoded:
     raw = value if isinstance(value, bytes) else value.encode("utf-8", "surrogateescape")
     if b"=?" not in raw:
         return Decoded(value if isinstance(value, str) else _text(raw), (), False)
-    raw = _BETWEEN.sub(lambda m: m.group(0)[: -len(m.group(1))], raw)
+    if raw.count(b"=?") > 1:  # space between two words is dropped (one word: none)
+        raw = _BETWEEN.sub(lambda m: m.group(0)[: -len(m.group(1))], raw)
     charsets: list[str] = []
     bad = False
     parts: list[str] = []

@@ -103,6 +103,10 @@ def _leaf(context: ImportContext, part: Message, index: int, sha: str, parts: Pa
 
 
 def _filename(part: Message) -> str | None:
+    if part.get("Content-Disposition") is None \
+            and "name" not in str(part.get("Content-Type", "")).lower():
+        return None  # get_filename's answer: no parameter that can be a name (its parse
+        # of the parameters was a tenth of reading an e-mail's parts)
     try:
         name = part.get_filename()
     except (ValueError, LookupError, TypeError):
