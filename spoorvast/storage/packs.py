@@ -69,6 +69,21 @@ _SYNC_FILE_RANGE_WRITE = 2
 _KICK = hasattr(_libc, "sync_file_range")  # Linux
 
 
+def _into_wal(conn: sqlite3.Connection, deadline: float) -> None:
+    """Put a new index file into WAL mode. Two stores may make the index at the same
+    moment (an app's job and its inbox agent, or two processes): SQLite then answers
+    "database is locked" at once, without waiting its busy time-out (1 in 8 tries of
+    three at once here), so the change is tried again until ``deadline``."""
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
+
+
 @dataclass(frozen=True, slots=True)
 class Located:
     pack: Path
@@ -96,7 +111,7 @@ class PackIndex:
             self.directory.mkdir(mode=0o700, exist_ok=True)
             conn = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None,
                                    timeout=30)
-            conn.execute("PRAGMA journal_mode=WAL")
+            _into_wal(conn, time.monotonic() + 30)
             conn.execute("PRAGMA synchronous=NORMAL")  # durable at the store's syncfs
             conn.execute(_SCHEMA)
             os.chmod(self._path, 0o600)

@@ -354,3 +354,32 @@ def test_a_short_write_resumes_where_it_stopped() -> None:
     parts = [b"head", b"body-bytes", b"tail"]
     for done in range(19):
         assert b"".join(bytes(p) for p in packs._after(parts, done)) == b"".join(parts)[done:]
+
+
+def test_stores_making_the_index_at_the_same_moment_all_write(tmp_path: Path) -> None:
+    """Three indexes of one new folder add their first row at once, fifty times: the
+    index file's switch to WAL mode failed at once ("database is locked") for some."""
+    failures: list[BaseException] = []
+
+    def first_row(index: packs.PackIndex, start: threading.Barrier, n: int) -> None:
+        start.wait()
+        try:
+            index.add(f"blob-{n}", packs.Located(index.directory / "p", 0, 1))
+        except BaseException as exc:  # collected, and reported below
+            failures.append(exc)
+
+    for attempt in range(50):
+        directory = tmp_path / f"packs-{attempt}"
+        indexes = [packs.PackIndex(directory) for _ in range(3)]
+        start = threading.Barrier(len(indexes))
+        threads = [threading.Thread(target=first_row, args=(index, start, n))
+                   for n, index in enumerate(indexes)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for index in indexes:
+            index.close()
+        assert sorted(name for name, _ in indexes[0].rows()) == ["blob-0", "blob-1", "blob-2"]
+        indexes[0].close()
+    assert failures == []
