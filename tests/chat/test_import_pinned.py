@@ -18,7 +18,7 @@ import pytest
 from spoorvast.importers.registry import builtin_registry
 from spoorvast.services.intake import add_paths
 from spoorvast.services.verify import verify
-from spoorvast.storage.vault import open_vault
+from spoorvast.storage.vault import Vault, open_vault
 from tests.conftest import PASSPHRASE
 
 SENDERS = ("Jan Peeters", "+32 470 12 34 56", "~\u00a0Anna", "Sofie")
@@ -95,6 +95,18 @@ PINS = {
 }
 
 
+def _imported(vault: Vault, export: Path, also: str) -> tuple[str, ...]:
+    """Add ``export`` to the vault's case; the fingerprints of its events and of the rows
+    ``also`` selects, and the start of the events' digest in custody."""
+    [result] = add_paths(vault, vault.store.cases()[0], [export], builtin_registry())
+    assert result.status.value == "added"
+    conn = vault.store.conn
+    return (_fingerprint(conn, "SELECT * FROM events ORDER BY id"), _fingerprint(conn, also),
+            next(json.loads(p)["data"]["sha256"] for (p,) in conn.execute(
+                "SELECT payload FROM custody WHERE json_extract(payload, '$.record') = "
+                "'events' ORDER BY seq"))[:24])
+
+
 def _fingerprint(conn: object, query: str) -> str:
     digest = hashlib.sha256()
     for row in conn.execute(query):  # type: ignore[attr-defined]
@@ -110,18 +122,10 @@ def test_an_import_stores_what_it_stored_before(name: str, case_vault: Path,
     export = tmp_path / file_name
     write(export)
     with open_vault(case_vault, PASSPHRASE) as vault:
-        case = vault.store.cases()[0]
-        [result] = add_paths(vault, case, [export], builtin_registry())
-        assert result.status.value == "added"
-        conn = vault.store.conn
-        found = (_fingerprint(conn, "SELECT * FROM events ORDER BY id"),
-                 _fingerprint(conn, "SELECT * FROM event_counts ORDER BY case_id, item_id, "
-                                    "bucket, kind, actor, n"),
-                 next(json.loads(p)["data"]["sha256"] for (p,) in conn.execute(
-                     "SELECT payload FROM custody WHERE json_extract(payload, '$.record') = "
-                     "'events' ORDER BY seq"))[:24])
-        found += (hashlib.sha256(repr(vault.store.findings(case.id or 0)).encode())
-                  .hexdigest()[:24],)
+        found = _imported(vault, export, "SELECT * FROM event_counts ORDER BY case_id, "
+                                         "item_id, bucket, kind, actor, n")
+        found += (hashlib.sha256(repr(vault.store.findings(vault.store.cases()[0].id or 0))
+                                 .encode()).hexdigest()[:24],)
     print(name, found)
     assert found == (rows, counts, digest, findings)
     with open_vault(case_vault, PASSPHRASE, writable=False) as vault:
@@ -169,16 +173,8 @@ def test_telegram_entities_stored_and_noted_as_before(replies: bool, case_vault:
     export = tmp_path / "result.json"
     _telegram_entities(export, replies)
     with open_vault(case_vault, PASSPHRASE) as vault:
-        case = vault.store.cases()[0]
-        [result] = add_paths(vault, case, [export], builtin_registry())
-        assert result.status.value == "added"
-        conn = vault.store.conn
-        found = (_fingerprint(conn, "SELECT * FROM events ORDER BY id"),
-                 _fingerprint(conn, "SELECT kind, value, platform, stable_id, status, item_id, "
-                                    "location FROM identifiers ORDER BY id"),
-                 next(json.loads(p)["data"]["sha256"] for (p,) in conn.execute(
-                     "SELECT payload FROM custody WHERE json_extract(payload, '$.record') = "
-                     "'events' ORDER BY seq"))[:24])
+        found = _imported(vault, export, "SELECT kind, value, platform, stable_id, status, "
+                                         "item_id, location FROM identifiers ORDER BY id")
     print(found)
     assert found == TELEGRAM_ENTITIES_PINS[replies]
     with open_vault(case_vault, PASSPHRASE, writable=False) as vault:
